@@ -1,0 +1,285 @@
+"""JobDefinition: what to crawl and how (DESIGN.md "Job definition"), validated field by field."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from .durations import parse_duration
+from .errors import ValidationError
+from .schedule import CRON_EXPECTED, validate_cron
+
+ID_PATTERN: Final = re.compile(r"[a-z0-9-]{1,64}")
+AUTH_ID_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+_ID_EXPECTED = 'an id of 1 to 64 characters from a-z, 0-9 and "-", such as "team-wiki"'
+_NAME_EXPECTED = 'a non-empty name, such as "Team wiki"'
+_URL_EXPECTED = 'an absolute http:// or https:// URL with a host, such as "https://wiki.example.com/start"'
+_PATTERN_EXPECTED = 'a regular expression (a string), such as "/wiki/"'
+_AUTH_ID_EXPECTED = (
+    'a credential id of 1 to 64 characters from A-Z, a-z, 0-9, ".", "_" and "-" '
+    'starting with a letter or digit, such as "wiki-sso", or "" for none'
+)
+_SCHEDULE_EXPECTED = f'{CRON_EXPECTED}, or "" for manual'
+_TIMEOUT_EXPECTED = 'a duration greater than zero, such as "30m", "1h30m" or "45s" (units h, m, s, ms)'
+_DESCRIPTION_EXPECTED = "a string (may be empty)"
+_BOOL_EXPECTED = "true or false (without quotes)"
+
+
+class _Missing:
+    """Stands for the value of a required field that the input does not have."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+# The ``value`` of a ValidationError raised for a required field that is absent.
+MISSING: Final = _Missing()
+
+
+_Check = Callable[[object], Any]  # returns the normalised value or raises _Invalid
+
+
+class _Invalid(Exception):
+    """A value broke a rule; ``index`` is set when it is an item of a list field."""
+
+    def __init__(self, expected: str, index: int | None = None, item: object = None) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.index = index
+        self.item = item
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobDefinition:
+    """A validated job definition; every instance obeys the rules, however it was built.
+
+    Build one from a file's data with ``from_mapping``; the constructor and
+    ``with_changes`` validate too and report the source as "definition '<id>'".
+    Lists may be given as lists or tuples and are stored as tuples; surrounding
+    whitespace is stripped from name, URLs, schedule and timeout; auth_id "" means None.
+    """
+
+    id: str
+    name: str
+    description: str = ""
+    start_urls: tuple[str, ...]
+    include_patterns: tuple[str, ...] = ()
+    exclude_patterns: tuple[str, ...] = ()
+    max_depth: int = 2
+    max_pages: int = 100
+    concurrency: int = 4
+    follow_links: bool = True
+    same_domain: bool = True
+    use_default_excludes: bool = True
+    auth_id: str | None = None
+    schedule: str = ""
+    timeout: str = "30m"
+    enabled: bool = True
+    auto_start: bool = False
+
+    def __post_init__(self) -> None:
+        values = {name: getattr(self, name) for name in FIELD_NAMES}
+        for name, value in _validated_fields(values, f"definition '{self.id}'").items():
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], source: str) -> JobDefinition:
+        """Validate ``data`` (e.g. a parsed TOML table) and build a definition from it.
+
+        Raises ValidationError(source, field, value, expected) for the first problem:
+        an unknown field first, then each field in declaration order (missing, wrong
+        type, bad value). A required field that is absent is reported with value MISSING.
+        """
+        for key, value in data.items():
+            if key not in FIELD_NAMES:
+                raise ValidationError(source, str(key), value, _unknown_field_expected(str(key)))
+        return cls(**_validated_fields(data, source))
+
+    def to_mapping(self) -> dict[str, object]:
+        """All fields in declaration order, lists as lists, auth_id left out when None."""
+        mapping: dict[str, object] = {}
+        for name in FIELD_NAMES:
+            value = getattr(self, name)
+            if name == "auth_id" and value is None:
+                continue
+            mapping[name] = list(value) if isinstance(value, tuple) else value
+        return mapping
+
+    def with_changes(self, **changes: Any) -> JobDefinition:
+        """A copy with ``changes`` applied, validated again (ValidationError if now invalid)."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def timeout_seconds(self) -> float:
+        """The whole-job timeout in seconds."""
+        return parse_duration(self.timeout).total_seconds()
+
+
+FIELD_NAMES: Final = tuple(field.name for field in dataclasses.fields(JobDefinition))
+
+
+def _unknown_field_expected(key: str) -> str:
+    """The message for an unknown field, with a suggestion when the key looks like a typo."""
+    expected = f"not a known field; known fields are: {', '.join(FIELD_NAMES)}"
+    close = difflib.get_close_matches(key, FIELD_NAMES, n=1)
+    return f"{expected} (did you mean '{close[0]}'?)" if close else expected
+
+
+def _validated_fields(values: Mapping[str, object], source: str) -> dict[str, Any]:
+    """Check each field present in ``values``, in declaration order; return normalised values."""
+    checked: dict[str, Any] = {}
+    for name, check in _CHECKS.items():
+        if name not in values:
+            if name in _REQUIRED_EXPECTED:
+                raise ValidationError(source, name, MISSING, f"this field is required: {_REQUIRED_EXPECTED[name]}")
+            continue
+        value = values[name]
+        try:
+            checked[name] = check(value)
+        except _Invalid as invalid:
+            if invalid.index is None:
+                raise ValidationError(source, name, value, invalid.expected) from None
+            raise ValidationError(source, f"{name}[{invalid.index}]", invalid.item, invalid.expected) from None
+    return checked
+
+
+def _string(value: object, expected: str) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(expected)
+    return value
+
+
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(_BOOL_EXPECTED)
+    return value
+
+
+def _whole_number_check(low: int, high: int) -> _Check:
+    """An int (not a bool) from ``low`` to ``high`` inclusive."""
+
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Invalid(f"a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _list_check(expected: str, check_item: _Check, *, non_empty: bool = False) -> _Check:
+    """A list (or tuple) whose items each pass ``check_item``; stored as a tuple.
+
+    A bare string is refused rather than taken as a one-element list.
+    """
+
+    def check(value: object) -> tuple[object, ...]:
+        if not isinstance(value, (list, tuple)) or (non_empty and not value):
+            raise _Invalid(expected)
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(check_item(item))
+            except _Invalid as invalid:
+                raise _Invalid(invalid.expected, index, item) from None
+        return tuple(items)
+
+    return check
+
+
+def _id(value: object) -> str:
+    text = _string(value, _ID_EXPECTED)
+    if not ID_PATTERN.fullmatch(text):
+        raise _Invalid(_ID_EXPECTED)
+    return text
+
+
+def _description(value: object) -> str:
+    return _string(value, _DESCRIPTION_EXPECTED)
+
+
+def _name(value: object) -> str:
+    text = _string(value, _NAME_EXPECTED).strip()
+    if not text:
+        raise _Invalid(_NAME_EXPECTED)
+    return text
+
+
+def _start_url(value: object) -> str:
+    url = _string(value, _URL_EXPECTED).strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a non-numeric or out-of-range port
+    except ValueError:
+        raise _Invalid(_URL_EXPECTED) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise _Invalid(_URL_EXPECTED)
+    return url
+
+
+def _pattern(value: object) -> str:
+    pattern = _string(value, _PATTERN_EXPECTED)
+    if not pattern:
+        raise _Invalid("a non-empty regular expression (an empty pattern matches every URL)")
+    try:
+        re.compile(pattern)
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise _Invalid(f"a valid regular expression ({exc})") from None
+    return pattern
+
+
+def _auth_id(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not AUTH_ID_PATTERN.fullmatch(value):
+        raise _Invalid(_AUTH_ID_EXPECTED)
+    return value
+
+
+def _schedule(value: object) -> str:
+    expr = _string(value, _SCHEDULE_EXPECTED).strip()
+    if expr:
+        try:
+            validate_cron(expr)
+        except ValueError as exc:
+            raise _Invalid(str(exc)) from None
+    return expr
+
+
+def _timeout(value: object) -> str:
+    text = _string(value, _TIMEOUT_EXPECTED).strip()
+    try:
+        duration = parse_duration(text)
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
+    if not duration:
+        raise _Invalid(_TIMEOUT_EXPECTED)
+    return text
+
+
+_START_URLS_EXPECTED = 'a non-empty list of http(s) URLs, such as ["https://wiki.example.com/start"]'
+_REQUIRED_EXPECTED: Final = {"id": _ID_EXPECTED, "name": _NAME_EXPECTED, "start_urls": _START_URLS_EXPECTED}
+_CHECKS: Final[dict[str, _Check]] = {
+    "id": _id,
+    "name": _name,
+    "description": _description,
+    "start_urls": _list_check(_START_URLS_EXPECTED, _start_url, non_empty=True),
+    "include_patterns": _list_check('a list of regular expressions, such as ["/wiki/"]', _pattern),
+    "exclude_patterns": _list_check('a list of regular expressions, such as ["logout", "/admin"]', _pattern),
+    "max_depth": _whole_number_check(0, 100),
+    "max_pages": _whole_number_check(1, 1_000_000),
+    "concurrency": _whole_number_check(1, 32),
+    "follow_links": _boolean,
+    "same_domain": _boolean,
+    "use_default_excludes": _boolean,
+    "auth_id": _auth_id,
+    "schedule": _schedule,
+    "timeout": _timeout,
+    "enabled": _boolean,
+    "auto_start": _boolean,
+}

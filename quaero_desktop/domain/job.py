@@ -1,0 +1,144 @@
+"""Jobs: a parent job per crawl run and one ``crawler_url`` child per page."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class JobType(enum.StrEnum):
+    PARENT = "parent"
+    CRAWLER_URL = "crawler_url"
+
+
+class JobStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    # Parents only: the process that ran it stopped mid-crawl; ``jobs resume`` continues it.
+    INTERRUPTED = "interrupted"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+    @property
+    def is_active(self) -> bool:
+        return self in (JobStatus.PENDING, JobStatus.RUNNING)
+
+
+RESUMABLE_STATUSES = frozenset({JobStatus.INTERRUPTED, JobStatus.CANCELLED, JobStatus.FAILED})
+
+
+class PageResult(enum.StrEnum):
+    """What a finished child produced."""
+
+    DOCUMENT = "document"  # stored (or updated) a document
+    SKIPPED = "skipped"  # not HTML, or redirected out of scope: nothing to store
+    DUPLICATE = "duplicate"  # redirected to a page another child covers
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A parent's children by status, plus its exact document count."""
+
+    pending: int = 0
+    running: int = 0
+    completed: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    documents: int = 0
+    auth_failures: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.running + self.completed + self.failed + self.cancelled
+
+    @property
+    def finished(self) -> int:
+        return self.completed + self.failed + self.cancelled
+
+    @property
+    def text(self) -> str:
+        return f"{self.pending} pending, {self.running} running, {self.completed} completed, {self.failed} failed"
+
+    @property
+    def fraction(self) -> float:
+        """Share of children that reached a final status (0.0 with no children)."""
+        return self.finished / self.total if self.total else 0.0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "pending": self.pending,
+            "running": self.running,
+            "completed": self.completed,
+            "failed": self.failed,
+            "cancelled": self.cancelled,
+            "total": self.total,
+            "documents": self.documents,
+            "auth_failures": self.auth_failures,
+        }
+
+
+@dataclass(frozen=True)
+class Job:
+    """A parent job: one run of a definition."""
+
+    id: str
+    name: str
+    status: JobStatus
+    definition_id: str | None
+    config: dict
+    metadata: dict
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    document_count: int = 0
+    progress: Progress = field(default_factory=Progress)
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at or datetime.now(self.started_at.tzinfo)
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class ChildJob:
+    """One page of a crawl."""
+
+    id: str
+    parent_id: str
+    url: str
+    depth: int
+    status: JobStatus
+    seq: int
+    attempts: int = 0
+    http_status: int | None = None
+    content_type: str | None = None
+    title: str | None = None
+    result: PageResult | None = None
+    note: str | None = None  # why a completed page stored nothing (not HTML, redirected away...)
+    error: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class JobLogEntry:
+    id: int
+    job_id: str
+    created_at: datetime
+    level: str
+    message: str

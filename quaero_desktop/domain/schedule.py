@@ -1,0 +1,57 @@
+"""Cron schedules for job definitions: 5 fields (minute hour day month weekday); "" = manual."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from croniter import CroniterBadDateError, croniter
+
+CRON_EXPECTED = 'a 5-field cron expression such as "0 3 * * *" (minute hour day month weekday)'
+_FIELD_NAMES = ("minute", "hour", "day", "month", "weekday")
+_PROBE_START = datetime(2000, 1, 1)
+
+
+def validate_cron(expr: str) -> None:
+    """Raise ValueError unless ``expr`` is a 5-field cron expression that fires on some date.
+
+    "" is refused here: callers treat an empty schedule as "manual" before asking.
+    The message says what is expected and, where it can, which field is wrong.
+    """
+    fields = expr.split()
+    if len(fields) != len(_FIELD_NAMES):
+        raise ValueError(f"{CRON_EXPECTED}; found {len(fields)} field(s)")
+    if not croniter.is_valid(expr):
+        raise ValueError(f"{CRON_EXPECTED}; {_which_field_is_wrong(fields)}")
+    try:
+        croniter(expr, _PROBE_START).get_next(datetime)
+    except CroniterBadDateError:
+        raise ValueError(f"{CRON_EXPECTED} on a date that exists; this one never fires") from None
+
+
+def _which_field_is_wrong(fields: list[str]) -> str:
+    """Name the first field that is invalid on its own (the others replaced by "*")."""
+    for index, name in enumerate(_FIELD_NAMES):
+        alone = " ".join(field if i == index else "*" for i, field in enumerate(fields))
+        if not croniter.is_valid(alone):
+            return f'the {name} field "{fields[index]}" is out of range or not understood'
+    return "its fields do not combine into a valid expression"
+
+
+def next_run(expr: str, after: datetime) -> datetime | None:
+    """The first fire time strictly after ``after``, or None for a manual ("") schedule.
+
+    The expression is read in ``after``'s time zone and the result keeps that zone.
+    A naive ``after`` means local wall-clock time; the result is then aware, in local
+    time with the offset that applies on that date (so "0 3 * * *" stays 03:00 across DST).
+    Raises ValueError for an invalid expression.
+    """
+    if expr == "":
+        return None
+    validate_cron(expr)
+    fire_time: datetime = croniter(expr, after).get_next(datetime)
+    return fire_time if after.tzinfo is not None else fire_time.astimezone()
+
+
+def describe_schedule(expr: str) -> str:
+    """A short human label: "manual" for "", else the expression itself."""
+    return expr.strip() or "manual"
