@@ -1,0 +1,25 @@
+"""Persistence: one SQLite file, migrated by Alembic; repositories per table group.
+
+Repositories are modules of functions that take an open connection, so the engine can
+compose one transaction out of several (a page's document, count, links and status).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quaero_desktop.store.database import Database, StoreError, check_fts5
+from quaero_desktop.store.migrate import upgrade_to_head
+
+DATABASE_FILENAME = "quaero.db"
+
+
+def open_database(data_dir: Path) -> Database:
+    """Open (creating and upgrading as needed) the database in ``data_dir``."""
+    check_fts5()
+    database = Database(Path(data_dir) / DATABASE_FILENAME)
+    upgrade_to_head(database)
+    return database
+
+
+__all__ = ["DATABASE_FILENAME", "Database", "StoreError", "open_database"]

@@ -1,0 +1,332 @@
+"""Parent jobs and their crawler_url children."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
+
+from quaero_desktop.domain.job import ChildJob, Job, JobStatus, JobType, PageResult, Progress
+from quaero_desktop.store.schema import documents, jobs
+
+
+def create_parent(
+    conn: Connection,
+    *,
+    job_id: str,
+    name: str,
+    definition_id: str | None,
+    config: dict,
+    metadata: dict,
+    owner_pid: int,
+    now: datetime,
+) -> None:
+    """Insert a parent job, owned by ``owner_pid``. Its metadata (definition id, auth_id, ...) goes in with the row."""
+    conn.execute(
+        insert(jobs).values(
+            id=job_id,
+            parent_id=None,
+            type=JobType.PARENT,
+            definition_id=definition_id,
+            name=name,
+            status=JobStatus.PENDING,
+            config_json=json.dumps(config),
+            metadata_json=json.dumps(metadata),
+            created_at=now,
+            document_count=0,
+            attempts=0,
+            auth_failed=False,
+            owner_pid=owner_pid,
+            heartbeat_at=now,
+            cancel_requested=False,
+        )
+    )
+
+
+def add_children(
+    conn: Connection, parent_id: str, entries: Sequence[tuple[str, str, int, int]], now: datetime
+) -> None:
+    """Insert pending children given as (child_id, url, depth, seq)."""
+    if not entries:
+        return
+    conn.execute(
+        insert(jobs),
+        [
+            {
+                "id": child_id,
+                "parent_id": parent_id,
+                "type": JobType.CRAWLER_URL,
+                "definition_id": None,
+                "name": "",
+                "url": url,
+                "depth": depth,
+                "seq": seq,
+                "status": JobStatus.PENDING,
+                "config_json": "{}",
+                "metadata_json": "{}",
+                "created_at": now,
+                "document_count": 0,
+                "attempts": 0,
+                "auth_failed": False,
+                "cancel_requested": False,
+            }
+            for child_id, url, depth, seq in entries
+        ],
+    )
+
+
+def get_parent(conn: Connection, job_id: str) -> Job | None:
+    row = conn.execute(select(jobs).where(jobs.c.id == job_id, jobs.c.type == JobType.PARENT)).first()
+    if row is None:
+        return None
+    return _parent(row, progress_for(conn, [job_id])[job_id])
+
+
+def find_parent_ids(conn: Connection, prefix: str) -> list[str]:
+    """Parent ids starting with ``prefix`` (users may type a short id)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        select(jobs.c.id).where(jobs.c.type == JobType.PARENT, jobs.c.id.like(escaped + "%", escape="\\")).limit(5)
+    )
+    return [r.id for r in rows]
+
+
+def list_parents(conn: Connection, *, limit: int | None = None, statuses: Sequence[str] = ()) -> list[Job]:
+    query = select(jobs).where(jobs.c.type == JobType.PARENT).order_by(jobs.c.created_at.desc())
+    if statuses:
+        query = query.where(jobs.c.status.in_(list(statuses)))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = conn.execute(query).all()
+    progress = progress_for(conn, [r.id for r in rows])
+    return [_parent(r, progress[r.id]) for r in rows]
+
+
+def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progress]:
+    """Exact child counts by status, document counts and auth failures, per parent."""
+    counts: dict[str, dict[str, int]] = {pid: {} for pid in parent_ids}
+    if not parent_ids:
+        return {}
+    for chunk in _chunks(list(parent_ids), 500):
+        rows = conn.execute(
+            select(jobs.c.parent_id, jobs.c.status, func.count(), func.sum(case((jobs.c.auth_failed, 1), else_=0)))
+            .where(jobs.c.parent_id.in_(chunk))
+            .group_by(jobs.c.parent_id, jobs.c.status)
+        )
+        for parent_id, status, n, auth_failed in rows:
+            counts[parent_id][status] = n
+            counts[parent_id]["auth_failures"] = counts[parent_id].get("auth_failures", 0) + int(auth_failed or 0)
+        doc_rows = conn.execute(select(jobs.c.id, jobs.c.document_count).where(jobs.c.id.in_(chunk)))
+        for job_id, document_count in doc_rows:
+            counts[job_id]["documents"] = document_count
+    return {
+        pid: Progress(
+            pending=c.get(JobStatus.PENDING, 0),
+            running=c.get(JobStatus.RUNNING, 0),
+            completed=c.get(JobStatus.COMPLETED, 0),
+            failed=c.get(JobStatus.FAILED, 0),
+            cancelled=c.get(JobStatus.CANCELLED, 0),
+            documents=c.get("documents", 0),
+            auth_failures=c.get("auth_failures", 0),
+        )
+        for pid, c in counts.items()
+    }
+
+
+def list_children(
+    conn: Connection,
+    parent_id: str,
+    *,
+    statuses: Sequence[str] = (),
+    max_depth: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[ChildJob]:
+    """Children in discovery order."""
+    query = select(jobs).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
+    if max_depth is not None:
+        query = query.where(jobs.c.depth <= max_depth)
+    if statuses:
+        query = query.where(jobs.c.status.in_(list(statuses)))
+    if limit is not None:
+        query = query.limit(limit)
+    return [_child(r) for r in conn.execute(query)]
+
+
+def child_stats(conn: Connection, parent_id: str) -> tuple[int, int]:
+    """(number of children, highest seq) of a parent."""
+    row = conn.execute(
+        select(func.count(), func.coalesce(func.max(jobs.c.seq), 0)).where(jobs.c.parent_id == parent_id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def mark_parent_running(conn: Connection, job_id: str, *, owner_pid: int, now: datetime) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(
+            status=JobStatus.RUNNING,
+            owner_pid=owner_pid,
+            heartbeat_at=now,
+            cancel_requested=False,
+            error=None,
+            finished_at=None,
+            started_at=func.coalesce(jobs.c.started_at, now),
+        )
+    )
+
+
+def finish_parent(conn: Connection, job_id: str, status: JobStatus, *, error: str | None, now: datetime) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(status=status, error=error, finished_at=now, owner_pid=None, heartbeat_at=None)
+    )
+
+
+def heartbeat(conn: Connection, job_id: str, now: datetime) -> bool:
+    """Refresh the owner's heartbeat; returns True when another process asked to cancel."""
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(heartbeat_at=now))
+    return bool(conn.execute(select(jobs.c.cancel_requested).where(jobs.c.id == job_id)).scalar())
+
+
+def request_cancel(conn: Connection, job_id: str) -> None:
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(cancel_requested=True))
+
+
+def owner_of(conn: Connection, job_id: str) -> tuple[int | None, datetime | None]:
+    row = conn.execute(select(jobs.c.owner_pid, jobs.c.heartbeat_at).where(jobs.c.id == job_id)).one()
+    return row.owner_pid, row.heartbeat_at
+
+
+def active_parents(conn: Connection) -> list[tuple[str, int | None, datetime | None]]:
+    """(id, owner_pid, heartbeat_at) of parents recorded as pending or running."""
+    rows = conn.execute(
+        select(jobs.c.id, jobs.c.owner_pid, jobs.c.heartbeat_at).where(
+            jobs.c.type == JobType.PARENT, jobs.c.status.in_([JobStatus.PENDING, JobStatus.RUNNING])
+        )
+    )
+    return [(r.id, r.owner_pid, r.heartbeat_at) for r in rows]
+
+
+def mark_interrupted(conn: Connection, job_id: str, *, error: str | None = None) -> None:
+    """The run stopped mid-crawl: the parent waits for ``resume``; its running pages go back to pending."""
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(status=JobStatus.INTERRUPTED, owner_pid=None, heartbeat_at=None, error=error)
+    )
+    requeue_children(conn, job_id, (JobStatus.RUNNING,))
+
+
+def requeue_children(conn: Connection, parent_id: str, statuses: Sequence[str]) -> int:
+    """Put children in ``statuses`` back to pending (resume)."""
+    return conn.execute(
+        update(jobs)
+        .where(jobs.c.parent_id == parent_id, jobs.c.status.in_(list(statuses)))
+        .values(status=JobStatus.PENDING, started_at=None, finished_at=None, error=None, note=None)
+    ).rowcount
+
+
+def cancel_children(conn: Connection, parent_id: str, statuses: Sequence[str], now: datetime) -> int:
+    return conn.execute(
+        update(jobs)
+        .where(jobs.c.parent_id == parent_id, jobs.c.status.in_(list(statuses)))
+        .values(status=JobStatus.CANCELLED, finished_at=now)
+    ).rowcount
+
+
+def mark_child_running(conn: Connection, child_id: str, now: datetime) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == child_id)
+        .values(status=JobStatus.RUNNING, started_at=now, attempts=jobs.c.attempts + 1)
+    )
+
+
+def finish_child(
+    conn: Connection,
+    child_id: str,
+    status: JobStatus,
+    *,
+    now: datetime,
+    http_status: int | None = None,
+    content_type: str | None = None,
+    title: str | None = None,
+    result: PageResult | None = None,
+    note: str | None = None,
+    error: str | None = None,
+    auth_failed: bool = False,
+) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == child_id)
+        .values(
+            status=status,
+            finished_at=now,
+            http_status=http_status,
+            content_type=content_type,
+            title=title,
+            result=result,
+            note=note,
+            error=error,
+            auth_failed=auth_failed,
+        )
+    )
+
+
+def increment_document_count(conn: Connection, parent_id: str) -> None:
+    """One atomic statement: never read-modify-write (exact under any concurrency)."""
+    conn.execute(update(jobs).where(jobs.c.id == parent_id).values(document_count=jobs.c.document_count + 1))
+
+
+def delete_parent(conn: Connection, job_id: str, *, with_documents: bool) -> bool:
+    """Delete a parent with its children, frontier and logs; its documents too if asked."""
+    if with_documents:
+        conn.execute(delete(documents).where(documents.c.job_id == job_id))
+    return bool(conn.execute(delete(jobs).where(and_(jobs.c.id == job_id, jobs.c.type == JobType.PARENT))).rowcount)
+
+
+def _parent(row, progress: Progress) -> Job:
+    return Job(
+        id=row.id,
+        name=row.name,
+        status=JobStatus(row.status),
+        definition_id=row.definition_id,
+        config=json.loads(row.config_json),
+        metadata=json.loads(row.metadata_json),
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        error=row.error,
+        document_count=row.document_count,
+        progress=progress,
+    )
+
+
+def _child(row) -> ChildJob:
+    return ChildJob(
+        id=row.id,
+        parent_id=row.parent_id,
+        url=row.url,
+        depth=row.depth,
+        status=JobStatus(row.status),
+        seq=row.seq,
+        attempts=row.attempts,
+        http_status=row.http_status,
+        content_type=row.content_type,
+        title=row.title,
+        result=PageResult(row.result) if row.result else None,
+        note=row.note,
+        error=row.error,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+    )
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,41 @@
+"""Bring a database up to the newest schema with Alembic (from the first release on)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from quaero_desktop.store.database import Database
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(database: Database) -> str | None:
+    with database.read() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_to_head(database: Database) -> None:
+    """Apply every migration the file lacks, in one write transaction (nothing half-done)."""
+    if current_revision(database) == head_revision():
+        return
+    config = _alembic_config()
+    with database.write() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

@@ -1,0 +1,137 @@
+"""The database schema as SQLAlchemy Core tables.
+
+Migrations (``store/migrations``) create and upgrade the real schema; these table objects
+are what the repositories query with. A test checks that both agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes stored as ISO 8601 text (sortable, readable)."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use datetime.now(UTC)")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+metadata = MetaData()
+
+job_definitions = Table(
+    "job_definitions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("definition_json", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("schedule", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("parent_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=True),
+    Column("type", String(16), nullable=False),
+    Column("definition_id", String(64), nullable=True),
+    Column("name", Text, nullable=False, default=""),
+    Column("url", Text, nullable=True),
+    Column("depth", Integer, nullable=True),
+    Column("seq", Integer, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("config_json", Text, nullable=False, default="{}"),
+    Column("metadata_json", Text, nullable=False, default="{}"),
+    Column("error", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime, nullable=True),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("document_count", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("http_status", Integer, nullable=True),
+    Column("content_type", Text, nullable=True),
+    Column("title", Text, nullable=True),
+    Column("result", String(16), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("auth_failed", Boolean, nullable=False, default=False),
+    Column("owner_pid", Integer, nullable=True),
+    Column("heartbeat_at", UtcDateTime, nullable=True),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Index("ix_jobs_parent_status", "parent_id", "status"),
+    Index("ix_jobs_parent_seq", "parent_id", "seq"),
+    Index("ix_jobs_type_created", "type", "created_at"),
+)
+
+job_seen_urls = Table(
+    "job_seen_urls",
+    metadata,
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    PrimaryKeyConstraint("job_id", "url"),
+    sqlite_with_rowid=False,
+)
+
+job_logs = Table(
+    "job_logs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("message", Text, nullable=False),
+    Index("ix_job_logs_job", "job_id", "id"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("markdown", Text, nullable=False, default=""),
+    Column("description", Text, nullable=False, default=""),
+    Column("canonical_url", Text, nullable=False, default=""),
+    Column("language", Text, nullable=False, default=""),
+    Column("final_url", Text, nullable=False, default=""),
+    Column("http_status", Integer, nullable=True),
+    Column("content_hash", String(64), nullable=False, default=""),
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True),
+    Column("definition_id", String(64), nullable=True),
+    Column("first_crawled_at", UtcDateTime, nullable=False),
+    Column("last_crawled_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_documents_job", "job_id"),
+)
