@@ -12,7 +12,10 @@ import pytest
 
 from quaero_desktop.domain.definition import FIELD_NAMES, MISSING, JobDefinition
 from quaero_desktop.domain.definition_io import (
-    detect_format, dump_definition, load_definition_file, parse_definition_text,
+    detect_format,
+    dump_definition,
+    load_definition_file,
+    parse_definition_text,
 )  # fmt: skip
 from quaero_desktop.domain.errors import ValidationError
 

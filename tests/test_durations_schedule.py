@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -106,14 +106,14 @@ def test_validate_cron_refuses_with_expected_format(expr: str, detail: str) -> N
 
 
 def test_next_run_is_none_for_manual_schedule() -> None:
-    assert next_run("", datetime(2024, 1, 1, tzinfo=timezone.utc)) is None
+    assert next_run("", datetime(2024, 1, 1, tzinfo=UTC)) is None
 
 
 def test_next_run_is_strictly_after_and_keeps_the_time_zone() -> None:
-    after = datetime(2024, 1, 1, 3, 0, tzinfo=timezone.utc)
-    assert next_run("0 3 * * *", after) == datetime(2024, 1, 2, 3, 0, tzinfo=timezone.utc)
+    after = datetime(2024, 1, 1, 3, 0, tzinfo=UTC)
+    assert next_run("0 3 * * *", after) == datetime(2024, 1, 2, 3, 0, tzinfo=UTC)
     assert next_run("0 3 * * *", after - timedelta(microseconds=1)) == after
-    assert next_run("0 3 * * *", after).tzinfo is timezone.utc
+    assert next_run("0 3 * * *", after).tzinfo is UTC
 
 
 def test_next_run_follows_daylight_saving_in_a_named_zone() -> None:
@@ -131,7 +131,7 @@ def test_next_run_reads_naive_time_as_local_and_returns_aware() -> None:
 
 def test_next_run_refuses_an_invalid_expression() -> None:
     with pytest.raises(ValueError):
-        next_run("61 * * * *", datetime(2024, 1, 1, tzinfo=timezone.utc))
+        next_run("61 * * * *", datetime(2024, 1, 1, tzinfo=UTC))
 
 
 def test_describe_schedule() -> None:

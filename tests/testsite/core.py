@@ -1,0 +1,144 @@
+"""Request and response types, routes and the state shared by every handler."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape
+
+HTML_TYPE = "text/html; charset=utf-8"
+SESSION_COOKIE = "testsite_session"
+
+
+class SiteState:
+    """Hit counters, the /flaky counter and the server-side session store (thread-safe)."""
+
+    def __init__(self, big_pages: int) -> None:
+        self.big_pages = big_pages
+        self.base_url = ""  # set once the server is bound: http://127.0.0.1:PORT
+        self.other_base_url = ""  # the same server as http://localhost:PORT
+        self._lock = threading.Lock()
+        self._hits: Counter[tuple[str, str]] = Counter()
+        self._flaky_requests = 0
+        self._sessions: dict[str, str] = {}
+
+    def record_hit(self, host: str, path: str) -> None:
+        """Count one GET request for ``path`` sent with Host ``host``."""
+        with self._lock:
+            self._hits[(host, path)] += 1
+
+    def hits(self, path: str, host: str) -> int:
+        """GET requests counted for ``path`` and ``host``."""
+        with self._lock:
+            return self._hits[(host, path)]
+
+    def hit_paths(self, host: str) -> dict[str, int]:
+        """Path -> GET count for one host name."""
+        with self._lock:
+            return {path: n for (h, path), n in self._hits.items() if h == host}
+
+    def reset_hits(self) -> None:
+        """Forget all hit counts and restart the /flaky sequence."""
+        with self._lock:
+            self._hits.clear()
+            self._flaky_requests = 0
+
+    def flaky_attempt(self, consume: bool) -> int:
+        """The 1-based number of this /flaky request; HEAD peeks without consuming."""
+        with self._lock:
+            if consume:
+                self._flaky_requests += 1
+                return self._flaky_requests
+            return self._flaky_requests + 1
+
+    def create_session(self, username: str) -> str:
+        """Store a new session for ``username`` and return its token (the cookie value)."""
+        token = secrets.token_urlsafe(18)
+        with self._lock:
+            self._sessions[token] = username
+        return token
+
+    def session_user(self, token: str | None) -> str | None:
+        """The user a session token belongs to, or None if the token is unknown."""
+        if not token:
+            return None
+        with self._lock:
+            return self._sessions.get(token)
+
+    def end_session(self, token: str | None) -> None:
+        """Delete a session; unknown tokens are ignored."""
+        with self._lock:
+            self._sessions.pop(token or "", None)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One parsed request as the page handlers see it."""
+
+    method: str  # GET, HEAD or POST
+    path: str  # percent-decoded, without the query
+    query: dict[str, str]  # first value of each parameter
+    host: str  # Host header without the port, lower case
+    cookies: dict[str, str]
+    form: dict[str, str]  # POST application/x-www-form-urlencoded fields
+    state: SiteState
+
+    @property
+    def session_token(self) -> str | None:
+        """The session cookie's value, if the client sent one."""
+        return self.cookies.get(SESSION_COOKIE)
+
+    @property
+    def user(self) -> str | None:
+        """The signed-in user name, or None."""
+        return self.state.session_user(self.session_token)
+
+
+@dataclass
+class Response:
+    """What a handler returns; the server adds Content-Length and the common headers."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = HTML_TYPE
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+Handler = Callable[[Request, "re.Match[str]"], Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A path pattern (matched in full against the decoded path) and its handler."""
+
+    pattern: re.Pattern[str]
+    handler: Handler
+    methods: tuple[str, ...] = ("GET", "HEAD")
+
+
+def route(pattern: str, handler: Handler, methods: Iterable[str] = ("GET", "HEAD")) -> Route:
+    """Build a Route from a regular expression string."""
+    return Route(re.compile(pattern), handler, tuple(methods))
+
+
+def html_response(text: str, status: int = 200, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """An HTML response encoded as UTF-8."""
+    return Response(status, text.encode("utf-8"), HTML_TYPE, list(headers))
+
+
+def json_response(data: object) -> Response:
+    """A JSON response encoded as UTF-8."""
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return Response(200, body, "application/json; charset=utf-8")
+
+
+def redirect(location: str, status: int = 302, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """A redirect with a tiny HTML body, as real servers send."""
+    target = escape(location)
+    body = f'<!DOCTYPE html><html lang="en"><title>Redirect</title><a href="{target}">{target}</a></html>'
+    return html_response(body, status, [("Location", location), *headers])
