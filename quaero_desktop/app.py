@@ -1,0 +1,58 @@
+"""Composition root: builds settings, store, engine and services. Nothing else lives here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quaero_desktop.engine.engine import Engine
+from quaero_desktop.engine.recovery import recover_interrupted_jobs
+from quaero_desktop.paths import resolve_data_dir
+from quaero_desktop.services.definitions import DefinitionsService
+from quaero_desktop.services.documents import DocumentsService
+from quaero_desktop.services.jobs import JobsService
+from quaero_desktop.settings import AppSettings, load_settings
+from quaero_desktop.store import open_database
+from quaero_desktop.store.database import Database
+
+
+@dataclass
+class App:
+    data_dir: Path
+    settings: AppSettings
+    database: Database
+    definitions: DefinitionsService = field(init=False)
+    documents: DocumentsService = field(init=False)
+    jobs: JobsService = field(init=False)
+    _engine: Engine | None = field(init=False, default=None)
+    _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.definitions = DefinitionsService(self.database)
+        self.documents = DocumentsService(self.database)
+        self.jobs = JobsService(self.database, self.engine, lambda: self._engine)
+
+    def engine(self) -> Engine:
+        """The engine, started on first use (the browser itself starts with the first crawl)."""
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = Engine(self.database, self.settings.engine_settings())
+                self._engine.start()
+            return self._engine
+
+    def close(self, *, detach: bool = True) -> None:
+        """Stop the engine (crawls left resumable when ``detach``) and release the database."""
+        if self._engine is not None:
+            self._engine.shutdown(detach=detach)
+            self._engine = None
+        self.database.dispose()
+
+
+def build_app(data_dir: str | Path | None = None) -> App:
+    directory = resolve_data_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    settings = load_settings(directory)
+    database = open_database(directory)
+    recover_interrupted_jobs(database)
+    return App(data_dir=directory, settings=settings, database=database)

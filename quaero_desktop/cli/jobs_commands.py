@@ -1,0 +1,110 @@
+"""``jobs list | show | cancel | resume``."""
+
+from __future__ import annotations
+
+import argparse
+
+from quaero_desktop.app import App
+from quaero_desktop.cli.output import duration_text, local_time, print_json, print_table, shorten
+from quaero_desktop.cli.run_command import resume_job
+from quaero_desktop.domain.job import ChildJob, Job
+
+
+def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("jobs", help="list, inspect, cancel or resume crawl jobs")
+    commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = commands.add_parser("list", parents=[common], help="crawl jobs, newest first")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=list_jobs)
+    showing = commands.add_parser("show", parents=[common], help="one job: counts, pages and log")
+    showing.add_argument("job_id")
+    showing.add_argument("--json", action="store_true", help="print JSON (with every page)")
+    showing.set_defaults(handler=show_job)
+    cancelling = commands.add_parser("cancel", parents=[common], help="cancel a running or interrupted job")
+    cancelling.add_argument("job_id")
+    cancelling.set_defaults(handler=cancel_job)
+    resuming = commands.add_parser("resume", parents=[common], help="continue an interrupted job to the end")
+    resuming.add_argument("job_id")
+    resuming.add_argument("--json", action="store_true", help="print the summary as JSON")
+    resuming.set_defaults(handler=lambda app, args: resume_job(app, args.job_id, as_json=args.json))
+
+
+def job_json(job: Job) -> dict:
+    return {
+        "job_id": job.id,
+        "name": job.name,
+        "definition_id": job.definition_id,
+        "status": str(job.status),
+        "progress": job.progress.as_dict(),
+        "progress_text": job.progress.text,
+        "documents": job.document_count,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "duration_s": round(job.duration_s, 3) if job.duration_s is not None else None,
+        "error": job.error,
+    }
+
+
+def child_json(child: ChildJob) -> dict:
+    return {
+        "id": child.id,
+        "url": child.url,
+        "depth": child.depth,
+        "status": str(child.status),
+        "http_status": child.http_status,
+        "content_type": child.content_type,
+        "title": child.title,
+        "result": str(child.result) if child.result else None,
+        "note": child.note,
+        "error": child.error,
+        "attempts": child.attempts,
+    }
+
+
+def list_jobs(app: App, args: argparse.Namespace) -> int:
+    jobs = app.jobs.list()
+    if args.json:
+        print_json([job_json(job) for job in jobs])
+        return 0
+    if not jobs:
+        print("no jobs yet (start one with: quaero-desktop run DEF)")
+        return 0
+    rows = [
+        (j.id, shorten(j.name, 28), j.status, j.progress.text, j.document_count, local_time(j.started_at), duration_text(j.duration_s))
+        for j in jobs
+    ]
+    print_table(("JOB", "NAME", "STATUS", "PROGRESS", "DOCS", "STARTED", "DURATION"), rows)
+    return 0
+
+
+def show_job(app: App, args: argparse.Namespace) -> int:
+    job = app.jobs.get(args.job_id)
+    children = app.jobs.children(job.id)
+    if args.json:
+        print_json({**job_json(job), "metadata": job.metadata, "config": job.config, "children": [child_json(c) for c in children]})
+        return 0
+    print(f"Job {job.id}: {job.name} ({job.definition_id or 'no definition'})")
+    print(f"  status:    {job.status}" + (f" — {job.error}" if job.error else ""))
+    print(f"  progress:  {job.progress.text}, {job.progress.cancelled} cancelled")
+    print(f"  documents: {job.document_count}")
+    print(f"  started:   {local_time(job.started_at)}   duration: {duration_text(job.duration_s)}")
+    if job.progress.auth_failures:
+        print(f"  {job.progress.auth_failures} page(s) needed a login (session expired?)")
+    print()
+    rows = [
+        (c.status, c.http_status or "", c.depth, shorten(c.url, 70), shorten(c.error or c.note or c.title or "", 50))
+        for c in children
+    ]
+    print_table(("STATUS", "HTTP", "DEPTH", "URL", "TITLE / NOTE"), rows)
+    logs = app.jobs.logs(job.id, min_level="info")[-15:]
+    if logs:
+        print("\nLog (latest):")
+        for entry in logs:
+            print(f"  {local_time(entry.created_at)} {entry.level:<7} {entry.message}")
+    return 0
+
+
+def cancel_job(app: App, args: argparse.Namespace) -> int:
+    print(app.jobs.cancel(args.job_id).message)
+    return 0

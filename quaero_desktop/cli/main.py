@@ -1,0 +1,89 @@
+"""The ``quaero-desktop`` command line (a stable contract: see DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from quaero_desktop import __version__
+from quaero_desktop.cli import definitions_commands, demo_command, documents_commands, jobs_commands
+from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
+from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError
+from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
+from quaero_desktop.paths import DATA_DIR_ENV
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --data-dir is accepted before or after the command; SUPPRESS keeps one from overwriting the other.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=f"data directory (env {DATA_DIR_ENV})")
+    parser = argparse.ArgumentParser(
+        prog="quaero-desktop",
+        description="Crawl websites, including ones behind a login, into a local searchable Markdown knowledge base.",
+    )
+    parser.add_argument("--data-dir", default=None, help=f"data directory (default: env {DATA_DIR_ENV} or the user data dir)")
+    parser.add_argument("--version", action="version", version=f"quaero-desktop {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = subparsers.add_parser("run", parents=[common], help="run a definition (a .toml/.json file or a stored id) to the end")
+    run.add_argument("definition", metavar="DEF")
+    run.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    run.set_defaults(handler=_run)
+    definitions_commands.add_parser(subparsers, common)
+    jobs_commands.add_parser(subparsers, common)
+    documents_commands.add_parser(subparsers, common)
+    demo_command.add_parser(subparsers, common)
+    return parser
+
+
+def _run(app, args: argparse.Namespace) -> int:
+    return run_definition(app, app.definitions.resolve(args.definition), as_json=args.json)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        return _open_window(args)
+    app = None
+    try:
+        if getattr(args, "needs_app", True):
+            from quaero_desktop.app import build_app
+
+            app = build_app(args.data_dir)
+        return args.handler(app, args)
+    except (ValidationError, NotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ConflictError, BrowserNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except QuaeroError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if app is not None:
+            app.close()
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    try:
+        from quaero_desktop.gui.main import run_gui
+    except ImportError:
+        print("the window is not available in this build; see: quaero-desktop --help", file=sys.stderr)
+        return EXIT_FAILED
+    if args.data_dir:
+        os.environ[DATA_DIR_ENV] = args.data_dir
+    return run_gui(args.data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""``run`` and ``jobs resume``: crawl to the end in this process, progress on stderr."""
+
+from __future__ import annotations
+
+import queue
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+from quaero_desktop.app import App
+from quaero_desktop.cli.output import print_json
+from quaero_desktop.cli.progress_view import ProgressView
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.job import Job, JobStatus
+from quaero_desktop.engine.engine import Engine
+from quaero_desktop.engine.events import EngineEvent, JobLogged, JobProgress, JobStatusChanged
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+_EXIT_BY_STATUS = {
+    JobStatus.COMPLETED: EXIT_OK,
+    JobStatus.FAILED: EXIT_FAILED,
+    JobStatus.CANCELLED: EXIT_INTERRUPTED,
+    JobStatus.INTERRUPTED: EXIT_INTERRUPTED,
+}
+
+
+def run_definition(app: App, definition: JobDefinition, *, as_json: bool) -> int:
+    return _run_to_end(app, lambda engine: engine.submit(definition).result(), as_json=as_json)
+
+
+def resume_job(app: App, reference: str, *, as_json: bool) -> int:
+    job_id = app.jobs.resolve_id(reference)
+    return _run_to_end(app, lambda _engine: app.jobs.resume(job_id), as_json=as_json)
+
+
+def summary_json(job: Job) -> dict:
+    """The stable ``--json`` summary of a finished run."""
+    return {
+        "job_id": job.id,
+        "status": str(job.status),
+        "pages_completed": job.progress.completed,
+        "pages_failed": job.progress.failed,
+        "documents": job.document_count,
+        "duration_s": round(job.duration_s or 0.0, 3),
+    }
+
+
+def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> int:
+    engine = app.engine()
+    view = ProgressView()
+    events: queue.Queue[EngineEvent] = queue.Queue()
+    unsubscribe = engine.events.subscribe(events.put)
+    stopper = _CtrlC(engine, view)
+    try:
+        with stopper:
+            job_id = start(engine)
+            stopper.job_id = job_id
+            finished = engine.wait(job_id)
+            while not finished.done():
+                _drain(events, job_id, view, timeout=0.1)
+            _drain(events, job_id, view, timeout=0)
+            finished.result()
+    except KeyboardInterrupt:
+        view.message("stopping now; the job is left interrupted (resume it with: jobs resume)")
+        app.close(detach=True)
+        return EXIT_INTERRUPTED
+    finally:
+        unsubscribe()
+    view.finish()
+    job = app.jobs.get(job_id)
+    if as_json:
+        print_json(summary_json(job))
+    else:
+        line = (
+            f"job {job.id} {job.status}: {job.progress.completed} pages completed, "
+            f"{job.progress.failed} failed, {job.document_count} documents in {job.duration_s or 0:.1f}s"
+        )
+        print(line + (f" — {job.error}" if job.error else ""))
+    return _EXIT_BY_STATUS.get(job.status, EXIT_FAILED)
+
+
+def _drain(events: queue.Queue, job_id: str, view: ProgressView, *, timeout: float) -> None:
+    try:
+        event = events.get(timeout=timeout) if timeout else events.get_nowait()
+    except queue.Empty:
+        return
+    while True:
+        if getattr(event, "job_id", None) == job_id:
+            if isinstance(event, JobProgress):
+                view.update(event.progress)
+            elif isinstance(event, JobLogged) and event.level in ("warning", "error"):
+                view.message(f"{event.level}: {event.message}")
+            elif isinstance(event, JobStatusChanged) and event.status.is_terminal and event.error:
+                view.message(f"{event.status}: {event.error}")
+        try:
+            event = events.get_nowait()
+        except queue.Empty:
+            return
+
+
+class _CtrlC:
+    """First Ctrl+C cancels the crawl cleanly; a second one stops at once (job left resumable)."""
+
+    def __init__(self, engine: Engine, view: ProgressView) -> None:
+        self._engine = engine
+        self._view = view
+        self._presses = 0
+        self._job_id: str | None = None
+        self._previous = None
+
+    @property
+    def job_id(self) -> str | None:
+        return self._job_id
+
+    @job_id.setter
+    def job_id(self, value: str) -> None:
+        self._job_id = value
+        if self._presses:
+            self._engine.cancel(value)
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_sigint(self, _signum, _frame) -> None:
+        self._presses += 1
+        if self._presses > 1:
+            raise KeyboardInterrupt
+        print("\ncancelling the crawl… (Ctrl+C again to stop at once)", file=sys.stderr)
+        if self._job_id is not None:
+            self._engine.cancel(self._job_id)

@@ -1,0 +1,253 @@
+"""HTML -> Markdown of a page's main content.
+
+lxml parses the page and removes what is not content (scripts, hidden elements, cookie banners,
+navigation, the page's header and footer, sidebars) and picks the main content; the maintained,
+Rust-backed ``html-to-markdown`` library then writes it as Markdown (a few ms for a 50 KB page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import urljoin
+
+import html_to_markdown as markdown_writer
+from lxml import etree
+from lxml.etree import _Element
+
+
+@dataclass(frozen=True)
+class ConvertedPage:
+    """A page as Markdown. ``markdown`` starts with "# <title>" when there is a title and ends
+    with one newline ("" for a page without text). ``title``: the main content's first H1,
+    else the page's first H1, else its <title>, else "". ``headings``: the title, then the
+    main content's H1-H3 texts, in order."""
+
+    markdown: str
+    title: str
+    headings: tuple[str, ...]
+
+
+# Not "head" itself: libxml2 puts HTML5 elements that come before any <body> into <head>.
+_JUNK_TAGS: Final = frozenset(
+    "title base meta link script style noscript template svg canvas iframe object embed"
+    " button input select textarea".split()
+)
+_CHROME_TAGS: Final = frozenset({"nav", "aside", "footer"})
+_CHROME_ROLES: Final = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})
+# Never removed for their attributes: some sites mark these while a banner shows.
+_PROTECTED_TAGS: Final = frozenset({"body", "main"})
+_DISPLAY_NONE: Final = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+# Searched in "class id": banners of common consent tools and themes, not class="cookie-recipe".
+_CONSENT_MARKER: Final = re.compile(
+    r"cookies?[-_]?(?:banner|bar|consent|notice|law|popup|modal|dialog|message|overlay|warning|disclaimer|alert)"
+    r"|consent|gdpr|onetrust|cookiebot|didomi|usercentrics|iubenda|cc[-_](?:window|banner)",
+    re.IGNORECASE,
+)
+# Text of heading permalinks such as Sphinx's <a class="headerlink" href="#x">¶</a>.
+_PERMALINK_MARKS: Final = frozenset({"¶", "§", "#", "🔗"})
+_HEADING_SELF_LINKS: Final = "|".join(f".//h{level}//a[starts-with(@href, '#')]" for level in range(1, 7))
+_WHITESPACE: Final = re.compile(r"[ \t\n\r\f\xa0]+")
+_INVISIBLE: Final = re.compile("[\xad\u200b]")  # soft hyphen, zero-width space
+_TITLE_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>])")
+_SPHINX_LANGUAGE_CLASS: Final = re.compile(r"highlight-(\S+)")
+_DEAD_LINKS: Final = etree.XPath(
+    ".//a[not(normalize-space(@href)) or starts-with(translate(normalize-space(@href), 'JAVASCRIPT', 'javascript'),"
+    " 'javascript:') or not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]"
+)
+_EMPTY_ITEMS: Final = etree.XPath(".//li[not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]")
+_CODE_ANCESTOR: Final = "ancestor-or-self::*[self::pre or self::code or self::kbd or self::samp]"
+# Text outside code holding a "<"; a tail belongs to its element's parent, hence the two tests.
+_TEXT_WITH_LT: Final = etree.XPath(
+    f".//text()[contains(., '<') and not(parent::*/{_CODE_ANCESTOR})]",
+)
+_LITERAL_LT: Final = "\ue000"
+# Elements worth asking _is_hidden_or_banner / _is_page_chrome about; most elements have no attributes.
+_MAY_BE_HIDDEN: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or @class or @id or self::a[@href]]")
+_MAY_BE_CHROME: Final = etree.XPath("/*//*[self::nav or self::aside or self::footer or self::header or self::form or @role]")  # stands for a "<" in text while the writer runs; written as "\\<"
+_MAX_NESTING: Final = 100  # deeper elements are written as plain text
+
+
+def _options(base_url: str) -> markdown_writer.ConversionOptions:
+    return markdown_writer.ConversionOptions(
+        heading_style="atx",
+        bullets="-",
+        code_block_style="backticks",
+        skip_images=True,
+        extract_metadata=False,
+        autolinks=False,
+        hidden_content="drop",
+        escape_asterisks=True,
+        escape_underscores=True,
+        newline_style="backslash",
+        compact_tables=True,
+        preprocessing=markdown_writer.PreprocessingOptions(enabled=False),  # cleaned with lxml above
+        base_url=base_url or None,
+    )
+
+
+def html_to_markdown(html: str, url: str = "") -> ConvertedPage:
+    """The main content of ``html`` as Markdown; relative links are resolved against
+    ``url`` (or the page's <base href>)."""
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    document = etree.fromstring(html.encode("utf-8", "replace"), parser)
+    if document is None:  # not even text
+        return ConvertedPage("", "", ())
+    document_title = _plain_text(document.find("head/title"))
+    base_url = _base_url(document, url)
+
+    etree.strip_elements(document, *_JUNK_TAGS, with_tail=False)
+    _remove_all(_MAY_BE_HIDDEN(document), _is_hidden_or_banner)
+    page_h1 = _first_h1(document)  # may sit in the page header, about to be removed
+    _remove_all(_MAY_BE_CHROME(document), _is_page_chrome)
+    content = _content_root(document)
+    content_h1 = _first_h1(content)
+    title = _plain_text(content_h1 if content_h1 is not None else page_h1) or document_title
+    if content_h1 is not None:
+        _remove(content_h1)  # it becomes the document's first line
+    for anchor in content.xpath(_HEADING_SELF_LINKS):  # a heading, not a link to itself
+        anchor.tag = "span"
+    for too_deep in content.xpath("*/" * _MAX_NESTING + "*"):  # absurd nesting: kept, as plain text
+        etree.strip_tags(too_deep, "*")
+        too_deep.tag = "p"
+    _prepare_for_writer(content)
+
+    headings = tuple(text for heading in content.iter("h1", "h2", "h3") if (text := _plain_text(heading)))
+    content.tag = "div"  # the converter writes the element's content, not a <body> or <main> wrapper
+    body = markdown_writer.convert(etree.tostring(content, encoding="unicode", method="html"), _options(base_url))
+    markdown = _tidy(body.content.replace(_LITERAL_LT, "\\<"))
+    if title:
+        heading = "# " + _TITLE_SPECIAL.sub(r"\\\1", title)
+        markdown = f"{heading}\n\n{markdown}" if markdown else f"{heading}\n"
+        headings = (title, *headings)
+    return ConvertedPage(markdown, title, headings)
+
+
+def _prepare_for_writer(content: _Element) -> None:
+    """Small fixes the writer does not make: links that lead nowhere become their text, empty list
+    items go, Sphinx code blocks keep their language, and a "<" in text stays text."""
+    for anchor in _DEAD_LINKS(content):
+        _unwrap(anchor)
+    for item in _EMPTY_ITEMS(content):
+        _remove(item)
+    for pre in content.iter("pre"):
+        classes = " ".join(filter(None, [pre.get("class"), *(c.get("class") for c in pre.iter("code"))]))
+        if "language-" not in classes and "lang-" not in classes:
+            for ancestor in pre.iterancestors():
+                match = _SPHINX_LANGUAGE_CLASS.search(ancestor.get("class") or "")
+                if match and match.group(1) not in ("default", "none", "text"):
+                    pre.set("class", f"language-{match.group(1)}")
+                    break
+    for text in _TEXT_WITH_LT(content):
+        owner = text.getparent()
+        if text.is_text:
+            owner.text = owner.text.replace("<", _LITERAL_LT)
+        else:
+            owner.tail = owner.tail.replace("<", _LITERAL_LT)
+
+
+def _unwrap(element: _Element) -> None:
+    """Replace the element by its content."""
+    element.tag = "span"
+    element.attrib.clear()
+
+
+def _tidy(markdown: str) -> str:
+    """No trailing spaces or repeated blank lines outside code blocks, one final newline."""
+    lines: list[str] = []
+    in_code = False
+    for line in _INVISIBLE.sub("", markdown).split("\n"):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        elif not in_code:
+            line = line.rstrip()
+            if not line and (not lines or not lines[-1]):
+                continue
+            if line and not line.startswith(">") and lines and lines[-1].startswith(">"):
+                lines.append("")  # else the line would continue the quote
+        lines.append(line)
+    text = "\n".join(lines).strip("\n")
+    return f"{text}\n" if text else ""
+
+
+def _plain_text(element: _Element | None) -> str:
+    """The element's text on one line, whitespace collapsed; "" for None."""
+    text = "".join(element.itertext()) if element is not None else ""
+    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def _base_url(document: _Element, url: str) -> str:
+    """``url`` resolved against the page's <base href>, if it has one."""
+    base = document.find("head/base[@href]")
+    try:
+        return urljoin(url, base.get("href", "").strip()) if base is not None else url
+    except ValueError:  # e.g. a malformed IPv6 host
+        return url
+
+
+def _remove(element: _Element) -> None:
+    """Remove the element and its subtree, keeping the text that follows it."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _remove_all(candidates: list[_Element], should_remove: Callable[[_Element], bool]) -> None:
+    """Remove the candidates that ``should_remove`` selects (XPath narrows them down first: fast)."""
+    for element in [element for element in candidates if should_remove(element)]:
+        if element.getparent() is not None:
+            _remove(element)
+
+
+def _is_hidden_or_banner(element: _Element) -> bool:
+    """Hidden elements, cookie and consent banners, heading permalinks."""
+    get = element.get
+    if get("hidden") is not None or _DISPLAY_NONE.search(get("style") or ""):
+        return element.tag not in _PROTECTED_TAGS
+    if element.tag == "a" and (element.text or "").strip() in _PERMALINK_MARKS and get("href", "").startswith("#"):
+        return True
+    if get("aria-hidden") == "true" or _CONSENT_MARKER.search(f"{get('class') or ''} {get('id') or ''}"):
+        # A modal banner can make a page hide everything else with aria-hidden.
+        return element.tag not in _PROTECTED_TAGS and not _wraps_page_content(element)
+    return False
+
+
+def _is_page_chrome(element: _Element) -> bool:
+    """Navigation, sidebars, the page's header and footer, forms around no content."""
+    tag = element.tag
+    if tag in _CHROME_TAGS:
+        return True
+    if tag == "header":  # an article's own header holds its title and lead: content
+        return next(element.iterancestors("main", "article"), None) is None
+    if tag == "form":  # ASP.NET and SharePoint wrap the whole page in one form
+        return not _wraps_page_content(element)
+    roles = element.get("role")
+    return roles is not None and not _CHROME_ROLES.isdisjoint(roles.split())
+
+
+def _wraps_page_content(element: _Element) -> bool:
+    """True if the element holds a main, an article or an H1: the page, not a banner."""
+    return next(element.iter("main", "article", "h1"), None) is not None
+
+
+def _first_h1(root: _Element) -> _Element | None:
+    return next((heading for heading in root.iter("h1") if _plain_text(heading)), None)
+
+
+def _content_root(document: _Element) -> _Element:
+    """The first main or [role=main]; else the only top-level article; else body."""
+    mains = document.xpath("(//main | //*[@role='main'])[1]")
+    if mains:
+        return mains[0]
+    articles = document.xpath("//article[not(ancestor::article)]")
+    if len(articles) == 1:
+        return articles[0]
+    body = document.find("body")
+    return body if body is not None else document

@@ -1,0 +1,35 @@
+"""A worker's browser tab, replaced after a number of pages or when it crashed."""
+
+from __future__ import annotations
+
+from playwright.async_api import BrowserContext
+
+from quaero_desktop.crawler.fetcher import PageFetcher
+
+
+class Tab:
+    def __init__(
+        self, context: BrowserContext, *, page_timeout_s: float, idle_timeout_s: float, recycle_after: int
+    ) -> None:
+        self._context = context
+        self._page_timeout_s = page_timeout_s
+        self._idle_timeout_s = idle_timeout_s
+        self._recycle_after = recycle_after
+        self._fetcher: PageFetcher | None = None
+
+    async def fetcher(self) -> PageFetcher:
+        """A live tab; a fresh one after ``recycle_after`` pages so memory stays flat on long crawls."""
+        current = self._fetcher
+        if current is not None and not current.closed and current.uses < self._recycle_after:
+            return current
+        await self.discard()
+        self._fetcher = await PageFetcher.open(
+            self._context, page_timeout_s=self._page_timeout_s, idle_timeout_s=self._idle_timeout_s
+        )
+        return self._fetcher
+
+    async def discard(self) -> None:
+        """Close the tab (after a crash or an error that may have left it in a bad state)."""
+        if self._fetcher is not None:
+            fetcher, self._fetcher = self._fetcher, None
+            await fetcher.close()

@@ -1,0 +1,176 @@
+"""URL normalisation and the crawl's link filter.
+
+Pure functions on strings, called for every link of every page: one normalised string
+per page is what the frontier dedupes on and what documents are stored under.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+from typing import Final
+from urllib.parse import quote, urljoin, urlsplit
+
+TRACKING_PARAMETERS: Final = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
+        "yclid", "igshid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
+        "oly_enc_id", "vero_id", "ref_src",
+    }
+)
+"""Query parameter names (compared case-insensitively) that only track the visitor.
+Any name starting with "utm_" is dropped as well."""
+
+DEFAULT_EXCLUDE_PATTERNS: Final[tuple[str, ...]] = (
+    # joined forms, also inside longer names: /logout, /Account/LogOff, doLogout, SignOut.aspx
+    r"(?i)logout|logoff|signout",
+    # separated forms as whole words: /log-out, ?action=log_out, /users/sign_out, /log-off
+    r"(?i)(?<![a-z0-9])(?:log[-_](?:out|off)|sign[-_]out)(?![a-z0-9])",
+    # ending a session: /session/end, /sessions/destroy, /end-session, /connect/endsession
+    r"(?i)(?<![a-z0-9])sessions?/(?:end|destroy|delete|terminate)(?![a-z0-9])",
+    r"(?i)(?<![a-z0-9])(?:end|destroy|terminate)[-_]?session(?![a-z0-9])",
+)
+"""Regexes for links that would end the crawl's login session, searched in a URL's
+path and query (never its host)."""
+
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# A percent escape, or one character that may not appear raw in a path or query.
+_ESCAPE_OR_UNSAFE: Final = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]")
+_HOST_NAME: Final = re.compile(r"[a-z0-9\-._~!$&'()*+,;=%]+")
+
+
+def normalise_url(url: str, base: str | None = None) -> str | None:
+    """The canonical form of ``url`` (resolved against ``base``), or None if it is not
+    a crawlable http(s) URL. Never raises; normalising twice changes nothing."""
+    try:
+        return _normalise(url.strip(), base)
+    except ValueError:  # bad port, bad IPv6 literal, unencodable host (UnicodeError) ...
+        return None
+
+
+def host_of(url: str) -> str:
+    """The lower-cased host name of a normalised URL, without port."""
+    return urlsplit(url).hostname or ""
+
+
+def _normalise(url: str, base: str | None) -> str | None:
+    parts = urlsplit(urljoin(base.strip(), url) if base else url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        return None
+    host = _host(parts.hostname or "")
+    if host is None:
+        return None
+    port = parts.port
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    path = _remove_dot_segments(_fix_escapes(parts.path)) or "/"
+    query = _strip_tracking(_fix_escapes(parts.query))
+    return f"{scheme}://{netloc}{path}?{query}" if query else f"{scheme}://{netloc}{path}"
+
+
+def _host(hostname: str) -> str | None:
+    """The host as it appears in a normalised URL (punycode, IPv6 in brackets), or None."""
+    if ":" in hostname:
+        return f"[{ipaddress.IPv6Address(hostname).compressed}]"
+    if not hostname.isascii():
+        hostname = hostname.encode("idna").decode("ascii").lower()
+    return hostname if _HOST_NAME.fullmatch(hostname) else None
+
+
+def _fix_escapes(component: str) -> str:
+    """Upper-case percent escapes, decode escaped unreserved characters and escape
+    characters that may not appear raw (UTF-8), so one resource has one spelling."""
+    return _ESCAPE_OR_UNSAFE.sub(_fix_escape, component)
+
+
+def _fix_escape(match: re.Match[str]) -> str:
+    text = match.group()
+    if len(text) == 3:  # "%xx"; a lone character is never three long
+        char = chr(int(text[1:], 16))
+        return char if char in _UNRESERVED else text.upper()
+    return quote(text, safe="")
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 dot-segment removal for an absolute path: "/a/./b/../c" -> "/a/c"."""
+    if "." not in path:
+        return path
+    segments = path.split("/")[1:]
+    kept: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    if segments[-1] in (".", ".."):
+        kept.append("")  # "/a/b/.." is the directory "/a/"
+    return "/" + "/".join(kept)
+
+
+def _strip_tracking(query: str) -> str:
+    """The query without tracking parameters and empty pieces, other parameters in order."""
+    if not query:
+        return ""
+    kept = []
+    for parameter in query.split("&"):
+        name = parameter.partition("=")[0].lower()
+        if parameter and not name.startswith("utm_") and name not in TRACKING_PARAMETERS:
+            kept.append(parameter)
+    return "&".join(kept)
+
+
+class UrlFilter:
+    """Decides which discovered links a crawl may follow.
+
+    Judges links found on pages only: the engine always crawls the start URLs
+    themselves. Patterns are regexes searched in the full normalised URL.
+    """
+
+    def __init__(
+        self,
+        start_urls: Sequence[str],
+        include_patterns: Sequence[str] = (),
+        exclude_patterns: Sequence[str] = (),
+        same_domain: bool = True,
+        use_default_excludes: bool = True,
+    ) -> None:
+        """Raises ValueError if a start URL is not an http(s) URL with a host."""
+        self._includes = tuple(re.compile(pattern) for pattern in include_patterns)
+        self._excludes = tuple(re.compile(pattern) for pattern in exclude_patterns)
+        self._default_excludes = (
+            tuple(re.compile(pattern) for pattern in DEFAULT_EXCLUDE_PATTERNS) if use_default_excludes else ()
+        )
+        self._same_domain = same_domain
+        self._hosts = frozenset(_start_host(url) for url in start_urls)
+
+    def rejection(self, url: str) -> str | None:
+        """None if the normalised ``url`` may be crawled, else a short reason why not."""
+        for pattern in self._excludes:
+            if pattern.search(url):
+                return f"excluded by pattern '{pattern.pattern}'"
+        if self._default_excludes:
+            parts = urlsplit(url)
+            path_and_query = f"{parts.path}?{parts.query}" if parts.query else parts.path
+            if any(pattern.search(path_and_query) for pattern in self._default_excludes):
+                return "looks like a logout link"
+        if self._same_domain:
+            host = host_of(url)
+            if host not in self._hosts:
+                return f"other host: {host}"
+        if self._includes and not any(pattern.search(url) for pattern in self._includes):
+            return "matches no include pattern"
+        return None
+
+    def allows(self, url: str) -> bool:
+        """True if the normalised ``url`` may be crawled."""
+        return self.rejection(url) is None
+
+
+def _start_host(url: str) -> str:
+    normalised = normalise_url(url)
+    if normalised is None:
+        raise ValueError(f"not an http(s) URL with a host: {url!r}")
+    return host_of(normalised)

@@ -1,0 +1,410 @@
+"""One run of a crawl: the parent job from start (or resume) to its final status."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+from http import HTTPStatus
+
+from playwright.async_api import BrowserContext
+from playwright.async_api import Error as PlaywrightError
+
+from quaero_desktop.crawler.browser import BrowserService
+from quaero_desktop.crawler.fetcher import FetchedPage, FetchError, NonHtmlResponse
+from quaero_desktop.crawler.tabs import Tab
+from quaero_desktop.crawler.urls import normalise_url
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress
+from quaero_desktop.engine.db_worker import DbWorker
+from quaero_desktop.engine.events import (
+    ChildrenAdded,
+    ChildStatusChanged,
+    DocumentSaved,
+    EventBus,
+    JobProgress,
+    JobStatusChanged,
+)
+from quaero_desktop.engine.frontier import Frontier, FrontierEntry
+from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.ownership import current_pid
+from quaero_desktop.engine.page_commit import (
+    ChildBudget,
+    PageCommit,
+    commit_document_page,
+    commit_page_without_document,
+    enqueue_urls,
+)
+from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
+from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.store import jobs_repo
+
+log = logging.getLogger(__name__)
+
+FetchOutcome = FetchedPage | NonHtmlResponse | FetchError
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+class CrawlRun:
+    """Runs one parent job. Everything it needs is read from the store, so a fresh run and a
+    run resumed in a new process take the same path."""
+
+    def __init__(
+        self,
+        job: Job,
+        *,
+        db: DbWorker,
+        browser: BrowserService,
+        events: EventBus,
+        job_log: JobLog,
+        settings: EngineSettings,
+    ) -> None:
+        self.job_id = job.id
+        self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
+        self._definition_id = job.definition_id
+        self._db = db
+        self._browser = browser
+        self._events = events
+        self._log = job_log
+        self._settings = settings
+        self._scope = CrawlScope.from_definition(self.definition)
+        self._counts: dict[str, int] = {}
+        self._stop: tuple[JobStatus, str | None] | None = None
+        self._frontier = Frontier()
+        self._workers: list[asyncio.Task] = []
+        self._budget: ChildBudget | None = None
+
+    # ----- control (called on the engine loop) -----
+
+    def cancel(self, reason: str | None = None) -> None:
+        self._halt(JobStatus.CANCELLED, reason)
+
+    def detach(self) -> None:
+        """Stop now and leave the job resumable (the app is quitting)."""
+        self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
+
+    # ----- the run -----
+
+    async def run(self) -> JobStatus:
+        started = time.monotonic()
+        context: BrowserContext | None = None
+        heartbeat: asyncio.Task | None = None
+        try:
+            await self._start()
+            context = await self._browser.new_context()
+            heartbeat = asyncio.create_task(self._heartbeat())
+            self._workers = [
+                asyncio.create_task(self._worker(context), name=f"crawl-{self.job_id}-{i}")
+                for i in range(self.definition.concurrency)
+            ]
+            try:
+                async with asyncio.timeout(self.definition.timeout_seconds):
+                    await asyncio.gather(*self._workers, return_exceptions=True)
+            except TimeoutError:
+                self._halt(JobStatus.FAILED, f"timed out after {self.definition.timeout} (the job's timeout)")
+                await asyncio.gather(*self._workers, return_exceptions=True)
+        except asyncio.CancelledError:
+            self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
+            await asyncio.gather(*self._workers, return_exceptions=True)
+        except Exception as exc:
+            log.exception("crawl %s failed", self.job_id)
+            self._halt(JobStatus.FAILED, _describe(exc))
+            await asyncio.gather(*self._workers, return_exceptions=True)
+        finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
+            if context is not None:
+                await _close_quietly(context)
+        return await self._finish(time.monotonic() - started)
+
+    async def _start(self) -> None:
+        await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
+        self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
+        created, last_seq = await self._db.read(jobs_repo.child_stats, self.job_id)
+        self._budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
+        if created == 0:
+            starts = list(dict.fromkeys(u for u in map(normalise_url, self.definition.start_urls) if u))
+            entries = await self._db.write(enqueue_urls, self._budget, starts, 0, now_utc())
+            self._log.info(self.job_id, f"started: {len(entries)} start URL(s), {self._limits_text()}")
+        else:
+            pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
+            entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
+            self._log.info(self.job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
+        self._frontier.add(entries)
+        progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
+        self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
+        if entries:
+            self._events.publish(ChildrenAdded(self.job_id, len(entries)))
+        self._publish_progress()
+
+    async def _worker(self, context: BrowserContext) -> None:
+        """Load pages one after another in one tab.
+
+        Storing a page (Markdown conversion, the page's transaction) overlaps the next page's
+        load, so the tab is never idle while Python works; at most one page per worker waits
+        to be stored. A page counts as running in the frontier until it is stored.
+        """
+        tab = Tab(
+            context,
+            page_timeout_s=self._settings.page_timeout_s,
+            idle_timeout_s=self._settings.network_idle_timeout_s,
+            recycle_after=self._settings.recycle_page_after,
+        )
+        storing: asyncio.Task | None = None
+        try:
+            while (entry := await self._frontier.next()) is not None:
+                began = time.monotonic()
+                marked = self._db.write_soon(jobs_repo.mark_child_running, entry.child_id, now_utc())
+                self._move("pending", "running")
+                self._child_event(entry, JobStatus.RUNNING)
+                try:
+                    outcome = await self._fetch_with_retries(entry, tab)
+                except BaseException:
+                    self._frontier.done(entry)
+                    raise
+                if storing is not None:
+                    await storing
+                storing = asyncio.create_task(self._store_page(entry, outcome, marked, began))
+            if storing is not None:
+                await storing
+        finally:
+            if storing is not None and not storing.done():
+                storing.cancel()
+                await asyncio.gather(storing, return_exceptions=True)
+
+    async def _store_page(
+        self, entry: FrontierEntry, outcome: FetchOutcome, marked: asyncio.Future, began: float
+    ) -> None:
+        try:
+            await marked
+            try:
+                commit = await self._record(entry, outcome)
+            except Exception as exc:  # a page that breaks conversion must not stop the crawl
+                log.exception("could not store %s", entry.url)
+                commit = await self._db.write(
+                    commit_page_without_document,
+                    entry=entry,
+                    status=JobStatus.FAILED,
+                    now=now_utc(),
+                    error=f"could not process the page: {_describe(exc)}",
+                )
+            self._after_page(entry, commit, outcome, time.monotonic() - began)
+        finally:
+            self._frontier.done(entry)
+        self._check_failure_tolerance()
+
+    async def _fetch_with_retries(self, entry: FrontierEntry, tab: Tab) -> FetchOutcome:
+        attempts = self._settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                outcome: FetchOutcome = await (await tab.fetcher()).fetch(entry.url)
+            except FetchError as exc:
+                outcome = exc
+            except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
+                await tab.discard()
+                outcome = FetchError(f"browser error: {_describe(exc)}", retryable=True)
+            reason = _retry_reason(outcome)
+            if reason is None or attempt == attempts:
+                return outcome
+            delay = self._settings.retry_backoff_s * 2 ** (attempt - 1)
+            self._log.info(self.job_id, f"retrying {entry.url} in {delay:g}s ({reason}; attempt {attempt} of {attempts})")
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _record(self, entry: FrontierEntry, outcome: FetchOutcome) -> PageCommit:
+        now = now_utc()
+        if isinstance(outcome, FetchError):
+            return await self._db.write(
+                commit_page_without_document, entry=entry, status=JobStatus.FAILED, now=now, error=str(outcome)
+            )
+        if outcome.status is not None and outcome.status >= 400:
+            return await self._db.write(
+                commit_page_without_document,
+                entry=entry,
+                status=JobStatus.FAILED,
+                now=now,
+                error=_http_error(outcome.status),
+                http_status=outcome.status,
+                content_type=outcome.content_type,
+            )
+        if isinstance(outcome, NonHtmlResponse):
+            return await self._db.write(
+                commit_page_without_document,
+                entry=entry,
+                status=JobStatus.COMPLETED,
+                now=now,
+                result=PageResult.SKIPPED,
+                note=f"not HTML ({outcome.content_type}): not stored",
+                http_status=outcome.status,
+                content_type=outcome.content_type,
+            )
+        final_url = normalise_url(outcome.final_url) or entry.url
+        prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
+        return await self._db.write(
+            commit_document_page,
+            entry=entry,
+            prepared=prepared,
+            budget=self._budget,
+            url_filter=self._scope.url_filter,
+            definition_id=self._definition_id,
+            http_status=outcome.status,
+            content_type=outcome.content_type,
+            now=now_utc(),
+        )
+
+    def _after_page(self, entry: FrontierEntry, commit: PageCommit, outcome: FetchOutcome, seconds: float) -> None:
+        status = commit.status
+        self._move("running", str(status))
+        if commit.new_for_job:
+            self._counts["documents"] += 1
+        if commit.new_children:
+            self._counts["pending"] += len(commit.new_children)
+            self._frontier.add(commit.new_children)
+            self._events.publish(ChildrenAdded(self.job_id, len(commit.new_children)))
+        http_status = None if isinstance(outcome, FetchError) else outcome.status
+        title = outcome.title if isinstance(outcome, FetchedPage) else None
+        error = str(outcome) if isinstance(outcome, FetchError) else None
+        if status == JobStatus.FAILED and error is None and http_status is not None:
+            error = _http_error(http_status)
+        self._child_event(entry, status, http_status=http_status, title=title, result=commit.result, error=error)
+        if commit.document_id is not None:
+            self._events.publish(
+                DocumentSaved(self.job_id, commit.document_id, entry.url, title or "", commit.new_for_job)
+            )
+        if status == JobStatus.FAILED:
+            self._log.warning(self.job_id, f"failed {entry.url}: {error}")
+        else:
+            detail = commit.note or f"{len(commit.new_children)} new link(s)"
+            self._log.debug(self.job_id, f"fetched {entry.url} ({http_status}, {seconds:.2f}s): {detail}")
+
+    # ----- stopping and finishing -----
+
+    def _halt(self, status: JobStatus, error: str | None) -> None:
+        if self._stop is None:
+            self._stop = (status, error)
+        self._frontier.close()
+        for task in self._workers:
+            task.cancel()
+
+    def _check_failure_tolerance(self) -> None:
+        finished = self._counts["completed"] + self._counts["failed"]
+        failed = self._counts["failed"]
+        if finished >= self._settings.failure_min_pages and failed > finished * self._settings.failure_ratio:
+            self._halt(
+                JobStatus.FAILED,
+                f"stopped: too many pages failed ({failed} of {finished}, "
+                f"more than {self._settings.failure_ratio:.0%})",
+            )
+
+    async def _finish(self, seconds: float) -> JobStatus:
+        status, error = self._stop or (JobStatus.COMPLETED, None)
+        if self._stop is None:
+            error = await self._start_urls_failure()
+            if error is not None:
+                status = JobStatus.FAILED
+        await self._db.write(self._finish_transaction, status, error)
+        await self._log.flush()
+        progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
+        self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
+        self._publish_progress()
+        summary = f"{status}: {progress.text}, {progress.documents} document(s) in {seconds:.1f}s"
+        if error:
+            self._log.write(self.job_id, "info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
+        else:
+            self._log.info(self.job_id, summary)
+        await self._log.flush()
+        self._events.publish(JobStatusChanged(self.job_id, status, error))
+        return status
+
+    def _finish_transaction(self, conn, status: JobStatus, error: str | None) -> None:
+        now = now_utc()
+        if status == JobStatus.INTERRUPTED:
+            jobs_repo.mark_interrupted(conn, self.job_id, error=error)
+            return
+        jobs_repo.cancel_children(conn, self.job_id, [JobStatus.PENDING, JobStatus.RUNNING], now)
+        jobs_repo.finish_parent(conn, self.job_id, status, error=error, now=now)
+
+    async def _start_urls_failure(self) -> str | None:
+        """The crawl failed as a whole when it stored nothing because every start URL failed."""
+        if self._counts.get("documents", 0) > 0:
+            return None
+        starts = await self._db.read(jobs_repo.list_children, self.job_id, max_depth=0)
+        if starts and all(c.status == JobStatus.FAILED for c in starts):
+            details = "; ".join(f"{c.url}: {c.error}" for c in starts[:3])
+            return f"start URL unreachable ({details})"
+        return None
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.heartbeat_s)
+            try:
+                cancel_requested = await self._db.write(jobs_repo.heartbeat, self.job_id, now_utc())
+            except Exception:
+                log.exception("heartbeat for %s failed", self.job_id)
+                continue
+            if cancel_requested:
+                self._log.info(self.job_id, "cancel requested from another process")
+                self.cancel()
+
+    # ----- progress -----
+
+    def _move(self, from_status: str, to_status: str) -> None:
+        self._counts[from_status] -= 1
+        self._counts[to_status] += 1
+        self._publish_progress()
+
+    def _publish_progress(self) -> None:
+        counts = self._counts
+        self._events.publish(
+            JobProgress(
+                self.job_id,
+                Progress(
+                    pending=counts["pending"],
+                    running=counts["running"],
+                    completed=counts["completed"],
+                    failed=counts["failed"],
+                    cancelled=counts["cancelled"],
+                    documents=counts["documents"],
+                    auth_failures=counts["auth_failures"],
+                ),
+            )
+        )
+
+    def _child_event(self, entry: FrontierEntry, status: JobStatus, **details) -> None:
+        self._events.publish(ChildStatusChanged(self.job_id, entry.child_id, entry.url, entry.depth, status, **details))
+
+    def _limits_text(self) -> str:
+        d = self.definition
+        return f"max depth {d.max_depth}, max pages {d.max_pages}, concurrency {d.concurrency}, timeout {d.timeout}"
+
+
+def _retry_reason(outcome: FetchOutcome) -> str | None:
+    if isinstance(outcome, FetchError):
+        return str(outcome) if outcome.retryable else None
+    if outcome.status in RETRY_STATUSES:
+        return _http_error(outcome.status)
+    return None
+
+
+def _http_error(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _describe(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return text.strip().splitlines()[0]
+
+
+async def _close_quietly(context: BrowserContext) -> None:
+    try:
+        await context.close()
+    except Exception:
+        log.debug("closing the browser context failed", exc_info=True)

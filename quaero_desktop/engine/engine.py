@@ -1,0 +1,222 @@
+"""The job engine: its own thread and asyncio loop, owning Playwright.
+
+Its public surface is plain Python and thread-safe: commands return
+``concurrent.futures.Future`` objects (the window awaits them with ``asyncio.wrap_future``,
+the CLI blocks on ``.result()``), and ``events`` delivers what happens to subscribers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import secrets
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from quaero_desktop.crawler.browser import BrowserService
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.errors import ConflictError, NotFoundError
+from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobStatus
+from quaero_desktop.engine.crawl_run import CrawlRun, now_utc
+from quaero_desktop.engine.db_worker import DbWorker
+from quaero_desktop.engine.events import EventBus, JobCreated, JobStatusChanged
+from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.ownership import current_pid, owner_is_alive
+from quaero_desktop.engine.recovery import recover_interrupted_jobs
+from quaero_desktop.engine.redaction import Redactor
+from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.store import jobs_repo
+from quaero_desktop.store.database import Database
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def new_job_id() -> str:
+    return secrets.token_hex(6)
+
+
+class Engine:
+    def __init__(self, database: Database, settings: EngineSettings | None = None) -> None:
+        self.database = database
+        self.settings = settings or EngineSettings()
+        self.events = EventBus()
+        self.redactor = Redactor()
+        self._db = DbWorker(database)
+        self._browser = BrowserService(
+            self.settings.browser_path, headless=self.settings.headless, block_resources=self.settings.block_resources
+        )
+        self._job_log = JobLog(self._db, self.events, self.redactor)
+        self._runs: dict[str, CrawlRun] = {}
+        self._tasks: dict[str, asyncio.Task[JobStatus]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._flusher: asyncio.Task | None = None
+        self._ready = threading.Event()
+
+    # ----- lifecycle -----
+
+    def start(self) -> None:
+        """Start the engine thread; jobs left running by a dead process become interrupted."""
+        if self._thread is not None:
+            return
+        recover_interrupted_jobs(self.database)
+        self._thread = threading.Thread(target=self._thread_main, name="quaero-engine", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def shutdown(self, *, detach: bool = True, timeout: float = 60.0) -> None:
+        """Stop every crawl (left resumable when ``detach``, else cancelled), close the browser, end the thread."""
+        if self._loop is None or self._thread is None:
+            return
+        future = asyncio.run_coroutine_threadsafe(self._shutdown(detach), self._loop)
+        try:
+            future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            log.error("engine did not stop within %ss", timeout)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout)
+        self._db.shutdown()
+        self._thread = None
+        self._loop = None
+
+    # ----- commands (thread-safe) -----
+
+    def submit(self, definition: JobDefinition) -> concurrent.futures.Future[str]:
+        """Create a parent job for ``definition`` and start crawling; resolves to the job id."""
+        return self._call(self._submit(definition))
+
+    def resume(self, job_id: str) -> concurrent.futures.Future[str]:
+        """Continue an interrupted, cancelled or failed job from the store."""
+        return self._call(self._resume(job_id))
+
+    def cancel(self, job_id: str) -> concurrent.futures.Future[bool]:
+        """Cancel a job run by this engine; True if it was running here."""
+        return self._call(self._cancel(job_id))
+
+    def wait(self, job_id: str) -> concurrent.futures.Future[JobStatus]:
+        """Resolves to the final status when the job's run in this engine ends."""
+        return self._call(self._wait(job_id))
+
+    def active_job_ids(self) -> list[str]:
+        return list(self._tasks)
+
+    @property
+    def browser_location(self):
+        return self._browser.location
+
+    # ----- on the engine loop -----
+
+    def _thread_main(self) -> None:
+        loop = asyncio.new_event_loop()  # a Proactor loop on Windows: Playwright needs subprocesses
+        asyncio.set_event_loop(loop)
+        self._loop = loop
+        self._flusher = loop.create_task(self._job_log.flush_periodically(self.settings.log_flush_s))
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    def _call(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        if self._loop is None:
+            coro.close()
+            raise RuntimeError("the engine is not running; call start() first")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    async def _submit(self, definition: JobDefinition) -> str:
+        job_id = new_job_id()
+        now = now_utc()
+        metadata: dict[str, Any] = {"job_definition_id": definition.id}
+        if definition.auth_id:
+            metadata["auth_id"] = definition.auth_id
+        # Lesson 1: the parent's metadata is committed with its row, before any child exists.
+        await self._db.write(
+            jobs_repo.create_parent,
+            job_id=job_id,
+            name=definition.name,
+            definition_id=definition.id,
+            config=definition.to_mapping(),
+            metadata=metadata,
+            owner_pid=current_pid(),
+            now=now,
+        )
+        self.events.publish(JobCreated(job_id, definition.name, definition.id, now))
+        await self._launch(job_id)
+        return job_id
+
+    async def _resume(self, job_id: str) -> str:
+        if job_id in self._tasks:
+            raise ConflictError(f"job {job_id} is already running")
+        job = await self._db.read(jobs_repo.get_parent, job_id)
+        if job is None:
+            raise NotFoundError(f"no job with id '{job_id}'")
+        if job.status.is_active:
+            owner_pid, heartbeat_at = await self._db.read(jobs_repo.owner_of, job_id)
+            if owner_is_alive(owner_pid, heartbeat_at):
+                raise ConflictError(f"job {job_id} is running in another Quaero process (pid {owner_pid})")
+        elif job.status not in RESUMABLE_STATUSES:
+            raise ConflictError(f"job {job_id} is {job.status}; only interrupted, cancelled or failed jobs resume")
+        requeued = await self._db.write(
+            jobs_repo.requeue_children, job_id, [JobStatus.RUNNING, JobStatus.CANCELLED]
+        )
+        self._job_log.info(job_id, f"resuming: {requeued} unfinished page(s) back in the queue")
+        await self._launch(job_id)
+        return job_id
+
+    async def _launch(self, job_id: str) -> None:
+        job = await self._db.read(jobs_repo.get_parent, job_id)
+        run = CrawlRun(
+            job, db=self._db, browser=self._browser, events=self.events, job_log=self._job_log, settings=self.settings
+        )
+        self._runs[job_id] = run
+        task = asyncio.create_task(run.run(), name=f"crawl-{job_id}")
+        self._tasks[job_id] = task
+        task.add_done_callback(lambda _t, j=job_id: self._forget(j))
+
+    def _forget(self, job_id: str) -> None:
+        self._runs.pop(job_id, None)
+        self._tasks.pop(job_id, None)
+
+    async def _cancel(self, job_id: str) -> bool:
+        run = self._runs.get(job_id)
+        if run is None:
+            return False
+        run.cancel("cancelled by the user")
+        return True
+
+    async def _wait(self, job_id: str) -> JobStatus:
+        task = self._tasks.get(job_id)
+        if task is not None:
+            return await asyncio.shield(task)
+        job = await self._db.read(jobs_repo.get_parent, job_id)
+        if job is None:
+            raise NotFoundError(f"no job with id '{job_id}'")
+        return job.status
+
+    async def _shutdown(self, detach: bool) -> None:
+        for run in list(self._runs.values()):
+            if detach:
+                run.detach()
+            else:
+                run.cancel("cancelled: the app is quitting")
+        if self._tasks:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        if self._flusher is not None:
+            self._flusher.cancel()
+        await self._job_log.flush()
+        await self._browser.close()
+
+
+__all__ = ["Engine", "JobStatusChanged"]

@@ -1,0 +1,57 @@
+"""Job logs: every line is redacted, published at once as an event and stored in batches."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from quaero_desktop.engine.db_worker import DbWorker
+from quaero_desktop.engine.events import EventBus, JobLogged
+from quaero_desktop.engine.redaction import Redactor
+from quaero_desktop.store import logs_repo
+
+_py_log = logging.getLogger("quaero_desktop.jobs")
+
+
+class JobLog:
+    """The engine's job-log writer (one per engine, shared by its crawls)."""
+
+    def __init__(self, db: DbWorker, events: EventBus, redactor: Redactor) -> None:
+        self._db = db
+        self._events = events
+        self.redactor = redactor
+        self._buffer: list[tuple[str, datetime, str, str]] = []
+
+    def write(self, job_id: str, level: str, message: str) -> None:
+        text = self.redactor.redact(message)
+        now = datetime.now(UTC)
+        self._buffer.append((job_id, now, level, text))
+        self._events.publish(JobLogged(job_id=job_id, created_at=now, level=level, message=text))
+        _py_log.debug("[%s] %s: %s", job_id, level, text)
+
+    def debug(self, job_id: str, message: str) -> None:
+        self.write(job_id, "debug", message)
+
+    def info(self, job_id: str, message: str) -> None:
+        self.write(job_id, "info", message)
+
+    def warning(self, job_id: str, message: str) -> None:
+        self.write(job_id, "warning", message)
+
+    def error(self, job_id: str, message: str) -> None:
+        self.write(job_id, "error", message)
+
+    async def flush(self) -> None:
+        if not self._buffer:
+            return
+        batch, self._buffer = self._buffer, []
+        await self._db.write(logs_repo.add_many, batch)
+
+    async def flush_periodically(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self.flush()
+            except Exception:
+                _py_log.exception("could not store job log lines")

@@ -1,0 +1,26 @@
+"""Which process runs a job, and whether it is still alive (several processes share one store)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import psutil
+
+# A heartbeat older than this means the owner stopped even if its pid was reused.
+STALE_AFTER = timedelta(seconds=60)
+
+
+def current_pid() -> int:
+    return os.getpid()
+
+
+def owner_is_alive(owner_pid: int | None, heartbeat_at: datetime | None, now: datetime | None = None) -> bool:
+    if owner_pid is None or heartbeat_at is None:
+        return False
+    now = now or datetime.now(UTC)
+    if now - heartbeat_at > STALE_AFTER:
+        return False
+    if owner_pid == os.getpid():
+        return True
+    return psutil.pid_exists(owner_pid)

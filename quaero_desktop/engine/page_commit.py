@@ -1,0 +1,141 @@
+"""The transactions that record a page's outcome.
+
+A finished page is one transaction: its document (upsert + the parent's atomic count
+increment), the links it adds to the frontier and its own status. A crash before the commit
+leaves the page pending for resume; after it, nothing is fetched or counted again.
+These functions run on the engine's single database thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from quaero_desktop.crawler.urls import UrlFilter
+from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.engine.frontier import FrontierEntry
+from quaero_desktop.engine.page_pipeline import PreparedPage
+from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo
+
+
+class ChildBudget:
+    """How many more children a crawl may create (``max_pages``) and their sequence numbers.
+
+    Only touched inside transactions on the database thread, so it never races.
+    """
+
+    def __init__(self, parent_id: str, *, max_pages: int, created: int, last_seq: int) -> None:
+        self.parent_id = parent_id
+        self.max_pages = max_pages
+        self.created = created
+        self.last_seq = last_seq
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.max_pages - self.created)
+
+    def plan(self, urls: list[str], depth: int) -> list[tuple[str, str, int, int]]:
+        """(child_id, url, depth, seq) rows for ``urls``; call ``apply`` once they are written."""
+        return [
+            (f"{self.parent_id}-{self.last_seq + i:06d}", url, depth, self.last_seq + i)
+            for i, url in enumerate(urls, start=1)
+        ]
+
+    def apply(self, rows: list[tuple[str, str, int, int]]) -> None:
+        self.created += len(rows)
+        if rows:
+            self.last_seq = rows[-1][3]
+
+
+@dataclass(frozen=True)
+class PageCommit:
+    status: JobStatus
+    result: PageResult | None
+    note: str | None = None
+    document_id: int | None = None
+    new_for_job: bool = False
+    new_children: list[FrontierEntry] = field(default_factory=list)
+
+
+def enqueue_urls(
+    conn: Connection, budget: ChildBudget, urls: list[str], depth: int, now: datetime
+) -> list[FrontierEntry]:
+    """Claim ``urls`` in the frontier (atomic insert-or-ignore) and create a child for each new one."""
+    claimed = frontier_repo.claim_urls(conn, budget.parent_id, urls, budget.remaining)
+    rows = budget.plan(claimed, depth)
+    jobs_repo.add_children(conn, budget.parent_id, rows, now)
+    budget.apply(rows)
+    return [FrontierEntry(child_id=child_id, url=url, depth=d) for child_id, url, d, _ in rows]
+
+
+def commit_document_page(
+    conn: Connection,
+    *,
+    entry: FrontierEntry,
+    prepared: PreparedPage,
+    budget: ChildBudget,
+    url_filter: UrlFilter,
+    definition_id: str | None,
+    http_status: int | None,
+    content_type: str,
+    now: datetime,
+) -> PageCommit:
+    """Store an HTML page, enqueue its links and complete its child, all or nothing."""
+    parent_id = budget.parent_id
+    content = prepared.content
+    finish = dict(now=now, http_status=http_status, content_type=content_type, title=content.title)
+    if content.url != entry.url:
+        reason = url_filter.rejection(content.url)
+        if reason is not None:
+            note = f"redirected to {content.url}, which is out of scope ({reason})"
+            jobs_repo.finish_child(conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **finish)
+            return PageCommit(JobStatus.COMPLETED, PageResult.SKIPPED, note)
+        if not frontier_repo.claim_urls(conn, parent_id, [content.url], 1):
+            note = f"redirected to {content.url}, which this crawl covers already"
+            jobs_repo.finish_child(
+                conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.DUPLICATE, note=note, **finish
+            )
+            return PageCommit(JobStatus.COMPLETED, PageResult.DUPLICATE, note)
+    document_id, new_for_job = documents_repo.upsert(
+        conn, content, job_id=parent_id, definition_id=definition_id, now=now
+    )
+    if new_for_job:
+        jobs_repo.increment_document_count(conn, parent_id)
+    children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now)
+    jobs_repo.finish_child(conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.DOCUMENT, **finish)
+    return PageCommit(
+        JobStatus.COMPLETED, PageResult.DOCUMENT, None, document_id, new_for_job, children
+    )
+
+
+def commit_page_without_document(
+    conn: Connection,
+    *,
+    entry: FrontierEntry,
+    status: JobStatus,
+    now: datetime,
+    result: PageResult | None = None,
+    note: str | None = None,
+    error: str | None = None,
+    http_status: int | None = None,
+    content_type: str | None = None,
+    title: str | None = None,
+    auth_failed: bool = False,
+) -> PageCommit:
+    """A page that stored nothing: failed, or skipped (not HTML)."""
+    jobs_repo.finish_child(
+        conn,
+        entry.child_id,
+        status,
+        now=now,
+        http_status=http_status,
+        content_type=content_type,
+        title=title,
+        result=result,
+        note=note,
+        error=error,
+        auth_failed=auth_failed,
+    )
+    return PageCommit(status, result, note)

@@ -1,0 +1,74 @@
+"""From a fetched page to what gets stored: Markdown, metadata and the links to follow.
+
+CPU work (HTML parsing and conversion), run off the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from quaero_desktop.crawler.fetcher import FetchedPage
+from quaero_desktop.crawler.markdown import html_to_markdown
+from quaero_desktop.crawler.urls import UrlFilter, normalise_url
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.document import PageContent
+
+
+@dataclass(frozen=True)
+class CrawlScope:
+    """The parts of a definition that decide which links a crawl follows."""
+
+    url_filter: UrlFilter
+    follow_links: bool
+    max_depth: int
+    max_pages: int
+
+    @classmethod
+    def from_definition(cls, definition: JobDefinition) -> CrawlScope:
+        return cls(
+            url_filter=UrlFilter(
+                definition.start_urls,
+                definition.include_patterns,
+                definition.exclude_patterns,
+                same_domain=definition.same_domain,
+                use_default_excludes=definition.use_default_excludes,
+            ),
+            follow_links=definition.follow_links,
+            max_depth=definition.max_depth,
+            max_pages=definition.max_pages,
+        )
+
+    def links_to_follow(self, links: list[str], base_url: str, depth: int) -> list[str]:
+        """Normalised, in-scope, de-duplicated links of a page at ``depth``, in page order."""
+        if not self.follow_links or depth >= self.max_depth:
+            return []
+        seen: dict[str, None] = {}
+        for link in links:
+            url = normalise_url(link, base_url)
+            if url is not None and url not in seen and self.url_filter.allows(url):
+                seen[url] = None
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    content: PageContent
+    links: list[str]
+
+
+def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth: int) -> PreparedPage:
+    """Convert ``fetched`` to Markdown and pick the links to enqueue."""
+    converted = html_to_markdown(fetched.html, fetched.final_url)
+    content = PageContent(
+        url=final_url,
+        title=converted.title or fetched.title,
+        markdown=converted.markdown,
+        description=fetched.description,
+        canonical_url=fetched.canonical,
+        language=fetched.language,
+        final_url=fetched.final_url,
+        http_status=fetched.status,
+        content_hash=hashlib.sha256(converted.markdown.encode("utf-8")).hexdigest(),
+    )
+    return PreparedPage(content=content, links=scope.links_to_follow(fetched.links, fetched.final_url, depth))

@@ -1,0 +1,103 @@
+"""Jobs as the CLI and the window see them: listing, detail, cancel, resume, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from quaero_desktop.domain.errors import ConflictError, NotFoundError
+from quaero_desktop.domain.job import ChildJob, Job, JobLogEntry, JobStatus
+from quaero_desktop.engine.engine import Engine
+from quaero_desktop.engine.ownership import owner_is_alive
+from quaero_desktop.store import jobs_repo, logs_repo
+from quaero_desktop.store.database import Database
+from quaero_desktop.store.schema import utc_now
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    job_id: str
+    message: str
+
+
+class JobsService:
+    def __init__(
+        self, database: Database, engine: Callable[[], Engine], running_engine: Callable[[], Engine | None]
+    ) -> None:
+        self._database = database
+        self._engine = engine  # starts the engine on first use (resume needs it)
+        self._running_engine = running_engine  # the engine if this process started one, else None
+
+    def list(self, *, limit: int | None = None, statuses: Sequence[str] = ()) -> list[Job]:
+        with self._database.read() as conn:
+            return jobs_repo.list_parents(conn, limit=limit, statuses=statuses)
+
+    def resolve_id(self, reference: str) -> str:
+        """A full job id, or a unique prefix of one."""
+        with self._database.read() as conn:
+            matches = jobs_repo.find_parent_ids(conn, reference)
+        if reference in matches:
+            return reference
+        if not matches:
+            raise NotFoundError(f"no job with id '{reference}' (see: jobs list)")
+        if len(matches) > 1:
+            raise NotFoundError(f"'{reference}' matches several jobs ({', '.join(matches)}); type more of the id")
+        return matches[0]
+
+    def get(self, reference: str) -> Job:
+        job_id = self.resolve_id(reference)
+        with self._database.read() as conn:
+            job = jobs_repo.get_parent(conn, job_id)
+        if job is None:
+            raise NotFoundError(f"no job with id '{reference}' (see: jobs list)")
+        return job
+
+    def children(
+        self,
+        job_id: str,
+        *,
+        statuses: Sequence[str] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ChildJob]:
+        with self._database.read() as conn:
+            return jobs_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
+
+    def logs(self, job_id: str, *, min_level: str = "debug", after_id: int = 0, limit: int | None = None) -> list[JobLogEntry]:
+        with self._database.read() as conn:
+            return logs_repo.list_for_job(conn, job_id, min_level=min_level, after_id=after_id, limit=limit)
+
+    def cancel(self, reference: str) -> CancelOutcome:
+        """Cancel a job wherever it runs: in this process, in another one, or not at all (interrupted)."""
+        job = self.get(reference)
+        engine = self._running_engine()
+        if engine is not None and job.id in engine.active_job_ids():
+            engine.cancel(job.id).result()
+            return CancelOutcome(job.id, f"cancelling job {job.id}")
+        with self._database.write() as conn:
+            if job.status.is_active:
+                owner_pid, heartbeat_at = jobs_repo.owner_of(conn, job.id)
+                if owner_is_alive(owner_pid, heartbeat_at):
+                    jobs_repo.request_cancel(conn, job.id)
+                    return CancelOutcome(
+                        job.id, f"cancel requested: the crawl running in process {owner_pid} stops within seconds"
+                    )
+            if job.status.is_terminal:
+                raise ConflictError(f"job {job.id} is already {job.status}; nothing to cancel")
+            now = utc_now()
+            jobs_repo.cancel_children(conn, job.id, [JobStatus.PENDING, JobStatus.RUNNING], now)
+            jobs_repo.finish_parent(conn, job.id, JobStatus.CANCELLED, error="cancelled by the user", now=now)
+        return CancelOutcome(job.id, f"job {job.id} cancelled")
+
+    def resume(self, reference: str) -> str:
+        """Continue a job in this process's engine; returns its id (wait on the engine for the end)."""
+        job_id = self.resolve_id(reference)
+        return self._engine().resume(job_id).result()
+
+    def delete(self, reference: str, *, with_documents: bool) -> None:
+        job = self.get(reference)
+        engine = self._running_engine()
+        if engine is not None and job.id in engine.active_job_ids():
+            raise ConflictError(f"job {job.id} is running; cancel it before deleting it")
+        with self._database.write() as conn:
+            jobs_repo.delete_parent(conn, job.id, with_documents=with_documents)

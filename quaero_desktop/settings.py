@@ -1,0 +1,76 @@
+"""User settings, kept as TOML in the data directory (``settings.toml``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.engine.settings import EngineSettings
+
+SETTINGS_FILENAME = "settings.toml"
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    browser_path: str = ""  # empty: detect
+    default_concurrency: int = 4
+    page_timeout_s: float = 30.0
+    notifications: bool = True
+    close_to_tray: bool = True
+
+    def engine_settings(self) -> EngineSettings:
+        return EngineSettings(browser_path=self.browser_path or None, page_timeout_s=self.page_timeout_s)
+
+
+_RULES = {
+    "browser_path": (str, "a path to a Chromium-based browser, or \"\" to detect one"),
+    "default_concurrency": (int, "a whole number from 1 to 32"),
+    "page_timeout_s": ((int, float), "a number of seconds from 1 to 600"),
+    "notifications": (bool, "true or false"),
+    "close_to_tray": (bool, "true or false"),
+}
+
+
+def load_settings(data_dir: Path) -> AppSettings:
+    path = data_dir / SETTINGS_FILENAME
+    if not path.exists():
+        return AppSettings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(str(path), "", None, f"cannot read settings: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(str(path), "", None, f"TOML syntax error: {exc}") from None
+    return settings_from_mapping(data, str(path))
+
+
+def settings_from_mapping(data: dict, source: str) -> AppSettings:
+    for key, value in data.items():
+        if key not in _RULES:
+            raise ValidationError(source, key, value, "not a known setting; known: " + ", ".join(_RULES))
+        types, expected = _RULES[key]
+        if isinstance(value, bool) and types is not bool or not isinstance(value, types):
+            raise ValidationError(source, key, value, expected)
+    settings = AppSettings(**data)
+    if not 1 <= settings.default_concurrency <= 32:
+        raise ValidationError(source, "default_concurrency", settings.default_concurrency, _RULES["default_concurrency"][1])
+    if not 1 <= settings.page_timeout_s <= 600:
+        raise ValidationError(source, "page_timeout_s", settings.page_timeout_s, _RULES["page_timeout_s"][1])
+    return settings
+
+
+def save_settings(data_dir: Path, settings: AppSettings) -> None:
+    """Write atomically: a crash never leaves a half-written settings file."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    text = tomli_w.dumps(dataclasses.asdict(settings))
+    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".toml")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, data_dir / SETTINGS_FILENAME)

@@ -1,0 +1,80 @@
+"""Shared fixtures: the local test website, a fresh app per test, and helpers to crawl it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quaero_desktop.app import App, build_app
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.job import Job
+from tests.testsite import TestSite
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[TestSite]:
+    with TestSite(big_pages=240) as test_site:
+        yield test_site
+
+
+@pytest.fixture
+def fresh_site(site: TestSite) -> TestSite:
+    """The shared site with its hit counters (and the /flaky sequence) reset."""
+    site.reset_hits()
+    return site
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "data"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def app(data_dir: Path) -> Iterator[App]:
+    application = build_app(data_dir)
+    yield application
+    application.close(detach=False)
+
+
+def make_definition(start_urls: list[str], **fields) -> JobDefinition:
+    values = {"id": "test-crawl", "name": "Test crawl", "start_urls": start_urls, "timeout": "2m", **fields}
+    return JobDefinition.from_mapping(values, "test")
+
+
+def crawl(app: App, definition: JobDefinition, timeout: float = 120) -> Job:
+    """Run ``definition`` in the app's engine to the end and return the finished job."""
+    engine = app.engine()
+    job_id = engine.submit(definition).result(timeout)
+    engine.wait(job_id).result(timeout)
+    return app.jobs.get(job_id)
+
+
+def cli(*args: str, data_dir: Path, timeout: float = 180, check_json: bool = False) -> subprocess.CompletedProcess:
+    """Run the real command line in a child process."""
+    env = {**os.environ, "QUAERO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "quaero_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=ROOT,
+    )
+    if check_json:
+        json.loads(result.stdout)
+    return result
+
+
+def write_definition(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

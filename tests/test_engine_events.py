@@ -1,0 +1,107 @@
+"""Lesson 2: progress is event-driven; and cancel / shutdown leave the store consistent."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.engine.events import ChildStatusChanged, DocumentSaved, JobProgress, JobStatusChanged
+from tests.conftest import crawl, make_definition
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list = []
+        self.lock = threading.Lock()
+
+    def __call__(self, event) -> None:
+        with self.lock:
+            self.events.append(event)
+
+    def of(self, kind, job_id=None):
+        with self.lock:
+            return [e for e in self.events if isinstance(e, kind) and (job_id is None or _job(e) == job_id)]
+
+
+def _job(event):
+    return getattr(event, "job_id", None) or getattr(event, "parent_id", None)
+
+
+def test_every_child_status_change_publishes_parent_progress(app, fresh_site):
+    recorder = Recorder()
+    app.engine().events.subscribe(recorder)
+    job = crawl(app, make_definition([fresh_site.url("/")], max_depth=1, concurrency=4))
+
+    changes = recorder.of(ChildStatusChanged, job.id)
+    progress = recorder.of(JobProgress, job.id)
+    # Each child goes pending -> running -> final: two changes per child, each with a progress event.
+    assert len(changes) == 2 * job.progress.total
+    assert len(progress) >= len(changes)
+    final = progress[-1].progress
+    assert final == job.progress  # the last event agrees with the store exactly
+    assert progress[-1].text == "0 pending, 0 running, 12 completed, 2 failed"
+    assert set(progress[-1].as_dict()) >= {"pending", "running", "completed", "failed", "cancelled", "total", "documents"}
+    # Counts never go backwards or negative while the crawl runs.
+    finished = [e.progress.finished for e in progress]
+    assert finished == sorted(finished)
+    assert all(min(e.progress.as_dict().values()) >= 0 for e in progress)
+    saved = [e for e in recorder.of(DocumentSaved, job.id) if e.new_for_job]
+    assert len(saved) == job.document_count
+    statuses = [e.status for e in recorder.of(JobStatusChanged, job.id)]
+    assert statuses == [JobStatus.RUNNING, JobStatus.COMPLETED]
+
+
+def test_cancel_stops_running_and_pending_pages_promptly(app, fresh_site):
+    site = fresh_site
+    starts = [site.url(f"/slow?ms=4000&n={i}") for i in range(8)]
+    recorder = Recorder()
+    engine = app.engine()
+    engine.events.subscribe(recorder)
+    job_id = engine.submit(make_definition(starts, max_depth=0, concurrency=2)).result(30)
+    deadline = time.monotonic() + 30
+    while not any(e.status == JobStatus.RUNNING for e in recorder.of(ChildStatusChanged, job_id)):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    started = time.monotonic()
+    assert engine.cancel(job_id).result(10) is True
+    assert engine.wait(job_id).result(30) == JobStatus.CANCELLED
+    assert time.monotonic() - started < 3.0  # did not wait for the 4 s pages
+
+    job = app.jobs.get(job_id)
+    assert job.status == JobStatus.CANCELLED and job.finished_at is not None
+    assert (job.progress.pending, job.progress.running) == (0, 0)
+    assert job.progress.cancelled == 8 and job.progress.completed == 0
+    assert recorder.of(JobProgress, job_id)[-1].progress == job.progress
+
+
+def test_quitting_detaches_a_crawl_and_it_resumes_to_an_exact_finish(app, fresh_site, data_dir):
+    site = fresh_site
+    engine = app.engine()
+    definition = make_definition([site.url("/big/")], max_depth=2, max_pages=60, concurrency=4, include_patterns=["/big/"])
+    job_id = engine.submit(definition).result(30)
+    deadline = time.monotonic() + 60
+    while app.jobs.get(job_id).document_count < 10:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    app.close(detach=True)
+
+    from quaero_desktop.app import build_app
+
+    reopened = build_app(data_dir)
+    try:
+        job = reopened.jobs.get(job_id)
+        assert job.status == JobStatus.INTERRUPTED
+        assert job.progress.running == 0
+        stored_before = {d.url for d in reopened.documents.list(job_id=job_id)}
+        hits_before = {url: site.hits(url.split(str(site.port), 1)[1]) for url in stored_before}
+        reopened.jobs.resume(job_id)
+        assert reopened.engine().wait(job_id).result(120) == JobStatus.COMPLETED
+        job = reopened.jobs.get(job_id)
+        documents = reopened.documents.list(job_id=job_id)
+        assert job.progress.total == 60 and job.progress.completed == 60
+        assert job.document_count == len(documents) == 60
+        # Nothing stored before the stop was fetched again.
+        assert all(site.hits(url.split(str(site.port), 1)[1]) == hits_before[url] for url in stored_before)
+    finally:
+        reopened.close(detach=False)
