@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
@@ -110,15 +111,31 @@ def search(
         return []
     rows = conn.exec_driver_sql(
         "SELECT d.id, d.url, d.title, d.job_id, "
-        "snippet(documents_fts, 1, ?, ?, '…', 14) AS snippet, "
+        "snippet(documents_fts, 1, ?, ?, '…', 16) AS snippet, "
         "bm25(documents_fts, 8.0, 1.0) AS rank "
         "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
         "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-        (mark[0], mark[1], query, limit),
+        (_MARK_START, _MARK_END, query, limit),
     )
     return [
-        SearchHit(id=r.id, url=r.url, title=r.title, snippet=r.snippet, rank=r.rank, job_id=r.job_id) for r in rows
+        SearchHit(id=r.id, url=r.url, title=r.title, snippet=readable_snippet(r.snippet, mark), rank=r.rank, job_id=r.job_id)
+        for r in rows
     ]
+
+
+# FTS5 marks matches with these (private-use characters never found in pages), so the Markdown
+# syntax can be taken out of a snippet before the caller's own marks go in.
+_MARK_START, _MARK_END = "\ue001", "\ue002"
+_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\)|(?=…)|$)")  # also a target the snippet cut short
+_MARKDOWN_NOISE = re.compile(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+|\\(?=[\\`*_\[\]<>#])|[*_`|]{1,3}|^-{3,}$")
+
+
+def readable_snippet(snippet: str, mark: tuple[str, str]) -> str:
+    """A snippet as text: link targets, heading and list markers, emphasis and table pipes removed."""
+    text = _LINK_TARGET.sub("]", snippet)
+    text = _MARKDOWN_NOISE.sub(" ", text).replace("[", "").replace("]", "")
+    text = " ".join(text.split())
+    return text.replace(_MARK_START, mark[0]).replace(_MARK_END, mark[1])
 
 
 def _summary(row) -> DocumentSummary:

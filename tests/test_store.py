@@ -1,0 +1,146 @@
+"""The SQLite store: migrations, upserts, the frontier's dedupe, concurrency and search."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from quaero_desktop.domain.document import PageContent
+from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, open_database
+from quaero_desktop.store.migrate import current_revision, head_revision
+from quaero_desktop.store.schema import metadata
+from quaero_desktop.store.search_query import to_fts_query
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def database(tmp_path):
+    db = open_database(tmp_path)
+    yield db
+    db.dispose()
+
+
+def _parent(conn, job_id="job1"):
+    jobs_repo.create_parent(
+        conn, job_id=job_id, name="J", definition_id="d", config={}, metadata={"job_definition_id": "d"},
+        owner_pid=1, now=NOW,
+    )
+
+
+def _page(url="https://a.example/x", markdown="# X\n", digest="h1"):
+    return PageContent(url=url, title="X", markdown=markdown, content_hash=digest)
+
+
+def test_migrations_build_exactly_the_schema_the_code_uses(database):
+    assert current_revision(database) == head_revision()
+    with database.read() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+        pragmas = [conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "foreign_keys")]
+    # The FTS5 index and its shadow tables are created by raw SQL in the migration, not by the models.
+    differences = [d for d in differences if not (d[0] == "remove_table" and d[1].name.startswith("documents_fts"))]
+    assert differences == []
+    assert pragmas == ["wal", 1]
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
+    first = open_database(tmp_path)
+    with first.write() as conn:
+        _parent(conn)
+    first.dispose()
+    second = open_database(tmp_path)
+    with second.read() as conn:
+        assert jobs_repo.get_parent(conn, "job1").metadata == {"job_definition_id": "d"}
+    second.dispose()
+
+
+def test_upsert_by_url_updates_and_counts_once_per_job(database):
+    with database.write() as conn:
+        _parent(conn, "job1")
+        _parent(conn, "job2")
+        first_id, new = documents_repo.upsert(conn, _page(), job_id="job1", definition_id="d", now=NOW)
+        assert new
+        again_id, new = documents_repo.upsert(conn, _page(markdown="# X v2\n", digest="h2"), job_id="job1",
+                                              definition_id="d", now=NOW + timedelta(minutes=1))
+        assert (again_id, new) == (first_id, False)  # same job: not counted twice
+        _, new = documents_repo.upsert(conn, _page(), job_id="job2", definition_id="d", now=NOW + timedelta(minutes=2))
+        assert new  # another job stored it too
+        document = documents_repo.get(conn, first_id)
+        assert documents_repo.count(conn) == 1
+    assert document.first_crawled_at == NOW and document.last_crawled_at == NOW + timedelta(minutes=2)
+    assert document.job_id == "job2"
+
+
+def test_frontier_claims_each_url_once_and_respects_the_budget(database):
+    with database.write() as conn:
+        _parent(conn)
+        assert frontier_repo.claim_urls(conn, "job1", ["u1", "u2", "u1", "u3"], limit=2) == ["u1", "u2"]
+        assert frontier_repo.claim_urls(conn, "job1", ["u2", "u3", "u4"], limit=10) == ["u3", "u4"]
+        assert frontier_repo.claim_urls(conn, "job1", ["u5"], limit=0) == []
+
+
+def test_concurrent_writers_never_see_database_is_locked(database):
+    with database.write() as conn:
+        _parent(conn)
+    errors: list[Exception] = []
+
+    def writer(offset: int) -> None:
+        try:
+            for i in range(60):
+                with database.write() as conn:
+                    # read, then write: fails at once in WAL without BEGIN IMMEDIATE
+                    jobs_repo.get_parent(conn, "job1")
+                    jobs_repo.increment_document_count(conn, "job1")
+                    frontier_repo.claim_urls(conn, "job1", [f"u{offset}-{i}"], limit=1)
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.read() as conn:
+        assert jobs_repo.get_parent(conn, "job1").document_count == 240
+
+
+def test_search_ranks_title_matches_first_and_returns_clean_snippets(database):
+    with database.write() as conn:
+        _parent(conn)
+        documents_repo.upsert(
+            conn, PageContent(url="https://a/1", title="Fog signals", markdown="# Fog signals\n\nHorns in [fog](https://a/x).",
+                              content_hash="1"), job_id="job1", definition_id=None, now=NOW,
+        )
+        documents_repo.upsert(
+            conn, PageContent(url="https://a/2", title="Weather", markdown="# Weather\n\nSome fog today, no signals.",
+                              content_hash="2"), job_id="job1", definition_id=None, now=NOW,
+        )
+        hits = documents_repo.search(conn, "fog signals")
+        prefix = documents_repo.search(conn, "weath")
+    assert [h.url for h in hits] == ["https://a/1", "https://a/2"]
+    assert "https://a/x" not in hits[0].snippet and "[fog]" in hits[0].snippet.lower()
+    assert [h.url for h in prefix] == ["https://a/2"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "query"),
+    [
+        ("fog", '"fog"*'),
+        ("fog ", '"fog"'),
+        ("zebra-striped flamingo", '"zebra striped" "flamingo"*'),
+        ('"quartz tortoise" almanac', '"quartz tortoise" "almanac"*'),
+        ('"quartz tortoise"', '"quartz tortoise"'),
+        ("flamingo OR", '"flamingo" "OR"*'),
+        ('NEAR( "unbalanced', '"NEAR" "unbalanced"*'),
+        ("a:b c.d", '"a b" "c d"*'),
+        ("   ", None),
+        ("*** ()", None),
+    ],
+)
+def test_user_text_becomes_a_safe_fts_query(typed, query):
+    assert to_fts_query(typed) == query

@@ -1,0 +1,101 @@
+"""Small units: browser discovery, redaction, settings, the frontier's ordering."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+
+import pytest
+
+from quaero_desktop.crawler import browser_discovery
+from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError, find_browser
+from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.engine.frontier import Frontier, FrontierEntry
+from quaero_desktop.engine.redaction import MASK, Redactor
+from quaero_desktop.settings import AppSettings, load_settings, save_settings
+
+
+def _executable(path):
+    path.write_text("#!/bin/sh\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return str(path)
+
+
+def test_discovery_prefers_the_configured_path_then_playwright(tmp_path, monkeypatch):
+    monkeypatch.delenv(browser_discovery.BROWSER_ENV, raising=False)
+    configured = _executable(tmp_path / "my-chrome")
+    playwright_chromium = _executable(tmp_path / "pw-chrome")
+    assert find_browser(configured, playwright_chromium).path == configured
+    found = find_browser(None, playwright_chromium)
+    assert (found.path, found.source) == (playwright_chromium, "Playwright's Chromium")
+
+
+def test_discovery_refuses_a_configured_path_that_does_not_exist(tmp_path, monkeypatch):
+    monkeypatch.delenv(browser_discovery.BROWSER_ENV, raising=False)
+    with pytest.raises(BrowserNotFoundError, match="does not exist") as raised:
+        find_browser(str(tmp_path / "missing"))
+    assert str(tmp_path / "missing") in str(raised.value)
+
+
+def test_no_browser_anywhere_says_what_was_tried_and_how_to_get_one(tmp_path, monkeypatch):
+    monkeypatch.delenv(browser_discovery.BROWSER_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(browser_discovery, "_known_install_paths", lambda: [str(tmp_path / "chrome")])
+    with pytest.raises(BrowserNotFoundError) as raised:
+        find_browser(None, str(tmp_path / "pw" / "chrome"))
+    message = str(raised.value)
+    assert str(tmp_path / "pw" / "chrome") in message and str(tmp_path / "chrome") in message
+    assert "apt-get install chromium" in message and "playwright install chromium" in message
+
+
+def test_redactor_masks_registered_secrets_and_header_values():
+    redactor = Redactor()
+    redactor.add_secrets(["s3cr3t-cookie-value", "x"])  # one-letter values are not treated as secrets
+    text = redactor.redact("sent s3cr3t-cookie-value; Cookie: session=abc123; Authorization: Bearer tok")
+    assert "s3cr3t-cookie-value" not in text and "abc123" not in text and "tok" not in text
+    assert text.startswith(f"sent {MASK}; Cookie: {MASK}")
+
+
+def test_settings_round_trip_and_refuse_bad_values(tmp_path):
+    assert load_settings(tmp_path) == AppSettings()
+    save_settings(tmp_path, AppSettings(default_concurrency=8, browser_path="/opt/chrome"))
+    assert load_settings(tmp_path).default_concurrency == 8
+    (tmp_path / "settings.toml").write_text("default_concurrency = 99\n")
+    with pytest.raises(ValidationError, match="default_concurrency") as raised:
+        load_settings(tmp_path)
+    assert str(tmp_path / "settings.toml") in str(raised.value)
+    (tmp_path / "settings.toml").write_text("colour = 'blue'\n")
+    with pytest.raises(ValidationError, match="not a known setting"):
+        load_settings(tmp_path)
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".settings-")]  # no temp files left
+
+
+def test_frontier_finishes_a_level_before_starting_the_next():
+    async def scenario() -> list[str]:
+        frontier = Frontier([FrontierEntry("a", "a", 0)])
+        order: list[str] = []
+        first = await frontier.next()
+        order.append(first.child_id)
+        waiting = asyncio.create_task(frontier.next())
+        await asyncio.sleep(0)
+        assert not waiting.done()  # nothing to hand out while depth 0 runs
+        frontier.add([FrontierEntry("b", "b", 1), FrontierEntry("c", "c", 1)])
+        frontier.done(first)
+        order.append((await waiting).child_id)
+        second_b = await frontier.next()
+        order.append(second_b.child_id)
+        frontier.add([FrontierEntry("d", "d", 2)])
+        blocked = asyncio.create_task(frontier.next())
+        await asyncio.sleep(0)
+        assert not blocked.done()  # depth 2 waits for every depth-1 page
+        frontier.done(second_b)
+        await asyncio.sleep(0)
+        assert not blocked.done()
+        frontier.done(FrontierEntry("b", "b", 1))
+        order.append((await blocked).child_id)
+        frontier.done(FrontierEntry("d", "d", 2))
+        assert await frontier.next() is None  # nothing pending, nothing running: over
+        return order
+
+    assert asyncio.run(scenario()) == ["a", "b", "c", "d"]
