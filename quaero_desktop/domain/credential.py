@@ -100,7 +100,7 @@ class CredentialSummary:
     updated_at: datetime
 
     def expiry_state(self, now: datetime | None = None) -> str:
-        """"session" (only session cookies), "expired" (the first cookie to expire has), or "valid"."""
+        """One of "session" (only session cookies), "expired" (its first cookie has), "valid"."""
         if self.earliest_expiry is None:
             return "session"
         return "expired" if self.earliest_expiry <= (now or datetime.now(UTC)) else "valid"
