@@ -1,0 +1,1 @@
+"""The vault: saved logins (credentials) in the OS keyring, and the cookie files users import."""
