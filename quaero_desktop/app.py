@@ -41,6 +41,10 @@ class App:
                 self._engine.start()
             return self._engine
 
+    @property
+    def engine_started(self) -> bool:
+        return self._engine is not None
+
     def close(self, *, detach: bool = True) -> None:
         """Stop the engine (crawls left resumable when ``detach``) and release the database."""
         if self._engine is not None:

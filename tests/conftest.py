@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job
 from tests.testsite import TestSite
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # window tests run without a screen
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -78,3 +80,34 @@ def cli(*args: str, data_dir: Path, timeout: float = 180, check_json: bool = Fal
 def write_definition(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp):
+    """One qasync event loop over pytest-qt's QApplication for every window test."""
+    import qasync
+
+    from quaero_desktop.gui.main import create_qt_app
+
+    create_qt_app([])
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def gui(app, qloop):
+    """The real main window over a fresh app (real engine, store and browser), scripted dialogs."""
+    from quaero_desktop.gui.main import build_window
+    from tests.gui_support import ScriptedDialogs, run
+
+    asyncio.set_event_loop(qloop)
+    window, context = build_window(app, ScriptedDialogs())
+    window.show()
+    run(qloop, window.load())
+    yield window, context
+    run(qloop, context.tasks.wait_all())
+    context.bridge.close()
+    window.close()
+    window.deleteLater()

@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from quaero_desktop.humanize import duration_text
+
+__all__ = ["duration_text", "local_time", "print_json", "print_table", "shorten"]
+
 
 def print_json(value: Any, stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
@@ -34,19 +38,6 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    if minutes:
-        return f"{minutes}m{secs:02d}s"
-    return f"{secs}s"
 
 
 def shorten(text: str, width: int) -> str:

@@ -1,0 +1,103 @@
+"""Every question the window asks the user goes through one small service.
+
+``QtDialogs`` shows window-modal but non-blocking dialogs (``open()``, never ``exec()``:
+a nested event loop inside a coroutine would hang qasync) and resolves a future when the user
+answers. Tests replace it with ``ScriptedDialogs`` (tests/gui_support.py), so no test ever
+waits on a modal dialog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Dialogs(Protocol):
+    async def confirm(self, title: str, text: str, *, ok: str = "OK") -> bool: ...
+
+    async def choose(self, title: str, text: str, choices: list[str]) -> str | None:
+        """One of ``choices`` (button labels), or None when the user cancelled."""
+
+    async def open_file(self, title: str, name_filter: str) -> Path | None: ...
+
+    async def save_file(self, title: str, suggested_name: str, name_filter: str) -> Path | None: ...
+
+    async def choose_directory(self, title: str) -> Path | None: ...
+
+    def info(self, title: str, text: str) -> None: ...
+
+    def error(self, title: str, text: str) -> None: ...
+
+
+class QtDialogs:
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._parent = parent
+        self._open: set[QWidget] = set()  # keep dialogs alive until answered
+
+    def attach(self, parent: QWidget) -> None:
+        """Show dialogs over ``parent`` (the main window, once it exists)."""
+        self._parent = parent
+
+    async def confirm(self, title: str, text: str, *, ok: str = "OK") -> bool:
+        return await self.choose(title, text, [ok]) == ok
+
+    async def choose(self, title: str, text: str, choices: list[str]) -> str | None:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self._parent)
+        buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): label for label in choices}
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        future = self._answer_future(box)
+        box.finished.connect(lambda _code: _resolve(future, buttons.get(box.clickedButton())))
+        box.open()
+        return await future
+
+    async def open_file(self, title: str, name_filter: str) -> Path | None:
+        dialog = QFileDialog(self._parent, title, str(Path.home()), name_filter)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        return await self._file(dialog)
+
+    async def save_file(self, title: str, suggested_name: str, name_filter: str) -> Path | None:
+        dialog = QFileDialog(self._parent, title, str(Path.home() / suggested_name), name_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        return await self._file(dialog)
+
+    async def choose_directory(self, title: str) -> Path | None:
+        dialog = QFileDialog(self._parent, title, str(Path.home()))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        return await self._file(dialog)
+
+    def info(self, title: str, text: str) -> None:
+        self._message(QMessageBox.Icon.Information, title, text)
+
+    def error(self, title: str, text: str) -> None:
+        self._message(QMessageBox.Icon.Warning, title, text)
+
+    async def _file(self, dialog: QFileDialog) -> Path | None:
+        future = self._answer_future(dialog)
+        dialog.finished.connect(
+            lambda accepted: _resolve(future, Path(dialog.selectedFiles()[0]) if accepted and dialog.selectedFiles() else None)
+        )
+        dialog.open()
+        return await future
+
+    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self._parent)
+        self._keep(box)
+        box.open()
+
+    def _answer_future(self, dialog: QWidget) -> asyncio.Future:
+        self._keep(dialog)
+        return asyncio.get_running_loop().create_future()
+
+    def _keep(self, dialog: QWidget) -> None:
+        self._open.add(dialog)
+        dialog.finished.connect(lambda *_: self._open.discard(dialog))
+
+
+def _resolve(future: asyncio.Future, value) -> None:
+    if not future.done():
+        future.set_result(value)

@@ -1,0 +1,241 @@
+"""The Jobs view: every crawl run, live, with the actions a user takes on them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.definition_io import load_definition_file
+from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobStatus
+from quaero_desktop.engine.events import JobCreated, JobStatusChanged
+from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, SORT_ROLE, JobColumn, JobRow, JobsTableModel
+from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
+
+DELETE_WITH_DOCUMENTS = "Delete job and its documents"
+DELETE_KEEP_DOCUMENTS = "Delete job, keep documents"
+
+
+class JobsPanel(QWidget):
+    openJob = Signal(str)  # job id: show its detail
+
+    def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.model = JobsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self._build_table()
+        self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.table)
+
+        bridge = context.bridge
+        bridge.jobCreated.connect(self._on_created)
+        bridge.progressChanged.connect(self.model.apply_progress)
+        bridge.jobStatusChanged.connect(self._on_status)
+        self._ticker = QTimer(self, interval=1000, timeout=self.model.tick_durations)
+        self._ticker.start()
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self._update_actions()
+
+    # ----- building -----
+
+    def _build_table(self) -> None:
+        table = self.table
+        table.setModel(self.proxy)
+        table.setItemDelegateForColumn(JobColumn.PROGRESS, ProgressDelegate(table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setSortingEnabled(True)
+        table.sortByColumn(JobColumn.STARTED, Qt.SortOrder.DescendingOrder)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(30)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(JobColumn.PROGRESS, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((JobColumn.NAME, 220), (JobColumn.STATUS, 120), (JobColumn.DOCUMENTS, 90),
+                              (JobColumn.FAILED, 100), (JobColumn.STARTED, 140), (JobColumn.DURATION, 90)):
+            table.setColumnWidth(column, width)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.doubleClicked.connect(self._on_double_click)
+
+    def _build_actions(self) -> None:
+        self.toolbar = QToolBar("Jobs", self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.run_menu = QMenu(self)
+        self.run_menu.aboutToShow.connect(self._fill_run_menu)
+        self.run_button = QToolButton(self)
+        self.run_button.setText("Run definition…")
+        self.run_button.setToolTip("Run a stored definition or a definition file (Ctrl+R)")
+        self.run_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.run_button.setMenu(self.run_menu)
+        self.toolbar.addWidget(self.run_button)
+        self.action_run_shortcut = QAction("Run definition…", self, shortcut=QKeySequence("Ctrl+R"))
+        self.action_run_shortcut.triggered.connect(self.run_button.showMenu)
+        self.addAction(self.action_run_shortcut)
+        self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop the selected crawl")
+        self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue an interrupted crawl")
+        self.action_again = self._action("Run again", "Ctrl+Shift+A", self._run_again, "Run the same crawl again")
+        self.action_details = self._action("Details", "Return", self._details, "Pages and log of the selected job")
+        self.action_delete = self._action("Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected job")
+
+    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    # ----- loading and events -----
+
+    async def reload(self) -> None:
+        jobs = await in_thread(self._context.app.jobs.list)
+        self.model.reset(jobs)
+        self._update_actions()
+
+    def _on_created(self, event: JobCreated) -> None:
+        self._context.tasks.start(self._refresh_row(event.job_id), what="Showing the new job")
+
+    def _on_status(self, event: JobStatusChanged) -> None:
+        self.model.set_status(event.job_id, event.status, event.error)
+        if event.status.is_terminal or event.status == JobStatus.INTERRUPTED:
+            self._context.tasks.start(self._refresh_row(event.job_id), what="Updating the job")
+        self._update_actions()
+
+    async def _refresh_row(self, job_id: str) -> None:
+        """Exact values from the store (finish time, counts) once a job changes state."""
+        job = await in_thread(self._context.app.jobs.get, job_id)
+        self.model.upsert(JobRow.from_job(job))
+        self._update_actions()
+
+    # ----- selection and actions -----
+
+    def selected(self) -> JobRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(JOB_ROLE) if rows else None
+
+    def select_job(self, job_id: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(JOB_ROLE).id == job_id:
+                self.table.selectRow(row)
+                return
+
+    def _update_actions(self) -> None:
+        row = self.selected()
+        running = self._context.app.engine_started and row is not None and row.id in self._context.engine.active_job_ids()
+        self.action_cancel.setEnabled(row is not None and (running or row.status in (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED)))
+        self.action_resume.setEnabled(row is not None and row.status in RESUMABLE_STATUSES)
+        self.action_again.setEnabled(row is not None and not row.status.is_active)
+        self.action_details.setEnabled(row is not None)
+        self.action_delete.setEnabled(row is not None and not running)
+
+    def _fill_run_menu(self) -> None:
+        self.run_menu.clear()
+        records = self._context.app.definitions.list()
+        for record in records:
+            definition = record.definition
+            action = self.run_menu.addAction(definition.name)
+            action.setToolTip(definition.start_urls[0])
+            action.triggered.connect(lambda _=False, d=definition: self.run(d))
+        if not records:
+            placeholder = self.run_menu.addAction("No stored definitions yet")
+            placeholder.setEnabled(False)
+        self.run_menu.addSeparator()
+        self.run_menu.addAction("From a file…").triggered.connect(self._run_file)
+
+    def run(self, definition: JobDefinition) -> None:
+        self._context.tasks.start(self._submit(definition), what=f"Running '{definition.name}'")
+
+    async def _submit(self, definition: JobDefinition) -> str:
+        job_id = await engine_result(self._context.engine.submit(definition))
+        await self._refresh_row(job_id)
+        self.select_job(job_id)
+        return job_id
+
+    def _run_file(self) -> None:
+        async def pick_and_run() -> None:
+            path = await self._context.dialogs.open_file("Run a definition file", "Definitions (*.toml *.json)")
+            if path is not None:
+                await self._submit(await in_thread(load_definition_file, path))
+
+        self._context.tasks.start(pick_and_run(), what="Running the definition file")
+
+    def _cancel(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._context.tasks.start(in_thread(self._context.app.jobs.cancel, row.id), what="Cancelling the job")
+
+    def _resume(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._context.tasks.start(self._resume_job(row.id), what="Resuming the job")
+
+    async def _resume_job(self, job_id: str) -> None:
+        await engine_result(self._context.engine.resume(job_id))
+        await self._refresh_row(job_id)
+
+    def _run_again(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._context.tasks.start(self._run_job_again(row.id), what="Running the job again")
+
+    async def _run_job_again(self, job_id: str) -> None:
+        job = await in_thread(self._context.app.jobs.get, job_id)
+        await self._submit(JobDefinition.from_mapping(job.config, f"job {job.id}"))
+
+    def _details(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.openJob.emit(row.id)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        self.openJob.emit(index.data(JOB_ROLE).id)
+
+    def _delete(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._context.tasks.start(self._delete_job(row), what="Deleting the job")
+
+    async def _delete_job(self, row: JobRow) -> None:
+        answer = await self._context.dialogs.choose(
+            "Delete job",
+            f"Delete the job “{row.name}” ({row.progress.documents} documents)?\n"
+            "Its documents can be kept in the knowledge base or deleted with it.",
+            [DELETE_WITH_DOCUMENTS, DELETE_KEEP_DOCUMENTS],
+        )
+        if answer is None:
+            return
+        await in_thread(lambda: self._context.app.jobs.delete(row.id, with_documents=answer == DELETE_WITH_DOCUMENTS))
+        self.model.remove(row.id)
+        self._update_actions()
+
+    def _context_menu(self, position: QPoint) -> None:
+        if not self.table.indexAt(position).isValid():
+            return
+        menu = QMenu(self)
+        for action in (self.action_details, self.action_cancel, self.action_resume, self.action_again, self.action_delete):
+            menu.addAction(action)
+        menu.popup(self.table.viewport().mapToGlobal(position))

@@ -1,0 +1,76 @@
+"""Start the window: QApplication + qasync loop on the main thread, the engine on its own thread.
+
+Quitting detaches running crawls (they are left ``interrupted`` and resume on request) and
+returns 0 with no error output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import qasync
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from quaero_desktop.app import App, build_app
+from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.gui.async_tasks import TaskRunner
+from quaero_desktop.gui.bridge import EngineBridge
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
+from quaero_desktop.gui.main_window import MainWindow, wait_for_quit
+from quaero_desktop.gui.style import app_icon, apply_theme
+
+log = logging.getLogger(__name__)
+
+
+def create_qt_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("Quaero Desktop")
+    app.setOrganizationName("Quaero")
+    app.setDesktopFileName("quaero-desktop")
+    app.setQuitOnLastWindowClosed(False)  # quitting is ours: the engine must stop first
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    return app
+
+
+def build_window(app: App, dialogs: Dialogs | None = None) -> tuple[MainWindow, GuiContext]:
+    """The main window with every view, wired to ``app`` (tests pass scripted dialogs)."""
+    from quaero_desktop.gui.views import build_views, install_detail_opener
+
+    dialogs = dialogs or QtDialogs()
+    context = GuiContext(app=app, dialogs=dialogs, tasks=TaskRunner(dialogs.error), bridge=EngineBridge(app.engine().events))
+    window = MainWindow(context, build_views(context))
+    if isinstance(dialogs, QtDialogs):
+        dialogs.attach(window)
+    install_detail_opener(window, context)
+    return window, context
+
+
+def run_gui(data_dir: str | None = None) -> int:
+    qt_app = create_qt_app()
+    try:
+        app = build_app(data_dir)
+    except QuaeroError as exc:
+        QMessageBox.critical(None, "Quaero Desktop cannot start", str(exc))
+        return 1
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    window, context = build_window(app)
+    window.show()
+
+    async def main() -> None:
+        await window.load()
+        await wait_for_quit(window)
+        window.hide()
+        context.tasks.cancel_all()
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        context.bridge.close()
+        app.close(detach=True)  # running crawls become interrupted: resumable on the next start
+        loop.close()
+    return 0

@@ -1,0 +1,150 @@
+"""The main window: Jobs, Definitions, Logins and Documents views, a status bar, menus."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from quaero_desktop import __version__
+from quaero_desktop.gui.async_tasks import in_thread
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
+from quaero_desktop.gui.style import app_icon
+
+WINDOW_SETTINGS_FILE = "window.ini"
+
+
+class MainWindow(QMainWindow):
+    quitRequested = Signal()
+
+    def __init__(self, context: GuiContext, views: dict[str, QWidget] | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("Quaero Desktop")
+        self.setWindowIcon(app_icon())
+        self.resize(1280, 800)
+        self._settings = QSettings(str(context.app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
+        self._quitting = False
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.jobs = JobsPanel(context, self)
+        self.tabs.addTab(self.jobs, "Jobs")
+        for title, view in (views or {}).items():
+            self.tabs.addTab(view, title)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_geometry()
+        self.jobs.openJob.connect(self.open_job)
+
+    # ----- building -----
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.action_quit = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.action_quit.triggered.connect(self.request_quit)
+        file_menu.addAction(self.action_quit)
+        view_menu = self.menuBar().addMenu("&View")
+        for position in range(self.tabs.count()):
+            action = QAction(self.tabs.tabText(position), self, shortcut=QKeySequence(f"Ctrl+{position + 1}"))
+            action.triggered.connect(lambda _=False, p=position: self.tabs.setCurrentIndex(p))
+            view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Quaero Desktop", self)
+        about.triggered.connect(
+            lambda: self.context.dialogs.info(
+                "About Quaero Desktop",
+                f"Quaero Desktop {__version__}\n\nCrawls websites, including ones behind a login, into a local, "
+                f"searchable Markdown knowledge base.\n\nData: {self.context.app.data_dir}",
+            )
+        )
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        self.engine_label = QLabel(self)
+        self.running_label = QLabel(self)
+        self.documents_label = QLabel(self)
+        bar = self.statusBar()
+        for label in (self.engine_label, self.running_label, self.documents_label):
+            bar.addPermanentWidget(label)
+        self._documents = 0
+        bridge = self.context.bridge
+        bridge.jobStatusChanged.connect(lambda _e: self._update_status())
+        bridge.jobCreated.connect(lambda _e: self._update_status())
+        bridge.documentsSaved.connect(self._add_documents)
+        self._status_timer = QTimer(self, interval=2000, timeout=self._update_status)
+        self._status_timer.start()
+
+    # ----- state -----
+
+    async def load(self) -> None:
+        """Fill the views from the store (called once the event loop runs)."""
+        await self.jobs.reload()
+        for position in range(1, self.tabs.count()):
+            view = self.tabs.widget(position)
+            if hasattr(view, "reload"):
+                await view.reload()
+        self._documents = await in_thread(self.context.app.documents.count)
+        self._update_status()
+
+    def _add_documents(self, count: int) -> None:
+        self._documents += count
+        self._update_status()
+
+    def _update_status(self) -> None:
+        app = self.context.app
+        if app.engine_started:
+            location = self.context.engine.browser_location
+            browser = f" · {location.source}" if location else ""
+            self.engine_label.setText(f"Engine running{browser}")
+            running = len(self.context.engine.active_job_ids())
+        else:
+            self.engine_label.setText("Engine idle")
+            running = 0
+        self.running_label.setText(f"{running} running job{'s' if running != 1 else ''}")
+        self.documents_label.setText(f"{self._documents} documents stored")
+
+    def open_job(self, job_id: str) -> None:
+        """Show a job's detail (the job detail view replaces this in its module)."""
+        opener = getattr(self, "job_detail_opener", None)
+        if opener is not None:
+            opener(job_id)
+
+    # ----- geometry -----
+
+    def _restore_geometry(self) -> None:
+        geometry = self._settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        header_state = self._settings.value("jobs/header")
+        if isinstance(header_state, QByteArray):
+            self.jobs.table.horizontalHeader().restoreState(header_state)
+
+    def save_geometry(self) -> None:
+        self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.setValue("jobs/header", self.jobs.table.horizontalHeader().saveState())
+        self._settings.sync()
+
+    # ----- quitting -----
+
+    def request_quit(self) -> None:
+        self._quitting = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        event.accept()
+        self.quitRequested.emit()
+
+
+async def wait_for_quit(window: MainWindow) -> None:
+    done = asyncio.get_running_loop().create_future()
+    window.quitRequested.connect(lambda: done.done() or done.set_result(None))
+    await done
+
+
+__all__ = ["MainWindow", "Qt", "wait_for_quit"]

@@ -1,0 +1,68 @@
+"""Helpers for window tests: scripted dialogs and running coroutines on the qasync loop.
+
+pytest-qt has no qasync support and a nested Qt loop inside a coroutine hangs, so window
+tests are plain functions that drive the qasync loop with ``run(loop, coroutine)`` and wait
+inside the coroutine with ``until(...)`` instead of ``qtbot.waitSignal``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+
+class ScriptedDialogs:
+    """Answers questions from a script and records what the window told the user."""
+
+    def __init__(self) -> None:
+        self.answers: deque = deque()
+        self.asked: list[tuple[str, str]] = []
+        self.infos: list[tuple[str, str]] = []
+        self.errors: list[tuple[str, str]] = []
+
+    def answer(self, *values) -> None:
+        self.answers.extend(values)
+
+    def _next(self, title: str, text: str):
+        self.asked.append((title, text))
+        if not self.answers:
+            raise AssertionError(f"the window asked {title!r} but the test scripted no answer")
+        return self.answers.popleft()
+
+    async def confirm(self, title: str, text: str, *, ok: str = "OK") -> bool:
+        return bool(self._next(title, text))
+
+    async def choose(self, title: str, text: str, choices: list[str]) -> str | None:
+        answer = self._next(title, text)
+        assert answer is None or answer in choices, (answer, choices)
+        return answer
+
+    async def open_file(self, title: str, name_filter: str) -> Path | None:
+        return self._next(title, name_filter)
+
+    async def save_file(self, title: str, suggested_name: str, name_filter: str) -> Path | None:
+        return self._next(title, suggested_name)
+
+    async def choose_directory(self, title: str) -> Path | None:
+        return self._next(title, "")
+
+    def info(self, title: str, text: str) -> None:
+        self.infos.append((title, text))
+
+    def error(self, title: str, text: str) -> None:
+        self.errors.append((title, text))
+
+
+def run(loop: asyncio.AbstractEventLoop, coro, timeout: float = 120):
+    return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,75 @@
+"""The Jobs view with the real engine: run, watch live, cancel, resume, delete."""
+
+from __future__ import annotations
+
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.gui.jobs.jobs_model import JobColumn
+from tests.conftest import make_definition
+from tests.gui_support import run, until
+
+
+def _row_text(panel, job_id: str, column: JobColumn) -> str:
+    position = panel.model.job_ids().index(job_id)
+    return str(panel.model.index(position, column).data())
+
+
+def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_site):
+    window, context = gui
+    app = context.app
+    app.definitions.save(make_definition([fresh_site.url("/")], id="home", name="Home page", max_depth=1))
+    panel = window.jobs
+    seen_progress: list[str] = []
+    context.bridge.progressChanged.connect(lambda batch: seen_progress.extend(p.text for p in batch.values()))
+
+    async def scenario():
+        panel._fill_run_menu()
+        actions = {a.text(): a for a in panel.run_menu.actions()}
+        actions["Home page"].trigger()  # what clicking the menu entry does
+        await until(lambda: panel.model.rowCount() == 1, what="the job's row")
+        job_id = panel.model.job_ids()[0]
+        await until(lambda: panel.model.row(job_id).status == JobStatus.COMPLETED, what="completion")
+        await until(lambda: panel.model.row(job_id).finished_at is not None, what="the exact row from the store")
+        return job_id
+
+    job_id = run(qloop, scenario())
+    job = app.jobs.get(job_id)
+    row = panel.model.row(job_id)
+    assert row.progress == job.progress  # the view shows exactly what the store holds
+    assert _row_text(panel, job_id, JobColumn.PROGRESS) == "0 pending, 0 running, 12 completed, 2 failed"
+    assert _row_text(panel, job_id, JobColumn.DOCUMENTS) == str(job.document_count) == "10"
+    assert _row_text(panel, job_id, JobColumn.STATUS) == "Completed"
+    assert len(seen_progress) >= 2 and any("running" in t and not t.startswith("0 pending, 0 running") for t in seen_progress)
+    assert context.dialogs.errors == []
+
+
+def test_cancel_then_resume_then_delete_keeping_documents(gui, qloop, fresh_site):
+    window, context = gui
+    app = context.app
+    panel = window.jobs
+    starts = [fresh_site.url(f"/slow?ms=1500&n={i}") for i in range(6)]
+
+    async def scenario():
+        panel.run(make_definition(starts, max_depth=0, concurrency=2))
+        await until(lambda: panel.model.rowCount() == 1)
+        job_id = panel.model.job_ids()[0]
+        await until(lambda: panel.model.row(job_id).progress.running > 0, what="pages running")
+        panel.select_job(job_id)
+        assert panel.action_cancel.isEnabled()
+        panel.action_cancel.trigger()
+        await until(lambda: panel.model.row(job_id).status == JobStatus.CANCELLED, timeout=10, what="cancel")
+        assert panel.action_resume.isEnabled()
+        panel.action_resume.trigger()
+        await until(lambda: panel.model.row(job_id).status == JobStatus.COMPLETED, what="the resumed crawl")
+        await until(lambda: panel.model.row(job_id).finished_at is not None)
+        return job_id
+
+    job_id = run(qloop, scenario())
+    assert app.jobs.get(job_id).document_count == 6
+    assert panel.model.row(job_id).progress.completed == 6
+
+    context.dialogs.answer("Delete job, keep documents")
+    panel.select_job(job_id)
+    panel.action_delete.trigger()
+    run(qloop, until(lambda: panel.model.rowCount() == 0, what="the row to go"))
+    assert app.jobs.list() == [] and app.documents.count() == 6
+    assert context.dialogs.asked[0][0] == "Delete job"
