@@ -135,3 +135,18 @@ documents = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_documents_job", "job_id"),
 )
+
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("auth_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("site_domain", Text, nullable=False),
+    Column("base_url", Text, nullable=False),
+    Column("cookie_count", Integer, nullable=False),
+    Column("earliest_expiry", UtcDateTime, nullable=True),
+    Column("secret_backend", Text, nullable=False),  # where the secret lives, e.g. "Secret Service (GNOME Keyring)"
+    Column("secret_chunks", Integer, nullable=False),  # keyring entries its payload took (besides the manifest)
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
