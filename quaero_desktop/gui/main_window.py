@@ -108,6 +108,17 @@ class MainWindow(QMainWindow):
         self.running_label.setText(f"{running} running job{'s' if running != 1 else ''}")
         self.documents_label.setText(f"{self._documents} documents stored")
 
+    def view(self, title: str) -> QWidget | None:
+        for position in range(self.tabs.count()):
+            if self.tabs.tabText(position) == title:
+                return self.tabs.widget(position)
+        return None
+
+    def show_view(self, title: str) -> None:
+        view = self.view(title)
+        if view is not None:
+            self.tabs.setCurrentWidget(view)
+
     def open_job(self, job_id: str) -> None:
         """Show a job's detail (the job detail view replaces this in its module)."""
         opener = getattr(self, "job_detail_opener", None)

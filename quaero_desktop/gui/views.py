@@ -1,4 +1,8 @@
-"""The views beside Jobs, and the job detail window (each in its own module)."""
+"""The views beside Jobs, and how they are wired to the main window.
+
+Each view is a QWidget built as ``View(context, parent)`` with an ``async reload()`` the
+main window awaits once the event loop runs.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,33 @@ from quaero_desktop.gui.context import GuiContext
 
 def build_views(context: GuiContext) -> dict[str, QWidget]:
     """Tab title -> view, in order (Jobs comes first, built by the main window)."""
-    return {}
+    from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
+    from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
+
+    return {
+        "Definitions": DefinitionsPanel(context),
+        "Documents": DocumentsPanel(context),
+    }
 
 
 def install_detail_opener(window, context: GuiContext) -> None:
-    """Make double-clicking a job open its detail window."""
+    """Wire the views together: job detail on double-click, "Run now" from Definitions."""
+    from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
+
+    open_windows: dict[str, JobDetailWindow] = {}
+
+    def open_job(job_id: str) -> None:
+        detail = open_windows.get(job_id)
+        if detail is None:
+            detail = JobDetailWindow(context, job_id, window)
+            open_windows[job_id] = detail
+            detail.destroyed.connect(lambda *_: open_windows.pop(job_id, None))
+            context.tasks.start(detail.reload(), what="Loading the job")
+        detail.show()
+        detail.raise_()
+        detail.activateWindow()
+
+    window.job_detail_opener = open_job
+    definitions = window.view("Definitions")
+    if definitions is not None:
+        definitions.runRequested.connect(lambda definition: (window.jobs.run(definition), window.show_view("Jobs")))
