@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from quaero_desktop.engine.engine import Engine
@@ -12,9 +13,11 @@ from quaero_desktop.paths import resolve_data_dir
 from quaero_desktop.services.definitions import DefinitionsService
 from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
+from quaero_desktop.services.logins import LoginsService
 from quaero_desktop.settings import AppSettings, load_settings
 from quaero_desktop.store import open_database
 from quaero_desktop.store.database import Database
+from quaero_desktop.vault.credential_vault import CredentialVault
 
 
 @dataclass
@@ -37,9 +40,18 @@ class App:
         """The engine, started on first use (the browser itself starts with the first crawl)."""
         with self._engine_lock:
             if self._engine is None:
-                self._engine = Engine(self.database, self.settings.engine_settings())
+                self._engine = Engine(self.database, self.settings.engine_settings(), logins=self.vault)
                 self._engine.start()
             return self._engine
+
+    @cached_property
+    def vault(self) -> CredentialVault:
+        """Saved logins (the keyring backend is looked up on first use)."""
+        return CredentialVault(self.database)
+
+    @cached_property
+    def logins(self) -> LoginsService:
+        return LoginsService(self.vault, self.engine)
 
     @property
     def engine_started(self) -> bool:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from quaero_desktop import __version__
-from quaero_desktop.cli import definitions_commands, demo_command, documents_commands, jobs_commands
+from quaero_desktop.cli import auth_commands, definitions_commands, demo_command, documents_commands, jobs_commands
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
 from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError
 from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     definitions_commands.add_parser(subparsers, common)
     jobs_commands.add_parser(subparsers, common)
     documents_commands.add_parser(subparsers, common)
+    auth_commands.add_parser(subparsers, common)
     demo_command.add_parser(subparsers, common)
     return parser
 

@@ -79,6 +79,11 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             f"{job.progress.failed} failed, {job.document_count} documents in {job.duration_s or 0:.1f}s"
         )
         print(line + (f" — {job.error}" if job.error else ""))
+        if job.progress.auth_failures:
+            print(
+                f"{job.progress.auth_failures} page(s) needed a login (session expired?): "
+                "capture or import the login again (quaero-desktop auth login / auth import)"
+            )
     return _EXIT_BY_STATUS.get(job.status, EXIT_FAILED)
 
 

@@ -34,7 +34,15 @@ class BrowserService:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._location: BrowserLocation | None = None
+        self._stale = False  # settings changed: start a new browser when no crawl uses this one
         self._lock = asyncio.Lock()
+
+    def configure(self, configured_path: str | None, *, block_resources: bool) -> None:
+        """Use another browser path or blocking choice from the next browser start on."""
+        if (configured_path, block_resources) != (self._configured_path, self._block_resources):
+            self._configured_path = configured_path
+            self._block_resources = block_resources
+            self._stale = True
 
     @property
     def location(self) -> BrowserLocation | None:
@@ -42,6 +50,9 @@ class BrowserService:
 
     async def browser(self) -> Browser:
         async with self._lock:
+            if self._stale and self._browser is not None and not self._browser.contexts:
+                await self._browser.close()
+                self._browser, self._stale = None, False
             if self._browser is not None and self._browser.is_connected():
                 return self._browser
             if self._playwright is None:
@@ -55,10 +66,10 @@ class BrowserService:
             )
             return self._browser
 
-    async def new_context(self, *, user_agent: str | None = None) -> BrowserContext:
+    async def new_context(self, *, user_agent: str | None = None, storage_state: dict | None = None) -> BrowserContext:
         """A fresh, isolated context (own cookies and storage) for one crawl."""
         browser = await self.browser()
-        context = await browser.new_context(user_agent=user_agent, service_workers="block")
+        context = await browser.new_context(user_agent=user_agent, storage_state=storage_state, service_workers="block")
         await prepare_context(context)
         return context
 

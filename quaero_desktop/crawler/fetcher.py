@@ -72,6 +72,7 @@ _EXTRACT_JS = """async ([quietMs, maxMs]) => {
     canonical: canonical ? canonical.href : '',
     language: document.documentElement.getAttribute('lang') || '',
     contentType: document.contentType || '',
+    hasPasswordField: !!document.querySelector('input[type="password" i]'),
     links,
     html: document.documentElement.outerHTML,
   };
@@ -91,6 +92,7 @@ class FetchedPage:
     description: str
     canonical: str
     language: str
+    has_password_field: bool
     links: list[str] = field(repr=False)
     html: str = field(repr=False)
 
@@ -168,6 +170,7 @@ class PageFetcher:
             description=data["description"],
             canonical=data["canonical"],
             language=data["language"],
+            has_password_field=data["hasPasswordField"],
             links=data["links"],
             html=data["html"],
         )

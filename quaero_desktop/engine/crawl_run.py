@@ -6,17 +6,16 @@ import asyncio
 import logging
 import time
 from datetime import UTC, datetime
-from http import HTTPStatus
 
 from playwright.async_api import BrowserContext
-from playwright.async_api import Error as PlaywrightError
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.fetcher import FetchedPage, FetchError, NonHtmlResponse
+from quaero_desktop.crawler.fetcher import FetchedPage
 from quaero_desktop.crawler.tabs import Tab
 from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress
+from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.domain.job import Job, JobStatus, Progress
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
     ChildrenAdded,
@@ -28,22 +27,20 @@ from quaero_desktop.engine.events import (
 )
 from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.login_context import LoginSource, open_crawl_context
 from quaero_desktop.engine.ownership import current_pid
-from quaero_desktop.engine.page_commit import (
-    ChildBudget,
-    PageCommit,
-    commit_document_page,
-    commit_page_without_document,
-    enqueue_urls,
+from quaero_desktop.engine.page_commit import ChildBudget, PageCommit, enqueue_urls
+from quaero_desktop.engine.page_outcome import (
+    FetchOutcome,
+    PageRecorder,
+    describe_error,
+    fetch_with_retries,
 )
-from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
+from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import jobs_repo
 
 log = logging.getLogger(__name__)
-
-FetchOutcome = FetchedPage | NonHtmlResponse | FetchError
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 def now_utc() -> datetime:
@@ -63,10 +60,13 @@ class CrawlRun:
         events: EventBus,
         job_log: JobLog,
         settings: EngineSettings,
+        logins: LoginSource | None = None,
     ) -> None:
         self.job_id = job.id
         self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
         self._definition_id = job.definition_id
+        self._auth_id: str | None = job.metadata.get("auth_id")  # as stored with the parent row
+        self._logins = logins
         self._db = db
         self._browser = browser
         self._events = events
@@ -77,7 +77,7 @@ class CrawlRun:
         self._stop: tuple[JobStatus, str | None] | None = None
         self._frontier = Frontier()
         self._workers: list[asyncio.Task] = []
-        self._budget: ChildBudget | None = None
+        self._recorder: PageRecorder | None = None
 
     # ----- control (called on the engine loop) -----
 
@@ -95,8 +95,10 @@ class CrawlRun:
         context: BrowserContext | None = None
         heartbeat: asyncio.Task | None = None
         try:
+            await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
+            self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
+            context = await open_crawl_context(self._browser, self._logins, self._auth_id, self._log, self.job_id)
             await self._start()
-            context = await self._browser.new_context()
             heartbeat = asyncio.create_task(self._heartbeat())
             self._workers = [
                 asyncio.create_task(self._worker(context), name=f"crawl-{self.job_id}-{i}")
@@ -111,9 +113,12 @@ class CrawlRun:
         except asyncio.CancelledError:
             self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
             await asyncio.gather(*self._workers, return_exceptions=True)
+        except QuaeroError as exc:  # a cause the user can act on (login unusable, no browser...)
+            self._halt(JobStatus.FAILED, str(exc))
+            await asyncio.gather(*self._workers, return_exceptions=True)
         except Exception as exc:
             log.exception("crawl %s failed", self.job_id)
-            self._halt(JobStatus.FAILED, _describe(exc))
+            self._halt(JobStatus.FAILED, describe_error(exc))
             await asyncio.gather(*self._workers, return_exceptions=True)
         finally:
             if heartbeat is not None:
@@ -123,13 +128,15 @@ class CrawlRun:
         return await self._finish(time.monotonic() - started)
 
     async def _start(self) -> None:
-        await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
-        self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
+        """Load (or create) the frontier and the counts from the store."""
         created, last_seq = await self._db.read(jobs_repo.child_stats, self.job_id)
-        self._budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
+        budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
+        self._recorder = PageRecorder(
+            self._db, self._scope, budget, definition_id=self._definition_id, authenticated=bool(self._auth_id)
+        )
         if created == 0:
             starts = list(dict.fromkeys(u for u in map(normalise_url, self.definition.start_urls) if u))
-            entries = await self._db.write(enqueue_urls, self._budget, starts, 0, now_utc())
+            entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
             self._log.info(self.job_id, f"started: {len(entries)} start URL(s), {self._limits_text()}")
         else:
             pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
@@ -163,7 +170,9 @@ class CrawlRun:
                 self._move("pending", "running")
                 self._child_event(entry, JobStatus.RUNNING)
                 try:
-                    outcome = await self._fetch_with_retries(entry, tab)
+                    outcome = await fetch_with_retries(
+                        entry.url, tab, self._settings, lambda message: self._log.info(self.job_id, message)
+                    )
                 except BaseException:
                     self._frontier.done(entry)
                     raise
@@ -183,79 +192,14 @@ class CrawlRun:
         try:
             await marked
             try:
-                commit = await self._record(entry, outcome)
+                commit = await self._recorder.record(entry, outcome)
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
-                commit = await self._db.write(
-                    commit_page_without_document,
-                    entry=entry,
-                    status=JobStatus.FAILED,
-                    now=now_utc(),
-                    error=f"could not process the page: {_describe(exc)}",
-                )
+                commit = await self._recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")
             self._after_page(entry, commit, outcome, time.monotonic() - began)
         finally:
             self._frontier.done(entry)
         self._check_failure_tolerance()
-
-    async def _fetch_with_retries(self, entry: FrontierEntry, tab: Tab) -> FetchOutcome:
-        attempts = self._settings.retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                outcome: FetchOutcome = await (await tab.fetcher()).fetch(entry.url)
-            except FetchError as exc:
-                outcome = exc
-            except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
-                await tab.discard()
-                outcome = FetchError(f"browser error: {_describe(exc)}", retryable=True)
-            reason = _retry_reason(outcome)
-            if reason is None or attempt == attempts:
-                return outcome
-            delay = self._settings.retry_backoff_s * 2 ** (attempt - 1)
-            self._log.info(self.job_id, f"retrying {entry.url} in {delay:g}s ({reason}; attempt {attempt} of {attempts})")
-            await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
-
-    async def _record(self, entry: FrontierEntry, outcome: FetchOutcome) -> PageCommit:
-        now = now_utc()
-        if isinstance(outcome, FetchError):
-            return await self._db.write(
-                commit_page_without_document, entry=entry, status=JobStatus.FAILED, now=now, error=str(outcome)
-            )
-        if outcome.status is not None and outcome.status >= 400:
-            return await self._db.write(
-                commit_page_without_document,
-                entry=entry,
-                status=JobStatus.FAILED,
-                now=now,
-                error=_http_error(outcome.status),
-                http_status=outcome.status,
-                content_type=outcome.content_type,
-            )
-        if isinstance(outcome, NonHtmlResponse):
-            return await self._db.write(
-                commit_page_without_document,
-                entry=entry,
-                status=JobStatus.COMPLETED,
-                now=now,
-                result=PageResult.SKIPPED,
-                note=f"not HTML ({outcome.content_type}): not stored",
-                http_status=outcome.status,
-                content_type=outcome.content_type,
-            )
-        final_url = normalise_url(outcome.final_url) or entry.url
-        prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
-        return await self._db.write(
-            commit_document_page,
-            entry=entry,
-            prepared=prepared,
-            budget=self._budget,
-            url_filter=self._scope.url_filter,
-            definition_id=self._definition_id,
-            http_status=outcome.status,
-            content_type=outcome.content_type,
-            now=now_utc(),
-        )
 
     def _after_page(self, entry: FrontierEntry, commit: PageCommit, outcome: FetchOutcome, seconds: float) -> None:
         status = commit.status
@@ -266,11 +210,11 @@ class CrawlRun:
             self._counts["pending"] += len(commit.new_children)
             self._frontier.add(commit.new_children)
             self._events.publish(ChildrenAdded(self.job_id, len(commit.new_children)))
-        http_status = None if isinstance(outcome, FetchError) else outcome.status
+        if commit.auth_failed:
+            self._counts["auth_failures"] += 1
+        http_status = getattr(outcome, "status", None)
         title = outcome.title if isinstance(outcome, FetchedPage) else None
-        error = str(outcome) if isinstance(outcome, FetchError) else None
-        if status == JobStatus.FAILED and error is None and http_status is not None:
-            error = _http_error(http_status)
+        error = commit.error
         self._child_event(entry, status, http_status=http_status, title=title, result=commit.result, error=error)
         if commit.document_id is not None:
             self._events.publish(
@@ -313,6 +257,12 @@ class CrawlRun:
         self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
         self._publish_progress()
         summary = f"{status}: {progress.text}, {progress.documents} document(s) in {seconds:.1f}s"
+        if progress.auth_failures:
+            self._log.warning(
+                self.job_id,
+                f"{progress.auth_failures} page(s) needed a login (session expired?): "
+                f"capture or import the login '{self._auth_id}' again",
+            )
         if error:
             self._log.write(self.job_id, "info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
         else:
@@ -381,26 +331,6 @@ class CrawlRun:
     def _limits_text(self) -> str:
         d = self.definition
         return f"max depth {d.max_depth}, max pages {d.max_pages}, concurrency {d.concurrency}, timeout {d.timeout}"
-
-
-def _retry_reason(outcome: FetchOutcome) -> str | None:
-    if isinstance(outcome, FetchError):
-        return str(outcome) if outcome.retryable else None
-    if outcome.status in RETRY_STATUSES:
-        return _http_error(outcome.status)
-    return None
-
-
-def _http_error(status: int) -> str:
-    try:
-        return f"HTTP {status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"HTTP {status}"
-
-
-def _describe(exc: BaseException) -> str:
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return text.strip().splitlines()[0]
 
 
 async def _close_quietly(context: BrowserContext) -> None:

@@ -23,6 +23,7 @@ from quaero_desktop.engine.crawl_run import CrawlRun, now_utc
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated, JobStatusChanged
 from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
 from quaero_desktop.engine.recovery import recover_interrupted_jobs
 from quaero_desktop.engine.redaction import Redactor
@@ -39,9 +40,12 @@ def new_job_id() -> str:
 
 
 class Engine:
-    def __init__(self, database: Database, settings: EngineSettings | None = None) -> None:
+    def __init__(
+        self, database: Database, settings: EngineSettings | None = None, *, logins: LoginSource | None = None
+    ) -> None:
         self.database = database
         self.settings = settings or EngineSettings()
+        self._logins = logins
         self.events = EventBus()
         self.redactor = Redactor()
         self._db = DbWorker(database)
@@ -106,6 +110,15 @@ class Engine:
 
     def active_job_ids(self) -> list[str]:
         return list(self._tasks)
+
+    def run_coroutine(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Run other browser work (e.g. capturing a login) on the engine's loop, where Playwright lives."""
+        return self._call(coro)
+
+    def update_settings(self, settings: EngineSettings) -> None:
+        """New settings for crawls started from now on; a new browser path applies to the next browser start."""
+        self.settings = settings
+        self._browser.configure(settings.browser_path, block_resources=settings.block_resources)
 
     @property
     def browser_location(self):
@@ -178,7 +191,13 @@ class Engine:
     async def _launch(self, job_id: str) -> None:
         job = await self._db.read(jobs_repo.get_parent, job_id)
         run = CrawlRun(
-            job, db=self._db, browser=self._browser, events=self.events, job_log=self._job_log, settings=self.settings
+            job,
+            db=self._db,
+            browser=self._browser,
+            events=self.events,
+            job_log=self._job_log,
+            settings=self.settings,
+            logins=self._logins,
         )
         self._runs[job_id] = run
         task = asyncio.create_task(run.run(), name=f"crawl-{job_id}")

@@ -57,6 +57,8 @@ class PageCommit:
     document_id: int | None = None
     new_for_job: bool = False
     new_children: list[FrontierEntry] = field(default_factory=list)
+    error: str | None = None
+    auth_failed: bool = False
 
 
 def enqueue_urls(
@@ -138,4 +140,4 @@ def commit_page_without_document(
         error=error,
         auth_failed=auth_failed,
     )
-    return PageCommit(status, result, note)
+    return PageCommit(status, result, note, error=error, auth_failed=auth_failed)

@@ -9,6 +9,7 @@ reports anything else as unavailable.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -37,7 +38,9 @@ else:
 
 log = logging.getLogger(__name__)
 
-SERVICE_NAME = "quaero-desktop"
+# The keyring "service" every entry is filed under; QUAERO_KEYRING_SERVICE lets the test suite
+# keep its entries apart from a developer's real ones.
+SERVICE_NAME = os.environ.get("QUAERO_KEYRING_SERVICE", "quaero-desktop")
 SMALL_CHUNK_CHARS = 1_000  # Windows Credential Manager: 2,560 bytes of UTF-16 per secret
 LARGE_CHUNK_CHARS = 200_000
 _SECRET_SERVICE = "keyring.backends.SecretService.Keyring"

@@ -1,0 +1,91 @@
+"""``auth import | login | list | delete``: saved logins. Never prints a cookie or token value."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+from quaero_desktop.app import App
+from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
+
+
+def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("auth", help="saved logins (kept in the OS keyring)")
+    commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    importing = commands.add_parser(
+        "import", parents=[common], help="save a cookie export (Cookie-Editor, storage_state, cookies.txt, extension)"
+    )
+    importing.add_argument("auth_id", metavar="AUTH_ID")
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument("--name", help="a display name (default: AUTH_ID)")
+    importing.set_defaults(handler=import_login)
+    login = commands.add_parser("login", parents=[common], help="log in in a browser window; saved when you close it")
+    login.add_argument("auth_id", metavar="AUTH_ID")
+    login.add_argument("url", metavar="URL")
+    login.add_argument("--name", help="a display name (default: AUTH_ID)")
+    login.set_defaults(handler=capture_login)
+    listing = commands.add_parser("list", parents=[common], help="saved logins (no secrets)")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=list_logins)
+    deleting = commands.add_parser("delete", parents=[common], help="delete a saved login from the keyring")
+    deleting.add_argument("auth_id", metavar="AUTH_ID")
+    deleting.set_defaults(handler=delete_login)
+
+
+def import_login(app: App, args: argparse.Namespace) -> int:
+    saved = app.logins.import_file(args.auth_id, args.file, name=args.name)
+    verb = "replaced the saved login" if saved.replaced else "saved login"
+    print(f"{verb} '{args.auth_id}': {saved.description}")
+    for note in saved.skipped:
+        print(f"  skipped {note}", file=sys.stderr)
+    print(f'use it in a definition with: auth_id = "{args.auth_id}"')
+    return 0
+
+
+def capture_login(app: App, args: argparse.Namespace) -> int:
+    capture, finished = app.logins.start_capture(args.url, browser_path=app.settings.browser_path or None)
+    print(f"A browser window opened at {args.url}. Log in there, then close the window", file=sys.stderr)
+    print("(or press Enter here) to save the login.", file=sys.stderr)
+    if sys.stdin is not None and sys.stdin.isatty():
+        threading.Thread(target=lambda: (sys.stdin.readline(), capture.finish()), daemon=True).start()
+    try:
+        captured = finished.result()
+    except KeyboardInterrupt:
+        capture.finish()
+        print("cancelled: nothing saved", file=sys.stderr)
+        return 130
+    saved = app.logins.save_captured(args.auth_id, captured, url=args.url, name=args.name)
+    verb = "replaced the saved login" if saved.replaced else "saved login"
+    print(f"{verb} '{args.auth_id}': {saved.description}")
+    return 0
+
+
+def list_logins(app: App, args: argparse.Namespace) -> int:
+    logins = app.logins.list()
+    if args.json:
+        print_json([summary.as_json() for summary in logins])
+        return 0
+    if not logins:
+        print("no saved logins (add one with: quaero-desktop auth login AUTH_ID URL, or auth import AUTH_ID FILE)")
+        return 0
+    rows = [
+        (s.auth_id, shorten(s.name, 30), s.site_domain, s.cookie_count, _expiry(s), local_time(s.updated_at))
+        for s in logins
+    ]
+    print_table(("AUTH_ID", "NAME", "DOMAIN", "COOKIES", "EXPIRES", "SAVED"), rows)
+    return 0
+
+
+def delete_login(app: App, args: argparse.Namespace) -> int:
+    app.logins.delete(args.auth_id)
+    print(f"deleted login '{args.auth_id}' (and its keyring entries)")
+    return 0
+
+
+def _expiry(summary) -> str:
+    state = summary.expiry_state()
+    if state == "session":
+        return "session only"
+    text = local_time(summary.earliest_expiry)
+    return f"expired {text}" if state == "expired" else text

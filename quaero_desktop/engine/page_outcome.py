@@ -1,0 +1,147 @@
+"""What a fetched page means for the crawl: retry it, fail it, skip it or store it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http import HTTPStatus
+
+from playwright.async_api import Error as PlaywrightError
+
+from quaero_desktop.crawler.fetcher import FetchedPage, FetchError, NonHtmlResponse
+from quaero_desktop.crawler.tabs import Tab
+from quaero_desktop.crawler.urls import normalise_url
+from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.engine.db_worker import DbWorker
+from quaero_desktop.engine.frontier import FrontierEntry
+from quaero_desktop.engine.page_commit import (
+    ChildBudget,
+    PageCommit,
+    commit_document_page,
+    commit_page_without_document,
+)
+from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
+from quaero_desktop.engine.settings import EngineSettings
+
+FetchOutcome = FetchedPage | NonHtmlResponse | FetchError
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+AUTH_REQUIRED = "authentication required (session expired?)"
+_LOGIN_PATH = re.compile(
+    r"/(?:log-?in|sign-?in|sign_in|log-?on|auth(?:enticate)?|sso|oauth2?|authorize|session/new|users/sign_in)"
+    r"(?:[/.?]|$)",
+    re.IGNORECASE,
+)
+
+
+async def fetch_with_retries(
+    url: str, tab: Tab, settings: EngineSettings, on_retry: Callable[[str], None]
+) -> FetchOutcome:
+    """Fetch ``url``, retrying timeouts, transient network errors, 429 and 5xx with back-off."""
+    attempts = settings.retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            outcome: FetchOutcome = await (await tab.fetcher()).fetch(url)
+        except FetchError as exc:
+            outcome = exc
+        except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
+            await tab.discard()
+            outcome = FetchError(f"browser error: {describe_error(exc)}", retryable=True)
+        reason = retry_reason(outcome)
+        if reason is None or attempt == attempts:
+            return outcome
+        delay = settings.retry_backoff_s * 2 ** (attempt - 1)
+        on_retry(f"retrying {url} in {delay:g}s ({reason}; attempt {attempt} of {attempts})")
+        await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def retry_reason(outcome: FetchOutcome) -> str | None:
+    if isinstance(outcome, FetchError):
+        return str(outcome) if outcome.retryable else None
+    if outcome.status in RETRY_STATUSES:
+        return http_error(outcome.status)
+    return None
+
+
+def http_error(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def describe_error(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return text.strip().splitlines()[0]
+
+
+def looks_like_login(url: str) -> bool:
+    """Does the URL's path look like a sign-in page (/login, /signin, /sso, /oauth ...)?"""
+    path = url.split("://", 1)[-1].partition("/")[2]
+    return bool(_LOGIN_PATH.search("/" + path))
+
+
+def needs_login(entry_url: str, outcome: FetchedPage | NonHtmlResponse) -> bool:
+    """An authenticated fetch that was refused (401/403) or sent to a login page."""
+    if outcome.status in (401, 403):
+        return True
+    if not isinstance(outcome, FetchedPage):
+        return False
+    final = normalise_url(outcome.final_url) or outcome.final_url
+    if final == entry_url or looks_like_login(entry_url):
+        return False
+    return looks_like_login(final) or outcome.has_password_field
+
+
+class PageRecorder:
+    """Turns one fetch outcome into the page's transaction."""
+
+    def __init__(
+        self,
+        db: DbWorker,
+        scope: CrawlScope,
+        budget: ChildBudget,
+        *,
+        definition_id: str | None,
+        authenticated: bool,
+    ) -> None:
+        self._db = db
+        self._scope = scope
+        self._budget = budget
+        self._definition_id = definition_id
+        self.authenticated = authenticated
+
+    async def record(self, entry: FrontierEntry, outcome: FetchOutcome) -> PageCommit:
+        now = datetime.now(UTC)
+        if isinstance(outcome, FetchError):
+            return await self._without_document(entry, JobStatus.FAILED, error=str(outcome))
+        details = {"http_status": outcome.status, "content_type": outcome.content_type}
+        if self.authenticated and needs_login(entry.url, outcome):
+            return await self._without_document(entry, JobStatus.FAILED, error=AUTH_REQUIRED, auth_failed=True, **details)
+        if outcome.status is not None and outcome.status >= 400:
+            return await self._without_document(entry, JobStatus.FAILED, error=http_error(outcome.status), **details)
+        if isinstance(outcome, NonHtmlResponse):
+            note = f"not HTML ({outcome.content_type}): not stored"
+            return await self._without_document(entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **details)
+        final_url = normalise_url(outcome.final_url) or entry.url
+        prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
+        return await self._db.write(
+            commit_document_page,
+            entry=entry,
+            prepared=prepared,
+            budget=self._budget,
+            url_filter=self._scope.url_filter,
+            definition_id=self._definition_id,
+            now=now,
+            **details,
+        )
+
+    async def record_failure(self, entry: FrontierEntry, error: str) -> PageCommit:
+        return await self._without_document(entry, JobStatus.FAILED, error=error)
+
+    async def _without_document(self, entry: FrontierEntry, status: JobStatus, **fields) -> PageCommit:
+        return await self._db.write(
+            commit_page_without_document, entry=entry, status=status, now=datetime.now(UTC), **fields
+        )
