@@ -57,10 +57,10 @@ class App:
     def engine_started(self) -> bool:
         return self._engine is not None
 
-    def close(self, *, detach: bool = True) -> None:
+    def close(self, *, detach: bool = True, resume_on_start: bool = False) -> None:
         """Stop the engine (crawls left resumable when ``detach``) and release the database."""
         if self._engine is not None:
-            self._engine.shutdown(detach=detach)
+            self._engine.shutdown(detach=detach, resume_on_start=resume_on_start)
             self._engine = None
         self.database.dispose()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
-from quaero_desktop.domain.definition_io import detect_format
+from quaero_desktop.domain.definition_io import export_format
 from quaero_desktop.domain.schedule import next_run
 
 
@@ -71,7 +71,7 @@ def export_definition(app: App, args: argparse.Namespace) -> int:
         sys.stdout.write(app.definitions.export(args.id, "toml"))
         return 0
     path = Path(args.file)
-    text = app.definitions.export(args.id, detect_format(path))
+    text = app.definitions.export(args.id, export_format(path))
     path.write_text(text, encoding="utf-8")
     print(f"wrote definition '{args.id}' to {path}")
     return 0

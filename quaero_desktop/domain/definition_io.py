@@ -29,6 +29,11 @@ _JSON_TYPE_NAMES: dict[type, str] = {
 }
 
 
+def export_format(path: str | os.PathLike[str]) -> DefinitionFormat:
+    """The format to write ``path`` in: JSON for a .json name, TOML otherwise."""
+    return "json" if Path(path).suffix.lower() == ".json" else "toml"
+
+
 def detect_format(path: str | os.PathLike[str], text: str | None = None) -> DefinitionFormat:
     """The format of ``path``: by extension (.toml, .json, any case), else sniffed from its text.
 

@@ -99,6 +99,7 @@ class Job:
     error: str | None = None
     document_count: int = 0
     progress: Progress = field(default_factory=Progress)
+    resume_on_start: bool = False  # the window quit during the crawl: it continues at the next start
 
     @property
     def duration_s(self) -> float | None:

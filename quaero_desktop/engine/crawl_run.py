@@ -78,15 +78,20 @@ class CrawlRun:
         self._frontier = Frontier()
         self._workers: list[asyncio.Task] = []
         self._recorder: PageRecorder | None = None
+        self._resume_on_start = False
 
     # ----- control (called on the engine loop) -----
 
     def cancel(self, reason: str | None = None) -> None:
         self._halt(JobStatus.CANCELLED, reason)
 
-    def detach(self) -> None:
+    def detach(self, *, resume_on_start: bool = False) -> None:
         """Stop now and leave the job resumable (the app is quitting)."""
-        self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
+        self._resume_on_start = resume_on_start
+        if resume_on_start:
+            self._halt(JobStatus.INTERRUPTED, "Quaero Desktop quit during the crawl; it continues at the next start")
+        else:
+            self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
 
     # ----- the run -----
 
@@ -274,7 +279,7 @@ class CrawlRun:
     def _finish_transaction(self, conn, status: JobStatus, error: str | None) -> None:
         now = now_utc()
         if status == JobStatus.INTERRUPTED:
-            jobs_repo.mark_interrupted(conn, self.job_id, error=error)
+            jobs_repo.mark_interrupted(conn, self.job_id, error=error, resume_on_start=self._resume_on_start)
             return
         jobs_repo.cancel_children(conn, self.job_id, [JobStatus.PENDING, JobStatus.RUNNING], now)
         jobs_repo.finish_parent(conn, self.job_id, status, error=error, now=now)

@@ -75,11 +75,14 @@ class Engine:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def shutdown(self, *, detach: bool = True, timeout: float = 60.0) -> None:
-        """Stop every crawl (left resumable when ``detach``, else cancelled), close the browser, end the thread."""
+    def shutdown(self, *, detach: bool = True, resume_on_start: bool = False, timeout: float = 60.0) -> None:
+        """Stop every crawl (left resumable when ``detach``, else cancelled), close the browser, end the thread.
+
+        ``resume_on_start`` marks detached crawls to be continued when the window starts again.
+        """
         if self._loop is None or self._thread is None:
             return
-        future = asyncio.run_coroutine_threadsafe(self._shutdown(detach), self._loop)
+        future = asyncio.run_coroutine_threadsafe(self._shutdown(detach, resume_on_start), self._loop)
         try:
             future.result(timeout)
         except concurrent.futures.TimeoutError:
@@ -117,8 +120,15 @@ class Engine:
 
     def update_settings(self, settings: EngineSettings) -> None:
         """New settings for crawls started from now on; a new browser path applies to the next browser start."""
-        self.settings = settings
-        self._browser.configure(settings.browser_path, block_resources=settings.block_resources)
+
+        def apply() -> None:
+            self.settings = settings
+            self._browser.configure(settings.browser_path, block_resources=settings.block_resources)
+
+        if self._loop is None:
+            apply()
+        else:
+            self._loop.call_soon_threadsafe(apply)
 
     @property
     def browser_location(self):
@@ -224,10 +234,10 @@ class Engine:
             raise NotFoundError(f"no job with id '{job_id}'")
         return job.status
 
-    async def _shutdown(self, detach: bool) -> None:
+    async def _shutdown(self, detach: bool, resume_on_start: bool) -> None:
         for run in list(self._runs.values()):
             if detach:
-                run.detach()
+                run.detach(resume_on_start=resume_on_start)
             else:
                 run.cancel("cancelled: the app is quitting")
         if self._tasks:

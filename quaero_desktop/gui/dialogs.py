@@ -62,6 +62,9 @@ class QtDialogs:
     async def save_file(self, title: str, suggested_name: str, name_filter: str) -> Path | None:
         dialog = QFileDialog(self._parent, title, str(Path.home() / suggested_name), name_filter)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        suffix = Path(suggested_name).suffix.lstrip(".")
+        if suffix:
+            dialog.setDefaultSuffix(suffix)  # "wiki" becomes "wiki.toml", as the user expects
         return await self._file(dialog)
 
     async def choose_directory(self, title: str) -> Path | None:

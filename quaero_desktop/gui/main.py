@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 import qasync
@@ -15,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quaero_desktop.app import App, build_app
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.gui.async_tasks import TaskRunner
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.gui.async_tasks import TaskRunner, engine_result, in_thread
 from quaero_desktop.gui.bridge import EngineBridge
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
@@ -63,14 +65,29 @@ def run_gui(data_dir: str | None = None) -> int:
 
     async def main() -> None:
         await window.load()
+        await resume_crawls_left_at_quit(context)
         await wait_for_quit(window)
         window.hide()
         context.tasks.cancel_all()
 
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C in a terminal, or a logout: quit cleanly
+        signal.signal(signum, lambda *_: window.request_quit())
     try:
         loop.run_until_complete(main())
     finally:
         context.bridge.close()
-        app.close(detach=True)  # running crawls become interrupted: resumable on the next start
+        # Running crawls are detached, not lost: they continue when the window starts again.
+        app.close(detach=True, resume_on_start=True)
         loop.close()
     return 0
+
+
+async def resume_crawls_left_at_quit(context: GuiContext) -> list[str]:
+    """Continue the crawls the window was running when it last quit."""
+    jobs = await in_thread(lambda: context.app.jobs.list(statuses=[JobStatus.INTERRUPTED]))
+    resumed = []
+    for job in jobs:
+        if job.resume_on_start:
+            await engine_result(context.engine.resume(job.id))
+            resumed.append(job.id)
+    return resumed

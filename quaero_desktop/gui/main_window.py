@@ -6,12 +6,13 @@ import asyncio
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTableView, QTabWidget, QWidget
 
 from quaero_desktop import __version__
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
+from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.gui.style import app_icon
 
 WINDOW_SETTINGS_FILE = "window.ini"
@@ -45,10 +46,20 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.action_settings = QAction("&Settings…", self, shortcut=QKeySequence("Ctrl+,"))
+        self.action_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.action_settings.setToolTip("Browser path, timeouts, notifications and tray (Ctrl+,)")
+        self.action_settings.triggered.connect(lambda: SettingsDialog.show_for(self.context, self))
+        file_menu.addAction(self.action_settings)
+        file_menu.addSeparator()
         self.action_quit = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.action_quit.triggered.connect(self.request_quit)
         file_menu.addAction(self.action_quit)
         view_menu = self.menuBar().addMenu("&View")
+        find = QAction("&Find documents", self, shortcut=QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._find_documents)
+        view_menu.addAction(find)
+        view_menu.addSeparator()
         for position in range(self.tabs.count()):
             action = QAction(self.tabs.tabText(position), self, shortcut=QKeySequence(f"Ctrl+{position + 1}"))
             action.triggered.connect(lambda _=False, p=position: self.tabs.setCurrentIndex(p))
@@ -108,6 +119,12 @@ class MainWindow(QMainWindow):
         self.running_label.setText(f"{running} running job{'s' if running != 1 else ''}")
         self.documents_label.setText(f"{self._documents} documents stored")
 
+    def _find_documents(self) -> None:
+        self.show_view("Documents")
+        documents = self.view("Documents")
+        if documents is not None:
+            documents.focus_search()
+
     def view(self, title: str) -> QWidget | None:
         for position in range(self.tabs.count()):
             if self.tabs.tabText(position) == title:
@@ -127,17 +144,29 @@ class MainWindow(QMainWindow):
 
     # ----- geometry -----
 
+    def _tables(self) -> dict[str, QTableView]:
+        """Every table of the views, by a stable name (its view's title and position)."""
+        tables: dict[str, QTableView] = {}
+        for position in range(self.tabs.count()):
+            title = self.tabs.tabText(position).lower()
+            for number, table in enumerate(self.tabs.widget(position).findChildren(QTableView)):
+                tables[f"{title}-{number}"] = table
+        return tables
+
     def _restore_geometry(self) -> None:
         geometry = self._settings.value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        header_state = self._settings.value("jobs/header")
-        if isinstance(header_state, QByteArray):
-            self.jobs.table.horizontalHeader().restoreState(header_state)
+        for name, table in self._tables().items():
+            state = self._settings.value(f"columns/{name}")
+            if isinstance(state, QByteArray):
+                table.horizontalHeader().restoreState(state)
 
     def save_geometry(self) -> None:
+        """Window geometry and every table's column widths and order, for the next start."""
         self._settings.setValue("main/geometry", self.saveGeometry())
-        self._settings.setValue("jobs/header", self.jobs.table.horizontalHeader().saveState())
+        for name, table in self._tables().items():
+            self._settings.setValue(f"columns/{name}", table.horizontalHeader().saveState())
         self._settings.sync()
 
     # ----- quitting -----

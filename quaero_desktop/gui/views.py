@@ -15,9 +15,11 @@ def build_views(context: GuiContext) -> dict[str, QWidget]:
     """Tab title -> view, in order (Jobs comes first, built by the main window)."""
     from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
     from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
+    from quaero_desktop.gui.logins.logins_panel import LoginsPanel
 
     return {
         "Definitions": DefinitionsPanel(context),
+        "Logins": LoginsPanel(context),
         "Documents": DocumentsPanel(context),
     }
 
@@ -41,5 +43,7 @@ def install_detail_opener(window, context: GuiContext) -> None:
 
     window.job_detail_opener = open_job
     definitions = window.view("Definitions")
-    if definitions is not None:
-        definitions.runRequested.connect(lambda definition: (window.jobs.run(definition), window.show_view("Jobs")))
+    definitions.runRequested.connect(lambda definition: (window.jobs.run(definition), window.show_view("Jobs")))
+    logins = window.view("Logins")
+    # The definition editor lists the stored logins: re-read them when they change.
+    logins.loginsChanged.connect(lambda: context.tasks.start(definitions.reload(), what="Refreshing the definitions"))

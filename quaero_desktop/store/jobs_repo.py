@@ -38,6 +38,7 @@ def create_parent(
             document_count=0,
             attempts=0,
             auth_failed=False,
+            resume_on_start=False,
             owner_pid=owner_pid,
             heartbeat_at=now,
             cancel_requested=False,
@@ -172,6 +173,7 @@ def mark_parent_running(conn: Connection, job_id: str, *, owner_pid: int, now: d
             owner_pid=owner_pid,
             heartbeat_at=now,
             cancel_requested=False,
+            resume_on_start=False,
             error=None,
             finished_at=None,
             started_at=func.coalesce(jobs.c.started_at, now),
@@ -212,12 +214,14 @@ def active_parents(conn: Connection) -> list[tuple[str, int | None, datetime | N
     return [(r.id, r.owner_pid, r.heartbeat_at) for r in rows]
 
 
-def mark_interrupted(conn: Connection, job_id: str, *, error: str | None = None) -> None:
+def mark_interrupted(conn: Connection, job_id: str, *, error: str | None = None, resume_on_start: bool = False) -> None:
     """The run stopped mid-crawl: the parent waits for ``resume``; its running pages go back to pending."""
     conn.execute(
         update(jobs)
         .where(jobs.c.id == job_id)
-        .values(status=JobStatus.INTERRUPTED, owner_pid=None, heartbeat_at=None, error=error)
+        .values(
+            status=JobStatus.INTERRUPTED, owner_pid=None, heartbeat_at=None, error=error, resume_on_start=resume_on_start
+        )
     )
     requeue_children(conn, job_id, (JobStatus.RUNNING,))
 
@@ -304,6 +308,7 @@ def _parent(row, progress: Progress) -> Job:
         error=row.error,
         document_count=row.document_count,
         progress=progress,
+        resume_on_start=row.resume_on_start,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
 )
 
 
@@ -90,6 +91,7 @@ jobs = Table(
     Column("owner_pid", Integer, nullable=True),
     Column("heartbeat_at", UtcDateTime, nullable=True),
     Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("resume_on_start", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_jobs_parent_status", "parent_id", "status"),
     Index("ix_jobs_parent_seq", "parent_id", "seq"),
     Index("ix_jobs_type_created", "type", "created_at"),

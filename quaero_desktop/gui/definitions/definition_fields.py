@@ -1,0 +1,180 @@
+"""Every field of the definition format as a form: inputs in a labelled grid, read and written as a mapping."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quaero_desktop.domain.definition import FIELD_NAMES
+from quaero_desktop.gui.definitions.field_checks import (
+    BOOL_FIELDS,
+    LIST_FIELDS,
+    NUMBER_FIELDS,
+    NumberedLines,
+    number_value,
+    numbered_lines,
+)
+from quaero_desktop.gui.definitions.form_widgets import FieldBox, LinesEdit, LoginCombo
+
+FIELD_LABELS = {
+    "id": "ID", "name": "Name", "description": "Description", "start_urls": "Start URLs",
+    "include_patterns": "Include", "exclude_patterns": "Exclude", "max_depth": "Max depth",
+    "max_pages": "Max pages", "concurrency": "Concurrency", "timeout": "Timeout", "auth_id": "Login",
+    "schedule": "Schedule", "follow_links": "Follow links", "same_domain": "Same domain",
+    "use_default_excludes": "Default excludes", "enabled": "Enabled", "auto_start": "Auto start",
+}  # fmt: skip
+_CHECKBOX_TEXTS = {
+    "follow_links": "Follow links found on pages",
+    "same_domain": "Stay on the start URLs' hosts",
+    "use_default_excludes": "Skip logout and sign-out links",
+    "enabled": "Enabled: runs on its schedule",
+    "auto_start": "Run when Quaero Desktop starts",
+}
+
+
+class DefinitionFields(QWidget):
+    """The inputs (``inputs[field]``) and, for fields that can be wrong, their boxes (``boxes[field]``)."""
+
+    fieldChanged = Signal(str)  # a field's name, whenever its input changes
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inputs: dict[str, QWidget] = {}
+        self.boxes: dict[str, FieldBox] = {}
+        self._rows = 0
+        form = QGridLayout(self)  # not QFormLayout: it mis-sizes rows whose wrapped problem text appears
+        form.setContentsMargins(0, 0, 12, 8)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        form.setColumnStretch(1, 1)
+        for heading, fill in (("Definition", self._identity_rows), ("What to crawl", self._scope_rows),
+                              ("Limits", self._limit_rows), ("Login and schedule", self._login_schedule_rows)):
+            self._heading(self, form, heading)
+            fill(self, form)
+
+    def _heading(self, parent: QWidget, form: QGridLayout, text: str) -> None:
+        label = QLabel(text, parent)
+        font = QFont(label.font())
+        font.setBold(True)
+        label.setFont(font)
+        label.setContentsMargins(0, 0 if self._rows == 0 else 10, 0, 0)
+        form.addWidget(label, self._rows, 0, 1, 2)
+        self._rows += 1
+
+    def _add_row(self, form: QGridLayout, label_text: str, field: QWidget) -> None:
+        label = QLabel(label_text, field.parentWidget())
+        label.setBuddy(field if not isinstance(field, FieldBox) else field.input)
+        label.setMinimumHeight(min(field.sizeHint().height(), 26))
+        form.addWidget(label, self._rows, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        form.addWidget(field, self._rows, 1)
+        self._rows += 1
+
+    def _identity_rows(self, parent: QWidget, form: QGridLayout) -> None:
+        self._add_text(parent, form, "name", "e.g. Team wiki")
+        self._add_text(parent, form, "id", "e.g. team-wiki", hint="Names the definition on the command line: quaero-desktop run <id>")
+        description = LinesEdit(2, "What this crawl is for (optional)", parent)
+        description.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._add(form, "description", description)
+
+    def _scope_rows(self, parent: QWidget, form: QGridLayout) -> None:
+        self._add(form, "start_urls", LinesEdit(3, "e.g. https://wiki.example.com/start", parent), hint="One URL per line.")
+        self._add(form, "include_patterns", LinesEdit(2, "e.g. /wiki/", parent),
+                  hint="One regular expression per line, searched in the full URL; empty = every URL.")
+        self._add(form, "exclude_patterns", LinesEdit(2, "e.g. /admin", parent),
+                  hint="One regular expression per line; checked before the include patterns.")
+        self._add_row(form, "Links", self._checkboxes(parent, ("follow_links", "same_domain", "use_default_excludes")))
+
+    def _limit_rows(self, parent: QWidget, form: QGridLayout) -> None:
+        self._add_text(parent, form, "max_depth", "2", width=90, note="link levels from the start URLs (0 = only them)")
+        self._add_text(parent, form, "max_pages", "100", width=90, note="pages in the whole crawl")
+        self._add_text(parent, form, "concurrency", "4", width=90, note="browser tabs at once")
+        self._add_text(parent, form, "timeout", "30m", width=90, note="for the whole job, such as 30m or 1h30m")
+
+    def _login_schedule_rows(self, parent: QWidget, form: QGridLayout) -> None:
+        login = LoginCombo(parent)
+        login.setToolTip("A saved login (auth_id) whose cookies every page of the crawl gets")
+        self._add(form, "auth_id", login)
+        self._add_text(parent, form, "schedule", "e.g. 0 3 * * *", width=150, note="minute hour day month weekday, empty = manual")
+        self._add_row(form, "Options", self._checkboxes(parent, ("enabled", "auto_start")))
+
+    def _add_text(self, parent: QWidget, form: QGridLayout, field: str, placeholder: str, *, width: int = 0,
+                  note: str = "", hint: str = "") -> None:
+        line = QLineEdit(parent)
+        line.setPlaceholderText(placeholder)
+        if width:
+            line.setFixedWidth(width)
+        self._add(form, field, line, note=note, hint=hint)
+
+    def _add(self, form: QGridLayout, field: str, field_input: QWidget, *, note: str = "", hint: str = "") -> None:
+        field_input.setAccessibleName(FIELD_LABELS[field])
+        if not field_input.toolTip():
+            field_input.setToolTip(f"{field} in a definition file")
+        box = FieldBox(field_input, note=note, hint=hint, parent=field_input.parentWidget())
+        self.inputs[field] = field_input
+        self.boxes[field] = box
+        self._add_row(form, FIELD_LABELS[field], box)
+        if isinstance(field_input, QLineEdit):
+            field_input.textChanged.connect(lambda _text, f=field: self.fieldChanged.emit(f))
+        elif isinstance(field_input, QPlainTextEdit):
+            field_input.textChanged.connect(lambda f=field: self.fieldChanged.emit(f))
+        elif isinstance(field_input, LoginCombo):
+            field_input.currentTextChanged.connect(lambda _text, f=field: self.fieldChanged.emit(f))
+
+    def _checkboxes(self, parent: QWidget, fields: tuple[str, ...]) -> QWidget:
+        holder = QWidget(parent)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        for field in fields:
+            box = QCheckBox(_CHECKBOX_TEXTS[field], holder)
+            box.setToolTip(f"{field} in a definition file")
+            box.toggled.connect(lambda _on, f=field: self.fieldChanged.emit(f))
+            self.inputs[field] = box
+            column.addWidget(box)
+        holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        return holder
+
+    # ----- values -----
+
+    def set_value(self, field: str, value: object, logins: list[tuple[str, str]]) -> None:
+        """Show ``value`` (as in a definition file) in ``field``'s input; ``logins`` fill the login picker."""
+        widget = self.inputs[field]
+        if isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, LoginCombo):
+            widget.set_logins(logins, str(value) if value else None)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText("\n".join(value) if isinstance(value, (list, tuple)) else str(value or ""))
+        elif isinstance(widget, QLineEdit):
+            widget.setText("" if value is None else str(value))
+
+    def read(self) -> tuple[dict[str, object], dict[str, NumberedLines]]:
+        """The form as a definition mapping (whole numbers as ints), and list fields' numbered lines."""
+        lines = {field: numbered_lines(self.text(field)) for field in LIST_FIELDS}
+        values: dict[str, object] = {field: [text for _number, text in lines[field]] for field in LIST_FIELDS}
+        values.update({field: number_value(self.text(field)) for field in NUMBER_FIELDS})
+        values.update({field: self._checked(field) for field in BOOL_FIELDS})
+        login = self.inputs["auth_id"]
+        assert isinstance(login, LoginCombo)
+        values.update(id=self.text("id").strip(), name=self.text("name"), description=self.text("description"),
+                      auth_id=login.auth_id(), schedule=self.text("schedule"), timeout=self.text("timeout"))
+        return {field: values[field] for field in FIELD_NAMES}, lines
+
+    def text(self, field: str) -> str:
+        widget = self.inputs[field]
+        return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()  # type: ignore[attr-defined]
+
+    def _checked(self, field: str) -> bool:
+        widget = self.inputs[field]
+        assert isinstance(widget, QCheckBox)
+        return widget.isChecked()

@@ -1,0 +1,366 @@
+"""The Definitions view: stored crawl definitions, a form to create and edit them, import/export, Run now.
+
+The form is a side pane (master/detail) that opens beside the list while a definition is
+being edited: the list stays in view (the saved row appears beside the form) and the form gets
+the window's full height. While it is open the list shows its essential columns only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.gui.async_tasks import in_thread
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.definitions.definition_editor import DefinitionEditor, EditorMode
+from quaero_desktop.gui.definitions.definition_flows import DefinitionFlows
+from quaero_desktop.gui.definitions.definitions_model import (
+    DEFINITION_ROLE,
+    SORT_ROLE,
+    DefinitionColumn,
+    DefinitionsTableModel,
+)
+from quaero_desktop.gui.definitions.field_checks import definition_defaults
+
+log = logging.getLogger(__name__)
+EMPTY_TEXT = "No definitions yet — New… (Ctrl+N) or Import… (Ctrl+I) one."
+EMPTY_DETAIL = "A definition says what to crawl: start URLs, which links to follow, limits,\nand optionally a saved login and a schedule."
+COLUMN_WIDTHS = {DefinitionColumn.NAME: 210, DefinitionColumn.ID: 150, DefinitionColumn.SCHEDULE: 110,
+                 DefinitionColumn.NEXT_RUN: 140, DefinitionColumn.LOGIN: 120, DefinitionColumn.ENABLED: 70}
+COMPACT_HIDDEN = (DefinitionColumn.ID, DefinitionColumn.LOGIN, DefinitionColumn.ENABLED)
+EDITOR_WIDTH = 600
+NEXT_RUN_REFRESH_MS = 30_000
+
+LoginLister = Callable[[], list[tuple[str, str]]]  # (auth_id, name) of every saved login
+
+
+def copy_id_for(definition_id: str, taken: set[str]) -> str:
+    """A free id for a copy: "<id>-copy", "<id>-copy-2", … (cut to fit 64 characters)."""
+    for number in range(1, 10_000):
+        suffix = "-copy" + (f"-{number}" if number > 1 else "")
+        candidate = definition_id[: 64 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+    return definition_id
+
+
+class DefinitionsPanel(QWidget):
+    runRequested = Signal(object)  # JobDefinition: the main window runs it and shows the Jobs view
+
+    def __init__(self, context: GuiContext, parent: QWidget | None = None, *, list_logins: LoginLister | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._list_logins = list_logins or self._vault_logins
+        self._generation = 0  # bumped by every change this view makes (a reload started before it re-reads)
+        self._shown_once = False
+        self.model = DefinitionsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = QTableView(self)
+        self.editor = DefinitionEditor(self)
+        self.flows = DefinitionFlows(context, self)
+        self._build_table()
+        self._build_actions()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.editor.setMinimumWidth(480)
+        self.editor.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+        self.editor.saveRequested.connect(self._on_save_requested)
+        self.editor.closeRequested.connect(self._on_close_requested)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        # The source's signals, not the proxy's: the proxy drops rows before the source has removed them.
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
+            signal.connect(self._update_placeholder)
+        self._next_run_timer = QTimer(self, interval=NEXT_RUN_REFRESH_MS, timeout=self.model.refresh_next_runs)
+        self._next_run_timer.start()
+        self._update_actions()
+        self._update_placeholder()
+
+    # ----- building -----
+
+    def _build_table(self) -> None:
+        table = self.table
+        table.setModel(self.proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSortingEnabled(True)
+        table.sortByColumn(DefinitionColumn.NAME, Qt.SortOrder.AscendingOrder)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(30)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(DefinitionColumn.START_URL, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        for column, width in COLUMN_WIDTHS.items():
+            table.setColumnWidth(column, width)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.placeholder = QLabel(table.viewport())
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
+        self.placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        table.viewport().installEventFilter(self)
+
+    def _build_actions(self) -> None:
+        self.toolbar = QToolBar("Definitions", self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        panel, table = self, self.table
+        self.action_new = self._action("New…", ["Ctrl+N"], self.new_definition, "Create a definition", panel)
+        self.action_edit = self._action("Edit", ["Return"], self.edit_selected, "Edit the selected definition (or double-click it)", table)
+        self.action_duplicate = self._action("Duplicate", ["Ctrl+D"], self.duplicate_selected, "Copy the selected definition under a new ID", table)
+        self.action_delete = self._action("Delete…", ["Delete"], self.delete_selected, "Delete the selected definition", table)
+        self.toolbar.addSeparator()
+        self.action_import = self._action("Import…", ["Ctrl+I"], self.import_file, "Store a definition from a TOML or JSON file", panel)
+        self.action_export = self._action("Export…", ["Ctrl+E"], self.export_selected, "Write the selected definition to a TOML or JSON file", table)
+        self.toolbar.addSeparator()
+        self.action_run = self._action("Run now", ["Ctrl+Return", "Ctrl+Enter"], self.run_selected, "Crawl the selected definition now", table)
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.filter_edit = QLineEdit(self.toolbar)
+        self.filter_edit.setPlaceholderText("Filter by name, ID or URL (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setFixedWidth(280)
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        self.toolbar.addWidget(self.filter_edit)
+        focus_filter = QAction(self, shortcut=QKeySequence("Ctrl+F"))
+        focus_filter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        focus_filter.triggered.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
+        self.addAction(focus_filter)
+
+    def _action(self, text: str, shortcuts: list[str], slot, tip: str, owner: QWidget) -> QAction:
+        """A toolbar action whose shortcut works while ``owner`` (the view, or only the list) has focus."""
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shown = QKeySequence(shortcuts[-1]).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({shown})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        owner.addAction(action)
+        return action
+
+    # ----- loading -----
+
+    async def reload(self) -> None:
+        """Fill the list from the store (keeps the selection)."""
+        while True:
+            generation = self._generation
+            records = await in_thread(self._context.app.definitions.list)
+            if generation == self._generation:
+                break
+        selected = self.selected()
+        self.model.reset([record.definition for record in records])
+        if selected is not None:
+            self.select_definition(selected.id)
+        if self.selected() is None and self.proxy.rowCount():
+            self.table.selectRow(0)  # the actions work at once
+        self._update_actions()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming back to the view re-reads the store (the command line may have changed it)."""
+        super().showEvent(event)
+        if self._shown_once:
+            self._context.tasks.start(self.reload(), what="Loading definitions")
+        self._shown_once = True
+
+    def changed(self, definition: JobDefinition | None = None, removed_id: str | None = None) -> None:
+        """Show a change this view made to the store, at once."""
+        self._generation += 1
+        if definition is not None:
+            self.model.upsert(definition)
+            self.select_definition(definition.id)
+        if removed_id is not None:
+            self.model.remove(removed_id)
+            if not self.editor.isHidden() and self.editor.mode == EditorMode.EDIT and self.editor.original_id == removed_id:
+                self.close_editor()
+        self._update_actions()
+
+    def _vault_logins(self) -> list[tuple[str, str]]:
+        vault = getattr(self._context.app, "vault", None)
+        if vault is None:
+            return []
+        try:
+            return [(summary.auth_id, summary.name) for summary in vault.summaries()]
+        except Exception:  # the form stays usable without the list; the id can still be typed
+            log.warning("cannot list saved logins", exc_info=True)
+            return []
+
+    # ----- selection -----
+
+    def selected(self) -> JobDefinition | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(DEFINITION_ROLE) if rows else None
+
+    def select_definition(self, definition_id: str) -> None:
+        position = self.model.row_of(definition_id)
+        if position is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(position, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)
+
+    def _update_actions(self) -> None:
+        chosen = self.selected() is not None
+        for action in (self.action_edit, self.action_duplicate, self.action_delete, self.action_export, self.action_run):
+            action.setEnabled(chosen)
+
+    # ----- the editor -----
+
+    def new_definition(self) -> None:
+        defaults = definition_defaults(concurrency=self._context.app.settings.default_concurrency)
+        self._context.tasks.start(self.open_editor(defaults, EditorMode.NEW), what="Opening the form")
+
+    def edit_selected(self) -> None:
+        definition = self.selected()
+        if definition is not None:
+            self._context.tasks.start(self.open_editor(definition.to_mapping(), EditorMode.EDIT), what="Opening the form")
+
+    def duplicate_selected(self) -> None:
+        definition = self.selected()
+        if definition is None:
+            return
+        copy_id = copy_id_for(definition.id, set(self.model.definition_ids()))
+        values = {**definition.to_mapping(), "id": copy_id, "name": f"{definition.name} (copy)"}
+        self._context.tasks.start(self.open_editor(values, EditorMode.COPY), what="Opening the form")
+
+    async def open_editor(self, values: dict[str, object], mode: EditorMode) -> bool:
+        """Show the form with ``values``; asks first when the open form has unsaved changes."""
+        if not self.editor.isHidden() and self.editor.is_dirty:
+            what = f"“{self.editor.original_id}”" if self.editor.mode == EditorMode.EDIT else "the new definition"
+            if not await self._context.dialogs.confirm("Discard changes?", f"Discard the unsaved changes to {what}?", ok="Discard"):
+                return False
+        logins = await in_thread(self._list_logins)
+        self.editor.load(values, mode, logins)
+        if self.editor.isHidden():
+            self._set_compact(True)
+            self.editor.show()
+            total = max(self.splitter.width(), EDITOR_WIDTH * 2)
+            self.splitter.setSizes([total - EDITOR_WIDTH, EDITOR_WIDTH])
+        self.editor.focus_first_field()
+        return True
+
+    def _on_close_requested(self) -> None:
+        """Cancel / Esc: close the form, asking first when it has unsaved changes."""
+        if not self.editor.is_dirty:
+            self.close_editor()
+            return
+
+        async def ask_then_close() -> None:
+            if await self._context.dialogs.confirm("Discard changes?", "Close the form and discard its unsaved changes?",
+                                                   ok="Discard"):
+                self.close_editor()
+
+        self._context.tasks.start(ask_then_close(), what="Closing the form")
+
+    def close_editor(self) -> None:
+        self.editor.hide()
+        self._set_compact(False)
+        self.table.setFocus()
+
+    def _set_compact(self, compact: bool) -> None:
+        for column in COMPACT_HIDDEN:
+            self.table.setColumnHidden(column, compact)
+
+    def _on_save_requested(self, definition: JobDefinition) -> None:
+        self._context.tasks.start(self.flows.save(definition, replacing=self.editor.mode == EditorMode.EDIT),
+                                  what=f"Saving '{definition.name}'")
+
+    # ----- actions -----
+
+    def delete_selected(self) -> None:
+        definition = self.selected()
+        if definition is not None:
+            self._context.tasks.start(self.flows.delete(definition), what="Deleting the definition")
+
+    def import_file(self) -> None:
+        self._context.tasks.start(self.flows.import_file(), what="Importing a definition")
+
+    def export_selected(self) -> None:
+        definition = self.selected()
+        if definition is not None:
+            self._context.tasks.start(self.flows.export(definition), what="Exporting the definition")
+
+    def run_selected(self) -> None:
+        definition = self.selected()
+        if definition is not None:
+            self.notify(f"Starting “{definition.name}”…")
+            self.runRequested.emit(definition)
+
+    def notify(self, text: str) -> None:
+        """A short confirmation in the window's status bar."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 5000)
+
+    # ----- list details -----
+
+    def _apply_filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self._update_placeholder()
+        self._update_actions()
+
+    def _update_placeholder(self) -> None:
+        if self.model.rowCount() == 0:
+            text = f"{EMPTY_TEXT}\n\n{EMPTY_DETAIL}"
+        elif self.proxy.rowCount() == 0:
+            text = f"No definition matches “{self.filter_edit.text().strip()}”."
+        else:
+            text = ""
+        self.placeholder.setText(text)
+        self.placeholder.setVisible(bool(text))
+        self.placeholder.setGeometry(self.table.viewport().rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.placeholder.setGeometry(self.table.viewport().rect())
+        return super().eventFilter(watched, event)
+
+    def _context_menu(self, position: QPoint) -> None:
+        index: QModelIndex = self.table.indexAt(position)
+        menu = QMenu(self)
+        if index.isValid():
+            for action in (self.action_run, self.action_edit, self.action_duplicate, self.action_export):
+                menu.addAction(action)
+            menu.addSeparator()
+            menu.addAction(self.action_delete)
+        else:
+            menu.addAction(self.action_new)
+            menu.addAction(self.action_import)
+        menu.popup(self.table.viewport().mapToGlobal(position))

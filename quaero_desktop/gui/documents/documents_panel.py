@@ -1,0 +1,344 @@
+"""The Documents view: search the knowledge base as you type, read a page, open or export it.
+
+Every query runs in a thread; each carries a generation number and only the newest one's
+results are shown, so a slow old query never overwrites what the user typed since.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quaero_desktop.domain.errors import NotFoundError
+from quaero_desktop.gui.async_tasks import in_thread
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.documents.preview import DocumentPreview
+from quaero_desktop.gui.documents.results_model import MARK, ResultRow, ResultsModel, newest_first
+from quaero_desktop.gui.documents.results_view import ResultsView
+
+SEARCH_DEBOUNCE_MS = 200
+REFRESH_INTERVAL_MS = 1000  # at most one refresh a second while a crawl stores documents
+SEARCH_LIMIT = 200
+LIST_LIMIT = 5000  # without a query: the newest this many (a search reaches every document)
+NO_DOCUMENTS = "No documents yet — run a crawl from the Jobs view"
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def count_text(query: str, count: int, *, searching: bool, total: int | None = None) -> str:
+    """'12 documents', 'Newest 5,000 of 9,000 documents', '1 match for “fog”', 'First 200 matches for “fog”'."""
+    if not searching:
+        if total is not None and total > count:
+            return f"Newest {count:,} of {total:,} documents"
+        return f"{count:,} document{'s' if count != 1 else ''}" if count else "No documents"
+    shown = query.strip()
+    quoted = f"“{shown if len(shown) <= 40 else shown[:39] + '…'}”"
+    if count == 0:
+        return f"No matches for {quoted}"
+    if count >= SEARCH_LIMIT:
+        return f"First {count:,} matches for {quoted}"
+    return f"{count:,} match{'es' if count != 1 else ''} for {quoted}"
+
+
+class DocumentsPanel(QWidget):
+    def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._generation = 0  # of the newest query; older results are dropped
+        self._preview_generation = 0
+        self._shown_query: str | None = None  # what the list shows results for (None: not loaded yet)
+        self._exporting = False
+        self._restoring = False
+        self._total: int | None = None  # every stored document, when the list shows only the newest
+
+        self.model = ResultsModel(self)
+        self.results = ResultsView(self)
+        self.results.setModel(self.model)
+        self.preview = DocumentPreview(self)
+        self.search_edit = QLineEdit(self)
+        self.count_label = QLabel(self)
+        self._build_layout()
+        self._build_actions()
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS, timeout=self._start_query)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_INTERVAL_MS, timeout=self._start_query)
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_edit.installEventFilter(self)
+        selection = self.results.selectionModel()
+        selection.currentChanged.connect(lambda *_: self._on_current_changed())
+        selection.selectionChanged.connect(lambda *_: self._update_actions())
+        self.results.doubleClicked.connect(lambda index: self.open_url(self.model.row(index.row()).url))
+        self.preview.linkActivated.connect(lambda url: self.open_url(url))
+        context.bridge.documentsSaved.connect(self._on_documents_saved)
+        self._update_actions()
+
+    # ----- building -----
+
+    def _build_layout(self) -> None:
+        self.search_edit.setPlaceholderText("Search the documents (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(360)
+        self.search_edit.setToolTip("Full-text search as you type; \"quotes\" for a phrase. Esc clears, ↓ goes to the results.")
+        self.count_label.setMinimumWidth(200)
+        self.count_label.setContentsMargins(10, 0, 10, 0)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.results)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.results.setMinimumWidth(280)
+        self.preview.setMinimumWidth(320)
+        self.splitter.setSizes([480, 800])
+        self.toolbar = QToolBar("Documents", self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addWidget(self.search_edit)
+        self.toolbar.addWidget(self.count_label)
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+    def _build_actions(self) -> None:
+        self.action_find = self._action("Find", "Ctrl+F", self.focus_search, "Search the documents", toolbar=False)
+        self.action_open = self._action("Open original", "Ctrl+O", self._open_original, "Open the page in your web browser")
+        self.action_copy = self._action("Copy URL", "Ctrl+Shift+C", self._copy_urls, "Copy the selected documents' URLs")
+        self.toolbar.addSeparator()
+        self.action_export_selected = self._action(
+            "Export selected…", "Ctrl+E", lambda: self._start_export(self.selected_ids()), "Save the selected documents as Markdown files"
+        )
+        self.action_export_all = self._action(
+            "Export all…", "Ctrl+Shift+E", lambda: self._start_export(None), "Save every document as a Markdown file"
+        )
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results.customContextMenuRequested.connect(self._context_menu)
+
+    def _action(self, text: str, shortcut: str, slot, tip: str, *, toolbar: bool = True) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.triggered.connect(slot)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    # ----- loading and searching -----
+
+    @property
+    def shown_query(self) -> str | None:
+        """The text the list currently shows results for ("" = every document; None before loading)."""
+        return self._shown_query
+
+    async def reload(self) -> None:
+        """Run the current query now (every document when the search box is empty)."""
+        self._search_timer.stop()
+        await self._query(self.search_edit.text())
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _start_query(self) -> None:
+        self._search_timer.stop()
+        self._context.tasks.start(self._query(self.search_edit.text()), what="Searching the documents")
+
+    async def _query(self, text: str) -> None:
+        self._generation += 1
+        generation = self._generation
+        searching = bool(_WORD.search(text))  # only punctuation or nothing: list every document
+        documents = self._context.app.documents
+        if searching:
+            hits = await in_thread(lambda: documents.search(text, limit=SEARCH_LIMIT, mark=MARK))
+            rows = [ResultRow.from_hit(hit) for hit in hits]
+            total = None
+        else:
+            rows, total = await in_thread(self._newest_documents)
+        if generation != self._generation:
+            return  # the user typed on: a newer query's results win
+        self._total = total
+        self._show(text if searching else "", rows, searching=searching)
+
+    def _newest_documents(self) -> tuple[list[ResultRow], int]:
+        """In a thread: the newest LIST_LIMIT documents (by first crawl) and how many there are."""
+        documents = self._context.app.documents
+        total = documents.count()
+        return newest_first(documents.list(limit=LIST_LIMIT, offset=max(total - LIST_LIMIT, 0))), total
+
+    def _show(self, query: str, rows: list[ResultRow], *, searching: bool) -> None:
+        current = self.current_row()
+        selected = self.selected_ids()
+        self._restoring = True
+        try:
+            self.model.set_rows(rows, searching=searching)
+            self._restore_selection(selected, current.id if current else None)
+        finally:
+            self._restoring = False
+        query_changed = query != self._shown_query
+        self._shown_query = query
+        self.count_label.setText(count_text(query, len(rows), searching=searching, total=self._total))
+        self.results.set_placeholder_text(f"No matches for “{query.strip()}”\nTry other or fewer words." if searching else NO_DOCUMENTS)
+        self._sync_preview(mark_again=query_changed)
+        self._update_actions()
+
+    def _restore_selection(self, selected_ids: list[int], current_id: int | None) -> None:
+        selection = self.results.selectionModel()
+        if selection.hasSelection() or self.model.rowCount() == 0:
+            return  # rows were only inserted or updated: Qt kept the selection
+        positions = self.model.positions(selected_ids)
+        current = self.model.position_of(current_id)
+        if current is None:
+            current, positions = 0, [0]
+        flags = QItemSelectionModel.SelectionFlag.Select
+        selection.setCurrentIndex(self.model.index(current), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        for position in positions:
+            selection.select(self.model.index(position), flags)
+        self.results.scrollTo(self.model.index(current))
+
+    def _on_documents_saved(self, _count: int) -> None:
+        """While a crawl stores documents: refresh at most once a second, and only when on screen
+        (showing the view refreshes it anyway)."""
+        if self.isVisible() and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to type a query
+        if self._shown_query is not None:  # loaded before: catch up with crawls and deletions
+            self._start_query()
+
+    # ----- preview -----
+
+    def current_row(self) -> ResultRow | None:
+        index = self.results.selectionModel().currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def _on_current_changed(self) -> None:
+        if not self._restoring:
+            self._sync_preview(mark_again=False)
+        self._update_actions()
+
+    def _sync_preview(self, *, mark_again: bool) -> None:
+        row = self.current_row()
+        if row is None:
+            self._preview_generation += 1
+            empty = "Press Esc to clear the search and list every document" if self.model.searching else (
+                "Crawled pages appear here, as Markdown")
+            self.preview.clear("Select a document to read it here" if self.model.rowCount() else empty)
+        elif row.id != self.preview.document_id:
+            self._context.tasks.start(self._load_preview(row.id), what="Showing the document")
+        elif mark_again:
+            self.preview.mark_words(self._shown_query or "")
+
+    async def _load_preview(self, document_id: int) -> None:
+        self._preview_generation += 1
+        generation = self._preview_generation
+        try:
+            document = await in_thread(self._context.app.documents.get, document_id)
+        except NotFoundError:
+            if generation == self._preview_generation:
+                self.preview.clear("This document is no longer in the knowledge base")
+            return
+        if generation == self._preview_generation:
+            self.preview.show_document(document, self._shown_query or "")
+
+    # ----- actions -----
+
+    def selected_rows(self) -> list[ResultRow]:
+        indexes = sorted(self.results.selectionModel().selectedIndexes(), key=QModelIndex.row)
+        return [self.model.row(index.row()) for index in indexes]
+
+    def selected_ids(self) -> list[int]:
+        return [row.id for row in self.selected_rows()]
+
+    def open_url(self, url: str) -> None:
+        """Open ``url`` in the system browser (tests replace this method)."""
+        QDesktopServices.openUrl(QUrl(url))
+
+    def _open_original(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.open_url(row.url)
+
+    def _copy_urls(self) -> None:
+        urls = [row.url for row in self.selected_rows()]
+        if urls:
+            QGuiApplication.clipboard().setText("\n".join(urls))
+
+    def _start_export(self, ids: list[int] | None) -> None:
+        if ids is None or ids:
+            self._context.tasks.start(self._export(ids), what="Exporting documents")
+
+    async def _export(self, ids: list[int] | None) -> None:
+        what = "all documents" if ids is None else f"{len(ids)} selected document{'s' if len(ids) != 1 else ''}"
+        directory = await self._context.dialogs.choose_directory(f"Export {what} as Markdown to…")
+        if directory is None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def progress(written: int) -> None:
+            if written % 25 == 0:  # from the export thread: update the label on the GUI thread
+                loop.call_soon_threadsafe(self.count_label.setText, f"Exporting… {written:,} files written")
+
+        self._exporting = True
+        self._update_actions()
+        try:
+            files = await in_thread(lambda: self._context.app.documents.export(Path(directory), ids=ids, progress=progress))
+        finally:
+            self._exporting = False
+            self._update_actions()
+            rows = self.model.rowCount()
+            self.count_label.setText(count_text(self._shown_query or "", rows, searching=self.model.searching, total=self._total))
+        count = len(files)
+        self._context.dialogs.info(
+            "Export finished", f"Wrote {count:,} Markdown file{'s' if count != 1 else ''} (with front matter) to {directory}"
+        )
+
+    def _update_actions(self) -> None:
+        selected = self.results.selectionModel().hasSelection()
+        self.action_open.setEnabled(self.current_row() is not None)
+        self.action_copy.setEnabled(selected)
+        self.action_export_selected.setEnabled(selected and not self._exporting)
+        has_documents = self.model.rowCount() > 0 or self.model.searching
+        self.action_export_all.setEnabled(has_documents and not self._exporting)
+
+    def _context_menu(self, position: QPoint) -> None:
+        if not self.results.indexAt(position).isValid():
+            return
+        menu = QMenu(self)
+        for action in (self.action_open, self.action_copy, self.action_export_selected):
+            menu.addAction(action)
+        menu.popup(self.results.viewport().mapToGlobal(position))
+
+    # ----- keys in the search box -----
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                return True
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount():
+                self.results.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().eventFilter(watched, event)

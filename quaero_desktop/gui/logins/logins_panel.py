@@ -1,0 +1,208 @@
+"""The Logins view: saved credentials, the keyring's state, capture / import / delete."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.logins.login_form import LoginForm, LoginRequest
+from quaero_desktop.gui.logins.logins_model import SUMMARY_ROLE, LoginColumn, LoginsTableModel
+
+_STATE_STYLE = {
+    "available": ("#1e8e3e", "Keyring: {backend} — ready. Logins are stored there, never in Quaero's files."),
+    "locked": ("#b06000", "Keyring: {backend} is locked. {message}"),
+    "unavailable": ("#c5221f", "No usable keyring. {message}"),
+}
+
+
+class LoginsPanel(QWidget):
+    loginsChanged = Signal()  # the Definitions editor offers the stored logins
+
+    def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.model = LoginsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self._capture = None  # the LoginCapture in progress
+        self._build()
+
+    def _build(self) -> None:
+        self.toolbar = QToolBar("Logins", self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.action_capture = self._action("Capture login…", "Ctrl+L", self.open_capture_form,
+                                           "Log in to a site in a browser window and save the login")
+        self.action_import = self._action("Import cookie file…", "Ctrl+I", self.open_import_form,
+                                          "Save a cookie export from your browser as a login")
+        self.action_delete = self._action("Delete…", QKeySequence.StandardKey.Delete, self._delete,
+                                          "Delete the selected login from the keyring")
+        self.action_refresh = self._action("Refresh", "F5", lambda: self._context.tasks.start(self.reload(), what="Refreshing"),
+                                           "Read the logins and the keyring's state again")
+        self.keyring_label = QLabel(self)
+        self.keyring_label.setWordWrap(True)
+        self.keyring_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.keyring_label.setContentsMargins(8, 6, 8, 6)
+        self.capture_bar = QFrame(self)
+        self.capture_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        bar = QHBoxLayout(self.capture_bar)
+        self.capture_label = QLabel(self.capture_bar)
+        self.capture_label.setWordWrap(True)
+        self.save_now = QPushButton("Save login now", self.capture_bar)
+        self.save_now.setToolTip("Save what the browser holds now (you are logged in) and close it")
+        self.save_now.clicked.connect(self.finish_capture)
+        bar.addWidget(self.capture_label, 1)
+        bar.addWidget(self.save_now)
+        self.capture_bar.hide()
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(LoginColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((LoginColumn.AUTH_ID, 160), (LoginColumn.DOMAIN, 220), (LoginColumn.COOKIES, 80),
+                              (LoginColumn.EXPIRES, 200), (LoginColumn.SAVED, 140)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.empty_label = QLabel(
+            "No saved logins yet. Capture one (log in to the site in a browser window) or import a cookie file "
+            "exported from your browser; then choose it as the login of a definition.", self
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setContentsMargins(24, 24, 24, 24)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.keyring_label)
+        layout.addWidget(self.capture_bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+        self._update_actions()
+
+    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    # ----- loading -----
+
+    async def reload(self) -> None:
+        logins = self._context.app.logins
+        summaries = await in_thread(logins.list)
+        self.model.reset(summaries)
+        self.empty_label.setVisible(not summaries)
+        self._update_actions()
+        status = await in_thread(logins.status)
+        colour, template = _STATE_STYLE[status.state]
+        self.keyring_label.setText(template.format(backend=status.backend, message=status.message))
+        self.keyring_label.setStyleSheet(f"color: {colour}")
+        self.keyring_state = status.state
+
+    def _update_actions(self) -> None:
+        selected = self.selected() is not None
+        self.action_delete.setEnabled(selected)
+        capturing = self._capture is not None
+        self.action_capture.setEnabled(not capturing)
+
+    def selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(SUMMARY_ROLE) if rows else None
+
+    # ----- capture -----
+
+    def open_capture_form(self) -> LoginForm:
+        form = LoginForm(self, mode="capture", taken_ids=self.model.auth_ids())
+        form.submitted.connect(lambda request: self._context.tasks.start(self.capture(request), what="Capturing the login"))
+        form.show()
+        return form
+
+    async def capture(
+        self, request: LoginRequest, *, headless: bool = False, on_page: Callable[[object], Awaitable[None]] | None = None
+    ) -> None:
+        """Open the browser window (on the engine's thread), wait for the user, save what it holds."""
+        app = self._context.app
+        capture, finished = app.logins.start_capture(
+            request.source, browser_path=app.settings.browser_path or None, headless=headless, on_page=on_page
+        )
+        self._capture = capture
+        self.capture_label.setText(
+            f"A browser window is open at {request.source}. Log in there, then close the window "
+            "(or press “Save login now”)."
+        )
+        self.capture_bar.show()
+        self._update_actions()
+        try:
+            captured = await engine_result(finished)
+        finally:
+            self._capture = None
+            self.capture_bar.hide()
+            self._update_actions()
+        saved = await in_thread(
+            lambda: app.logins.save_captured(request.auth_id, captured, url=request.source, name=request.name)
+        )
+        await self._saved(request.auth_id, saved)
+
+    def finish_capture(self) -> None:
+        if self._capture is not None:
+            self._capture.finish()
+
+    # ----- import and delete -----
+
+    def open_import_form(self) -> LoginForm:
+        form = LoginForm(self, mode="import", taken_ids=self.model.auth_ids())
+        form.submitted.connect(lambda request: self._context.tasks.start(self.import_file(request), what="Importing the cookie file"))
+        form.show()
+        return form
+
+    async def import_file(self, request: LoginRequest) -> None:
+        logins = self._context.app.logins
+        saved = await in_thread(lambda: logins.import_file(request.auth_id, request.source, name=request.name))
+        await self._saved(request.auth_id, saved)
+
+    async def _saved(self, auth_id: str, saved) -> None:
+        verb = "Replaced the saved login" if saved.replaced else "Saved the login"
+        skipped = f"\n\n{len(saved.skipped)} entries were skipped." if saved.skipped else ""
+        self._context.dialogs.info("Login saved", f"{verb} '{auth_id}': {saved.description}.{skipped}")
+        await self.reload()
+        self.loginsChanged.emit()
+
+    def _delete(self) -> None:
+        summary = self.selected()
+        if summary is not None:
+            self._context.tasks.start(self._delete_login(summary.auth_id), what="Deleting the login")
+
+    async def _delete_login(self, auth_id: str) -> None:
+        confirmed = await self._context.dialogs.confirm(
+            "Delete login",
+            f"Delete the login '{auth_id}' from the keyring? Definitions that use it will fail until you "
+            "capture or import it again.",
+            ok="Delete",
+        )
+        if confirmed:
+            await in_thread(self._context.app.logins.delete, auth_id)
+            await self.reload()
+            self.loginsChanged.emit()

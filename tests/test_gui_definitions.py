@@ -1,0 +1,346 @@
+"""The Definitions view with real services: the form and its inline checks, import/export, delete, Run now."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import tomllib
+import types
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
+
+from quaero_desktop.domain.credential import CredentialSummary
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.schedule import next_run
+from quaero_desktop.gui.definitions.definitions_model import DefinitionColumn, when_text
+from quaero_desktop.gui.definitions.form_widgets import LoginCombo
+from quaero_desktop.store import credentials_repo
+from tests.conftest import make_definition
+from tests.gui_support import run, until
+
+_OTHER_VIEWS = {
+    "quaero_desktop.gui.documents.documents_panel": "DocumentsPanel",
+    "quaero_desktop.gui.job_detail.job_detail_window": "JobDetailWindow",
+    "quaero_desktop.gui.logins.logins_panel": "LoginsPanel",
+}
+
+
+def _stand_in_init(self, *_args, **_kwargs) -> None:
+    QWidget.__init__(self)
+
+
+@pytest.fixture(autouse=True)
+def _other_views_stand_in(monkeypatch):
+    """The main window imports views other engineers are still writing: stand in for the missing ones only."""
+    for module_name, class_name in _OTHER_VIEWS.items():
+        try:
+            importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            stub = types.ModuleType(module_name)
+            setattr(stub, class_name, type(class_name, (QWidget,), {"__init__": _stand_in_init}))
+            monkeypatch.setitem(sys.modules, module_name, stub)
+
+
+def _store_login_metadata(app, auth_id: str, name: str) -> None:
+    """A saved login as the vault lists it (its metadata row; the form never needs the secret)."""
+    now = datetime.now(UTC)
+    summary = CredentialSummary(auth_id=auth_id, name=name, site_domain="wiki.example.com",
+                                base_url="https://wiki.example.com/", cookie_count=1, earliest_expiry=None,
+                                created_at=now, updated_at=now)
+    with app.database.write() as conn:
+        credentials_repo.save(conn, summary, secret_backend="test", secret_chunks=1)
+
+
+def _panel(window):
+    window.show_view("Definitions")
+    return window.view("Definitions")
+
+
+def _type(editor, **texts) -> None:
+    """Put text into the form's fields as a user typing it would."""
+    for field, value in texts.items():
+        widget = editor.inputs[field]
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value)
+        elif isinstance(widget, LoginCombo):
+            widget.setEditText(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(value)
+        else:
+            assert isinstance(widget, QLineEdit)
+            widget.setText(value)
+
+
+def _cell(panel, definition_id: str, column: DefinitionColumn) -> str:
+    return panel.model.index(panel.model.row_of(definition_id), column).data()
+
+
+async def _open(panel, action) -> None:
+    action.trigger()
+    await until(lambda: panel.editor.isVisible(), what="the form")
+
+
+async def _save(panel) -> None:
+    panel.editor.save_button.click()
+    await until(lambda: not panel.editor.isVisible(), what="the form to close after saving")
+
+
+def test_new_definition_is_checked_field_by_field_as_typed_then_saved(gui, qloop, fresh_site):
+    window, context = gui
+    panel = _panel(window)
+    editor = panel.editor
+    guide = fresh_site.url("/docs/guide")
+    bad = {  # field: (what the user types, words the message at the field must contain)
+        "include_patterns": ("/docs/\n(unclosed", ("Line 2", "regular expression", "missing )")),
+        "schedule": ("0 25 * * *", ("cron", 'hour field "25"')),
+        "start_urls": ("docs.example.com/start", ("Line 1", "http:// or https:// URL")),
+        "timeout": ("30 minutes", ("duration", "30m")),
+        "max_pages": ("0", ("whole number from 1",)),
+        "auth_id": ("not an id!", ("credential id",)),
+    }
+    good = {"include_patterns": "/docs/", "schedule": "0 3 * * *", "start_urls": guide, "timeout": "5m",
+            "max_pages": "10", "auth_id": ""}
+
+    async def scenario():
+        await _open(panel, panel.action_new)
+        assert editor.title.text() == "New definition"
+        assert editor.inputs["concurrency"].text() == str(context.app.settings.default_concurrency)
+        assert not editor.save_button.isEnabled() and editor.problem("name") == ""  # not all red before typing
+        assert editor.status.text() == "To save, fill in: Name, ID, Start URLs."
+        _type(editor, name="Docs guide", start_urls=guide, max_depth="0", schedule="0 3 * * *")
+        assert editor.inputs["id"].text() == "docs-guide"  # suggested from the name
+        assert editor.save_button.isEnabled()
+        assert editor.boxes["schedule"].hint.text().startswith("Next run: ")
+
+        for field, (text, words) in bad.items():
+            _type(editor, **{field: text})
+            message = editor.problem(field)
+            assert message and all(word in message for word in words), (field, message)
+            assert editor.inputs[field].property("invalid") is True  # the red frame
+            assert not editor.save_button.isEnabled()
+            _type(editor, **{field: good[field]})
+            assert editor.problem(field) == "" and editor.save_button.isEnabled(), field
+            assert not editor.inputs[field].property("invalid")
+
+        for field, (text, _words) in bad.items():  # all at once: each field shows its own problem
+            _type(editor, **{field: text})
+        assert all(editor.problem(field) for field in bad)
+        assert editor.status.text() == "To save, fix: Start URLs, Include, Max pages, Timeout, Login, Schedule."
+        editor.request_save()  # Ctrl+S on an invalid form stores nothing
+        _type(editor, **good)
+        assert not any(editor.problem(field) for field in bad) and editor.save_button.isEnabled()
+        await _save(panel)
+
+    run(qloop, scenario())
+    stored = context.app.definitions.get("docs-guide")
+    assert (stored.name, stored.start_urls, stored.include_patterns) == ("Docs guide", (guide,), ("/docs/",))
+    assert (stored.max_depth, stored.max_pages, stored.timeout, stored.schedule) == (0, 10, "5m", "0 3 * * *")
+    assert stored.concurrency == context.app.settings.default_concurrency and stored.auth_id is None
+    assert _cell(panel, "docs-guide", DefinitionColumn.NAME) == "Docs guide"
+    assert _cell(panel, "docs-guide", DefinitionColumn.SCHEDULE) == "0 3 * * *"
+    expected_next = when_text(next_run("0 3 * * *", datetime.now().astimezone()))
+    assert _cell(panel, "docs-guide", DefinitionColumn.NEXT_RUN) == expected_next
+    assert expected_next in ("Today 03:00", "Tomorrow 03:00")
+    assert panel.selected().id == "docs-guide"
+    assert "Ctrl+N" in panel.action_new.toolTip() and "Ctrl+Enter" in panel.action_run.toolTip()
+    assert context.dialogs.asked == [] and context.dialogs.errors == []
+
+
+def test_edit_keeps_the_id_and_duplicate_and_new_ask_before_replacing(gui, qloop, fresh_site):
+    window, context = gui
+    app = context.app
+    app.definitions.save(make_definition([fresh_site.url("/")], id="guide", name="Guide"))
+    panel = _panel(window)
+    editor = panel.editor
+
+    async def scenario():
+        await panel.reload()
+        panel.select_definition("guide")
+        await _open(panel, panel.action_edit)
+        assert editor.inputs["id"].isReadOnly() and editor.title.text() == "Edit “Guide”"
+        assert not editor.save_button.isEnabled() and editor.status.text() == "No changes."
+        _type(editor, name="The guide", schedule="30 6 * * 1-5", enabled=False)
+        assert editor.boxes["schedule"].hint.text() == "Disabled: does not run on its schedule."
+        await _save(panel)
+        assert _cell(panel, "guide", DefinitionColumn.NAME) == "The guide"
+
+        await _open(panel, panel.action_duplicate)
+        assert editor.inputs["id"].text() == "guide-copy" and editor.inputs["name"].text() == "The guide (copy)"
+        await _save(panel)
+
+        await _open(panel, panel.action_new)
+        _type(editor, name="Another", id="guide", start_urls=fresh_site.url("/docs/reference"))
+        context.dialogs.answer(False)
+        editor.save_button.click()
+        await until(lambda: len(context.dialogs.asked) == 1, what="the replace question")
+        await until(lambda: editor.save_button.isEnabled(), what="the form to be usable again")
+        assert editor.isVisible() and app.definitions.get("guide").name == "The guide"
+        context.dialogs.answer(True)
+        await _save(panel)
+
+    run(qloop, scenario())
+    assert context.dialogs.asked[0][0] == "Replace definition?" and len(context.dialogs.asked) == 2
+    stored = app.definitions.get("guide")
+    assert (stored.name, stored.start_urls) == ("Another", (fresh_site.url("/docs/reference"),))
+    copy = app.definitions.get("guide-copy")
+    assert (copy.name, copy.schedule, copy.enabled) == ("The guide (copy)", "30 6 * * 1-5", False)
+    assert _cell(panel, "guide-copy", DefinitionColumn.NEXT_RUN) == "—"  # disabled: never runs on its own
+    assert _cell(panel, "guide-copy", DefinitionColumn.ENABLED) == "No"
+    assert sorted(panel.model.definition_ids()) == ["guide", "guide-copy"]
+    assert context.dialogs.errors == []
+
+
+def test_login_picker_lists_saved_logins_and_keeps_one_that_is_not_stored(gui, qloop, fresh_site):
+    window, context = gui
+    _store_login_metadata(context.app, "wiki-sso", "Wiki SSO")
+    context.app.definitions.save(make_definition([fresh_site.url("/")], id="intranet", name="Intranet", auth_id="gone"))
+    panel = _panel(window)
+    editor = panel.editor
+
+    async def scenario():
+        await panel.reload()
+        panel.select_definition("intranet")
+        await _open(panel, panel.action_edit)
+        login = editor.inputs["auth_id"]
+        assert login.choices() == ["(none)", "wiki-sso — Wiki SSO", "gone (not stored)"]
+        assert editor.values()["auth_id"] == "gone" and "No saved login “gone”" in editor.boxes["auth_id"].hint.text()
+        login.setCurrentIndex(1)
+        assert editor.values()["auth_id"] == "wiki-sso" and editor.boxes["auth_id"].hint.text() == ""
+        await _save(panel)
+
+    run(qloop, scenario())
+    assert context.app.definitions.get("intranet").auth_id == "wiki-sso"
+    assert _cell(panel, "intranet", DefinitionColumn.LOGIN) == "wiki-sso"
+
+
+def test_import_a_file_and_a_refused_file_names_file_and_field(gui, qloop, tmp_path):
+    window, context = gui
+    panel = _panel(window)
+    good = tmp_path / "wiki.toml"
+    good.write_text('id = "team-wiki"\nname = "Team wiki"\nstart_urls = ["https://wiki.example.com/start"]\n'
+                    'schedule = "0 3 * * *"\nauth_id = "wiki-sso"\n', encoding="utf-8")
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "broken"\nname = "Broken"\nstart_urls = ["https://example.com/"]\n'
+                      'include_patterns = ["(unclosed"]\n', encoding="utf-8")
+
+    async def scenario():
+        assert "No definitions yet" in panel.placeholder.text() and panel.placeholder.isVisible()
+        context.dialogs.answer(good)
+        panel.action_import.trigger()
+        await until(lambda: panel.model.row_of("team-wiki") is not None, what="the imported row")
+        context.dialogs.answer(broken)
+        panel.action_import.trigger()
+        await until(lambda: context.dialogs.errors, what="the refusal")
+
+    run(qloop, scenario())
+    assert not panel.placeholder.isVisible()
+    assert _cell(panel, "team-wiki", DefinitionColumn.LOGIN) == "wiki-sso"
+    assert _cell(panel, "team-wiki", DefinitionColumn.NEXT_RUN) != "—"
+    title, text = context.dialogs.errors[0]
+    assert title == "Cannot import the definition"
+    assert str(broken) in text and "include_patterns[0]" in text and "(unclosed" in text and "regular expression" in text
+    assert [r.definition.id for r in context.app.definitions.list()] == ["team-wiki"]  # nothing stored from the bad file
+    assert panel.model.definition_ids() == ["team-wiki"]
+
+
+def test_export_to_json_and_toml_then_delete_after_asking(gui, qloop, tmp_path, fresh_site):
+    window, context = gui
+    app = context.app
+    definition = make_definition([fresh_site.url("/")], id="wiki", name="Wiki", auth_id="wiki-sso",
+                                 schedule="0 3 * * *", exclude_patterns=["logout"])
+    app.definitions.save(definition)
+    panel = _panel(window)
+
+    async def scenario():
+        await panel.reload()
+        panel.select_definition("wiki")
+        context.dialogs.answer(tmp_path / "wiki.json")
+        panel.action_export.trigger()
+        await until(lambda: (tmp_path / "wiki.json").exists(), what="the JSON file")
+        context.dialogs.answer(tmp_path / "wiki")  # no extension: TOML, named .toml
+        panel.action_export.trigger()
+        await until(lambda: (tmp_path / "wiki.toml").exists(), what="the TOML file")
+        context.dialogs.answer(False)
+        panel.action_delete.trigger()
+        await until(lambda: len(context.dialogs.asked) == 3, what="the delete question")
+        await context.tasks.wait_all()
+        assert panel.model.definition_ids() == ["wiki"]  # said no: kept
+        context.dialogs.answer(True)
+        panel.action_delete.trigger()
+        await until(lambda: panel.model.rowCount() == 0, what="the row to go")
+
+    run(qloop, scenario())
+    assert json.loads((tmp_path / "wiki.json").read_text(encoding="utf-8")) == definition.to_mapping()
+    assert tomllib.loads((tmp_path / "wiki.toml").read_text(encoding="utf-8")) == definition.to_mapping()
+    assert context.dialogs.asked[2][0] == "Delete definition" and "“Wiki” (wiki)" in context.dialogs.asked[2][1]
+    assert app.definitions.list() == []
+    assert panel.placeholder.isVisible() and "No definitions yet" in panel.placeholder.text()
+    assert not panel.action_run.isEnabled() and not panel.action_delete.isEnabled()
+    assert context.dialogs.errors == []
+
+
+def test_run_now_emits_the_definition_and_the_job_appears_in_the_jobs_view(gui, qloop, fresh_site):
+    window, context = gui
+    definition = make_definition([fresh_site.url("/docs/guide")], id="guide", name="Guide", max_depth=0)
+    context.app.definitions.save(definition)
+    panel = _panel(window)
+    emitted: list = []
+    panel.runRequested.connect(emitted.append)
+
+    async def scenario():
+        await panel.reload()
+        panel.select_definition("guide")
+        panel.action_run.trigger()
+        assert window.tabs.currentWidget() is window.jobs  # the main window switched to Jobs
+        await until(lambda: window.jobs.model.rowCount() == 1, what="the job's row")
+        job_id = window.jobs.model.job_ids()[0]
+        await until(lambda: window.jobs.model.row(job_id).status == JobStatus.COMPLETED, what="the crawl")
+        await until(lambda: window.jobs.model.row(job_id).finished_at is not None, what="the exact row")
+        return job_id
+
+    job_id = run(qloop, scenario())
+    assert emitted == [definition]
+    job = context.app.jobs.get(job_id)
+    assert job.definition_id == "guide" and job.document_count == 1
+    assert window.jobs.model.row(job_id).progress.documents == 1
+    assert context.dialogs.errors == []
+
+
+def test_filter_and_closing_a_changed_form_asks_first(gui, qloop, fresh_site):
+    window, context = gui
+    for definition_id, name in (("guide", "Guide"), ("reference", "Reference")):
+        context.app.definitions.save(make_definition([fresh_site.url(f"/docs/{definition_id}")], id=definition_id, name=name))
+    panel = _panel(window)
+    editor = panel.editor
+
+    async def scenario():
+        await panel.reload()
+        panel.filter_edit.setText("refer")
+        assert panel.proxy.rowCount() == 1 and not panel.placeholder.isVisible()
+        panel.filter_edit.setText("nothing like it")
+        assert panel.placeholder.isVisible() and panel.placeholder.text() == "No definition matches “nothing like it”."
+        panel.filter_edit.clear()
+        panel.select_definition("guide")
+        await _open(panel, panel.action_edit)
+        editor.cancel_button.click()  # no changes: closes without a question
+        assert not editor.isVisible() and context.dialogs.asked == []
+        await _open(panel, panel.action_edit)
+        _type(editor, name="Guide, renamed")
+        assert editor.status.text() == "Unsaved changes."
+        context.dialogs.answer(False)
+        editor.cancel_button.click()
+        await context.tasks.wait_all()
+        assert editor.isVisible() and editor.inputs["name"].text() == "Guide, renamed"
+        context.dialogs.answer(True)
+        editor.cancel_button.click()
+        await until(lambda: not editor.isVisible(), what="the form to close")
+
+    run(qloop, scenario())
+    assert [title for title, _text in context.dialogs.asked] == ["Discard changes?", "Discard changes?"]
+    assert context.app.definitions.get("guide").name == "Guide"  # nothing saved
+    assert context.dialogs.errors == []

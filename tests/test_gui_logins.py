@@ -1,0 +1,68 @@
+"""The Logins view: the keyring's state, capture through the test site's form, import, delete."""
+
+from __future__ import annotations
+
+from quaero_desktop.gui.logins.login_form import LoginRequest
+from quaero_desktop.gui.logins.logins_model import LoginColumn
+from tests.gui_support import run, until
+
+
+def _panel(window):
+    return window.view("Logins")
+
+
+def _cell(panel, row: int, column: LoginColumn) -> str:
+    return str(panel.model.index(row, column).data())
+
+
+def test_keyring_state_and_empty_list_are_explained(gui, qloop):
+    window, _context = gui
+    panel = _panel(window)
+    assert panel.model.rowCount() == 0 and not panel.empty_label.isHidden()
+    assert "ready" in panel.keyring_label.text() and "Secret Service" in panel.keyring_label.text()
+
+
+def test_capture_login_through_the_sites_form(gui, qloop, fresh_site):
+    window, context = gui
+    panel = _panel(window)
+
+    async def log_in(page):
+        await page.fill("input[name=username]", "alice")
+        await page.fill("input[name=password]", "correct horse")
+        await page.click("button[type=submit]")
+        await page.wait_for_url("**/private/")
+        await page.close()
+
+    request = LoginRequest("gui-login", "Test site", fresh_site.url("/login?next=/private/"))
+    run(qloop, panel.capture(request, headless=True, on_page=log_in))
+    assert panel.model.auth_ids() == ["gui-login"]
+    assert _cell(panel, 0, LoginColumn.NAME) == "Test site"
+    assert _cell(panel, 0, LoginColumn.DOMAIN) == "127.0.0.1" and _cell(panel, 0, LoginColumn.COOKIES) == "1"
+    assert context.dialogs.infos[-1][1].startswith("Saved the login 'gui-login': 1 cookies for 127.0.0.1")
+    assert panel.capture_bar.isHidden()
+
+    context.dialogs.answer(True)  # confirm the deletion
+    panel.table.selectRow(0)
+    panel.action_delete.trigger()
+    run(qloop, until(lambda: panel.model.rowCount() == 0, what="the login to go"))
+    assert context.app.logins.list() == []
+
+
+def test_import_form_validates_then_saves(gui, qloop, fresh_site, tmp_path):
+    window, context = gui
+    panel = _panel(window)
+    export = tmp_path / "cookies.txt"
+    value = fresh_site.create_session("alice")
+    export.write_text(f"127.0.0.1\tFALSE\t/\tFALSE\t0\ttestsite_session\t{value}\n")
+    form = panel.open_import_form()
+    form.auth_id.setText("bad id!")
+    form.source.setText(str(export))
+    assert not form.ok.isEnabled() and "Login id" in form.problem.text()
+    form.auth_id.setText("imported")
+    form.name.setText("Imported login")
+    assert form.ok.isEnabled()
+    form.ok.click()
+    run(qloop, until(lambda: panel.model.rowCount() == 1, what="the imported login"))
+    assert _cell(panel, 0, LoginColumn.AUTH_ID) == "imported"
+    assert all(value not in text for _title, text in context.dialogs.infos)
+    context.app.logins.delete("imported")

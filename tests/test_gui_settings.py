@@ -1,0 +1,161 @@
+"""The Settings dialog: edit, check the browser path at the field, detect a browser, save atomically."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError, find_browser
+from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.gui.settings import settings_dialog
+from quaero_desktop.gui.settings.browser_field import EMPTY_HINT, PathState
+from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
+from quaero_desktop.settings import SETTINGS_FILENAME, AppSettings, load_settings
+from tests.gui_support import run, until
+
+
+def _open(window, context) -> SettingsDialog:
+    dialog = SettingsDialog(context, window)
+    dialog.show()
+    return dialog
+
+
+def _saved_file(context) -> dict:
+    return tomllib.loads((context.app.data_dir / SETTINGS_FILENAME).read_text(encoding="utf-8"))
+
+
+def test_ok_saves_concurrency_and_timeout_and_applies_them(gui, qloop):
+    window, context = gui
+    engine_updates: list[EngineSettings] = []
+    context.engine.update_settings = engine_updates.append  # the engine takes new settings when it can
+    dialog = _open(window, context)
+    assert dialog.data_dir_edit.text() == str(context.app.data_dir) and dialog.data_dir_edit.isReadOnly()
+    assert dialog.concurrency_spin.value() == 4 and dialog.timeout_spin.value() == 30
+    assert not dialog.apply_button.isEnabled()  # nothing changed yet
+
+    dialog.concurrency_spin.setValue(8)
+    dialog.timeout_spin.setValue(45)
+    dialog.notifications_check.setChecked(False)
+    assert dialog.ok_button.isEnabled() and dialog.apply_button.isEnabled()
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not dialog.isVisible(), what="the dialog to close"))
+
+    expected = AppSettings(default_concurrency=8, page_timeout_s=45.0, notifications=False)
+    assert context.app.settings == expected
+    assert load_settings(context.app.data_dir) == expected
+    saved = _saved_file(context)
+    assert saved["default_concurrency"] == 8 and saved["page_timeout_s"] == 45.0 and saved["notifications"] is False
+    assert engine_updates == [EngineSettings(browser_path=None, page_timeout_s=45.0)]
+    leftovers = [p.name for p in context.app.data_dir.iterdir() if p.name.startswith(".settings-")]
+    assert leftovers == []  # written atomically: no temporary file left behind
+    assert context.dialogs.errors == []
+
+
+def test_apply_keeps_the_dialog_open_and_cancel_discards(gui, qloop):
+    window, context = gui
+    dialog = _open(window, context)
+    dialog.close_to_tray_check.setChecked(False)
+    dialog.apply_button.click()
+    run(qloop, until(lambda: not context.app.settings.close_to_tray, what="the applied setting"))
+    assert dialog.isVisible() and not dialog.apply_button.isEnabled()
+    assert _saved_file(context)["close_to_tray"] is False
+
+    dialog.concurrency_spin.setValue(20)
+    dialog.buttons.rejected.emit()  # Cancel
+    assert not dialog.isVisible()
+    assert context.app.settings.default_concurrency == 4 and _saved_file(context)["default_concurrency"] == 4
+
+
+def test_a_browser_path_that_cannot_run_is_flagged_and_ok_disabled(gui, qloop, tmp_path: Path):
+    window, context = gui
+    dialog = _open(window, context)
+    field = dialog.browser
+    assert field.edit.placeholderText() == "Detect automatically"
+    assert field.message.text() == EMPTY_HINT
+
+    dialog.browser_edit.setText("/nonexistent/bin/chrome")
+    assert not dialog.ok_button.isEnabled()  # disabled from the first keystroke until the path is checked
+    run(qloop, until(lambda: field.state == PathState.INVALID, what="the path check"))
+    assert field.message_is_error and "No file at this path" in field.message.text()
+    assert not dialog.ok_button.isEnabled() and not dialog.apply_button.isEnabled()
+    dialog.save(close=True)  # as if OK were pressed anyway: nothing is written
+    assert not (context.app.data_dir / SETTINGS_FILENAME).exists()
+
+    not_executable = tmp_path / "chrome"
+    not_executable.write_text("#!/bin/sh\n")
+    not_executable.chmod(0o644)
+    dialog.browser_edit.setText(str(not_executable))
+    run(qloop, until(lambda: "not executable" in field.message.text(), what="the second check"))
+    assert field.state == PathState.INVALID and not dialog.ok_button.isEnabled()
+
+    dialog.browser_edit.setText(str(tmp_path))
+    run(qloop, until(lambda: "folder" in field.message.text(), what="the folder check"))
+    assert not dialog.ok_button.isEnabled()
+
+    dialog.browser_edit.clear()  # empty: detect automatically, which is always valid
+    run(qloop, until(lambda: field.state == PathState.VALID, what="the cleared path"))
+    assert dialog.ok_button.isEnabled() and not field.message_is_error and field.message.text() == EMPTY_HINT
+    assert context.dialogs.errors == []
+
+
+def test_detect_fills_the_path_with_the_browser_on_this_machine(gui, qloop):
+    window, context = gui
+    try:
+        expected = find_browser(None, None)
+    except BrowserNotFoundError:
+        pytest.skip("no browser installed")
+    dialog = _open(window, context)
+    field = dialog.browser
+    dialog.detect_button.click()
+    run(qloop, until(lambda: field.state == PathState.VALID and dialog.browser_edit.text() == expected.path, what="detection"))
+    run(qloop, until(lambda: "Found" in field.message.text(), what="the announcement"))
+    assert field.message.text() == f"✓ Found {expected.source}: {expected.path}" and not field.message_is_error
+    assert Path(expected.path).is_file()
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not dialog.isVisible(), what="saving"))
+    assert _saved_file(context)["browser_path"] == expected.path == context.app.settings.browser_path
+
+
+def test_detect_reports_a_missing_browser_at_the_field(gui, qloop, monkeypatch):
+    window, context = gui
+
+    def nothing_found(_configured, _playwright):
+        raise BrowserNotFoundError("no Chromium-based browser found (tried: /usr/bin/chromium)")
+
+    monkeypatch.setattr("quaero_desktop.gui.settings.browser_field.find_browser", nothing_found)
+    dialog = _open(window, context)
+    dialog.detect_button.click()
+    run(qloop, until(lambda: dialog.browser.message_is_error, what="the message"))
+    assert "no Chromium-based browser found" in dialog.browser.message.text()
+    assert dialog.browser_edit.text() == "" and dialog.detect_button.isEnabled()
+    assert context.dialogs.errors == []
+
+
+def test_a_failed_save_is_shown_in_the_dialog_and_changes_nothing(gui, qloop, monkeypatch):
+    window, context = gui
+
+    def disk_full(_data_dir, _settings):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(settings_dialog, "save_settings", disk_full)
+    dialog = _open(window, context)
+    dialog.timeout_spin.setValue(90)
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not dialog.status_label.isHidden(), what="the error"))
+    assert dialog.status_label.text() == "The settings could not be saved: No space left on device"
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()
+    assert context.app.settings == AppSettings()
+
+
+def test_show_for_reuses_the_open_dialog_and_open_folder_shows_the_data_dir(gui, monkeypatch):
+    window, context = gui
+    first = SettingsDialog.show_for(context, window)
+    assert SettingsDialog.show_for(context, window) is first
+    assert not first.isModal()
+    opened: list[str] = []
+    monkeypatch.setattr(first, "open_folder", opened.append)
+    first.open_folder_button.click()
+    assert opened == [str(context.app.data_dir)]
+    first.reject()
