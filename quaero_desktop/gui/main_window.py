@@ -6,7 +6,7 @@ import asyncio
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QTableView, QTabWidget, QWidget
 
 from quaero_desktop import __version__
 from quaero_desktop.gui.async_tasks import in_thread
@@ -80,7 +80,13 @@ class MainWindow(QMainWindow):
         self.running_label = QLabel(self)
         self.documents_label = QLabel(self)
         bar = self.statusBar()
-        for label in (self.engine_label, self.running_label, self.documents_label):
+        for position, label in enumerate((self.engine_label, self.running_label, self.documents_label)):
+            if position:
+                separator = QFrame(self)
+                separator.setFrameShape(QFrame.Shape.VLine)
+                separator.setFrameShadow(QFrame.Shadow.Sunken)
+                bar.addPermanentWidget(separator)
+            label.setContentsMargins(6, 0, 6, 0)
             bar.addPermanentWidget(label)
         self._documents = 0
         bridge = self.context.bridge
@@ -110,7 +116,7 @@ class MainWindow(QMainWindow):
         app = self.context.app
         if app.engine_started:
             location = self.context.engine.browser_location
-            browser = f" · {location.source}" if location else ""
+            browser = f" ({location.source})" if location else ""
             self.engine_label.setText(f"Engine running{browser}")
             running = len(self.context.engine.active_job_ids())
         else:

@@ -1,10 +1,14 @@
-"""Paints a job's progress cell: a bar (finished / total pages) with the progress text on it."""
+"""Paints a job's progress cell: a light bar (finished / total pages) under the progress text.
+
+Drawn by hand rather than as a style's progress bar so the text stays readable over any
+fill: the fill is a pale tint of the highlight colour and the text keeps the view's colour.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from quaero_desktop.gui.jobs.jobs_model import PROGRESS_ROLE
 
@@ -15,20 +19,28 @@ class ProgressDelegate(QStyledItemDelegate):
         if progress is None:
             super().paint(painter, option, index)
             return
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.highlight())
-        bar = QStyleOptionProgressBar()
-        bar.rect = QRect(option.rect.adjusted(3, 3, -3, -3))
-        bar.minimum = 0
-        bar.maximum = max(progress.total, 1)
-        bar.progress = progress.finished
-        bar.text = progress.text
-        bar.textVisible = True
-        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        bar.palette = option.palette
-        style = option.widget.style() if option.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if selected:
+            painter.fillRect(option.rect, palette.highlight())
+        track = QRectF(option.rect.adjusted(4, 4, -4, -4))
+        base = palette.color(QPalette.ColorRole.Base)
+        accent = QColor(palette.color(QPalette.ColorRole.Highlight))
+        painter.setPen(QColor(accent.red(), accent.green(), accent.blue(), 110))
+        painter.setBrush(base)
+        painter.drawRoundedRect(track, 4, 4)
+        if progress.total:
+            fill = QRectF(track)
+            fill.setWidth(track.width() * progress.finished / progress.total)
+            accent.setAlpha(70)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(accent)
+            painter.drawRoundedRect(fill, 4, 4)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(track, Qt.AlignmentFlag.AlignCenter, progress.text)
+        painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         size = super().sizeHint(option, index)
