@@ -114,3 +114,20 @@ def gui(app, qloop):
     context.bridge.close()
     window.close()
     window.deleteLater()
+
+
+def secret_service_available() -> bool:
+    from quaero_desktop.vault.secret_store import SecretStore
+
+    return SecretStore().status().state == "available"
+
+
+@pytest.fixture(autouse=True)
+def _needs_keyring(request):
+    """Tests marked ``keyring`` use the real Secret Service: .ci/test runs one (QUAERO_REQUIRE_KEYRING=1
+    there turns a missing one into a failure); a plain local pytest run skips them."""
+    if request.node.get_closest_marker("keyring") is None or secret_service_available():
+        return
+    if os.environ.get("QUAERO_REQUIRE_KEYRING") == "1":
+        pytest.fail("the Secret Service is not available, but QUAERO_REQUIRE_KEYRING=1")
+    pytest.skip("needs an unlocked Secret Service (run the suite with bash .ci/test)")

@@ -15,6 +15,8 @@ from tests.conftest import cli, crawl, make_definition
 PRIVATE_PAGES = ["/private/", "/private/report-1", "/private/report-2", "/private/report-3", "/private/admin/settings"]
 COOKIE = "testsite_session"
 
+pytestmark = pytest.mark.keyring
+
 
 def _cookie_editor(value: str) -> str:
     return json.dumps([

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from quaero_desktop.gui.logins.login_form import LoginRequest
 from quaero_desktop.gui.logins.logins_model import LoginColumn
 from tests.gui_support import run, until
+
+pytestmark = pytest.mark.keyring
 
 
 def _panel(window):

@@ -186,7 +186,15 @@ class JobsPanel(QWidget):
     def _cancel(self) -> None:
         row = self.selected()
         if row is not None:
-            self._context.tasks.start(in_thread(self._context.app.jobs.cancel, row.id), what="Cancelling the job")
+            self._context.tasks.start(self._cancel_job(row.id), what="Cancelling the job")
+
+    async def _cancel_job(self, job_id: str) -> None:
+        outcome = await in_thread(self._context.app.jobs.cancel, job_id)
+        if job_id not in self._context.engine.active_job_ids():
+            # Not ours (interrupted, or running in another process): no event will follow.
+            await self._refresh_row(job_id)
+            if "requested" in outcome.message:
+                self._context.dialogs.info("Cancelling", outcome.message)
 
     def _resume(self) -> None:
         row = self.selected()

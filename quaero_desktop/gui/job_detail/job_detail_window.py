@@ -1,0 +1,270 @@
+"""A job's own window: header, Pages, Log and Configuration, live while the job runs.
+
+Everything is read from the services once (``reload``); after that the window follows the
+engine's events for its own job only. When the job starts, stops or resumes, pages may
+change in the store without events (pending pages cancelled at the end, cancelled pages
+requeued on resume), so the window then reads pages and log again and merges them in place.
+A job run by another process sends no events: while it is active the window polls the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QTabWidget, QToolBar, QVBoxLayout, QWidget
+from shiboken6 import isValid
+
+from quaero_desktop.app import App
+from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobStatus, Progress
+from quaero_desktop.engine.events import ChildStatusChanged, JobLogged, JobStatusChanged
+from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.job_detail.config_tab import ConfigTab
+from quaero_desktop.gui.job_detail.job_header import JobHeader
+from quaero_desktop.gui.job_detail.log_model import LogLine
+from quaero_desktop.gui.job_detail.log_tab import LogTab
+from quaero_desktop.gui.job_detail.pages_tab import PagesTab
+
+POLL_INTERVAL_MS = 2000  # a job running in another process: how often the store is read
+POLL_FULL_PAGES_LIMIT = 10_000  # above this many pages, polling reads only new pages
+
+
+def read_log_lines(app: App, job_id: str, after_id: int) -> list[LogLine]:
+    """On a worker thread: the job's log lines (every level) after ``after_id``."""
+    return [LogLine.from_entry(entry) for entry in app.jobs.logs(job_id, after_id=after_id)]
+
+
+class JobDetailWindow(QWidget):
+    def __init__(self, context: GuiContext, job_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.context = context
+        self.job_id = job_id
+        self.job: Job | None = None
+        self._closed = False
+        self._tasks: set[asyncio.Task] = set()
+        self._syncing = False
+        self._sync_again = False
+        self.setWindowTitle(f"Job — {job_id}")
+        self.resize(1100, 700)
+
+        self.header = JobHeader(self)
+        self.pages = PagesTab(context.app, job_id, self)
+        self.log = LogTab(self)
+        self.config = ConfigTab(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.pages, "Pages")
+        self.tabs.addTab(self.log, "Log")
+        self.tabs.addTab(self.config, "Configuration")
+        self._build_toolbar()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+
+        self._connections = [
+            (context.bridge.progressChanged, self._on_progress),
+            (context.bridge.jobStatusChanged, self._on_status),
+            (context.bridge.childrenChanged, self._on_children_changed),
+            (context.bridge.childrenAdded, self._on_children_added),
+            (context.bridge.logged, self._on_logged),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+        self._ticker = QTimer(self, interval=1000, timeout=self._tick)
+        self._ticker.start()
+        self._poller = QTimer(self, interval=POLL_INTERVAL_MS, timeout=self._poll)
+        self._update_actions()
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Job", self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop this crawl")
+        self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue this crawl where it stopped")
+        self.action_refresh = self._action("Refresh", QKeySequence.StandardKey.Refresh, self.refresh, "Read the job again")
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.pages.action_copy_url)
+        self.toolbar.addAction(self.pages.action_open)
+        close = QAction("Close", self, shortcut=QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        self.addAction(close)
+
+    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    # ----- loading -----
+
+    async def reload(self) -> None:
+        """Read the job, its pages and its log from the services."""
+        job = await in_thread(self.context.app.jobs.get, self.job_id)
+        if not self._alive():
+            return
+        self._show_job(job)
+        await asyncio.gather(self.pages.load(), self._load_log(all_lines=True))
+
+    async def _load_log(self, *, all_lines: bool = False) -> None:
+        after = 0 if all_lines else self.log.model.last_id
+        lines = await in_thread(read_log_lines, self.context.app, self.job_id, after)
+        if self._alive():
+            self.log.model.add_stored(lines)
+
+    async def _sync_from_store(self, *, authoritative: bool = True, pages: bool = True) -> None:
+        """Job, new log lines and pages from the store, merged in place.
+
+        ``authoritative``: the store's page statuses win (after a start, stop or resume);
+        otherwise rows that events moved further along keep their values. Without ``pages``
+        only pages not shown yet are read. A sync asked for while one runs runs after it.
+        """
+        if self._syncing:
+            self._sync_again = True
+            return
+        self._syncing = True
+        try:
+            while True:
+                self._sync_again = False
+                job = await in_thread(self.context.app.jobs.get, self.job_id)
+                if not self._alive():
+                    return
+                self._show_job(job)
+                reads = [self._load_log()]
+                if pages:
+                    reads.append(self.pages.load() if authoritative else self.pages.merge())
+                else:
+                    reads.append(self._read_new_pages())
+                await asyncio.gather(*reads)
+                if not self._sync_again or not self._alive():
+                    return
+                authoritative = pages = True
+        finally:
+            self._syncing = False
+
+    async def _read_new_pages(self) -> None:
+        read = self.pages.pages_added()
+        if read is not None:
+            await read
+
+    def refresh(self) -> None:
+        self._start(self._sync_from_store(), "Refreshing the job")
+
+    def _show_job(self, job: Job) -> None:
+        self.job = job
+        self.setWindowTitle(f"Job — {job.name}")
+        self.header.show_job(job)
+        self.config.show_job(job)
+        self._update_actions()
+
+    # ----- engine events (this job only) -----
+
+    def _on_progress(self, batch: dict[str, Progress]) -> None:
+        progress = batch.get(self.job_id)
+        if progress is not None:
+            self.header.set_progress(progress)
+
+    def _on_status(self, event: JobStatusChanged) -> None:
+        if event.job_id != self.job_id:
+            return
+        self.header.set_status(event.status, event.error)
+        self._update_actions()
+        if self.job is not None:
+            # started, resumed or stopped: pages may have changed in the store without events
+            self._start(self._sync_from_store(), "Updating the job")
+
+    def _on_children_changed(self, events: list[ChildStatusChanged]) -> None:
+        mine = [event for event in events if event.parent_id == self.job_id]
+        if mine:
+            self.pages.apply(mine)
+
+    def _on_children_added(self, added: dict[str, int]) -> None:
+        if added.get(self.job_id):
+            read = self.pages.pages_added()
+            if read is not None:
+                self._start(read, "Reading new pages")
+
+    def _on_logged(self, events: list[JobLogged]) -> None:
+        mine = [event for event in events if event.job_id == self.job_id]
+        if mine:
+            self.log.model.add_live(mine)
+
+    # ----- actions -----
+
+    def _runs_here(self) -> bool:
+        app = self.context.app
+        return app.engine_started and self.job_id in self.context.engine.active_job_ids()
+
+    def _update_actions(self) -> None:
+        status = self.header.status if self.job is not None else None
+        running_here = self._runs_here()
+        self.action_cancel.setEnabled(
+            running_here or status in (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED)
+        )
+        self.action_resume.setEnabled(not running_here and status in RESUMABLE_STATUSES)
+        active_elsewhere = status is not None and status.is_active and not running_here
+        if active_elsewhere and not self._poller.isActive():
+            self._poller.start()
+        elif not active_elsewhere:
+            self._poller.stop()
+
+    def _cancel(self) -> None:
+        self._start(self._cancel_job(), "Cancelling the job")
+
+    async def _cancel_job(self) -> None:
+        await in_thread(self.context.app.jobs.cancel, self.job_id)
+        if not self._runs_here():  # no engine event will tell: read the outcome
+            await self._sync_from_store()
+
+    def _resume(self) -> None:
+        self._start(self._resume_job(), "Resuming the job")
+
+    async def _resume_job(self) -> None:
+        await engine_result(self.context.engine.resume(self.job_id))
+        self._update_actions()
+
+    def _poll(self) -> None:
+        if not self._syncing and not self._runs_here():
+            small = self.pages.model.total <= POLL_FULL_PAGES_LIMIT
+            self._start(self._sync_from_store(authoritative=False, pages=small), "Reading the job")
+
+    def _tick(self) -> None:
+        self.header.tick()
+        self.pages.model.tick()
+
+    # ----- tasks and closing -----
+
+    def _alive(self) -> bool:
+        """False once the window was closed (its widgets may be gone): coroutines stop there."""
+        return not self._closed and isValid(self)
+
+    def _start(self, coro: Coroutine[Any, Any, Any], what: str) -> None:
+        if self._closed:
+            coro.close()
+            return
+        task = self.context.tasks.start(coro, what=what)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
+        self._ticker.stop()
+        self._poller.stop()
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        for task in list(self._tasks):
+            task.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,140 @@
+"""The top of the job window: name, status, progress, documents, times, and what went wrong."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from quaero_desktop.domain.job import Job, JobStatus, Progress
+from quaero_desktop.gui.format import duration_text, local_time
+from quaero_desktop.gui.style import status_colour, status_icon
+
+_SHOW_ERROR = (JobStatus.FAILED, JobStatus.INTERRUPTED)
+
+
+def auth_failure_text(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''} needed a login (session expired?)"
+
+
+class JobHeader(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._status = JobStatus.PENDING
+        self._started_at: datetime | None = None
+        self._finished_at: datetime | None = None
+
+        self.name_label = QLabel("Loading…", self)
+        font = self.name_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_icon = QLabel(self)
+        self.status_label = QLabel(self)
+        bold = self.status_label.font()
+        bold.setBold(True)
+        self.status_label.setFont(bold)
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.name_label)
+        title_row.addSpacing(16)
+        title_row.addWidget(self.status_icon)
+        title_row.addWidget(self.status_label)
+        title_row.addStretch(1)
+
+        self.progress_label = QLabel(self)
+        self.documents_label = QLabel(self)
+        self.started_label = QLabel(self)
+        self.duration_label = QLabel(self)
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(28)
+        facts.setVerticalSpacing(2)
+        for column, (caption, value) in enumerate(
+            (
+                ("Pages", self.progress_label),
+                ("Documents", self.documents_label),
+                ("Started", self.started_label),
+                ("Duration", self.duration_label),
+            )
+        ):
+            heading = QLabel(caption, self)
+            heading.setEnabled(False)  # the palette's dimmed text: a caption, not a value
+            facts.addWidget(heading, 0, column)
+            facts.addWidget(value, 1, column)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        facts.setColumnStretch(4, 1)  # the facts keep their width; the rest of the row is empty
+
+        self.auth_label = QLabel(self)
+        self.auth_label.setWordWrap(True)
+        self.auth_label.setStyleSheet(
+            f"QLabel {{ color: {status_colour(JobStatus.FAILED).name()}; font-weight: bold;"
+            f" border: 1px solid {status_colour(JobStatus.FAILED).name()}; border-radius: 4px; padding: 4px 8px; }}"
+        )
+        self.auth_label.hide()
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.addLayout(title_row)
+        layout.addLayout(facts)
+        layout.addWidget(self.auth_label)
+        layout.addWidget(self.error_label)
+
+    # ----- updates -----
+
+    def show_job(self, job: Job) -> None:
+        self.name_label.setText(job.name)
+        self._started_at, self._finished_at = job.started_at, job.finished_at
+        self.set_status(job.status, job.error)
+        self.set_progress(job.progress)
+
+    def set_status(self, status: JobStatus, error: str | None) -> None:
+        self._status = status
+        if status == JobStatus.RUNNING:
+            self._started_at = self._started_at or datetime.now(UTC)
+            self._finished_at = None
+        elif status.is_terminal or status == JobStatus.INTERRUPTED:
+            self._finished_at = self._finished_at or datetime.now(UTC)
+        self.status_icon.setPixmap(status_icon(status).pixmap(12, 12))
+        self.status_label.setText(str(status).capitalize())
+        self.status_label.setStyleSheet(f"color: {status_colour(status).name()};")
+        show_error = bool(error) and status in _SHOW_ERROR
+        self.error_label.setText(f"{_error_caption(status)}: {error}" if show_error else "")
+        self.error_label.setVisible(show_error)
+        if show_error:
+            self.error_label.setStyleSheet(f"color: {status_colour(status).name()};")
+        self.tick()
+
+    def set_times(self, started_at: datetime | None, finished_at: datetime | None) -> None:
+        self._started_at, self._finished_at = started_at, finished_at
+        self.tick()
+
+    def set_progress(self, progress: Progress) -> None:
+        self.progress_label.setText(progress.text)
+        self.documents_label.setText(str(progress.documents))
+        self.auth_label.setText(f"⚠ {auth_failure_text(progress.auth_failures)}")
+        self.auth_label.setVisible(progress.auth_failures > 0)
+
+    def tick(self) -> None:
+        """Start and duration texts (the duration of a running job grows every second)."""
+        self.started_label.setText(local_time(self._started_at) or "not started")
+        if self._started_at is None:
+            self.duration_label.setText("–")
+            return
+        end = self._finished_at or datetime.now(UTC)
+        self.duration_label.setText(duration_text(max(0.0, (end - self._started_at).total_seconds())))
+
+    @property
+    def status(self) -> JobStatus:
+        return self._status
+
+
+def _error_caption(status: JobStatus) -> str:
+    return "Failed" if status == JobStatus.FAILED else "Interrupted"

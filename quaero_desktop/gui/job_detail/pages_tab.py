@@ -1,0 +1,266 @@
+"""The Pages tab: the job's pages with status and text filters, kept in step with the crawl.
+
+Rows are read from the store once (off the GUI thread, converted there too), then live
+events update them in place; pages the crawl finds later are read with ``offset`` = the
+rows already shown, so nothing is read twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from quaero_desktop.app import App
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.engine.events import ChildStatusChanged
+from quaero_desktop.gui.async_tasks import in_thread
+from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
+from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE, ChildrenTableModel
+
+STATUS_CHOICES: dict[str, JobStatus | None] = {
+    "All": None,
+    "Pending": JobStatus.PENDING,
+    "Running": JobStatus.RUNNING,
+    "Completed": JobStatus.COMPLETED,
+    "Failed": JobStatus.FAILED,
+    "Cancelled": JobStatus.CANCELLED,
+}
+_COLUMN_WIDTHS = {
+    ChildColumn.URL: 360,
+    ChildColumn.STATUS: 110,
+    ChildColumn.DEPTH: 56,
+    ChildColumn.HTTP: 56,
+    ChildColumn.TITLE: 220,
+    ChildColumn.TIME: 70,
+}
+
+
+def read_rows(app: App, job_id: str, offset: int = 0) -> list[ChildRow]:
+    """On a worker thread: the job's pages from ``offset`` on, ready for the model."""
+    return [ChildRow.from_child(child) for child in app.jobs.children(job_id, offset=offset)]
+
+
+def read_changes(app: App, job_id: str, model: ChildrenTableModel) -> list[ChildRow]:
+    """On a worker thread: the job's pages that are new or differ from what ``model`` shows."""
+    return model.differing(app.jobs.children(job_id))
+
+
+class PagesTab(QWidget):
+    def __init__(self, app: App, job_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._job_id = job_id
+        self._lock = asyncio.Lock()  # one store read at a time, so offsets stay right
+        self._loaded = False
+        self._more_wanted = False
+        self._fetching_more = False
+        self.model = ChildrenTableModel(self)
+        self.table = QTableView(self)
+        self._build_filters()
+        self._build_table()
+        self._build_actions()
+        self.placeholder = QLabel(self.table.viewport())
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setEnabled(False)
+        placeholder_layout = QVBoxLayout(self.table.viewport())
+        placeholder_layout.addWidget(self.placeholder)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(self._filters)
+        layout.addWidget(self.table)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset, self.model.layoutChanged):
+            signal.connect(self._update_counts)
+        self._update_counts()
+
+    # ----- building -----
+
+    def _build_filters(self) -> None:
+        self.status_filter = QComboBox(self)
+        self.status_filter.addItems(list(STATUS_CHOICES))
+        self.status_filter.setToolTip("Show only pages with this status")
+        self.status_filter.currentTextChanged.connect(lambda text: self.model.set_status_filter(STATUS_CHOICES[text]))
+        self.text_filter = QLineEdit(self)
+        self.text_filter.setPlaceholderText("Filter by URL (Ctrl+F)")
+        self.text_filter.setClearButtonEnabled(True)
+        self._text_timer = QTimer(self, singleShot=True, interval=200)
+        self._text_timer.timeout.connect(lambda: self.model.set_text_filter(self.text_filter.text()))
+        self.text_filter.textChanged.connect(lambda _text: self._text_timer.start())
+        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.text_filter.setFocus(), self.text_filter.selectAll()))
+        self.addAction(find)
+        self.count_label = QLabel(self)
+        self._filters = QHBoxLayout()
+        self._filters.setContentsMargins(6, 0, 6, 0)
+        self._filters.addWidget(QLabel("Status:", self))
+        self._filters.addWidget(self.status_filter)
+        self._filters.addWidget(self.text_filter, 1)
+        self._filters.addWidget(self.count_label)
+
+    def _build_table(self) -> None:
+        table = self.table
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        vertical = table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: cheap at 100,000
+        vertical.setDefaultSectionSize(26)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorClearable(True)  # a third click returns to discovery order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        for column, width in _COLUMN_WIDTHS.items():
+            table.setColumnWidth(column, width)
+        table.setSortingEnabled(True)
+        table.doubleClicked.connect(self._on_double_click)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+
+    def _build_actions(self) -> None:
+        self.action_copy_url = QAction("Copy URL", self, shortcut=QKeySequence.StandardKey.Copy)
+        self.action_copy_url.setToolTip("Copy the selected pages' URLs (Ctrl+C in the pages table)")
+        self.action_copy_url.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.action_copy_url.triggered.connect(self.copy_urls)
+        self.action_open = QAction("Open in browser", self, shortcut=QKeySequence("Return"))
+        self.action_open.setToolTip("Open the selected page in your web browser (Enter or double-click)")
+        self.action_open.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.action_open.triggered.connect(self._open_selected)
+        self.table.addAction(self.action_copy_url)
+        self.table.addAction(self.action_open)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.model.modelReset.connect(self._update_actions)
+        self._update_actions()
+
+    # ----- store reads -----
+
+    async def load(self) -> None:
+        """Read every page: the first time fills the table, later reads update it in place."""
+        await self._read_all(authoritative=True)
+
+    async def _read_all(self, *, authoritative: bool) -> None:
+        async with self._lock:
+            self.model.hold_events()
+            try:
+                if self._loaded:
+                    rows = await in_thread(read_changes, self._app, self._job_id, self.model)
+                else:
+                    rows = await in_thread(read_rows, self._app, self._job_id)
+            except BaseException:
+                if isValid(self.model):
+                    self.model.stop_holding()
+                raise
+            if not isValid(self.model):
+                return
+            if self._loaded:
+                self.model.merge(rows, authoritative=authoritative)
+            else:
+                self.model.reset(rows)
+                self._loaded = True
+
+    async def merge(self) -> None:
+        """Read every page again; a page that events moved further along keeps its values."""
+        await self._read_all(authoritative=False)
+
+    def pages_added(self) -> Coroutine[Any, Any, None] | None:
+        """The crawl found new pages: a coroutine that reads them, or None when a read already
+        runs (it reads again before it ends, so bursts of additions cost one read at a time)."""
+        self._more_wanted = True
+        if self._fetching_more:
+            return None
+        self._fetching_more = True
+        return self._fetch_more()
+
+    async def _fetch_more(self) -> None:
+        try:
+            while self._more_wanted:
+                self._more_wanted = False
+                async with self._lock:
+                    rows = await in_thread(read_rows, self._app, self._job_id, self.model.total)
+                    if not isValid(self.model):
+                        return
+                    self.model.append(rows)
+        finally:
+            self._fetching_more = False
+
+    def apply(self, events: list[ChildStatusChanged]) -> None:
+        self.model.apply(events)
+
+    # ----- actions -----
+
+    def selected_rows(self) -> list[ChildRow]:
+        return [index.data(CHILD_ROLE) for index in self.table.selectionModel().selectedRows()]
+
+    def copy_urls(self) -> None:
+        rows = self.selected_rows()
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().data(CHILD_ROLE)]
+        if rows:
+            QGuiApplication.clipboard().setText("\n".join(row.url for row in rows))
+
+    def open_url(self, url: str) -> None:
+        """Show a page in the system's web browser."""
+        QDesktopServices.openUrl(QUrl(url))
+
+    def _open_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.open_url(rows[0].url)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        self.open_url(index.data(CHILD_ROLE).url)
+
+    def _update_actions(self) -> None:
+        has_selection = self.table.selectionModel().hasSelection()
+        self.action_copy_url.setEnabled(has_selection)
+        self.action_open.setEnabled(has_selection)
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        row: ChildRow = index.data(CHILD_ROLE)
+        menu = QMenu(self)
+        menu.addAction(self.action_open)
+        menu.addAction(self.action_copy_url)
+        if row.remark:
+            menu.addAction("Copy error / note").triggered.connect(
+                lambda: QGuiApplication.clipboard().setText(row.remark)
+            )
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def _update_counts(self, *_args) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        if shown == total:
+            self.count_label.setText(f"{total} page{'s' if total != 1 else ''}")
+        else:
+            self.count_label.setText(f"{shown} of {total} pages")
+        if total == 0:
+            self.placeholder.setText("No pages yet. They appear here as soon as the crawl finds them.")
+        else:
+            self.placeholder.setText("No page matches the filters. Choose “All” or clear the URL filter.")
+        self.placeholder.setVisible(shown == 0)

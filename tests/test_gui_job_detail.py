@@ -1,0 +1,326 @@
+"""The job detail window with the real engine, and its pages model at 100,000 rows."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from quaero_desktop.domain.job import JobStatus, Progress
+from quaero_desktop.engine.events import ChildStatusChanged, JobLogged
+from quaero_desktop.gui.async_tasks import engine_result
+from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
+from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
+from quaero_desktop.gui.job_detail.log_model import LogColumn
+from quaero_desktop.gui.job_detail.log_tab import LogTab
+from quaero_desktop.gui.job_detail.pages_tab import PagesTab
+from tests.conftest import make_definition
+from tests.gui_support import run, until
+
+
+def _open(window, job_id: str) -> JobDetailWindow:
+    """What double-clicking a job does: the opener builds (or raises) its detail window."""
+    window.open_job(job_id)
+    details = [w for w in window.findChildren(JobDetailWindow) if w.job_id == job_id]
+    assert len(details) == 1
+    return details[0]
+
+
+def _column(model, column: int) -> list[str]:
+    return [str(model.index(row, column).data()) for row in range(model.rowCount())]
+
+
+def _cells(detail: JobDetailWindow, path: str) -> dict[str, str]:
+    """The Pages row whose URL ends with ``path``: header -> shown text."""
+    model = detail.pages.model
+    for row in range(model.rowCount()):
+        if model.index(row, ChildColumn.URL).data().endswith(path):
+            return {model.headerData(c, Qt.Orientation.Horizontal): str(model.index(row, c).data()) for c in ChildColumn}
+    raise AssertionError(f"no row for {path}: {_column(model, ChildColumn.URL)}")
+
+
+async def _crawl(context, definition) -> str:
+    job_id = await engine_result(context.engine.submit(definition))
+    await engine_result(context.engine.wait(job_id))
+    return job_id
+
+
+def _completed_home_crawl(window, context, fresh_site, qloop) -> JobDetailWindow:
+    async def scenario() -> JobDetailWindow:
+        job_id = await _crawl(context, make_definition([fresh_site.url("/")], max_depth=1))
+        detail = _open(window, job_id)
+        await until(lambda: detail.pages.model.total == 14 and detail.header.status == JobStatus.COMPLETED, what="the pages")
+        await context.tasks.wait_all()
+        return detail
+
+    return run(qloop, scenario())
+
+
+def test_completed_crawl_shows_every_page_and_filters_them(gui, qloop, fresh_site, monkeypatch):
+    window, context = gui
+    detail = _completed_home_crawl(window, context, fresh_site, qloop)
+    pages = detail.pages
+    assert detail.isWindow() and detail.windowTitle() == "Job — Test crawl"
+    assert detail.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    header = detail.header
+    assert header.status_label.text() == "Completed"
+    assert header.progress_label.text() == "0 pending, 0 running, 12 completed, 2 failed"
+    assert header.documents_label.text() == "10"
+    assert header.duration_label.text().endswith("s") and header.started_label.text()
+    assert header.error_label.isHidden() and header.auth_label.isHidden()
+    assert not detail.action_cancel.isEnabled() and not detail.action_resume.isEnabled()
+
+    assert pages.model.rowCount() == 14 and pages.count_label.text() == "14 pages"
+    missing = _cells(detail, "/missing")
+    assert (missing["Status"], missing["HTTP"], missing["Error / Note"]) == ("Failed", "404", "HTTP 404 Not Found")
+    assert _cells(detail, "/error-500")["Error / Note"] == "HTTP 500 Internal Server Error"
+    guide = _cells(detail, "/docs/guide")
+    assert (guide["Status"], guide["Title"], guide["Depth"]) == ("Completed", "The Guide", "1")
+    assert guide["Time"].endswith("s") and guide["Error / Note"] == ""
+    assert _cells(detail, "/files/manual.pdf")["Error / Note"].startswith("not HTML (application/pdf)")
+    assert _column(pages.model, ChildColumn.STATUS).count("Completed") == 12
+
+    pages.status_filter.setCurrentText("Failed")
+    assert sorted(_column(pages.model, ChildColumn.URL)) == [fresh_site.url("/error-500"), fresh_site.url("/missing")]
+    assert pages.count_label.text() == "2 of 14 pages"
+    pages.status_filter.setCurrentText("Running")
+    assert pages.model.rowCount() == 0 and pages.placeholder.isVisibleTo(pages)
+    pages.status_filter.setCurrentText("All")
+    pages.text_filter.setText("/DOCS/")
+    run(qloop, until(lambda: pages.model.rowCount() == 3, what="the URL filter"))
+    assert all("/docs/" in url for url in _column(pages.model, ChildColumn.URL))
+    pages.text_filter.clear()
+    run(qloop, until(lambda: pages.model.rowCount() == 14, what="the filter cleared"))
+
+    pages.table.sortByColumn(ChildColumn.HTTP, Qt.SortOrder.DescendingOrder)
+    assert _column(pages.model, ChildColumn.HTTP)[:2] == ["500", "404"]
+    pages.table.sortByColumn(ChildColumn.URL, Qt.SortOrder.AscendingOrder)
+    urls = _column(pages.model, ChildColumn.URL)
+    assert urls == sorted(urls)
+
+    opened: list[str] = []
+    monkeypatch.setattr(pages, "open_url", opened.append)
+    pages.table.doubleClicked.emit(pages.model.index(0, ChildColumn.TITLE))
+    assert opened == [urls[0]]
+    detail.activateWindow()
+    pages.table.setFocus()
+    pages.table.selectRow(1)
+    assert pages.action_copy_url.isEnabled()
+    QTest.keyClick(pages.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == urls[1]
+    QTest.keyClick(pages.table, Qt.Key.Key_Return)
+    assert opened == [urls[0], urls[1]]
+    assert context.dialogs.errors == []
+
+
+def test_log_and_configuration_tabs(gui, qloop, fresh_site):
+    window, context = gui
+    detail = _completed_home_crawl(window, context, fresh_site, qloop)
+    log = detail.log
+    stored = context.app.jobs.logs(detail.job_id)
+    assert log.level_filter.currentText() == "Info" and log.follow.isChecked()
+    messages = _column(log.model, LogColumn.MESSAGE)
+    assert messages[0].startswith("started: 1 start URL(s), max depth 1")
+    assert messages[-1].startswith("completed: 0 pending, 0 running, 12 completed, 2 failed, 10 document(s)")
+    assert not any(m.startswith("fetched ") for m in messages)
+    assert f"failed {fresh_site.url('/missing')}: HTTP 404 Not Found" in messages
+    debug_count = sum(1 for e in stored if e.level == "debug")
+    assert debug_count >= 10 and log.count_label.text() == f"{len(messages)} lines ({debug_count} below Info hidden)"
+
+    log.level_filter.setCurrentText("Debug")
+    assert [(line.id, line.message) for line in log.model.visible_lines()] == [(e.id, e.message) for e in stored]
+    assert any(m.startswith(f"fetched {fresh_site.url('/docs/guide')} (200,") for m in _column(log.model, LogColumn.MESSAGE))
+    log.level_filter.setCurrentText("Warning")
+    assert set(_column(log.model, LogColumn.LEVEL)) == {"Warning"} and log.model.rowCount() == 2
+
+    config = detail.config
+    text = config.text.toPlainText()
+    assert "max_depth = 1" in text and fresh_site.url("/") in text and 'name = "Test crawl"' in text
+    assert config.text.isReadOnly()
+    assert config.definition_label.text() == "test-crawl" and config.job_id_label.text() == detail.job_id
+    assert config.login_label.text().startswith("none")
+
+
+def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qloop, fresh_site):
+    window, context = gui
+    urls = [fresh_site.url(f"/slow?ms=800&n={i}") for i in range(6)]
+    seen: dict[str, list[str]] = {url: [] for url in urls}
+
+    async def scenario():
+        job_id = await engine_result(context.engine.submit(make_definition(urls, max_depth=0, concurrency=2)))
+        detail = _open(window, job_id)
+        await until(lambda: detail.pages.model.total == 6, what="the pages")
+        resets: list[int] = []
+        detail.pages.model.modelReset.connect(lambda: resets.append(1))
+
+        def record(*_args):
+            for row in range(detail.pages.model.rowCount()):
+                page = detail.pages.model.row_at(row)
+                if not seen[page.url] or seen[page.url][-1] != str(page.status):
+                    seen[page.url].append(str(page.status))
+
+        detail.pages.model.dataChanged.connect(record)
+        await until(lambda: any(s[-2:] == ["running", "completed"] for s in seen.values() if len(s) >= 2), what="a page to finish")
+        assert detail.header.status == JobStatus.RUNNING and detail.action_cancel.isEnabled()
+        assert "running" in detail.header.progress_label.text() and not detail.action_resume.isEnabled()
+
+        detail.action_cancel.trigger()
+        await until(lambda: detail.header.status == JobStatus.CANCELLED, timeout=15, what="the cancel")
+        await until(lambda: "Cancelled" in _column(detail.pages.model, ChildColumn.STATUS), what="cancelled pages")
+        assert detail.action_resume.isEnabled() and not detail.action_cancel.isEnabled()
+        detail.action_resume.trigger()
+        await until(lambda: detail.header.status == JobStatus.COMPLETED, what="the resumed crawl")
+        await until(lambda: _column(detail.pages.model, ChildColumn.STATUS) == ["Completed"] * 6, what="every page")
+        await context.tasks.wait_all()
+        return detail, resets
+
+    detail, resets = run(qloop, scenario())
+    assert resets == []  # every change arrived in place: no reload of the table
+    assert detail.header.progress_label.text() == "0 pending, 0 running, 6 completed, 0 failed"
+    messages = _column(detail.log.model, LogColumn.MESSAGE)
+    assert any(m.startswith("resuming: ") for m in messages) and messages[-1].startswith("completed: ")
+    assert context.dialogs.errors == []
+
+
+def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
+    window, context = gui
+
+    async def scenario():
+        job_id = await _crawl(context, make_definition([fresh_site.url("/missing")], max_depth=0))
+        detail = _open(window, job_id)
+        await until(lambda: detail.header.status == JobStatus.FAILED and detail.pages.model.total == 1, what="the job")
+        await context.tasks.wait_all()
+        return detail
+
+    detail = run(qloop, scenario())
+    header = detail.header
+    assert header.error_label.isVisibleTo(detail) and header.error_label.wordWrap()
+    assert header.error_label.text().startswith("Failed: start URL unreachable")
+    assert header.error_label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert detail.action_resume.isEnabled()
+
+    context.bridge.progressChanged.emit({"another-job": Progress(completed=1, auth_failures=5)})
+    assert header.auth_label.isHidden()
+    context.bridge.progressChanged.emit({detail.job_id: Progress(completed=3, failed=2, auth_failures=2)})
+    assert header.auth_label.isVisibleTo(detail) and "2 pages needed a login (session expired?)" in header.auth_label.text()
+    assert header.progress_label.text() == "0 pending, 0 running, 3 completed, 2 failed"
+
+    async def close_while_loading_then_reopen():
+        detail.close()  # deleted on close: opening the job again builds a new window
+        await asyncio.sleep(0.2)
+        again = _open(window, detail.job_id)
+        again.close()  # before its reload ran: the load stops quietly
+        await asyncio.sleep(0.2)
+        last = _open(window, detail.job_id)
+        await until(lambda: last.pages.model.total == 1, what="the reopened window")
+        await context.tasks.wait_all()
+        assert len(window.findChildren(JobDetailWindow)) == 1
+
+    run(qloop, close_while_loading_then_reopen())
+    assert context.dialogs.errors == []
+
+
+# ----- the pages model on its own: size and correctness -----
+
+
+def _rows(count: int, start: int = 0) -> list[ChildRow]:
+    return [
+        ChildRow(id=f"c{i}", seq=i, url=f"https://example.com/{i % 97}/page-{i}", depth=i % 4, status=JobStatus.PENDING)
+        for i in range(start, start + count)
+    ]
+
+
+def _event(child_id: str, status: JobStatus, **details) -> ChildStatusChanged:
+    return ChildStatusChanged("job", child_id, "", 0, status, **details)
+
+
+def test_pages_table_takes_100000_rows_and_10000_changes_quickly(app, qapp):
+    tab = PagesTab(app, "job")
+    tab.resize(1100, 600)
+    tab.show()
+    model = tab.model
+    signals: list[str] = []
+    model.layoutChanged.connect(lambda *_: signals.append("layout"))
+    model.modelReset.connect(lambda: signals.append("reset"))
+    changed = random.Random(7).sample(range(100_000), 10_000)
+
+    started = time.perf_counter()
+    model.reset(_rows(100_000))
+    QApplication.processEvents()
+    for first in range(0, len(changed), 500):  # 20 batches, like the bridge delivers them
+        model.apply([_event(f"c{i}", JobStatus.COMPLETED, http_status=200, title=f"Page {i}") for i in changed[first : first + 500]])
+        QApplication.processEvents()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0, f"100,000 rows and 10,000 changes took {elapsed:.2f}s"
+    assert signals == ["reset"]  # the changes were dataChanged only
+    shown = {model.index(i, ChildColumn.STATUS).data() for i in changed}
+    assert shown == {"Completed"} and model.index(changed[0], ChildColumn.TITLE).data() == f"Page {changed[0]}"
+    changed_set = set(changed)
+    untouched = next(i for i in range(100_000) if i not in changed_set)
+    assert model.index(untouched, ChildColumn.STATUS).data() == "Pending"
+
+    started = time.perf_counter()
+    tab.status_filter.setCurrentText("Completed")
+    tab.table.sortByColumn(ChildColumn.URL, Qt.SortOrder.DescendingOrder)
+    QApplication.processEvents()
+    assert time.perf_counter() - started < 1.0
+    assert model.rowCount() == 10_000 and tab.count_label.text() == "10000 of 100000 pages"
+    urls = _column(model, ChildColumn.URL)
+    assert urls == sorted(urls, reverse=True)
+    tab.close()
+
+
+def test_pages_model_keeps_sort_and_filter_while_rows_change(app, qapp):
+    tab = PagesTab(app, "job")
+    model = tab.model
+    model.reset(_rows(5))
+    model.sort(ChildColumn.STATUS, Qt.SortOrder.DescendingOrder)
+    model.apply([_event("c1", JobStatus.RUNNING), _event("c3", JobStatus.FAILED, error="HTTP 500")])
+    assert [model.row_at(r).id for r in range(5)] == ["c3", "c1", "c4", "c2", "c0"]
+    model.set_status_filter(JobStatus.PENDING)
+    assert _column(model, ChildColumn.STATUS) == ["Pending"] * 3
+    model.apply([_event("c2", JobStatus.RUNNING)])  # leaves the filter
+    assert [model.row_at(r).id for r in range(model.rowCount())] == ["c4", "c0"]
+
+    model.apply([_event("c6", JobStatus.RUNNING)])  # before the store read shows page c6
+    assert model.total == 5
+    model.append(_rows(3, start=5))
+    assert model.row_for("c6").status == JobStatus.RUNNING and model.total == 8
+    assert [model.row_at(r).id for r in range(model.rowCount())] == ["c7", "c5", "c4", "c0"]
+
+    model.apply([_event("c3", JobStatus.RUNNING)])  # older than what the row shows: ignored
+    assert model.row_for("c3").status == JobStatus.FAILED and model.row_for("c3").error == "HTTP 500"
+    model.set_status_filter(None)
+    model.sort(-1)
+    assert [model.row_at(r).id for r in range(8)] == [f"c{i}" for i in range(8)]
+
+
+def test_log_follows_new_lines_until_scrolled_up(qapp):
+    tab = LogTab()
+    tab.resize(700, 300)
+    tab.show()
+    bar = tab.table.verticalScrollBar()
+    start = datetime.now(UTC)
+
+    def add(first: int, count: int) -> None:
+        events = [JobLogged("job", start + timedelta(seconds=i), "info", f"line {i}") for i in range(first, first + count)]
+        tab.model.add_live(events)
+        QApplication.processEvents()  # the view lays out the rows, then follows them
+
+    add(0, 100)
+    assert tab.follow.isChecked() and bar.maximum() > 0 and bar.value() == bar.maximum()
+    bar.setValue(10)  # the user scrolls up to read
+    assert not tab.follow.isChecked()
+    add(100, 50)
+    assert bar.value() == 10 and tab.model.rowCount() == 150
+    bar.setValue(bar.maximum())  # back to the end: following again
+    assert tab.follow.isChecked()
+    add(150, 50)
+    assert bar.value() == bar.maximum() and tab.table.indexAt(tab.table.viewport().rect().bottomLeft()).row() >= 195
+    tab.close()
