@@ -19,11 +19,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +75,46 @@ async def raw_rate(urls: list[str], concurrency: int) -> float:
     return len(urls) / elapsed
 
 
-def crawl_rate(base_url: str, data_dir: Path, concurrency: int) -> tuple[float, int, int]:
-    """Pages per second for a full crawl of the site; also (pages, documents)."""
+class MemorySampler:
+    """Resident memory of Playwright's driver and Chromium (summed RSS: shared pages count once per process)."""
+
+    def __init__(self, interval_s: float = 0.5) -> None:
+        self.samples: list[float] = []
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(self._interval_s):
+            total = 0
+            for child in me.children(recursive=True):
+                try:
+                    if "python" in child.name().lower():
+                        continue  # the site's server process
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.samples.append(total / 2**20)
+
+    def summary(self) -> str:
+        if len(self.samples) < 4:
+            return "too short to sample"
+        quarter = len(self.samples) // 4
+        parts = [self.samples[quarter], self.samples[2 * quarter], self.samples[3 * quarter], self.samples[-1]]
+        return "browser memory at 25/50/75/100% of the crawl: " + " / ".join(f"{mb:.0f}" for mb in parts) + " MB"
+
+
+def crawl_rate(base_url: str, data_dir: Path, concurrency: int) -> tuple[float, int, int, str]:
+    """Pages per second for a full crawl of the site; also (pages, documents, memory summary)."""
     app = build_app(data_dir)
     try:
         definition = JobDefinition.from_mapping(
@@ -91,13 +131,14 @@ def crawl_rate(base_url: str, data_dir: Path, concurrency: int) -> tuple[float, 
             "benchmark",
         )
         engine = app.engine()
-        job_id = engine.submit(definition).result()
-        status = engine.wait(job_id).result()
+        with MemorySampler() as memory:
+            job_id = engine.submit(definition).result()
+            status = engine.wait(job_id).result()
         job = app.jobs.get(job_id)
         if status != JobStatus.COMPLETED:
             raise SystemExit(f"crawl ended {status}: {job.error}")
         pages = job.progress.completed + job.progress.failed
-        return pages / job.duration_s, pages, job.document_count
+        return pages / job.duration_s, pages, job.document_count, memory.summary()
     finally:
         app.close(detach=False)
 
@@ -116,7 +157,7 @@ def main() -> None:
         for round_number in range(1, args.rounds + 1):
             raw_rates.append(asyncio.run(raw_rate(urls, args.concurrency)))
             with tempfile.TemporaryDirectory() as tmp:
-                crawl, pages, documents = crawl_rate(base_url, Path(tmp), args.concurrency)
+                crawl, pages, documents, memory = crawl_rate(base_url, Path(tmp), args.concurrency)
             crawl_rates.append(crawl)
             if pages != len(urls) or documents != len(urls):
                 raise SystemExit(f"the crawl reached {pages} pages and stored {documents}, expected {len(urls)}")
@@ -124,6 +165,7 @@ def main() -> None:
                 f"round {round_number}: raw {raw_rates[-1]:5.1f} pages/s, crawl {crawl:5.1f} pages/s "
                 f"({pages} pages, {documents} documents), ratio {crawl / raw_rates[-1]:.2f}"
             )
+            print(f"         {memory}")
     raw, crawl = statistics.median(raw_rates), statistics.median(crawl_rates)
     print(f"raw Playwright page loads (median): {raw:5.1f} pages/s")
     print(f"Quaero crawl (median):              {crawl:5.1f} pages/s")

@@ -41,7 +41,7 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
     assert [j["job_id"] for j in jobs] == [summary["job_id"]]
     assert jobs[0]["progress"]["completed"] == 3 and jobs[0]["documents"] == 3
     shown = json.loads(cli("jobs", "show", summary["job_id"][:6], "--json", data_dir=data_dir).stdout)
-    assert shown["metadata"] == {"job_definition_id": "docs"}
+    assert shown["metadata"] == {"job_definition_id": "docs", "trigger": "manual"}
     assert len(shown["children"]) == 3
     text = cli("jobs", "show", summary["job_id"], data_dir=data_dir).stdout
     assert "0 pending, 0 running, 3 completed, 0 failed" in text

@@ -73,3 +73,18 @@ def test_cancel_then_resume_then_delete_keeping_documents(gui, qloop, fresh_site
     run(qloop, until(lambda: panel.model.rowCount() == 0, what="the row to go"))
     assert app.jobs.list() == [] and app.documents.count() == 6
     assert context.dialogs.asked[0][0] == "Delete job"
+
+
+def test_definitions_marked_auto_start_run_when_the_window_starts(gui, qloop, fresh_site):
+    from quaero_desktop.gui.main import start_auto_start_definitions
+
+    window, context = gui
+    app = context.app
+    app.definitions.save(make_definition([fresh_site.url("/docs/guide")], id="at-start", name="At start",
+                                         max_depth=0, auto_start=True))
+    app.definitions.save(make_definition([fresh_site.url("/docs/reference")], id="not-at-start", name="Not at start",
+                                         max_depth=0))
+    job_ids = run(qloop, start_auto_start_definitions(context))
+    assert len(job_ids) == 1
+    run(qloop, until(lambda: window.jobs.model.rowCount() == 1, what="the started job's row"))
+    assert app.jobs.get(job_ids[0]).metadata == {"job_definition_id": "at-start", "trigger": "auto_start"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from croniter import CroniterBadDateError, croniter
 
@@ -50,6 +50,15 @@ def next_run(expr: str, after: datetime) -> datetime | None:
     validate_cron(expr)
     fire_time: datetime = croniter(expr, after).get_next(datetime)
     return fire_time if after.tzinfo is not None else fire_time.astimezone()
+
+
+def previous_run(expr: str, at_or_before: datetime) -> datetime | None:
+    """The last fire time at or before ``at_or_before`` (same time-zone rules as ``next_run``)."""
+    if expr == "":
+        return None
+    validate_cron(expr)
+    fire_time: datetime = croniter(expr, at_or_before + timedelta(seconds=1)).get_prev(datetime)
+    return fire_time if at_or_before.tzinfo is not None else fire_time.astimezone()
 
 
 def describe_schedule(expr: str) -> str:

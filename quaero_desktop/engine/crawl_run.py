@@ -64,7 +64,8 @@ class CrawlRun:
     ) -> None:
         self.job_id = job.id
         self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
-        self._definition_id = job.definition_id
+        self.definition_id = job.definition_id
+        self._trigger = job.metadata.get("trigger", "manual")
         self._auth_id: str | None = job.metadata.get("auth_id")  # as stored with the parent row
         self._logins = logins
         self._db = db
@@ -137,12 +138,13 @@ class CrawlRun:
         created, last_seq = await self._db.read(jobs_repo.child_stats, self.job_id)
         budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
         self._recorder = PageRecorder(
-            self._db, self._scope, budget, definition_id=self._definition_id, authenticated=bool(self._auth_id)
+            self._db, self._scope, budget, definition_id=self.definition_id, authenticated=bool(self._auth_id)
         )
         if created == 0:
             starts = list(dict.fromkeys(u for u in map(normalise_url, self.definition.start_urls) if u))
             entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
-            self._log.info(self.job_id, f"started: {len(entries)} start URL(s), {self._limits_text()}")
+            how = {"schedule": " by its schedule", "auto_start": " at start-up"}.get(self._trigger, "")
+            self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {self._limits_text()}")
         else:
             pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
             entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]

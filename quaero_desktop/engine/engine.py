@@ -12,7 +12,7 @@ import concurrent.futures
 import logging
 import secrets
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from quaero_desktop.crawler.browser import BrowserService
@@ -27,6 +27,7 @@ from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
 from quaero_desktop.engine.recovery import recover_interrupted_jobs
 from quaero_desktop.engine.redaction import Redactor
+from quaero_desktop.engine.scheduler import Scheduler
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import jobs_repo
 from quaero_desktop.store.database import Database
@@ -58,6 +59,7 @@ class Engine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._flusher: asyncio.Task | None = None
+        self._scheduler_task: asyncio.Task | None = None
         self._ready = threading.Event()
 
     # ----- lifecycle -----
@@ -95,9 +97,24 @@ class Engine:
 
     # ----- commands (thread-safe) -----
 
-    def submit(self, definition: JobDefinition) -> concurrent.futures.Future[str]:
-        """Create a parent job for ``definition`` and start crawling; resolves to the job id."""
-        return self._call(self._submit(definition))
+    def submit(self, definition: JobDefinition, *, trigger: str = "manual") -> concurrent.futures.Future[str]:
+        """Create a parent job for ``definition`` and start crawling; resolves to the job id.
+
+        ``trigger`` ("manual", "schedule", "auto_start") is recorded in the job's metadata.
+        """
+        return self._call(self._submit(definition, trigger))
+
+    def start_scheduler(self, definitions: Callable[[], list[JobDefinition]]) -> None:
+        """Run enabled definitions on their cron schedules from now on (the window does this)."""
+
+        async def start() -> None:
+            if self._scheduler_task is None:
+                scheduler = Scheduler(
+                    definitions, lambda d: self._submit(d, "schedule"), self._runs_definition
+                )
+                self._scheduler_task = asyncio.create_task(scheduler.run_forever())
+
+        self._call(start()).result()
 
     def resume(self, job_id: str) -> concurrent.futures.Future[str]:
         """Continue an interrupted, cancelled or failed job from the store."""
@@ -158,10 +175,13 @@ class Engine:
             raise RuntimeError("the engine is not running; call start() first")
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
-    async def _submit(self, definition: JobDefinition) -> str:
+    def _runs_definition(self, definition_id: str) -> bool:
+        return any(run.definition_id == definition_id for run in self._runs.values())
+
+    async def _submit(self, definition: JobDefinition, trigger: str = "manual") -> str:
         job_id = new_job_id()
         now = now_utc()
-        metadata: dict[str, Any] = {"job_definition_id": definition.id}
+        metadata: dict[str, Any] = {"job_definition_id": definition.id, "trigger": trigger}
         if definition.auth_id:
             metadata["auth_id"] = definition.auth_id
         # Lesson 1: the parent's metadata is committed with its row, before any child exists.
@@ -242,6 +262,8 @@ class Engine:
                 run.cancel("cancelled: the app is quitting")
         if self._tasks:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        if self._scheduler_task is not None:
+            self._scheduler_task.cancel()
         if self._flusher is not None:
             self._flusher.cancel()
         await self._job_log.flush()

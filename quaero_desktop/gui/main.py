@@ -66,6 +66,8 @@ def run_gui(data_dir: str | None = None) -> int:
     async def main() -> None:
         await window.load()
         await resume_crawls_left_at_quit(context)
+        await start_auto_start_definitions(context)
+        context.engine.start_scheduler(lambda: [record.definition for record in app.definitions.list()])
         await wait_for_quit(window)
         window.hide()
         context.tasks.cancel_all()
@@ -80,6 +82,16 @@ def run_gui(data_dir: str | None = None) -> int:
         app.close(detach=True, resume_on_start=True)
         loop.close()
     return 0
+
+
+async def start_auto_start_definitions(context: GuiContext) -> list[str]:
+    """Run the enabled definitions marked ``auto_start`` (once per start of the window)."""
+    records = await in_thread(context.app.definitions.list)
+    return [
+        await engine_result(context.engine.submit(record.definition, trigger="auto_start"))
+        for record in records
+        if record.definition.enabled and record.definition.auto_start
+    ]
 
 
 async def resume_crawls_left_at_quit(context: GuiContext) -> list[str]:
