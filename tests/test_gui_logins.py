@@ -70,3 +70,19 @@ def test_import_form_validates_then_saves(gui, qloop, fresh_site, tmp_path):
     assert _cell(panel, 0, LoginColumn.AUTH_ID) == "imported"
     assert all(value not in text for _title, text in context.dialogs.infos)
     context.app.logins.delete("imported")
+
+
+def test_a_locked_or_missing_keyring_is_explained_with_what_to_do(gui, qloop, monkeypatch):
+    from quaero_desktop.vault.errors import VaultLockedError, VaultUnavailableError
+    from quaero_desktop.vault.keyring_backend import VaultStatus
+
+    window, context = gui
+    panel = _panel(window)
+    locked = VaultStatus("locked", "Secret Service (GNOME Keyring)", str(VaultLockedError()))
+    monkeypatch.setattr(context.app.logins, "status", lambda: locked)
+    run(qloop, panel.reload())
+    assert "is locked" in panel.keyring_label.text() and "unlock" in panel.keyring_label.text().lower()
+    missing = VaultStatus("unavailable", "no keyring", str(VaultUnavailableError("no Secret Service is running")))
+    monkeypatch.setattr(context.app.logins, "status", lambda: missing)
+    run(qloop, panel.reload())
+    assert "No usable keyring" in panel.keyring_label.text() and "gnome-keyring" in panel.keyring_label.text()
