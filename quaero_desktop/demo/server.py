@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import unquote, urlsplit
+
+from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
 DEFAULT_DEMO_PORT = 8765
 SITE_DIR = Path(__file__).resolve().parent / "site"
 NOT_FOUND_PAGE = "404.html"
 IDLE_CONNECTION_TIMEOUT_S = 30
-POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
 
 
 def _content_type(path: Path) -> str:
@@ -56,7 +54,7 @@ class _DemoHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = IDLE_CONNECTION_TIMEOUT_S
-    server: _DemoHTTPServer
+    server: QuietHTTPServer
 
     def do_GET(self) -> None:
         self._serve(send_body=True)
@@ -99,68 +97,24 @@ class _DemoHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-class _DemoHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    site_dir = SITE_DIR
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Stay quiet when a client hangs up; report real errors."""
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-class DemoServer:
+class DemoServer(BackgroundServer):
     """The demo site on ``host:port`` (port 0: the OS picks), served from a daemon thread.
 
     Use as a context manager, or call start() and stop().
     """
 
     def __init__(self, port: int = DEFAULT_DEMO_PORT, host: str = "127.0.0.1") -> None:
-        self._address = (host, port)
-        self._server: _DemoHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, _DemoHandler, name="demo-server")
 
-    @property
-    def port(self) -> int:
-        """The bound port (only while running)."""
-        if self._server is None:
-            raise RuntimeError("DemoServer is not running")
-        return self._server.server_address[1]
+    def make_server(self) -> QuietHTTPServer:
+        server = super().make_server()
+        server.site_dir = SITE_DIR  # type: ignore[attr-defined]
+        return server
 
     @property
     def base_url(self) -> str:
         """http://HOST:PORT, without a trailing slash."""
-        return f"http://{self._address[0]}:{self.port}"
-
-    def start(self) -> DemoServer:
-        """Bind and start serving; raises OSError if the port is taken."""
-        if self._server is not None:
-            raise RuntimeError("DemoServer is already running")
-        self._server = _DemoHTTPServer(self._address, _DemoHandler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(POLL_INTERVAL_S,), name="demo-server", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port (idempotent)."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> DemoServer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        return f"http://{self.host}:{self.port}"
 
 
 def example_definition_toml(base_url: str) -> str:

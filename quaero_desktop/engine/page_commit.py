@@ -113,31 +113,14 @@ def commit_document_page(
 
 
 def commit_page_without_document(
-    conn: Connection,
-    *,
-    entry: FrontierEntry,
-    status: JobStatus,
-    now: datetime,
-    result: PageResult | None = None,
-    note: str | None = None,
-    error: str | None = None,
-    http_status: int | None = None,
-    content_type: str | None = None,
-    title: str | None = None,
-    auth_failed: bool = False,
+    conn: Connection, *, entry: FrontierEntry, status: JobStatus, now: datetime, **fields
 ) -> PageCommit:
-    """A page that stored nothing: failed, or skipped (not HTML)."""
-    jobs_repo.finish_child(
-        conn,
-        entry.child_id,
+    """A page that stored nothing: failed, or skipped (not HTML). ``fields`` as for ``jobs_repo.finish_child``."""
+    jobs_repo.finish_child(conn, entry.child_id, status, now=now, **fields)
+    return PageCommit(
         status,
-        now=now,
-        http_status=http_status,
-        content_type=content_type,
-        title=title,
-        result=result,
-        note=note,
-        error=error,
-        auth_failed=auth_failed,
+        fields.get("result"),
+        fields.get("note"),
+        error=fields.get("error"),
+        auth_failed=fields.get("auth_failed", False),
     )
-    return PageCommit(status, result, note, error=error, auth_failed=auth_failed)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import sys
-import threading
 from http.cookies import CookieError, SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
 from . import auth, behaviours, big, pages
 from .behaviours import not_found
@@ -43,7 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = IDLE_CONNECTION_TIMEOUT_S  # closes idle keep-alive connections
-    server: _Server
+    server: QuietHTTPServer  # with .state (see TestSite.make_server)
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -107,44 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
         return not_found(req)
 
 
-class _Server(ThreadingHTTPServer):
-    """Tracks open connections so that stopping also ends idle keep-alive connections."""
-
-    daemon_threads = True
-
-    def __init__(self, port: int, state: SiteState) -> None:
-        self.state = state
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(("127.0.0.1", port), _Handler)
-
-    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Shut down every open client connection."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Stay quiet when a client hangs up; report real errors."""
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-class TestSite:
+class TestSite(BackgroundServer):
     """The test suite's local website; see tests/testsite/README.md for the routes.
 
     ``with TestSite(big_pages=0) as site:`` starts it on 127.0.0.1 (port 0: the OS picks)
@@ -155,17 +116,13 @@ class TestSite:
     SESSION_COOKIE: ClassVar[str] = SESSION_COOKIE
 
     def __init__(self, *, port: int = 0, big_pages: int = 0) -> None:
-        self._requested_port = port
+        super().__init__("127.0.0.1", port, _Handler, name="testsite")
         self._state = SiteState(big_pages)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
-    @property
-    def port(self) -> int:
-        """The bound port (only while running)."""
-        if self._server is None:
-            raise RuntimeError("TestSite is not running")
-        return self._server.server_address[1]
+    def make_server(self) -> QuietHTTPServer:
+        server = super().make_server()
+        server.state = self._state  # type: ignore[attr-defined]
+        return server
 
     @property
     def base_url(self) -> str:
@@ -182,36 +139,10 @@ class TestSite:
 
     def start(self) -> TestSite:
         """Bind and serve in a daemon thread; returns self."""
-        if self._server is not None:
-            raise RuntimeError("TestSite is already running")
-        self._server = _Server(self._requested_port, self._state)
+        super().start()
         self._state.base_url = self.base_url
         self._state.other_base_url = self.other_host_url("")
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(POLL_INTERVAL_S,), name="testsite", daemon=True
-        )
-        self._thread.start()
         return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port (idempotent)."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        self._server.close_connections()
-        if self._thread is not None:
-            self._thread.join()
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> TestSite:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def hits(self, path: str, host: str = "127.0.0.1") -> int:
         """GET requests for ``path`` (without query) sent with Host ``host``."""
