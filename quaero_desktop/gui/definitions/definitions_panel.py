@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.gui.actions import toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.definitions.definition_editor import DefinitionEditor, EditorMode
@@ -165,15 +166,7 @@ class DefinitionsPanel(QWidget):
 
     def _action(self, text: str, shortcuts: list[str], slot, tip: str, owner: QWidget) -> QAction:
         """A toolbar action whose shortcut works while ``owner`` (the view, or only the list) has focus."""
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shown = QKeySequence(shortcuts[-1]).toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({shown})")
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        owner.addAction(action)
-        return action
+        return toolbar_action(self.toolbar, owner, text, shortcuts, slot, tip)
 
     # ----- loading -----
 

@@ -21,6 +21,7 @@ from shiboken6 import isValid
 from quaero_desktop.app import App
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobStatus, Progress
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged, JobStatusChanged
+from quaero_desktop.gui.actions import toolbar_action
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.job_detail.config_tab import ConfigTab
@@ -97,14 +98,7 @@ class JobDetailWindow(QWidget):
         self.addAction(close)
 
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        self.addAction(action)
-        return action
+        return toolbar_action(self.toolbar, self, text, shortcut, slot, tip, context=Qt.ShortcutContext.WindowShortcut)
 
     # ----- loading -----
 

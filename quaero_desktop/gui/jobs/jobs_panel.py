@@ -19,6 +19,7 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.definition_io import load_definition_file
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobStatus
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
+from quaero_desktop.gui.actions import toolbar_action
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, SORT_ROLE, JobColumn, JobRow, JobsTableModel
@@ -99,14 +100,7 @@ class JobsPanel(QWidget):
         self.action_delete = self._action("Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected job")
 
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        self.addAction(action)
-        return action
+        return toolbar_action(self.toolbar, self, text, shortcut, slot, tip)
 
     # ----- loading and events -----
 

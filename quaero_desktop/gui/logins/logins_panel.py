@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quaero_desktop.gui.actions import toolbar_action
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.logins.login_form import LoginForm, LoginRequest
@@ -99,14 +100,7 @@ class LoginsPanel(QWidget):
         self._update_actions()
 
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        self.addAction(action)
-        return action
+        return toolbar_action(self.toolbar, self, text, shortcut, slot, tip)
 
     # ----- loading -----
 
