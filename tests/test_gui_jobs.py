@@ -8,6 +8,13 @@ from tests.conftest import make_definition
 from tests.gui_support import run, until
 
 
+def _detail_windows(job_id: str) -> list:
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets()
+            if type(w).__name__ == "JobDetailWindow" and w.isVisible() and getattr(w, "job_id", None) == job_id]
+
+
 def _row_text(panel, job_id: str, column: JobColumn) -> str:
     position = panel.model.job_ids().index(job_id)
     return str(panel.model.index(position, column).data())
@@ -67,10 +74,13 @@ def test_cancel_then_resume_then_delete_keeping_documents(gui, qloop, fresh_site
     assert app.jobs.get(job_id).document_count == 6
     assert panel.model.row(job_id).progress.completed == 6
 
+    window.open_job(job_id)
+    run(qloop, until(lambda: _detail_windows(job_id), what="the job's detail window"))
     context.dialogs.answer("Delete job, keep documents")
     panel.select_job(job_id)
     panel.action_delete.trigger()
     run(qloop, until(lambda: panel.model.rowCount() == 0, what="the row to go"))
+    run(qloop, until(lambda: not _detail_windows(job_id), what="its detail window to close"))
     assert app.jobs.list() == [] and app.documents.count() == 6
     assert context.dialogs.asked[0][0] == "Delete job"
 

@@ -42,6 +42,7 @@ def install_detail_opener(window, context: GuiContext) -> None:
         detail.activateWindow()
 
     window.job_detail_opener = open_job
+    window.jobs.jobDeleted.connect(lambda job_id: open_windows[job_id].close() if job_id in open_windows else None)
     definitions = window.view("Definitions")
     definitions.runRequested.connect(lambda definition: (window.jobs.run(definition), window.show_view("Jobs")))
     logins = window.view("Logins")

@@ -31,6 +31,7 @@ DELETE_KEEP_DOCUMENTS = "Delete job, keep documents"
 
 class JobsPanel(QWidget):
     openJob = Signal(str)  # job id: show its detail
+    jobDeleted = Signal(str)  # job id
 
     def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -233,6 +234,7 @@ class JobsPanel(QWidget):
         await in_thread(lambda: self._context.app.jobs.delete(row.id, with_documents=answer == DELETE_WITH_DOCUMENTS))
         self.model.remove(row.id)
         self._update_actions()
+        self.jobDeleted.emit(row.id)
 
     def _context_menu(self, position: QPoint) -> None:
         if not self.table.indexAt(position).isValid():
