@@ -87,11 +87,15 @@ def run_gui(data_dir: str | None = None) -> int:
 async def start_auto_start_definitions(context: GuiContext) -> list[str]:
     """Run the enabled definitions marked ``auto_start`` (once per start of the window)."""
     records = await in_thread(context.app.definitions.list)
-    return [
-        await engine_result(context.engine.submit(record.definition, trigger="auto_start"))
-        for record in records
-        if record.definition.enabled and record.definition.auto_start
-    ]
+    started = []
+    for record in records:
+        definition = record.definition
+        if definition.enabled and definition.auto_start:
+            try:
+                started.append(await engine_result(context.engine.submit(definition, trigger="auto_start")))
+            except QuaeroError as exc:
+                context.dialogs.error(f"Starting '{definition.name}' failed", str(exc))
+    return started
 
 
 async def resume_crawls_left_at_quit(context: GuiContext) -> list[str]:
@@ -100,6 +104,8 @@ async def resume_crawls_left_at_quit(context: GuiContext) -> list[str]:
     resumed = []
     for job in jobs:
         if job.resume_on_start:
-            await engine_result(context.engine.resume(job.id))
-            resumed.append(job.id)
+            try:
+                resumed.append(await engine_result(context.engine.resume(job.id)))
+            except QuaeroError as exc:  # e.g. another Quaero process is running it now
+                context.dialogs.error(f"Resuming '{job.name}' failed", str(exc))
     return resumed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -16,6 +17,7 @@ from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.gui.style import app_icon
 
 WINDOW_SETTINGS_FILE = "window.ini"
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -99,12 +101,18 @@ class MainWindow(QMainWindow):
     # ----- state -----
 
     async def load(self) -> None:
-        """Fill the views from the store (called once the event loop runs)."""
-        await self.jobs.reload()
-        for position in range(1, self.tabs.count()):
+        """Fill the views from the store (called once the event loop runs).
+
+        A view that cannot load says so and stays empty; the others still load.
+        """
+        for position in range(self.tabs.count()):
             view = self.tabs.widget(position)
             if hasattr(view, "reload"):
-                await view.reload()
+                try:
+                    await view.reload()
+                except Exception as exc:
+                    log.exception("loading the %s view failed", self.tabs.tabText(position))
+                    self.context.dialogs.error(f"Loading {self.tabs.tabText(position)} failed", str(exc))
         self._documents = await in_thread(self.context.app.documents.count)
         self._update_status()
 
