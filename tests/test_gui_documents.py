@@ -208,7 +208,13 @@ def test_open_original_and_links_in_the_preview_go_to_the_system_browser(gui, ql
 
     async def scenario() -> None:
         _type(panel, "marzipan")
-        await until(lambda: panel.preview.document_id is not None and panel.shown_query == "marzipan")
+        # The preview loads off-thread: wait for the match itself, not whatever was shown before.
+        await until(
+            lambda: panel.shown_query == "marzipan"
+            and panel.preview.shown is not None
+            and panel.preview.shown.url == fresh_site.url("/docs/guide"),
+            what="the guide in the preview",
+        )
 
     run(qloop, scenario())
     assert panel.action_open.isEnabled()
