@@ -105,3 +105,33 @@ def test_quitting_detaches_a_crawl_and_it_resumes_to_an_exact_finish(app, fresh_
         assert all(site.hits(url.split(str(site.port), 1)[1]) == hits_before[url] for url in stored_before)
     finally:
         reopened.close(detach=False)
+
+
+def test_a_resumed_crawl_gets_what_is_left_of_its_timeout_not_a_fresh_one(app, fresh_site, data_dir):
+    site = fresh_site
+    engine = app.engine()
+    starts = [site.url(f"/slow?ms=1500&n={i}") for i in range(12)]  # 18 s of pages, one at a time
+    job_id = engine.submit(make_definition(starts, max_depth=0, concurrency=1, timeout="8s")).result(30)
+    deadline = time.monotonic() + 60
+    while app.jobs.get(job_id).document_count < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    app.close(detach=True)
+
+    from quaero_desktop.app import build_app
+
+    reopened = build_app(data_dir)
+    try:
+        spent = reopened.jobs.get(job_id).crawl_seconds
+        assert 2.5 <= spent < 8  # two 1.5 s pages were crawled before the stop
+        started = time.monotonic()
+        reopened.jobs.resume(job_id)
+        assert reopened.engine().wait(job_id).result(60) == JobStatus.FAILED
+        resumed_for = time.monotonic() - started
+        job = reopened.jobs.get(job_id)
+        assert "timed out after 8s of crawling" in job.error and "resumed" in job.error
+        assert resumed_for < 8 - spent + 2.5  # the rest of the 8 s (plus start-up), not 8 s again
+        assert job.crawl_seconds >= 8
+        assert job.progress.pending == job.progress.running == 0
+    finally:
+        reopened.close(detach=False)

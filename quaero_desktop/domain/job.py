@@ -100,6 +100,7 @@ class Job:
     document_count: int = 0
     progress: Progress = field(default_factory=Progress)
     resume_on_start: bool = False  # the window quit during the crawl: it continues at the next start
+    crawl_seconds: float = 0.0  # crawling time over every run (a resumed job's timeout counts it)
 
     @property
     def duration_s(self) -> float | None:

@@ -80,6 +80,8 @@ class CrawlRun:
         self._workers: list[asyncio.Task] = []
         self._recorder: PageRecorder | None = None
         self._resume_on_start = False
+        self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
+        self._started = time.monotonic()
 
     # ----- control (called on the engine loop) -----
 
@@ -97,7 +99,7 @@ class CrawlRun:
     # ----- the run -----
 
     async def run(self) -> JobStatus:
-        started = time.monotonic()
+        self._started = started = time.monotonic()
         context: BrowserContext | None = None
         heartbeat: asyncio.Task | None = None
         try:
@@ -111,10 +113,10 @@ class CrawlRun:
                 for i in range(self.definition.concurrency)
             ]
             try:
-                async with asyncio.timeout(self.definition.timeout_seconds):
+                async with asyncio.timeout(max(0.0, self.definition.timeout_seconds - self._earlier_seconds)):
                     await asyncio.gather(*self._workers, return_exceptions=True)
             except TimeoutError:
-                self._halt(JobStatus.FAILED, f"timed out after {self.definition.timeout} (the job's timeout)")
+                self._halt(JobStatus.FAILED, self._timeout_message())
                 await asyncio.gather(*self._workers, return_exceptions=True)
         except asyncio.CancelledError:
             self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
@@ -278,8 +280,25 @@ class CrawlRun:
         self._events.publish(JobStatusChanged(self.job_id, status, error))
         return status
 
+    def _timeout_message(self) -> str:
+        if self._earlier_seconds:
+            return (
+                f"timed out after {self.definition.timeout} of crawling "
+                "(the job's timeout; time spent before the crawl was resumed counts)"
+            )
+        return f"timed out after {self.definition.timeout} (the job's timeout)"
+
+    def _crawl_seconds(self) -> float:
+        """Crawling time over every run of this job, this one included."""
+        return self._earlier_seconds + time.monotonic() - self._started
+
+    def _heartbeat_transaction(self, conn) -> bool:
+        jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
+        return jobs_repo.heartbeat(conn, self.job_id, now_utc())
+
     def _finish_transaction(self, conn, status: JobStatus, error: str | None) -> None:
         now = now_utc()
+        jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
         if status == JobStatus.INTERRUPTED:
             jobs_repo.mark_interrupted(conn, self.job_id, error=error, resume_on_start=self._resume_on_start)
             return
@@ -300,7 +319,7 @@ class CrawlRun:
         while True:
             await asyncio.sleep(self._settings.heartbeat_s)
             try:
-                cancel_requested = await self._db.write(jobs_repo.heartbeat, self.job_id, now_utc())
+                cancel_requested = await self._db.write(self._heartbeat_transaction)
             except Exception:
                 log.exception("heartbeat for %s failed", self.job_id)
                 continue

@@ -195,6 +195,16 @@ def heartbeat(conn: Connection, job_id: str, now: datetime) -> bool:
     return bool(conn.execute(select(jobs.c.cancel_requested).where(jobs.c.id == job_id)).scalar())
 
 
+def record_crawl_seconds(conn: Connection, job_id: str, seconds: float) -> None:
+    """Crawling time used so far, over every run of the job (its timeout counts this, so a
+    resumed crawl gets what is left, not a fresh allowance)."""
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(crawl_seconds=round(seconds, 3))
+    )
+
+
 def request_cancel(conn: Connection, job_id: str) -> None:
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(cancel_requested=True))
 
@@ -309,6 +319,7 @@ def _parent(row, progress: Progress) -> Job:
         document_count=row.document_count,
         progress=progress,
         resume_on_start=row.resume_on_start,
+        crawl_seconds=row.crawl_seconds,
     )
 
 

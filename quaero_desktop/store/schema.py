@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -92,6 +93,7 @@ jobs = Table(
     Column("heartbeat_at", UtcDateTime, nullable=True),
     Column("cancel_requested", Boolean, nullable=False, default=False),
     Column("resume_on_start", Boolean, nullable=False, default=False, server_default=false()),
+    Column("crawl_seconds", Float, nullable=False, default=0.0, server_default="0"),
     Index("ix_jobs_parent_status", "parent_id", "status"),
     Index("ix_jobs_parent_seq", "parent_id", "seq"),
     Index("ix_jobs_type_created", "type", "created_at"),
