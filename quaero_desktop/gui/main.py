@@ -10,6 +10,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -22,7 +23,9 @@ from quaero_desktop.gui.bridge import EngineBridge
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
 from quaero_desktop.gui.main_window import MainWindow, wait_for_quit
+from quaero_desktop.gui.single_instance import SingleInstance
 from quaero_desktop.gui.style import app_icon, apply_theme
+from quaero_desktop.paths import resolve_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,37 @@ def build_window(app: App, dialogs: Dialogs | None = None) -> tuple[MainWindow, 
 
 def run_gui(data_dir: str | None = None) -> int:
     qt_app = create_qt_app()
+    directory = resolve_data_dir(data_dir)
     try:
-        app = build_app(data_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        QMessageBox.critical(None, "Quaero Desktop cannot start", f"Cannot create the data directory {directory}: {exc}")
+        return 1
+    instance = SingleInstance(directory)
+    if not instance.acquire():
+        return _hand_over_to_open_window(instance, directory)
+    try:
+        return _run_window(qt_app, directory, instance)
+    finally:
+        instance.release()
+
+
+def _hand_over_to_open_window(instance: SingleInstance, directory: Path) -> int:
+    if instance.ask_first_to_show():
+        print(f"Quaero Desktop is already open for {directory}: its window was brought to the front.")
+        return 0
+    QMessageBox.critical(
+        None,
+        "Quaero Desktop is already running",
+        f"Another Quaero Desktop is using {directory} but did not answer.\n\n"
+        f"Close it (or end its process) and start again. If none is running, delete {instance.lock_path}.",
+    )
+    return 1
+
+
+def _run_window(qt_app: QApplication, directory: Path, instance: SingleInstance) -> int:
+    try:
+        app = build_app(directory)
     except QuaeroError as exc:
         QMessageBox.critical(None, "Quaero Desktop cannot start", str(exc))
         return 1
@@ -62,6 +94,7 @@ def run_gui(data_dir: str | None = None) -> int:
     asyncio.set_event_loop(loop)
     window, context = build_window(app)
     window.show()
+    instance.activation_requested.connect(window.bring_forward)
 
     async def main() -> None:
         await window.load()

@@ -158,6 +158,13 @@ class MainWindow(QMainWindow):
 
     # ----- geometry -----
 
+    def bring_forward(self) -> None:
+        """Another start of the app asked for this window: show it on top (also when minimised)."""
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def _tables(self) -> dict[str, QTableView]:
         """Every table of the views, by a stable name (its view's title and position)."""
         tables: dict[str, QTableView] = {}
