@@ -124,14 +124,12 @@ def test_a_resumed_crawl_gets_what_is_left_of_its_timeout_not_a_fresh_one(app, f
     try:
         spent = reopened.jobs.get(job_id).crawl_seconds
         assert 2.5 <= spent < 8  # two 1.5 s pages were crawled before the stop
-        started = time.monotonic()
         reopened.jobs.resume(job_id)
         assert reopened.engine().wait(job_id).result(60) == JobStatus.FAILED
-        resumed_for = time.monotonic() - started
         job = reopened.jobs.get(job_id)
         assert "timed out after 8s of crawling" in job.error and "resumed" in job.error
-        assert resumed_for < 8 - spent + 2.5  # the rest of the 8 s (plus start-up), not 8 s again
-        assert job.crawl_seconds >= 8
+        # It ran for the rest of the 8 s (plus the time to stop), not for 8 s again (>= 10.5 s in all).
+        assert 8 <= job.crawl_seconds < 10
         assert job.progress.pending == job.progress.running == 0
     finally:
         reopened.close(detach=False)
