@@ -19,7 +19,7 @@ from quaero_desktop.gui.definitions.definitions_model import DefinitionColumn, w
 from quaero_desktop.gui.definitions.form_widgets import LoginCombo
 from quaero_desktop.store import credentials_repo
 from tests.conftest import make_definition
-from tests.gui_support import run, until
+from tests.gui_support import run, shows_the_stored_job, until
 
 _OTHER_VIEWS = {
     "quaero_desktop.gui.documents.documents_panel": "DocumentsPanel",
@@ -300,7 +300,7 @@ def test_run_now_emits_the_definition_and_the_job_appears_in_the_jobs_view(gui, 
         await until(lambda: window.jobs.model.rowCount() == 1, what="the job's row")
         job_id = window.jobs.model.job_ids()[0]
         await until(lambda: window.jobs.model.row(job_id).status == JobStatus.COMPLETED, what="the crawl")
-        await until(lambda: window.jobs.model.row(job_id).finished_at is not None, what="the exact row")
+        await until(lambda: shows_the_stored_job(window.jobs, context.app, job_id), what="the exact row")
         return job_id
 
     job_id = run(qloop, scenario())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from pathlib import Path
@@ -34,7 +33,7 @@ def _crawl_with_view_open(window, context, qloop, site) -> DocumentsPanel:
         assert panel.count_label.text() == "No documents"
         job_id = await engine_result(context.engine.submit(make_definition([site.url("/")], max_depth=1)))
         await engine_result(context.engine.wait(job_id))
-        await until(lambda: panel.model.rowCount() == 10, timeout=10, what="the view to show the 10 new documents")
+        await until(lambda: panel.model.rowCount() == 10, what="the view to show the 10 new documents")
 
     run(qloop, scenario())
     return panel
@@ -179,7 +178,7 @@ def test_a_slow_old_query_never_overwrites_a_newer_one(gui, qloop, fresh_site, m
         _type(panel, "quartz")
         await until(lambda: panel.shown_query == "quartz", what="the newer results")
         await until(slow_finished.is_set, what="the slow query to finish")
-        await asyncio.sleep(0.3)  # time for its (dropped) results to arrive
+        await context.tasks.wait_all()  # its (dropped) results have arrived: every query task has ended
 
     run(qloop, scenario())
     assert panel.shown_query == "quartz"
@@ -198,6 +197,39 @@ def test_a_slow_old_query_never_overwrites_a_newer_one(gui, qloop, fresh_site, m
     run(qloop, fast())
     assert asked == ["tortoise"] and _titles(panel) == ["Reference"]
     assert context.dialogs.errors == []
+
+
+def test_a_slow_preview_never_replaces_the_current_documents(gui, qloop, fresh_site, monkeypatch):
+    window, context = gui
+    panel = _crawl_with_view_open(window, context, qloop, fresh_site)
+    first = panel.current_row()  # the list keeps a current document, shown in the preview
+    first_at = panel.model.rows().index(first)
+    second_at = 1 if first_at == 0 else 0
+    second = panel.model.row(second_at)
+    documents = context.app.documents
+    real_get = documents.get
+    slow_started, release = threading.Event(), threading.Event()
+
+    def get(document_id: int):
+        if document_id == second.id:  # the second document loads slowly
+            slow_started.set()
+            release.wait(30)
+        return real_get(document_id)
+
+    monkeypatch.setattr(documents, "get", get)
+    selection = panel.results.selectionModel()
+
+    async def scenario() -> None:
+        await until(lambda: panel.preview.document_id == first.id, what="the first document in the preview")
+        selection.setCurrentIndex(panel.model.index(second_at), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        await until(slow_started.is_set, what="the second document to start loading")
+        selection.setCurrentIndex(panel.model.index(first_at), QItemSelectionModel.SelectionFlag.ClearAndSelect)  # back
+        release.set()
+        await context.tasks.wait_all()  # the slow load has ended (and was dropped)
+
+    run(qloop, scenario())
+    assert panel.current_row().id == first.id
+    assert panel.preview.document_id == first.id and panel.preview.title_label.text() == first.display_title
 
 
 def test_open_original_and_links_in_the_preview_go_to_the_system_browser(gui, qloop, fresh_site, monkeypatch):

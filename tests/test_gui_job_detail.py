@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -110,6 +109,8 @@ def test_completed_crawl_shows_every_page_and_filters_them(gui, qloop, fresh_sit
     assert opened == [urls[0]]
     detail.activateWindow()
     pages.table.setFocus()
+    # Ctrl+C and Enter are shortcuts of the focused table: the window must be active (asynchronous).
+    run(qloop, until(lambda: QApplication.focusWidget() is pages.table, what="the keyboard focus in the pages table"))
     pages.table.selectRow(1)
     assert pages.action_copy_url.isEnabled()
     QTest.keyClick(pages.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
@@ -171,9 +172,12 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
         assert "running" in detail.header.progress_label.text() and not detail.action_resume.isEnabled()
 
         detail.action_cancel.trigger()
-        await until(lambda: detail.header.status == JobStatus.CANCELLED, timeout=15, what="the cancel")
+        await until(lambda: detail.header.status == JobStatus.CANCELLED, what="the cancel")
         await until(lambda: "Cancelled" in _column(detail.pages.model, ChildColumn.STATUS), what="cancelled pages")
-        assert detail.action_resume.isEnabled() and not detail.action_cancel.isEnabled()
+        # The status event can arrive a moment before the engine lets go of the job; the window
+        # then reads the job again and offers Resume (a disabled action ignores trigger()).
+        await until(lambda: detail.action_resume.isEnabled() and not detail.action_cancel.isEnabled(),
+                    what="Resume offered instead of Cancel")
         detail.action_resume.trigger()
         await until(lambda: detail.header.status == JobStatus.COMPLETED, what="the resumed crawl")
         await until(lambda: _column(detail.pages.model, ChildColumn.STATUS) == ["Completed"] * 6, what="every page")
@@ -211,13 +215,18 @@ def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
     assert header.auth_label.isVisibleTo(detail) and "2 pages needed a login (session expired?)" in header.auth_label.text()
     assert header.progress_label.text() == "0 pending, 0 running, 3 completed, 2 failed"
 
+    def no_window() -> bool:
+        return not window.findChildren(JobDetailWindow)
+
     async def close_while_loading_then_reopen():
         detail.close()  # deleted on close: opening the job again builds a new window
-        await asyncio.sleep(0.2)
+        await until(no_window, what="the closed window to be deleted")
         again = _open(window, detail.job_id)
+        assert again is not detail
         again.close()  # before its reload ran: the load stops quietly
-        await asyncio.sleep(0.2)
+        await until(no_window, what="the second window to be deleted")
         last = _open(window, detail.job_id)
+        assert last is not again
         await until(lambda: last.pages.model.total == 1, what="the reopened window")
         await context.tasks.wait_all()
         assert len(window.findChildren(JobDetailWindow)) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.jobs.jobs_model import JobColumn
 from tests.conftest import make_definition
-from tests.gui_support import run, until
+from tests.gui_support import run, shows_the_stored_job, until
 
 
 def _detail_windows(job_id: str) -> list:
@@ -35,7 +35,7 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
         await until(lambda: panel.model.rowCount() == 1, what="the job's row")
         job_id = panel.model.job_ids()[0]
         await until(lambda: panel.model.row(job_id).status == JobStatus.COMPLETED, what="completion")
-        await until(lambda: panel.model.row(job_id).finished_at is not None, what="the exact row from the store")
+        await until(lambda: shows_the_stored_job(panel, app, job_id), what="the exact row from the store")
         return job_id
 
     job_id = run(qloop, scenario())
@@ -63,11 +63,11 @@ def test_cancel_then_resume_then_delete_keeping_documents(gui, qloop, fresh_site
         panel.select_job(job_id)
         assert panel.action_cancel.isEnabled()
         panel.action_cancel.trigger()
-        await until(lambda: panel.model.row(job_id).status == JobStatus.CANCELLED, timeout=10, what="cancel")
+        await until(lambda: panel.model.row(job_id).status == JobStatus.CANCELLED, what="cancel")
         assert panel.action_resume.isEnabled()
         panel.action_resume.trigger()
         await until(lambda: panel.model.row(job_id).status == JobStatus.COMPLETED, what="the resumed crawl")
-        await until(lambda: panel.model.row(job_id).finished_at is not None)
+        await until(lambda: shows_the_stored_job(panel, app, job_id), what="the exact row from the store")
         return job_id
 
     job_id = run(qloop, scenario())
@@ -78,6 +78,8 @@ def test_cancel_then_resume_then_delete_keeping_documents(gui, qloop, fresh_site
     run(qloop, until(lambda: _detail_windows(job_id), what="the job's detail window"))
     context.dialogs.answer("Delete job, keep documents")
     panel.select_job(job_id)
+    # Delete is offered once the engine no longer runs the job (a disabled action ignores trigger()).
+    run(qloop, until(panel.action_delete.isEnabled, what="Delete to be offered"))
     panel.action_delete.trigger()
     run(qloop, until(lambda: panel.model.rowCount() == 0, what="the row to go"))
     run(qloop, until(lambda: not _detail_windows(job_id), what="its detail window to close"))

@@ -241,19 +241,19 @@ class DocumentsPanel(QWidget):
 
     def _sync_preview(self, *, mark_again: bool) -> None:
         row = self.current_row()
+        # A load still running (or not started yet) is for an earlier current row: it must not
+        # overwrite what this call shows, even when the row is back to the document shown.
+        self._preview_generation += 1
         if row is None:
-            self._preview_generation += 1
             empty = "Press Esc to clear the search and list every document" if self.model.searching else (
                 "Crawled pages appear here, as Markdown")
             self.preview.clear("Select a document to read it here" if self.model.rowCount() else empty)
         elif row.id != self.preview.document_id:
-            self._context.tasks.start(self._load_preview(row.id), what="Showing the document")
+            self._context.tasks.start(self._load_preview(row.id, self._preview_generation), what="Showing the document")
         elif mark_again:
             self.preview.mark_words(self._shown_query or "")
 
-    async def _load_preview(self, document_id: int) -> None:
-        self._preview_generation += 1
-        generation = self._preview_generation
+    async def _load_preview(self, document_id: int, generation: int) -> None:
         try:
             document = await in_thread(self._context.app.documents.get, document_id)
         except NotFoundError:
