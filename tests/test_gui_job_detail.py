@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -249,7 +248,8 @@ def _event(child_id: str, status: JobStatus, **details) -> ChildStatusChanged:
     return ChildStatusChanged("job", child_id, "", 0, status, **details)
 
 
-def test_pages_table_takes_100000_rows_and_10000_changes_quickly(app, qapp):
+def test_pages_table_takes_100000_rows_and_10000_changes_in_place(app, qapp):
+    """Correctness at size; the timings are in benchmarks/pages_table.py."""
     tab = PagesTab(app, "job")
     tab.resize(1100, 600)
     tab.show()
@@ -259,14 +259,11 @@ def test_pages_table_takes_100000_rows_and_10000_changes_quickly(app, qapp):
     model.modelReset.connect(lambda: signals.append("reset"))
     changed = random.Random(7).sample(range(100_000), 10_000)
 
-    started = time.perf_counter()
     model.reset(_rows(100_000))
     QApplication.processEvents()
     for first in range(0, len(changed), 500):  # 20 batches, like the bridge delivers them
         model.apply([_event(f"c{i}", JobStatus.COMPLETED, http_status=200, title=f"Page {i}") for i in changed[first : first + 500]])
         QApplication.processEvents()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"100,000 rows and 10,000 changes took {elapsed:.2f}s"
     assert signals == ["reset"]  # the changes were dataChanged only
     shown = {model.index(i, ChildColumn.STATUS).data() for i in changed}
     assert shown == {"Completed"} and model.index(changed[0], ChildColumn.TITLE).data() == f"Page {changed[0]}"
@@ -274,11 +271,9 @@ def test_pages_table_takes_100000_rows_and_10000_changes_quickly(app, qapp):
     untouched = next(i for i in range(100_000) if i not in changed_set)
     assert model.index(untouched, ChildColumn.STATUS).data() == "Pending"
 
-    started = time.perf_counter()
     tab.status_filter.setCurrentText("Completed")
     tab.table.sortByColumn(ChildColumn.URL, Qt.SortOrder.DescendingOrder)
     QApplication.processEvents()
-    assert time.perf_counter() - started < 1.0
     assert model.rowCount() == 10_000 and tab.count_label.text() == "10000 of 100000 pages"
     urls = _column(model, ChildColumn.URL)
     assert urls == sorted(urls, reverse=True)
