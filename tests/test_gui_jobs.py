@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.jobs.jobs_model import JobColumn
-from tests.conftest import make_definition
+from tests.conftest import crawl, make_definition
 from tests.gui_support import run, shows_the_stored_job, until
 
 
@@ -100,3 +103,32 @@ def test_definitions_marked_auto_start_run_when_the_window_starts(gui, qloop, fr
     assert len(job_ids) == 1
     run(qloop, until(lambda: window.jobs.model.rowCount() == 1, what="the started job's row"))
     assert app.jobs.get(job_ids[0]).metadata == {"job_definition_id": "at-start", "trigger": "auto_start"}
+
+
+def test_an_older_store_read_never_puts_back_an_older_row(gui, qloop, fresh_site, monkeypatch):
+    window, context = gui
+    app, panel = context.app, window.jobs
+    job = crawl(app, make_definition([fresh_site.url("/docs/reference")], max_depth=0))
+    run(qloop, until(lambda: shows_the_stored_job(panel, app, job.id), what="the finished job's row"))
+    as_it_was = dataclasses.replace(job, status=JobStatus.RUNNING, finished_at=None)
+    real_get, release, calls = app.jobs.get, threading.Event(), []
+
+    def get(job_id: str):
+        calls.append(job_id)
+        if len(calls) == 1:  # the first read is slow and saw the job while it still ran
+            release.wait(30)
+            return as_it_was
+        return real_get(job_id)
+
+    monkeypatch.setattr(app.jobs, "get", get)
+
+    async def two_reads() -> None:
+        older = context.tasks.start(panel._refresh_row(job.id), what="older read")
+        await until(lambda: len(calls) == 1, what="the older read to start")
+        await panel._refresh_row(job.id)  # the newer read ends first
+        release.set()
+        await older
+
+    run(qloop, two_reads())
+    assert panel.model.row(job.id).status == JobStatus.COMPLETED
+    assert shows_the_stored_job(panel, app, job.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -36,6 +38,8 @@ class JobsPanel(QWidget):
     def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self._reads = itertools.count()  # numbers the store reads of rows: the latest per job wins
+        self._latest_read: dict[str, int] = {}
         self.model = JobsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -120,10 +124,20 @@ class JobsPanel(QWidget):
         self._update_actions()
 
     async def _refresh_row(self, job_id: str) -> None:
-        """Exact values from the store (finish time, counts) once a job changes state."""
-        job = await in_thread(self._context.app.jobs.get, job_id)
-        self.model.upsert(JobRow.from_job(job))
-        self._update_actions()
+        """Exact values from the store (finish time, counts) once a job changes state.
+
+        Reads run on worker threads and may finish out of order: only the latest read of a
+        job is shown, so an older one can never put back a status the job has left."""
+        read = self._latest_read[job_id] = next(self._reads)
+        try:
+            job = await in_thread(self._context.app.jobs.get, job_id)
+        finally:
+            latest = self._latest_read.get(job_id) == read
+            if latest:
+                del self._latest_read[job_id]
+        if latest:
+            self.model.upsert(JobRow.from_job(job))
+            self._update_actions()
 
     # ----- selection and actions -----
 
