@@ -38,6 +38,7 @@ class LoginsPanel(QWidget):
     def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self._reloads = 0  # numbers reload() calls: only the latest one shows its read
         self.model = LoginsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -105,12 +106,19 @@ class LoginsPanel(QWidget):
     # ----- loading -----
 
     async def reload(self) -> None:
+        """Read the saved logins and the keyring's state; when reloads overlap, the last one wins."""
+        self._reloads += 1
+        reload = self._reloads
         logins = self._context.app.logins
         summaries = await in_thread(logins.list)
+        if reload != self._reloads:
+            return  # a newer reload started meanwhile: its read is the newer one
         self.model.reset(summaries)
         self.empty_label.setVisible(not summaries)
         self._update_actions()
         status = await in_thread(logins.status)
+        if reload != self._reloads:
+            return
         colour, template = _STATE_STYLE[status.state]
         self.keyring_label.setText(template.format(backend=status.backend, message=status.message))
         self.keyring_label.setStyleSheet(f"color: {colour}")
