@@ -5,17 +5,34 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import closing
 
 import pytest
 
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.page_outcome import AUTH_REQUIRED
-from tests.conftest import cli, crawl, make_definition
+from quaero_desktop.vault.keyring_backend import SERVICE_NAME
+from tests.conftest import cli, crawl, make_definition, secret_service_available
 
 PRIVATE_PAGES = ["/private/", "/private/report-1", "/private/report-2", "/private/report-3", "/private/admin/settings"]
 COOKIE = "testsite_session"
 
 pytestmark = pytest.mark.keyring
+
+
+@pytest.fixture(autouse=True)
+def _forget_saved_logins():
+    """Every login a test saved is removed from the shared Secret Service afterwards, even when the
+    test failed or never deletes it, so no later test (e.g. test_vault's) finds it."""
+    yield
+    if SERVICE_NAME == "quaero-desktop" or not secret_service_available():
+        return  # never touch a developer's real logins
+    import secretstorage
+
+    with closing(secretstorage.dbus_init()) as connection:
+        collection = secretstorage.get_default_collection(connection)
+        for item in collection.search_items({"service": SERVICE_NAME}):
+            item.delete()
 
 
 def _cookie_editor(value: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
+from pathlib import Path
 
-from quaero_desktop.gui.single_instance import SingleInstance
+from PySide6.QtCore import QDir
+
+from quaero_desktop.gui.single_instance import SingleInstance, server_name
 from tests.conftest import ROOT
 from tests.test_gui_lifecycle import _quit, _start_window, _wait, display  # noqa: F401 (display: a fixture)
 
@@ -70,8 +72,10 @@ time.sleep(120)
 def test_starting_the_window_twice_keeps_one_window(data_dir, display):  # noqa: F811
     first = _start_window(data_dir, display)
     try:
-        _wait(lambda: (data_dir / "window.lock").exists(), 60, "the first window to start", first)
-        time.sleep(1)  # its local server listens right after the lock is taken
+        # The first window takes the lock, then listens on its local socket: wait for both (the
+        # socket file appears once it listens), or the second start could find no one to ask.
+        socket_path = Path(QDir.tempPath()) / server_name(data_dir)
+        _wait(lambda: (data_dir / "window.lock").exists() and socket_path.exists(), 60, "the first window to listen", first)
         second = _start_window(data_dir, display)
         out, err = second.communicate(timeout=60)
         assert second.returncode == 0, err

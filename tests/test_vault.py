@@ -63,7 +63,8 @@ def database(tmp_path):
 
 @pytest.fixture
 def secret_service():
-    """The real Secret Service's default collection, emptied of this test service's items afterwards."""
+    """The real Secret Service's default collection, emptied of this test service's items before and
+    afterwards (other tests' logins, e.g. one left by a failed crawl test, share the service)."""
     try:
         SecretService.Keyring.priority  # noqa: B018 - raises why it is not usable
     except RuntimeError as exc:
@@ -74,6 +75,8 @@ def secret_service():
         collection = secretstorage.get_default_collection(connection)
         if collection.is_locked():
             pytest.skip("the Secret Service's default collection is locked")
+        for item in collection.search_items({"service": TEST_SERVICE}):
+            item.delete()
         yield collection
         for item in collection.search_items({"service": TEST_SERVICE}):
             item.delete()

@@ -81,7 +81,7 @@ class CrawlRun:
         self._recorder: PageRecorder | None = None
         self._resume_on_start = False
         self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
-        self._started = time.monotonic()
+        self._started = time.monotonic()  # set again when the pages start loading
 
     # ----- control (called on the engine loop) -----
 
@@ -112,6 +112,7 @@ class CrawlRun:
                 asyncio.create_task(self._worker(context), name=f"crawl-{self.job_id}-{i}")
                 for i in range(self.definition.concurrency)
             ]
+            self._started = time.monotonic()  # the crawl (and its timeout) starts now, the browser being ready
             try:
                 async with asyncio.timeout(max(0.0, self.definition.timeout_seconds - self._earlier_seconds)):
                     await asyncio.gather(*self._workers, return_exceptions=True)
