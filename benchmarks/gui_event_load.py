@@ -242,11 +242,16 @@ async def measure(args: argparse.Namespace) -> bool:
     detail = JobDetailWindow(context, job_ids[0])
     detail.show()
     await detail.reload()
-    detail.tabs.setCurrentWidget(detail.pages)
+    if args.log_tab:  # the Log tab in front, following, with every level shown (each page adds debug lines)
+        detail.tabs.setCurrentWidget(detail.log)
+        detail.log.level_filter.setCurrentText("Debug")
+    else:
+        detail.tabs.setCurrentWidget(detail.pages)
     if args.sort_by_status:  # every status change then moves its row
         detail.pages.table.sortByColumn(ChildColumn.STATUS, Qt.SortOrder.DescendingOrder)
     await asyncio.sleep(0.5)
     order = "sorted by status" if args.sort_by_status else "in discovery order"
+    order += ", Log tab at Debug in front" if args.log_tab else ""
     print(f"windows: Jobs table {panel.model.rowCount()} jobs ({RUNNING_JOBS} running); job detail with "
           f"{detail.pages.model.total} pages {order}; platform {os.environ.get('QT_QPA_PLATFORM', 'default')}")
 
@@ -269,7 +274,7 @@ async def measure(args: argparse.Namespace) -> bool:
     print(f"events delivered:  {delivered['events']} in {delivered['batches']} batches "
           f"({delivered['items']} items after coalescing)")
     print(f"pages finished:    {feeder.pages_finished} sent, {completed} shown as finished; "
-          f"table now {detail.pages.model.total} pages; log {detail.log.model.total} lines")
+          f"table now {detail.pages.model.total} pages; log {detail.log.lines.total} lines")
     print(f"main loop gaps:    {len(gaps)} timer firings every {TIMER_MS} ms; median {median:.1f} ms")
     print(f"load average:      {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other busy processes inflate the stalls)")
     print(f"worst stall:       {worst:.1f} ms")
@@ -288,6 +293,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to send (default 10)")
     parser.add_argument("--children", type=int, default=10_000, help="pages in the detail window (default 10000)")
     parser.add_argument("--sort-by-status", action="store_true", help="sort the Pages table by status (rows move)")
+    parser.add_argument("--log-tab", action="store_true", help="show the Log tab at Debug level instead of the Pages")
     args = parser.parse_args()
     qt_app = create_qt_app([])
     loop = qasync.QEventLoop(qt_app)

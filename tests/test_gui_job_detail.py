@@ -314,7 +314,7 @@ def test_log_follows_new_lines_until_scrolled_up(qapp):
 
     def add(first: int, count: int) -> None:
         events = [JobLogged("job", start + timedelta(seconds=i), "info", f"line {i}") for i in range(first, first + count)]
-        tab.model.add_live(events)
+        tab.lines.add_live(events)
         QApplication.processEvents()  # the view lays out the rows, then follows them
 
     add(0, 100)

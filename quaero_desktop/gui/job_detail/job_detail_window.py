@@ -111,10 +111,10 @@ class JobDetailWindow(QWidget):
         await asyncio.gather(self.pages.load(), self._load_log(all_lines=True))
 
     async def _load_log(self, *, all_lines: bool = False) -> None:
-        after = 0 if all_lines else self.log.model.last_id
+        after = 0 if all_lines else self.log.lines.last_id
         lines = await in_thread(read_log_lines, self.context.app, self.job_id, after)
         if self._alive():
-            self.log.model.add_stored(lines)
+            self.log.lines.add_stored(lines)
 
     async def _sync_from_store(self, *, authoritative: bool = True, pages: bool = True) -> None:
         """Job, new log lines and pages from the store, merged in place.
@@ -191,7 +191,7 @@ class JobDetailWindow(QWidget):
     def _on_logged(self, events: list[JobLogged]) -> None:
         mine = [event for event in events if event.job_id == self.job_id]
         if mine:
-            self.log.model.add_live(mine)
+            self.log.lines.add_live(mine)
 
     # ----- actions -----
 

@@ -1,5 +1,8 @@
 """The job log table: lines from the store and live lines from engine events, without duplicates.
 
+``LogTableModel`` holds every line in time order; ``LogLevelFilter`` (a QSortFilterProxyModel)
+shows those at or above the chosen level.
+
 The engine publishes each line at once and stores lines in batches (about every 0.5 s), so
 a line can reach the window twice: from a store read and as an event. A line is known by
 (time, level, message) — the store keeps the time to the microsecond — and added once.
@@ -13,7 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from quaero_desktop.domain.job import JobLogEntry, JobStatus
@@ -63,13 +74,13 @@ def level_colour(level: str) -> QColor | None:
 
 
 class LogTableModel(QAbstractTableModel):
-    linesAdded = Signal()  # after any lines were added, shown or hidden by the level
+    """Every line of the job's log, in time order."""
+
+    linesAdded = Signal()  # after any lines were added
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lines: list[LogLine] = []  # every line, in time order
-        self._visible: list[LogLine] = []  # the lines at or above the level, in time order
-        self._min_rank = LEVELS.index("info")
         self._unconfirmed: dict[_Key, LogLine] = {}  # event lines not yet seen in the store
         self._recent_stored: dict[_Key, None] = {}  # insertion-ordered, bounded
         self.last_id = 0  # highest store id read: the next read asks for lines after it
@@ -77,7 +88,7 @@ class LogTableModel(QAbstractTableModel):
     # ----- Qt model interface -----
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._visible)
+        return 0 if parent.isValid() else len(self._lines)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(LogColumn)
@@ -90,7 +101,7 @@ class LogTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        line = self._visible[index.row()]
+        line = self._lines[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == LogColumn.TIME:
@@ -109,30 +120,14 @@ class LogTableModel(QAbstractTableModel):
 
     # ----- reading -----
 
-    @property
-    def min_level(self) -> str:
-        return LEVELS[self._min_rank]
-
-    def line_at(self, visible_row: int) -> LogLine:
-        return self._visible[visible_row]
-
-    def visible_lines(self) -> list[LogLine]:
-        return list(self._visible)
+    def line_at(self, row: int) -> LogLine:
+        return self._lines[row]
 
     @property
     def total(self) -> int:
         return len(self._lines)
 
     # ----- changes -----
-
-    def set_min_level(self, level: str) -> None:
-        rank = LEVELS.index(level)
-        if rank == self._min_rank:
-            return
-        self.beginResetModel()
-        self._min_rank = rank
-        self._visible = [line for line in self._lines if _rank(line.level) >= rank]
-        self.endResetModel()
 
     def add_stored(self, lines: list[LogLine]) -> None:
         """Lines read from the store (in id order): new ones are added, live ones get their id.
@@ -179,21 +174,16 @@ class LogTableModel(QAbstractTableModel):
         newest = self._lines[-1].created_at if self._lines else None
         in_order = all(a.created_at <= b.created_at for a, b in zip(lines, lines[1:], strict=False))
         if in_order and (newest is None or lines[0].created_at >= newest):
+            start = len(self._lines)
+            self.beginInsertRows(QModelIndex(), start, start + len(lines) - 1)
             self._lines.extend(lines)
-            shown = [line for line in lines if _rank(line.level) >= self._min_rank]
-            if shown:
-                start = len(self._visible)
-                self.beginInsertRows(QModelIndex(), start, start + len(shown) - 1)
-                self._visible.extend(shown)
-                self.endInsertRows()
+            self.endInsertRows()
             return
         for line in lines:
-            self._lines.insert(bisect_right(self._lines, line.created_at, key=_time), line)
-            if _rank(line.level) >= self._min_rank:
-                at = bisect_right(self._visible, line.created_at, key=_time)
-                self.beginInsertRows(QModelIndex(), at, at)
-                self._visible.insert(at, line)
-                self.endInsertRows()
+            at = bisect_right(self._lines, line.created_at, key=_time)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._lines.insert(at, line)
+            self.endInsertRows()
 
     def _remember_stored(self, key: _Key) -> None:
         self._recent_stored[key] = None
@@ -201,15 +191,52 @@ class LogTableModel(QAbstractTableModel):
             del self._recent_stored[next(iter(self._recent_stored))]
 
 
+class LogLevelFilter(QSortFilterProxyModel):
+    """The lines at or above a level (Info by default), in time order."""
+
+    def __init__(self, lines: LogTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lines = lines
+        self._min_rank = _RANK["info"]
+        self.setSourceModel(lines)
+
+    @property
+    def min_level(self) -> str:
+        return LEVELS[self._min_rank]
+
+    @property
+    def total(self) -> int:
+        """Every line, shown or not."""
+        return self._lines.total
+
+    def set_min_level(self, level: str) -> None:
+        rank = _RANK[level]
+        if rank == self._min_rank:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateRowsFilter() is deprecated there
+            self.beginFilterChange()
+            self._min_rank = rank
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._min_rank = rank
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802 (Qt's name)
+        return _RANK.get(self._lines.line_at(source_row).level, _INFO) >= self._min_rank
+
+    def line_at(self, row: int) -> LogLine:
+        return self._lines.line_at(self.mapToSource(self.index(row, 0)).row())
+
+    def visible_lines(self) -> list[LogLine]:
+        return [self.line_at(row) for row in range(self.rowCount())]
+
+
+_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+_INFO = _RANK["info"]
+
+
 def _time(line: LogLine) -> datetime:
     return line.created_at
-
-
-def _rank(level: str) -> int:
-    try:
-        return LEVELS.index(level)
-    except ValueError:
-        return LEVELS.index("info")
 
 
 def _time_text(value: datetime) -> str:

@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.gui.job_detail.log_model import LEVELS, LogColumn, LogTableModel
+from quaero_desktop.gui.job_detail.log_model import LEVELS, LogColumn, LogLevelFilter, LogTableModel
 
 
 class LogTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = LogTableModel(self)
+        self.lines = LogTableModel(self)  # every line
+        self.model = LogLevelFilter(self.lines, self)  # the lines shown: at or above the chosen level
         self._scrolling = False  # True while the tab itself moves the scroll bar
 
         self.level_filter = QComboBox(self)
@@ -59,8 +60,7 @@ class LogTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table)
         self.model.rowsInserted.connect(self._on_rows_inserted)
-        self.model.linesAdded.connect(self._update_counts)
-        self.model.modelReset.connect(self._on_reset)
+        self.lines.linesAdded.connect(self._update_counts)
         self._update_counts()
 
     def _build_table(self) -> None:
@@ -114,13 +114,11 @@ class LogTab(QWidget):
             self.follow.setChecked(at_end)
 
     def _on_level(self, text: str) -> None:
-        self._scrolling = True  # the reset moves the scroll bar: not the user scrolling
+        self._scrolling = True  # the filter moves the scroll bar: not the user scrolling
         try:
             self.model.set_min_level(text.lower())
         finally:
             self._scrolling = False
-
-    def _on_reset(self) -> None:
         self._update_counts()
         if self.follow.isChecked():
             QTimer.singleShot(0, self._follow_now)
