@@ -31,6 +31,8 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     seen_progress: list[str] = []
     context.bridge.progressChanged.connect(lambda batch: seen_progress.extend(p.text for p in batch.values()))
 
+    assert panel.placeholder.isVisibleTo(panel) and "No crawls yet" in panel.placeholder.text()
+
     async def scenario():
         panel._fill_run_menu()
         actions = {a.text(): a for a in panel.run_menu.actions()}
@@ -48,6 +50,7 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     assert _row_text(panel, job_id, JobColumn.PROGRESS) == "0 pending, 0 running, 12 completed, 2 failed"
     assert _row_text(panel, job_id, JobColumn.DOCUMENTS) == str(job.document_count) == "10"
     assert _row_text(panel, job_id, JobColumn.STATUS) == "Completed"
+    assert not panel.placeholder.isVisibleTo(panel)
     assert len(seen_progress) >= 2 and any("running" in t and not t.startswith("0 pending, 0 running") for t in seen_progress)
     assert context.dialogs.errors == []
 
@@ -85,6 +88,7 @@ def test_cancel_then_resume_then_delete_keeping_documents(gui, qloop, fresh_site
     run(qloop, until(panel.action_delete.isEnabled, what="Delete to be offered"))
     panel.action_delete.trigger()
     run(qloop, until(lambda: panel.model.rowCount() == 0, what="the row to go"))
+    assert panel.placeholder.isVisibleTo(panel)  # the last job went: the empty view says what to do
     run(qloop, until(lambda: not _detail_windows(job_id), what="its detail window to close"))
     assert app.jobs.list() == [] and app.documents.count() == 6
     assert context.dialogs.asked[0][0] == "Delete job"

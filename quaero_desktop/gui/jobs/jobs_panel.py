@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QMenu,
     QTableView,
     QToolBar,
@@ -29,6 +30,12 @@ from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
 
 DELETE_WITH_DOCUMENTS = "Delete job and its documents"
 DELETE_KEEP_DOCUMENTS = "Delete job, keep documents"
+
+
+EMPTY_TEXT = (
+    "No crawls yet.\n\nPress “Run definition…” (Ctrl+R) to run a saved definition or a definition file; "
+    "create and edit definitions under Definitions. Each run appears here and fills in live."
+)
 
 
 class JobsPanel(QWidget):
@@ -59,7 +66,10 @@ class JobsPanel(QWidget):
         self._ticker = QTimer(self, interval=1000, timeout=self.model.tick_durations)
         self._ticker.start()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._update_placeholder)
         self._update_actions()
+        self._update_placeholder()
 
     # ----- building -----
 
@@ -73,6 +83,12 @@ class JobsPanel(QWidget):
         table.sortByColumn(JobColumn.STARTED, Qt.SortOrder.DescendingOrder)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
+        self.placeholder = QLabel(EMPTY_TEXT, table.viewport())
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
+        self.placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        QVBoxLayout(table.viewport()).addWidget(self.placeholder)
         table.verticalHeader().setDefaultSectionSize(30)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -138,6 +154,9 @@ class JobsPanel(QWidget):
         if latest:
             self.model.upsert(JobRow.from_job(job))
             self._update_actions()
+
+    def _update_placeholder(self, *_args) -> None:
+        self.placeholder.setVisible(self.model.rowCount() == 0)
 
     # ----- selection and actions -----
 
