@@ -41,6 +41,14 @@ class PageResult(enum.StrEnum):
     DUPLICATE = "duplicate"  # redirected to a page another child covers
 
 
+def elapsed_seconds(started_at: datetime | None, finished_at: datetime | None) -> float | None:
+    """From start to finish, or to now while still running; None before it started."""
+    if started_at is None:
+        return None
+    end = finished_at or datetime.now(started_at.tzinfo)
+    return max(0.0, (end - started_at).total_seconds())
+
+
 @dataclass(frozen=True)
 class Progress:
     """A parent's children by status, plus its exact document count."""
@@ -104,10 +112,7 @@ class Job:
 
     @property
     def duration_s(self) -> float | None:
-        if self.started_at is None:
-            return None
-        end = self.finished_at or datetime.now(self.started_at.tzinfo)
-        return max(0.0, (end - self.started_at).total_seconds())
+        return elapsed_seconds(self.started_at, self.finished_at)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -40,6 +39,7 @@ from quaero_desktop.gui.definitions.definitions_model import (
     DefinitionsTableModel,
 )
 from quaero_desktop.gui.definitions.field_checks import definition_defaults
+from quaero_desktop.gui.empty_state import empty_state_label
 
 log = logging.getLogger(__name__)
 EMPTY_TEXT = "No definitions yet — New… (Ctrl+N) or Import… (Ctrl+I) one."
@@ -130,12 +130,7 @@ class DefinitionsPanel(QWidget):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
         table.doubleClicked.connect(lambda _index: self.edit_selected())
-        self.placeholder = QLabel(table.viewport())
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
-        self.placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        table.viewport().installEventFilter(self)
+        self.placeholder = empty_state_label(table)
 
     def _build_actions(self) -> None:
         self.toolbar = QToolBar("Definitions", self)
@@ -338,12 +333,6 @@ class DefinitionsPanel(QWidget):
             text = ""
         self.placeholder.setText(text)
         self.placeholder.setVisible(bool(text))
-        self.placeholder.setGeometry(self.table.viewport().rect())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self.placeholder.setGeometry(self.table.viewport().rect())
-        return super().eventFilter(watched, event)
 
     def _context_menu(self, position: QPoint) -> None:
         index: QModelIndex = self.table.indexAt(position)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.job_detail.log_model import LEVELS, LogColumn, LogLevelFilter, LogTableModel
 
 
@@ -50,10 +51,7 @@ class LogTab(QWidget):
 
         self.table = QTableView(self)
         self._build_table()
-        self.placeholder = QLabel("No log lines yet.", self.table.viewport())
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setEnabled(False)
-        QVBoxLayout(self.table.viewport()).addWidget(self.placeholder)
+        self.placeholder = empty_state_label(self.table, "No log lines yet.")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)

@@ -31,6 +31,7 @@ from quaero_desktop.app import App
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import ChildStatusChanged
 from quaero_desktop.gui.async_tasks import in_thread
+from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE, ChildrenTableModel
 
@@ -76,12 +77,7 @@ class PagesTab(QWidget):
         self._build_filters()
         self._build_table()
         self._build_actions()
-        self.placeholder = QLabel(self.table.viewport())
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setEnabled(False)
-        placeholder_layout = QVBoxLayout(self.table.viewport())
-        placeholder_layout.addWidget(self.placeholder)
+        self.placeholder = empty_state_label(self.table)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)

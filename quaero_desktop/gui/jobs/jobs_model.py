@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from quaero_desktop.domain.job import Job, JobStatus, Progress
+from quaero_desktop.domain.job import Job, JobStatus, Progress, elapsed_seconds
 from quaero_desktop.gui.format import duration_text, local_time
 from quaero_desktop.gui.style import status_colour, status_icon
 
@@ -66,10 +66,7 @@ class JobRow:
 
     @property
     def duration_s(self) -> float | None:
-        if self.started_at is None:
-            return None
-        end = self.finished_at or datetime.now(UTC)
-        return max(0.0, (end - self.started_at).total_seconds())
+        return elapsed_seconds(self.started_at, self.finished_at)
 
 
 class JobsTableModel(QAbstractTableModel):

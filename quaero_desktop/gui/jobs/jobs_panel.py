@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QMenu,
     QTableView,
     QToolBar,
@@ -25,6 +24,7 @@ from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.gui.actions import toolbar_action
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, SORT_ROLE, JobColumn, JobRow, JobsTableModel
 from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
 
@@ -83,12 +83,7 @@ class JobsPanel(QWidget):
         table.sortByColumn(JobColumn.STARTED, Qt.SortOrder.DescendingOrder)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
-        self.placeholder = QLabel(EMPTY_TEXT, table.viewport())
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
-        self.placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        QVBoxLayout(table.viewport()).addWidget(self.placeholder)
+        self.placeholder = empty_state_label(table, EMPTY_TEXT)
         table.verticalHeader().setDefaultSectionSize(30)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
