@@ -98,8 +98,12 @@ class FakeEngine:
 
 def _child(job_id: str, seq: int) -> ChildJob:
     return ChildJob(
-        id=f"{job_id}-c{seq}", parent_id=job_id, url=f"https://wiki.example.com/space/{seq % 50}/page-{seq}",
-        depth=1 + seq % 3, status=JobStatus.PENDING, seq=seq,
+        id=f"{job_id}-c{seq}",
+        parent_id=job_id,
+        url=f"https://wiki.example.com/space/{seq % 50}/page-{seq}",
+        depth=1 + seq % 3,
+        status=JobStatus.PENDING,
+        seq=seq,
     )
 
 
@@ -110,10 +114,15 @@ def build_fake_app(children: int) -> tuple[SimpleNamespace, FakeJobs, list[str]]
         job_id = f"job{n:03d}"
         running = n < RUNNING_JOBS
         jobs[job_id] = Job(
-            id=job_id, name=f"Crawl {n}", status=JobStatus.RUNNING if running else JobStatus.COMPLETED,
-            definition_id="wiki", config={"id": "wiki", "name": f"Crawl {n}", "start_urls": ["https://wiki.example.com/"]},
-            metadata={"job_definition_id": "wiki"}, created_at=now - timedelta(minutes=n),
-            started_at=now - timedelta(minutes=n), finished_at=None if running else now,
+            id=job_id,
+            name=f"Crawl {n}",
+            status=JobStatus.RUNNING if running else JobStatus.COMPLETED,
+            definition_id="wiki",
+            config={"id": "wiki", "name": f"Crawl {n}", "start_urls": ["https://wiki.example.com/"]},
+            metadata={"job_definition_id": "wiki"},
+            created_at=now - timedelta(minutes=n),
+            started_at=now - timedelta(minutes=n),
+            finished_at=None if running else now,
             progress=Progress(pending=children if running else 0, completed=0 if running else 120),
         )
     service = FakeJobs(jobs)
@@ -136,7 +145,10 @@ class Feeder(threading.Thread):
     def events(self):
         """Rounds of: three pages of the detail job, one page of every other running job."""
         detail_job, *others = self._job_ids
-        counts = {job_id: {"pending": 5000, "running": 0, "completed": 0, "failed": 0, "documents": 0} for job_id in self._job_ids}
+        counts = {
+            job_id: {"pending": 5000, "running": 0, "completed": 0, "failed": 0, "documents": 0}
+            for job_id in self._job_ids
+        }
         counts[detail_job]["pending"] = len(self._service.children_of[detail_job])
         next_seq = dict.fromkeys(self._job_ids, 0)
         while True:
@@ -160,9 +172,15 @@ class Feeder(threading.Thread):
         c["documents"] += 0 if failed else 1
         if detailed:
             yield ChildStatusChanged(
-                job_id, child_id, url, 1, JobStatus.FAILED if failed else JobStatus.COMPLETED,
-                http_status=404 if failed else 200, title=None if failed else f"Page {seq}",
-                result=None if failed else PageResult.DOCUMENT, error="HTTP 404 Not Found" if failed else None,
+                job_id,
+                child_id,
+                url,
+                1,
+                JobStatus.FAILED if failed else JobStatus.COMPLETED,
+                http_status=404 if failed else 200,
+                title=None if failed else f"Page {seq}",
+                result=None if failed else PageResult.DOCUMENT,
+                error="HTTP 404 Not Found" if failed else None,
             )
             self.pages_finished += 1
         yield JobProgress(job_id, Progress(**c))
@@ -222,7 +240,9 @@ async def measure(args: argparse.Namespace) -> bool:
     app, service, job_ids = build_fake_app(args.children)
     bridge = EngineBridge(EventBus())
     errors: list[str] = []
-    context = GuiContext(app=app, dialogs=None, tasks=TaskRunner(lambda t, m: errors.append(f"{t}: {m}")), bridge=bridge)
+    context = GuiContext(
+        app=app, dialogs=None, tasks=TaskRunner(lambda t, m: errors.append(f"{t}: {m}")), bridge=bridge
+    )
     delivered = {"batches": 0, "events": 0, "items": 0}
     deliver = bridge.deliver
 
@@ -252,8 +272,10 @@ async def measure(args: argparse.Namespace) -> bool:
     await asyncio.sleep(0.5)
     order = "sorted by status" if args.sort_by_status else "in discovery order"
     order += ", Log tab at Debug in front" if args.log_tab else ""
-    print(f"windows: Jobs table {panel.model.rowCount()} jobs ({RUNNING_JOBS} running); job detail with "
-          f"{detail.pages.model.total} pages {order}; platform {os.environ.get('QT_QPA_PLATFORM', 'default')}")
+    print(
+        f"windows: Jobs table {panel.model.rowCount()} jobs ({RUNNING_JOBS} running); job detail with "
+        f"{detail.pages.model.total} pages {order}; platform {os.environ.get('QT_QPA_PLATFORM', 'default')}"
+    )
 
     meter = StallMeter()
     feeder = Feeder(bridge, service, job_ids, args.rate, args.seconds)
@@ -269,14 +291,22 @@ async def measure(args: argparse.Namespace) -> bool:
 
     gaps = meter.gaps_ms
     worst, p99, median = max(gaps), percentile(gaps, 0.99), statistics.median(gaps)
-    completed = sum(1 for r in range(detail.pages.model.rowCount()) if detail.pages.model.row_at(r).status != JobStatus.PENDING)
+    completed = sum(
+        1 for r in range(detail.pages.model.rowCount()) if detail.pages.model.row_at(r).status != JobStatus.PENDING
+    )
     print(f"events sent:       {feeder.sent} in {sending_s:.1f}s ({feeder.sent / sending_s:.0f}/s)")
-    print(f"events delivered:  {delivered['events']} in {delivered['batches']} batches "
-          f"({delivered['items']} items after coalescing)")
-    print(f"pages finished:    {feeder.pages_finished} sent, {completed} shown as finished; "
-          f"table now {detail.pages.model.total} pages; log {detail.log.lines.total} lines")
+    print(
+        f"events delivered:  {delivered['events']} in {delivered['batches']} batches "
+        f"({delivered['items']} items after coalescing)"
+    )
+    print(
+        f"pages finished:    {feeder.pages_finished} sent, {completed} shown as finished; "
+        f"table now {detail.pages.model.total} pages; log {detail.log.lines.total} lines"
+    )
     print(f"main loop gaps:    {len(gaps)} timer firings every {TIMER_MS} ms; median {median:.1f} ms")
-    print(f"load average:      {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other busy processes inflate the stalls)")
+    print(
+        f"load average:      {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other busy processes inflate the stalls)"
+    )
     print(f"worst stall:       {worst:.1f} ms")
     print(f"p99 stall:         {p99:.1f} ms   (target < {TARGET_P99_MS:.0f} ms)")
     ok = p99 < TARGET_P99_MS and not errors and delivered["events"] == feeder.sent

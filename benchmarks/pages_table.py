@@ -67,7 +67,13 @@ def change_batches(count: int, seed: int = 7) -> list[list[ChildStatusChanged]]:
     changed = random.Random(seed).sample(range(count), min(CHANGES, count))
     events = [
         ChildStatusChanged(
-            "job", f"c{i}", "", 0, JobStatus.COMPLETED if n % 5 else JobStatus.FAILED, http_status=200, title=f"Page {i}"
+            "job",
+            f"c{i}",
+            "",
+            0,
+            JobStatus.COMPLETED if n % 5 else JobStatus.FAILED,
+            http_status=200,
+            title=f"Page {i}",
         )
         for n, i in enumerate(changed)
     ]

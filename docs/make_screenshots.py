@@ -43,12 +43,27 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
     cookies.write_text(f"127.0.0.1\tFALSE\t/\tFALSE\t0\ttestsite_session\t{site.create_session('alice')}\n")
     app.logins.import_file("intranet", cookies, name="Intranet (alice)")
     demo_definition = parse_definition_text(example_definition_toml(demo.base_url), "toml", "demo")
-    private = definition(id="intranet-reports", name="Intranet reports", start_urls=[site.url("/private/")],
-                         auth_id="intranet", max_depth=1, schedule="0 7 * * 1-5")
-    docs = definition(id="test-docs", name="Product docs", start_urls=[site.url("/")], max_depth=1,
-                      exclude_patterns=["/calendar/"])
-    big = definition(id="knowledge-base", name="Knowledge base (large)", start_urls=[site.url("/big/")],
-                     include_patterns=["/big/"], max_depth=3, max_pages=1000, concurrency=2, schedule="0 3 * * *")
+    private = definition(
+        id="intranet-reports",
+        name="Intranet reports",
+        start_urls=[site.url("/private/")],
+        auth_id="intranet",
+        max_depth=1,
+        schedule="0 7 * * 1-5",
+    )
+    docs = definition(
+        id="test-docs", name="Product docs", start_urls=[site.url("/")], max_depth=1, exclude_patterns=["/calendar/"]
+    )
+    big = definition(
+        id="knowledge-base",
+        name="Knowledge base (large)",
+        start_urls=[site.url("/big/")],
+        include_patterns=["/big/"],
+        max_depth=3,
+        max_pages=1000,
+        concurrency=2,
+        schedule="0 3 * * *",
+    )
     for item in (demo_definition, private, docs, big):
         app.definitions.save(item)
     await window.view("Definitions").reload()

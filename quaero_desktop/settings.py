@@ -30,7 +30,7 @@ class AppSettings:
 
 
 _RULES = {
-    "browser_path": (str, "a path to a Chromium-based browser, or \"\" to detect one"),
+    "browser_path": (str, 'a path to a Chromium-based browser, or "" to detect one'),
     "default_concurrency": (int, "a whole number from 1 to 32"),
     "page_timeout_s": ((int, float), "a number of seconds from 1 to 600"),
     "notifications": (bool, "true or false"),
@@ -60,7 +60,9 @@ def settings_from_mapping(data: dict, source: str) -> AppSettings:
             raise ValidationError(source, key, value, expected)
     settings = AppSettings(**data)
     if not 1 <= settings.default_concurrency <= 32:
-        raise ValidationError(source, "default_concurrency", settings.default_concurrency, _RULES["default_concurrency"][1])
+        raise ValidationError(
+            source, "default_concurrency", settings.default_concurrency, _RULES["default_concurrency"][1]
+        )
     if not 1 <= settings.page_timeout_s <= 600:
         raise ValidationError(source, "page_timeout_s", settings.page_timeout_s, _RULES["page_timeout_s"][1])
     return settings

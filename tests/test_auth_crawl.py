@@ -36,20 +36,52 @@ def _forget_saved_logins():
 
 
 def _cookie_editor(value: str) -> str:
-    return json.dumps([
-        {"domain": "127.0.0.1", "hostOnly": True, "httpOnly": True, "name": COOKIE, "path": "/", "sameSite": "lax",
-         "secure": False, "session": True, "storeId": "0", "value": value},
-        {"domain": "127.0.0.1", "hostOnly": True, "name": "theme", "path": "/", "sameSite": "unspecified",
-         "session": False, "expirationDate": time.time() + 86400, "value": "dark"},
-    ])
+    return json.dumps(
+        [
+            {
+                "domain": "127.0.0.1",
+                "hostOnly": True,
+                "httpOnly": True,
+                "name": COOKIE,
+                "path": "/",
+                "sameSite": "lax",
+                "secure": False,
+                "session": True,
+                "storeId": "0",
+                "value": value,
+            },
+            {
+                "domain": "127.0.0.1",
+                "hostOnly": True,
+                "name": "theme",
+                "path": "/",
+                "sameSite": "unspecified",
+                "session": False,
+                "expirationDate": time.time() + 86400,
+                "value": "dark",
+            },
+        ]
+    )
 
 
 def _storage_state(value: str) -> str:
-    return json.dumps({
-        "cookies": [{"name": COOKIE, "value": value, "domain": "127.0.0.1", "path": "/", "expires": -1,
-                     "httpOnly": True, "secure": False, "sameSite": "Lax"}],
-        "origins": [],
-    })
+    return json.dumps(
+        {
+            "cookies": [
+                {
+                    "name": COOKIE,
+                    "value": value,
+                    "domain": "127.0.0.1",
+                    "path": "/",
+                    "expires": -1,
+                    "httpOnly": True,
+                    "secure": False,
+                    "sameSite": "Lax",
+                }
+            ],
+            "origins": [],
+        }
+    )
 
 
 def _netscape(value: str) -> str:
@@ -57,17 +89,34 @@ def _netscape(value: str) -> str:
 
 
 def _extension(value: str) -> str:
-    return json.dumps({
-        "cookies": [{"domain": "127.0.0.1", "hostOnly": True, "httpOnly": True, "name": COOKIE, "path": "/",
-                     "sameSite": "lax", "secure": False, "session": True, "value": value}],
-        "tokens": {"csrf": "tok-" + value[:8]},
-        "userAgent": "Mozilla/5.0 QuaeroTest",
-        "baseUrl": "http://127.0.0.1/",
-    })
+    return json.dumps(
+        {
+            "cookies": [
+                {
+                    "domain": "127.0.0.1",
+                    "hostOnly": True,
+                    "httpOnly": True,
+                    "name": COOKIE,
+                    "path": "/",
+                    "sameSite": "lax",
+                    "secure": False,
+                    "session": True,
+                    "value": value,
+                }
+            ],
+            "tokens": {"csrf": "tok-" + value[:8]},
+            "userAgent": "Mozilla/5.0 QuaeroTest",
+            "baseUrl": "http://127.0.0.1/",
+        }
+    )
 
 
-FORMATS = {"cookie-editor.json": _cookie_editor, "storage-state.json": _storage_state,
-           "cookies.txt": _netscape, "extension.json": _extension}
+FORMATS = {
+    "cookie-editor.json": _cookie_editor,
+    "storage-state.json": _storage_state,
+    "cookies.txt": _netscape,
+    "extension.json": _extension,
+}
 
 
 def _private_definition(site, auth_id: str, **fields):
@@ -147,7 +196,8 @@ def test_a_stale_session_marks_pages_authentication_required(app, fresh_site, tm
     app.logins.import_file("stale-login", export)
     definition = make_definition(
         [fresh_site.url("/private/"), fresh_site.url("/private/api-forbidden"), fresh_site.url("/docs/guide")],
-        auth_id="stale-login", max_depth=0,
+        auth_id="stale-login",
+        max_depth=0,
     )
     job = crawl(app, definition)
     children = {c.url: c for c in app.jobs.children(job.id)}
@@ -165,7 +215,9 @@ def test_host_only_cookies_go_only_to_their_host(app, fresh_site, tmp_path):
     app.logins.import_file("host-only", export)
     definition = make_definition(
         [fresh_site.url("/whoami"), fresh_site.other_host_url("/whoami")],
-        auth_id="host-only", max_depth=0, same_domain=False,
+        auth_id="host-only",
+        max_depth=0,
+        same_domain=False,
     )
     job = crawl(app, definition)
     markdown = {d.url: app.documents.get(d.id).markdown for d in app.documents.list(job_id=job.id)}
@@ -211,9 +263,7 @@ def test_capture_login_through_the_sites_form_then_crawl(app, fresh_site):
         await page.wait_for_url("**/private/")
         await page.close()  # what the user does when done
 
-    capture, finished = app.logins.start_capture(
-        fresh_site.url("/login?next=/private/"), headless=True, on_page=log_in
-    )
+    capture, finished = app.logins.start_capture(fresh_site.url("/login?next=/private/"), headless=True, on_page=log_in)
     captured = finished.result(60)
     saved = app.logins.save_captured("captured", captured, url=fresh_site.url("/login"), name="Captured login")
     assert saved.summary.cookie_count == 1 and saved.summary.site_domain == "127.0.0.1"

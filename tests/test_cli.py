@@ -48,7 +48,9 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
 
 
 def test_failed_crawl_exits_1(tmp_path, data_dir):
-    path = write_definition(tmp_path / "dead.toml", 'id = "dead"\nname = "Dead"\nstart_urls = ["http://127.0.0.1:9/"]\n')
+    path = write_definition(
+        tmp_path / "dead.toml", 'id = "dead"\nname = "Dead"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+    )
     result = cli("run", str(path), "--json", data_dir=data_dir)
     assert result.returncode == 1
     assert json.loads(result.stdout)["status"] == "failed"
@@ -106,7 +108,17 @@ def test_search_show_and_export(tmp_path, data_dir, fresh_site):
     assert [h["url"] for h in hits] == [fresh_site.url("/docs/guide")]
     assert "marzipan" in hits[0]["snippet"].lower()
     # What users type: hyphens, quotes, operators and stray punctuation never cause an error.
-    for query in ['zebra-striped', '"quartz tortoise"', 'flamingo OR', 'AND (', "'", '"unbalanced', "*", "NEAR(", "a:b"]:
+    for query in [
+        "zebra-striped",
+        '"quartz tortoise"',
+        "flamingo OR",
+        "AND (",
+        "'",
+        '"unbalanced',
+        "*",
+        "NEAR(",
+        "a:b",
+    ]:
         result = cli("documents", "search", query, "--json", data_dir=data_dir)
         assert result.returncode == 0, (query, result.stderr)
         json.loads(result.stdout)

@@ -79,7 +79,10 @@ def test_documents_hold_clean_markdown_and_metadata(app, fresh_site):
 
 def test_breadth_first_depth_limit_on_an_endless_calendar(app, fresh_site):
     site = fresh_site
-    job = crawl(app, make_definition([site.url("/calendar/2026/01")], max_depth=3, concurrency=4, include_patterns=["/calendar/"]))
+    job = crawl(
+        app,
+        make_definition([site.url("/calendar/2026/01")], max_depth=3, concurrency=4, include_patterns=["/calendar/"]),
+    )
     months = ["2025/10", "2025/11", "2025/12", "2026/01", "2026/02", "2026/03", "2026/04"]
     assert {d.url for d in app.documents.list(job_id=job.id)} == {site.url(f"/calendar/{m}") for m in months}
     depths = {c.url.rsplit("/calendar/", 1)[1]: c.depth for c in app.jobs.children(job.id)}
@@ -88,9 +91,12 @@ def test_breadth_first_depth_limit_on_an_endless_calendar(app, fresh_site):
 
 def test_max_pages_caps_the_whole_crawl(app, fresh_site):
     site = fresh_site
-    job = crawl(app, make_definition(
-        [site.url("/calendar/2026/01")], max_depth=100, max_pages=5, concurrency=3, include_patterns=["/calendar/"]
-    ))
+    job = crawl(
+        app,
+        make_definition(
+            [site.url("/calendar/2026/01")], max_depth=100, max_pages=5, concurrency=3, include_patterns=["/calendar/"]
+        ),
+    )
     assert job.status == JobStatus.COMPLETED
     assert job.progress.total == 5 and job.document_count == 5
     expected = {"2026/01", "2025/12", "2026/02", "2025/11", "2026/03"}

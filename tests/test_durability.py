@@ -87,7 +87,8 @@ def test_sigkill_mid_crawl_then_resume_stores_every_page_once(tmp_path, data_dir
     ((job_id, status),) = _db_rows(data_dir, "SELECT id, status FROM jobs WHERE type = 'parent'")
     assert status == "running"  # as the killed process left it
     done_before = {
-        url for (url,) in _db_rows(data_dir, "SELECT url FROM jobs WHERE parent_id = ? AND status = 'completed'", (job_id,))
+        url
+        for (url,) in _db_rows(data_dir, "SELECT url FROM jobs WHERE parent_id = ? AND status = 'completed'", (job_id,))
     }
     assert 60 <= len(done_before) < len(expected)
     hits_before = {url: site.hits(url.split(str(site.port), 1)[1]) for url in done_before}

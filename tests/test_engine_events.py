@@ -41,7 +41,15 @@ def test_every_child_status_change_publishes_parent_progress(app, fresh_site):
     final = progress[-1].progress
     assert final == job.progress  # the last event agrees with the store exactly
     assert progress[-1].text == "0 pending, 0 running, 12 completed, 2 failed"
-    assert set(progress[-1].as_dict()) >= {"pending", "running", "completed", "failed", "cancelled", "total", "documents"}
+    assert set(progress[-1].as_dict()) >= {
+        "pending",
+        "running",
+        "completed",
+        "failed",
+        "cancelled",
+        "total",
+        "documents",
+    }
     # Counts never go backwards or negative while the crawl runs.
     finished = [e.progress.finished for e in progress]
     assert finished == sorted(finished)
@@ -80,7 +88,9 @@ def test_cancel_stops_running_and_pending_pages_promptly(app, fresh_site):
 def test_quitting_detaches_a_crawl_and_it_resumes_to_an_exact_finish(app, fresh_site, data_dir):
     site = fresh_site
     engine = app.engine()
-    definition = make_definition([site.url("/big/")], max_depth=2, max_pages=60, concurrency=4, include_patterns=["/big/"])
+    definition = make_definition(
+        [site.url("/big/")], max_depth=2, max_pages=60, concurrency=4, include_patterns=["/big/"]
+    )
     job_id = engine.submit(definition).result(30)
     deadline = time.monotonic() + 60
     while app.jobs.get(job_id).document_count < 10:

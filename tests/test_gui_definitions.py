@@ -49,9 +49,16 @@ def _other_views_stand_in(monkeypatch):
 def _store_login_metadata(app, auth_id: str, name: str) -> None:
     """A saved login as the vault lists it (its metadata row; the form never needs the secret)."""
     now = datetime.now(UTC)
-    summary = CredentialSummary(auth_id=auth_id, name=name, site_domain="wiki.example.com",
-                                base_url="https://wiki.example.com/", cookie_count=1, earliest_expiry=None,
-                                created_at=now, updated_at=now)
+    summary = CredentialSummary(
+        auth_id=auth_id,
+        name=name,
+        site_domain="wiki.example.com",
+        base_url="https://wiki.example.com/",
+        cookie_count=1,
+        earliest_expiry=None,
+        created_at=now,
+        updated_at=now,
+    )
     with app.database.write() as conn:
         credentials_repo.save(conn, summary, secret_backend="test", secret_chunks=1)
 
@@ -103,8 +110,14 @@ def test_new_definition_is_checked_field_by_field_as_typed_then_saved(gui, qloop
         "max_pages": ("0", ("whole number from 1",)),
         "auth_id": ("not an id!", ("credential id",)),
     }
-    good = {"include_patterns": "/docs/", "schedule": "0 3 * * *", "start_urls": guide, "timeout": "5m",
-            "max_pages": "10", "auth_id": ""}
+    good = {
+        "include_patterns": "/docs/",
+        "schedule": "0 3 * * *",
+        "start_urls": guide,
+        "timeout": "5m",
+        "max_pages": "10",
+        "auth_id": "",
+    }
 
     async def scenario():
         await _open(panel, panel.action_new)
@@ -222,11 +235,16 @@ def test_import_a_file_and_a_refused_file_names_file_and_field(gui, qloop, tmp_p
     window, context = gui
     panel = _panel(window)
     good = tmp_path / "wiki.toml"
-    good.write_text('id = "team-wiki"\nname = "Team wiki"\nstart_urls = ["https://wiki.example.com/start"]\n'
-                    'schedule = "0 3 * * *"\nauth_id = "wiki-sso"\n', encoding="utf-8")
+    good.write_text(
+        'id = "team-wiki"\nname = "Team wiki"\nstart_urls = ["https://wiki.example.com/start"]\n'
+        'schedule = "0 3 * * *"\nauth_id = "wiki-sso"\n',
+        encoding="utf-8",
+    )
     broken = tmp_path / "broken.toml"
-    broken.write_text('id = "broken"\nname = "Broken"\nstart_urls = ["https://example.com/"]\n'
-                      'include_patterns = ["(unclosed"]\n', encoding="utf-8")
+    broken.write_text(
+        'id = "broken"\nname = "Broken"\nstart_urls = ["https://example.com/"]\ninclude_patterns = ["(unclosed"]\n',
+        encoding="utf-8",
+    )
 
     async def scenario():
         assert "No definitions yet" in panel.placeholder.text() and panel.placeholder.isVisible()
@@ -243,16 +261,26 @@ def test_import_a_file_and_a_refused_file_names_file_and_field(gui, qloop, tmp_p
     assert _cell(panel, "team-wiki", DefinitionColumn.NEXT_RUN) != "—"
     title, text = context.dialogs.errors[0]
     assert title == "Cannot import the definition"
-    assert str(broken) in text and "include_patterns[0]" in text and "(unclosed" in text and "regular expression" in text
-    assert [r.definition.id for r in context.app.definitions.list()] == ["team-wiki"]  # nothing stored from the bad file
+    assert (
+        str(broken) in text and "include_patterns[0]" in text and "(unclosed" in text and "regular expression" in text
+    )
+    assert [r.definition.id for r in context.app.definitions.list()] == [
+        "team-wiki"
+    ]  # nothing stored from the bad file
     assert panel.model.definition_ids() == ["team-wiki"]
 
 
 def test_export_to_json_and_toml_then_delete_after_asking(gui, qloop, tmp_path, fresh_site):
     window, context = gui
     app = context.app
-    definition = make_definition([fresh_site.url("/")], id="wiki", name="Wiki", auth_id="wiki-sso",
-                                 schedule="0 3 * * *", exclude_patterns=["logout"])
+    definition = make_definition(
+        [fresh_site.url("/")],
+        id="wiki",
+        name="Wiki",
+        auth_id="wiki-sso",
+        schedule="0 3 * * *",
+        exclude_patterns=["logout"],
+    )
     app.definitions.save(definition)
     panel = _panel(window)
 
@@ -314,7 +342,9 @@ def test_run_now_emits_the_definition_and_the_job_appears_in_the_jobs_view(gui, 
 def test_filter_and_closing_a_changed_form_asks_first(gui, qloop, fresh_site):
     window, context = gui
     for definition_id, name in (("guide", "Guide"), ("reference", "Reference")):
-        context.app.definitions.save(make_definition([fresh_site.url(f"/docs/{definition_id}")], id=definition_id, name=name))
+        context.app.definitions.save(
+            make_definition([fresh_site.url(f"/docs/{definition_id}")], id=definition_id, name=name)
+        )
     panel = _panel(window)
     editor = panel.editor
 

@@ -87,7 +87,11 @@ def test_search_as_you_type_finds_the_guide_and_previews_it(gui, qloop, fresh_si
     assert headings == ["The Guide"]
     tables = [frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)]
     assert len(tables) == 1 and (tables[0].rows(), tables[0].columns()) == (4, 3)
-    assert [tables[0].cellAt(0, c).firstCursorPosition().block().text() for c in range(3)] == ["Setting", "Default", "Meaning"]
+    assert [tables[0].cellAt(0, c).firstCursorPosition().block().text() for c in range(3)] == [
+        "Setting",
+        "Default",
+        "Meaning",
+    ]
     assert "biscuit consent" not in document.toPlainText()
     marked = [s.cursor.selectedText() for s in preview.browser.extraSelections()]
     assert marked == ["marzipan"]
@@ -242,9 +246,11 @@ def test_open_original_and_links_in_the_preview_go_to_the_system_browser(gui, ql
         _type(panel, "marzipan")
         # The preview loads off-thread: wait for the match itself, not whatever was shown before.
         await until(
-            lambda: panel.shown_query == "marzipan"
-            and panel.preview.shown is not None
-            and panel.preview.shown.url == fresh_site.url("/docs/guide"),
+            lambda: (
+                panel.shown_query == "marzipan"
+                and panel.preview.shown is not None
+                and panel.preview.shown.url == fresh_site.url("/docs/guide")
+            ),
             what="the guide in the preview",
         )
 

@@ -39,7 +39,9 @@ def _cells(detail: JobDetailWindow, path: str) -> dict[str, str]:
     model = detail.pages.model
     for row in range(model.rowCount()):
         if model.index(row, ChildColumn.URL).data().endswith(path):
-            return {model.headerData(c, Qt.Orientation.Horizontal): str(model.index(row, c).data()) for c in ChildColumn}
+            return {
+                model.headerData(c, Qt.Orientation.Horizontal): str(model.index(row, c).data()) for c in ChildColumn
+            }
     raise AssertionError(f"no row for {path}: {_column(model, ChildColumn.URL)}")
 
 
@@ -53,7 +55,9 @@ def _completed_home_crawl(window, context, fresh_site, qloop) -> JobDetailWindow
     async def scenario() -> JobDetailWindow:
         job_id = await _crawl(context, make_definition([fresh_site.url("/")], max_depth=1))
         detail = _open(window, job_id)
-        await until(lambda: detail.pages.model.total == 14 and detail.header.status == JobStatus.COMPLETED, what="the pages")
+        await until(
+            lambda: detail.pages.model.total == 14 and detail.header.status == JobStatus.COMPLETED, what="the pages"
+        )
         await context.tasks.wait_all()
         return detail
 
@@ -135,7 +139,9 @@ def test_log_and_configuration_tabs(gui, qloop, fresh_site):
 
     log.level_filter.setCurrentText("Debug")
     assert [(line.id, line.message) for line in log.model.visible_lines()] == [(e.id, e.message) for e in stored]
-    assert any(m.startswith(f"fetched {fresh_site.url('/docs/guide')} (200,") for m in _column(log.model, LogColumn.MESSAGE))
+    assert any(
+        m.startswith(f"fetched {fresh_site.url('/docs/guide')} (200,") for m in _column(log.model, LogColumn.MESSAGE)
+    )
     log.level_filter.setCurrentText("Warning")
     assert set(_column(log.model, LogColumn.LEVEL)) == {"Warning"} and log.model.rowCount() == 2
 
@@ -166,7 +172,10 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
                     seen[page.url].append(str(page.status))
 
         detail.pages.model.dataChanged.connect(record)
-        await until(lambda: any(s[-2:] == ["running", "completed"] for s in seen.values() if len(s) >= 2), what="a page to finish")
+        await until(
+            lambda: any(s[-2:] == ["running", "completed"] for s in seen.values() if len(s) >= 2),
+            what="a page to finish",
+        )
         assert detail.header.status == JobStatus.RUNNING and detail.action_cancel.isEnabled()
         assert "running" in detail.header.progress_label.text() and not detail.action_resume.isEnabled()
 
@@ -175,8 +184,10 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
         await until(lambda: "Cancelled" in _column(detail.pages.model, ChildColumn.STATUS), what="cancelled pages")
         # The status event can arrive a moment before the engine lets go of the job; the window
         # then reads the job again and offers Resume (a disabled action ignores trigger()).
-        await until(lambda: detail.action_resume.isEnabled() and not detail.action_cancel.isEnabled(),
-                    what="Resume offered instead of Cancel")
+        await until(
+            lambda: detail.action_resume.isEnabled() and not detail.action_cancel.isEnabled(),
+            what="Resume offered instead of Cancel",
+        )
         detail.action_resume.trigger()
         await until(lambda: detail.header.status == JobStatus.COMPLETED, what="the resumed crawl")
         await until(lambda: _column(detail.pages.model, ChildColumn.STATUS) == ["Completed"] * 6, what="every page")
@@ -211,7 +222,10 @@ def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
     context.bridge.progressChanged.emit({"another-job": Progress(completed=1, auth_failures=5)})
     assert header.auth_label.isHidden()
     context.bridge.progressChanged.emit({detail.job_id: Progress(completed=3, failed=2, auth_failures=2)})
-    assert header.auth_label.isVisibleTo(detail) and "2 pages needed a login (session expired?)" in header.auth_label.text()
+    assert (
+        header.auth_label.isVisibleTo(detail)
+        and "2 pages needed a login (session expired?)" in header.auth_label.text()
+    )
     assert header.progress_label.text() == "0 pending, 0 running, 3 completed, 2 failed"
 
     def no_window() -> bool:
@@ -262,7 +276,12 @@ def test_pages_table_takes_100000_rows_and_10000_changes_in_place(app, qapp):
     model.reset(_rows(100_000))
     QApplication.processEvents()
     for first in range(0, len(changed), 500):  # 20 batches, like the bridge delivers them
-        model.apply([_event(f"c{i}", JobStatus.COMPLETED, http_status=200, title=f"Page {i}") for i in changed[first : first + 500]])
+        model.apply(
+            [
+                _event(f"c{i}", JobStatus.COMPLETED, http_status=200, title=f"Page {i}")
+                for i in changed[first : first + 500]
+            ]
+        )
         QApplication.processEvents()
     assert signals == ["reset"]  # the changes were dataChanged only
     shown = {model.index(i, ChildColumn.STATUS).data() for i in changed}
@@ -313,7 +332,9 @@ def test_log_follows_new_lines_until_scrolled_up(qapp):
     start = datetime.now(UTC)
 
     def add(first: int, count: int) -> None:
-        events = [JobLogged("job", start + timedelta(seconds=i), "info", f"line {i}") for i in range(first, first + count)]
+        events = [
+            JobLogged("job", start + timedelta(seconds=i), "info", f"line {i}") for i in range(first, first + count)
+        ]
         tab.lines.add_live(events)
         QApplication.processEvents()  # the view lays out the rows, then follows them
 

@@ -14,8 +14,11 @@ from tests.gui_support import run, shows_the_stored_job, until
 def _detail_windows(job_id: str) -> list:
     from PySide6.QtWidgets import QApplication
 
-    return [w for w in QApplication.topLevelWidgets()
-            if type(w).__name__ == "JobDetailWindow" and w.isVisible() and getattr(w, "job_id", None) == job_id]
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if type(w).__name__ == "JobDetailWindow" and w.isVisible() and getattr(w, "job_id", None) == job_id
+    ]
 
 
 def _row_text(panel, job_id: str, column: JobColumn) -> str:
@@ -51,7 +54,9 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     assert _row_text(panel, job_id, JobColumn.DOCUMENTS) == str(job.document_count) == "10"
     assert _row_text(panel, job_id, JobColumn.STATUS) == "Completed"
     assert not panel.placeholder.isVisibleTo(panel)
-    assert len(seen_progress) >= 2 and any("running" in t and not t.startswith("0 pending, 0 running") for t in seen_progress)
+    assert len(seen_progress) >= 2 and any(
+        "running" in t and not t.startswith("0 pending, 0 running") for t in seen_progress
+    )
     assert context.dialogs.errors == []
 
 
@@ -99,10 +104,12 @@ def test_definitions_marked_auto_start_run_when_the_window_starts(gui, qloop, fr
 
     window, context = gui
     app = context.app
-    app.definitions.save(make_definition([fresh_site.url("/docs/guide")], id="at-start", name="At start",
-                                         max_depth=0, auto_start=True))
-    app.definitions.save(make_definition([fresh_site.url("/docs/reference")], id="not-at-start", name="Not at start",
-                                         max_depth=0))
+    app.definitions.save(
+        make_definition([fresh_site.url("/docs/guide")], id="at-start", name="At start", max_depth=0, auto_start=True)
+    )
+    app.definitions.save(
+        make_definition([fresh_site.url("/docs/reference")], id="not-at-start", name="Not at start", max_depth=0)
+    )
     job_ids = run(qloop, start_auto_start_definitions(context))
     assert len(job_ids) == 1
     run(qloop, until(lambda: window.jobs.model.rowCount() == 1, what="the started job's row"))

@@ -109,7 +109,10 @@ def test_detect_fills_the_path_with_the_browser_on_this_machine(gui, qloop):
     dialog = _open(window, context)
     field = dialog.browser
     dialog.detect_button.click()
-    run(qloop, until(lambda: field.state == PathState.VALID and dialog.browser_edit.text() == expected.path, what="detection"))
+    run(
+        qloop,
+        until(lambda: field.state == PathState.VALID and dialog.browser_edit.text() == expected.path, what="detection"),
+    )
     run(qloop, until(lambda: "Found" in field.message.text(), what="the announcement"))
     assert field.message.text() == f"✓ Found {expected.source}: {expected.path}" and not field.message_is_error
     assert Path(expected.path).is_file()

@@ -127,8 +127,24 @@ def test_docs_page_becomes_its_main_content() -> None:
 
 @pytest.mark.parametrize(
     "chrome_text",
-    ["We value your privacy", "Accept all", "Acme Docs", "Blog", "Search", "Intro", "Home", "Edit this page",
-     "© 2024", "Privacy", "uses cookies", "from a script", "sidebar", "Hidden text", "¶", "logo"],
+    [
+        "We value your privacy",
+        "Accept all",
+        "Acme Docs",
+        "Blog",
+        "Search",
+        "Intro",
+        "Home",
+        "Edit this page",
+        "© 2024",
+        "Privacy",
+        "uses cookies",
+        "from a script",
+        "sidebar",
+        "Hidden text",
+        "¶",
+        "logo",
+    ],
 )
 def test_docs_page_drops_everything_around_the_content(chrome_text: str) -> None:
     assert chrome_text not in _markdown(_DOCS_PAGE)
@@ -168,17 +184,20 @@ def test_the_main_h1_is_not_repeated_and_comes_first() -> None:
 
 def test_title_special_characters_are_escaped_in_the_heading_only() -> None:
     page = html_to_markdown("<title>The *best* snake_case guide</title><p>x</p>", _URL)
-    assert page == ConvertedPage("# The \\*best\\* snake\\_case guide\n\nx\n", "The *best* snake_case guide",
-                                 ("The *best* snake_case guide",))
+    assert page == ConvertedPage(
+        "# The \\*best\\* snake\\_case guide\n\nx\n", "The *best* snake_case guide", ("The *best* snake_case guide",)
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('<div>Outside</div><main><p>In main</p></main><main><p>Second main</p></main>', "In main\n"),
+        ("<div>Outside</div><main><p>In main</p></main><main><p>Second main</p></main>", "In main\n"),
         ('<div>Outside</div><div role="main"><p>In role main</p></div>', "In role main\n"),
-        ("<p>Outside</p><article><p>The article</p><article><p>A comment</p></article></article>",
-         "The article\n\nA comment\n"),
+        (
+            "<p>Outside</p><article><p>The article</p><article><p>A comment</p></article></article>",
+            "The article\n\nA comment\n",
+        ),
         ("<p>Intro</p><article><p>One</p></article><article><p>Two</p></article>", "Intro\n\nOne\n\nTwo\n"),
     ],
 )
@@ -301,17 +320,7 @@ def test_nested_lists() -> None:
       <li> </li>
     </ul>"""
     assert _markdown(html) == (
-        "- First\n"
-        "\n"
-        "  3. three\n"
-        "  4. four\n"
-        "     - deep\n"
-        "\n"
-        "- Para one\n"
-        "\n"
-        "  Para two\n"
-        "\n"
-        "- stray nested list\n"
+        "- First\n\n  3. three\n  4. four\n     - deep\n\n- Para one\n\n  Para two\n\n- stray nested list\n"
     )
 
 
@@ -354,12 +363,25 @@ def test_blocks_inside_inline_elements() -> None:
 
 
 def test_images_are_dropped() -> None:
-    assert _markdown('<p>Before <img src="a.png" alt="A diagram"> after</p><figure><img src="b.png">'
-                     "<figcaption>Figure 1</figcaption></figure>") == "Before after\n\n*Figure 1*\n"
+    assert (
+        _markdown(
+            '<p>Before <img src="a.png" alt="A diagram"> after</p><figure><img src="b.png">'
+            "<figcaption>Figure 1</figcaption></figure>"
+        )
+        == "Before after\n\n*Figure 1*\n"
+    )
 
 
-@pytest.mark.parametrize("html", ["", "   \n ", "<html><head><title></title></head><body></body></html>",
-                                  "<!-- only a comment -->", "<script>x()</script>"])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   \n ",
+        "<html><head><title></title></head><body></body></html>",
+        "<!-- only a comment -->",
+        "<script>x()</script>",
+    ],
+)
 def test_pages_without_text_give_empty_markdown(html: str) -> None:
     assert html_to_markdown(html) == ConvertedPage("", "", ())
 
@@ -386,8 +408,19 @@ def test_random_tag_soup_never_fails_and_stays_tidy() -> None:
     """A property test on random, mostly broken HTML (hypothesis is not a dependency)."""
     generator = random.Random(20240601)
     tags = "p div span a b em code pre ul ol li table tr td h1 h2 header nav main form br img blockquote".split()
-    attributes = ["", " hidden", ' class="cookie-banner"', ' role="main"', ' href="#x"', ' href="http://[::1"',
-                  ' href="../a b"', ' colspan="²"', ' start="7"', ' class="language-py"', ' aria-hidden="true"']
+    attributes = [
+        "",
+        " hidden",
+        ' class="cookie-banner"',
+        ' role="main"',
+        ' href="#x"',
+        ' href="http://[::1"',
+        ' href="../a b"',
+        ' colspan="²"',
+        ' start="7"',
+        ' class="language-py"',
+        ' aria-hidden="true"',
+    ]
     texts = ["word", " ", "¶", "a*b_c", "<", "&amp;", "&nbsp;", "\u200b", "\x00", "\ud800", "|", "日本", "\n\n"]
     for _ in range(1000):
         pieces = []

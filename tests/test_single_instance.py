@@ -75,7 +75,12 @@ def test_starting_the_window_twice_keeps_one_window(data_dir, display):  # noqa:
         # The first window takes the lock, then listens on its local socket: wait for both (the
         # socket file appears once it listens), or the second start could find no one to ask.
         socket_path = Path(QDir.tempPath()) / server_name(data_dir)
-        _wait(lambda: (data_dir / "window.lock").exists() and socket_path.exists(), 60, "the first window to listen", first)
+        _wait(
+            lambda: (data_dir / "window.lock").exists() and socket_path.exists(),
+            60,
+            "the first window to listen",
+            first,
+        )
         second = _start_window(data_dir, display)
         out, err = second.communicate(timeout=60)
         assert second.returncode == 0, err

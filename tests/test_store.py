@@ -27,8 +27,14 @@ def database(tmp_path):
 
 def _parent(conn, job_id="job1"):
     jobs_repo.create_parent(
-        conn, job_id=job_id, name="J", definition_id="d", config={}, metadata={"job_definition_id": "d"},
-        owner_pid=1, now=NOW,
+        conn,
+        job_id=job_id,
+        name="J",
+        definition_id="d",
+        config={},
+        metadata={"job_definition_id": "d"},
+        owner_pid=1,
+        now=NOW,
     )
 
 
@@ -64,8 +70,13 @@ def test_upsert_by_url_updates_and_counts_once_per_job(database):
         _parent(conn, "job2")
         first_id, new = documents_repo.upsert(conn, _page(), job_id="job1", definition_id="d", now=NOW)
         assert new
-        again_id, new = documents_repo.upsert(conn, _page(markdown="# X v2\n", digest="h2"), job_id="job1",
-                                              definition_id="d", now=NOW + timedelta(minutes=1))
+        again_id, new = documents_repo.upsert(
+            conn,
+            _page(markdown="# X v2\n", digest="h2"),
+            job_id="job1",
+            definition_id="d",
+            now=NOW + timedelta(minutes=1),
+        )
         assert (again_id, new) == (first_id, False)  # same job: not counted twice
         _, new = documents_repo.upsert(conn, _page(), job_id="job2", definition_id="d", now=NOW + timedelta(minutes=2))
         assert new  # another job stored it too
@@ -113,12 +124,28 @@ def test_search_ranks_title_matches_first_and_returns_clean_snippets(database):
     with database.write() as conn:
         _parent(conn)
         documents_repo.upsert(
-            conn, PageContent(url="https://a/1", title="Fog signals", markdown="# Fog signals\n\nHorns in [fog](https://a/x).",
-                              content_hash="1"), job_id="job1", definition_id=None, now=NOW,
+            conn,
+            PageContent(
+                url="https://a/1",
+                title="Fog signals",
+                markdown="# Fog signals\n\nHorns in [fog](https://a/x).",
+                content_hash="1",
+            ),
+            job_id="job1",
+            definition_id=None,
+            now=NOW,
         )
         documents_repo.upsert(
-            conn, PageContent(url="https://a/2", title="Weather", markdown="# Weather\n\nSome fog today, no signals.",
-                              content_hash="2"), job_id="job1", definition_id=None, now=NOW,
+            conn,
+            PageContent(
+                url="https://a/2",
+                title="Weather",
+                markdown="# Weather\n\nSome fog today, no signals.",
+                content_hash="2",
+            ),
+            job_id="job1",
+            definition_id=None,
+            now=NOW,
         )
         hits = documents_repo.search(conn, "fog signals")
         prefix = documents_repo.search(conn, "weath")

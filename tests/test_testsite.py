@@ -54,7 +54,11 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def fetch(
-    url: str, *, method: str = "GET", form: dict[str, str] | None = None, cookie: str | None = None,
+    url: str,
+    *,
+    method: str = "GET",
+    form: dict[str, str] | None = None,
+    cookie: str | None = None,
     follow: bool = False,
 ) -> tuple[int, http.client.HTTPMessage, str]:
     """(status, headers, body text) without raising on 4xx/5xx; redirects only if ``follow``."""
@@ -101,11 +105,26 @@ def test_home_links_every_behaviour(site: TestSite) -> None:
     assert (status, headers["Content-Type"]) == (200, "text/html; charset=utf-8")
     assert '<html lang="en">' in body and "<h1>Test Site Home</h1>" in body and "<title>" in body
     expected = {
-        "/docs/getting-started", "/docs/guide", "/js-page", "/redirect-old", "/missing", "/error-500",
-        "/flaky", "/slow", "/files/manual.pdf", "/files/diagram.png", "/calendar/2026/01",
-        "/account/logout", site.other_host_url("/elsewhere"), "mailto:team@example.com",
-        "tel:+15550100", "javascript:void(0)", "/docs/guide#section-2",
-        "/docs/guide?utm_source=news&utm_medium=email&fbclid=abc", "/search?q=kept", "docs/reference",
+        "/docs/getting-started",
+        "/docs/guide",
+        "/js-page",
+        "/redirect-old",
+        "/missing",
+        "/error-500",
+        "/flaky",
+        "/slow",
+        "/files/manual.pdf",
+        "/files/diagram.png",
+        "/calendar/2026/01",
+        "/account/logout",
+        site.other_host_url("/elsewhere"),
+        "mailto:team@example.com",
+        "tel:+15550100",
+        "javascript:void(0)",
+        "/docs/guide#section-2",
+        "/docs/guide?utm_source=news&utm_medium=email&fbclid=abc",
+        "/search?q=kept",
+        "docs/reference",
     }
     assert expected <= set(links(body))
     assert urljoin(site.url("/"), "docs/reference") == site.url("/docs/reference")
@@ -159,10 +178,14 @@ def test_js_page_is_empty_without_javascript(site: TestSite) -> None:
 def test_guide_has_rich_content(site: TestSite) -> None:
     body = fetch(site.url("/docs/guide"))[2]
     for fragment in (
-        "<table>", '<pre><code class="language-python">', '<div class="cookie-banner">',
+        "<table>",
+        '<pre><code class="language-python">',
+        '<div class="cookie-banner">',
         "<ol>\n<li>Prepare\n<ul>",
-        '<meta name="description"', f'<link rel="canonical" href="{site.url("/docs/guide")}">',
-        '<img src="/files/diagram.png"', 'id="section-2"',
+        '<meta name="description"',
+        f'<link rel="canonical" href="{site.url("/docs/guide")}">',
+        '<img src="/files/diagram.png"',
+        'id="section-2"',
     ):
         assert fragment in body
     assert {"/docs/getting-started", "/docs/reference", "/"} <= set(links(body))
@@ -371,8 +394,14 @@ def test_demo_missing_files_and_directories(demo: DemoServer) -> None:
 @pytest.mark.parametrize(
     "raw_path",
     [
-        "/../../../pyproject.toml", "/../server.py", "/%2e%2e/server.py", "/%2E%2E%2Fserver.py",
-        "/..%2fserver.py", "/daily/%2e%2e/%2e%2e/server.py", "/..%5cserver.py", "//etc/passwd",
+        "/../../../pyproject.toml",
+        "/../server.py",
+        "/%2e%2e/server.py",
+        "/%2E%2E%2Fserver.py",
+        "/..%2fserver.py",
+        "/daily/%2e%2e/%2e%2e/server.py",
+        "/..%5cserver.py",
+        "//etc/passwd",
         "/index.html%00.txt",
     ],
 )

@@ -48,7 +48,7 @@ from quaero_desktop.crawler.urls import TRACKING_PARAMETERS, UrlFilter, host_of,
         ("https://example.com/caf%c3%a9", "https://example.com/caf%C3%A9"),
         ("https://example.com/100%", "https://example.com/100%25"),
         ("https://example.com/a?x=%2f&y=a+b&z=%2B", "https://example.com/a?x=%2F&y=a+b&z=%2B"),
-        ("https://example.com/a\"<>", "https://example.com/a%22%3C%3E"),
+        ('https://example.com/a"<>', "https://example.com/a%22%3C%3E"),
         # international host names become punycode; IPv6 literals stay bracketed
         ("https://Bücher.example/", "https://xn--bcher-kva.example/"),
         ("http://[::1]:8080/x", "http://[::1]:8080/x"),
@@ -250,8 +250,17 @@ def test_default_excludes_catch_logout_links(path: str) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/blog/outdoor", "/catalog-offers", "/catalog/offers", "/login", "/sign-up", "/backlog-offline",
-     "/docs/sessions/endpoints", "/docs/session-management", "/sessions"],
+    [
+        "/blog/outdoor",
+        "/catalog-offers",
+        "/catalog/offers",
+        "/login",
+        "/sign-up",
+        "/backlog-offline",
+        "/docs/sessions/endpoints",
+        "/docs/session-management",
+        "/sessions",
+    ],
 )
 def test_default_excludes_let_ordinary_pages_through(path: str) -> None:
     assert UrlFilter(_START).allows(f"https://docs.example.com{path}")

@@ -84,18 +84,37 @@ def secret_service():
 
 def realistic_credential(auth_id: str = "wiki-sso") -> Credential:
     cookies = (
-        Cookie("SESSION", "s3ss10n-" + secrets.token_hex(24), "wiki.example.com", "/", 2_000_000_000.0,
-               secure=True, http_only=True, same_site="Lax"),
+        Cookie(
+            "SESSION",
+            "s3ss10n-" + secrets.token_hex(24),
+            "wiki.example.com",
+            "/",
+            2_000_000_000.0,
+            secure=True,
+            http_only=True,
+            same_site="Lax",
+        ),
         Cookie("__Host-csrf", "csrf-" + secrets.token_hex(16), "wiki.example.com", secure=True, same_site="Strict"),
-        Cookie("sso_token", "sso-" + secrets.token_urlsafe(48), "example.com", "/auth", 1_900_000_000.5,
-               secure=True, same_site="None", host_only=False),
+        Cookie(
+            "sso_token",
+            "sso-" + secrets.token_urlsafe(48),
+            "example.com",
+            "/auth",
+            1_900_000_000.5,
+            secure=True,
+            same_site="None",
+            host_only=False,
+        ),
         Cookie("prefs", "théme=dark;lang=fr", "wiki.example.com"),
     )
     return Credential(
-        auth_id=auth_id, name="Team wiki", site_domain="wiki.example.com", base_url="https://wiki.example.com/",
+        auth_id=auth_id,
+        name="Team wiki",
+        site_domain="wiki.example.com",
+        base_url="https://wiki.example.com/",
         secret=CredentialSecret(
             cookies=cookies,
-            local_storage={"https://wiki.example.com": {"access": "ls-" + secrets.token_hex(20), "ui": "{\"a\":1}"}},
+            local_storage={"https://wiki.example.com": {"access": "ls-" + secrets.token_hex(20), "ui": '{"a":1}'}},
             tokens={"bearer": "tok-" + secrets.token_urlsafe(40)},
             user_agent="Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0",
         ),
@@ -126,7 +145,9 @@ def test_round_trip_on_the_real_secret_service(secret_service, database, make):
     assert vault.load(credential.auth_id) == credential
     names = {item.get_attributes()["username"] for item in secret_service.search_items({"service": TEST_SERVICE})}
     manifest = Manifest.parse(SecretService.Keyring().get_password(TEST_SERVICE, credential.auth_id))
-    assert names == {credential.auth_id} | {f"{credential.auth_id}:{manifest.generation}:{i}" for i in range(manifest.chunks)}
+    assert names == {credential.auth_id} | {
+        f"{credential.auth_id}:{manifest.generation}:{i}" for i in range(manifest.chunks)
+    }
     vault.delete(credential.auth_id)
     assert (list(secret_service.search_items({"service": TEST_SERVICE})), vault.summaries()) == ([], [])
 
@@ -282,8 +303,12 @@ def test_a_secret_service_that_is_gone_is_unavailable(database, monkeypatch):
 
 @pytest.mark.parametrize(
     ("error", "expected"),
-    [(KeyringLocked("x"), VaultLockedError), (NoKeyringError("x"), VaultUnavailableError),
-     (InitError("x"), VaultUnavailableError), (PasswordSetError("x"), VaultError)],
+    [
+        (KeyringLocked("x"), VaultLockedError),
+        (NoKeyringError("x"), VaultUnavailableError),
+        (InitError("x"), VaultUnavailableError),
+        (PasswordSetError("x"), VaultError),
+    ],
 )
 def test_keyring_errors_become_vault_errors(database, error, expected):
     with pytest.raises(VaultError) as raised:
@@ -306,8 +331,11 @@ def test_locked_keyring_is_reported_and_listing_still_works(database):
     assert status.state == "locked" and status.message.startswith(LOCKED_MESSAGE)
     assert [s.auth_id for s in locked.summaries()] == ["wiki-sso"]
     assert locked.summary("wiki-sso").cookie_count == 4
-    for action in (lambda: locked.load("wiki-sso"), lambda: locked.save(realistic_credential("other")),
-                   lambda: locked.delete("wiki-sso")):
+    for action in (
+        lambda: locked.load("wiki-sso"),
+        lambda: locked.save(realistic_credential("other")),
+        lambda: locked.delete("wiki-sso"),
+    ):
         with pytest.raises(VaultLockedError, match=LOCKED_MESSAGE):
             action()
     assert [s.auth_id for s in locked.summaries()] == ["wiki-sso"]
@@ -340,11 +368,19 @@ def test_a_locked_gnome_keyring_is_reported_as_locked(tmp_path):
         directory.mkdir(mode=0o700)
     env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.update({key: str(value) for key, value in dirs.items()}, PYTHONPATH=str(ROOT))
-    shell = ('eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets --daemonize | sed "s/^/export /")"; '
-             'exec "$0" -c "$1"')
+    shell = (
+        'eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets --daemonize | sed "s/^/export /")"; '
+        'exec "$0" -c "$1"'
+    )
     try:
-        result = subprocess.run(["dbus-run-session", "--", "sh", "-c", shell, sys.executable, _LOCK_SCRIPT],
-                                capture_output=True, text=True, env=env, timeout=30, cwd=ROOT)
+        result = subprocess.run(
+            ["dbus-run-session", "--", "sh", "-c", shell, sys.executable, _LOCK_SCRIPT],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+            cwd=ROOT,
+        )
     except subprocess.TimeoutExpired:
         pytest.skip("locking gnome-keyring hung (waiting for an unlock prompter?)")
     assert result.returncode == 0, result.stderr

@@ -54,7 +54,9 @@ def list_definitions(app: App, args: argparse.Namespace) -> int:
     for r in records:
         d = r.definition
         upcoming = next_run(d.schedule, now) if d.enabled else None
-        rows.append((d.id, shorten(d.name, 30), d.schedule or "manual", local_time(upcoming), shorten(d.start_urls[0], 50)))
+        rows.append(
+            (d.id, shorten(d.name, 30), d.schedule or "manual", local_time(upcoming), shorten(d.start_urls[0], 50))
+        )
     print_table(("ID", "NAME", "SCHEDULE", "NEXT RUN", "START URL"), rows)
     return 0
 

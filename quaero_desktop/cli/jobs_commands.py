@@ -71,7 +71,15 @@ def list_jobs(app: App, args: argparse.Namespace) -> int:
         print("no jobs yet (start one with: quaero-desktop run DEF)")
         return 0
     rows = [
-        (j.id, shorten(j.name, 28), j.status, j.progress.text, j.document_count, local_time(j.started_at), duration_text(j.duration_s))
+        (
+            j.id,
+            shorten(j.name, 28),
+            j.status,
+            j.progress.text,
+            j.document_count,
+            local_time(j.started_at),
+            duration_text(j.duration_s),
+        )
         for j in jobs
     ]
     print_table(("JOB", "NAME", "STATUS", "PROGRESS", "DOCS", "STARTED", "DURATION"), rows)
@@ -82,7 +90,14 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     job = app.jobs.get(args.job_id)
     children = app.jobs.children(job.id)
     if args.json:
-        print_json({**job_json(job), "metadata": job.metadata, "config": job.config, "children": [child_json(c) for c in children]})
+        print_json(
+            {
+                **job_json(job),
+                "metadata": job.metadata,
+                "config": job.config,
+                "children": [child_json(c) for c in children],
+            }
+        )
         return 0
     print(f"Job {job.id}: {job.name} ({job.definition_id or 'no definition'})")
     print(f"  status:    {job.status}" + (f" — {job.error}" if job.error else ""))

@@ -26,11 +26,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="quaero-desktop",
         description="Crawl websites, including ones behind a login, into a local searchable Markdown knowledge base.",
     )
-    parser.add_argument("--data-dir", default=None, help=f"data directory (default: env {DATA_DIR_ENV} or the user data dir)")
+    parser.add_argument(
+        "--data-dir", default=None, help=f"data directory (default: env {DATA_DIR_ENV} or the user data dir)"
+    )
     parser.add_argument("--version", action="version", version=f"quaero-desktop {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    run = subparsers.add_parser("run", parents=[common], help="run a definition (a .toml/.json file or a stored id) to the end")
+    run = subparsers.add_parser(
+        "run", parents=[common], help="run a definition (a .toml/.json file or a stored id) to the end"
+    )
     run.add_argument("definition", metavar="DEF")
     run.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     run.set_defaults(handler=_run)
@@ -49,7 +53,9 @@ def _run(app, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if args.command is None:
         return _open_window(args)
     app = None

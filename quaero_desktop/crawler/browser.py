@@ -27,7 +27,9 @@ class BrowserService:
     Lives on the engine's event loop; not thread-safe.
     """
 
-    def __init__(self, configured_path: str | None = None, *, headless: bool = True, block_resources: bool = True) -> None:
+    def __init__(
+        self, configured_path: str | None = None, *, headless: bool = True, block_resources: bool = True
+    ) -> None:
         self._configured_path = configured_path
         self._headless = headless
         self._block_resources = block_resources

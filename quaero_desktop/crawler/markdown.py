@@ -66,7 +66,9 @@ _TEXT_WITH_LT: Final = etree.XPath(
 _LITERAL_LT: Final = "\ue000"
 # Elements worth asking _is_hidden_or_banner / _is_page_chrome about; most elements have no attributes.
 _MAY_BE_HIDDEN: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or @class or @id or self::a[@href]]")
-_MAY_BE_CHROME: Final = etree.XPath("/*//*[self::nav or self::aside or self::footer or self::header or self::form or @role]")  # stands for a "<" in text while the writer runs; written as "\\<"
+_MAY_BE_CHROME: Final = etree.XPath(
+    "/*//*[self::nav or self::aside or self::footer or self::header or self::form or @role]"
+)  # stands for a "<" in text while the writer runs; written as "\\<"
 _MAX_NESTING: Final = 100  # deeper elements are written as plain text
 
 

@@ -205,7 +205,9 @@ class CrawlRun:
                 commit = await self._recorder.record(entry, outcome)
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
-                commit = await self._recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")
+                commit = await self._recorder.record_failure(
+                    entry, f"could not process the page: {describe_error(exc)}"
+                )
             self._after_page(entry, commit, outcome, time.monotonic() - began)
         finally:
             self._frontier.done(entry)

@@ -109,9 +109,7 @@ class Engine:
 
         async def start() -> None:
             if self._scheduler_task is None:
-                scheduler = Scheduler(
-                    definitions, lambda d: self._submit(d, "schedule"), self._runs_definition
-                )
+                scheduler = Scheduler(definitions, lambda d: self._submit(d, "schedule"), self._runs_definition)
                 self._scheduler_task = asyncio.create_task(scheduler.run_forever())
 
         self._call(start()).result()
@@ -211,9 +209,7 @@ class Engine:
                 raise ConflictError(f"job {job_id} is running in another Quaero process (pid {owner_pid})")
         elif job.status not in RESUMABLE_STATUSES:
             raise ConflictError(f"job {job_id} is {job.status}; only interrupted, cancelled or failed jobs resume")
-        requeued = await self._db.write(
-            jobs_repo.requeue_children, job_id, [JobStatus.RUNNING, JobStatus.CANCELLED]
-        )
+        requeued = await self._db.write(jobs_repo.requeue_children, job_id, [JobStatus.RUNNING, JobStatus.CANCELLED])
         self._job_log.info(job_id, f"resuming: {requeued} unfinished page(s) back in the queue")
         await self._launch(job_id)
         return job_id

@@ -83,7 +83,9 @@ class DocumentSaved:
     new_for_job: bool
 
 
-EngineEvent = JobCreated | JobStatusChanged | JobProgress | ChildStatusChanged | ChildrenAdded | JobLogged | DocumentSaved
+EngineEvent = (
+    JobCreated | JobStatusChanged | JobProgress | ChildStatusChanged | ChildrenAdded | JobLogged | DocumentSaved
+)
 Subscriber = Callable[[EngineEvent], None]
 
 

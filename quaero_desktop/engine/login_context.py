@@ -42,7 +42,9 @@ async def open_crawl_context(
     job_log.redactor.add_secrets(secret.secret_values())
     plan = playwright_cookies(secret)
     if plan.expired:
-        job_log.warning(job_id, f"login '{auth_id}': skipped {len(plan.expired)} expired cookie(s): {', '.join(plan.expired)}")
+        job_log.warning(
+            job_id, f"login '{auth_id}': skipped {len(plan.expired)} expired cookie(s): {', '.join(plan.expired)}"
+        )
     if not plan.cookies and not secret.local_storage:
         raise LoginUnusableError(
             f"cannot use the login '{auth_id}': every cookie in it has expired; capture or import the login again"

@@ -92,7 +92,9 @@ def commit_document_page(
         reason = url_filter.rejection(content.url)
         if reason is not None:
             note = f"redirected to {content.url}, which is out of scope ({reason})"
-            jobs_repo.finish_child(conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **finish)
+            jobs_repo.finish_child(
+                conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **finish
+            )
             return PageCommit(JobStatus.COMPLETED, PageResult.SKIPPED, note)
         if not frontier_repo.claim_urls(conn, parent_id, [content.url], 1):
             note = f"redirected to {content.url}, which this crawl covers already"
@@ -107,9 +109,7 @@ def commit_document_page(
         jobs_repo.increment_document_count(conn, parent_id)
     children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now)
     jobs_repo.finish_child(conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.DOCUMENT, **finish)
-    return PageCommit(
-        JobStatus.COMPLETED, PageResult.DOCUMENT, None, document_id, new_for_job, children
-    )
+    return PageCommit(JobStatus.COMPLETED, PageResult.DOCUMENT, None, document_id, new_for_job, children)
 
 
 def commit_page_without_document(

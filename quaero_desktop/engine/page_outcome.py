@@ -119,12 +119,16 @@ class PageRecorder:
             return await self._without_document(entry, JobStatus.FAILED, error=str(outcome))
         details = {"http_status": outcome.status, "content_type": outcome.content_type}
         if self.authenticated and needs_login(entry.url, outcome):
-            return await self._without_document(entry, JobStatus.FAILED, error=AUTH_REQUIRED, auth_failed=True, **details)
+            return await self._without_document(
+                entry, JobStatus.FAILED, error=AUTH_REQUIRED, auth_failed=True, **details
+            )
         if outcome.status is not None and outcome.status >= 400:
             return await self._without_document(entry, JobStatus.FAILED, error=http_error(outcome.status), **details)
         if isinstance(outcome, NonHtmlResponse):
             note = f"not HTML ({outcome.content_type}): not stored"
-            return await self._without_document(entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **details)
+            return await self._without_document(
+                entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **details
+            )
         final_url = normalise_url(outcome.final_url) or entry.url
         prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
         return await self._db.write(

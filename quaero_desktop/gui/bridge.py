@@ -39,7 +39,9 @@ class EngineBridge(QObject):
     documentsSaved = Signal(int)  # documents stored since the last batch
     _wake = Signal()
 
-    def __init__(self, events: EventBus, parent: QObject | None = None, *, interval_ms: int = FLUSH_INTERVAL_MS) -> None:
+    def __init__(
+        self, events: EventBus, parent: QObject | None = None, *, interval_ms: int = FLUSH_INTERVAL_MS
+    ) -> None:
         super().__init__(parent)
         self._interval_ms = interval_ms
         self._lock = threading.Lock()

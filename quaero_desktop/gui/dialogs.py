@@ -82,7 +82,9 @@ class QtDialogs:
     async def _file(self, dialog: QFileDialog) -> Path | None:
         future = self._answer_future(dialog)
         dialog.finished.connect(
-            lambda accepted: _resolve(future, Path(dialog.selectedFiles()[0]) if accepted and dialog.selectedFiles() else None)
+            lambda accepted: _resolve(
+                future, Path(dialog.selectedFiles()[0]) if accepted and dialog.selectedFiles() else None
+            )
         )
         dialog.open()
         return await future

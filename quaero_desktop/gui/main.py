@@ -46,7 +46,9 @@ def build_window(app: App, dialogs: Dialogs | None = None) -> tuple[MainWindow, 
     from quaero_desktop.gui.views import build_views, install_detail_opener
 
     dialogs = dialogs or QtDialogs()
-    context = GuiContext(app=app, dialogs=dialogs, tasks=TaskRunner(dialogs.error), bridge=EngineBridge(app.engine().events))
+    context = GuiContext(
+        app=app, dialogs=dialogs, tasks=TaskRunner(dialogs.error), bridge=EngineBridge(app.engine().events)
+    )
     window = MainWindow(context, build_views(context))
     if isinstance(dialogs, QtDialogs):
         dialogs.attach(window)
@@ -60,7 +62,9 @@ def run_gui(data_dir: str | None = None) -> int:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        QMessageBox.critical(None, "Quaero Desktop cannot start", f"Cannot create the data directory {directory}: {exc}")
+        QMessageBox.critical(
+            None, "Quaero Desktop cannot start", f"Cannot create the data directory {directory}: {exc}"
+        )
         return 1
     instance = SingleInstance(directory)
     if not instance.acquire():

@@ -63,7 +63,9 @@ class JobsService:
         with self._database.read() as conn:
             return jobs_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
 
-    def logs(self, job_id: str, *, min_level: str = "debug", after_id: int = 0, limit: int | None = None) -> list[JobLogEntry]:
+    def logs(
+        self, job_id: str, *, min_level: str = "debug", after_id: int = 0, limit: int | None = None
+    ) -> list[JobLogEntry]:
         with self._database.read() as conn:
             return logs_repo.list_for_job(conn, job_id, min_level=min_level, after_id=after_id, limit=limit)
 

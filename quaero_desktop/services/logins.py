@@ -78,7 +78,9 @@ class LoginsService:
         secret = captured.secret
         if not secret.cookies and not secret.local_storage:
             raise ValidationError(
-                "the captured login", "", None,
+                "the captured login",
+                "",
+                None,
                 "the browser held no cookies or local storage when it closed; log in before closing the window",
             )
         site_domain = _main_domain(secret) or (urlsplit(url).hostname or "")

@@ -20,7 +20,9 @@ def save(conn: Connection, summary: CredentialSummary, *, secret_backend: str, s
         "secret_chunks": secret_chunks,
         "updated_at": summary.updated_at,
     }
-    changed = conn.execute(update(credentials).where(credentials.c.auth_id == summary.auth_id).values(**values)).rowcount
+    changed = conn.execute(
+        update(credentials).where(credentials.c.auth_id == summary.auth_id).values(**values)
+    ).rowcount
     if changed:
         return False
     conn.execute(insert(credentials).values(auth_id=summary.auth_id, created_at=summary.created_at, **values))

@@ -39,9 +39,7 @@ def upsert(
         "last_crawled_at": now,
     }
     if existing is None:
-        result = conn.execute(
-            insert(documents).values(url=page.url, first_crawled_at=now, updated_at=now, **values)
-        )
+        result = conn.execute(insert(documents).values(url=page.url, first_crawled_at=now, updated_at=now, **values))
         return int(result.inserted_primary_key[0]), True
     if existing.content_hash != page.content_hash:
         values["updated_at"] = now
@@ -102,9 +100,7 @@ def iter_documents(conn: Connection, ids: Sequence[int] | None = None, batch: in
         last_id = rows[-1].id
 
 
-def search(
-    conn: Connection, text: str, *, limit: int = 20, mark: tuple[str, str] = ("[", "]")
-) -> list[SearchHit]:
+def search(conn: Connection, text: str, *, limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
     """Ranked hits (best first) with a snippet around the matched words."""
     query = to_fts_query(text)
     if query is None:
@@ -118,7 +114,9 @@ def search(
         (_MARK_START, _MARK_END, query, limit),
     )
     return [
-        SearchHit(id=r.id, url=r.url, title=r.title, snippet=readable_snippet(r.snippet, mark), rank=r.rank, job_id=r.job_id)
+        SearchHit(
+            id=r.id, url=r.url, title=r.title, snippet=readable_snippet(r.snippet, mark), rank=r.rank, job_id=r.job_id
+        )
         for r in rows
     ]
 

@@ -46,9 +46,7 @@ def create_parent(
     )
 
 
-def add_children(
-    conn: Connection, parent_id: str, entries: Sequence[tuple[str, str, int, int]], now: datetime
-) -> None:
+def add_children(conn: Connection, parent_id: str, entries: Sequence[tuple[str, str, int, int]], now: datetime) -> None:
     """Insert pending children given as (child_id, url, depth, seq)."""
     if not entries:
         return
@@ -198,11 +196,7 @@ def heartbeat(conn: Connection, job_id: str, now: datetime) -> bool:
 def record_crawl_seconds(conn: Connection, job_id: str, seconds: float) -> None:
     """Crawling time used so far, over every run of the job (its timeout counts this, so a
     resumed crawl gets what is left, not a fresh allowance)."""
-    conn.execute(
-        update(jobs)
-        .where(jobs.c.id == job_id)
-        .values(crawl_seconds=round(seconds, 3))
-    )
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(crawl_seconds=round(seconds, 3)))
 
 
 def request_cancel(conn: Connection, job_id: str) -> None:
@@ -230,7 +224,11 @@ def mark_interrupted(conn: Connection, job_id: str, *, error: str | None = None,
         update(jobs)
         .where(jobs.c.id == job_id)
         .values(
-            status=JobStatus.INTERRUPTED, owner_pid=None, heartbeat_at=None, error=error, resume_on_start=resume_on_start
+            status=JobStatus.INTERRUPTED,
+            owner_pid=None,
+            heartbeat_at=None,
+            error=error,
+            resume_on_start=resume_on_start,
         )
     )
     requeue_children(conn, job_id, (JobStatus.RUNNING,))

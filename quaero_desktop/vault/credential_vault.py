@@ -42,8 +42,12 @@ class CredentialVault:
                 secret_backend=self.secret_store.backend_name,
                 secret_chunks=chunks,
             )
-        log.info("credential '%s' saved (%d cookies, %s)", credential.auth_id, len(credential.secret.cookies),
-                 self.secret_store.backend_name)
+        log.info(
+            "credential '%s' saved (%d cookies, %s)",
+            credential.auth_id,
+            len(credential.secret.cookies),
+            self.secret_store.backend_name,
+        )
         return not created
 
     def load(self, auth_id: str) -> Credential:
@@ -60,7 +64,10 @@ class CredentialVault:
         except SecretFormatError as exc:
             raise CredentialCorruptError(auth_id, str(exc)) from None
         return Credential(
-            auth_id=auth_id, name=summary.name, site_domain=summary.site_domain, base_url=summary.base_url,
+            auth_id=auth_id,
+            name=summary.name,
+            site_domain=summary.site_domain,
+            base_url=summary.base_url,
             secret=secret,
         )
 

@@ -53,7 +53,9 @@ class CredentialNotFoundError(VaultError):
     def __init__(self, auth_id: str, *, secret_missing_from: str = "") -> None:
         self.auth_id = auth_id
         if secret_missing_from:
-            problem = f"credential '{auth_id}' is listed but its secret is missing from the keyring ({secret_missing_from})"
+            problem = (
+                f"credential '{auth_id}' is listed but its secret is missing from the keyring ({secret_missing_from})"
+            )
         else:
             problem = f"no saved credential '{auth_id}'"
         super().__init__(

@@ -53,8 +53,12 @@ ACCEPTABLE_BACKENDS = {
     "keyring.backends.macOS.Keyring": "macOS Keychain",
     _WINDOWS: "Windows Credential Manager",
 }
-_SECRET_SERVICE_PROVIDERS = {"gnome-keyring": "GNOME Keyring", "kwalletd": "KWallet", "ksecretd": "KWallet",
-                             "keepassxc": "KeePassXC"}
+_SECRET_SERVICE_PROVIDERS = {
+    "gnome-keyring": "GNOME Keyring",
+    "kwalletd": "KWallet",
+    "ksecretd": "KWallet",
+    "keepassxc": "KeePassXC",
+}
 
 VaultState = Literal["available", "locked", "unavailable"]
 
@@ -73,7 +77,9 @@ def system_backend() -> KeyringBackend:
     try:
         return keyring.get_keyring()
     except Exception as exc:  # a configured backend that cannot load raises anything
-        raise VaultUnavailableError(f"keyring could not load its configured backend ({exception_detail(exc)})") from None
+        raise VaultUnavailableError(
+            f"keyring could not load its configured backend ({exception_detail(exc)})"
+        ) from None
 
 
 def usable_backend(backend: KeyringBackend) -> KeyringBackend:
@@ -123,8 +129,11 @@ def check_unlocked(backend: KeyringBackend, service: str) -> None:
         if _class_path(backend) == _SECRET_SERVICE and secretstorage is not None:
             with closing(secretstorage.dbus_init()) as connection:
                 path = getattr(backend, "preferred_collection", None)
-                collection = (secretstorage.Collection(connection, path) if path
-                              else secretstorage.get_default_collection(connection))
+                collection = (
+                    secretstorage.Collection(connection, path)
+                    if path
+                    else secretstorage.get_default_collection(connection)
+                )
                 if collection.is_locked():
                     raise KeyringLocked("the collection is locked")
         else:

@@ -65,8 +65,13 @@ class Manifest:
 
     def to_text(self) -> str:
         return json.dumps(
-            {"v": MANIFEST_VERSION, "gen": self.generation, "chunks": self.chunks, "sha256": self.sha256,
-             "stale": [list(item) for item in self.stale]},
+            {
+                "v": MANIFEST_VERSION,
+                "gen": self.generation,
+                "chunks": self.chunks,
+                "sha256": self.sha256,
+                "stale": [list(item) for item in self.stale],
+            },
             separators=(",", ":"),
         )
 
@@ -77,11 +82,16 @@ class Manifest:
         if not isinstance(data, dict) or data.get("v") != MANIFEST_VERSION:
             raise ValueError("not a version 1 manifest")
         generation, chunks, digest, stale = data.get("gen"), data.get("chunks"), data.get("sha256"), data.get("stale")
-        if not (isinstance(generation, str | None) and isinstance(chunks, int) and isinstance(digest, str)
-                and isinstance(stale, list)):
+        if not (
+            isinstance(generation, str | None)
+            and isinstance(chunks, int)
+            and isinstance(digest, str)
+            and isinstance(stale, list)
+        ):
             raise ValueError("manifest fields have the wrong types")
-        if not all(isinstance(i, list) and len(i) == 2 and isinstance(i[0], str) and isinstance(i[1], int)
-                   for i in stale):
+        if not all(
+            isinstance(i, list) and len(i) == 2 and isinstance(i[0], str) and isinstance(i[1], int) for i in stale
+        ):
             raise ValueError("manifest 'stale' is malformed")
         return cls(generation, chunks, digest, tuple((gen, count) for gen, count in stale))
 
@@ -128,7 +138,7 @@ class SecretStore:
         """
         size = chunk_chars(self._require())
         text = base64.b64encode(zlib.compress(payload, 9)).decode("ascii")
-        chunks = [text[start:start + size] for start in range(0, len(text), size)]
+        chunks = [text[start : start + size] for start in range(0, len(text), size)]
         old = self._manifest_or_none(auth_id)
         leftovers = self._tidy(auth_id, old.stale) if old else []
         generation = _new_generation(old)

@@ -14,9 +14,7 @@ PASSWORD = "correct horse"
 DEFAULT_NEXT = "/private/"
 REPORTS = (1, 2, 3)
 PRIVATE_NAV = (("/private/", "Private Home"),)
-LOGOUT_COOKIE = (
-    f"{SESSION_COOKIE}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax"
-)
+LOGOUT_COOKIE = f"{SESSION_COOKIE}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax"
 
 
 def _safe_next(target: str) -> str:

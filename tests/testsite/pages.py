@@ -109,10 +109,7 @@ def reference(_req: Request, _: re.Match[str]) -> Response:
 
 def moved_target(_req: Request, _: re.Match[str]) -> Response:
     """Where /redirect-old (and /redirect-chain) end up."""
-    main = (
-        "<h1>Moved Target</h1>\n"
-        "<p>This page used to live at /redirect-old; ask the relocated walrus.</p>"
-    )
+    main = "<h1>Moved Target</h1>\n<p>This page used to live at /redirect-old; ask the relocated walrus.</p>"
     return html_response(page("Moved Target", main))
 
 

@@ -112,14 +112,20 @@ class DefinitionEditor(QWidget):
         finally:
             self._loading = False
         name = str(values.get("name", ""))
-        self.title.setText({EditorMode.NEW: "New definition", EditorMode.EDIT: f"Edit “{name}”",
-                            EditorMode.COPY: f"New copy of “{name}”"}[mode])
+        self.title.setText(
+            {
+                EditorMode.NEW: "New definition",
+                EditorMode.EDIT: f"Edit “{name}”",
+                EditorMode.COPY: f"New copy of “{name}”",
+            }[mode]
+        )
         id_input = self.inputs["id"]
         assert isinstance(id_input, QLineEdit)
         id_input.setReadOnly(mode == EditorMode.EDIT)
         self.boxes["id"].set_hint(
             "Fixed once stored; Duplicate stores a copy under another ID."
-            if mode == EditorMode.EDIT else "Names the definition on the command line: quaero-desktop run <id>"
+            if mode == EditorMode.EDIT
+            else "Names the definition on the command line: quaero-desktop run <id>"
         )
         self._id_follows_name = mode == EditorMode.NEW and not values.get("id")
         self._touched = set() if mode == EditorMode.NEW else set(FIELD_NAMES)

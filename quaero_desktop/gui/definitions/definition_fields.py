@@ -57,8 +57,12 @@ class DefinitionFields(QWidget):
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(8)
         form.setColumnStretch(1, 1)
-        for heading, fill in (("Definition", self._identity_rows), ("What to crawl", self._scope_rows),
-                              ("Limits", self._limit_rows), ("Login and schedule", self._login_schedule_rows)):
+        for heading, fill in (
+            ("Definition", self._identity_rows),
+            ("What to crawl", self._scope_rows),
+            ("Limits", self._limit_rows),
+            ("Login and schedule", self._login_schedule_rows),
+        ):
             self._heading(self, form, heading)
             fill(self, form)
 
@@ -81,17 +85,33 @@ class DefinitionFields(QWidget):
 
     def _identity_rows(self, parent: QWidget, form: QGridLayout) -> None:
         self._add_text(parent, form, "name", "e.g. Team wiki")
-        self._add_text(parent, form, "id", "e.g. team-wiki", hint="Names the definition on the command line: quaero-desktop run <id>")
+        self._add_text(
+            parent,
+            form,
+            "id",
+            "e.g. team-wiki",
+            hint="Names the definition on the command line: quaero-desktop run <id>",
+        )
         description = LinesEdit(2, "What this crawl is for (optional)", parent)
         description.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self._add(form, "description", description)
 
     def _scope_rows(self, parent: QWidget, form: QGridLayout) -> None:
-        self._add(form, "start_urls", LinesEdit(3, "e.g. https://wiki.example.com/start", parent), hint="One URL per line.")
-        self._add(form, "include_patterns", LinesEdit(2, "e.g. /wiki/", parent),
-                  hint="One regular expression per line, searched in the full URL; empty = every URL.")
-        self._add(form, "exclude_patterns", LinesEdit(2, "e.g. /admin", parent),
-                  hint="One regular expression per line; checked before the include patterns.")
+        self._add(
+            form, "start_urls", LinesEdit(3, "e.g. https://wiki.example.com/start", parent), hint="One URL per line."
+        )
+        self._add(
+            form,
+            "include_patterns",
+            LinesEdit(2, "e.g. /wiki/", parent),
+            hint="One regular expression per line, searched in the full URL; empty = every URL.",
+        )
+        self._add(
+            form,
+            "exclude_patterns",
+            LinesEdit(2, "e.g. /admin", parent),
+            hint="One regular expression per line; checked before the include patterns.",
+        )
         self._add_row(form, "Links", self._checkboxes(parent, ("follow_links", "same_domain", "use_default_excludes")))
 
     def _limit_rows(self, parent: QWidget, form: QGridLayout) -> None:
@@ -104,11 +124,22 @@ class DefinitionFields(QWidget):
         login = LoginCombo(parent)
         login.setToolTip("A saved login (auth_id) whose cookies every page of the crawl gets")
         self._add(form, "auth_id", login)
-        self._add_text(parent, form, "schedule", "e.g. 0 3 * * *", width=150, note="minute hour day month weekday, empty = manual")
+        self._add_text(
+            parent, form, "schedule", "e.g. 0 3 * * *", width=150, note="minute hour day month weekday, empty = manual"
+        )
         self._add_row(form, "Options", self._checkboxes(parent, ("enabled", "auto_start")))
 
-    def _add_text(self, parent: QWidget, form: QGridLayout, field: str, placeholder: str, *, width: int = 0,
-                  note: str = "", hint: str = "") -> None:
+    def _add_text(
+        self,
+        parent: QWidget,
+        form: QGridLayout,
+        field: str,
+        placeholder: str,
+        *,
+        width: int = 0,
+        note: str = "",
+        hint: str = "",
+    ) -> None:
         line = QLineEdit(parent)
         line.setPlaceholderText(placeholder)
         if width:
@@ -166,8 +197,14 @@ class DefinitionFields(QWidget):
         values.update({field: self._checked(field) for field in BOOL_FIELDS})
         login = self.inputs["auth_id"]
         assert isinstance(login, LoginCombo)
-        values.update(id=self.text("id").strip(), name=self.text("name"), description=self.text("description"),
-                      auth_id=login.auth_id(), schedule=self.text("schedule"), timeout=self.text("timeout"))
+        values.update(
+            id=self.text("id").strip(),
+            name=self.text("name"),
+            description=self.text("description"),
+            auth_id=login.auth_id(),
+            schedule=self.text("schedule"),
+            timeout=self.text("timeout"),
+        )
         return {field: values[field] for field in FIELD_NAMES}, lines
 
     def text(self, field: str) -> str:

@@ -88,8 +88,10 @@ class DefinitionFlows:
 
     async def delete(self, definition: JobDefinition) -> bool:
         """Delete a stored definition after asking; jobs run from it and their documents stay."""
-        question = (f"Delete the definition “{definition.name}” ({definition.id})?\n"
-                    "Jobs already run from it and their documents are kept.")
+        question = (
+            f"Delete the definition “{definition.name}” ({definition.id})?\n"
+            "Jobs already run from it and their documents are kept."
+        )
         if not await self._context.dialogs.confirm("Delete definition", question, ok="Delete"):
             return False
         try:
@@ -105,8 +107,10 @@ class DefinitionFlows:
         existing = await in_thread(self._stored, definition.id)
         if existing is None:
             return True
-        question = (f"A definition with the ID “{definition.id}” is already stored (“{existing.name}”).\n"
-                    f"Replace it with “{definition.name}”?")
+        question = (
+            f"A definition with the ID “{definition.id}” is already stored (“{existing.name}”).\n"
+            f"Replace it with “{definition.name}”?"
+        )
         return await self._context.dialogs.confirm("Replace definition?", question, ok="Replace")
 
     def _stored(self, definition_id: str) -> JobDefinition | None:

@@ -204,7 +204,11 @@ class DefinitionsTableModel(QAbstractTableModel):
                 if upcoming is not None:
                     left = upcoming - datetime.now().astimezone()
                     return f"{upcoming.strftime('%A %d %B %Y, %H:%M %Z')} (in {time_until_text(left)})"
-                return "Disabled: never runs on its own" if not definition.enabled and definition.schedule else "Manual: runs only when you press Run now"
+                return (
+                    "Disabled: never runs on its own"
+                    if not definition.enabled and definition.schedule
+                    else "Manual: runs only when you press Run now"
+                )
             case DefinitionColumn.NAME:
                 return definition.description or None
         return None

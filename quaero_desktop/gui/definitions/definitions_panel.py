@@ -44,8 +44,14 @@ from quaero_desktop.gui.empty_state import empty_state_label
 log = logging.getLogger(__name__)
 EMPTY_TEXT = "No definitions yet — New… (Ctrl+N) or Import… (Ctrl+I) one."
 EMPTY_DETAIL = "A definition says what to crawl: start URLs, which links to follow, limits,\nand optionally a saved login and a schedule."
-COLUMN_WIDTHS = {DefinitionColumn.NAME: 210, DefinitionColumn.ID: 150, DefinitionColumn.SCHEDULE: 110,
-                 DefinitionColumn.NEXT_RUN: 140, DefinitionColumn.LOGIN: 120, DefinitionColumn.ENABLED: 70}
+COLUMN_WIDTHS = {
+    DefinitionColumn.NAME: 210,
+    DefinitionColumn.ID: 150,
+    DefinitionColumn.SCHEDULE: 110,
+    DefinitionColumn.NEXT_RUN: 140,
+    DefinitionColumn.LOGIN: 120,
+    DefinitionColumn.ENABLED: 70,
+}
 COMPACT_HIDDEN = (DefinitionColumn.ID, DefinitionColumn.LOGIN, DefinitionColumn.ENABLED)
 EDITOR_WIDTH = 600
 NEXT_RUN_REFRESH_MS = 30_000
@@ -66,7 +72,9 @@ def copy_id_for(definition_id: str, taken: set[str]) -> str:
 class DefinitionsPanel(QWidget):
     runRequested = Signal(object)  # JobDefinition: the main window runs it and shows the Jobs view
 
-    def __init__(self, context: GuiContext, parent: QWidget | None = None, *, list_logins: LoginLister | None = None) -> None:
+    def __init__(
+        self, context: GuiContext, parent: QWidget | None = None, *, list_logins: LoginLister | None = None
+    ) -> None:
         super().__init__(parent)
         self._context = context
         self._list_logins = list_logins or self._vault_logins
@@ -137,14 +145,26 @@ class DefinitionsPanel(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         panel, table = self, self.table
         self.action_new = self._action("New…", ["Ctrl+N"], self.new_definition, "Create a definition", panel)
-        self.action_edit = self._action("Edit", ["Return"], self.edit_selected, "Edit the selected definition (or double-click it)", table)
-        self.action_duplicate = self._action("Duplicate", ["Ctrl+D"], self.duplicate_selected, "Copy the selected definition under a new ID", table)
-        self.action_delete = self._action("Delete…", ["Delete"], self.delete_selected, "Delete the selected definition", table)
+        self.action_edit = self._action(
+            "Edit", ["Return"], self.edit_selected, "Edit the selected definition (or double-click it)", table
+        )
+        self.action_duplicate = self._action(
+            "Duplicate", ["Ctrl+D"], self.duplicate_selected, "Copy the selected definition under a new ID", table
+        )
+        self.action_delete = self._action(
+            "Delete…", ["Delete"], self.delete_selected, "Delete the selected definition", table
+        )
         self.toolbar.addSeparator()
-        self.action_import = self._action("Import…", ["Ctrl+I"], self.import_file, "Store a definition from a TOML or JSON file", panel)
-        self.action_export = self._action("Export…", ["Ctrl+E"], self.export_selected, "Write the selected definition to a TOML or JSON file", table)
+        self.action_import = self._action(
+            "Import…", ["Ctrl+I"], self.import_file, "Store a definition from a TOML or JSON file", panel
+        )
+        self.action_export = self._action(
+            "Export…", ["Ctrl+E"], self.export_selected, "Write the selected definition to a TOML or JSON file", table
+        )
         self.toolbar.addSeparator()
-        self.action_run = self._action("Run now", ["Ctrl+Return", "Ctrl+Enter"], self.run_selected, "Crawl the selected definition now", table)
+        self.action_run = self._action(
+            "Run now", ["Ctrl+Return", "Ctrl+Enter"], self.run_selected, "Crawl the selected definition now", table
+        )
         spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
@@ -195,7 +215,11 @@ class DefinitionsPanel(QWidget):
             self.select_definition(definition.id)
         if removed_id is not None:
             self.model.remove(removed_id)
-            if not self.editor.isHidden() and self.editor.mode == EditorMode.EDIT and self.editor.original_id == removed_id:
+            if (
+                not self.editor.isHidden()
+                and self.editor.mode == EditorMode.EDIT
+                and self.editor.original_id == removed_id
+            ):
                 self.close_editor()
         self._update_actions()
 
@@ -226,7 +250,13 @@ class DefinitionsPanel(QWidget):
 
     def _update_actions(self) -> None:
         chosen = self.selected() is not None
-        for action in (self.action_edit, self.action_duplicate, self.action_delete, self.action_export, self.action_run):
+        for action in (
+            self.action_edit,
+            self.action_duplicate,
+            self.action_delete,
+            self.action_export,
+            self.action_run,
+        ):
             action.setEnabled(chosen)
 
     # ----- the editor -----
@@ -238,7 +268,9 @@ class DefinitionsPanel(QWidget):
     def edit_selected(self) -> None:
         definition = self.selected()
         if definition is not None:
-            self._context.tasks.start(self.open_editor(definition.to_mapping(), EditorMode.EDIT), what="Opening the form")
+            self._context.tasks.start(
+                self.open_editor(definition.to_mapping(), EditorMode.EDIT), what="Opening the form"
+            )
 
     def duplicate_selected(self) -> None:
         definition = self.selected()
@@ -252,7 +284,9 @@ class DefinitionsPanel(QWidget):
         """Show the form with ``values``; asks first when the open form has unsaved changes."""
         if not self.editor.isHidden() and self.editor.is_dirty:
             what = f"“{self.editor.original_id}”" if self.editor.mode == EditorMode.EDIT else "the new definition"
-            if not await self._context.dialogs.confirm("Discard changes?", f"Discard the unsaved changes to {what}?", ok="Discard"):
+            if not await self._context.dialogs.confirm(
+                "Discard changes?", f"Discard the unsaved changes to {what}?", ok="Discard"
+            ):
                 return False
         logins = await in_thread(self._list_logins)
         self.editor.load(values, mode, logins)
@@ -271,8 +305,9 @@ class DefinitionsPanel(QWidget):
             return
 
         async def ask_then_close() -> None:
-            if await self._context.dialogs.confirm("Discard changes?", "Close the form and discard its unsaved changes?",
-                                                   ok="Discard"):
+            if await self._context.dialogs.confirm(
+                "Discard changes?", "Close the form and discard its unsaved changes?", ok="Discard"
+            ):
                 self.close_editor()
 
         self._context.tasks.start(ask_then_close(), what="Closing the form")
@@ -287,8 +322,10 @@ class DefinitionsPanel(QWidget):
             self.table.setColumnHidden(column, compact)
 
     def _on_save_requested(self, definition: JobDefinition) -> None:
-        self._context.tasks.start(self.flows.save(definition, replacing=self.editor.mode == EditorMode.EDIT),
-                                  what=f"Saving '{definition.name}'")
+        self._context.tasks.start(
+            self.flows.save(definition, replacing=self.editor.mode == EditorMode.EDIT),
+            what=f"Saving '{definition.name}'",
+        )
 
     # ----- actions -----
 

@@ -98,7 +98,9 @@ def _quiet_label(text: str, parent: QWidget) -> QLabel:
 class LinesEdit(QPlainTextEdit):
     """A few lines of plain text, one item per line; bad lines can be tinted."""
 
-    def __init__(self, visible_lines: int, placeholder: str = "", parent: QWidget | None = None, *, max_lines: int = 8) -> None:
+    def __init__(
+        self, visible_lines: int, placeholder: str = "", parent: QWidget | None = None, *, max_lines: int = 8
+    ) -> None:
         super().__init__(parent)
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

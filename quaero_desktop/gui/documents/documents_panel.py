@@ -92,7 +92,9 @@ class DocumentsPanel(QWidget):
         self.search_edit.setPlaceholderText("Search the documents (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(360)
-        self.search_edit.setToolTip("Full-text search as you type; \"quotes\" for a phrase. Esc clears, ↓ goes to the results.")
+        self.search_edit.setToolTip(
+            'Full-text search as you type; "quotes" for a phrase. Esc clears, ↓ goes to the results.'
+        )
         self.count_label.setMinimumWidth(200)
         self.count_label.setContentsMargins(10, 0, 10, 0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -119,11 +121,18 @@ class DocumentsPanel(QWidget):
 
     def _build_actions(self) -> None:
         self.action_find = self._action("Find", "Ctrl+F", self.focus_search, "Search the documents", toolbar=False)
-        self.action_open = self._action("Open original", "Ctrl+O", self._open_original, "Open the page in your web browser")
-        self.action_copy = self._action("Copy URL", "Ctrl+Shift+C", self._copy_urls, "Copy the selected documents' URLs")
+        self.action_open = self._action(
+            "Open original", "Ctrl+O", self._open_original, "Open the page in your web browser"
+        )
+        self.action_copy = self._action(
+            "Copy URL", "Ctrl+Shift+C", self._copy_urls, "Copy the selected documents' URLs"
+        )
         self.toolbar.addSeparator()
         self.action_export_selected = self._action(
-            "Export selected…", "Ctrl+E", lambda: self._start_export(self.selected_ids()), "Save the selected documents as Markdown files"
+            "Export selected…",
+            "Ctrl+E",
+            lambda: self._start_export(self.selected_ids()),
+            "Save the selected documents as Markdown files",
         )
         self.action_export_all = self._action(
             "Export all…", "Ctrl+Shift+E", lambda: self._start_export(None), "Save every document as a Markdown file"
@@ -196,7 +205,9 @@ class DocumentsPanel(QWidget):
         query_changed = query != self._shown_query
         self._shown_query = query
         self.count_label.setText(count_text(query, len(rows), searching=searching, total=self._total))
-        self.results.set_placeholder_text(f"No matches for “{query.strip()}”\nTry other or fewer words." if searching else NO_DOCUMENTS)
+        self.results.set_placeholder_text(
+            f"No matches for “{query.strip()}”\nTry other or fewer words." if searching else NO_DOCUMENTS
+        )
         self._sync_preview(mark_again=query_changed)
         self._update_actions()
 
@@ -245,8 +256,11 @@ class DocumentsPanel(QWidget):
         # overwrite what this call shows, even when the row is back to the document shown.
         self._preview_generation += 1
         if row is None:
-            empty = "Press Esc to clear the search and list every document" if self.model.searching else (
-                "Crawled pages appear here, as Markdown")
+            empty = (
+                "Press Esc to clear the search and list every document"
+                if self.model.searching
+                else ("Crawled pages appear here, as Markdown")
+            )
             self.preview.clear("Select a document to read it here" if self.model.rowCount() else empty)
         elif row.id != self.preview.document_id:
             self._context.tasks.start(self._load_preview(row.id, self._preview_generation), what="Showing the document")
@@ -304,15 +318,20 @@ class DocumentsPanel(QWidget):
         self._exporting = True
         self._update_actions()
         try:
-            files = await in_thread(lambda: self._context.app.documents.export(Path(directory), ids=ids, progress=progress))
+            files = await in_thread(
+                lambda: self._context.app.documents.export(Path(directory), ids=ids, progress=progress)
+            )
         finally:
             self._exporting = False
             self._update_actions()
             rows = self.model.rowCount()
-            self.count_label.setText(count_text(self._shown_query or "", rows, searching=self.model.searching, total=self._total))
+            self.count_label.setText(
+                count_text(self._shown_query or "", rows, searching=self.model.searching, total=self._total)
+            )
         count = len(files)
         self._context.dialogs.info(
-            "Export finished", f"Wrote {count:,} Markdown file{'s' if count != 1 else ''} (with front matter) to {directory}"
+            "Export finished",
+            f"Wrote {count:,} Markdown file{'s' if count != 1 else ''} (with front matter) to {directory}",
         )
 
     def _update_actions(self) -> None:

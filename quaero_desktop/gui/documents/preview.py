@@ -194,7 +194,10 @@ def word_pattern(query: str) -> QRegularExpression | None:
     parts = [QRegularExpression.escape(word) + r"(?:s|es)?\b" for word in words]
     if prefix_last:
         parts[-1] = QRegularExpression.escape(words[-1]) + r"\w*"
-    options = QRegularExpression.PatternOption.CaseInsensitiveOption | QRegularExpression.PatternOption.UseUnicodePropertiesOption
+    options = (
+        QRegularExpression.PatternOption.CaseInsensitiveOption
+        | QRegularExpression.PatternOption.UseUnicodePropertiesOption
+    )
     return QRegularExpression(r"\b(?:" + "|".join(parts) + ")", options)
 
 

@@ -29,7 +29,9 @@ class ResultRow:
 
     @classmethod
     def from_summary(cls, summary: DocumentSummary) -> ResultRow:
-        return cls(id=summary.id, url=summary.url, title=summary.title, updated_at=summary.updated_at, chars=summary.chars)
+        return cls(
+            id=summary.id, url=summary.url, title=summary.title, updated_at=summary.updated_at, chars=summary.chars
+        )
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> ResultRow:

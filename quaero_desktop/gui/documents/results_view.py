@@ -66,7 +66,9 @@ class ResultDelegate(QStyledItemDelegate):
         )
         return QSize(320, height)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         row: ResultRow | None = index.data(ROW_ROLE)
         if row is None:
             super().paint(painter, option, index)
@@ -91,13 +93,17 @@ class ResultDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(title_font)
         painter.setFont(title_font)
         painter.setPen(text_colour)
-        painter.drawText(area.left(), y + metrics.ascent(), metrics.elidedText(row.display_title, Qt.TextElideMode.ElideRight, width))
+        painter.drawText(
+            area.left(), y + metrics.ascent(), metrics.elidedText(row.display_title, Qt.TextElideMode.ElideRight, width)
+        )
         y += metrics.lineSpacing() + 2
 
         metrics = QFontMetrics(small_font)
         painter.setFont(small_font)
         painter.setPen(_muted(palette, selected))
-        painter.drawText(area.left(), y + metrics.ascent(), metrics.elidedText(row.url, Qt.TextElideMode.ElideMiddle, width))
+        painter.drawText(
+            area.left(), y + metrics.ascent(), metrics.elidedText(row.url, Qt.TextElideMode.ElideMiddle, width)
+        )
         y += metrics.lineSpacing() + 4
 
         if row.snippet:
@@ -106,7 +112,9 @@ class ResultDelegate(QStyledItemDelegate):
             _draw_snippet(painter, QRect(area.left(), y, width, area.bottom() - y), text, ranges, body_font)
         else:
             meta = _meta_text(row)
-            painter.drawText(area.left(), y + metrics.ascent(), metrics.elidedText(meta, Qt.TextElideMode.ElideRight, width))
+            painter.drawText(
+                area.left(), y + metrics.ascent(), metrics.elidedText(meta, Qt.TextElideMode.ElideRight, width)
+            )
         painter.restore()
 
 

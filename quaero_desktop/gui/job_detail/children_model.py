@@ -339,7 +339,9 @@ class ChildrenTableModel(QAbstractTableModel):
             end = start
             while end + 1 < len(visible) and visible[end + 1] == visible[end] + 1:
                 end += 1
-            self.dataChanged.emit(self.index(visible[start], ChildColumn.STATUS), self.index(visible[end], ChildColumn.NOTE))
+            self.dataChanged.emit(
+                self.index(visible[start], ChildColumn.STATUS), self.index(visible[end], ChildColumn.NOTE)
+            )
             start = end + 1
 
 

@@ -88,8 +88,12 @@ class JobDetailWindow(QWidget):
         self.toolbar = QToolBar("Job", self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop this crawl")
-        self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue this crawl where it stopped")
-        self.action_refresh = self._action("Refresh", QKeySequence.StandardKey.Refresh, self.refresh, "Read the job again")
+        self.action_resume = self._action(
+            "Resume", "Ctrl+Shift+R", self._resume, "Continue this crawl where it stopped"
+        )
+        self.action_refresh = self._action(
+            "Refresh", QKeySequence.StandardKey.Refresh, self.refresh, "Read the job again"
+        )
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.pages.action_copy_url)
         self.toolbar.addAction(self.pages.action_open)

@@ -128,7 +128,10 @@ class LogTab(QWidget):
         lines = [self.model.line_at(row) for row in rows]
         if lines:
             QGuiApplication.clipboard().setText(
-                "\n".join(f"{line.created_at.astimezone().isoformat(timespec='seconds')} {line.level.upper()} {line.message}" for line in lines)
+                "\n".join(
+                    f"{line.created_at.astimezone().isoformat(timespec='seconds')} {line.level.upper()} {line.message}"
+                    for line in lines
+                )
             )
 
     def _update_counts(self) -> None:
@@ -139,6 +142,8 @@ class LogTab(QWidget):
             text += f" ({hidden} below {self.model.min_level.capitalize()} hidden)"
         self.count_label.setText(text)
         self.placeholder.setText(
-            "No log lines yet." if total == 0 else f"No lines at {self.model.min_level.capitalize()} or above: choose Debug to see all."
+            "No log lines yet."
+            if total == 0
+            else f"No lines at {self.model.min_level.capitalize()} or above: choose Debug to see all."
         )
         self.placeholder.setVisible(shown == 0)

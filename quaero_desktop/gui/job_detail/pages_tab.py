@@ -83,7 +83,12 @@ class PagesTab(QWidget):
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(self._filters)
         layout.addWidget(self.table)
-        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset, self.model.layoutChanged):
+        for signal in (
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.modelReset,
+            self.model.layoutChanged,
+        ):
             signal.connect(self._update_counts)
         self._update_counts()
 

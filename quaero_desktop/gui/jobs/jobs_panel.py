@@ -88,8 +88,14 @@ class JobsPanel(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(JobColumn.PROGRESS, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((JobColumn.NAME, 220), (JobColumn.STATUS, 120), (JobColumn.DOCUMENTS, 90),
-                              (JobColumn.FAILED, 100), (JobColumn.STARTED, 140), (JobColumn.DURATION, 90)):
+        for column, width in (
+            (JobColumn.NAME, 220),
+            (JobColumn.STATUS, 120),
+            (JobColumn.DOCUMENTS, 90),
+            (JobColumn.FAILED, 100),
+            (JobColumn.STARTED, 140),
+            (JobColumn.DURATION, 90),
+        ):
             table.setColumnWidth(column, width)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
@@ -113,7 +119,9 @@ class JobsPanel(QWidget):
         self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue an interrupted crawl")
         self.action_again = self._action("Run again", "Ctrl+Shift+A", self._run_again, "Run the same crawl again")
         self.action_details = self._action("Details", "Return", self._details, "Pages and log of the selected job")
-        self.action_delete = self._action("Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected job")
+        self.action_delete = self._action(
+            "Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected job"
+        )
 
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
         return toolbar_action(self.toolbar, self, text, shortcut, slot, tip)
@@ -168,8 +176,12 @@ class JobsPanel(QWidget):
 
     def _update_actions(self) -> None:
         row = self.selected()
-        running = self._context.app.engine_started and row is not None and row.id in self._context.engine.active_job_ids()
-        self.action_cancel.setEnabled(row is not None and (running or row.status in (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED)))
+        running = (
+            self._context.app.engine_started and row is not None and row.id in self._context.engine.active_job_ids()
+        )
+        self.action_cancel.setEnabled(
+            row is not None and (running or row.status in (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED))
+        )
         self.action_resume.setEnabled(row is not None and row.status in RESUMABLE_STATUSES)
         self.action_again.setEnabled(row is not None and not row.status.is_active)
         self.action_details.setEnabled(row is not None)
@@ -268,6 +280,12 @@ class JobsPanel(QWidget):
         if not self.table.indexAt(position).isValid():
             return
         menu = QMenu(self)
-        for action in (self.action_details, self.action_cancel, self.action_resume, self.action_again, self.action_delete):
+        for action in (
+            self.action_details,
+            self.action_cancel,
+            self.action_resume,
+            self.action_again,
+            self.action_delete,
+        ):
             menu.addAction(action)
         menu.popup(self.table.viewport().mapToGlobal(position))

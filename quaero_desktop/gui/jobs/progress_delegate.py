@@ -14,7 +14,9 @@ from quaero_desktop.gui.jobs.jobs_model import PROGRESS_ROLE
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         progress = index.data(PROGRESS_ROLE)
         if progress is None:
             super().paint(painter, option, index)

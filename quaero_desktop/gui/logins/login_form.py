@@ -44,7 +44,9 @@ class LoginForm(QDialog):
         self.setMinimumWidth(520)
         self.auth_id = QLineEdit(self, placeholderText="e.g. team-wiki")
         self.name = QLineEdit(self, placeholderText="e.g. Team wiki (optional)")
-        self.source = QLineEdit(self, placeholderText="https://wiki.example.com/login" if capture else "cookies.txt or .json")
+        self.source = QLineEdit(
+            self, placeholderText="https://wiki.example.com/login" if capture else "cookies.txt or .json"
+        )
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         form = QFormLayout()
@@ -54,7 +56,8 @@ class LoginForm(QDialog):
             form.addRow("Login page:", self.source)
             hint = QLabel(
                 "A browser window opens at this page. Log in there as usual, then close the window: "
-                "its cookies are saved in your keyring under this login id.", self
+                "its cookies are saved in your keyring under this login id.",
+                self,
             )
         else:
             row = QHBoxLayout()
@@ -65,11 +68,14 @@ class LoginForm(QDialog):
             form.addRow("Cookie file:", row)
             hint = QLabel(
                 "Cookie-Editor / EditThisCookie JSON, Playwright storage_state, Netscape cookies.txt "
-                "or the Quaero extension's export.", self
+                "or the Quaero extension's export.",
+                self,
             )
         hint.setWordWrap(True)
         self.buttons = QDialogButtonBox(self)
-        self.ok = self.buttons.addButton("Open browser" if capture else "Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = self.buttons.addButton(
+            "Open browser" if capture else "Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)

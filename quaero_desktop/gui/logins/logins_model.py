@@ -50,7 +50,11 @@ class LoginsTableModel(QAbstractTableModel):
             return summary
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(summary, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == LoginColumn.EXPIRES and summary.expiry_state() == "expired":
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == LoginColumn.EXPIRES
+            and summary.expiry_state() == "expired"
+        ):
             return QColor("#c5221f")
         if role == Qt.ItemDataRole.ToolTipRole and column == LoginColumn.EXPIRES:
             return _expiry_tip(summary)

@@ -48,14 +48,24 @@ class LoginsPanel(QWidget):
     def _build(self) -> None:
         self.toolbar = QToolBar("Logins", self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.action_capture = self._action("Capture login…", "Ctrl+L", self.open_capture_form,
-                                           "Log in to a site in a browser window and save the login")
-        self.action_import = self._action("Import cookie file…", "Ctrl+I", self.open_import_form,
-                                          "Save a cookie export from your browser as a login")
-        self.action_delete = self._action("Delete…", QKeySequence.StandardKey.Delete, self._delete,
-                                          "Delete the selected login from the keyring")
-        self.action_refresh = self._action("Refresh", "F5", lambda: self._context.tasks.start(self.reload(), what="Refreshing"),
-                                           "Read the logins and the keyring's state again")
+        self.action_capture = self._action(
+            "Capture login…",
+            "Ctrl+L",
+            self.open_capture_form,
+            "Log in to a site in a browser window and save the login",
+        )
+        self.action_import = self._action(
+            "Import cookie file…", "Ctrl+I", self.open_import_form, "Save a cookie export from your browser as a login"
+        )
+        self.action_delete = self._action(
+            "Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected login from the keyring"
+        )
+        self.action_refresh = self._action(
+            "Refresh",
+            "F5",
+            lambda: self._context.tasks.start(self.reload(), what="Refreshing"),
+            "Read the logins and the keyring's state again",
+        )
         self.keyring_label = QLabel(self)
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -80,13 +90,19 @@ class LoginsPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LoginColumn.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((LoginColumn.AUTH_ID, 160), (LoginColumn.DOMAIN, 220), (LoginColumn.COOKIES, 80),
-                              (LoginColumn.EXPIRES, 200), (LoginColumn.SAVED, 140)):
+        for column, width in (
+            (LoginColumn.AUTH_ID, 160),
+            (LoginColumn.DOMAIN, 220),
+            (LoginColumn.COOKIES, 80),
+            (LoginColumn.EXPIRES, 200),
+            (LoginColumn.SAVED, 140),
+        ):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.empty_label = QLabel(
             "No saved logins yet. Capture one (log in to the site in a browser window) or import a cookie file "
-            "exported from your browser; then choose it as the login of a definition.", self
+            "exported from your browser; then choose it as the login of a definition.",
+            self,
         )
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -138,12 +154,18 @@ class LoginsPanel(QWidget):
 
     def open_capture_form(self) -> LoginForm:
         form = LoginForm(self, mode="capture", taken_ids=self.model.auth_ids())
-        form.submitted.connect(lambda request: self._context.tasks.start(self.capture(request), what="Capturing the login"))
+        form.submitted.connect(
+            lambda request: self._context.tasks.start(self.capture(request), what="Capturing the login")
+        )
         form.show()
         return form
 
     async def capture(
-        self, request: LoginRequest, *, headless: bool = False, on_page: Callable[[object], Awaitable[None]] | None = None
+        self,
+        request: LoginRequest,
+        *,
+        headless: bool = False,
+        on_page: Callable[[object], Awaitable[None]] | None = None,
     ) -> None:
         """Open the browser window (on the engine's thread), wait for the user, save what it holds."""
         app = self._context.app
@@ -176,7 +198,9 @@ class LoginsPanel(QWidget):
 
     def open_import_form(self) -> LoginForm:
         form = LoginForm(self, mode="import", taken_ids=self.model.auth_ids())
-        form.submitted.connect(lambda request: self._context.tasks.start(self.import_file(request), what="Importing the cookie file"))
+        form.submitted.connect(
+            lambda request: self._context.tasks.start(self.import_file(request), what="Importing the cookie file")
+        )
         form.show()
         return form
 

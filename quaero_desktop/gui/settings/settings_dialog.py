@@ -85,7 +85,9 @@ class SettingsDialog(QDialog):
         self.status_label.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
         self.status_label.hide()
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel,
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel,
             self,
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -112,8 +114,11 @@ class SettingsDialog(QDialog):
         data_layout = QVBoxLayout(data)
         data_layout.addLayout(data_row)
         data_layout.addWidget(
-            _hint("Definitions, jobs and documents live here.<br>To use another folder, start Quaero Desktop with "
-                  f"<code style='white-space: nowrap'>--data-dir DIR</code> or set <code>{DATA_DIR_ENV}</code>.", data)
+            _hint(
+                "Definitions, jobs and documents live here.<br>To use another folder, start Quaero Desktop with "
+                f"<code style='white-space: nowrap'>--data-dir DIR</code> or set <code>{DATA_DIR_ENV}</code>.",
+                data,
+            )
         )
         crawling = QGroupBox("Crawling", self)
         form = QFormLayout(crawling)
