@@ -305,7 +305,8 @@ async def measure(args: argparse.Namespace) -> bool:
     )
     print(f"main loop gaps:    {len(gaps)} timer firings every {TIMER_MS} ms; median {median:.1f} ms")
     print(
-        f"load average:      {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other busy processes inflate the stalls)"
+        f"load average:      {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+        " (other busy processes inflate the stalls)"
     )
     print(f"worst stall:       {worst:.1f} ms")
     print(f"p99 stall:         {p99:.1f} ms   (target < {TARGET_P99_MS:.0f} ms)")

@@ -319,7 +319,10 @@ def test_normalisation_of_json_cookies() -> None:
 
 
 def test_netscape_without_header_with_crlf_tabs_in_value_and_six_columns() -> None:
-    text = "wiki.example.com\tFALSE\t/\tFALSE\t1769904000\tprefs\tcols=a\tb\r\nwiki.example.com\tTRUE\t/\tFALSE\t0\tflag\r\n"
+    text = (
+        "wiki.example.com\tFALSE\t/\tFALSE\t1769904000\tprefs\tcols=a\tb\r\n"
+        "wiki.example.com\tTRUE\t/\tFALSE\t0\tflag\r\n"
+    )
     prefs, flag = parse_cookie_text(text, "cookies.txt").secret.cookies
     assert (prefs.value, prefs.expires) == ("cols=a\tb", 1769904000.0)
     assert (flag.value, flag.host_only, flag.expires) == ("", False, None)

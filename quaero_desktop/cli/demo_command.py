@@ -26,7 +26,8 @@ def serve_demo(_app, args: argparse.Namespace) -> int:
         server = _start_server(args.port, any_port_if_busy=args.crawl)
     except OSError as exc:
         print(
-            f"cannot serve the demo site on 127.0.0.1:{args.port}: {exc.strerror or exc} (try --port with another number)"
+            f"cannot serve the demo site on 127.0.0.1:{args.port}: {exc.strerror or exc}"
+            " (try --port with another number)"
         )
         return 1
     try:

@@ -43,7 +43,10 @@ from quaero_desktop.gui.empty_state import empty_state_label
 
 log = logging.getLogger(__name__)
 EMPTY_TEXT = "No definitions yet — New… (Ctrl+N) or Import… (Ctrl+I) one."
-EMPTY_DETAIL = "A definition says what to crawl: start URLs, which links to follow, limits,\nand optionally a saved login and a schedule."
+EMPTY_DETAIL = (
+    "A definition says what to crawl: start URLs, which links to follow, limits,\n"
+    "and optionally a saved login and a schedule."
+)
 COLUMN_WIDTHS = {
     DefinitionColumn.NAME: 210,
     DefinitionColumn.ID: 150,

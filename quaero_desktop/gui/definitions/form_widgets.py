@@ -30,7 +30,8 @@ def invalid_style_sheet() -> str:
     """A red frame for any input whose ``invalid`` property is true (set by FieldBox)."""
     red = problem_colour().name()
     return (
-        f'QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 1px solid {red}; border-radius: 3px; padding: 2px; }}'
+        f'QLineEdit[invalid="true"], QComboBox[invalid="true"] '
+        f"{{ border: 1px solid {red}; border-radius: 3px; padding: 2px; }}"
         f'QPlainTextEdit[invalid="true"] {{ border: 1px solid {red}; border-radius: 3px; }}'
     )
 
