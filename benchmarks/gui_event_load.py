@@ -233,7 +233,7 @@ class StallMeter:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def measure(args: argparse.Namespace) -> bool:
@@ -282,8 +282,7 @@ async def measure(args: argparse.Namespace) -> bool:
     meter.start()
     started = time.perf_counter()
     feeder.start()
-    while feeder.is_alive():
-        await asyncio.sleep(0.05)
+    await asyncio.to_thread(feeder.join)
     sending_s = time.perf_counter() - started
     await asyncio.sleep(0.3)  # the last batch
     meter.stop()

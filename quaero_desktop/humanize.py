@@ -7,7 +7,7 @@ def duration_text(seconds: float | None) -> str:
     """Like "42s", "3m05s" or "1h02m"; "" when unknown."""
     if seconds is None:
         return ""
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

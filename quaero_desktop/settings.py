@@ -56,7 +56,7 @@ def settings_from_mapping(data: dict, source: str) -> AppSettings:
         if key not in _RULES:
             raise ValidationError(source, key, value, "not a known setting; known: " + ", ".join(_RULES))
         types, expected = _RULES[key]
-        if isinstance(value, bool) and types is not bool or not isinstance(value, types):
+        if (isinstance(value, bool) and types is not bool) or not isinstance(value, types):
             raise ValidationError(source, key, value, expected)
     settings = AppSettings(**data)
     if not 1 <= settings.default_concurrency <= 32:

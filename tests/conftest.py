@@ -16,10 +16,10 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # window tests run without a screen
 os.environ.setdefault("QUAERO_KEYRING_SERVICE", "quaero-desktop-tests")  # never touch a developer's real logins
 
-from quaero_desktop.app import App, build_app  # noqa: E402
-from quaero_desktop.domain.definition import JobDefinition  # noqa: E402
-from quaero_desktop.domain.job import Job  # noqa: E402
-from tests.testsite import TestSite  # noqa: E402
+from quaero_desktop.app import App, build_app
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.job import Job
+from tests.testsite import TestSite
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -263,7 +263,9 @@ def test_capture_login_through_the_sites_form_then_crawl(app, fresh_site):
         await page.wait_for_url("**/private/")
         await page.close()  # what the user does when done
 
-    capture, finished = app.logins.start_capture(fresh_site.url("/login?next=/private/"), headless=True, on_page=log_in)
+    _capture, finished = app.logins.start_capture(
+        fresh_site.url("/login?next=/private/"), headless=True, on_page=log_in
+    )
     captured = finished.result(60)
     saved = app.logins.save_captured("captured", captured, url=fresh_site.url("/login"), name="Captured login")
     assert saved.summary.cookie_count == 1 and saved.summary.site_domain == "127.0.0.1"

@@ -338,7 +338,7 @@ def test_big_site_has_exactly_the_documented_urls() -> None:
         found = crawl(big.url("/big/"), big.url("/big/"))
         assert set(found) == set(expected) and {status for status, _ in found.values()} == {200}
         assert max(depth for _, depth in found.values()) == 2
-        status, _, body = fetch(big.url("/big/s3/p10"))
+        _status, _, body = fetch(big.url("/big/s3/p10"))
         assert "<h1>Big Page 3-10</h1>" in body and "bigtoken-3-10" in body and len(body) > 2000
         assert set(links(body)) == {"/big/s3/p9", "/big/s3/", "/big/"}  # the last leaf has no "next"
         assert [fetch(big.url(p))[0] for p in ("/big/s3/p11", "/big/s4/", "/big/s0/")] == [404] * 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
 
 from quaero_desktop.cli.run_command import run_definition
@@ -40,10 +41,8 @@ def serve_demo(_app, args: argparse.Namespace) -> int:
         else:
             print(f'  (a definition whose start_urls is ["{server.base_url}/"])')
         print("Press Ctrl+C to stop.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
         return 0
     finally:
         server.stop()

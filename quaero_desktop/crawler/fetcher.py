@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from playwright.async_api import BrowserContext, Page, Response
@@ -135,10 +136,8 @@ class PageFetcher:
 
     async def close(self) -> None:
         if not self._page.is_closed():
-            try:
+            with contextlib.suppress(PlaywrightError):
                 await self._page.close()
-            except PlaywrightError:
-                pass
 
     async def fetch(self, url: str) -> FetchedPage | NonHtmlResponse:
         """Navigate to ``url``, wait for it to load and settle, and read it."""

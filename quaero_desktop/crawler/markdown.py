@@ -32,8 +32,25 @@ class ConvertedPage:
 
 # Not "head" itself: libxml2 puts HTML5 elements that come before any <body> into <head>.
 _JUNK_TAGS: Final = frozenset(
-    "title base meta link script style noscript template svg canvas iframe object embed"
-    " button input select textarea".split()
+    [
+        "title",
+        "base",
+        "meta",
+        "link",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "canvas",
+        "iframe",
+        "object",
+        "embed",
+        "button",
+        "input",
+        "select",
+        "textarea",
+    ]
 )
 _CHROME_TAGS: Final = frozenset({"nav", "aside", "footer"})
 _CHROME_ROLES: Final = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})

@@ -3,6 +3,7 @@ connections), context manager. The demo site uses it; so does the test suite's s
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 import threading
@@ -37,10 +38,8 @@ class QuietHTTPServer(ThreadingHTTPServer):
         with self._connections_lock:
             connections = list(self._connections)
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):

@@ -87,7 +87,7 @@ def commit_document_page(
     """Store an HTML page, enqueue its links and complete its child, all or nothing."""
     parent_id = budget.parent_id
     content = prepared.content
-    finish = dict(now=now, http_status=http_status, content_type=content_type, title=content.title)
+    finish = {"now": now, "http_status": http_status, "content_type": content_type, "title": content.title}
     if content.url != entry.url:
         reason = url_filter.rejection(content.url)
         if reason is not None:

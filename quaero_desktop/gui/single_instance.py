@@ -74,7 +74,7 @@ class SingleInstance(QObject):
         """A later start connected: it writes its request at once, so read it here and hang up."""
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
-            if socket.bytesAvailable() or socket.waitForReadyRead(_CONNECT_MS):
-                if _ACTIVATE.strip() in bytes(socket.readAll().data()):
-                    self.activation_requested.emit()
+            arrived = socket.bytesAvailable() or socket.waitForReadyRead(_CONNECT_MS)
+            if arrived and _ACTIVATE.strip() in bytes(socket.readAll().data()):
+                self.activation_requested.emit()
             socket.abort()

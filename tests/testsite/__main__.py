@@ -7,6 +7,7 @@ Benchmarks use this so the site's Python threads do not share a GIL with the cra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from tests.testsite import TestSite
@@ -19,10 +20,8 @@ def main() -> None:
     args = parser.parse_args()
     with TestSite(big_pages=args.big_pages, port=args.port) as site:
         print(site.base_url, flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             sys.stdin.read()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -17,12 +17,55 @@ from .layout import link_list, page
 
 SECTION_SIZE = 25
 BIG_NAV = (("/big/", "Big Index"),)
-WORDS = (
-    "amber basin cedar delta ember fjord granite harbor island juniper kestrel lagoon meadow "
-    "nectar oasis pebble quarry ridge summit timber upland valley willow yonder anchor beacon "
-    "canyon dune estuary forest gully heather inlet jetty knoll ledge marsh north outcrop "
-    "prairie quay reef spruce tundra umber vista wharf"
-).split()
+WORDS = [
+    "amber",
+    "basin",
+    "cedar",
+    "delta",
+    "ember",
+    "fjord",
+    "granite",
+    "harbor",
+    "island",
+    "juniper",
+    "kestrel",
+    "lagoon",
+    "meadow",
+    "nectar",
+    "oasis",
+    "pebble",
+    "quarry",
+    "ridge",
+    "summit",
+    "timber",
+    "upland",
+    "valley",
+    "willow",
+    "yonder",
+    "anchor",
+    "beacon",
+    "canyon",
+    "dune",
+    "estuary",
+    "forest",
+    "gully",
+    "heather",
+    "inlet",
+    "jetty",
+    "knoll",
+    "ledge",
+    "marsh",
+    "north",
+    "outcrop",
+    "prairie",
+    "quay",
+    "reef",
+    "spruce",
+    "tundra",
+    "umber",
+    "vista",
+    "wharf",
+]
 
 
 def section_count(pages: int) -> int:

@@ -7,6 +7,7 @@ replacing a stored definition with a new one (same id) is asked first.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,10 +95,9 @@ class DefinitionFlows:
         )
         if not await self._context.dialogs.confirm("Delete definition", question, ok="Delete"):
             return False
-        try:
+        # Already gone (deleted from the command line): the row goes too.
+        with contextlib.suppress(NotFoundError):
             await in_thread(self._context.app.definitions.delete, definition.id)
-        except NotFoundError:
-            pass  # already gone (deleted from the command line): the row goes too
         self._panel.changed(removed_id=definition.id)
         self._panel.notify(f"Deleted “{definition.name}”.")
         return True

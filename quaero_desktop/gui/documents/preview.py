@@ -42,7 +42,7 @@ class PreviewBrowser(QTextBrowser):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setPlaceholderText(PREVIEW_PLACEHOLDER)
 
-    def loadResource(self, kind: int, name: QUrl):  # noqa: N802 (Qt's name)
+    def loadResource(self, kind: int, name: QUrl):
         return None
 
 

@@ -10,6 +10,7 @@ A job run by another process sends no events: while it is active the window poll
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Coroutine
 from typing import Any
 
@@ -259,10 +260,8 @@ class JobDetailWindow(QWidget):
         self._ticker.stop()
         self._poller.stop()
         for signal, slot in self._connections:
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
         for task in list(self._tasks):
             task.cancel()
         super().closeEvent(event)

@@ -11,6 +11,7 @@ a line can reach the window twice: from a store read and as an event. A line is 
 from __future__ import annotations
 
 import enum
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ class LogTableModel(QAbstractTableModel):
 
     def _insert_in_time_order(self, lines: list[LogLine]) -> None:
         newest = self._lines[-1].created_at if self._lines else None
-        in_order = all(a.created_at <= b.created_at for a, b in zip(lines, lines[1:], strict=False))
+        in_order = all(a.created_at <= b.created_at for a, b in itertools.pairwise(lines))
         if in_order and (newest is None or lines[0].created_at >= newest):
             start = len(self._lines)
             self.beginInsertRows(QModelIndex(), start, start + len(lines) - 1)
@@ -221,7 +222,7 @@ class LogLevelFilter(QSortFilterProxyModel):
             self._min_rank = rank
             self.invalidateRowsFilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802 (Qt's name)
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         return _RANK.get(self._lines.line_at(source_row).level, _INFO) >= self._min_rank
 
     def line_at(self, row: int) -> LogLine:
