@@ -8,6 +8,7 @@ import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -29,7 +30,7 @@ class AppSettings:
         return EngineSettings(browser_path=self.browser_path or None, page_timeout_s=self.page_timeout_s)
 
 
-_RULES = {
+_RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted types, what is expected)
     "browser_path": (str, 'a path to a Chromium-based browser, or "" to detect one'),
     "default_concurrency": (int, "a whole number from 1 to 32"),
     "page_timeout_s": ((int, float), "a number of seconds from 1 to 600"),
@@ -51,7 +52,7 @@ def load_settings(data_dir: Path) -> AppSettings:
     return settings_from_mapping(data, str(path))
 
 
-def settings_from_mapping(data: dict, source: str) -> AppSettings:
+def settings_from_mapping(data: dict[str, Any], source: str) -> AppSettings:
     for key, value in data.items():
         if key not in _RULES:
             raise ValidationError(source, key, value, "not a known setting; known: " + ", ".join(_RULES))

@@ -8,9 +8,12 @@ import threading
 
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
+from quaero_desktop.domain.credential import CredentialSummary
 
 
-def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     parser = subparsers.add_parser("auth", help="saved logins (kept in the OS keyring)")
     commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     importing = commands.add_parser(
@@ -48,7 +51,12 @@ def capture_login(app: App, args: argparse.Namespace) -> int:
     print(f"A browser window opened at {args.url}. Log in there, then close the window", file=sys.stderr)
     print("(or press Enter here) to save the login.", file=sys.stderr)
     if sys.stdin is not None and sys.stdin.isatty():
-        threading.Thread(target=lambda: (sys.stdin.readline(), capture.finish()), daemon=True).start()
+
+        def finish_on_enter() -> None:
+            sys.stdin.readline()
+            capture.finish()
+
+        threading.Thread(target=finish_on_enter, daemon=True).start()
     try:
         captured = finished.result()
     except KeyboardInterrupt:
@@ -83,7 +91,7 @@ def delete_login(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def _expiry(summary) -> str:
+def _expiry(summary: CredentialSummary) -> str:
     state = summary.expiry_state()
     if state == "session":
         return "session only"

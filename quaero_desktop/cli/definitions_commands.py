@@ -13,7 +13,9 @@ from quaero_desktop.domain.definition_io import export_format
 from quaero_desktop.domain.schedule import next_run
 
 
-def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     parser = subparsers.add_parser("definitions", help="list, import, export or delete crawl definitions")
     commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = commands.add_parser("list", parents=[common], help="stored definitions")

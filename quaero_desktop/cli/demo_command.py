@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import threading
+from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.run_command import run_definition
 from quaero_desktop.demo import DEFAULT_DEMO_PORT, DemoServer, example_definition_toml
 from quaero_desktop.domain.definition_io import parse_definition_text
 
+if TYPE_CHECKING:
+    from quaero_desktop.app import App
 
-def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
+
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     parser = subparsers.add_parser("demo", parents=[common], help="serve the bundled demo site (try a crawl offline)")
     parser.add_argument(
         "--port", type=int, default=DEFAULT_DEMO_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_DEMO_PORT})"
@@ -22,7 +28,8 @@ def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=serve_demo, needs_app=False)
 
 
-def serve_demo(_app, args: argparse.Namespace) -> int:
+def serve_demo(_app: App | None, args: argparse.Namespace) -> int:
+    # needs_app=False: main() passes None here (the demo server runs without a data directory).
     try:
         server = _start_server(args.port, any_port_if_busy=args.crawl)
     except OSError as exc:

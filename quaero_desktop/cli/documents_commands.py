@@ -9,7 +9,9 @@ from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 
 
-def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     parser = subparsers.add_parser("documents", help="list, search, read or export stored documents")
     commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = commands.add_parser("list", parents=[common], help="every stored document")

@@ -10,7 +10,9 @@ from quaero_desktop.cli.run_command import resume_job
 from quaero_desktop.domain.job import ChildJob, Job
 
 
-def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     parser = subparsers.add_parser("jobs", help="list, inspect, cancel or resume crawl jobs")
     commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = commands.add_parser("list", parents=[common], help="crawl jobs, newest first")
@@ -29,7 +31,7 @@ def add_parser(subparsers, common: argparse.ArgumentParser) -> None:
     resuming.set_defaults(handler=lambda app, args: resume_job(app, args.job_id, as_json=args.json))
 
 
-def job_json(job: Job) -> dict:
+def job_json(job: Job) -> dict[str, object]:
     return {
         "job_id": job.id,
         "name": job.name,
@@ -46,7 +48,7 @@ def job_json(job: Job) -> dict:
     }
 
 
-def child_json(child: ChildJob) -> dict:
+def child_json(child: ChildJob) -> dict[str, object]:
     return {
         "id": child.id,
         "url": child.url,

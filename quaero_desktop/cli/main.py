@@ -1,4 +1,4 @@
-"""The ``quaero-desktop`` command line (a stable contract: see DESIGN.md)."""
+"""The ``quaero-desktop`` command line (a stable contract: docs/contracts.md, "Command line")."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from quaero_desktop import __version__
 from quaero_desktop.cli import auth_commands, definitions_commands, demo_command, documents_commands, jobs_commands
@@ -14,6 +15,9 @@ from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
 from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError
 from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
 from quaero_desktop.paths import DATA_DIR_ENV
+
+if TYPE_CHECKING:
+    from quaero_desktop.app import App
 
 EXIT_BAD_INPUT = 2
 
@@ -46,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(app, args: argparse.Namespace) -> int:
+def _run(app: App, args: argparse.Namespace) -> int:
     return run_definition(app, app.definitions.resolve(args.definition), as_json=args.json)
 
 
@@ -58,13 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command is None:
         return _open_window(args)
-    app = None
+    app: App | None = None
     try:
         if getattr(args, "needs_app", True):
             from quaero_desktop.app import build_app
 
             app = build_app(args.data_dir)
-        return args.handler(app, args)
+        # Every command's handler takes (app, args) and returns the exit code; app is None only for
+        # commands registered with needs_app=False.
+        exit_code: int = args.handler(app, args)
+        return exit_code
     except (ValidationError, NotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

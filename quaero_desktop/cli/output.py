@@ -6,25 +6,25 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TextIO
 
 from quaero_desktop.humanize import duration_text
 
 __all__ = ["duration_text", "local_time", "print_json", "print_table", "shorten"]
 
 
-def print_json(value: Any, stream: TextIO | None = None) -> None:
+def print_json(value: object, stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
     stream.write(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n")
 
 
-def _json_default(value: Any) -> Any:
+def _json_default(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], stream: TextIO | None = None) -> None:
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], stream: TextIO | None = None) -> None:
     """Columns padded to their widest cell; the last column is never padded."""
     stream = stream or sys.stdout
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]

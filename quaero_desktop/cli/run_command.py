@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from types import FrameType
 
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import print_json
@@ -36,7 +37,7 @@ def resume_job(app: App, reference: str, *, as_json: bool) -> int:
     return _run_to_end(app, lambda _engine: app.jobs.resume(job_id), as_json=as_json)
 
 
-def summary_json(job: Job) -> dict:
+def summary_json(job: Job) -> dict[str, object]:
     """The stable ``--json`` summary of a finished run."""
     return {
         "job_id": job.id,
@@ -87,7 +88,7 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
     return _EXIT_BY_STATUS.get(job.status, EXIT_FAILED)
 
 
-def _drain(events: queue.Queue, job_id: str, view: ProgressView, *, timeout: float) -> None:
+def _drain(events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, *, timeout: float) -> None:
     try:
         event = events.get(timeout=timeout) if timeout else events.get_nowait()
     except queue.Empty:
@@ -114,7 +115,8 @@ class _CtrlC:
         self._view = view
         self._presses = 0
         self._job_id: str | None = None
-        self._previous = None
+        # The SIGINT handler in place before ours (None: one not installed from Python, or ours never set).
+        self._previous: Callable[[int, FrameType | None], object] | int | None = None
 
     @property
     def job_id(self) -> str | None:
@@ -131,11 +133,11 @@ class _CtrlC:
             self._previous = signal.signal(signal.SIGINT, self._on_sigint)
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
 
-    def _on_sigint(self, _signum, _frame) -> None:
+    def _on_sigint(self, _signum: int, _frame: FrameType | None) -> None:
         self._presses += 1
         if self._presses > 1:
             raise KeyboardInterrupt

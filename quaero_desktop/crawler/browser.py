@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Browser, BrowserContext, Playwright, StorageState, async_playwright
 
 from quaero_desktop.crawler.browser_discovery import BrowserLocation, find_browser, launch_args
 from quaero_desktop.crawler.fetcher import prepare_context
@@ -68,7 +68,9 @@ class BrowserService:
             )
             return self._browser
 
-    async def new_context(self, *, user_agent: str | None = None, storage_state: dict | None = None) -> BrowserContext:
+    async def new_context(
+        self, *, user_agent: str | None = None, storage_state: StorageState | None = None
+    ) -> BrowserContext:
         """A fresh, isolated context (own cookies and storage) for one crawl."""
         browser = await self.browser()
         context = await browser.new_context(user_agent=user_agent, storage_state=storage_state, service_workers="block")

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import BrowserContext, Page, StorageState, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from quaero_desktop.crawler.browser_discovery import find_browser, launch_args
@@ -43,7 +43,7 @@ class LoginCapture:
         self._on_page = on_page  # drives the page (tests fill the login form through it)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._done: asyncio.Event | None = None
-        self._state: dict = {"cookies": [], "origins": []}
+        self._state: StorageState = {"cookies": [], "origins": []}
         self._last_url = url
 
     def finish(self) -> None:
@@ -53,7 +53,7 @@ class LoginCapture:
 
     async def run(self) -> CapturedLogin:
         self._loop = asyncio.get_running_loop()
-        self._done = asyncio.Event()
+        done = self._done = asyncio.Event()
         async with async_playwright() as playwright:
             location = find_browser(self._browser_path, playwright.chromium.executable_path)
             try:
@@ -62,18 +62,19 @@ class LoginCapture:
                 )
             except PlaywrightError as exc:
                 raise _launch_error(exc) from None
-            browser.on("disconnected", lambda _browser: self._done.set())
+            browser.on("disconnected", lambda _browser: done.set())
             try:
                 context = await browser.new_context(no_viewport=not self._headless)
-                context.on("page", lambda page: self._watch(context, page))
+                context.on("page", lambda page: self._watch(context, page, done))
                 page = await context.new_page()
                 try:
                     await page.goto(self.url)
                 except PlaywrightError as exc:
                     raise QuaeroError(f"could not open {self.url}: {exc.message.splitlines()[0]}") from None
                 user_agent = await page.evaluate("navigator.userAgent")
-                driver = asyncio.create_task(self._on_page(page)) if self._on_page else None
-                await self._done.wait()
+                # ensure_future, not create_task: on_page may return any awaitable, not only a coroutine.
+                driver = asyncio.ensure_future(self._on_page(page)) if self._on_page else None
+                await done.wait()
                 if driver is not None:
                     await driver
                 await self._snapshot(context)
@@ -81,10 +82,10 @@ class LoginCapture:
                 await browser.close()
         return CapturedLogin(secret=secret_from_storage_state(self._state, user_agent), final_url=self._last_url)
 
-    def _watch(self, context: BrowserContext, page: Page) -> None:
+    def _watch(self, context: BrowserContext, page: Page, done: asyncio.Event) -> None:
         """Keep the latest storage state: if the user closes the browser itself, it is what we save."""
         page.on("load", lambda loaded: asyncio.ensure_future(self._snapshot(context, loaded)))
-        page.on("close", lambda _closed: None if context.pages else self._done.set())
+        page.on("close", lambda _closed: None if context.pages else done.set())
 
     async def _snapshot(self, context: BrowserContext, page: Page | None = None) -> None:
         try:

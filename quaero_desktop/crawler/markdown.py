@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import html_to_markdown as markdown_writer
 from lxml import etree
-from lxml.etree import _Element
+from lxml.etree import _Element, _ElementUnicodeResult
 
 
 @dataclass(frozen=True)
@@ -118,25 +118,27 @@ def html_to_markdown(html: str, url: str = "") -> ConvertedPage:
     base_url = _base_url(document, url)
 
     etree.strip_elements(document, *_JUNK_TAGS, with_tail=False)
-    _remove_all(_MAY_BE_HIDDEN(document), _is_hidden_or_banner)
+    _remove_all(_select_elements(_MAY_BE_HIDDEN, document), _is_hidden_or_banner)
     page_h1 = _first_h1(document)  # may sit in the page header, about to be removed
-    _remove_all(_MAY_BE_CHROME(document), _is_page_chrome)
+    _remove_all(_select_elements(_MAY_BE_CHROME, document), _is_page_chrome)
     content = _content_root(document)
     content_h1 = _first_h1(content)
     title = _plain_text(content_h1 if content_h1 is not None else page_h1) or document_title
     if content_h1 is not None:
         _remove(content_h1)  # it becomes the document's first line
-    for anchor in content.xpath(_HEADING_SELF_LINKS):  # a heading, not a link to itself
+    for anchor in _select_elements(_HEADING_SELF_LINKS, content):  # a heading, not a link to itself
         anchor.tag = "span"
-    for too_deep in content.xpath("*/" * _MAX_NESTING + "*"):  # absurd nesting: kept, as plain text
+    for too_deep in _select_elements("*/" * _MAX_NESTING + "*", content):  # absurd nesting: kept, as plain text
         etree.strip_tags(too_deep, "*")
         too_deep.tag = "p"
     _prepare_for_writer(content)
 
     headings = tuple(text for heading in content.iter("h1", "h2", "h3") if (text := _plain_text(heading)))
     content.tag = "div"  # the converter writes the element's content, not a <body> or <main> wrapper
-    body = markdown_writer.convert(etree.tostring(content, encoding="unicode", method="html"), _options(base_url))
-    markdown = _tidy(body.content.replace(_LITERAL_LT, "\\<"))
+    written = markdown_writer.convert(etree.tostring(content, encoding="unicode", method="html"), _options(base_url))
+    # None only for output formats without text; _options always asks for Markdown.
+    assert written.content is not None, "html-to-markdown returned no Markdown"
+    markdown = _tidy(written.content.replace(_LITERAL_LT, "\\<"))
     if title:
         heading = "# " + _TITLE_SPECIAL.sub(r"\\\1", title)
         markdown = f"{heading}\n\n{markdown}" if markdown else f"{heading}\n"
@@ -147,9 +149,9 @@ def html_to_markdown(html: str, url: str = "") -> ConvertedPage:
 def _prepare_for_writer(content: _Element) -> None:
     """Small fixes the writer does not make: links that lead nowhere become their text, empty list
     items go, Sphinx code blocks keep their language, and a "<" in text stays text."""
-    for anchor in _DEAD_LINKS(content):
+    for anchor in _select_elements(_DEAD_LINKS, content):
         _unwrap(anchor)
-    for item in _EMPTY_ITEMS(content):
+    for item in _select_elements(_EMPTY_ITEMS, content):
         _remove(item)
     for pre in content.iter("pre"):
         classes = " ".join(filter(None, [pre.get("class"), *(c.get("class") for c in pre.iter("code"))]))
@@ -159,12 +161,31 @@ def _prepare_for_writer(content: _Element) -> None:
                 if match and match.group(1) not in ("default", "none", "text"):
                     pre.set("class", f"language-{match.group(1)}")
                     break
-    for text in _TEXT_WITH_LT(content):
-        owner = text.getparent()
+    for text in _select_texts(_TEXT_WITH_LT, content):
+        owner = text.getparent()  # the element whose text or tail this is
+        assert owner is not None, "an XPath text node always has an owner element"
         if text.is_text:
-            owner.text = owner.text.replace("<", _LITERAL_LT)
+            owner.text = text.replace("<", _LITERAL_LT)
         else:
-            owner.tail = owner.tail.replace("<", _LITERAL_LT)
+            owner.tail = text.replace("<", _LITERAL_LT)
+
+
+def _select_elements(query: etree.XPath | str, context: _Element) -> list[_Element]:
+    """The elements an element-selecting XPath ``query`` finds under ``context``.
+
+    lxml types every XPath result as any XPath value (a number, a string, a list of nodes...);
+    the queries given here select elements only, so the list is checked and narrowed to them."""
+    found = query(context) if isinstance(query, etree.XPath) else context.xpath(query)
+    assert isinstance(found, list), f"XPath {query!r} selects no nodes"
+    return [node for node in found if isinstance(node, _Element)]
+
+
+def _select_texts(query: etree.XPath, context: _Element) -> list[_ElementUnicodeResult]:
+    """The text nodes a text()-selecting XPath ``query`` finds under ``context``: strings that
+    know their owner element (lxml's "smart strings", on by default)."""
+    found = query(context)
+    assert isinstance(found, list), f"XPath {query!r} selects no nodes"
+    return [node for node in found if isinstance(node, _ElementUnicodeResult)]
 
 
 def _unwrap(element: _Element) -> None:
@@ -193,7 +214,8 @@ def _tidy(markdown: str) -> str:
 
 def _plain_text(element: _Element | None) -> str:
     """The element's text on one line, whitespace collapsed; "" for None."""
-    text = "".join(element.itertext()) if element is not None else ""
+    # lxml's stubs allow bytes for documents parsed without an encoding; ours always give str.
+    text = "".join(part for part in element.itertext() if isinstance(part, str)) if element is not None else ""
     return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
@@ -209,6 +231,7 @@ def _base_url(document: _Element, url: str) -> str:
 def _remove(element: _Element) -> None:
     """Remove the element and its subtree, keeping the text that follows it."""
     parent = element.getparent()
+    assert parent is not None, "the root element cannot be removed"
     if element.tail:
         previous = element.getprevious()
         if previous is not None:
@@ -262,10 +285,10 @@ def _first_h1(root: _Element) -> _Element | None:
 
 def _content_root(document: _Element) -> _Element:
     """The first main or [role=main]; else the only top-level article; else body."""
-    mains = document.xpath("(//main | //*[@role='main'])[1]")
+    mains = _select_elements("(//main | //*[@role='main'])[1]", document)
     if mains:
         return mains[0]
-    articles = document.xpath("//article[not(ancestor::article)]")
+    articles = _select_elements("//article[not(ancestor::article)]", document)
     if len(articles) == 1:
         return articles[0]
     body = document.find("body")

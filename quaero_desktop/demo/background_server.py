@@ -41,13 +41,15 @@ class QuietHTTPServer(ThreadingHTTPServer):
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
 
 
 class BackgroundServer:
     """Serves ``handler`` on ``host:port`` (port 0: the OS picks) from a daemon thread."""
+
+    server_class: type[QuietHTTPServer] = QuietHTTPServer  # a subclass may carry what its handler reads
 
     def __init__(self, host: str, port: int, handler: type[BaseHTTPRequestHandler], *, name: str) -> None:
         self._address = (host, port)
@@ -58,7 +60,7 @@ class BackgroundServer:
 
     def make_server(self) -> QuietHTTPServer:
         """The bound server; subclasses attach what their handler needs."""
-        return QuietHTTPServer(self._address, self._handler)
+        return self.server_class(self._address, self._handler)
 
     @property
     def host(self) -> str:

@@ -49,12 +49,18 @@ def resolve_site_path(root: Path, url_path: str) -> Path | None:
     return resolved
 
 
+class _DemoHTTPServer(QuietHTTPServer):
+    """The demo's server; its handler serves the files under ``site_dir``."""
+
+    site_dir: Path = SITE_DIR
+
+
 class _DemoHandler(BaseHTTPRequestHandler):
     """GET and HEAD for files of the site; 404 page for anything else; no listings."""
 
     protocol_version = "HTTP/1.1"
     timeout = IDLE_CONNECTION_TIMEOUT_S
-    server: QuietHTTPServer
+    server: _DemoHTTPServer
 
     def do_GET(self) -> None:
         self._serve(send_body=True)
@@ -103,13 +109,10 @@ class DemoServer(BackgroundServer):
     Use as a context manager, or call start() and stop().
     """
 
+    server_class = _DemoHTTPServer
+
     def __init__(self, port: int = DEFAULT_DEMO_PORT, host: str = "127.0.0.1") -> None:
         super().__init__(host, port, _DemoHandler, name="demo-server")
-
-    def make_server(self) -> QuietHTTPServer:
-        server = super().make_server()
-        server.site_dir = SITE_DIR  # type: ignore[attr-defined]
-        return server
 
     @property
     def base_url(self) -> str:

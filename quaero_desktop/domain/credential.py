@@ -39,13 +39,6 @@ class Cookie:
             return False
         return self.expires <= (now or datetime.now(UTC)).timestamp()
 
-    def matches_host(self, host: str) -> bool:
-        """Would a browser send this cookie to ``host``?"""
-        host = host.lower().rstrip(".")
-        if self.host_only:
-            return host == self.domain
-        return host == self.domain or host.endswith("." + self.domain)
-
 
 @dataclass(frozen=True)
 class CredentialSecret:
@@ -105,7 +98,7 @@ class CredentialSummary:
             return "session"
         return "expired" if self.earliest_expiry <= (now or datetime.now(UTC)) else "valid"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {
             "auth_id": self.auth_id,
             "name": self.name,

@@ -1,4 +1,4 @@
-"""JobDefinition: what to crawl and how (DESIGN.md "Job definition"), validated field by field."""
+"""JobDefinition: what to crawl and how (docs/contracts.md, "Job definition format"), validated field by field."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ class DocumentSummary:
     chars: int
     updated_at: datetime
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "url": self.url,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict
 
 
 class JobType(enum.StrEnum):
@@ -91,6 +92,14 @@ class Progress:
         }
 
 
+class JobMetadata(TypedDict, total=False):
+    """How a parent job was started; stored as JSON with its row when the job is created."""
+
+    job_definition_id: str
+    trigger: str  # "manual", "schedule" or "auto_start"
+    auth_id: str  # the saved login the crawl runs with; absent when it runs logged out
+
+
 @dataclass(frozen=True)
 class Job:
     """A parent job: one run of a definition."""
@@ -99,8 +108,8 @@ class Job:
     name: str
     status: JobStatus
     definition_id: str | None
-    config: dict
-    metadata: dict
+    config: dict[str, object]  # the definition as it was when the job started (JobDefinition.to_mapping())
+    metadata: JobMetadata
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None

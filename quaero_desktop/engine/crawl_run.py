@@ -8,14 +8,15 @@ import time
 from datetime import UTC, datetime
 
 from playwright.async_api import BrowserContext
+from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.fetcher import FetchedPage
+from quaero_desktop.crawler.fetcher import FetchedPage, FetchError
 from quaero_desktop.crawler.tabs import Tab
 from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import Job, JobStatus, Progress
+from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
     ChildrenAdded,
@@ -77,8 +78,7 @@ class CrawlRun:
         self._counts: dict[str, int] = {}
         self._stop: tuple[JobStatus, str | None] | None = None
         self._frontier = Frontier()
-        self._workers: list[asyncio.Task] = []
-        self._recorder: PageRecorder | None = None
+        self._workers: list[asyncio.Task[None]] = []
         self._resume_on_start = False
         self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
         self._started = time.monotonic()  # set again when the pages start loading
@@ -101,15 +101,15 @@ class CrawlRun:
     async def run(self) -> JobStatus:
         self._started = started = time.monotonic()
         context: BrowserContext | None = None
-        heartbeat: asyncio.Task | None = None
+        heartbeat: asyncio.Task[None] | None = None
         try:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
             self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
             context = await open_crawl_context(self._browser, self._logins, self._auth_id, self._log, self.job_id)
-            await self._start()
+            recorder = await self._start()
             heartbeat = asyncio.create_task(self._heartbeat())
             self._workers = [
-                asyncio.create_task(self._worker(context), name=f"crawl-{self.job_id}-{i}")
+                asyncio.create_task(self._worker(context, recorder), name=f"crawl-{self.job_id}-{i}")
                 for i in range(self.definition.concurrency)
             ]
             self._started = time.monotonic()  # the crawl (and its timeout) starts now, the browser being ready
@@ -136,11 +136,11 @@ class CrawlRun:
                 await _close_quietly(context)
         return await self._finish(time.monotonic() - started)
 
-    async def _start(self) -> None:
-        """Load (or create) the frontier and the counts from the store."""
+    async def _start(self) -> PageRecorder:
+        """Load (or create) the frontier and the counts from the store; the recorder for the pages."""
         created, last_seq = await self._db.read(jobs_repo.child_stats, self.job_id)
         budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
-        self._recorder = PageRecorder(
+        recorder = PageRecorder(
             self._db, self._scope, budget, definition_id=self.definition_id, authenticated=bool(self._auth_id)
         )
         if created == 0:
@@ -158,8 +158,9 @@ class CrawlRun:
         if entries:
             self._events.publish(ChildrenAdded(self.job_id, len(entries)))
         self._publish_progress()
+        return recorder
 
-    async def _worker(self, context: BrowserContext) -> None:
+    async def _worker(self, context: BrowserContext, recorder: PageRecorder) -> None:
         """Load pages one after another in one tab.
 
         Storing a page (Markdown conversion, the page's transaction) overlaps the next page's
@@ -172,7 +173,7 @@ class CrawlRun:
             idle_timeout_s=self._settings.network_idle_timeout_s,
             recycle_after=self._settings.recycle_page_after,
         )
-        storing: asyncio.Task | None = None
+        storing: asyncio.Task[None] | None = None
         try:
             while (entry := await self._frontier.next()) is not None:
                 began = time.monotonic()
@@ -188,7 +189,7 @@ class CrawlRun:
                     raise
                 if storing is not None:
                     await storing
-                storing = asyncio.create_task(self._store_page(entry, outcome, marked, began))
+                storing = asyncio.create_task(self._store_page(recorder, entry, outcome, marked, began))
             if storing is not None:
                 await storing
         finally:
@@ -197,17 +198,20 @@ class CrawlRun:
                 await asyncio.gather(storing, return_exceptions=True)
 
     async def _store_page(
-        self, entry: FrontierEntry, outcome: FetchOutcome, marked: asyncio.Future, began: float
+        self,
+        recorder: PageRecorder,
+        entry: FrontierEntry,
+        outcome: FetchOutcome,
+        marked: asyncio.Future[None],
+        began: float,
     ) -> None:
         try:
             await marked
             try:
-                commit = await self._recorder.record(entry, outcome)
+                commit = await recorder.record(entry, outcome)
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
-                commit = await self._recorder.record_failure(
-                    entry, f"could not process the page: {describe_error(exc)}"
-                )
+                commit = await recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")
             self._after_page(entry, commit, outcome, time.monotonic() - began)
         finally:
             self._frontier.done(entry)
@@ -224,7 +228,7 @@ class CrawlRun:
             self._events.publish(ChildrenAdded(self.job_id, len(commit.new_children)))
         if commit.auth_failed:
             self._counts["auth_failures"] += 1
-        http_status = getattr(outcome, "status", None)
+        http_status = None if isinstance(outcome, FetchError) else outcome.status
         title = outcome.title if isinstance(outcome, FetchedPage) else None
         error = commit.error
         self._child_event(entry, status, http_status=http_status, title=title, result=commit.result, error=error)
@@ -295,11 +299,11 @@ class CrawlRun:
         """Crawling time over every run of this job, this one included."""
         return self._earlier_seconds + time.monotonic() - self._started
 
-    def _heartbeat_transaction(self, conn) -> bool:
+    def _heartbeat_transaction(self, conn: Connection) -> bool:
         jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
         return jobs_repo.heartbeat(conn, self.job_id, now_utc())
 
-    def _finish_transaction(self, conn, status: JobStatus, error: str | None) -> None:
+    def _finish_transaction(self, conn: Connection, status: JobStatus, error: str | None) -> None:
         now = now_utc()
         jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
         if status == JobStatus.INTERRUPTED:
@@ -354,8 +358,29 @@ class CrawlRun:
             )
         )
 
-    def _child_event(self, entry: FrontierEntry, status: JobStatus, **details) -> None:
-        self._events.publish(ChildStatusChanged(self.job_id, entry.child_id, entry.url, entry.depth, status, **details))
+    def _child_event(
+        self,
+        entry: FrontierEntry,
+        status: JobStatus,
+        *,
+        http_status: int | None = None,
+        title: str | None = None,
+        result: PageResult | None = None,
+        error: str | None = None,
+    ) -> None:
+        self._events.publish(
+            ChildStatusChanged(
+                self.job_id,
+                entry.child_id,
+                entry.url,
+                entry.depth,
+                status,
+                http_status=http_status,
+                title=title,
+                result=result,
+                error=error,
+            )
+        )
 
     def _limits_text(self) -> str:
         d = self.definition

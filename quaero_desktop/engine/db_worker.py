@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
 
 from quaero_desktop.store.database import Database
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class DbWorker:
@@ -24,11 +25,13 @@ class DbWorker:
         self.database = database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quaero-db")
 
-    async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
+    async def write(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(conn, *args, **kwargs)`` in one write transaction."""
         return await self.write_soon(fn, *args, **kwargs)
 
-    def write_soon(self, fn: Callable[..., T], *args, **kwargs) -> asyncio.Future[T]:
+    def write_soon(
+        self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> asyncio.Future[T]:
         """Queue a write transaction now, without waiting for it.
 
         Transactions run in the order they were queued, so a later ``write`` for the same
@@ -37,7 +40,7 @@ class DbWorker:
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self._executor, self._in_write, lambda conn: fn(conn, *args, **kwargs))
 
-    async def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
+    async def read(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(conn, *args, **kwargs)`` in one read snapshot."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._in_read, lambda conn: fn(conn, *args, **kwargs))

@@ -16,12 +16,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from quaero_desktop.crawler.browser import BrowserService
+from quaero_desktop.crawler.browser_discovery import BrowserLocation
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
-from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobStatus
+from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobMetadata, JobStatus
 from quaero_desktop.engine.crawl_run import CrawlRun, now_utc
 from quaero_desktop.engine.db_worker import DbWorker
-from quaero_desktop.engine.events import EventBus, JobCreated, JobStatusChanged
+from quaero_desktop.engine.events import EventBus, JobCreated
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
@@ -58,8 +59,8 @@ class Engine:
         self._tasks: dict[str, asyncio.Task[JobStatus]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._flusher: asyncio.Task | None = None
-        self._scheduler_task: asyncio.Task | None = None
+        self._flusher: asyncio.Task[None] | None = None
+        self._scheduler_task: asyncio.Task[None] | None = None
         self._ready = threading.Event()
 
     # ----- lifecycle -----
@@ -146,7 +147,7 @@ class Engine:
             self._loop.call_soon_threadsafe(apply)
 
     @property
-    def browser_location(self):
+    def browser_location(self) -> BrowserLocation | None:
         return self._browser.location
 
     # ----- on the engine loop -----
@@ -179,10 +180,10 @@ class Engine:
     async def _submit(self, definition: JobDefinition, trigger: str = "manual") -> str:
         job_id = new_job_id()
         now = now_utc()
-        metadata: dict[str, Any] = {"job_definition_id": definition.id, "trigger": trigger}
+        metadata: JobMetadata = {"job_definition_id": definition.id, "trigger": trigger}
         if definition.auth_id:
             metadata["auth_id"] = definition.auth_id
-        # Lesson 1: the parent's metadata is committed with its row, before any child exists.
+        # Lesson 1 (docs/contracts.md): the parent's metadata is committed with its row, before any child exists.
         await self._db.write(
             jobs_repo.create_parent,
             job_id=job_id,
@@ -216,6 +217,8 @@ class Engine:
 
     async def _launch(self, job_id: str) -> None:
         job = await self._db.read(jobs_repo.get_parent, job_id)
+        if job is None:  # deleted (e.g. by the CLI in another process) since it was created or checked
+            raise NotFoundError(f"no job with id '{job_id}'")
         run = CrawlRun(
             job,
             db=self._db,
@@ -228,7 +231,7 @@ class Engine:
         self._runs[job_id] = run
         task = asyncio.create_task(run.run(), name=f"crawl-{job_id}")
         self._tasks[job_id] = task
-        task.add_done_callback(lambda _t, j=job_id: self._forget(j))
+        task.add_done_callback(lambda _task: self._forget(job_id))
 
     def _forget(self, job_id: str) -> None:
         self._runs.pop(job_id, None)
@@ -266,4 +269,4 @@ class Engine:
         await self._browser.close()
 
 
-__all__ = ["Engine", "JobStatusChanged"]
+__all__ = ["Engine"]

@@ -34,7 +34,7 @@ class JobStatusChanged:
 
 @dataclass(frozen=True)
 class JobProgress:
-    """Sent on every child status change (lesson 2: progress is event-driven)."""
+    """Sent on every child status change (lesson 2 in docs/contracts.md: progress is event-driven)."""
 
     job_id: str
     progress: Progress

@@ -48,14 +48,6 @@ class Frontier:
         self._closed = True
         self._changed.set()
 
-    @property
-    def pending_count(self) -> int:
-        return sum(len(queue) for queue in self._pending.values())
-
-    @property
-    def running_count(self) -> int:
-        return sum(self._running.values())
-
     async def next(self) -> FrontierEntry | None:
         """The next page to fetch, waiting while the current level finishes; None when the crawl is over."""
         while True:

@@ -1,6 +1,6 @@
 """The browser context a crawl runs in: logged in with the parent job's saved login, if it has one.
 
-The auth_id comes from the parent's metadata as stored (lesson 1): the run reads its parent
+The auth_id comes from the parent's metadata as stored (lesson 1 in docs/contracts.md): the run reads its parent
 from the store, fresh or resumed, in this process or another. A login that cannot be used
 fails the crawl before any page is fetched; it never crawls logged-out.
 """
@@ -8,7 +8,7 @@ fails the crawl before any page is fetched; it never crawls logged-out.
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from playwright.async_api import BrowserContext
 
@@ -17,6 +17,10 @@ from quaero_desktop.crawler.login_state import local_storage_origins, playwright
 from quaero_desktop.domain.credential import Credential
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.engine.job_log import JobLog
+
+if TYPE_CHECKING:
+    # Playwright's TypedDict for add_cookies() entries; the package does not re-export it.
+    from playwright._impl._api_structures import SetCookieParam
 
 
 class LoginSource(Protocol):
@@ -78,7 +82,11 @@ async def open_crawl_context(
     return context
 
 
-def _domain(entry: dict) -> str:
-    if "domain" in entry:
-        return entry["domain"].lstrip(".")
-    return entry["url"].split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+def _domain(entry: SetCookieParam) -> str:
+    """The domain (without its dot) or host an add_cookies() entry is for."""
+    domain = entry.get("domain")
+    if domain is not None:
+        return domain.lstrip(".")
+    url = entry.get("url")
+    assert url is not None, "playwright_cookies() gives every entry a domain or a url"
+    return url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]

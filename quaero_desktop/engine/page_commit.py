@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from sqlalchemy import Connection
 
@@ -18,6 +19,7 @@ from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.page_pipeline import PreparedPage
 from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo
+from quaero_desktop.store.jobs_repo import ChildFinishFields
 
 
 class ChildBudget:
@@ -47,6 +49,14 @@ class ChildBudget:
         self.created += len(rows)
         if rows:
             self.last_seq = rows[-1][3]
+
+
+class _FetchedPageFields(TypedDict):
+    """What a child whose page was fetched as HTML records, whatever then becomes of the page."""
+
+    http_status: int | None
+    content_type: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -87,19 +97,19 @@ def commit_document_page(
     """Store an HTML page, enqueue its links and complete its child, all or nothing."""
     parent_id = budget.parent_id
     content = prepared.content
-    finish = {"now": now, "http_status": http_status, "content_type": content_type, "title": content.title}
+    fetched: _FetchedPageFields = {"http_status": http_status, "content_type": content_type, "title": content.title}
     if content.url != entry.url:
         reason = url_filter.rejection(content.url)
         if reason is not None:
             note = f"redirected to {content.url}, which is out of scope ({reason})"
             jobs_repo.finish_child(
-                conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **finish
+                conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.SKIPPED, note=note, **fetched
             )
             return PageCommit(JobStatus.COMPLETED, PageResult.SKIPPED, note)
         if not frontier_repo.claim_urls(conn, parent_id, [content.url], 1):
             note = f"redirected to {content.url}, which this crawl covers already"
             jobs_repo.finish_child(
-                conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.DUPLICATE, note=note, **finish
+                conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.DUPLICATE, note=note, **fetched
             )
             return PageCommit(JobStatus.COMPLETED, PageResult.DUPLICATE, note)
     document_id, new_for_job = documents_repo.upsert(
@@ -108,14 +118,16 @@ def commit_document_page(
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
     children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now)
-    jobs_repo.finish_child(conn, entry.child_id, JobStatus.COMPLETED, result=PageResult.DOCUMENT, **finish)
+    jobs_repo.finish_child(conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.DOCUMENT, **fetched)
     return PageCommit(JobStatus.COMPLETED, PageResult.DOCUMENT, None, document_id, new_for_job, children)
 
 
 def commit_page_without_document(
-    conn: Connection, *, entry: FrontierEntry, status: JobStatus, now: datetime, **fields
+    conn: Connection, /, *, entry: FrontierEntry, status: JobStatus, now: datetime, **fields: Unpack[ChildFinishFields]
 ) -> PageCommit:
-    """A page that stored nothing: failed, or skipped (not HTML). ``fields`` as for ``jobs_repo.finish_child``."""
+    """A page that stored nothing: failed, or skipped (not HTML). ``fields`` as for ``jobs_repo.finish_child``.
+
+    ``conn`` is positional-only: beside ``**fields`` that is what lets ``DbWorker.write`` check the call."""
     jobs_repo.finish_child(conn, entry.child_id, status, now=now, **fields)
     return PageCommit(
         status,

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import TypedDict, Unpack
 
 from playwright.async_api import Error as PlaywrightError
 
@@ -24,6 +25,7 @@ from quaero_desktop.engine.page_commit import (
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
 from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.store.jobs_repo import ChildFinishFields
 
 FetchOutcome = FetchedPage | NonHtmlResponse | FetchError
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -95,6 +97,13 @@ def needs_login(entry_url: str, outcome: FetchedPage | NonHtmlResponse) -> bool:
     return looks_like_login(final) or outcome.has_password_field
 
 
+class _ResponseFields(TypedDict):
+    """What a child records about the response its page got."""
+
+    http_status: int | None
+    content_type: str
+
+
 class PageRecorder:
     """Turns one fetch outcome into the page's transaction."""
 
@@ -117,7 +126,7 @@ class PageRecorder:
         now = datetime.now(UTC)
         if isinstance(outcome, FetchError):
             return await self._without_document(entry, JobStatus.FAILED, error=str(outcome))
-        details = {"http_status": outcome.status, "content_type": outcome.content_type}
+        details: _ResponseFields = {"http_status": outcome.status, "content_type": outcome.content_type}
         if self.authenticated and needs_login(entry.url, outcome):
             return await self._without_document(
                 entry, JobStatus.FAILED, error=AUTH_REQUIRED, auth_failed=True, **details
@@ -145,7 +154,9 @@ class PageRecorder:
     async def record_failure(self, entry: FrontierEntry, error: str) -> PageCommit:
         return await self._without_document(entry, JobStatus.FAILED, error=error)
 
-    async def _without_document(self, entry: FrontierEntry, status: JobStatus, **fields) -> PageCommit:
+    async def _without_document(
+        self, entry: FrontierEntry, status: JobStatus, **fields: Unpack[ChildFinishFields]
+    ) -> PageCommit:
         return await self._db.write(
             commit_page_without_document, entry=entry, status=status, now=datetime.now(UTC), **fields
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 
 MASK = "•••"
 _HEADER_SECRETS = re.compile(r"(?i)\b(cookie|set-cookie|authorization|x-api-key|x-auth-token)(\s*[:=]\s*)([^\r\n]+)")
@@ -18,7 +19,7 @@ class Redactor:
         self._lock = threading.Lock()
         self._pattern: re.Pattern[str] | None = None
 
-    def add_secrets(self, values) -> None:
+    def add_secrets(self, values: Iterable[str]) -> None:
         with self._lock:
             self._secrets.update(v for v in values if v and len(v) >= _MIN_SECRET_LENGTH)
             ordered = sorted(self._secrets, key=len, reverse=True)

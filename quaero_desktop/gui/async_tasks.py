@@ -12,28 +12,29 @@ import asyncio
 import concurrent.futures
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple
 
 from quaero_desktop.domain.errors import QuaeroError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Args = TypeVarTuple("Args")
 
 
 async def engine_result(future: concurrent.futures.Future[T]) -> T:
     return await asyncio.wrap_future(future)
 
 
-async def in_thread(fn: Callable[..., T], *args: Any) -> T:
+async def in_thread(fn: Callable[[*Args], T], *args: *Args) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
 
 class TaskRunner:
     def __init__(self, report_error: Callable[[str, str], None]) -> None:
         self._report_error = report_error
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
 
-    def start(self, coro: Coroutine[Any, Any, Any], *, what: str) -> asyncio.Task:
+    def start(self, coro: Coroutine[Any, Any, T], *, what: str) -> asyncio.Task[T]:
         """Run ``coro``; if it fails, tell the user "<what> failed: <reason>"."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
@@ -52,7 +53,7 @@ class TaskRunner:
         for task in list(self._tasks):
             task.cancel()
 
-    def _finished(self, task: asyncio.Task, what: str) -> None:
+    def _finished(self, task: asyncio.Task[object], what: str) -> None:
         self._tasks.discard(task)
         if task.cancelled():
             return

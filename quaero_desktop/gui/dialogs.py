@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QFileDialog, QMessageBox, QWidget
+
+T = TypeVar("T")
 
 
 class Dialogs(Protocol):
@@ -35,7 +37,7 @@ class Dialogs(Protocol):
 class QtDialogs:
     def __init__(self, parent: QWidget | None = None) -> None:
         self._parent = parent
-        self._open: set[QWidget] = set()  # keep dialogs alive until answered
+        self._open: set[QDialog] = set()  # keep dialogs alive until answered
 
     def attach(self, parent: QWidget) -> None:
         """Show dialogs over ``parent`` (the main window, once it exists)."""
@@ -46,10 +48,13 @@ class QtDialogs:
 
     async def choose(self, title: str, text: str, choices: list[str]) -> str | None:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self._parent)
-        buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): label for label in choices}
+        buttons: dict[QAbstractButton, str] = {
+            box.addButton(label, QMessageBox.ButtonRole.AcceptRole): label for label in choices
+        }
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
-        future = self._answer_future(box)
+        self._keep(box)
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
         box.finished.connect(lambda _code: _resolve(future, buttons.get(box.clickedButton())))
         box.open()
         return await future
@@ -80,7 +85,8 @@ class QtDialogs:
         self._message(QMessageBox.Icon.Warning, title, text)
 
     async def _file(self, dialog: QFileDialog) -> Path | None:
-        future = self._answer_future(dialog)
+        self._keep(dialog)
+        future: asyncio.Future[Path | None] = asyncio.get_running_loop().create_future()
         dialog.finished.connect(
             lambda accepted: _resolve(
                 future, Path(dialog.selectedFiles()[0]) if accepted and dialog.selectedFiles() else None
@@ -94,15 +100,11 @@ class QtDialogs:
         self._keep(box)
         box.open()
 
-    def _answer_future(self, dialog: QWidget) -> asyncio.Future:
-        self._keep(dialog)
-        return asyncio.get_running_loop().create_future()
-
-    def _keep(self, dialog: QWidget) -> None:
+    def _keep(self, dialog: QDialog) -> None:
         self._open.add(dialog)
         dialog.finished.connect(lambda *_: self._open.discard(dialog))
 
 
-def _resolve(future: asyncio.Future, value) -> None:
+def _resolve(future: asyncio.Future[T], value: T) -> None:
     if not future.done():
         future.set_result(value)

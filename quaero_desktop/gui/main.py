@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-import qasync
+import qasync  # type: ignore[import-untyped]  # qasync ships no type information (no py.typed, no stubs)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quaero_desktop.app import App, build_app
@@ -31,7 +31,14 @@ log = logging.getLogger(__name__)
 
 
 def create_qt_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    if existing is None:
+        app = QApplication(argv if argv is not None else sys.argv)
+    elif isinstance(existing, QApplication):
+        app = existing  # e.g. the test suite's, created before the window
+    else:
+        # A QCoreApplication or QGuiApplication cannot show widgets; say so rather than fail later.
+        raise RuntimeError(f"the window needs a QApplication, but a {type(existing).__name__} already exists")
     app.setApplicationName("Quaero Desktop")
     app.setOrganizationName("Quaero")
     app.setDesktopFileName("quaero-desktop")

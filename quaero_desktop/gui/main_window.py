@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Iterator
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -12,12 +14,20 @@ from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QTableView, QTabWidge
 from quaero_desktop import __version__
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.gui.style import app_icon
 
 WINDOW_SETTINGS_FILE = "window.ini"
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class ReloadableView(Protocol):
+    """A view that fills itself from the store once the event loop runs."""
+
+    async def reload(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -30,7 +40,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
         self._settings = QSettings(str(context.app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
-        self._quitting = False
+        # Opens a job's detail window; installed by gui.views.install_detail_opener.
+        self.job_detail_opener: Callable[[str], None] | None = None
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -54,11 +65,11 @@ class MainWindow(QMainWindow):
         self.action_settings.triggered.connect(lambda: SettingsDialog.show_for(self.context, self))
         file_menu.addAction(self.action_settings)
         file_menu.addSeparator()
-        self.action_quit = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.action_quit = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         self.action_quit.triggered.connect(self.request_quit)
         file_menu.addAction(self.action_quit)
         view_menu = self.menuBar().addMenu("&View")
-        find = QAction("&Find documents", self, shortcut=QKeySequence.StandardKey.Find)
+        find = QAction("&Find documents", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(self._find_documents)
         view_menu.addAction(find)
         view_menu.addSeparator()
@@ -95,7 +106,8 @@ class MainWindow(QMainWindow):
         bridge.jobStatusChanged.connect(lambda _e: self._update_status())
         bridge.jobCreated.connect(lambda _e: self._update_status())
         bridge.documentsSaved.connect(self._add_documents)
-        self._status_timer = QTimer(self, interval=2000, timeout=self._update_status)
+        self._status_timer = QTimer(self, interval=2000)
+        self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
 
     # ----- state -----
@@ -105,14 +117,13 @@ class MainWindow(QMainWindow):
 
         A view that cannot load says so and stays empty; the others still load.
         """
-        for position in range(self.tabs.count()):
-            view = self.tabs.widget(position)
-            if hasattr(view, "reload"):
+        for title, view in self._views():
+            if isinstance(view, ReloadableView):
                 try:
                     await view.reload()
                 except Exception as exc:
-                    log.exception("loading the %s view failed", self.tabs.tabText(position))
-                    self.context.dialogs.error(f"Loading {self.tabs.tabText(position)} failed", str(exc))
+                    log.exception("loading the %s view failed", title)
+                    self.context.dialogs.error(f"Loading {title} failed", str(exc))
         self._documents = await in_thread(self.context.app.documents.count)
         self._update_status()
 
@@ -136,14 +147,21 @@ class MainWindow(QMainWindow):
     def _find_documents(self) -> None:
         self.show_view("Documents")
         documents = self.view("Documents")
-        if documents is not None:
+        if isinstance(documents, DocumentsPanel):
             documents.focus_search()
 
     def view(self, title: str) -> QWidget | None:
-        for position in range(self.tabs.count()):
-            if self.tabs.tabText(position) == title:
-                return self.tabs.widget(position)
+        for view_title, view in self._views():
+            if view_title == title:
+                return view
         return None
+
+    def _views(self) -> Iterator[tuple[str, QWidget]]:
+        """(tab title, view) for every tab, in order."""
+        for position in range(self.tabs.count()):
+            view = self.tabs.widget(position)
+            if view is not None:  # None only for a position out of range
+                yield self.tabs.tabText(position), view
 
     def show_view(self, title: str) -> None:
         view = self.view(title)
@@ -152,9 +170,8 @@ class MainWindow(QMainWindow):
 
     def open_job(self, job_id: str) -> None:
         """Show a job's detail (the job detail view replaces this in its module)."""
-        opener = getattr(self, "job_detail_opener", None)
-        if opener is not None:
-            opener(job_id)
+        if self.job_detail_opener is not None:
+            self.job_detail_opener(job_id)
 
     # ----- geometry -----
 
@@ -168,10 +185,9 @@ class MainWindow(QMainWindow):
     def _tables(self) -> dict[str, QTableView]:
         """Every table of the views, by a stable name (its view's title and position)."""
         tables: dict[str, QTableView] = {}
-        for position in range(self.tabs.count()):
-            title = self.tabs.tabText(position).lower()
-            for number, table in enumerate(self.tabs.widget(position).findChildren(QTableView)):
-                tables[f"{title}-{number}"] = table
+        for title, view in self._views():
+            for number, table in enumerate(view.findChildren(QTableView)):
+                tables[f"{title.lower()}-{number}"] = table
         return tables
 
     def _restore_geometry(self) -> None:
@@ -193,7 +209,6 @@ class MainWindow(QMainWindow):
     # ----- quitting -----
 
     def request_quit(self) -> None:
-        self._quitting = True
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -203,9 +218,14 @@ class MainWindow(QMainWindow):
 
 
 async def wait_for_quit(window: MainWindow) -> None:
-    done = asyncio.get_running_loop().create_future()
-    window.quitRequested.connect(lambda: done.done() or done.set_result(None))
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def resolve() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    window.quitRequested.connect(resolve)
     await done
 
 
-__all__ = ["MainWindow", "Qt", "wait_for_quit"]
+__all__ = ["MainWindow", "wait_for_quit"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import re
@@ -18,6 +19,8 @@ _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
 
 class DocumentsService:
+    # Signatures below the ``list`` method say ``builtins.list``: in the class body, ``list`` is that method.
+
     def __init__(self, database: Database) -> None:
         self._database = database
 
@@ -29,7 +32,7 @@ class DocumentsService:
         with self._database.read() as conn:
             return documents_repo.count(conn, job_id=job_id)
 
-    def search(self, text: str, *, limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
+    def search(self, text: str, *, limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> builtins.list[SearchHit]:
         with self._database.read() as conn:
             return documents_repo.search(conn, text, limit=limit, mark=mark)
 
@@ -46,7 +49,7 @@ class DocumentsService:
         *,
         ids: Sequence[int] | None = None,
         progress: Callable[[int], None] | None = None,
-    ) -> list[Path]:
+    ) -> builtins.list[Path]:
         """Write one Markdown file with front matter per document; returns the files written.
 
         Each file is written to a temporary name and renamed, so an interrupted export

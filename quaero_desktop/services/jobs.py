@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ class CancelOutcome:
 
 
 class JobsService:
+    # Signatures below the ``list`` method say ``builtins.list``: in the class body, ``list`` is that method.
+
     def __init__(
         self, database: Database, engine: Callable[[], Engine], running_engine: Callable[[], Engine | None]
     ) -> None:
@@ -59,13 +62,13 @@ class JobsService:
         statuses: Sequence[str] = (),
         limit: int | None = None,
         offset: int = 0,
-    ) -> list[ChildJob]:
+    ) -> builtins.list[ChildJob]:
         with self._database.read() as conn:
             return jobs_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
 
     def logs(
         self, job_id: str, *, min_level: str = "debug", after_id: int = 0, limit: int | None = None
-    ) -> list[JobLogEntry]:
+    ) -> builtins.list[JobLogEntry]:
         with self._database.read() as conn:
             return logs_repo.list_for_job(conn, job_id, min_level=min_level, after_id=after_id, limit=limit)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quaero_desktop.store.database import Database, StoreError, check_fts5
+from quaero_desktop.store.database import Database, check_fts5
 from quaero_desktop.store.migrate import upgrade_to_head
 
 DATABASE_FILENAME = "quaero.db"
@@ -22,4 +22,4 @@ def open_database(data_dir: Path) -> Database:
     return database
 
 
-__all__ = ["DATABASE_FILENAME", "Database", "StoreError", "open_database"]
+__all__ = ["DATABASE_FILENAME", "open_database"]

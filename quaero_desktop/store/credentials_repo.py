@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, insert, select, update
 
 from quaero_desktop.domain.credential import CredentialSummary
-from quaero_desktop.store.schema import credentials
+from quaero_desktop.store.schema import ResultRow, credentials
 
 
 def save(conn: Connection, summary: CredentialSummary, *, secret_backend: str, secret_chunks: int) -> bool:
@@ -43,7 +43,7 @@ def delete_one(conn: Connection, auth_id: str) -> bool:
     return bool(conn.execute(delete(credentials).where(credentials.c.auth_id == auth_id)).rowcount)
 
 
-def _summary(row) -> CredentialSummary:
+def _summary(row: ResultRow) -> CredentialSummary:
     return CredentialSummary(
         auth_id=row.auth_id,
         name=row.name,

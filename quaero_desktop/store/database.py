@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from quaero_desktop.domain.errors import QuaeroError
 
@@ -61,7 +62,7 @@ class Database:
         self.engine.dispose()
 
 
-def _configure_connection(dbapi_connection: sqlite3.Connection, _record) -> None:
+def _configure_connection(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # Let SQLAlchemy's "begin" hook issue BEGIN itself instead of pysqlite's implicit one.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, insert, select, update
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.store.schema import job_definitions
+from quaero_desktop.store.schema import ResultRow, job_definitions
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,6 @@ def delete_one(conn: Connection, definition_id: str) -> bool:
     return bool(conn.execute(delete(job_definitions).where(job_definitions.c.id == definition_id)).rowcount)
 
 
-def _record(row) -> DefinitionRecord:
+def _record(row: ResultRow) -> DefinitionRecord:
     definition = JobDefinition.from_mapping(json.loads(row.definition_json), f"stored definition '{row.id}'")
     return DefinitionRecord(definition=definition, created_at=row.created_at, updated_at=row.updated_at)

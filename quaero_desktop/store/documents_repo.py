@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, insert, select, update
 
 from quaero_desktop.domain.document import Document, DocumentSummary, PageContent, SearchHit
-from quaero_desktop.store.schema import documents
+from quaero_desktop.store.schema import ResultRow, documents
 from quaero_desktop.store.search_query import to_fts_query
 
 
@@ -40,7 +40,9 @@ def upsert(
     }
     if existing is None:
         result = conn.execute(insert(documents).values(url=page.url, first_crawled_at=now, updated_at=now, **values))
-        return int(result.inserted_primary_key[0]), True
+        new_key = result.inserted_primary_key
+        assert new_key is not None, "a single-row INSERT reports the key it inserted"
+        return int(new_key[0]), True
     if existing.content_hash != page.content_hash:
         values["updated_at"] = now
     conn.execute(update(documents).where(documents.c.id == existing.id).values(**values))
@@ -136,13 +138,13 @@ def readable_snippet(snippet: str, mark: tuple[str, str]) -> str:
     return text.replace(_MARK_START, mark[0]).replace(_MARK_END, mark[1])
 
 
-def _summary(row) -> DocumentSummary:
+def _summary(row: ResultRow) -> DocumentSummary:
     return DocumentSummary(
         id=row.id, url=row.url, title=row.title, job_id=row.job_id, chars=row.chars or 0, updated_at=row.updated_at
     )
 
 
-def _document(row) -> Document:
+def _document(row: ResultRow) -> Document:
     return Document(
         id=row.id,
         url=row.url,

@@ -31,8 +31,3 @@ def claim_urls(conn: Connection, job_id: str, urls: Sequence[str], limit: int) -
         )
         claimed.update(row[0] for row in rows)
     return [url for url in ordered if url in claimed]
-
-
-def is_seen(conn: Connection, job_id: str, url: str) -> bool:
-    row = conn.exec_driver_sql("SELECT 1 FROM job_seen_urls WHERE job_id = ? AND url = ?", (job_id, url)).first()
-    return row is not None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
 
-from quaero_desktop.domain.job import ChildJob, Job, JobStatus, JobType, PageResult, Progress
-from quaero_desktop.store.schema import documents, jobs
+from quaero_desktop.domain.job import ChildJob, Job, JobMetadata, JobStatus, JobType, PageResult, Progress
+from quaero_desktop.store.schema import ResultRow, documents, jobs
 
 
 def create_parent(
@@ -18,8 +19,8 @@ def create_parent(
     job_id: str,
     name: str,
     definition_id: str | None,
-    config: dict,
-    metadata: dict,
+    config: dict[str, object],
+    metadata: JobMetadata,
     owner_pid: int,
     now: datetime,
 ) -> None:
@@ -259,6 +260,18 @@ def mark_child_running(conn: Connection, child_id: str, now: datetime) -> None:
     )
 
 
+class ChildFinishFields(TypedDict, total=False):
+    """What ``finish_child`` records about a page besides its status and time; all optional."""
+
+    http_status: int | None
+    content_type: str | None
+    title: str | None
+    result: PageResult | None
+    note: str | None
+    error: str | None
+    auth_failed: bool
+
+
 def finish_child(
     conn: Connection,
     child_id: str,
@@ -302,7 +315,7 @@ def delete_parent(conn: Connection, job_id: str, *, with_documents: bool) -> boo
     return bool(conn.execute(delete(jobs).where(and_(jobs.c.id == job_id, jobs.c.type == JobType.PARENT))).rowcount)
 
 
-def _parent(row, progress: Progress) -> Job:
+def _parent(row: ResultRow, progress: Progress) -> Job:
     return Job(
         id=row.id,
         name=row.name,
@@ -321,7 +334,7 @@ def _parent(row, progress: Progress) -> Job:
     )
 
 
-def _child(row) -> ChildJob:
+def _child(row: ResultRow) -> ChildJob:
     return ChildJob(
         id=row.id,
         parent_id=row.parent_id,
@@ -341,6 +354,6 @@ def _child(row) -> ChildJob:
     )
 
 
-def _chunks(items: list, size: int):
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -7,6 +7,7 @@ are what the repositories query with. A test checks that both agree.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, TypeAlias
 
 from sqlalchemy import (
     Boolean,
@@ -17,28 +18,33 @@ from sqlalchemy import (
     Integer,
     MetaData,
     PrimaryKeyConstraint,
+    Row,
     String,
     Table,
     Text,
     TypeDecorator,
     false,
 )
+from sqlalchemy.engine import Dialect
+
+# A result row that the repositories read by column name (``row.url``); SQLAlchemy types its values as Any.
+ResultRow: TypeAlias = Row[*tuple[Any, ...]]
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes stored as ISO 8601 text (sortable, readable)."""
 
     impl = String(32)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> str | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use datetime.now(UTC)")
         return value.astimezone(UTC).isoformat(timespec="microseconds")
 
-    def process_result_value(self, value: str | None, dialect) -> datetime | None:
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         parsed = datetime.fromisoformat(value)

@@ -61,7 +61,7 @@ def _cookie(item: Any, index: int) -> Cookie:
     return Cookie(**{key: item[key] for key in _COOKIE_FIELDS if key in item})
 
 
-def _mapping(document: dict, key: str) -> dict:
+def _mapping(document: dict[str, Any], key: str) -> dict[str, Any]:
     value = document.get(key, {})
     if not isinstance(value, dict):
         raise SecretFormatError(f"'{key}' is not a mapping")

@@ -163,12 +163,13 @@ def _json_cookie(entry: dict[str, object]) -> Cookie:
 def read_origins(origins: list[object], reading: Reading) -> None:
     """Playwright's ``origins``: localStorage items per origin; the first origin is the base URL."""
     for index, entry in enumerate(origins, 1):
-        origin = entry.get("origin") if isinstance(entry, dict) else None
+        fields = entry if isinstance(entry, dict) else {}  # not an object: no origin, skipped below
+        origin = fields.get("origin")
         if not isinstance(origin, str) or not origin:
             reading.skip(f"origin {index}", None, "no origin URL")
             continue
         reading.base_url = reading.base_url or origin
-        items = entry.get("localStorage", [])
+        items = fields.get("localStorage", [])
         if not isinstance(items, list):
             reading.skip(f"localStorage of {origin}", None, f"is {json_type(items)}, not an array")
             continue

@@ -28,10 +28,11 @@ try:  # Secret Service (Linux/BSD) errors, raised through keyring unchanged
     from jeepney.wrappers import DBusErrorResponse
     from secretstorage.exceptions import LockedException, PromptDismissedException, SecretStorageException
 except ImportError:  # pragma: no cover - macOS and Windows
-    secretstorage = None
+    _HAS_SECRETSTORAGE = False
     _DBUS_LOCKED: tuple[type[Exception], ...] = ()
     _DBUS_FAILURES: tuple[type[Exception], ...] = ()
 else:
+    _HAS_SECRETSTORAGE = True
     _DBUS_LOCKED = (LockedException, PromptDismissedException)
     # jeepney's socket errors (no bus at that address, bus closed) reach us unwrapped
     _DBUS_FAILURES = (SecretStorageException, DBusErrorResponse, OSError)
@@ -85,7 +86,8 @@ def system_backend() -> KeyringBackend:
 def usable_backend(backend: KeyringBackend) -> KeyringBackend:
     """``backend`` itself, or a chainer's best acceptable member; else VaultUnavailableError."""
     if isinstance(backend, chainer.ChainerBackend):
-        members = [member for member in backend.backends if is_acceptable(member)]
+        # ``backends`` is an untyped class property: its members are backends.
+        members: list[KeyringBackend] = [member for member in backend.backends if is_acceptable(member)]
         if members:
             return members[0]  # the chainer lists them by priority, highest first
     elif is_acceptable(backend):
@@ -126,7 +128,7 @@ def check_unlocked(backend: KeyringBackend, service: str) -> None:
     Other backends: reads one entry that need not exist.
     """
     with keyring_errors("be reached"):
-        if _class_path(backend) == _SECRET_SERVICE and secretstorage is not None:
+        if _class_path(backend) == _SECRET_SERVICE and _HAS_SECRETSTORAGE:
             with closing(secretstorage.dbus_init()) as connection:
                 path = getattr(backend, "preferred_collection", None)
                 collection = (

@@ -136,9 +136,10 @@ class DefinitionEditor(QWidget):
     def focus_first_field(self) -> None:
         """Name for a new or edited definition, the ID for a copy (it must change)."""
         field = "id" if self.mode == EditorMode.COPY else "name"
-        self.inputs[field].setFocus()
-        if isinstance(self.inputs[field], QLineEdit):
-            self.inputs[field].selectAll()  # type: ignore[attr-defined]
+        field_input = self.inputs[field]
+        field_input.setFocus()
+        if isinstance(field_input, QLineEdit):
+            field_input.selectAll()
 
     # ----- reading and checking -----
 
@@ -151,9 +152,11 @@ class DefinitionEditor(QWidget):
             return
         self._touched.add(field)
         if field == "name" and self._id_follows_name:
+            id_input = self.inputs["id"]
+            assert isinstance(id_input, QLineEdit)
             self._loading = True
             try:
-                self.inputs["id"].setText(id_from_name(self.fields.text("name")))  # type: ignore[attr-defined]
+                id_input.setText(id_from_name(self.fields.text("name")))
             finally:
                 self._loading = False
         elif field == "id":

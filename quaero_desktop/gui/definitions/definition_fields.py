@@ -209,7 +209,10 @@ class DefinitionFields(QWidget):
 
     def text(self, field: str) -> str:
         widget = self.inputs[field]
-        return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()  # type: ignore[attr-defined]
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        assert isinstance(widget, QLineEdit), f"{field} is not a text field"
+        return widget.text()
 
     def _checked(self, field: str) -> bool:
         widget = self.inputs[field]

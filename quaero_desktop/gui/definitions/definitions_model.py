@@ -77,12 +77,12 @@ class DefinitionsTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(DefinitionColumn)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[DefinitionColumn(section)]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         definition = self._rows[index.row()]
@@ -188,7 +188,7 @@ class DefinitionsTableModel(QAbstractTableModel):
                 return "Yes" if definition.enabled else "No"
         return ""
 
-    def _sort_key(self, position: int, column: DefinitionColumn):
+    def _sort_key(self, position: int, column: DefinitionColumn) -> str | float:
         if column == DefinitionColumn.NEXT_RUN:
             upcoming = self._next_runs[position]
             return upcoming.timestamp() if upcoming is not None else math.inf

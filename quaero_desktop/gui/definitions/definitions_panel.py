@@ -112,7 +112,8 @@ class DefinitionsPanel(QWidget):
         # The source's signals, not the proxy's: the proxy drops rows before the source has removed them.
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
             signal.connect(self._update_placeholder)
-        self._next_run_timer = QTimer(self, interval=NEXT_RUN_REFRESH_MS, timeout=self.model.refresh_next_runs)
+        self._next_run_timer = QTimer(self, interval=NEXT_RUN_REFRESH_MS)
+        self._next_run_timer.timeout.connect(self.model.refresh_next_runs)
         self._next_run_timer.start()
         self._update_actions()
         self._update_placeholder()
@@ -179,10 +180,14 @@ class DefinitionsPanel(QWidget):
         self.toolbar.addWidget(self.filter_edit)
         focus_filter = QAction(self, shortcut=QKeySequence("Ctrl+F"))
         focus_filter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        focus_filter.triggered.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
+        focus_filter.triggered.connect(self._focus_filter)
         self.addAction(focus_filter)
 
-    def _action(self, text: str, shortcuts: list[str], slot, tip: str, owner: QWidget) -> QAction:
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def _action(self, text: str, shortcuts: list[str], slot: Callable[[], object], tip: str, owner: QWidget) -> QAction:
         """A toolbar action whose shortcut works while ``owner`` (the view, or only the list) has focus."""
         return toolbar_action(self.toolbar, owner, text, shortcuts, slot, tip)
 

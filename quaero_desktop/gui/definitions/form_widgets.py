@@ -70,7 +70,7 @@ class FieldBox(QWidget):
         invalid = bool(message)
         self.problem_label.setText("⚠ " + (message or "").replace("\n", "\n⚠ ") if invalid else "")
         self.problem_label.setVisible(invalid)
-        self.input.setToolTip(message if invalid else self._tooltip)
+        self.input.setToolTip(message or self._tooltip)  # the field's own tip while valid
         self.input.setAccessibleDescription(message or "")
         if bool(self.input.property("invalid")) != invalid:
             self.input.setProperty("invalid", invalid)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl
@@ -74,8 +75,10 @@ class DocumentsPanel(QWidget):
         self._build_layout()
         self._build_actions()
 
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS, timeout=self._start_query)
-        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_INTERVAL_MS, timeout=self._start_query)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._start_query)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_INTERVAL_MS)
+        self._refresh_timer.timeout.connect(self._start_query)
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_edit.installEventFilter(self)
         selection = self.results.selectionModel()
@@ -140,7 +143,9 @@ class DocumentsPanel(QWidget):
         self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results.customContextMenuRequested.connect(self._context_menu)
 
-    def _action(self, text: str, shortcut: str, slot, tip: str, *, toolbar: bool = True) -> QAction:
+    def _action(
+        self, text: str, shortcut: str, slot: Callable[[], object], tip: str, *, toolbar: bool = True
+    ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -42,8 +42,8 @@ class PreviewBrowser(QTextBrowser):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setPlaceholderText(PREVIEW_PLACEHOLDER)
 
-    def loadResource(self, kind: int, name: QUrl):
-        return None
+    def loadResource(self, kind: int, name: QUrl | str) -> None:
+        return None  # an empty resource: nothing is fetched
 
 
 class ElidedLinkLabel(QLabel):

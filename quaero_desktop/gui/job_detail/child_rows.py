@@ -179,7 +179,14 @@ def partial_display(column: ChildColumn) -> Callable[[ChildRow], str | int]:
     return simple.get(column) or (lambda row: display_text(row, column))
 
 
-SortKey = Callable[[ChildRow], object]
+SortValue = str | float  # text or a number, never both in one column
+SortKey = Callable[[ChildRow], SortValue]
+
+
+def _time_key(row: ChildRow) -> float:
+    duration = row.duration_s  # None when the page never started
+    return -1.0 if row.finished_at is None or duration is None else duration
+
 
 # Per column, a key that never mixes types (None sorts first as -1 or "").
 SORT_KEYS: dict[ChildColumn, SortKey] = {
@@ -188,7 +195,7 @@ SORT_KEYS: dict[ChildColumn, SortKey] = {
     ChildColumn.DEPTH: lambda row: row.depth,
     ChildColumn.HTTP: lambda row: -1 if row.http_status is None else row.http_status,
     ChildColumn.TITLE: lambda row: (row.title or "").casefold(),
-    ChildColumn.TIME: lambda row: -1.0 if row.finished_at is None or row.started_at is None else row.duration_s,
+    ChildColumn.TIME: _time_key,
     ChildColumn.NOTE: lambda row: row.remark.casefold(),
 }
 

@@ -59,12 +59,12 @@ class ChildrenTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(ChildColumn)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[ChildColumn(section)]
         return None
 
-    def data(self, index: _Index, role: int = _DISPLAY):
+    def data(self, index: _Index, role: int = _DISPLAY) -> object:
         """Called for every painted cell and role: int comparisons only, no enum construction."""
         if not index.isValid():
             return None
@@ -112,10 +112,6 @@ class ChildrenTableModel(QAbstractTableModel):
     def row_for(self, child_id: str) -> ChildRow | None:
         position = self._position.get(child_id)
         return None if position is None else self._rows[position]
-
-    def visible_row_of(self, child_id: str) -> int | None:
-        position = self._position.get(child_id)
-        return None if position is None else self._view.visible_row(position)
 
     # ----- filters -----
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -22,7 +22,7 @@ from shiboken6 import isValid
 from quaero_desktop.app import App
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobStatus, Progress
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged, JobStatusChanged
-from quaero_desktop.gui.actions import toolbar_action
+from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.job_detail.config_tab import ConfigTab
@@ -48,7 +48,7 @@ class JobDetailWindow(QWidget):
         self.job_id = job_id
         self.job: Job | None = None
         self._closed = False
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._syncing = False
         self._sync_again = False
         self.setWindowTitle(f"Job — {job_id}")
@@ -80,9 +80,11 @@ class JobDetailWindow(QWidget):
         ]
         for signal, slot in self._connections:
             signal.connect(slot)
-        self._ticker = QTimer(self, interval=1000, timeout=self._tick)
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self._tick)
         self._ticker.start()
-        self._poller = QTimer(self, interval=POLL_INTERVAL_MS, timeout=self._poll)
+        self._poller = QTimer(self, interval=POLL_INTERVAL_MS)
+        self._poller.timeout.connect(self._poll)
         self._update_actions()
 
     def _build_toolbar(self) -> None:
@@ -98,11 +100,11 @@ class JobDetailWindow(QWidget):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.pages.action_copy_url)
         self.toolbar.addAction(self.pages.action_open)
-        close = QAction("Close", self, shortcut=QKeySequence.StandardKey.Close)
+        close = QAction("Close", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
         close.triggered.connect(self.close)
         self.addAction(close)
 
-    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+    def _action(self, text: str, shortcut: Shortcut, slot: Callable[[], object], tip: str) -> QAction:
         return toolbar_action(self.toolbar, self, text, shortcut, slot, tip, context=Qt.ShortcutContext.WindowShortcut)
 
     # ----- loading -----
@@ -247,7 +249,7 @@ class JobDetailWindow(QWidget):
         """False once the window was closed (its widgets may be gone): coroutines stop there."""
         return not self._closed and isValid(self)
 
-    def _start(self, coro: Coroutine[Any, Any, Any], what: str) -> None:
+    def _start(self, coro: Coroutine[Any, Any, object], what: str) -> None:
         if self._closed:
             coro.close()
             return

@@ -112,10 +112,6 @@ class JobHeader(QFrame):
             self.error_label.setStyleSheet(f"color: {status_colour(status).name()};")
         self.tick()
 
-    def set_times(self, started_at: datetime | None, finished_at: datetime | None) -> None:
-        self._started_at, self._finished_at = started_at, finished_at
-        self.tick()
-
     def set_progress(self, progress: Progress) -> None:
         self.progress_label.setText(progress.text)
         self.documents_label.setText(str(progress.documents))

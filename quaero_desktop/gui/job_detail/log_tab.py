@@ -39,7 +39,7 @@ class LogTab(QWidget):
         self.follow = QCheckBox("Follow", self)
         self.follow.setChecked(True)
         self.follow.setToolTip("Keep the newest line in view (scroll up to pause, back to the end to resume)")
-        self.follow.toggled.connect(lambda on: on and self.scroll_to_end())
+        self.follow.toggled.connect(self._on_follow_toggled)
         self.count_label = QLabel(self)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 0, 6, 0)
@@ -79,7 +79,7 @@ class LogTab(QWidget):
         table.setColumnWidth(LogColumn.TIME, 140)
         table.setColumnWidth(LogColumn.LEVEL, 80)
         table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        copy = QAction("Copy lines", self, shortcut=QKeySequence.StandardKey.Copy)
+        copy = QAction("Copy lines", self, shortcut=QKeySequence(QKeySequence.StandardKey.Copy))
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(self.copy_lines)
         table.addAction(copy)
@@ -95,7 +95,11 @@ class LogTab(QWidget):
         finally:
             self._scrolling = False
 
-    def _on_rows_inserted(self, *_args) -> None:
+    def _on_follow_toggled(self, on: bool) -> None:
+        if on:
+            self.scroll_to_end()
+
+    def _on_rows_inserted(self, *_args: object) -> None:
         if self.follow.isChecked():
             # after the view has laid out the new rows, so the maximum is the new end
             QTimer.singleShot(0, self._follow_now)

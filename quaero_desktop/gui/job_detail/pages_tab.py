@@ -105,9 +105,9 @@ class PagesTab(QWidget):
         self._text_timer = QTimer(self, singleShot=True, interval=200)
         self._text_timer.timeout.connect(lambda: self.model.set_text_filter(self.text_filter.text()))
         self.text_filter.textChanged.connect(lambda _text: self._text_timer.start())
-        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(lambda: (self.text_filter.setFocus(), self.text_filter.selectAll()))
+        find.triggered.connect(self._focus_text_filter)
         self.addAction(find)
         self.count_label = QLabel(self)
         self._filters = QHBoxLayout()
@@ -143,7 +143,7 @@ class PagesTab(QWidget):
         table.customContextMenuRequested.connect(self._context_menu)
 
     def _build_actions(self) -> None:
-        self.action_copy_url = QAction("Copy URL", self, shortcut=QKeySequence.StandardKey.Copy)
+        self.action_copy_url = QAction("Copy URL", self, shortcut=QKeySequence(QKeySequence.StandardKey.Copy))
         self.action_copy_url.setToolTip("Copy the selected pages' URLs (Ctrl+C in the pages table)")
         self.action_copy_url.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.action_copy_url.triggered.connect(self.copy_urls)
@@ -254,7 +254,11 @@ class PagesTab(QWidget):
             )
         menu.popup(self.table.viewport().mapToGlobal(position))
 
-    def _update_counts(self, *_args) -> None:
+    def _focus_text_filter(self) -> None:
+        self.text_filter.setFocus()
+        self.text_filter.selectAll()
+
+    def _update_counts(self, *_args: object) -> None:
         shown, total = self.model.rowCount(), self.model.total
         if shown == total:
             self.count_label.setText(f"{total} page{'s' if total != 1 else ''}")

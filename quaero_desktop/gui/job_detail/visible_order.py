@@ -14,7 +14,14 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.gui.job_detail.child_rows import SORT_KEYS, STABLE_COLUMNS, ChildColumn, ChildRow, SortKey
+from quaero_desktop.gui.job_detail.child_rows import (
+    SORT_KEYS,
+    STABLE_COLUMNS,
+    ChildColumn,
+    ChildRow,
+    SortKey,
+    SortValue,
+)
 
 NATURAL_ORDER = -1  # no sort column: discovery order
 
@@ -115,9 +122,10 @@ class VisibleOrder:
 
     # ----- internals -----
 
-    def _order_key(self, position: int):
+    def _order_key(self, position: int) -> tuple[SortValue, int]:
+        """``order`` ascends by this. With no sort column every row's key ties, so the position decides."""
         key = self._key
-        return position if key is None else (key(self.rows[position]), position)
+        return (0 if key is None else key(self.rows[position]), position)
 
     def _ascending(self, visible_row: int) -> int:
         assert self.order is not None

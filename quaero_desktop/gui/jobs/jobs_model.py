@@ -83,12 +83,12 @@ class JobsTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(JobColumn)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[JobColumn(section)]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -186,7 +186,7 @@ class JobsTableModel(QAbstractTableModel):
         self._row_of = {row.id: i for i, row in enumerate(self._rows)}
 
     @staticmethod
-    def _display(row: JobRow, column: JobColumn):
+    def _display(row: JobRow, column: JobColumn) -> str | int | None:
         match column:
             case JobColumn.NAME:
                 return row.name
@@ -205,7 +205,7 @@ class JobsTableModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _sort_key(row: JobRow, column: JobColumn):
+    def _sort_key(row: JobRow, column: JobColumn) -> str | float | None:
         match column:
             case JobColumn.PROGRESS:
                 return row.progress.fraction

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,7 +22,7 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.definition_io import load_definition_file
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobStatus
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
-from quaero_desktop.gui.actions import toolbar_action
+from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.empty_state import empty_state_label
@@ -63,7 +64,8 @@ class JobsPanel(QWidget):
         bridge.jobCreated.connect(self._on_created)
         bridge.progressChanged.connect(self.model.apply_progress)
         bridge.jobStatusChanged.connect(self._on_status)
-        self._ticker = QTimer(self, interval=1000, timeout=self.model.tick_durations)
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self.model.tick_durations)
         self._ticker.start()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
@@ -123,7 +125,7 @@ class JobsPanel(QWidget):
             "Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected job"
         )
 
-    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+    def _action(self, text: str, shortcut: Shortcut, slot: Callable[[], object], tip: str) -> QAction:
         return toolbar_action(self.toolbar, self, text, shortcut, slot, tip)
 
     # ----- loading and events -----
@@ -158,7 +160,7 @@ class JobsPanel(QWidget):
             self.model.upsert(JobRow.from_job(job))
             self._update_actions()
 
-    def _update_placeholder(self, *_args) -> None:
+    def _update_placeholder(self, *_args: object) -> None:
         self.placeholder.setVisible(self.model.rowCount() == 0)
 
     # ----- selection and actions -----

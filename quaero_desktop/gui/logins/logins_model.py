@@ -36,12 +36,12 @@ class LoginsTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(LoginColumn)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         summary = self._rows[index.row()]
@@ -69,7 +69,7 @@ class LoginsTableModel(QAbstractTableModel):
         return [s.auth_id for s in self._rows]
 
 
-def _display(summary: CredentialSummary, column: LoginColumn):
+def _display(summary: CredentialSummary, column: LoginColumn) -> str | int | None:
     match column:
         case LoginColumn.NAME:
             return summary.name

@@ -19,11 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.gui.actions import toolbar_action
+from quaero_desktop.crawler.login_capture import LoginCapture
+from quaero_desktop.domain.credential import CredentialSummary
+from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.logins.login_form import LoginForm, LoginRequest
 from quaero_desktop.gui.logins.logins_model import SUMMARY_ROLE, LoginColumn, LoginsTableModel
+from quaero_desktop.services.logins import SavedLogin
 
 _STATE_STYLE = {
     "available": ("#1e8e3e", "Keyring: {backend} — ready. Logins are stored there, never in Quaero's files."),
@@ -42,7 +45,7 @@ class LoginsPanel(QWidget):
         self.model = LoginsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self._capture = None  # the LoginCapture in progress
+        self._capture: LoginCapture | None = None  # the capture in progress
         self._build()
 
     def _build(self) -> None:
@@ -116,7 +119,7 @@ class LoginsPanel(QWidget):
         layout.addWidget(self.empty_label)
         self._update_actions()
 
-    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+    def _action(self, text: str, shortcut: Shortcut, slot: Callable[[], object], tip: str) -> QAction:
         return toolbar_action(self.toolbar, self, text, shortcut, slot, tip)
 
     # ----- loading -----
@@ -146,7 +149,7 @@ class LoginsPanel(QWidget):
         capturing = self._capture is not None
         self.action_capture.setEnabled(not capturing)
 
-    def selected(self):
+    def selected(self) -> CredentialSummary | None:
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(SUMMARY_ROLE) if rows else None
 
@@ -209,7 +212,7 @@ class LoginsPanel(QWidget):
         saved = await in_thread(lambda: logins.import_file(request.auth_id, request.source, name=request.name))
         await self._saved(request.auth_id, saved)
 
-    async def _saved(self, auth_id: str, saved) -> None:
+    async def _saved(self, auth_id: str, saved: SavedLogin) -> None:
         verb = "Replaced the saved login" if saved.replaced else "Saved the login"
         skipped = f"\n\n{len(saved.skipped)} entries were skipped." if saved.skipped else ""
         self._context.dialogs.info("Login saved", f"{verb} '{auth_id}': {saved.description}.{skipped}")

@@ -75,7 +75,8 @@ class BrowserPathField(QWidget):
         layout.addWidget(self.message, 1, 0, 1, 3)
         layout.setColumnStretch(0, 1)
 
-        self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS, timeout=self._start_check)
+        self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._timer.timeout.connect(self._start_check)
         self.edit.textChanged.connect(self._on_edited)
         self.browse_button.clicked.connect(lambda: context.tasks.start(self._browse(), what="Choosing a browser"))
         self.detect_button.clicked.connect(self.detect)
