@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,7 @@ os.environ.setdefault("QUAERO_KEYRING_SERVICE", "quaero-desktop-tests")  # never
 from quaero_desktop.app import App, build_app
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job
+from tests import guards
 from tests.testsite import TestSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,15 +67,23 @@ def crawl(app: App, definition: JobDefinition, timeout: float = 120) -> Job:
     return app.jobs.get(job_id)
 
 
+def child_env(**variables: str) -> dict[str, str]:
+    """The environment for a child process running the app: this checkout on its path, and the
+    guards of tests/guards.py for what the running test is not marked to use."""
+    path = [str(ROOT)]
+    if os.environ.get(guards.FORBIDDEN_ENV):
+        path.insert(0, str(guards.CHILD_GUARD_DIR))
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path), **variables}
+
+
 def cli(*args: str, data_dir: Path, timeout: float = 180, check_json: bool = False) -> subprocess.CompletedProcess:
     """Run the real command line in a child process."""
-    env = {**os.environ, "QUAERO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "quaero_desktop", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env,
+        env=child_env(QUAERO_DATA_DIR=str(data_dir)),
         cwd=ROOT,
     )
     if check_json:
@@ -131,3 +142,55 @@ def _needs_keyring(request):
     if os.environ.get("QUAERO_REQUIRE_KEYRING") == "1":
         pytest.fail("the Secret Service is not available, but QUAERO_REQUIRE_KEYRING=1")
     pytest.skip("needs an unlocked Secret Service (run the suite with bash .ci/test)")
+
+
+# ----- the markers, checked at run time (see tests/guards.py) -----
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that uses the Qt or screen fixtures must say so: fail it before they build anything.
+
+    Failing, rather than adding the mark in pytest_collection_modifyitems, keeps the marks where a
+    reader looks (the test's own file, which ``grep mark.gui`` finds), and works the same way as
+    the browser and keyring checks, which can only catch a test in the act."""
+    used = sorted(guards.GUI_FIXTURES.intersection(item.fixturenames))
+    if used and item.get_closest_marker("gui") is None:
+        pytest.fail(f"this test uses the fixture(s) {', '.join(used)}: {guards.GUI_MESSAGE}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def _stopped_logs(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("stopped")
+
+
+@pytest.fixture(autouse=True)
+def _marks_are_true(request, monkeypatch, _stopped_logs):
+    """Outside a ``browser`` test Chromium cannot start, outside a ``keyring`` test the Secret Service
+    cannot be reached (in child processes too: ``child_env``), and outside a ``gui`` test no
+    QApplication may be created. Whatever the code under test does with the error, the test fails."""
+    marked = {mark.name for mark in request.node.iter_markers()}
+    forbidden = [name for name in ("browser", "keyring") if name not in marked]
+    stopped: list[str] = []
+    stopped_log = _stopped_logs / f"{uuid.uuid4().hex}.log"
+    if forbidden:
+        monkeypatch.setenv(guards.FORBIDDEN_ENV, ",".join(forbidden))
+        monkeypatch.setenv(guards.STOPPED_LOG_ENV, str(stopped_log))
+    else:
+        monkeypatch.delenv(guards.FORBIDDEN_ENV, raising=False)
+    if "browser" in forbidden:
+        for owner, name, value in guards.browser_patches(stopped.append):
+            monkeypatch.setattr(owner, name, value)
+    application_before = guards.qt_application()
+    with contextlib.ExitStack() as keyring_guard:
+        if "keyring" in forbidden:
+            keyring_guard.enter_context(guards.keyring_choice_forgotten())
+            for owner, name, value in guards.keyring_patches(os.environ.get("DBUS_SESSION_BUS_ADDRESS")):
+                monkeypatch.setattr(owner, name, value)
+        yield
+    if stopped_log.exists():
+        stopped += stopped_log.read_text(encoding="utf-8").splitlines()
+    if stopped:
+        pytest.fail("\n".join(dict.fromkeys(stopped)), pytrace=False)
+    if "gui" not in marked and application_before is None and guards.qt_application() is not None:
+        pytest.fail(f"this test creates a QApplication: {guards.GUI_MESSAGE}", pytrace=False)

@@ -2,15 +2,13 @@
 
 pytest-qt has no qasync support and a nested Qt loop inside a coroutine hangs, so window
 tests are plain functions that drive the qasync loop with ``run(loop, coroutine)`` and wait
-inside the coroutine with ``until(...)`` instead of ``qtbot.waitSignal``.
+inside the coroutine with ``tests.waiting.until(...)`` instead of ``qtbot.waitSignal``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
-from collections.abc import Callable
 from pathlib import Path
 
 
@@ -58,14 +56,6 @@ class ScriptedDialogs:
 
 def run(loop: asyncio.AbstractEventLoop, coro, timeout: float = 120):
     return loop.run_until_complete(asyncio.wait_for(coro, timeout))
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 def shows_the_stored_job(jobs_panel, app, job_id: str) -> bool:

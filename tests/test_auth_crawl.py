@@ -13,6 +13,7 @@ from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.page_outcome import AUTH_REQUIRED
 from quaero_desktop.vault.keyring_backend import SERVICE_NAME
 from tests.conftest import cli, crawl, make_definition, secret_service_available
+from tests.waiting import wait_until
 
 PRIVATE_PAGES = ["/private/", "/private/report-1", "/private/report-2", "/private/report-3", "/private/admin/settings"]
 COOKIE = "testsite_session"
@@ -123,6 +124,7 @@ def _private_definition(site, auth_id: str, **fields):
     return make_definition([site.url("/private/")], auth_id=auth_id, max_depth=1, **fields)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("filename", list(FORMATS))
 def test_each_import_format_crawls_the_protected_pages(filename, tmp_path, data_dir, fresh_site):
     value = fresh_site.create_session("alice")
@@ -190,6 +192,7 @@ def test_unavailable_keyring_fails_with_what_to_do(tmp_path, data_dir, fresh_sit
     assert fresh_site.hits("/private/") == 0
 
 
+@pytest.mark.browser
 def test_a_stale_session_marks_pages_authentication_required(app, fresh_site, tmp_path):
     export = tmp_path / "cookies.txt"
     export.write_text(_netscape("not-a-valid-session"))
@@ -209,6 +212,7 @@ def test_a_stale_session_marks_pages_authentication_required(app, fresh_site, tm
     app.logins.delete("stale-login")
 
 
+@pytest.mark.browser
 def test_host_only_cookies_go_only_to_their_host(app, fresh_site, tmp_path):
     export = tmp_path / "cookies.json"
     export.write_text(_cookie_editor(fresh_site.create_session("alice")))
@@ -226,6 +230,7 @@ def test_host_only_cookies_go_only_to_their_host(app, fresh_site, tmp_path):
     app.logins.delete("host-only")
 
 
+@pytest.mark.browser
 def test_a_resumed_crawl_in_a_new_process_keeps_the_login(app, fresh_site, tmp_path, data_dir):
     export = tmp_path / "cookies.txt"
     value = fresh_site.create_session("alice")
@@ -233,10 +238,7 @@ def test_a_resumed_crawl_in_a_new_process_keeps_the_login(app, fresh_site, tmp_p
     app.logins.import_file("site-login", export)
     engine = app.engine()
     job_id = engine.submit(_private_definition(fresh_site, "site-login", concurrency=1)).result(30)
-    deadline = time.monotonic() + 30
-    while app.jobs.get(job_id).document_count < 1:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    wait_until(lambda: app.jobs.get(job_id).document_count >= 1, 30, "the first stored document")
     app.close(detach=True)  # the definition lived only in this process's memory
 
     result = cli("jobs", "resume", job_id, "--json", data_dir=data_dir)
@@ -255,6 +257,7 @@ def test_a_resumed_crawl_in_a_new_process_keeps_the_login(app, fresh_site, tmp_p
         reopened.close()
 
 
+@pytest.mark.browser
 def test_capture_login_through_the_sites_form_then_crawl(app, fresh_site):
     async def log_in(page):
         await page.fill("input[name=username]", "alice")

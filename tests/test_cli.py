@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import cli, write_definition
 
 DEFINITION = """
@@ -21,6 +23,7 @@ def _docs_definition(tmp_path: Path, site) -> Path:
     return write_definition(tmp_path / "docs.toml", DEFINITION.format(start=site.url("/docs/guide")))
 
 
+@pytest.mark.browser
 def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
     result = cli("run", str(_docs_definition(tmp_path, fresh_site)), "--json", data_dir=data_dir)
     assert result.returncode == 0, result.stderr
@@ -47,6 +50,7 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
     assert "0 pending, 0 running, 3 completed, 0 failed" in text
 
 
+@pytest.mark.browser
 def test_failed_crawl_exits_1(tmp_path, data_dir):
     path = write_definition(
         tmp_path / "dead.toml", 'id = "dead"\nname = "Dead"\nstart_urls = ["http://127.0.0.1:9/"]\n'
@@ -81,6 +85,7 @@ def test_bad_definitions_exit_2_naming_file_field_value_and_expectation(tmp_path
     assert cli("documents", "show", "12345", data_dir=data_dir).returncode == 2
 
 
+@pytest.mark.browser
 def test_definitions_import_list_export_delete_and_run_by_id(tmp_path, data_dir, fresh_site):
     path = _docs_definition(tmp_path, fresh_site)
     result = cli("definitions", "import", str(path), data_dir=data_dir)
@@ -102,6 +107,7 @@ def test_definitions_import_list_export_delete_and_run_by_id(tmp_path, data_dir,
     assert cli("definitions", "delete", "docs", data_dir=data_dir).returncode == 2
 
 
+@pytest.mark.browser
 def test_search_show_and_export(tmp_path, data_dir, fresh_site):
     assert cli("run", str(_docs_definition(tmp_path, fresh_site)), data_dir=data_dir).returncode == 0
     hits = json.loads(cli("documents", "search", "marzipan", "--json", data_dir=data_dir).stdout)

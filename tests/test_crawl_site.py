@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.store import documents_repo
 from tests.conftest import crawl, make_definition
+
+pytestmark = pytest.mark.browser  # every test crawls the test site
 
 HOME_DOCUMENT_PATHS = {
     "/",

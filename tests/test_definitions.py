@@ -19,7 +19,7 @@ from quaero_desktop.domain.definition_io import (
 )  # fmt: skip
 from quaero_desktop.domain.errors import ValidationError
 
-DESIGN_EXAMPLE_TOML = """\
+CONTRACT_EXAMPLE_TOML = """\
 id = "team-wiki"                   # required, [a-z0-9-]+
 name = "Team wiki"                 # required
 description = ""
@@ -38,7 +38,7 @@ enabled = true
 auto_start = false
 """
 
-DESIGN_EXAMPLE_JSON = """\
+CONTRACT_EXAMPLE_JSON = """\
 {"id": "team-wiki", "name": "Team wiki", "description": "",
  "start_urls": ["https://wiki.example.com/start"],
  "include_patterns": ["/wiki/"], "exclude_patterns": ["logout", "/admin"],
@@ -273,15 +273,15 @@ def load_refusal(path: Path) -> ValidationError:
 
 
 def test_design_example_toml_loads(tmp_path: Path) -> None:
-    assert load_definition_file(write(tmp_path, "team-wiki.toml", DESIGN_EXAMPLE_TOML)) == JobDefinition(
+    assert load_definition_file(write(tmp_path, "team-wiki.toml", CONTRACT_EXAMPLE_TOML)) == JobDefinition(
         id="team-wiki", name="Team wiki", start_urls=("https://wiki.example.com/start",),
         include_patterns=("/wiki/",), exclude_patterns=("logout", "/admin"), concurrency=5, auth_id="wiki-sso",
     )  # fmt: skip
 
 
 def test_json_equivalent_loads_equal(tmp_path: Path) -> None:
-    from_json = load_definition_file(write(tmp_path, "a.json", DESIGN_EXAMPLE_JSON))
-    assert from_json == load_definition_file(write(tmp_path, "a.toml", DESIGN_EXAMPLE_TOML))
+    from_json = load_definition_file(write(tmp_path, "a.json", CONTRACT_EXAMPLE_JSON))
+    assert from_json == load_definition_file(write(tmp_path, "a.toml", CONTRACT_EXAMPLE_TOML))
 
 
 @pytest.mark.parametrize("fmt", ["toml", "json"])
@@ -307,9 +307,9 @@ def test_detect_format_by_extension_then_by_content(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "encoding"),
     [
-        ("a.conf", DESIGN_EXAMPLE_JSON, "utf-8"),
-        ("a", DESIGN_EXAMPLE_TOML, "utf-8"),
-        ("a.json", DESIGN_EXAMPLE_JSON, "utf-8-sig"),
+        ("a.conf", CONTRACT_EXAMPLE_JSON, "utf-8"),
+        ("a", CONTRACT_EXAMPLE_TOML, "utf-8"),
+        ("a.json", CONTRACT_EXAMPLE_JSON, "utf-8-sig"),
     ],
 )
 def test_other_extensions_are_sniffed_and_a_byte_order_mark_is_ignored(
@@ -365,7 +365,7 @@ def test_absurd_nesting_is_a_validation_error(fmt: Literal["toml", "json"], text
 
 
 def test_field_error_message_names_file_field_value_and_expectation(tmp_path: Path) -> None:
-    path = write(tmp_path, "w.toml", DESIGN_EXAMPLE_TOML.replace('["/wiki/"]', '["/wiki/", "docs[0-9"]'))
+    path = write(tmp_path, "w.toml", CONTRACT_EXAMPLE_TOML.replace('["/wiki/"]', '["/wiki/", "docs[0-9"]'))
     assert str(load_refusal(path)) == (
         f"{path}: field 'include_patterns[1]' = 'docs[0-9': "
         "a valid regular expression (unterminated character set at position 4)"
@@ -373,5 +373,5 @@ def test_field_error_message_names_file_field_value_and_expectation(tmp_path: Pa
 
 
 def test_unknown_field_in_a_file_is_reported_with_the_file(tmp_path: Path) -> None:
-    path = write(tmp_path, "w.json", DESIGN_EXAMPLE_JSON.replace('"max_depth"', '"depth"'))
+    path = write(tmp_path, "w.json", CONTRACT_EXAMPLE_JSON.replace('"max_depth"', '"depth"'))
     assert str(load_refusal(path)).startswith(f"{path}: field 'depth' = 2: not a known field; known fields are: id,")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.conftest import ROOT, cli, write_definition
+import pytest
+
+from tests.conftest import ROOT, child_env, cli, write_definition
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.browser  # every test crawls, in a child process
 
 BIG = """
 id = "big"
@@ -29,13 +32,12 @@ def _big_definition(tmp_path: Path, site, concurrency: int) -> Path:
 
 
 def _spawn(*args: str, data_dir: Path) -> subprocess.Popen:
-    env = {**os.environ, "QUAERO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "quaero_desktop", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=child_env(QUAERO_DATA_DIR=str(data_dir)),
         cwd=ROOT,
     )
 
@@ -53,14 +55,23 @@ def _db_rows(data_dir: Path, sql: str, params=()) -> list[tuple]:
         conn.close()
 
 
-def _wait_for_documents(data_dir: Path, at_least: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rows = _db_rows(data_dir, "SELECT count(*) FROM documents")
-        if rows and rows[0][0] >= at_least:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"fewer than {at_least} documents after {timeout}s")
+def _document_count(data_dir: Path) -> int:
+    rows = _db_rows(data_dir, "SELECT count(*) FROM documents")
+    return rows[0][0] if rows else 0
+
+
+def _while_running(process: subprocess.Popen, state):
+    """``state`` as a wait_until predicate that fails at once if the crawl process has exited."""
+
+    def check():
+        if found := state():
+            return found
+        if process.poll() is not None:
+            _out, err = process.communicate()
+            raise AssertionError(f"the crawl process exited ({process.returncode}) first: {err}")
+        return found
+
+    return check
 
 
 def test_concurrency_8_counts_are_exact(tmp_path, data_dir, fresh_site):
@@ -80,7 +91,7 @@ def test_sigkill_mid_crawl_then_resume_stores_every_page_once(tmp_path, data_dir
     expected = set(site.big_urls())
     process = _spawn("run", str(_big_definition(tmp_path, site, 4)), data_dir=data_dir)
     try:
-        _wait_for_documents(data_dir, 60)
+        wait_until(_while_running(process, lambda: _document_count(data_dir) >= 60), 120, "60 stored documents")
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(10)
@@ -114,10 +125,8 @@ def test_ctrl_c_cancels_cleanly_with_exit_130(tmp_path, data_dir, fresh_site):
         tmp_path / "slow.toml", f'id = "slow"\nname = "Slow"\nstart_urls = [{starts}]\nmax_depth = 0\nconcurrency = 2\n'
     )
     process = _spawn("run", str(path), "--json", data_dir=data_dir)
-    deadline = time.monotonic() + 60
-    while not _db_rows(data_dir, "SELECT 1 FROM jobs WHERE type = 'crawler_url' AND status = 'running'"):
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.05)
+    running = "SELECT 1 FROM jobs WHERE type = 'crawler_url' AND status = 'running'"
+    wait_until(_while_running(process, lambda: _db_rows(data_dir, running)), 60, "a page to be running")
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr

@@ -5,9 +5,14 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import ChildStatusChanged, DocumentSaved, JobProgress, JobStatusChanged
 from tests.conftest import crawl, make_definition
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.browser  # every test crawls the test site
 
 
 class Recorder:
@@ -69,10 +74,11 @@ def test_cancel_stops_running_and_pending_pages_promptly(app, fresh_site):
     engine = app.engine()
     engine.events.subscribe(recorder)
     job_id = engine.submit(make_definition(starts, max_depth=0, concurrency=2)).result(30)
-    deadline = time.monotonic() + 60
-    while not any(e.status == JobStatus.RUNNING for e in recorder.of(ChildStatusChanged, job_id)):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(
+        lambda: any(e.status == JobStatus.RUNNING for e in recorder.of(ChildStatusChanged, job_id)),
+        60,
+        "a page to be running",
+    )
     started = time.monotonic()
     assert engine.cancel(job_id).result(10) is True
     assert engine.wait(job_id).result(30) == JobStatus.CANCELLED
@@ -92,10 +98,7 @@ def test_quitting_detaches_a_crawl_and_it_resumes_to_an_exact_finish(app, fresh_
         [site.url("/big/")], max_depth=2, max_pages=60, concurrency=4, include_patterns=["/big/"]
     )
     job_id = engine.submit(definition).result(30)
-    deadline = time.monotonic() + 60
-    while app.jobs.get(job_id).document_count < 10:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(lambda: app.jobs.get(job_id).document_count >= 10, 60, "10 stored documents")
     app.close(detach=True)
 
     from quaero_desktop.app import build_app
@@ -125,10 +128,7 @@ def test_a_resumed_crawl_gets_what_is_left_of_its_timeout_not_a_fresh_one(app, f
     starts = [site.url(f"/slow?ms=1500&n={i}") for i in range(12)]  # 18 s of pages, one at a time
     submitted = time.monotonic()
     job_id = engine.submit(make_definition(starts, max_depth=0, concurrency=1, timeout="8s")).result(30)
-    deadline = time.monotonic() + 60
-    while app.jobs.get(job_id).document_count < 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(lambda: app.jobs.get(job_id).document_count >= 2, 60, "2 stored documents")
     app.close(detach=True)
     first_run_wall = time.monotonic() - submitted
 

@@ -19,7 +19,10 @@ from quaero_desktop.gui.definitions.definitions_model import DefinitionColumn, w
 from quaero_desktop.gui.definitions.form_widgets import LoginCombo
 from quaero_desktop.store import credentials_repo
 from tests.conftest import make_definition
-from tests.gui_support import run, shows_the_stored_job, until
+from tests.gui_support import run, shows_the_stored_job
+from tests.waiting import until
+
+pytestmark = pytest.mark.gui
 
 _OTHER_VIEWS = {
     "quaero_desktop.gui.documents.documents_panel": "DocumentsPanel",
@@ -312,6 +315,7 @@ def test_export_to_json_and_toml_then_delete_after_asking(gui, qloop, tmp_path, 
     assert context.dialogs.errors == []
 
 
+@pytest.mark.browser
 def test_run_now_emits_the_definition_and_the_job_appears_in_the_jobs_view(gui, qloop, fresh_site):
     window, context = gui
     definition = make_definition([fresh_site.url("/docs/guide")], id="guide", name="Guide", max_depth=0)

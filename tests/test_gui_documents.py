@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, QUrl
 from PySide6.QtGui import QTextTable
 from PySide6.QtTest import QTest
@@ -15,7 +15,8 @@ from quaero_desktop.gui.documents import documents_panel
 from quaero_desktop.gui.documents.documents_panel import NO_DOCUMENTS, DocumentsPanel, count_text
 from quaero_desktop.gui.documents.results_model import SNIPPET_ROLE, split_marked
 from tests.conftest import make_definition
-from tests.gui_support import run, until
+from tests.gui_support import run
+from tests.waiting import until
 
 
 def _titles(panel: DocumentsPanel) -> list[str]:
@@ -54,6 +55,8 @@ def _select_titles(panel: DocumentsPanel, titles: list[str]) -> None:
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.Select)
 
 
+@pytest.mark.gui
+@pytest.mark.browser
 def test_search_as_you_type_finds_the_guide_and_previews_it(gui, qloop, fresh_site):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)
@@ -107,6 +110,8 @@ async def _clear_and_wait(panel: DocumentsPanel) -> None:
     await until(lambda: panel.shown_query == "", what="the full list")
 
 
+@pytest.mark.gui
+@pytest.mark.browser
 def test_punctuation_in_queries_never_errors(gui, qloop, fresh_site):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)
@@ -135,6 +140,8 @@ def test_punctuation_in_queries_never_errors(gui, qloop, fresh_site):
     assert panel.count_label.text() == "10 documents"
 
 
+@pytest.mark.gui
+@pytest.mark.browser
 def test_no_matches_says_so(gui, qloop, fresh_site, monkeypatch):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)
@@ -157,17 +164,19 @@ def test_no_matches_says_so(gui, qloop, fresh_site, monkeypatch):
     assert sorted((r.id for r in panel.model.rows()), reverse=True) == newest_ids
 
 
+@pytest.mark.gui
+@pytest.mark.browser
 def test_a_slow_old_query_never_overwrites_a_newer_one(gui, qloop, fresh_site, monkeypatch):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)
     documents = context.app.documents
     real_search = documents.search
-    slow_started, slow_finished = threading.Event(), threading.Event()
+    slow_started, newer_shown, slow_finished = threading.Event(), threading.Event(), threading.Event()
 
     def search(text: str, **options):
-        if text == "marzipan":  # the first query is slow: it finishes after the second one
+        if text == "marzipan":  # the first query is slow: it finishes after the second one is shown
             slow_started.set()
-            time.sleep(1.5)
+            newer_shown.wait(60)
             try:
                 return real_search(text, **options)
             finally:
@@ -181,6 +190,7 @@ def test_a_slow_old_query_never_overwrites_a_newer_one(gui, qloop, fresh_site, m
         await until(slow_started.is_set, what="the slow query to start")
         _type(panel, "quartz")
         await until(lambda: panel.shown_query == "quartz", what="the newer results")
+        newer_shown.set()
         await until(slow_finished.is_set, what="the slow query to finish")
         await context.tasks.wait_all()  # its (dropped) results have arrived: every query task has ended
 
@@ -203,6 +213,8 @@ def test_a_slow_old_query_never_overwrites_a_newer_one(gui, qloop, fresh_site, m
     assert context.dialogs.errors == []
 
 
+@pytest.mark.gui
+@pytest.mark.browser
 def test_a_slow_preview_never_replaces_the_current_documents(gui, qloop, fresh_site, monkeypatch):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)
@@ -236,6 +248,8 @@ def test_a_slow_preview_never_replaces_the_current_documents(gui, qloop, fresh_s
     assert panel.preview.document_id == first.id and panel.preview.title_label.text() == first.display_title
 
 
+@pytest.mark.gui
+@pytest.mark.browser
 def test_open_original_and_links_in_the_preview_go_to_the_system_browser(gui, qloop, fresh_site, monkeypatch):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)
@@ -265,6 +279,8 @@ def test_open_original_and_links_in_the_preview_go_to_the_system_browser(gui, ql
     assert opened[1:] == [fresh_site.url("/docs/reference"), fresh_site.url("/docs/getting-started")]
 
 
+@pytest.mark.gui
+@pytest.mark.browser
 def test_export_selected_and_all_write_markdown_with_front_matter(gui, qloop, fresh_site, tmp_path: Path):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)

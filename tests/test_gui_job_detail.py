@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -19,7 +20,10 @@ from quaero_desktop.gui.job_detail.log_model import LogColumn
 from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
 from tests.conftest import make_definition
-from tests.gui_support import run, until
+from tests.gui_support import run
+from tests.waiting import until
+
+pytestmark = pytest.mark.gui
 
 
 def _open(window, job_id: str) -> JobDetailWindow:
@@ -64,6 +68,7 @@ def _completed_home_crawl(window, context, fresh_site, qloop) -> JobDetailWindow
     return run(qloop, scenario())
 
 
+@pytest.mark.browser
 def test_completed_crawl_shows_every_page_and_filters_them(gui, qloop, fresh_site, monkeypatch):
     window, context = gui
     detail = _completed_home_crawl(window, context, fresh_site, qloop)
@@ -123,6 +128,7 @@ def test_completed_crawl_shows_every_page_and_filters_them(gui, qloop, fresh_sit
     assert context.dialogs.errors == []
 
 
+@pytest.mark.browser
 def test_log_and_configuration_tabs(gui, qloop, fresh_site):
     window, context = gui
     detail = _completed_home_crawl(window, context, fresh_site, qloop)
@@ -153,6 +159,7 @@ def test_log_and_configuration_tabs(gui, qloop, fresh_site):
     assert config.login_label.text().startswith("none")
 
 
+@pytest.mark.browser
 def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qloop, fresh_site):
     window, context = gui
     urls = [fresh_site.url(f"/slow?ms=800&n={i}") for i in range(6)]
@@ -202,6 +209,7 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
     assert context.dialogs.errors == []
 
 
+@pytest.mark.browser
 def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
     window, context = gui
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import dataclasses
 import threading
 
+import pytest
+
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.jobs.jobs_model import JobColumn
 from tests.conftest import crawl, make_definition
-from tests.gui_support import run, shows_the_stored_job, until
+from tests.gui_support import run, shows_the_stored_job
+from tests.waiting import until
+
+pytestmark = [pytest.mark.gui, pytest.mark.browser]  # every test crawls the test site
 
 
 def _detail_windows(job_id: str) -> list:

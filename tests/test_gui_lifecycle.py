@@ -8,13 +8,17 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
-from tests.conftest import ROOT, make_definition
+from tests.conftest import ROOT, child_env, make_definition
+from tests.waiting import WaitTimeout, wait_until
 
-pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (a virtual screen)")
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.browser,  # the window resumes a crawl
+    pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (a virtual screen)"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +51,12 @@ def _job(data_dir, job_id: str) -> tuple[str, int, int]:
 
 
 def _start_window(data_dir, display: str) -> subprocess.Popen:
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "quaero_desktop", "--data-dir", str(data_dir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=child_env(QT_QPA_PLATFORM="xcb", DISPLAY=display),
         cwd=ROOT,
     )
 
@@ -65,16 +68,22 @@ def _quit(window: subprocess.Popen) -> tuple[int, str]:
 
 
 def _wait(predicate, timeout: float, what: str, window: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
+    """wait_until, failing at once if ``window`` exits first, and with what it said on a timeout."""
+
+    def ready():
+        if found := predicate():
+            return found
         if window is not None and window.poll() is not None:
             raise AssertionError(f"the window exited ({window.returncode}) before {what}: {window.stderr.read()}")
-        if time.monotonic() > deadline:
-            if window is not None:
-                window.kill()
-                raise AssertionError(f"timed out waiting for {what}; the window said: {window.communicate()[1]}")
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+        return found
+
+    try:
+        wait_until(ready, timeout, what)
+    except WaitTimeout as timeout_error:
+        if window is None:
+            raise
+        window.kill()
+        raise AssertionError(f"{timeout_error}; the window said: {window.communicate()[1]}") from None
 
 
 def test_quit_mid_crawl_then_the_next_start_finishes_it(app, data_dir, fresh_site, display):

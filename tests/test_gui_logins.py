@@ -6,9 +6,10 @@ import pytest
 
 from quaero_desktop.gui.logins.login_form import LoginRequest
 from quaero_desktop.gui.logins.logins_model import LoginColumn
-from tests.gui_support import run, until
+from tests.gui_support import run
+from tests.waiting import until
 
-pytestmark = pytest.mark.keyring
+pytestmark = [pytest.mark.gui, pytest.mark.keyring]
 
 
 def _panel(window):
@@ -26,6 +27,7 @@ def test_keyring_state_and_empty_list_are_explained(gui, qloop):
     assert "ready" in panel.keyring_label.text() and "Secret Service" in panel.keyring_label.text()
 
 
+@pytest.mark.browser
 def test_capture_login_through_the_sites_form(gui, qloop, fresh_site):
     window, context = gui
     panel = _panel(window)

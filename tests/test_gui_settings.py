@@ -13,7 +13,10 @@ from quaero_desktop.gui.settings import settings_dialog
 from quaero_desktop.gui.settings.browser_field import EMPTY_HINT, PathState
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.settings import SETTINGS_FILENAME, AppSettings, load_settings
-from tests.gui_support import run, until
+from tests.gui_support import run
+from tests.waiting import until
+
+pytestmark = pytest.mark.gui
 
 
 def _open(window, context) -> SettingsDialog:

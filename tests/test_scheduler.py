@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
+
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.scheduler import Scheduler
@@ -56,6 +58,7 @@ def test_due_definitions_start_once_per_fire_time():
     assert started == ["nightly", "every-minute", "every-minute"]
 
 
+@pytest.mark.browser
 def test_engine_records_how_a_job_was_started(app, fresh_site):
     engine = app.engine()
     definition = make_definition([fresh_site.url("/docs/guide")], max_depth=0)

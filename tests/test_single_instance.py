@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDir
 
 from quaero_desktop.gui.single_instance import SingleInstance, server_name
@@ -13,6 +14,7 @@ from tests.conftest import ROOT
 from tests.test_gui_lifecycle import _quit, _start_window, _wait, display  # noqa: F401 (display: a fixture)
 
 
+@pytest.mark.gui
 def test_a_second_instance_is_refused_and_asks_the_first_to_come_forward(qtbot, tmp_path):
     first = SingleInstance(tmp_path)
     assert first.acquire()
@@ -69,6 +71,7 @@ time.sleep(120)
 """
 
 
+@pytest.mark.gui
 def test_starting_the_window_twice_keeps_one_window(data_dir, display):  # noqa: F811
     first = _start_window(data_dir, display)
     try:

@@ -1,7 +1,7 @@
 """The credential vault: secrets in the OS keyring (chunked, crash-safe), metadata in SQLite.
 
-Tests marked by the ``secret_service`` fixture use the real Secret Service; CI runs the suite
-inside dbus-run-session with an unlocked gnome-keyring (.ci/test), elsewhere they skip.
+Tests marked ``keyring`` use the real Secret Service; CI runs the suite inside dbus-run-session
+with an unlocked gnome-keyring (.ci/test), elsewhere they skip.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from quaero_desktop.vault.errors import (
 )
 from quaero_desktop.vault.keyring_backend import SERVICE_NAME
 from quaero_desktop.vault.secret_store import Manifest, SecretStore
+from tests.guards import KEYRING_MESSAGE
 from tests.keyring_backends import (
     CappedKeyring,
     FlakyKeyring,
@@ -62,13 +63,14 @@ def database(tmp_path):
 
 
 @pytest.fixture
-def secret_service():
+def secret_service(request):
     """The real Secret Service's default collection, emptied of this test service's items before and
-    afterwards (other tests' logins, e.g. one left by a failed crawl test, share the service)."""
-    try:
-        SecretService.Keyring.priority  # noqa: B018 - raises why it is not usable
-    except RuntimeError as exc:
-        pytest.skip(f"no Secret Service on the session bus ({exc}); .ci/test runs these in dbus-run-session")
+    afterwards (other tests' logins, e.g. one left by a failed crawl test, share the service).
+
+    Only for tests marked ``keyring``: conftest's _needs_keyring skips them where there is no Secret
+    Service (and fails them in .ci/test), and refuses it to every other test."""
+    if request.node.get_closest_marker("keyring") is None:
+        pytest.fail(KEYRING_MESSAGE, pytrace=False)
     import secretstorage
 
     with closing(secretstorage.dbus_init()) as connection:
@@ -137,6 +139,7 @@ def assert_no_secret_in(text: str, credential: Credential) -> None:
     assert [value for value in credential.secret.secret_values() if value in text] == []
 
 
+@pytest.mark.keyring
 @pytest.mark.parametrize("make", [realistic_credential, big_credential], ids=["realistic", "64KB"])
 def test_round_trip_on_the_real_secret_service(secret_service, database, make):
     vault = vault_on(database, SecretService.Keyring(), TEST_SERVICE)
@@ -152,6 +155,7 @@ def test_round_trip_on_the_real_secret_service(secret_service, database, make):
     assert (list(secret_service.search_items({"service": TEST_SERVICE})), vault.summaries()) == ([], [])
 
 
+@pytest.mark.keyring
 def test_default_store_is_the_checked_system_keyring(secret_service, database):
     status = CredentialVault(database).status()
     assert (status.state, status.message) == ("available", "")
@@ -359,6 +363,7 @@ print(json.dumps({"state": status.state, "backend": status.backend, "outcome": o
 """
 
 
+@pytest.mark.keyring
 def test_a_locked_gnome_keyring_is_reported_as_locked(tmp_path):
     """Runs in its own D-Bus session and gnome-keyring, so locking it disturbs nothing else."""
     if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
