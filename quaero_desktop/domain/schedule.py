@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from croniter import CroniterBadDateError, croniter
@@ -9,6 +10,15 @@ from croniter import CroniterBadDateError, croniter
 CRON_EXPECTED = 'a 5-field cron expression such as "0 3 * * *" (minute hour day month weekday)'
 _FIELD_NAMES = ("minute", "hour", "day", "month", "weekday")
 _PROBE_START = datetime(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class SlotRecord:
+    """What the scheduler remembers per scheduled definition: the last fire time ("slot") it
+    handled and the expression that slot belonged to (engine/schedule_policy.py)."""
+
+    schedule: str
+    last_slot: datetime  # aware
 
 
 def validate_cron(expr: str) -> None:

@@ -13,24 +13,28 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Any, TypeVar
+
+from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
 from quaero_desktop.crawler.browser_discovery import BrowserLocation
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobMetadata, JobStatus
+from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.engine.crawl_run import CrawlRun, now_utc
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
-from quaero_desktop.engine.recovery import recover_interrupted_jobs
 from quaero_desktop.engine.redaction import Redactor
-from quaero_desktop.engine.scheduler import Scheduler
+from quaero_desktop.engine.schedule_policy import Decision
+from quaero_desktop.engine.scheduler import Scheduler, utc_clock
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.store import jobs_repo
+from quaero_desktop.store import definitions_repo, jobs_repo, schedule_repo
 from quaero_desktop.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -60,16 +64,16 @@ class Engine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._flusher: asyncio.Task[None] | None = None
+        self._scheduler: Scheduler | None = None
         self._scheduler_task: asyncio.Task[None] | None = None
         self._ready = threading.Event()
 
     # ----- lifecycle -----
 
     def start(self) -> None:
-        """Start the engine thread; jobs left running by a dead process become interrupted."""
+        """Start the engine thread (jobs left running by a dead process were recovered by ``build_app``)."""
         if self._thread is not None:
             return
-        recover_interrupted_jobs(self.database)
         self._thread = threading.Thread(target=self._thread_main, name="quaero-engine", daemon=True)
         self._thread.start()
         self._ready.wait()
@@ -105,15 +109,40 @@ class Engine:
         """
         return self._call(self._submit(definition, trigger))
 
-    def start_scheduler(self, definitions: Callable[[], list[JobDefinition]]) -> None:
-        """Run enabled definitions on their cron schedules from now on (the window does this)."""
+    def start_scheduler(self, *, paused: bool = False, clock: Callable[[], datetime] = utc_clock) -> None:
+        """Run enabled definitions on their cron schedules (the desktop app does this once, at start).
+
+        A slot missed while the program was closed runs once now (engine/schedule_policy.py).
+        """
 
         async def start() -> None:
-            if self._scheduler_task is None:
-                scheduler = Scheduler(definitions, lambda d: self._submit(d, "schedule"), self._runs_definition)
-                self._scheduler_task = asyncio.create_task(scheduler.run_forever())
+            if self._scheduler is None:
+                self._scheduler = Scheduler(
+                    read_state=lambda: self._db.read(_schedule_state),
+                    write_state=lambda records: self._db.write(schedule_repo.record, records, now_utc()),
+                    submit=self._submit_scheduled,
+                    running=self._running_definitions,
+                    on_skip=self._log_skip,
+                    clock=clock,
+                    paused=paused,
+                )
+                self._scheduler_task = asyncio.create_task(self._scheduler.run_forever(), name="scheduler")
 
         self._call(start()).result()
+
+    def pause_schedules(self, paused: bool) -> None:
+        """Skip (True) or run again (False) scheduled slots from now on; skipped slots are not made up."""
+
+        def apply() -> None:
+            if self._scheduler is not None:
+                self._scheduler.paused = paused
+
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(apply)
+
+    @property
+    def schedules_paused(self) -> bool:
+        return self._scheduler is not None and self._scheduler.paused
 
     def resume(self, job_id: str) -> concurrent.futures.Future[str]:
         """Continue an interrupted, cancelled or failed job from the store."""
@@ -174,8 +203,20 @@ class Engine:
             raise RuntimeError("the engine is not running; call start() first")
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
-    def _runs_definition(self, definition_id: str) -> bool:
-        return any(run.definition_id == definition_id for run in self._runs.values())
+    def _running_definitions(self) -> set[str]:
+        return {run.definition_id for run in self._runs.values() if run.definition_id}
+
+    async def _submit_scheduled(self, decision: Decision) -> str:
+        job_id = await self._submit(decision.definition, "schedule")
+        if decision.missed:
+            self._job_log.info(job_id, decision.describe())
+        return job_id
+
+    def _log_skip(self, decision: Decision) -> None:
+        """A skipped slot is told in the log of the run that is still going (where the user looks)."""
+        for job_id, run in self._runs.items():
+            if run.definition_id == decision.definition.id:
+                self._job_log.warning(job_id, decision.describe())
 
     async def _submit(self, definition: JobDefinition, trigger: str = "manual") -> str:
         job_id = new_job_id()
@@ -267,6 +308,11 @@ class Engine:
             self._flusher.cancel()
         await self._job_log.flush()
         await self._browser.close()
+
+
+def _schedule_state(conn: Connection) -> tuple[list[JobDefinition], dict[str, SlotRecord]]:
+    """The stored definitions and the scheduler's records, read in one transaction."""
+    return [record.definition for record in definitions_repo.list_all(conn)], schedule_repo.load_all(conn)
 
 
 __all__ = ["Engine"]

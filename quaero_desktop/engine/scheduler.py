@@ -1,71 +1,91 @@
-"""Runs stored definitions on their cron schedule while the window is open.
+"""Runs stored definitions on their cron schedule while Quaero Desktop runs (window shown or not).
 
-Every half minute the scheduler asks which enabled definitions had a fire time since it last
-looked, and submits each once. Fire times that passed while Quaero Desktop was closed are not
-caught up (as cron does), and a definition whose previous run is still going is not started
-twice: the skipped run is logged.
+The scheduler lives on the engine's loop, so it keeps going whatever the window does. It checks
+at each definition's next fire time (and at least every half minute, which also notices a
+machine waking from sleep or a changed clock), asks ``schedule_policy.plan`` what is due, records
+the handled slots *before* starting anything (a crash in between never runs a slot twice), then
+starts the due runs. Skipped runs are logged in the running job's log and the program's log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from datetime import UTC, datetime
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.schedule import previous_run
+from quaero_desktop.domain.schedule import SlotRecord
+from quaero_desktop.engine.schedule_policy import Action, Decision, next_fire, plan
 
 log = logging.getLogger(__name__)
-TICK_S = 30.0
+TICK_S = 30.0  # the longest wait between checks
+FIRE_MARGIN_S = 0.5  # wake this long after a fire time, so "now" is past it
+
+StateReader = Callable[[], Awaitable[tuple[list[JobDefinition], dict[str, SlotRecord]]]]
+StateWriter = Callable[[Sequence[tuple[str, SlotRecord]]], Awaitable[None]]
+
+
+def utc_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 class Scheduler:
     def __init__(
         self,
-        definitions: Callable[[], list[JobDefinition]],
-        submit: Callable[[JobDefinition], Awaitable[str]],
-        is_running: Callable[[str], bool],
         *,
-        clock: Callable[[], datetime] = datetime.now,
+        read_state: StateReader,
+        write_state: StateWriter,
+        submit: Callable[[Decision], Awaitable[str]],
+        running: Callable[[], Collection[str]],
+        on_skip: Callable[[Decision], None] = lambda _decision: None,
+        clock: Callable[[], datetime] = utc_clock,
+        paused: bool = False,
     ) -> None:
-        self._definitions = definitions  # blocking (reads the store): called in a thread
-        self._submit = submit
-        self._is_running = is_running  # by definition id
-        self._clock = clock
-        self._since = clock()  # local wall-clock time, like the cron expressions
-        self._last_fired: dict[str, datetime] = {}
+        self._read_state = read_state  # (definitions, records) from the store
+        self._write_state = write_state
+        self._submit = submit  # starts a run for a RUN decision; returns the job id
+        self._running = running  # ids of the definitions with a run going
+        self._on_skip = on_skip
+        self._clock = clock  # aware datetimes; tests inject one
+        self.paused = paused
+        self._next_wake: datetime | None = None
 
     async def run_forever(self, tick_s: float = TICK_S) -> None:
         while True:
             try:
                 await self.tick()
-            except Exception:  # a bad tick must not end scheduling
+            except Exception:  # a bad check must not end scheduling
                 log.exception("the scheduler's check failed")
-            await asyncio.sleep(tick_s)
+            await asyncio.sleep(self.seconds_to_sleep(tick_s))
+
+    def seconds_to_sleep(self, tick_s: float = TICK_S) -> float:
+        """Until just after the next fire time, but never longer than ``tick_s``."""
+        if self._next_wake is None:
+            return tick_s
+        until_fire = (self._next_wake - self._clock()).total_seconds() + FIRE_MARGIN_S
+        return max(FIRE_MARGIN_S, min(tick_s, until_fire))
 
     async def tick(self) -> list[str]:
-        """Start every definition that is due now; returns the new job ids."""
+        """Handle every slot that is due now; returns the ids of the jobs started."""
+        definitions, records = await self._read_state()
         now = self._clock()
+        decisions = plan(definitions, records, now, running=set(self._running()), paused=self.paused)
+        soonest = next_fire(definitions, now)
+        self._next_wake = soonest[1] if soonest else None
+        if not decisions:
+            return []
+        await self._write_state([(decision.definition.id, decision.record) for decision in decisions])
         started: list[str] = []
-        for definition in await asyncio.to_thread(self._definitions):
-            fire = self._due(definition, now)
-            if fire is None:
-                continue
-            self._last_fired[definition.id] = fire
-            if self._is_running(definition.id):
-                log.warning("schedule of '%s' at %s skipped: its previous run is still going", definition.id, fire)
-                continue
-            started.append(await self._submit(definition))
-        self._since = max(self._since, now)
+        for decision in decisions:
+            if decision.action == Action.RUN:
+                try:
+                    started.append(await self._submit(decision))
+                except Exception:
+                    log.exception("starting the scheduled run of '%s' failed", decision.definition.id)
+            elif decision.action in (Action.SKIP_RUNNING, Action.SKIP_PAUSED):
+                log.warning("%s: %s", decision.definition.id, decision.describe())
+                self._on_skip(decision)
+            else:
+                log.info("%s: %s", decision.definition.id, decision.describe())
         return started
-
-    def _due(self, definition: JobDefinition, now: datetime) -> datetime | None:
-        if not definition.enabled or not definition.schedule:
-            return None
-        fire = previous_run(definition.schedule, now)
-        if fire is None or fire.replace(tzinfo=None) <= self._since.replace(tzinfo=None):
-            return None
-        if self._last_fired.get(definition.id) == fire:
-            return None
-        return fire

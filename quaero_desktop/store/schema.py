@@ -160,3 +160,14 @@ credentials = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# The scheduler's memory (engine/schedule_policy.py): per scheduled definition, the last cron slot
+# it handled and the expression that slot belonged to. Missed slots run once at the next start.
+schedule_slots = Table(
+    "schedule_slots",
+    metadata,
+    Column("definition_id", String(64), ForeignKey("job_definitions.id", ondelete="CASCADE"), primary_key=True),
+    Column("schedule", Text, nullable=False),
+    Column("last_slot", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

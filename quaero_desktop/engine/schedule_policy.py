@@ -1,0 +1,129 @@
+"""Which scheduled definitions run now: a pure function of the definitions, what was handled, and the time.
+
+Per definition the store keeps the last *slot* (cron fire time) that was handled — run, skipped
+because the previous run was still going, or skipped while schedules were paused — and the
+expression it belonged to. At each check:
+
+* A definition seen for the first time, or whose schedule changed, starts counting from now:
+  its latest past slot is recorded and nothing runs (a new "0 3 * * *" does not fire at once).
+* The latest slot at or before now, when it is later than the recorded one, is due. However many
+  slots were missed since (the program was closed, the machine slept, the clock jumped forward),
+  the definition runs **once**: only the latest slot counts, and the others are reported.
+* A recorded slot in the future means the clock went back: the schedule restarts from now
+  without running (otherwise nothing would fire until the clock caught up again).
+* A due slot of a definition still running, or while schedules are paused, is skipped.
+
+Times are aware datetimes; cron expressions are read in local wall-clock time
+(``domain.schedule``), so "0 3 * * *" stays at 03:00 across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from croniter import croniter
+
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.schedule import SlotRecord, next_run, previous_run
+
+# A recorded slot later than now by more than this means the clock was set back.
+CLOCK_BACK_TOLERANCE = timedelta(minutes=2)
+# Missed slots are counted for the log up to this many (a "* * * * *" closed for a year stops here).
+MISSED_COUNT_LIMIT = 1000
+
+
+class Action(enum.StrEnum):
+    RUN = "run"  # start a crawl for the slot
+    SKIP_RUNNING = "skip_running"  # its previous run is still going
+    SKIP_PAUSED = "skip_paused"  # schedules are paused
+    START_COUNTING = "start_counting"  # new or changed schedule: record the slot, run nothing
+    CLOCK_BACK = "clock_back"  # the recorded slot is in the future: record the current one, run nothing
+
+
+@dataclass(frozen=True)
+class Decision:
+    definition: JobDefinition
+    action: Action
+    slot: datetime  # the slot now recorded as handled
+    missed: int = 0  # slots besides ``slot`` that passed unhandled (closed, asleep, clock jump)
+
+    @property
+    def record(self) -> SlotRecord:
+        return SlotRecord(self.definition.schedule, self.slot)
+
+    def describe(self) -> str:
+        """One line for the job log and the program's log."""
+        when = self.slot.astimezone().strftime("%Y-%m-%d %H:%M")
+        missed = f"; {self.missed} earlier run(s) were missed and are not made up" if self.missed else ""
+        if self.action == Action.RUN:
+            return f"scheduled run of {when}{missed}"
+        if self.action == Action.SKIP_RUNNING:
+            return f"scheduled run of {when} skipped: the previous run of '{self.definition.name}' is still going"
+        if self.action == Action.SKIP_PAUSED:
+            return f"scheduled run of {when} skipped: schedules are paused"
+        if self.action == Action.CLOCK_BACK:
+            return f"the clock went back before {when}: the schedule counts from now"
+        return f"schedule '{self.definition.schedule}' counts from {when}"
+
+
+def scheduled(definitions: Iterable[JobDefinition]) -> list[JobDefinition]:
+    return [d for d in definitions if d.enabled and d.schedule]
+
+
+def plan(
+    definitions: Iterable[JobDefinition],
+    records: Mapping[str, SlotRecord],
+    now: datetime,
+    *,
+    running: Collection[str] = (),
+    paused: bool = False,
+) -> list[Decision]:
+    """What to do now for each enabled, scheduled definition that needs anything (aware ``now``)."""
+    local_now = now.astimezone().replace(tzinfo=None)  # cron reads local wall-clock time
+    decisions: list[Decision] = []
+    for definition in scheduled(definitions):
+        slot = previous_run(definition.schedule, local_now)
+        if slot is None:
+            continue
+        record = records.get(definition.id)
+        if record is None or record.schedule != definition.schedule:
+            decisions.append(Decision(definition, Action.START_COUNTING, slot))
+        elif record.last_slot > now + CLOCK_BACK_TOLERANCE:
+            decisions.append(Decision(definition, Action.CLOCK_BACK, slot))
+        elif slot > record.last_slot:
+            missed = count_slots_between(definition.schedule, record.last_slot, slot)
+            if paused:
+                action = Action.SKIP_PAUSED
+            elif definition.id in running:
+                action = Action.SKIP_RUNNING
+            else:
+                action = Action.RUN
+            decisions.append(Decision(definition, action, slot, missed))
+    return decisions
+
+
+def count_slots_between(expr: str, after: datetime, before: datetime) -> int:
+    """Fire times strictly between ``after`` and ``before`` (both aware), at most MISSED_COUNT_LIMIT."""
+    cursor = croniter(expr, after.astimezone().replace(tzinfo=None))
+    end = before.astimezone().replace(tzinfo=None)
+    count = 0
+    while count < MISSED_COUNT_LIMIT:
+        fire: datetime = cursor.get_next(datetime)
+        if fire >= end:
+            break
+        count += 1
+    return count
+
+
+def next_fire(definitions: Iterable[JobDefinition], now: datetime) -> tuple[JobDefinition, datetime] | None:
+    """The scheduled definition that runs next after ``now``, and when (for the tray's tooltip)."""
+    local_now = now.astimezone().replace(tzinfo=None)
+    soonest: tuple[JobDefinition, datetime] | None = None
+    for definition in scheduled(definitions):
+        fire = next_run(definition.schedule, local_now)
+        if fire is not None and (soonest is None or fire < soonest[1]):
+            soonest = (definition, fire)
+    return soonest
