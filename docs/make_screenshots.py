@@ -26,7 +26,8 @@ from quaero_desktop.app import build_app  # noqa: E402
 from quaero_desktop.demo import DemoServer, example_definition_toml  # noqa: E402
 from quaero_desktop.domain.definition import JobDefinition  # noqa: E402
 from quaero_desktop.domain.definition_io import parse_definition_text  # noqa: E402
-from quaero_desktop.gui.main import build_window, create_qt_app  # noqa: E402
+from quaero_desktop.gui.desktop_app import DesktopApp  # noqa: E402
+from quaero_desktop.gui.main import create_qt_app  # noqa: E402
 from tests.gui_support import ScriptedDialogs, until  # noqa: E402
 from tests.testsite import TestSite  # noqa: E402
 
@@ -66,8 +67,8 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
     )
     for item in (demo_definition, private, docs, big):
         app.definitions.save(item)
-    await window.view("Definitions").reload()
-    await window.view("Logins").reload()
+    await window.definitions.reload()
+    await window.logins.reload()
 
     for item in (demo_definition, docs, private):
         window.jobs.run(item)
@@ -92,18 +93,18 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
         await save(detail, qt, "job-detail-log")
     detail.close()
 
-    window.show_view("Definitions")
-    panel = window.view("Definitions")
+    window.show_view(window.definitions)
+    panel = window.definitions
     panel.select_definition("intranet-reports")
     if hasattr(panel, "edit_selected"):
         panel.edit_selected()
     await save(window, qt, "definitions")
 
-    window.show_view("Logins")
+    window.show_view(window.logins)
     await save(window, qt, "logins")
 
-    window.show_view("Documents")
-    documents = window.view("Documents")
+    window.show_view(window.documents)
+    documents = window.documents
     documents.search_edit.setText("fog signal")
     await asyncio.sleep(1.5)
     documents.results.setCurrentIndex(documents.results.model().index(0, 0))
@@ -115,7 +116,7 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
     settings = next(w for w in qt.topLevelWidgets() if type(w).__name__ == "SettingsDialog" and w.isVisible())
     await save(settings, qt, "settings")
     settings.close()
-    window.show_view("Jobs")
+    window.show_view(window.jobs)
     await until(lambda: not app.engine().active_job_ids(), 300, "the large crawl")
 
 
@@ -133,17 +134,17 @@ def main() -> None:
     asyncio.set_event_loop(loop)
     with TestSite(big_pages=400) as site, DemoServer(port=0) as demo, tempfile.TemporaryDirectory() as data:
         app = build_app(data)
-        window, context = build_window(app, ScriptedDialogs())
+        desktop = DesktopApp(app, dialogs=ScriptedDialogs(), tray=False)
+        window = desktop.show_window()
         window.resize(1280, 800)
-        window.show()
         started = time.monotonic()
         try:
             loop.run_until_complete(shoot(window, app, site, demo, qt))
         finally:
             for login in app.logins.list():
                 app.logins.delete(login.auth_id)
-            context.bridge.close()
-            window.close()
+            desktop.bridge.close()
+            window.hide()
             app.close(detach=False)
             loop.close()
         print(f"done in {time.monotonic() - started:.0f}s")

@@ -23,8 +23,13 @@ class AppSettings:
     browser_path: str = ""  # empty: detect
     default_concurrency: int = 4
     page_timeout_s: float = 30.0
-    notifications: bool = True
-    close_to_tray: bool = True
+    notifications: bool = True  # the switch for every kind below
+    close_to_tray: bool = True  # closing the window keeps Quaero running in the background
+    notify_completed: bool = True
+    notify_failed: bool = True
+    notify_login_expired: bool = True  # pages needed a login again (session expired?)
+    ask_when_no_tray: bool = True  # no tray: closing the window asks (until "don't ask again")
+    schedules_paused: bool = False  # the tray's "Pause schedules", kept across starts
 
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(browser_path=self.browser_path or None, page_timeout_s=self.page_timeout_s)
@@ -36,6 +41,11 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "page_timeout_s": ((int, float), "a number of seconds from 1 to 600"),
     "notifications": (bool, "true or false"),
     "close_to_tray": (bool, "true or false"),
+    "notify_completed": (bool, "true or false"),
+    "notify_failed": (bool, "true or false"),
+    "notify_login_expired": (bool, "true or false"),
+    "ask_when_no_tray": (bool, "true or false"),
+    "schedules_paused": (bool, "true or false"),
 }
 
 

@@ -111,20 +111,32 @@ def qloop(qapp):
 
 
 @pytest.fixture
-def gui(app, qloop):
-    """The real main window over a fresh app (real engine, store and browser), scripted dialogs."""
-    from quaero_desktop.gui.main import build_window
-    from tests.gui_support import ScriptedDialogs, run
+def desktop(app, qloop):
+    """The desktop program over a fresh app (real engine, store and browser), scripted dialogs, no tray,
+    notices recorded (tests/gui_support.py); not started: no schedules, no window until one is shown."""
+    from quaero_desktop.gui.desktop_app import DesktopApp
+    from tests.gui_support import RecordingNotifier, ScriptedDialogs, run
 
     asyncio.set_event_loop(qloop)
-    window, context = build_window(app, ScriptedDialogs())
-    window.show()
-    run(qloop, window.load())
-    yield window, context
-    run(qloop, context.tasks.wait_all())
-    context.bridge.close()
-    window.close()
-    window.deleteLater()
+    program = DesktopApp(app, dialogs=ScriptedDialogs(), notifier=RecordingNotifier(), tray=False)
+    yield program
+    run(qloop, program.tasks.wait_all())
+    program.bridge.close()
+    if program.has_window():
+        program.window.hide()
+        program.window.deleteLater()
+    if program.tray is not None:
+        program.tray.close()
+
+
+@pytest.fixture
+def gui(desktop, qloop):
+    """The real main window (shown and loaded) and its context."""
+    from tests.gui_support import run
+
+    window = desktop.show_window()
+    run(qloop, desktop.tasks.wait_all())  # the window's first load
+    yield window, desktop.context
 
 
 def secret_service_available() -> bool:

@@ -38,6 +38,12 @@ class ScriptedDialogs:
         assert answer is None or answer in choices, (answer, choices)
         return answer
 
+    async def choose_remembered(self, title: str, text: str, choices: list[str], remember: str):
+        """Scripted as a pair: (answer, whether "don't ask again" was ticked)."""
+        answer, remembered = self._next(title, text)
+        assert answer is None or answer in choices, (answer, choices)
+        return answer, remembered
+
     async def open_file(self, title: str, name_filter: str) -> Path | None:
         return self._next(title, name_filter)
 
@@ -52,6 +58,25 @@ class ScriptedDialogs:
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))
+
+
+class RecordingNotifier:
+    """A notifier that records the notices it was given (tests of notifications use a real D-Bus one)."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.shown: list = []
+        self.handler = None
+
+    def on_clicked(self, handler) -> None:
+        self.handler = handler
+
+    async def show(self, notice) -> None:
+        self.shown.append(notice)
+
+    async def close(self) -> None:
+        return None
 
 
 def run(loop: asyncio.AbstractEventLoop, coro, timeout: float = 120):

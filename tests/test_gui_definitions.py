@@ -67,8 +67,8 @@ def _store_login_metadata(app, auth_id: str, name: str) -> None:
 
 
 def _panel(window):
-    window.show_view("Definitions")
-    return window.view("Definitions")
+    window.show_view(window.definitions)
+    return window.definitions
 
 
 def _type(editor, **texts) -> None:

@@ -25,8 +25,8 @@ def _titles(panel: DocumentsPanel) -> list[str]:
 
 def _crawl_with_view_open(window, context, qloop, site) -> DocumentsPanel:
     """Crawl the site from "/" (depth 1) while the Documents view is on screen; it fills itself."""
-    panel = window.view("Documents")
-    window.show_view("Documents")
+    panel = window.documents
+    window.show_view(window.documents)
 
     async def scenario() -> None:
         await until(lambda: panel.shown_query == "", what="the empty list")

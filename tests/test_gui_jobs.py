@@ -42,6 +42,7 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     assert panel.placeholder.isVisibleTo(panel) and "No crawls yet" in panel.placeholder.text()
 
     async def scenario():
+        await context.definitions.refresh()  # menus show the definitions read off the GUI thread
         panel._fill_run_menu()
         actions = {a.text(): a for a in panel.run_menu.actions()}
         actions["Home page"].trigger()  # what clicking the menu entry does
@@ -104,9 +105,7 @@ def test_cancel_then_resume_then_delete_keeping_documents(gui, qloop, fresh_site
     assert context.dialogs.asked[0][0] == "Delete job"
 
 
-def test_definitions_marked_auto_start_run_when_the_window_starts(gui, qloop, fresh_site):
-    from quaero_desktop.gui.main import start_auto_start_definitions
-
+def test_definitions_marked_auto_start_run_when_the_window_starts(gui, desktop, qloop, fresh_site):
     window, context = gui
     app = context.app
     app.definitions.save(
@@ -115,7 +114,8 @@ def test_definitions_marked_auto_start_run_when_the_window_starts(gui, qloop, fr
     app.definitions.save(
         make_definition([fresh_site.url("/docs/reference")], id="not-at-start", name="Not at start", max_depth=0)
     )
-    job_ids = run(qloop, start_auto_start_definitions(context))
+    run(qloop, desktop.definitions.refresh())
+    job_ids = run(qloop, desktop.start_auto_start_definitions())
     assert len(job_ids) == 1
     run(qloop, until(lambda: window.jobs.model.rowCount() == 1, what="the started job's row"))
     assert app.jobs.get(job_ids[0]).metadata == {"job_definition_id": "at-start", "trigger": "auto_start"}

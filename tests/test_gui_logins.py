@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.keyring]
 
 
 def _panel(window):
-    return window.view("Logins")
+    return window.logins
 
 
 def _cell(panel, row: int, column: LoginColumn) -> str:

@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"quaero-desktop {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument(
+        "--minimized",
+        action="store_true",
+        help="start in the system tray only, without the window (as at login); no effect with a command",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = subparsers.add_parser(
         "run", parents=[common], help="run a definition (a .toml/.json file or a stored id) to the end"
@@ -99,7 +104,7 @@ def _open_window(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if args.data_dir:
         os.environ[DATA_DIR_ENV] = args.data_dir
-    return run_gui(args.data_dir)
+    return run_gui(args.data_dir, minimized=args.minimized)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,11 @@ class JobStatus(enum.StrEnum):
 
 
 RESUMABLE_STATUSES = frozenset({JobStatus.INTERRUPTED, JobStatus.CANCELLED, JobStatus.FAILED})
+# A parent in one of these can be cancelled: running (here or in another process), or left interrupted.
+CANCELLABLE_STATUSES = frozenset({JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED})
+
+# Job log levels, lowest first (the job log's filter shows a level and those after it).
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class PageResult(enum.StrEnum):

@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quaero_desktop.app import App
+from quaero_desktop.autostart import Autostart
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.gui.async_tasks import TaskRunner
 from quaero_desktop.gui.bridge import EngineBridge
 from quaero_desktop.gui.dialogs import Dialogs
+from quaero_desktop.gui.stored_definitions import StoredDefinitions
 
 
 @dataclass
 class GuiContext:
     app: App  # services and settings
+    engine: Engine  # started once by the desktop app, before any view exists
     dialogs: Dialogs
     tasks: TaskRunner
     bridge: EngineBridge
-
-    @property
-    def engine(self) -> Engine:
-        return self.app.engine()
+    definitions: StoredDefinitions  # for menus, which cannot read the store when they open
+    autostart: Autostart | None = None  # "Start at login" (None: not on this platform)

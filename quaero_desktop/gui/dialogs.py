@@ -12,7 +12,7 @@ import asyncio
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from PySide6.QtWidgets import QAbstractButton, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDialog, QFileDialog, QMessageBox, QWidget
 
 T = TypeVar("T")
 
@@ -22,6 +22,11 @@ class Dialogs(Protocol):
 
     async def choose(self, title: str, text: str, choices: list[str]) -> str | None:
         """One of ``choices`` (button labels), or None when the user cancelled."""
+
+    async def choose_remembered(
+        self, title: str, text: str, choices: list[str], remember: str
+    ) -> tuple[str | None, bool]:
+        """``choose`` with a check box labelled ``remember`` ("Don't ask again"): (answer, checked)."""
 
     async def open_file(self, title: str, name_filter: str) -> Path | None: ...
 
@@ -47,15 +52,29 @@ class QtDialogs:
         return await self.choose(title, text, [ok]) == ok
 
     async def choose(self, title: str, text: str, choices: list[str]) -> str | None:
+        answer, _remembered = await self._choose(title, text, choices, None)
+        return answer
+
+    async def choose_remembered(
+        self, title: str, text: str, choices: list[str], remember: str
+    ) -> tuple[str | None, bool]:
+        return await self._choose(title, text, choices, remember)
+
+    async def _choose(self, title: str, text: str, choices: list[str], remember: str | None) -> tuple[str | None, bool]:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self._parent)
         buttons: dict[QAbstractButton, str] = {
             box.addButton(label, QMessageBox.ButtonRole.AcceptRole): label for label in choices
         }
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
+        check = QCheckBox(remember, box) if remember else None
+        if check is not None:
+            box.setCheckBox(check)
         self._keep(box)
-        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        box.finished.connect(lambda _code: _resolve(future, buttons.get(box.clickedButton())))
+        future: asyncio.Future[tuple[str | None, bool]] = asyncio.get_running_loop().create_future()
+        box.finished.connect(
+            lambda _code: _resolve(future, (buttons.get(box.clickedButton()), check is not None and check.isChecked()))
+        )
         box.open()
         return await future
 

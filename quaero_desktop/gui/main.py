@@ -1,6 +1,8 @@
-"""Start the window: QApplication + qasync loop on the main thread, the engine on its own thread.
+"""Start the desktop program: QApplication + qasync loop on the main thread, the engine on its own.
 
-Quitting detaches running crawls (they are left ``interrupted`` and resume on request) and
+``run_gui`` makes sure this is the only instance for the data directory, builds the
+``DesktopApp`` (engine, tray, notifications, schedules; the window when shown) and runs until
+something quits it. Quitting detaches running crawls (they resume at the next start) and
 returns 0 with no error output.
 """
 
@@ -15,14 +17,10 @@ from pathlib import Path
 import qasync  # type: ignore[import-untyped]  # qasync ships no type information (no py.typed, no stubs)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from quaero_desktop.app import App, build_app
+from quaero_desktop.app import build_app
+from quaero_desktop.autostart import platform_autostart
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.gui.async_tasks import TaskRunner, engine_result, in_thread
-from quaero_desktop.gui.bridge import EngineBridge
-from quaero_desktop.gui.context import GuiContext
-from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
-from quaero_desktop.gui.main_window import MainWindow, wait_for_quit
+from quaero_desktop.gui.desktop_app import DesktopApp
 from quaero_desktop.gui.single_instance import SingleInstance
 from quaero_desktop.gui.style import app_icon, apply_theme
 from quaero_desktop.paths import resolve_data_dir
@@ -42,28 +40,14 @@ def create_qt_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Quaero Desktop")
     app.setOrganizationName("Quaero")
     app.setDesktopFileName("quaero-desktop")
-    app.setQuitOnLastWindowClosed(False)  # quitting is ours: the engine must stop first
+    app.setQuitOnLastWindowClosed(False)  # the program lives on in the tray; quitting is DesktopApp.quit()
     app.setWindowIcon(app_icon())
     apply_theme(app)
     return app
 
 
-def build_window(app: App, dialogs: Dialogs | None = None) -> tuple[MainWindow, GuiContext]:
-    """The main window with every view, wired to ``app`` (tests pass scripted dialogs)."""
-    from quaero_desktop.gui.views import build_views, install_detail_opener
-
-    dialogs = dialogs or QtDialogs()
-    context = GuiContext(
-        app=app, dialogs=dialogs, tasks=TaskRunner(dialogs.error), bridge=EngineBridge(app.engine().events)
-    )
-    window = MainWindow(context, build_views(context))
-    if isinstance(dialogs, QtDialogs):
-        dialogs.attach(window)
-    install_detail_opener(window, context)
-    return window, context
-
-
-def run_gui(data_dir: str | None = None) -> int:
+def run_gui(data_dir: str | None = None, *, minimized: bool = False) -> int:
+    """``minimized``: start in the tray only (the window opens from the tray icon)."""
     qt_app = create_qt_app()
     directory = resolve_data_dir(data_dir)
     try:
@@ -77,7 +61,7 @@ def run_gui(data_dir: str | None = None) -> int:
     if not instance.acquire():
         return _hand_over_to_open_window(instance, directory)
     try:
-        return _run_window(qt_app, directory, instance)
+        return _run(qt_app, directory, instance, minimized=minimized, explicit_dir=data_dir is not None)
     finally:
         instance.release()
 
@@ -95,7 +79,9 @@ def _hand_over_to_open_window(instance: SingleInstance, directory: Path) -> int:
     return 1
 
 
-def _run_window(qt_app: QApplication, directory: Path, instance: SingleInstance) -> int:
+def _run(
+    qt_app: QApplication, directory: Path, instance: SingleInstance, *, minimized: bool, explicit_dir: bool
+) -> int:
     try:
         app = build_app(directory)
     except QuaeroError as exc:
@@ -103,53 +89,19 @@ def _run_window(qt_app: QApplication, directory: Path, instance: SingleInstance)
         return 1
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
-    window, context = build_window(app)
-    window.show()
-    instance.activation_requested.connect(window.bring_forward)
+    desktop = DesktopApp(app, autostart=platform_autostart(directory if explicit_dir else None))
+    instance.activation_requested.connect(desktop.show_window)  # a second start: bring the window
 
     async def main() -> None:
-        await window.load()
-        await resume_crawls_left_at_quit(context)
-        await start_auto_start_definitions(context)
-        context.engine.start_scheduler()
-        await wait_for_quit(window)
-        window.hide()
-        context.tasks.cancel_all()
+        await desktop.start(minimized=minimized)
+        await desktop.run_until_quit()
+        await desktop.shutdown()
 
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C in a terminal, or a logout: quit cleanly
-        signal.signal(signum, lambda *_: window.request_quit())
+        signal.signal(signum, lambda *_: desktop.quit())
     try:
         loop.run_until_complete(main())
     finally:
-        context.bridge.close()
-        # Running crawls are detached, not lost: they continue when the window starts again.
-        app.close(detach=True, resume_on_start=True)
+        app.close(detach=True, resume_on_start=True)  # already done by shutdown() unless it failed
         loop.close()
     return 0
-
-
-async def start_auto_start_definitions(context: GuiContext) -> list[str]:
-    """Run the enabled definitions marked ``auto_start`` (once per start of the window)."""
-    records = await in_thread(context.app.definitions.list)
-    started = []
-    for record in records:
-        definition = record.definition
-        if definition.enabled and definition.auto_start:
-            try:
-                started.append(await engine_result(context.engine.submit(definition, trigger="auto_start")))
-            except QuaeroError as exc:
-                context.dialogs.error(f"Starting '{definition.name}' failed", str(exc))
-    return started
-
-
-async def resume_crawls_left_at_quit(context: GuiContext) -> list[str]:
-    """Continue the crawls the window was running when it last quit."""
-    jobs = await in_thread(lambda: context.app.jobs.list(statuses=[JobStatus.INTERRUPTED]))
-    resumed = []
-    for job in jobs:
-        if job.resume_on_start:
-            try:
-                resumed.append(await engine_result(context.engine.resume(job.id)))
-            except QuaeroError as exc:  # e.g. another Quaero process is running it now
-                context.dialogs.error(f"Resuming '{job.name}' failed", str(exc))
-    return resumed

@@ -1,21 +1,28 @@
-"""The main window: Jobs, Definitions, Logins and Documents views, a status bar, menus."""
+"""The main window: Jobs, Definitions, Logins and Documents views, a status bar, menus.
+
+The window is one view of the desktop app (gui/desktop_app.py), which decides what closing it
+means (hide to the tray, ask, or quit): the window only says that the user asked
+(``closeRequested``, ``quitRequested``). Its views are typed attributes wired here by their
+signals; each view reads the store off the GUI thread itself.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Iterator
-from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QTableView, QTabWidget, QWidget
 
 from quaero_desktop import __version__
+from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
 from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
+from quaero_desktop.gui.job_detail.job_details import JobDetails
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
+from quaero_desktop.gui.logins.logins_panel import LoginsPanel
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.gui.style import app_icon
 
@@ -23,37 +30,50 @@ WINDOW_SETTINGS_FILE = "window.ini"
 log = logging.getLogger(__name__)
 
 
-@runtime_checkable
-class ReloadableView(Protocol):
-    """A view that fills itself from the store once the event loop runs."""
-
-    async def reload(self) -> None: ...
-
-
 class MainWindow(QMainWindow):
-    quitRequested = Signal()
+    closeRequested = Signal()  # the window's close button, Ctrl+W: the desktop app hides it, asks, or quits
+    quitRequested = Signal()  # File → Quit (Ctrl+Q)
 
-    def __init__(self, context: GuiContext, views: dict[str, QWidget] | None = None) -> None:
+    def __init__(self, context: GuiContext) -> None:
         super().__init__()
         self.context = context
         self.setWindowTitle("Quaero Desktop")
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
         self._settings = QSettings(str(context.app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
-        # Opens a job's detail window; installed by gui.views.install_detail_opener.
-        self.job_detail_opener: Callable[[str], None] | None = None
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.jobs = JobsPanel(context, self)
-        self.tabs.addTab(self.jobs, "Jobs")
-        for title, view in (views or {}).items():
+        self.definitions = DefinitionsPanel(context, self)
+        self.logins = LoginsPanel(context, self)
+        self.documents = DocumentsPanel(context, self)
+        self.job_details = JobDetails(context, self)
+        for view, title in self._views():
             self.tabs.addTab(view, title)
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self._build_status_bar()
         self._restore_geometry()
+        self._connect_views()
+
+    def _views(self) -> list[tuple[JobsPanel | DefinitionsPanel | LoginsPanel | DocumentsPanel, str]]:
+        return [
+            (self.jobs, "Jobs"),
+            (self.definitions, "Definitions"),
+            (self.logins, "Logins"),
+            (self.documents, "Documents"),
+        ]
+
+    def _connect_views(self) -> None:
         self.jobs.openJob.connect(self.open_job)
+        self.jobs.jobDeleted.connect(self.job_details.close)
+        self.definitions.runRequested.connect(self.run_definition)
+        self.definitions.definitionsChanged.connect(self.context.definitions.refresh_soon)
+        # The definition editor lists the stored logins: re-read them when they change.
+        self.logins.loginsChanged.connect(
+            lambda: self.context.tasks.start(self.definitions.reload(), what="Refreshing the definitions")
+        )
 
     # ----- building -----
 
@@ -65,17 +85,22 @@ class MainWindow(QMainWindow):
         self.action_settings.triggered.connect(lambda: SettingsDialog.show_for(self.context, self))
         file_menu.addAction(self.action_settings)
         file_menu.addSeparator()
+        self.action_close = QAction("&Close window", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
+        self.action_close.setToolTip("Close the window; crawls and schedules go on in the background")
+        self.action_close.triggered.connect(self.close)
+        file_menu.addAction(self.action_close)
         self.action_quit = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
-        self.action_quit.triggered.connect(self.request_quit)
+        self.action_quit.setToolTip("Stop Quaero Desktop; running crawls continue at the next start")
+        self.action_quit.triggered.connect(self.quitRequested.emit)
         file_menu.addAction(self.action_quit)
         view_menu = self.menuBar().addMenu("&View")
         find = QAction("&Find documents", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(self._find_documents)
         view_menu.addAction(find)
         view_menu.addSeparator()
-        for position in range(self.tabs.count()):
-            action = QAction(self.tabs.tabText(position), self, shortcut=QKeySequence(f"Ctrl+{position + 1}"))
-            action.triggered.connect(lambda _=False, p=position: self.tabs.setCurrentIndex(p))
+        for position, (view, title) in enumerate(self._views()):
+            action = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{position + 1}"))
+            action.triggered.connect(lambda _=False, v=view: self.show_view(v))
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Quaero Desktop", self)
@@ -117,13 +142,12 @@ class MainWindow(QMainWindow):
 
         A view that cannot load says so and stays empty; the others still load.
         """
-        for title, view in self._views():
-            if isinstance(view, ReloadableView):
-                try:
-                    await view.reload()
-                except Exception as exc:
-                    log.exception("loading the %s view failed", title)
-                    self.context.dialogs.error(f"Loading {title} failed", str(exc))
+        for view, title in self._views():
+            try:
+                await view.reload()
+            except Exception as exc:
+                log.exception("loading the %s view failed", title)
+                self.context.dialogs.error(f"Loading {title} failed", str(exc))
         self._documents = await in_thread(self.context.app.documents.count)
         self._update_status()
 
@@ -132,46 +156,28 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        app = self.context.app
-        if app.engine_started:
-            location = self.context.engine.browser_location
-            browser = f" ({location.source})" if location else ""
-            self.engine_label.setText(f"Engine running{browser}")
-            running = len(self.context.engine.active_job_ids())
-        else:
-            self.engine_label.setText("Engine idle")
-            running = 0
+        engine = self.context.engine
+        location = engine.browser_location
+        self.engine_label.setText(f"Browser: {location.source}" if location else "Browser starts with the first crawl")
+        running = len(engine.active_job_ids())
         self.running_label.setText(f"{running} running job{'s' if running != 1 else ''}")
         self.documents_label.setText(f"{self._documents} documents stored")
 
     def _find_documents(self) -> None:
-        self.show_view("Documents")
-        documents = self.view("Documents")
-        if isinstance(documents, DocumentsPanel):
-            documents.focus_search()
+        self.show_view(self.documents)
+        self.documents.focus_search()
 
-    def view(self, title: str) -> QWidget | None:
-        for view_title, view in self._views():
-            if view_title == title:
-                return view
-        return None
-
-    def _views(self) -> Iterator[tuple[str, QWidget]]:
-        """(tab title, view) for every tab, in order."""
-        for position in range(self.tabs.count()):
-            view = self.tabs.widget(position)
-            if view is not None:  # None only for a position out of range
-                yield self.tabs.tabText(position), view
-
-    def show_view(self, title: str) -> None:
-        view = self.view(title)
-        if view is not None:
-            self.tabs.setCurrentWidget(view)
+    def show_view(self, view: QWidget) -> None:
+        self.tabs.setCurrentWidget(view)
 
     def open_job(self, job_id: str) -> None:
-        """Show a job's detail (the job detail view replaces this in its module)."""
-        if self.job_detail_opener is not None:
-            self.job_detail_opener(job_id)
+        """Show a job's own window (pages, log, configuration)."""
+        self.job_details.open(job_id)
+
+    def run_definition(self, definition: JobDefinition) -> None:
+        """Run now (from the Definitions view or the tray): the Jobs view shows the new crawl."""
+        self.jobs.run(definition)
+        self.show_view(self.jobs)
 
     # ----- geometry -----
 
@@ -185,7 +191,7 @@ class MainWindow(QMainWindow):
     def _tables(self) -> dict[str, QTableView]:
         """Every table of the views, by a stable name (its view's title and position)."""
         tables: dict[str, QTableView] = {}
-        for title, view in self._views():
+        for view, title in self._views():
             for number, table in enumerate(view.findChildren(QTableView)):
                 tables[f"{title.lower()}-{number}"] = table
         return tables
@@ -206,26 +212,13 @@ class MainWindow(QMainWindow):
             self._settings.setValue(f"columns/{name}", table.horizontalHeader().saveState())
         self._settings.sync()
 
-    # ----- quitting -----
-
-    def request_quit(self) -> None:
-        self.close()
+    # ----- closing -----
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing is the desktop app's decision (hide to the tray, ask, or quit): say that the user asked."""
         self.save_geometry()
-        event.accept()
-        self.quitRequested.emit()
+        event.ignore()
+        self.closeRequested.emit()
 
 
-async def wait_for_quit(window: MainWindow) -> None:
-    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def resolve() -> None:
-        if not done.done():
-            done.set_result(None)
-
-    window.quitRequested.connect(resolve)
-    await done
-
-
-__all__ = ["MainWindow", "wait_for_quit"]
+__all__ = ["MainWindow"]

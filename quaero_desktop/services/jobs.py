@@ -19,6 +19,8 @@ from quaero_desktop.store.schema import utc_now
 class CancelOutcome:
     job_id: str
     message: str
+    # True when another process runs the crawl: it was asked to stop and does so at its next heartbeat.
+    requested_elsewhere: bool = False
 
 
 class JobsService:
@@ -85,7 +87,9 @@ class JobsService:
                 if owner_is_alive(owner_pid, heartbeat_at):
                     jobs_repo.request_cancel(conn, job.id)
                     return CancelOutcome(
-                        job.id, f"cancel requested: the crawl running in process {owner_pid} stops within seconds"
+                        job.id,
+                        f"cancel requested: the crawl running in process {owner_pid} stops within seconds",
+                        requested_elsewhere=True,
                     )
             if job.status.is_terminal:
                 raise ConflictError(f"job {job.id} is already {job.status}; nothing to cancel")

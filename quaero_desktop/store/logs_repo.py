@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
 
-from quaero_desktop.domain.job import JobLogEntry
+from quaero_desktop.domain.job import LOG_LEVELS, JobLogEntry
 from quaero_desktop.store.schema import job_logs
 
-LEVELS = ("debug", "info", "warning", "error")
+LEVELS = LOG_LEVELS
 
 
 def add_many(conn: Connection, entries: Iterable[tuple[str, datetime, str, str]]) -> None:

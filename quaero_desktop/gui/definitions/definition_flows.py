@@ -1,24 +1,22 @@
 """What the Definitions view does with the store: save, import, export, delete (each a coroutine).
 
-Every store or file access runs in a thread; every question goes through ``context.dialogs``.
-Nothing is stored half-way: a definition is validated completely before it is saved, and
-replacing a stored definition with a new one (same id) is asked first.
+The flows pattern of gui/jobs/job_flows.py: built from the context alone, they never touch a
+widget and return what happened; the view shows it. Every store or file access runs in a
+thread; every question goes through ``context.dialogs``. Nothing is stored half-way: a
+definition is validated completely before it is saved, and replacing a stored definition with
+a new one (same id) is asked first.
 """
 
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.definition_io import DefinitionFormat, load_definition_file
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
-
-if TYPE_CHECKING:
-    from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
 
 DEFINITION_FILTER = "Definitions (*.toml *.json);;All files (*)"
 EXPORT_FILTER = "TOML (*.toml);;JSON (*.json)"
@@ -35,27 +33,17 @@ def export_format(path: Path) -> tuple[Path, DefinitionFormat]:
 
 
 class DefinitionFlows:
-    def __init__(self, context: GuiContext, panel: DefinitionsPanel) -> None:
+    def __init__(self, context: GuiContext) -> None:
         self._context = context
-        self._panel = panel
 
     async def save(self, definition: JobDefinition, *, replacing: bool) -> bool:
         """Store the form's definition; a new one whose id is taken replaces it only if the user agrees."""
-        editor = self._panel.editor
-        editor.set_busy(True)
-        try:
-            if not replacing and not await self._may_replace(definition):
-                return False
-            await in_thread(self._context.app.definitions.save, definition)
-        finally:
-            editor.set_busy(False)
-        editor.mark_saved()
-        self._panel.close_editor()
-        self._panel.changed(definition)
-        self._panel.notify(f"Saved “{definition.name}”.")
+        if not replacing and not await self._may_replace(definition):
+            return False
+        await in_thread(self._context.app.definitions.save, definition)
         return True
 
-    async def import_file(self) -> JobDefinition | None:
+    async def import_file(self) -> tuple[JobDefinition, Path] | None:
         """Pick a TOML/JSON file and store it; a refused file is explained (file, field, value)."""
         path = await self._context.dialogs.open_file("Import a definition", DEFINITION_FILTER)
         if path is None:
@@ -68,9 +56,7 @@ class DefinitionFlows:
         except ValidationError as exc:
             self._context.dialogs.error("Cannot import the definition", str(exc))
             return None
-        self._panel.changed(definition)
-        self._panel.notify(f"Imported “{definition.name}” from {path.name}.")
-        return definition
+        return definition, path
 
     async def export(self, definition: JobDefinition) -> Path | None:
         """Write a stored definition to a file; the extension (.toml or .json) picks the format."""
@@ -84,7 +70,6 @@ class DefinitionFlows:
         except OSError as exc:
             self._context.dialogs.error("Cannot export the definition", f"{path}: {exc.strerror or exc}")
             return None
-        self._panel.notify(f"Exported “{definition.name}” to {path}.")
         return path
 
     async def delete(self, definition: JobDefinition) -> bool:
@@ -98,8 +83,6 @@ class DefinitionFlows:
         # Already gone (deleted from the command line): the row goes too.
         with contextlib.suppress(NotFoundError):
             await in_thread(self._context.app.definitions.delete, definition.id)
-        self._panel.changed(removed_id=definition.id)
-        self._panel.notify(f"Deleted “{definition.name}”.")
         return True
 
     async def _may_replace(self, definition: JobDefinition) -> bool:

@@ -74,6 +74,7 @@ def copy_id_for(definition_id: str, taken: set[str]) -> str:
 
 class DefinitionsPanel(QWidget):
     runRequested = Signal(object)  # JobDefinition: the main window runs it and shows the Jobs view
+    definitionsChanged = Signal()  # this view saved, imported or deleted one
 
     def __init__(
         self, context: GuiContext, parent: QWidget | None = None, *, list_logins: LoginLister | None = None
@@ -91,7 +92,7 @@ class DefinitionsPanel(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.table = QTableView(self)
         self.editor = DefinitionEditor(self)
-        self.flows = DefinitionFlows(context, self)
+        self.flows = DefinitionFlows(context)
         self._build_table()
         self._build_actions()
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -218,6 +219,7 @@ class DefinitionsPanel(QWidget):
     def changed(self, definition: JobDefinition | None = None, removed_id: str | None = None) -> None:
         """Show a change this view made to the store, at once."""
         self._generation += 1
+        self.definitionsChanged.emit()
         if definition is not None:
             self.model.upsert(definition)
             self.select_definition(definition.id)
@@ -232,11 +234,8 @@ class DefinitionsPanel(QWidget):
         self._update_actions()
 
     def _vault_logins(self) -> list[tuple[str, str]]:
-        vault = getattr(self._context.app, "vault", None)
-        if vault is None:
-            return []
         try:
-            return [(summary.auth_id, summary.name) for summary in vault.summaries()]
+            return [(summary.auth_id, summary.name) for summary in self._context.app.vault.summaries()]
         except Exception:  # the form stays usable without the list; the id can still be typed
             log.warning("cannot list saved logins", exc_info=True)
             return []
@@ -330,25 +329,51 @@ class DefinitionsPanel(QWidget):
             self.table.setColumnHidden(column, compact)
 
     def _on_save_requested(self, definition: JobDefinition) -> None:
-        self._context.tasks.start(
-            self.flows.save(definition, replacing=self.editor.mode == EditorMode.EDIT),
-            what=f"Saving '{definition.name}'",
-        )
+        self._context.tasks.start(self._save(definition), what=f"Saving '{definition.name}'")
+
+    async def _save(self, definition: JobDefinition) -> None:
+        self.editor.set_busy(True)
+        try:
+            saved = await self.flows.save(definition, replacing=self.editor.mode == EditorMode.EDIT)
+        finally:
+            self.editor.set_busy(False)
+        if saved:
+            self.editor.mark_saved()
+            self.close_editor()
+            self.changed(definition)
+            self.notify(f"Saved “{definition.name}”.")
 
     # ----- actions -----
 
     def delete_selected(self) -> None:
         definition = self.selected()
         if definition is not None:
-            self._context.tasks.start(self.flows.delete(definition), what="Deleting the definition")
+            self._context.tasks.start(self._delete(definition), what="Deleting the definition")
+
+    async def _delete(self, definition: JobDefinition) -> None:
+        if await self.flows.delete(definition):
+            self.changed(removed_id=definition.id)
+            self.notify(f"Deleted “{definition.name}”.")
 
     def import_file(self) -> None:
-        self._context.tasks.start(self.flows.import_file(), what="Importing a definition")
+        self._context.tasks.start(self._import(), what="Importing a definition")
+
+    async def _import(self) -> None:
+        imported = await self.flows.import_file()
+        if imported is not None:
+            definition, path = imported
+            self.changed(definition)
+            self.notify(f"Imported “{definition.name}” from {path.name}.")
 
     def export_selected(self) -> None:
         definition = self.selected()
         if definition is not None:
-            self._context.tasks.start(self.flows.export(definition), what="Exporting the definition")
+            self._context.tasks.start(self._export(definition), what="Exporting the definition")
+
+    async def _export(self, definition: JobDefinition) -> None:
+        path = await self.flows.export(definition)
+        if path is not None:
+            self.notify(f"Exported “{definition.name}” to {path}.")
 
     def run_selected(self) -> None:
         definition = self.selected()

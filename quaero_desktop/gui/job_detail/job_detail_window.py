@@ -20,16 +20,17 @@ from PySide6.QtWidgets import QTabWidget, QToolBar, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from quaero_desktop.app import App
-from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobStatus, Progress
+from quaero_desktop.domain.job import Job, Progress
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged, JobStatusChanged
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
-from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.job_detail.config_tab import ConfigTab
 from quaero_desktop.gui.job_detail.job_header import JobHeader
 from quaero_desktop.gui.job_detail.log_model import LogLine
 from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
+from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
 
 POLL_INTERVAL_MS = 2000  # a job running in another process: how often the store is read
 POLL_FULL_PAGES_LIMIT = 10_000  # above this many pages, polling reads only new pages
@@ -51,6 +52,7 @@ class JobDetailWindow(QWidget):
         self._tasks: set[asyncio.Task[object]] = set()
         self._syncing = False
         self._sync_again = False
+        self.flows = JobFlows(context)
         self.setWindowTitle(f"Job — {job_id}")
         self.resize(1100, 700)
 
@@ -203,16 +205,14 @@ class JobDetailWindow(QWidget):
     # ----- actions -----
 
     def _runs_here(self) -> bool:
-        app = self.context.app
-        return app.engine_started and self.job_id in self.context.engine.active_job_ids()
+        return self.flows.runs_here(self.job_id)
 
     def _update_actions(self) -> None:
         status = self.header.status if self.job is not None else None
         running_here = self._runs_here()
-        self.action_cancel.setEnabled(
-            running_here or status in (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED)
-        )
-        self.action_resume.setEnabled(not running_here and status in RESUMABLE_STATUSES)
+        allowed = JobActions.for_job(status, running_here=running_here)
+        self.action_cancel.setEnabled(allowed.cancel)
+        self.action_resume.setEnabled(allowed.resume)
         active_elsewhere = status is not None and status.is_active and not running_here
         if active_elsewhere and not self._poller.isActive():
             self._poller.start()
@@ -223,7 +223,7 @@ class JobDetailWindow(QWidget):
         self._start(self._cancel_job(), "Cancelling the job")
 
     async def _cancel_job(self) -> None:
-        await in_thread(self.context.app.jobs.cancel, self.job_id)
+        await self.flows.cancel(self.job_id)
         if not self._runs_here():  # no engine event will tell: read the outcome
             await self._sync_from_store()
 
@@ -231,7 +231,7 @@ class JobDetailWindow(QWidget):
         self._start(self._resume_job(), "Resuming the job")
 
     async def _resume_job(self) -> None:
-        await engine_result(self.context.engine.resume(self.job_id))
+        await self.flows.resume(self.job_id)
         self._update_actions()
 
     def _poll(self) -> None:

@@ -28,11 +28,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from quaero_desktop.domain.job import JobLogEntry, JobStatus
+from quaero_desktop.domain.job import LOG_LEVELS, JobLogEntry, JobStatus
 from quaero_desktop.engine.events import JobLogged
 from quaero_desktop.gui.style import is_dark, status_colour
 
-LEVELS = ("debug", "info", "warning", "error")
+LEVELS = LOG_LEVELS
 RECENT_STORED_KEYS = 5000  # store lines remembered to drop late duplicate events
 
 _Index = QModelIndex | QPersistentModelIndex

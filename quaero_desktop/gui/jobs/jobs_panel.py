@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,19 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.definition_io import load_definition_file
-from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobStatus
+from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
-from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.empty_state import empty_state_label
+from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, SORT_ROLE, JobColumn, JobRow, JobsTableModel
 from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
-
-DELETE_WITH_DOCUMENTS = "Delete job and its documents"
-DELETE_KEEP_DOCUMENTS = "Delete job, keep documents"
-
 
 EMPTY_TEXT = (
     "No crawls yet.\n\nPress “Run definition…” (Ctrl+R) to run a saved definition or a definition file; "
@@ -48,6 +44,7 @@ class JobsPanel(QWidget):
         self._context = context
         self._reads = itertools.count()  # numbers the store reads of rows: the latest per job wins
         self._latest_read: dict[str, int] = {}
+        self.flows = JobFlows(context)
         self.model = JobsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -108,6 +105,8 @@ class JobsPanel(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.run_menu = QMenu(self)
         self.run_menu.aboutToShow.connect(self._fill_run_menu)
+        # A re-read that lands while the menu is open shows at once (the menu is never stale).
+        self._context.definitions.changed.connect(self._refill_open_run_menu)
         self.run_button = QToolButton(self)
         self.run_button.setText("Run definition…")
         self.run_button.setToolTip("Run a stored definition or a definition file (Ctrl+R)")
@@ -178,47 +177,47 @@ class JobsPanel(QWidget):
 
     def _update_actions(self) -> None:
         row = self.selected()
-        running = (
-            self._context.app.engine_started and row is not None and row.id in self._context.engine.active_job_ids()
+        allowed = JobActions.for_job(
+            row.status if row else None, running_here=row is not None and self.flows.runs_here(row.id)
         )
-        self.action_cancel.setEnabled(
-            row is not None and (running or row.status in (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED))
-        )
-        self.action_resume.setEnabled(row is not None and row.status in RESUMABLE_STATUSES)
-        self.action_again.setEnabled(row is not None and not row.status.is_active)
+        self.action_cancel.setEnabled(allowed.cancel)
+        self.action_resume.setEnabled(allowed.resume)
+        self.action_again.setEnabled(allowed.run_again)
         self.action_details.setEnabled(row is not None)
-        self.action_delete.setEnabled(row is not None and not running)
+        self.action_delete.setEnabled(allowed.delete)
+
+    def _refill_open_run_menu(self) -> None:
+        if self.run_menu.isVisible():
+            self._fill_run_menu()
 
     def _fill_run_menu(self) -> None:
         self.run_menu.clear()
-        records = self._context.app.definitions.list()
-        for record in records:
-            definition = record.definition
+        definitions = self._context.definitions
+        for definition in definitions.all:
             action = self.run_menu.addAction(definition.name)
             action.setToolTip(definition.start_urls[0])
             action.triggered.connect(lambda _=False, d=definition: self.run(d))
-        if not records:
+        if not definitions.all:
             placeholder = self.run_menu.addAction("No stored definitions yet")
             placeholder.setEnabled(False)
         self.run_menu.addSeparator()
         self.run_menu.addAction("From a file…").triggered.connect(self._run_file)
+        definitions.refresh_soon()  # for the next time: the command line may have changed them
 
     def run(self, definition: JobDefinition) -> None:
-        self._context.tasks.start(self._submit(definition), what=f"Running '{definition.name}'")
+        self._context.tasks.start(
+            self._show_started(self.flows.submit(definition)), what=f"Running '{definition.name}'"
+        )
 
-    async def _submit(self, definition: JobDefinition) -> str:
-        job_id = await engine_result(self._context.engine.submit(definition))
-        await self._refresh_row(job_id)
-        self.select_job(job_id)
+    async def _show_started(self, started: Awaitable[str | None]) -> str | None:
+        job_id = await started
+        if job_id is not None:
+            await self._refresh_row(job_id)
+            self.select_job(job_id)
         return job_id
 
     def _run_file(self) -> None:
-        async def pick_and_run() -> None:
-            path = await self._context.dialogs.open_file("Run a definition file", "Definitions (*.toml *.json)")
-            if path is not None:
-                await self._submit(await in_thread(load_definition_file, path))
-
-        self._context.tasks.start(pick_and_run(), what="Running the definition file")
+        self._context.tasks.start(self._show_started(self.flows.submit_file()), what="Running the definition file")
 
     def _cancel(self) -> None:
         row = self.selected()
@@ -226,30 +225,19 @@ class JobsPanel(QWidget):
             self._context.tasks.start(self._cancel_job(row.id), what="Cancelling the job")
 
     async def _cancel_job(self, job_id: str) -> None:
-        outcome = await in_thread(self._context.app.jobs.cancel, job_id)
-        if job_id not in self._context.engine.active_job_ids():
-            # Not ours (interrupted, or running in another process): no event will follow.
-            await self._refresh_row(job_id)
-            if "requested" in outcome.message:
-                self._context.dialogs.info("Cancelling", outcome.message)
+        await self.flows.cancel(job_id)
+        if not self.flows.runs_here(job_id):
+            await self._refresh_row(job_id)  # not ours (interrupted, or another process's): no event will follow
 
     def _resume(self) -> None:
         row = self.selected()
         if row is not None:
-            self._context.tasks.start(self._resume_job(row.id), what="Resuming the job")
-
-    async def _resume_job(self, job_id: str) -> None:
-        await engine_result(self._context.engine.resume(job_id))
-        await self._refresh_row(job_id)
+            self._context.tasks.start(self._show_started(self.flows.resume(row.id)), what="Resuming the job")
 
     def _run_again(self) -> None:
         row = self.selected()
         if row is not None:
-            self._context.tasks.start(self._run_job_again(row.id), what="Running the job again")
-
-    async def _run_job_again(self, job_id: str) -> None:
-        job = await in_thread(self._context.app.jobs.get, job_id)
-        await self._submit(JobDefinition.from_mapping(job.config, f"job {job.id}"))
+            self._context.tasks.start(self._show_started(self.flows.run_again(row.id)), what="Running the job again")
 
     def _details(self) -> None:
         row = self.selected()
@@ -265,15 +253,8 @@ class JobsPanel(QWidget):
             self._context.tasks.start(self._delete_job(row), what="Deleting the job")
 
     async def _delete_job(self, row: JobRow) -> None:
-        answer = await self._context.dialogs.choose(
-            "Delete job",
-            f"Delete the job “{row.name}” ({row.progress.documents} documents)?\n"
-            "Its documents can be kept in the knowledge base or deleted with it.",
-            [DELETE_WITH_DOCUMENTS, DELETE_KEEP_DOCUMENTS],
-        )
-        if answer is None:
+        if not await self.flows.delete(row.id, row.name, row.progress.documents):
             return
-        await in_thread(lambda: self._context.app.jobs.delete(row.id, with_documents=answer == DELETE_WITH_DOCUMENTS))
         self.model.remove(row.id)
         self._update_actions()
         self.jobDeleted.emit(row.id)

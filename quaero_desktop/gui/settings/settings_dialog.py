@@ -1,14 +1,14 @@
 """File → Settings…: the user's settings (settings.toml in the data directory), non-modal.
 
 Saving writes the file in a thread (atomically: ``save_settings`` writes a temporary file
-and renames it), then puts the new settings on the app and hands the engine its part when
-the engine is running and can take it.
+and renames it), then puts the new settings on the app and hands the engine its part.
+"Start at login" is not in the file: the platform's own entry (an XDG autostart file on
+Linux) is the truth, read when the dialog opens and written or removed when it is saved.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import inspect
+import dataclasses
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.settings.browser_field import BrowserPathField, PathState
 from quaero_desktop.gui.style import status_colour
@@ -76,10 +76,30 @@ class SettingsDialog(QDialog):
         self.timeout_spin.setValue(round(current.page_timeout_s))
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setToolTip("How long to wait for one page to load before it counts as failed (1–600 s)")
-        self.notifications_check = QCheckBox("Tell me when a crawl finishes or fails", self)
+        self.notifications_check = QCheckBox("Show notifications when a crawl ends", self)
         self.notifications_check.setChecked(current.notifications)
-        self.close_to_tray_check = QCheckBox("Closing the window keeps Quaero running in the system tray", self)
+        self.notify_completed_check = QCheckBox("Completed (pages, documents, duration)", self)
+        self.notify_completed_check.setChecked(current.notify_completed)
+        self.notify_failed_check = QCheckBox("Failed, with the reason (stays until dismissed)", self)
+        self.notify_failed_check.setChecked(current.notify_failed)
+        self.notify_login_check = QCheckBox("Pages needed a login again (session expired?)", self)
+        self.notify_login_check.setChecked(current.notify_login_expired)
+        self.notifications_check.toggled.connect(self._update_notification_kinds)
+        self.close_to_tray_check = QCheckBox(
+            "Closing the window keeps Quaero running in the background (in the system tray)", self
+        )
         self.close_to_tray_check.setChecked(current.close_to_tray)
+        self.ask_no_tray_check = QCheckBox("Where there is no system tray, ask when the window is closed", self)
+        self.ask_no_tray_check.setChecked(current.ask_when_no_tray)
+        self.start_at_login_check = QCheckBox("Start Quaero Desktop at login, in the background", self)
+        autostart = context.autostart
+        self._started_at_login = autostart is not None and autostart.is_enabled()
+        self.start_at_login_check.setChecked(self._started_at_login)
+        self.start_at_login_check.setEnabled(autostart is not None)
+        self.start_at_login_check.setToolTip(
+            f"Writes {autostart.describe()}" if autostart is not None else "Set up by the installer on this system"
+        )
+        self._update_notification_kinds()
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
@@ -102,7 +122,15 @@ class SettingsDialog(QDialog):
         self.browser.edited.connect(self._update_buttons)
         for spin in (self.concurrency_spin, self.timeout_spin):
             spin.valueChanged.connect(self._update_buttons)
-        for check in (self.notifications_check, self.close_to_tray_check):
+        for check in (
+            self.notifications_check,
+            self.notify_completed_check,
+            self.notify_failed_check,
+            self.notify_login_check,
+            self.close_to_tray_check,
+            self.ask_no_tray_check,
+            self.start_at_login_check,
+        ):
             check.toggled.connect(self._update_buttons)
         self._update_buttons()
 
@@ -126,14 +154,24 @@ class SettingsDialog(QDialog):
         form.addRow("&Browser:", self.browser)
         form.addRow("Default &concurrency:", self.concurrency_spin)
         form.addRow("Page &timeout:", self.timeout_spin)
-        window = QGroupBox("Window", self)
-        window_layout = QVBoxLayout(window)
-        window_layout.addWidget(self.notifications_check)
-        window_layout.addWidget(self.close_to_tray_check)
+        notifications = QGroupBox("Notifications", self)
+        notifications_layout = QVBoxLayout(notifications)
+        notifications_layout.addWidget(self.notifications_check)
+        for check in (self.notify_completed_check, self.notify_failed_check, self.notify_login_check):
+            row = QHBoxLayout()
+            row.addSpacing(24)
+            row.addWidget(check, 1)
+            notifications_layout.addLayout(row)
+        background = QGroupBox("Running in the background", self)
+        background_layout = QVBoxLayout(background)
+        background_layout.addWidget(self.close_to_tray_check)
+        background_layout.addWidget(self.ask_no_tray_check)
+        background_layout.addWidget(self.start_at_login_check)
         layout = QVBoxLayout(self)
         layout.addWidget(data)
         layout.addWidget(crawling)
-        layout.addWidget(window)
+        layout.addWidget(notifications)
+        layout.addWidget(background)
         layout.addStretch(1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
@@ -162,14 +200,27 @@ class SettingsDialog(QDialog):
     def settings_from_fields(self) -> AppSettings:
         timeout = self.timeout_spin.value()
         applied_timeout = self._applied.page_timeout_s
-        return AppSettings(
+        return dataclasses.replace(
+            self._applied,  # what the dialog does not show (the tray's "Pause schedules") stays
             browser_path=self.browser.path,
             default_concurrency=self.concurrency_spin.value(),
             # A fractional timeout from the file is kept unless the user changed the field.
             page_timeout_s=applied_timeout if timeout == round(applied_timeout) else float(timeout),
             notifications=self.notifications_check.isChecked(),
+            notify_completed=self.notify_completed_check.isChecked(),
+            notify_failed=self.notify_failed_check.isChecked(),
+            notify_login_expired=self.notify_login_check.isChecked(),
             close_to_tray=self.close_to_tray_check.isChecked(),
+            ask_when_no_tray=self.ask_no_tray_check.isChecked(),
         )
+
+    def _update_notification_kinds(self) -> None:
+        for check in (self.notify_completed_check, self.notify_failed_check, self.notify_login_check):
+            check.setEnabled(self.notifications_check.isChecked())
+
+    @property
+    def _start_at_login_changed(self) -> bool:
+        return self.start_at_login_check.isChecked() != self._started_at_login
 
     @property
     def can_save(self) -> bool:
@@ -177,7 +228,9 @@ class SettingsDialog(QDialog):
 
     def _update_buttons(self) -> None:
         self.ok_button.setEnabled(self.can_save)
-        self.apply_button.setEnabled(self.can_save and self.settings_from_fields() != self._applied)
+        self.apply_button.setEnabled(
+            self.can_save and (self.settings_from_fields() != self._applied or self._start_at_login_changed)
+        )
 
     # ----- saving -----
 
@@ -185,7 +238,7 @@ class SettingsDialog(QDialog):
         if not self.can_save:
             return
         new = self.settings_from_fields()
-        if new == self._applied:
+        if new == self._applied and not self._start_at_login_changed:
             if close:
                 self.accept()
             return
@@ -197,6 +250,8 @@ class SettingsDialog(QDialog):
         self.status_label.hide()
         try:
             await in_thread(save_settings, self._context.app.data_dir, new)
+            if self._start_at_login_changed:
+                await in_thread(self._apply_start_at_login, self.start_at_login_check.isChecked())
         except OSError as exc:
             self.status_label.setText(f"The settings could not be saved: {exc.strerror or exc}")
             self.status_label.show()
@@ -206,21 +261,19 @@ class SettingsDialog(QDialog):
             self._update_buttons()
         self._context.app.settings = new
         self._applied = new
-        await self._update_engine(new)
+        self._context.engine.update_settings(new.engine_settings())
         self._update_buttons()
         self.saved.emit(new)
         if close:
             self.accept()
 
-    async def _update_engine(self, new: AppSettings) -> None:
-        """A running engine takes the new browser and timeout if it can; a later one is built from app.settings."""
-        if not self._context.app.engine_started:
+    def _apply_start_at_login(self, enabled: bool) -> None:
+        """On a worker thread: write or remove the platform's start-at-login entry."""
+        autostart = self._context.autostart
+        if autostart is None:
             return
-        update = getattr(self._context.engine, "update_settings", None)
-        if update is None:
-            return
-        result = update(new.engine_settings())
-        if isinstance(result, concurrent.futures.Future):
-            await engine_result(result)
-        elif inspect.isawaitable(result):
-            await result
+        if enabled:
+            autostart.enable()
+        else:
+            autostart.disable()
+        self._started_at_login = enabled

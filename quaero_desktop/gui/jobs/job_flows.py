@@ -1,0 +1,99 @@
+"""What a user does with crawls, wherever they ask: the Jobs view, a job's window, the tray.
+
+The pattern of every view's flows (``*_flows.py``): a class built from the ``GuiContext``
+alone, whose coroutines do the work off the GUI thread (``in_thread`` for the store, the
+engine's futures), ask questions through ``context.dialogs`` and return what happened. They
+never touch a widget: the view that called them shows the result, so flows import no view
+and any view (or the tray) can use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.definition_io import load_definition_file
+from quaero_desktop.domain.job import CANCELLABLE_STATUSES, RESUMABLE_STATUSES, JobStatus
+from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.services.jobs import CancelOutcome
+
+DELETE_WITH_DOCUMENTS = "Delete job and its documents"
+DELETE_KEEP_DOCUMENTS = "Delete job, keep documents"
+DEFINITION_FILE_FILTER = "Definitions (*.toml *.json)"
+
+
+@dataclass(frozen=True)
+class JobActions:
+    """Which actions a job's state allows (the Jobs view and a job's window enable theirs from this)."""
+
+    cancel: bool
+    resume: bool
+    run_again: bool
+    delete: bool
+
+    @classmethod
+    def for_job(cls, status: JobStatus | None, *, running_here: bool) -> JobActions:
+        if status is None:
+            return cls(cancel=False, resume=False, run_again=False, delete=False)
+        return cls(
+            cancel=running_here or status in CANCELLABLE_STATUSES,
+            resume=not running_here and status in RESUMABLE_STATUSES,
+            run_again=not status.is_active,
+            delete=not running_here,
+        )
+
+
+class JobFlows:
+    def __init__(self, context: GuiContext) -> None:
+        self._context = context
+
+    def runs_here(self, job_id: str) -> bool:
+        """True while this program's engine runs the job (another process may run it too)."""
+        return job_id in self._context.engine.active_job_ids()
+
+    async def submit(self, definition: JobDefinition, *, trigger: str = "manual") -> str:
+        """Start a crawl of ``definition``; returns the new job's id."""
+        return await engine_result(self._context.engine.submit(definition, trigger=trigger))
+
+    async def submit_file(self) -> str | None:
+        """Pick a definition file and run it as is (it is not stored)."""
+        path = await self._context.dialogs.open_file("Run a definition file", DEFINITION_FILE_FILTER)
+        if path is None:
+            return None
+        return await self.submit(await in_thread(load_definition_file, path))
+
+    async def run_again(self, job_id: str) -> str:
+        """Run the definition a job ran with (its snapshot, not today's stored definition)."""
+        job = await in_thread(self._context.app.jobs.get, job_id)
+        return await self.submit(JobDefinition.from_mapping(job.config, f"job {job.id}"))
+
+    async def resume(self, job_id: str) -> str:
+        return await engine_result(self._context.engine.resume(job_id))
+
+    async def cancel(self, job_id: str) -> CancelOutcome:
+        """Cancel a crawl wherever it runs; a crawl of another process is asked to stop (and the user told)."""
+        outcome = await in_thread(self._context.app.jobs.cancel, job_id)
+        if outcome.requested_elsewhere:
+            self._context.dialogs.info("Cancelling", outcome.message)
+        return outcome
+
+    async def cancel_all(self) -> int:
+        """Cancel every crawl this program runs; returns how many."""
+        running = self._context.engine.active_job_ids()
+        for job_id in running:
+            await engine_result(self._context.engine.cancel(job_id))
+        return len(running)
+
+    async def delete(self, job_id: str, name: str, documents: int) -> bool:
+        """Delete a job after asking whether its documents go too; False when the user cancelled."""
+        answer = await self._context.dialogs.choose(
+            "Delete job",
+            f"Delete the job “{name}” ({documents} documents)?\n"
+            "Its documents can be kept in the knowledge base or deleted with it.",
+            [DELETE_WITH_DOCUMENTS, DELETE_KEEP_DOCUMENTS],
+        )
+        if answer is None:
+            return False
+        await in_thread(lambda: self._context.app.jobs.delete(job_id, with_documents=answer == DELETE_WITH_DOCUMENTS))
+        return True
