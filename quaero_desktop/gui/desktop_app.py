@@ -89,6 +89,7 @@ class DesktopApp(QObject):
         )
         self.jobs = JobFlows(self.context)
         self._window: MainWindow | None = None
+        self._window_loaded: asyncio.Task[None] | None = None
         self._ui_state = QSettings(str(app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
         self._quit: asyncio.Future[None] | None = None
         self.status = TrayStatus()
@@ -174,7 +175,7 @@ class DesktopApp(QObject):
             if isinstance(self.dialogs, QtDialogs):
                 self.dialogs.attach(window)
             self._window = window
-            self.tasks.start(window.load(), what="Loading the window")
+            self._window_loaded = self.tasks.start(window.load(), what="Loading the window")
         return self._window
 
     def has_window(self) -> bool:
@@ -206,8 +207,13 @@ class DesktopApp(QObject):
         """A notification was clicked: the window comes forward on that job."""
         window = self.show_window()
         window.show_view(window.jobs)
-        window.jobs.select_job(job_id)
         window.open_job(job_id)
+        self.tasks.start(self._select_job(job_id), what="Showing the job")
+
+    async def _select_job(self, job_id: str) -> None:
+        if self._window_loaded is not None:
+            await asyncio.shield(self._window_loaded)  # a window built just now is still reading its rows
+        self.window.jobs.select_job(job_id)
 
     def close_window(self) -> None:
         """The window's close button (or Ctrl+W): hide to the tray, ask, or quit, as the settings say."""

@@ -98,7 +98,12 @@ def _run(
         await desktop.shutdown()
 
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C in a terminal, or a logout: quit cleanly
-        signal.signal(signum, lambda *_: desktop.quit())
+        try:
+            # Through the loop's wake-up socket: a plain Python handler would wait for the next Python
+            # code to run, which in the tray with no window can be half a minute away.
+            loop.add_signal_handler(signum, desktop.quit)
+        except (NotImplementedError, RuntimeError):  # Windows: no add_signal_handler
+            signal.signal(signum, lambda *_: desktop.quit())
     try:
         loop.run_until_complete(main())
     finally:
