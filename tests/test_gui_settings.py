@@ -165,3 +165,36 @@ def test_show_for_reuses_the_open_dialog_and_open_folder_shows_the_data_dir(gui,
     first.open_folder_button.click()
     assert opened == [str(context.app.data_dir)]
     first.reject()
+
+
+def test_start_at_login_writes_and_removes_the_autostart_entry(gui, qloop, tmp_path: Path):
+    from quaero_desktop.autostart import XdgAutostart
+
+    window, context = gui
+    context.autostart = XdgAutostart(["/opt/quaero/quaero-desktop", "--minimized"], config_home=tmp_path / "config")
+    dialog = _open(window, context)
+    assert dialog.start_at_login_check.isEnabled() and not dialog.start_at_login_check.isChecked()
+    dialog.start_at_login_check.setChecked(True)
+    assert dialog.apply_button.isEnabled()
+    dialog.apply_button.click()
+    entry = tmp_path / "config" / "autostart" / "quaero-desktop.desktop"
+    run(qloop, until(entry.exists, what="the autostart entry"))
+    assert "Exec=/opt/quaero/quaero-desktop --minimized\n" in entry.read_text(encoding="utf-8")
+    assert not any("login" in key for key in _saved_file(context))  # the entry is the truth, not settings.toml
+    dialog.start_at_login_check.setChecked(False)
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not entry.exists(), what="the entry to go"))
+
+
+def test_notification_kinds_follow_the_switch_for_all_of_them(gui, qloop):
+    window, context = gui
+    dialog = _open(window, context)
+    kinds = (dialog.notify_completed_check, dialog.notify_failed_check, dialog.notify_login_check)
+    assert all(check.isEnabled() and check.isChecked() for check in kinds)
+    dialog.notify_completed_check.setChecked(False)
+    dialog.notifications_check.setChecked(False)
+    assert not any(check.isEnabled() for check in kinds)
+    dialog.notifications_check.setChecked(True)
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not dialog.isVisible(), what="the dialog to close"))
+    assert _saved_file(context)["notify_completed"] is False and context.app.settings.notify_failed
