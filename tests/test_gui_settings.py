@@ -180,7 +180,7 @@ def test_start_at_login_writes_and_removes_the_autostart_entry(gui, qloop, tmp_p
     entry = tmp_path / "config" / "autostart" / "quaero-desktop.desktop"
     run(qloop, until(entry.exists, what="the autostart entry"))
     assert "Exec=/opt/quaero/quaero-desktop --minimized\n" in entry.read_text(encoding="utf-8")
-    assert not any("login" in key for key in _saved_file(context))  # the entry is the truth, not settings.toml
+    assert not any("start" in key for key in _saved_file(context))  # the entry is the truth, not settings.toml
     dialog.start_at_login_check.setChecked(False)
     dialog.ok_button.click()
     run(qloop, until(lambda: not entry.exists(), what="the entry to go"))
