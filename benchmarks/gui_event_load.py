@@ -59,6 +59,7 @@ from quaero_desktop.gui.job_detail.child_rows import ChildColumn  # noqa: E402
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow  # noqa: E402
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel  # noqa: E402
 from quaero_desktop.gui.main import create_qt_app  # noqa: E402
+from quaero_desktop.gui.stored_definitions import StoredDefinitions  # noqa: E402
 
 TIMER_MS = 5
 TARGET_P99_MS = 50.0
@@ -128,7 +129,7 @@ def build_fake_app(children: int) -> tuple[SimpleNamespace, FakeJobs, list[str]]
     service = FakeJobs(jobs)
     running_ids = list(jobs)[:RUNNING_JOBS]
     service.children_of[running_ids[0]] = [_child(running_ids[0], seq) for seq in range(children)]
-    app = SimpleNamespace(jobs=service, engine_started=True, engine=lambda: FakeEngine(set(running_ids)))
+    app = SimpleNamespace(jobs=service, definitions=SimpleNamespace(list=list))
     return app, service, running_ids
 
 
@@ -240,8 +241,14 @@ async def measure(args: argparse.Namespace) -> bool:
     app, service, job_ids = build_fake_app(args.children)
     bridge = EngineBridge(EventBus())
     errors: list[str] = []
+    tasks = TaskRunner(lambda t, m: errors.append(f"{t}: {m}"))
     context = GuiContext(
-        app=app, dialogs=None, tasks=TaskRunner(lambda t, m: errors.append(f"{t}: {m}")), bridge=bridge
+        app=app,
+        engine=FakeEngine(set(job_ids[:RUNNING_JOBS])),
+        dialogs=None,
+        tasks=tasks,
+        bridge=bridge,
+        definitions=StoredDefinitions(list, tasks),
     )
     delivered = {"batches": 0, "events": 0, "items": 0}
     deliver = bridge.deliver

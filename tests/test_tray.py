@@ -78,7 +78,10 @@ def test_the_tray_menu_is_rebuilt_each_time_it_opens(program, app, qloop):
 
 
 def test_pause_schedules_is_kept_and_quit_ends_the_program(program, app, qloop):
+    from quaero_desktop.gui.definitions.definitions_model import DefinitionColumn
+
     desktop = program(tray=True)
+    app.definitions.save(make_definition(["https://a.example/"], id="nightly", name="Nightly", schedule="0 3 * * *"))
     desktop.engine.start_scheduler()
     _menu(desktop)["Pause schedules"].trigger()
     run(qloop, desktop.tasks.wait_all())
@@ -86,6 +89,11 @@ def test_pause_schedules_is_kept_and_quit_ends_the_program(program, app, qloop):
     assert _saved_settings(app)["schedules_paused"] is True  # still paused at the next start
     assert _menu(desktop)["Pause schedules"].isChecked()
     assert "Schedules paused" in desktop.tray.icon.toolTip()
+    window = desktop.show_window()
+    run(qloop, desktop.tasks.wait_all())
+    model = window.definitions.model
+    next_run = model.index(model.row_of("nightly"), DefinitionColumn.NEXT_RUN).data()
+    assert next_run.startswith("Paused (") and "03:00" in next_run  # the Definitions view says so too
 
     async def quit_from_the_tray() -> None:
         running = asyncio.ensure_future(desktop.run_until_quit())

@@ -68,6 +68,7 @@ class DefinitionsTableModel(QAbstractTableModel):
         self._rows: list[JobDefinition] = []
         self._next_runs: list[datetime | None] = []
         self._row_of: dict[str, int] = {}
+        self.schedules_paused = False  # the tray's "Pause schedules": next runs show as paused
 
     # ----- Qt model interface -----
 
@@ -135,11 +136,14 @@ class DefinitionsTableModel(QAbstractTableModel):
         self._reindex()
         self.endRemoveRows()
 
-    def refresh_next_runs(self) -> None:
-        """Time passes: recompute next runs and repaint only the cells that changed."""
+    def refresh_next_runs(self, *, schedules_paused: bool | None = None) -> None:
+        """Time passes (or schedules were paused): recompute next runs and repaint the cells that changed."""
+        pause_changed = schedules_paused is not None and schedules_paused != self.schedules_paused
+        if schedules_paused is not None:
+            self.schedules_paused = schedules_paused
         for position, definition in enumerate(self._rows):
             upcoming = self._upcoming(definition)
-            if upcoming != self._next_runs[position] or upcoming is not None:
+            if upcoming != self._next_runs[position] or upcoming is not None or pause_changed:
                 self._next_runs[position] = upcoming
                 self._changed(position, DefinitionColumn.NEXT_RUN, DefinitionColumn.NEXT_RUN)
 
@@ -181,7 +185,10 @@ class DefinitionsTableModel(QAbstractTableModel):
             case DefinitionColumn.SCHEDULE:
                 return describe_schedule(definition.schedule)
             case DefinitionColumn.NEXT_RUN:
-                return when_text(self._next_runs[position])
+                upcoming = self._next_runs[position]
+                if upcoming is not None and self.schedules_paused:
+                    return f"Paused ({when_text(upcoming)})"
+                return when_text(upcoming)
             case DefinitionColumn.LOGIN:
                 return definition.auth_id or NONE_TEXT
             case DefinitionColumn.ENABLED:

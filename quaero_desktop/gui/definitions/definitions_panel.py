@@ -114,7 +114,7 @@ class DefinitionsPanel(QWidget):
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
             signal.connect(self._update_placeholder)
         self._next_run_timer = QTimer(self, interval=NEXT_RUN_REFRESH_MS)
-        self._next_run_timer.timeout.connect(self.model.refresh_next_runs)
+        self._next_run_timer.timeout.connect(self._refresh_next_runs)
         self._next_run_timer.start()
         self._update_actions()
         self._update_placeholder()
@@ -202,6 +202,7 @@ class DefinitionsPanel(QWidget):
             if generation == self._generation:
                 break
         selected = self.selected()
+        self.model.schedules_paused = self._context.app.settings.schedules_paused
         self.model.reset([record.definition for record in records])
         if selected is not None:
             self.select_definition(selected.id)
@@ -209,9 +210,13 @@ class DefinitionsPanel(QWidget):
             self.table.selectRow(0)  # the actions work at once
         self._update_actions()
 
+    def _refresh_next_runs(self) -> None:
+        self.model.refresh_next_runs(schedules_paused=self._context.app.settings.schedules_paused)
+
     def showEvent(self, event: QShowEvent) -> None:
         """Coming back to the view re-reads the store (the command line may have changed it)."""
         super().showEvent(event)
+        self._refresh_next_runs()
         if self._shown_once:
             self._context.tasks.start(self.reload(), what="Loading definitions")
         self._shown_once = True
