@@ -63,8 +63,8 @@ class JobNotifications(QObject):
             return None
         try:
             await self.notifier.show(notice)
-        except NotifierUnavailable as exc:  # said once in the log; the job's row says the same anyway
-            log.warning("cannot show the notification for job %s: %s", job_id, exc)
+        except NotifierUnavailable as exc:  # no way to notify here; the job's row says the same anyway
+            log.info("cannot show the notification for job %s: %s", job_id, exc)
             return None
         self.sent.append(notice)
         return notice

@@ -60,7 +60,8 @@ class FallbackNotifier:
                 return
             except NotifierUnavailable as exc:
                 failed = self._notifiers.pop(0)
-                log.warning("notifications through %s are not available (%s)", failed.name, exc)
+                # Common and harmless (a desktop without a notification server): said in the -v log only.
+                log.info("notifications through %s are not available (%s)", failed.name, exc)
                 await failed.close()
         raise NotifierUnavailable("no way to show notifications here")
 
