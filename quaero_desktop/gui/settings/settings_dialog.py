@@ -176,6 +176,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(620)
+        # Wrapped hints need their height at the dialog's width; the plain size hint would cut them.
+        self.resize(620, max(self.sizeHint().height(), layout.totalHeightForWidth(620)))
 
     # ----- opening -----
 
