@@ -96,8 +96,7 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
     window.show_view(window.definitions)
     panel = window.definitions
     panel.select_definition("intranet-reports")
-    if hasattr(panel, "edit_selected"):
-        panel.edit_selected()
+    panel.edit_selected()
     await save(window, qt, "definitions")
 
     window.show_view(window.logins)

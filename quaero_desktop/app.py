@@ -37,7 +37,10 @@ class App:
         self.jobs = JobsService(self.database, self.engine, lambda: self._engine)
 
     def engine(self) -> Engine:
-        """The engine, started on first use (the browser itself starts with the first crawl)."""
+        """The engine, started on first use (the browser itself starts with the first crawl).
+
+        The command line starts it only for commands that crawl; the desktop program calls this
+        once at start and keeps the handle (gui/desktop_app.py)."""
         with self._engine_lock:
             if self._engine is None:
                 self._engine = Engine(self.database, self.settings.engine_settings(), logins=self.vault)
@@ -52,10 +55,6 @@ class App:
     @cached_property
     def logins(self) -> LoginsService:
         return LoginsService(self.vault, self.engine)
-
-    @property
-    def engine_started(self) -> bool:
-        return self._engine is not None
 
     def close(self, *, detach: bool = True, resume_on_start: bool = False) -> None:
         """Stop the engine (crawls left resumable when ``detach``) and release the database."""
