@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -22,11 +23,11 @@ from PySide6.QtWidgets import (
 from quaero_desktop.crawler.login_capture import LoginCapture
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
-from quaero_desktop.gui.async_tasks import engine_result, in_thread
+from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.logins.login_flows import LoginFlows
 from quaero_desktop.gui.logins.login_form import LoginForm, LoginRequest
 from quaero_desktop.gui.logins.logins_model import SUMMARY_ROLE, LoginColumn, LoginsTableModel
-from quaero_desktop.services.logins import SavedLogin
 
 _STATE_STYLE = {
     "available": ("#1e8e3e", "Keyring: {backend} — ready. Logins are stored there, never in Quaero's files."),
@@ -46,6 +47,7 @@ class LoginsPanel(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self._capture: LoginCapture | None = None  # the capture in progress
+        self.flows = LoginFlows(context)
         self._build()
 
     def _build(self) -> None:
@@ -171,10 +173,7 @@ class LoginsPanel(QWidget):
         on_page: Callable[[object], Awaitable[None]] | None = None,
     ) -> None:
         """Open the browser window (on the engine's thread), wait for the user, save what it holds."""
-        app = self._context.app
-        capture, finished = app.logins.start_capture(
-            request.source, browser_path=app.settings.browser_path or None, headless=headless, on_page=on_page
-        )
+        capture, finished = self.flows.start_capture(request, headless=headless, on_page=on_page)
         self._capture = capture
         self.capture_label.setText(
             f"A browser window is open at {request.source}. Log in there, then close the window "
@@ -183,15 +182,13 @@ class LoginsPanel(QWidget):
         self.capture_bar.show()
         self._update_actions()
         try:
-            captured = await engine_result(finished)
+            await asyncio.wrap_future(finished)  # the user is done (or the capture failed: raised here)
         finally:
             self._capture = None
             self.capture_bar.hide()
             self._update_actions()
-        saved = await in_thread(
-            lambda: app.logins.save_captured(request.auth_id, captured, url=request.source, name=request.name)
-        )
-        await self._saved(request.auth_id, saved)
+        await self.flows.save_capture(request, finished)
+        await self._changed()
 
     def finish_capture(self) -> None:
         if self._capture is not None:
@@ -208,14 +205,10 @@ class LoginsPanel(QWidget):
         return form
 
     async def import_file(self, request: LoginRequest) -> None:
-        logins = self._context.app.logins
-        saved = await in_thread(lambda: logins.import_file(request.auth_id, request.source, name=request.name))
-        await self._saved(request.auth_id, saved)
+        await self.flows.import_file(request)
+        await self._changed()
 
-    async def _saved(self, auth_id: str, saved: SavedLogin) -> None:
-        verb = "Replaced the saved login" if saved.replaced else "Saved the login"
-        skipped = f"\n\n{len(saved.skipped)} entries were skipped." if saved.skipped else ""
-        self._context.dialogs.info("Login saved", f"{verb} '{auth_id}': {saved.description}.{skipped}")
+    async def _changed(self) -> None:
         await self.reload()
         self.loginsChanged.emit()
 
@@ -225,13 +218,5 @@ class LoginsPanel(QWidget):
             self._context.tasks.start(self._delete_login(summary.auth_id), what="Deleting the login")
 
     async def _delete_login(self, auth_id: str) -> None:
-        confirmed = await self._context.dialogs.confirm(
-            "Delete login",
-            f"Delete the login '{auth_id}' from the keyring? Definitions that use it will fail until you "
-            "capture or import it again.",
-            ok="Delete",
-        )
-        if confirmed:
-            await in_thread(self._context.app.logins.delete, auth_id)
-            await self.reload()
-            self.loginsChanged.emit()
+        if await self.flows.delete(auth_id):
+            await self._changed()
