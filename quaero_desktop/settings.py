@@ -25,6 +25,7 @@ class AppSettings:
     page_timeout_s: float = 30.0
     notifications: bool = True
     close_to_tray: bool = True
+    mcp_allow_crawl: bool = False  # AI assistants (quaero-desktop mcp) may start crawls
 
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(browser_path=self.browser_path or None, page_timeout_s=self.page_timeout_s)
@@ -36,6 +37,7 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "page_timeout_s": ((int, float), "a number of seconds from 1 to 600"),
     "notifications": (bool, "true or false"),
     "close_to_tray": (bool, "true or false"),
+    "mcp_allow_crawl": (bool, "true or false"),
 }
 
 
