@@ -302,7 +302,7 @@ def test_export_selected_and_all_write_a_vault_with_front_matter_and_links(gui, 
     assert f"({fresh_site.url('/docs/getting-started')})" in guide  # not exported: the web address
     assert context.dialogs.infos[0][0] == "Export finished"
     assert "Exported 2 documents as Markdown (2 new or changed, 0 unchanged)" in context.dialogs.infos[0][1]
-    assert not panel.export.progress.isVisible() and not panel.export.action_cancel.isVisible()
+    assert not panel.export.bar.isVisible() and not panel.export.action_cancel.isEnabled()
 
     # Everything into the same folder: the others are added, and the two files are updated in place
     # (their links to pages exported now lead to the files).

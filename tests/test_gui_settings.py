@@ -165,3 +165,26 @@ def test_show_for_reuses_the_open_dialog_and_open_folder_shows_the_data_dir(gui,
     first.open_folder_button.click()
     assert opened == [str(context.app.data_dir)]
     first.reject()
+
+
+def test_the_assistants_section_shows_the_mcp_snippet_and_saves_the_crawl_permission(gui, qloop):
+    from PySide6.QtGui import QGuiApplication
+
+    from quaero_desktop.mcp_server.client_config import client_config_text
+
+    window, context = gui
+    dialog = _open(window, context)
+    group = dialog.assistants
+    data_dir = context.app.data_dir
+    assert group.snippet_edit.toPlainText() == client_config_text(data_dir, "claude")
+    assert f'"{data_dir}"' in group.snippet_edit.toPlainText() and '"mcp"' in group.snippet_edit.toPlainText()
+    group.client_combo.setCurrentIndex(group.client_combo.findData("vscode"))
+    assert group.snippet_edit.toPlainText() == client_config_text(data_dir, "vscode")
+    group.copy_button.click()
+    assert QGuiApplication.clipboard().text() == client_config_text(data_dir, "vscode")
+
+    assert not group.allow_crawl_check.isChecked() and not dialog.apply_button.isEnabled()
+    group.allow_crawl_check.setChecked(True)
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not dialog.isVisible(), what="the dialog to close"))
+    assert context.app.settings.mcp_allow_crawl and _saved_file(context)["mcp_allow_crawl"] is True

@@ -113,13 +113,9 @@ def all_urls(conn: Connection) -> dict[int, str]:
 
 def sites(conn: Connection) -> list[tuple[str, int]]:
     """Every host with documents, and how many, most documents first."""
-    query = (
-        select(documents.c.host_key, func.count().label("n"))
-        .where(documents.c.host_key != "")
-        .group_by(documents.c.host_key)
-        .order_by(func.count().desc(), documents.c.host_key)
-    )
-    return [(host_of_key(row.host_key), int(row.n)) for row in conn.execute(query)]
+    query = select(documents.c.host_key, func.count().label("n")).where(documents.c.host_key != "")
+    counted = [(host_of_key(row.host_key), int(row.n)) for row in conn.execute(query.group_by(documents.c.host_key))]
+    return sorted(counted, key=lambda item: (-item[1], item[0]))
 
 
 def source_ids(conn: Connection) -> set[str]:

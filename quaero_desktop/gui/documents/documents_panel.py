@@ -89,6 +89,9 @@ class DocumentsPanel(QWidget):
         )
         self.action_export_selected = self.export.action_selected
         self.action_export_all = self.export.action_all
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.export.bar)  # between the toolbar and the results
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self._start_query)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QProgressBar, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QProgressBar, QPushButton, QToolBar, QToolButton, QWidget
 
 from quaero_desktop.domain.document import DocumentFilter
 from quaero_desktop.gui.async_tasks import in_thread
@@ -77,10 +77,19 @@ class ExportFlow(QObject):
         self.action_cancel = QAction("Cancel export", owner)
         self.action_cancel.setToolTip("Stop the export (the files written so far are whole)")
         self.action_cancel.triggered.connect(self.cancel)
-        self.progress = QProgressBar(toolbar)
-        self.progress.setMaximumWidth(220)
-        self.progress.setFormat("Exporting… %v of %m")
+        # Below the toolbar while an export runs: a toolbar hides what does not fit its width.
+        self.bar = QWidget(owner)
+        self.progress = QProgressBar(self.bar)
+        self.progress.setFormat("Exporting… %v of %m documents")
         self.progress.setTextVisible(True)
+        cancel_button = QPushButton("Cancel", self.bar)
+        cancel_button.setToolTip(self.action_cancel.toolTip())
+        cancel_button.clicked.connect(self.action_cancel.trigger)
+        self.action_cancel.enabledChanged.connect(cancel_button.setEnabled)
+        bar_layout = QHBoxLayout(self.bar)
+        bar_layout.setContentsMargins(8, 4, 8, 4)
+        bar_layout.addWidget(self.progress, 1)
+        bar_layout.addWidget(cancel_button)
 
         toolbar.addAction(self.action_selected)
         all_button = QToolButton(toolbar)
@@ -91,8 +100,7 @@ class ExportFlow(QObject):
         menu.addAction(self.action_jsonl)
         all_button.setMenu(menu)
         toolbar.addWidget(all_button)
-        self._progress_action = toolbar.addWidget(self.progress)
-        toolbar.addAction(self.action_cancel)
+        owner.addAction(self.action_cancel)
         self._show_running(False, notify=False)
 
     def start(self, ids: list[int] | None, fmt: ExportFormat) -> None:
@@ -147,8 +155,7 @@ class ExportFlow(QObject):
         self.running = running
         self.progress.setValue(0)
         self.progress.setMaximum(0)  # busy until the first progress report
-        self._progress_action.setVisible(running)
-        self.action_cancel.setVisible(running)
+        self.bar.setVisible(running)
         self.action_cancel.setEnabled(running)
         if notify:
             self._on_running_changed()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.settings.assistants_group import AssistantsGroup
 from quaero_desktop.gui.settings.browser_field import BrowserPathField, PathState
 from quaero_desktop.gui.style import status_colour
 from quaero_desktop.paths import DATA_DIR_ENV
@@ -80,6 +81,7 @@ class SettingsDialog(QDialog):
         self.notifications_check.setChecked(current.notifications)
         self.close_to_tray_check = QCheckBox("Closing the window keeps Quaero running in the system tray", self)
         self.close_to_tray_check.setChecked(current.close_to_tray)
+        self.assistants = AssistantsGroup(context.app.data_dir, current.mcp_allow_crawl, self)
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
@@ -102,7 +104,7 @@ class SettingsDialog(QDialog):
         self.browser.edited.connect(self._update_buttons)
         for spin in (self.concurrency_spin, self.timeout_spin):
             spin.valueChanged.connect(self._update_buttons)
-        for check in (self.notifications_check, self.close_to_tray_check):
+        for check in (self.notifications_check, self.close_to_tray_check, self.assistants.allow_crawl_check):
             check.toggled.connect(self._update_buttons)
         self._update_buttons()
 
@@ -134,6 +136,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(data)
         layout.addWidget(crawling)
         layout.addWidget(window)
+        layout.addWidget(self.assistants)
         layout.addStretch(1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
@@ -169,6 +172,7 @@ class SettingsDialog(QDialog):
             page_timeout_s=applied_timeout if timeout == round(applied_timeout) else float(timeout),
             notifications=self.notifications_check.isChecked(),
             close_to_tray=self.close_to_tray_check.isChecked(),
+            mcp_allow_crawl=self.assistants.allow_crawl_check.isChecked(),
         )
 
     @property
