@@ -27,8 +27,9 @@ from quaero_desktop.demo import DemoServer, example_definition_toml  # noqa: E40
 from quaero_desktop.domain.definition import JobDefinition  # noqa: E402
 from quaero_desktop.domain.definition_io import parse_definition_text  # noqa: E402
 from quaero_desktop.gui.main import build_window, create_qt_app  # noqa: E402
-from tests.gui_support import ScriptedDialogs, until  # noqa: E402
+from tests.gui_support import ScriptedDialogs  # noqa: E402
 from tests.testsite import TestSite  # noqa: E402
+from tests.waiting import until  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 

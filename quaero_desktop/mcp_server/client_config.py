@@ -9,6 +9,7 @@ absolute path, because these clients start servers without the user's shell PATH
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Literal
@@ -42,4 +43,9 @@ def client_config(data_dir: Path, client: ClientKind = "claude") -> dict[str, ob
 
 
 def client_config_text(data_dir: Path, client: ClientKind = "claude") -> str:
-    return json.dumps(client_config(data_dir, client), indent=2) + "\n"
+    """The configuration as JSON, indented, with the argument list on one line (short enough to read)."""
+    text = json.dumps(client_config(data_dir, client), indent=2)
+    return (
+        re.sub(r"\[\n\s*(.*?)\n\s*\]", lambda m: "[" + re.sub(r",\n\s*", ", ", m.group(1)) + "]", text, flags=re.S)
+        + "\n"
+    )

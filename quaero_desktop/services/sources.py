@@ -43,10 +43,11 @@ class SourcesService:
             record = records.get(source_id)
             count = counts.get(source_id)
             job_id = latest.get(source_id)
+            last_job = jobs.get(job_id) if job_id else None
             overviews.append(
                 SourceOverview(
                     id=source_id,
-                    name=record.definition.name if record else source_id,
+                    name=record.definition.name if record else (last_job.name if last_job else source_id),
                     stored=record is not None,
                     enabled=record.definition.enabled if record else False,
                     schedule=record.definition.schedule if record else "",
@@ -54,7 +55,7 @@ class SourcesService:
                     documents=count.documents if count else 0,
                     newest_crawl=count.newest_crawl if count else None,
                     oldest_crawl=count.oldest_crawl if count else None,
-                    last_job=jobs.get(job_id) if job_id else None,
+                    last_job=last_job,
                 )
             )
         return overviews

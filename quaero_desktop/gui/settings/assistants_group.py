@@ -34,7 +34,9 @@ class AssistantsGroup(QGroupBox):
         self.snippet_edit = QPlainTextEdit(self)
         self.snippet_edit.setReadOnly(True)
         self.snippet_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.snippet_edit.setMinimumHeight(150)
+        self.snippet_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        lines = self.snippet().count("\n") + 1
+        self.snippet_edit.setFixedHeight(self.snippet_edit.fontMetrics().lineSpacing() * lines + 16)
         self.copy_button = QPushButton("Copy", self)
         self.copy_button.setToolTip("Copy the snippet, then paste it into the assistant's MCP settings")
         self.copy_button.clicked.connect(self.copy_snippet)
@@ -43,12 +45,12 @@ class AssistantsGroup(QGroupBox):
             "Adds a start_crawl tool: an assistant can crawl a stored definition again (restart the assistant to apply)"
         )
         self.allow_crawl_check.setChecked(allow_crawl)
+        # Two explicit lines: a word-wrapped label's height is left out of the dialog's minimum size.
         hint = QLabel(
-            "Your assistant can search and read the knowledge base: add this to its MCP settings "
-            "(Claude Desktop: Settings → Developer → Edit Config).",
+            "AI assistants can search and read the knowledge base: add this to their MCP settings<br>"
+            "(Claude Desktop: Settings → Developer → Edit Config; VS Code: .vscode/mcp.json).",
             self,
         )
-        hint.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.client_combo, 1)
         top.addWidget(self.copy_button)

@@ -141,6 +141,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(620)
+        # The hints wrap, and a wrapped label's height is left out of the layout's minimum: never
+        # shrink below the height the dialog asks for, or the last rows overlap.
+        self.setMinimumHeight(self.sizeHint().height())
 
     # ----- opening -----
 
