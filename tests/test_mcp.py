@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import anyio
+import pytest
 from mcp import Client
 
 from quaero_desktop.domain.definition import JobDefinition
@@ -294,3 +295,27 @@ def test_the_printed_config_starts_a_server_that_speaks_only_protocol_on_stdout(
     hits = answers[3]["result"]["structuredContent"]["results"]
     assert hits[0]["title"] == "Fog signals" and "**horn**" in hits[0]["snippet"]
     assert "MCP server on stdio" in err  # logs go to stderr
+
+
+@pytest.mark.browser
+def test_an_allowed_assistant_starts_one_crawl_of_a_source_at_a_time(app, fresh_site):
+    from tests.conftest import make_definition
+    from tests.waiting import until
+
+    app.settings = replace(app.settings, mcp_allow_crawl=True)
+    app.definitions.save(make_definition([fresh_site.url("/slow?ms=3000")], max_depth=0))
+
+    async def scenario() -> dict:
+        async with Client(build_server(app)) as client:
+            result, text = await _call(client, "start_crawl", source="test-crawl")
+            assert not result.is_error, text
+            job = result.structured_content
+            assert job["source"] == "test-crawl" and job["started_by"] == "assistant"
+            again, text = await _call(client, "start_crawl", source="test-crawl")  # the page takes 3 s
+            assert again.is_error and f"being crawled already (job {job['job_id']})" in text
+            await until(lambda: app.jobs.get(job["job_id"]).status.is_terminal, timeout=120, what="the crawl")
+            result, _text = await _call(client, "crawl_status", job_id=job["job_id"])
+            return result.structured_content["jobs"][0]
+
+    status = anyio.run(scenario)
+    assert status["status"] == "completed" and status["documents"] == 1 and status["pages"]["completed"] == 1
