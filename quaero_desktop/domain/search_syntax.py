@@ -213,9 +213,9 @@ def _term(token: _Token) -> Term | None:
     words = tuple(WORD.findall(token.value))
     if not words:
         return None
-    # A bare word is a prefix when typed with * right after its last letter (or being typed).
+    # A prefix: a * right after the last letter or the closing quote ("zebra-*" is no prefix), or,
+    # while typing, a last word of MIN_TYPING_PREFIX letters or more.
+    typed_star = token.prefix and (token.quoted or re.search(r"[^\W_]\*+$", token.value) is not None)
     typing = token.at_end and not token.quoted and not token.negated and len(words[-1]) >= MIN_TYPING_PREFIX
-    prefix = token.prefix or typing
-    if prefix and not token.quoted and not re.search(r"[^\W_]\*+$", token.value) and not token.at_end:
-        prefix = False  # "zebra-*" or "(*": the star follows punctuation, not a word
+    prefix = typed_star or typing
     return Term(words=words, prefix=prefix, title_only=token.field == "title")
