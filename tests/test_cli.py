@@ -176,36 +176,52 @@ def _stored_documents(data_dir: Path) -> None:
     database.dispose()
 
 
-def test_source_filters_formats_and_the_syntax_help(tmp_path, data_dir):
-    _stored_documents(data_dir)
-    listed = json.loads(cli("documents", "list", "--json", "--source", "wiki", data_dir=data_dir).stdout)
-    assert [d["url"] for d in listed] == ["https://wiki.example.com/fog", "https://wiki.example.com/lamp"]
-    hits = json.loads(cli("documents", "search", "fog", "--source", "docs", "--json", data_dir=data_dir).stdout)
-    assert [(h["url"], h["source"]) for h in hits] == [("https://docs.example.org/fog", "docs")]
-    assert "[fog]" in hits[0]["snippet"].lower()
-    unknown = cli("documents", "search", "fog", "--source", "nope", data_dir=data_dir)
-    assert unknown.returncode == 2 and "no source 'nope'" in unknown.stderr
+def _main(capsys, *args: str) -> tuple[int, str, str]:
+    """The command line in this process (the same parser and handlers; no interpreter start-up)."""
+    from quaero_desktop.cli.main import main
 
-    helped = cli("documents", "search", "--help", data_dir=data_dir).stdout
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # --help and argparse errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_source_filters_formats_and_the_syntax_help(tmp_path, data_dir, capsys):
+    _stored_documents(data_dir)
+    where = ("--data-dir", str(data_dir))
+    code, out, _ = _main(capsys, "documents", "list", "--json", "--source", "wiki", *where)
+    assert [d["url"] for d in json.loads(out)] == ["https://wiki.example.com/fog", "https://wiki.example.com/lamp"]
+    code, out, _ = _main(capsys, "documents", "search", "fog", "--source", "docs", "--json", *where)
+    hits = json.loads(out)
+    assert [(h["url"], h["source"]) for h in hits] == [("https://docs.example.org/fog", "docs")]
+    assert "[fog]" in hits[0]["snippet"].lower() and hits[0]["crawled"].startswith("2026-11-21")
+    code, _, err = _main(capsys, "documents", "search", "fog", "--source", "nope", *where)
+    assert code == 2 and "no source 'nope'" in err
+
+    code, helped, _ = _main(capsys, "documents", "search", "--help")
     for piece in ('"fog signal"', "fog OR mist", "-horn", "sign*", "site:example.com", "title:keeper", "source:"):
         assert piece in helped
 
     vault = tmp_path / "vault"
-    result = cli("documents", "export", str(vault), "--source", "wiki", "--since", "2026-11-01", data_dir=data_dir)
-    assert result.returncode == 0, result.stderr
+    code, out, err = _main(
+        capsys, "documents", "export", str(vault), "--source", "wiki", "--since", "2026-11-01", *where
+    )
+    assert code == 0, err
     assert sorted(str(p.relative_to(vault)) for p in vault.rglob("*.md")) == ["wiki.example.com/lamp.md"]
-    assert "(1 new or changed, 0 unchanged)" in result.stdout
-    result = cli("documents", "export", str(vault), data_dir=data_dir)  # everything, into the same folder
-    assert "wrote 3 document(s)" in result.stdout and "(3 new or changed, 0 unchanged)" in result.stdout
+    assert "(1 new or changed, 0 unchanged)" in out
+    code, out, _ = _main(capsys, "documents", "export", str(vault), *where)  # everything, into the same folder
+    assert "wrote 3 document(s)" in out and "(3 new or changed, 0 unchanged)" in out  # lamp's link now leads to a file
     lamp = (vault / "wiki.example.com" / "lamp.md").read_text(encoding="utf-8")
     assert lamp.startswith('---\nurl: "https://wiki.example.com/lamp"\ntitle: "Lamp"\n') and 'source: "wiki"' in lamp
     assert "see [fog](fog.md)" in lamp  # a link to an exported page leads to its file
     docs_fog = (vault / "docs.example.org" / "fog.md").read_text(encoding="utf-8")
     assert "see [fog](../wiki.example.com/fog.md)" in docs_fog
 
-    result = cli("documents", "export", str(tmp_path / "lines"), "--format", "jsonl", data_dir=data_dir)
+    code, out, _ = _main(capsys, "documents", "export", str(tmp_path / "lines"), "--format", "jsonl", *where)
     lines = (tmp_path / "lines" / "quaero-documents.jsonl").read_text(encoding="utf-8").splitlines()
-    assert result.returncode == 0 and [json.loads(line)["source"] for line in lines] == ["wiki", "wiki", "docs"]
+    assert code == 0 and [json.loads(line)["source"] for line in lines] == ["wiki", "wiki", "docs"]
     assert set(json.loads(lines[0])) >= {"id", "url", "title", "markdown", "crawled", "updated", "source"}
-    bad = cli("documents", "export", str(vault), "--since", "last tuesday", data_dir=data_dir)
-    assert bad.returncode == 2 and "'last tuesday' is not a date" in bad.stderr
+    code, _, err = _main(capsys, "documents", "export", str(vault), "--since", "last tuesday", *where)
+    assert code == 2 and "'last tuesday' is not a date" in err
