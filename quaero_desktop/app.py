@@ -14,6 +14,7 @@ from quaero_desktop.services.definitions import DefinitionsService
 from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
 from quaero_desktop.services.logins import LoginsService
+from quaero_desktop.services.sources import SourcesService
 from quaero_desktop.settings import AppSettings, load_settings
 from quaero_desktop.store import open_database
 from quaero_desktop.store.database import Database
@@ -28,6 +29,7 @@ class App:
     definitions: DefinitionsService = field(init=False)
     documents: DocumentsService = field(init=False)
     jobs: JobsService = field(init=False)
+    sources: SourcesService = field(init=False)
     _engine: Engine | None = field(init=False, default=None)
     _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
@@ -35,6 +37,7 @@ class App:
         self.definitions = DefinitionsService(self.database)
         self.documents = DocumentsService(self.database)
         self.jobs = JobsService(self.database, self.engine, lambda: self._engine)
+        self.sources = SourcesService(self.database)
 
     def engine(self) -> Engine:
         """The engine, started on first use (the browser itself starts with the first crawl).

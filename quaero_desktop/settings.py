@@ -30,6 +30,7 @@ class AppSettings:
     notify_login_expired: bool = True  # pages needed a login again (session expired?)
     ask_when_no_tray: bool = True  # no tray: closing the window asks (until "don't ask again")
     schedules_paused: bool = False  # the tray's "Pause schedules", kept across starts
+    mcp_allow_crawl: bool = False  # AI assistants (quaero-desktop mcp) may start crawls
 
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(browser_path=self.browser_path or None, page_timeout_s=self.page_timeout_s)
@@ -46,6 +47,7 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "notify_login_expired": (bool, "true or false"),
     "ask_when_no_tray": (bool, "true or false"),
     "schedules_paused": (bool, "true or false"),
+    "mcp_allow_crawl": (bool, "true or false"),
 }
 
 

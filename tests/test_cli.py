@@ -138,8 +138,9 @@ def test_search_show_and_export(tmp_path, data_dir, fresh_site):
     out = tmp_path / "export"
     result = cli("documents", "export", str(out), data_dir=data_dir)
     assert result.returncode == 0
-    files = sorted(out.glob("*.md"))
+    files = sorted(out.rglob("*.md"))  # one folder per host and path: 127.0.0.1-PORT/docs/guide.md
     assert len(files) == 3
+    assert all(f.parent.name == "docs" and f.parent.parent.parent == out for f in files)
     guide = next(f for f in files if "guide" in f.name).read_text()
     assert guide.startswith("---\nurl: ")
     assert f'url: "{fresh_site.url("/docs/guide")}"' in guide and 'title: "The Guide"' in guide and "crawled: " in guide
@@ -150,3 +151,77 @@ def test_version_and_help(data_dir):
     result = cli("--version", data_dir=data_dir)
     assert result.returncode == 0 and result.stdout.startswith("quaero-desktop ")
     assert cli("frobnicate", data_dir=data_dir).returncode == 2
+
+
+def _stored_documents(data_dir: Path) -> None:
+    """Documents of two definitions, stored directly (no crawl)."""
+    from datetime import UTC, datetime
+
+    from quaero_desktop.domain.document import PageContent
+    from quaero_desktop.store import documents_repo, open_database
+
+    database = open_database(data_dir)
+    with database.write() as conn:
+        for n, (url, source, when) in enumerate(
+            [
+                ("https://wiki.example.com/fog", "wiki", datetime(2026, 10, 1, tzinfo=UTC)),
+                ("https://wiki.example.com/lamp", "wiki", datetime(2026, 11, 20, tzinfo=UTC)),
+                ("https://docs.example.org/fog", "docs", datetime(2026, 11, 21, tzinfo=UTC)),
+            ]
+        ):
+            title = url.rsplit("/", 1)[1].capitalize()
+            markdown = f"# {title}\n\nThe {title.lower()} of {source}: see [fog](https://wiki.example.com/fog)."
+            page = PageContent(url=url, title=title, markdown=markdown, content_hash=str(n))
+            documents_repo.upsert(conn, page, job_id=None, definition_id=source, now=when)
+    database.dispose()
+
+
+def _main(capsys, *args: str) -> tuple[int, str, str]:
+    """The command line in this process (the same parser and handlers; no interpreter start-up)."""
+    from quaero_desktop.cli.main import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # --help and argparse errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_source_filters_formats_and_the_syntax_help(tmp_path, data_dir, capsys):
+    _stored_documents(data_dir)
+    where = ("--data-dir", str(data_dir))
+    code, out, _ = _main(capsys, "documents", "list", "--json", "--source", "wiki", *where)
+    assert [d["url"] for d in json.loads(out)] == ["https://wiki.example.com/fog", "https://wiki.example.com/lamp"]
+    code, out, _ = _main(capsys, "documents", "search", "fog", "--source", "docs", "--json", *where)
+    hits = json.loads(out)
+    assert [(h["url"], h["source"]) for h in hits] == [("https://docs.example.org/fog", "docs")]
+    assert "[fog]" in hits[0]["snippet"].lower() and hits[0]["crawled"].startswith("2026-11-21")
+    code, _, err = _main(capsys, "documents", "search", "fog", "--source", "nope", *where)
+    assert code == 2 and "no source 'nope'" in err
+
+    code, helped, _ = _main(capsys, "documents", "search", "--help")
+    for piece in ('"fog signal"', "fog OR mist", "-horn", "sign*", "site:example.com", "title:keeper", "source:"):
+        assert piece in helped
+
+    vault = tmp_path / "vault"
+    code, out, err = _main(
+        capsys, "documents", "export", str(vault), "--source", "wiki", "--since", "2026-11-01", *where
+    )
+    assert code == 0, err
+    assert sorted(str(p.relative_to(vault)) for p in vault.rglob("*.md")) == ["wiki.example.com/lamp.md"]
+    assert "(1 new or changed, 0 unchanged)" in out
+    code, out, _ = _main(capsys, "documents", "export", str(vault), *where)  # everything, into the same folder
+    assert "wrote 3 document(s)" in out and "(3 new or changed, 0 unchanged)" in out  # lamp's link now leads to a file
+    lamp = (vault / "wiki.example.com" / "lamp.md").read_text(encoding="utf-8")
+    assert lamp.startswith('---\nurl: "https://wiki.example.com/lamp"\ntitle: "Lamp"\n') and 'source: "wiki"' in lamp
+    assert "see [fog](fog.md)" in lamp  # a link to an exported page leads to its file
+    docs_fog = (vault / "docs.example.org" / "fog.md").read_text(encoding="utf-8")
+    assert "see [fog](../wiki.example.com/fog.md)" in docs_fog
+
+    code, out, _ = _main(capsys, "documents", "export", str(tmp_path / "lines"), "--format", "jsonl", *where)
+    lines = (tmp_path / "lines" / "quaero-documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert code == 0 and [json.loads(line)["source"] for line in lines] == ["wiki", "wiki", "docs"]
+    assert set(json.loads(lines[0])) >= {"id", "url", "title", "markdown", "crawled", "updated", "source"}
+    code, _, err = _main(capsys, "documents", "export", str(vault), "--since", "last tuesday", *where)
+    assert code == 2 and "'last tuesday' is not a date" in err

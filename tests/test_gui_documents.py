@@ -281,7 +281,7 @@ def test_open_original_and_links_in_the_preview_go_to_the_system_browser(gui, ql
 
 @pytest.mark.gui
 @pytest.mark.browser
-def test_export_selected_and_all_write_markdown_with_front_matter(gui, qloop, fresh_site, tmp_path: Path):
+def test_export_selected_and_all_write_a_vault_with_front_matter_and_links(gui, qloop, fresh_site, tmp_path: Path):
     window, context = gui
     panel = _crawl_with_view_open(window, context, qloop, fresh_site)
     _select_titles(panel, ["The Guide", "Reference"])
@@ -292,23 +292,36 @@ def test_export_selected_and_all_write_markdown_with_front_matter(gui, qloop, fr
     panel.action_export_selected.trigger()
     run(qloop, until(lambda: context.dialogs.infos, what="the export message"))
 
-    files = sorted(target.glob("*.md"))
-    assert sorted(f.name.split("-", 1)[1] for f in files) == ["reference.md", "the-guide.md"]
-    guide = next(f for f in files if f.name.endswith("the-guide.md")).read_text(encoding="utf-8")
+    host = fresh_site.url("/").split("//", 1)[1].rstrip("/").replace(":", "-")
+    files = sorted(str(f.relative_to(target)) for f in target.rglob("*.md"))
+    assert files == [f"{host}/docs/guide.md", f"{host}/docs/reference.md"]
+    guide = (target / host / "docs" / "guide.md").read_text(encoding="utf-8")
     assert guide.startswith(f'---\nurl: "{fresh_site.url("/docs/guide")}"\ntitle: "The Guide"\ncrawled: "')
     assert "\n---\n# The Guide\n" in guide and "marzipan lighthouse" in guide
-    assert context.dialogs.infos == [("Export finished", f"Wrote 2 Markdown files (with front matter) to {target}")]
+    assert "[reference](reference.md)" in guide  # exported: a relative link to its file
+    assert f"({fresh_site.url('/docs/getting-started')})" in guide  # not exported: the web address
+    assert context.dialogs.infos[0][0] == "Export finished"
+    assert "Exported 2 documents as Markdown (2 new or changed, 0 unchanged)" in context.dialogs.infos[0][1]
+    assert not panel.export.bar.isVisible() and not panel.export.action_cancel.isEnabled()
 
-    context.dialogs.answer(tmp_path / "all")
+    # Everything into the same folder: the others are added, and the two files are updated in place
+    # (their links to pages exported now lead to the files).
+    context.dialogs.answer(target)
     panel.action_export_all.trigger()
     run(qloop, until(lambda: len(context.dialogs.infos) == 2, what="the second export"))
-    assert len(list((tmp_path / "all").glob("*.md"))) == 10
-    assert "Wrote 10 Markdown files" in context.dialogs.infos[1][1]
+    assert len(list(target.rglob("*.md"))) == 10
+    assert "Exported 10 documents as Markdown (10 new or changed, 0 unchanged)" in context.dialogs.infos[1][1]
+    guide = (target / host / "docs" / "guide.md").read_text(encoding="utf-8")
+    assert "[getting started](getting-started.md)" in guide
+    context.dialogs.answer(target)  # once more: nothing changed, nothing is rewritten
+    panel.action_export_all.trigger()
+    run(qloop, until(lambda: len(context.dialogs.infos) == 3, what="the third export"))
+    assert "(0 new or changed, 10 unchanged)" in context.dialogs.infos[2][1]
 
     context.dialogs.answer(None)  # the user cancels the folder dialog: nothing happens
     panel.action_export_all.trigger()
     run(qloop, context.tasks.wait_all())
-    assert len(context.dialogs.infos) == 2 and context.dialogs.errors == []
+    assert len(context.dialogs.infos) == 3 and context.dialogs.errors == []
 
 
 def test_snippet_marks_are_plain_text_and_counts_read_well():

@@ -198,3 +198,26 @@ def test_notification_kinds_follow_the_switch_for_all_of_them(gui, qloop):
     dialog.ok_button.click()
     run(qloop, until(lambda: not dialog.isVisible(), what="the dialog to close"))
     assert _saved_file(context)["notify_completed"] is False and context.app.settings.notify_failed
+
+
+def test_the_assistants_section_shows_the_mcp_snippet_and_saves_the_crawl_permission(gui, qloop):
+    from PySide6.QtGui import QGuiApplication
+
+    from quaero_desktop.mcp_server.client_config import client_config_text
+
+    window, context = gui
+    dialog = _open(window, context)
+    group = dialog.assistants
+    data_dir = context.app.data_dir
+    assert group.snippet_edit.toPlainText() == client_config_text(data_dir, "claude")
+    assert f'"{data_dir}"' in group.snippet_edit.toPlainText() and '"mcp"' in group.snippet_edit.toPlainText()
+    group.client_combo.setCurrentIndex(group.client_combo.findData("vscode"))
+    assert group.snippet_edit.toPlainText() == client_config_text(data_dir, "vscode")
+    group.copy_button.click()
+    assert QGuiApplication.clipboard().text() == client_config_text(data_dir, "vscode")
+
+    assert not group.allow_crawl_check.isChecked() and not dialog.apply_button.isEnabled()
+    group.allow_crawl_check.setChecked(True)
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not dialog.isVisible(), what="the dialog to close"))
+    assert context.app.settings.mcp_allow_crawl and _saved_file(context)["mcp_allow_crawl"] is True

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from quaero_desktop.domain.document import PageContent
-from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, open_database
+from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, open_database, search_repo
 from quaero_desktop.store.migrate import current_revision, head_revision
 from quaero_desktop.store.schema import metadata
 from quaero_desktop.store.search_query import to_fts_query
@@ -147,8 +147,8 @@ def test_search_ranks_title_matches_first_and_returns_clean_snippets(database):
             definition_id=None,
             now=NOW,
         )
-        hits = documents_repo.search(conn, "fog signals")
-        prefix = documents_repo.search(conn, "weath")
+        hits = search_repo.search(conn, "fog signals")
+        prefix = search_repo.search(conn, "weath", as_you_type=True)
     assert [h.url for h in hits] == ["https://a/1", "https://a/2"]
     assert "https://a/x" not in hits[0].snippet and "[fog]" in hits[0].snippet.lower()
     assert [h.url for h in prefix] == ["https://a/2"]
@@ -159,12 +159,12 @@ def test_search_ranks_title_matches_first_and_returns_clean_snippets(database):
     [
         ("fog", '"fog"*'),
         ("fog ", '"fog"'),
-        ("zebra-striped flamingo", '"zebra striped" "flamingo"*'),
-        ('"quartz tortoise" almanac', '"quartz tortoise" "almanac"*'),
+        ("zebra-striped flamingo", '"zebra striped" AND "flamingo"*'),
+        ('"quartz tortoise" almanac', '"quartz tortoise" AND "almanac"*'),
         ('"quartz tortoise"', '"quartz tortoise"'),
-        ("flamingo OR", '"flamingo" "OR"*'),
-        ('NEAR( "unbalanced', '"NEAR" "unbalanced"*'),
-        ("a:b c.d", '"a b" "c d"*'),
+        ("flamingo OR", '"flamingo" AND "OR"'),
+        ('NEAR( "unbalanced', '"NEAR" AND "unbalanced"'),
+        ("a:b c.d", '"a b" AND "c d"'),
         ("   ", None),
         ("*** ()", None),
     ],

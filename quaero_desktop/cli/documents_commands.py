@@ -3,10 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from datetime import UTC, datetime
 
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
+from quaero_desktop.domain.document import DocumentFilter
+from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.domain.search_syntax import normalise_site
+from quaero_desktop.services.document_export import EXPORT_FORMATS, JSONL_NAME, MANIFEST_NAME
+
+SEARCH_SYNTAX = """\
+search syntax (the same in the window and for AI assistants over MCP):
+  fog signal          documents with both words ("signals" matches "signal" too)
+  "fog signal"        the exact phrase
+  fog OR mist         either word (OR in capitals)
+  -horn               leave out documents with this word (also -"a phrase", -site:HOST)
+  sign*               words starting with "sign"
+  site:example.com    documents from this host or its subdomains
+  title:keeper        the word in the title
+  source:team-wiki    documents of this definition (same as --source)
+Anything else is taken literally: punctuation only separates words.
+Best matches first: whole words before prefix matches, the title counts more than the text.
+Matched words are shown in bold on a terminal, [in brackets] when the output is piped."""
+
+EXPORT_HELP = f"""\
+--format markdown (the default) writes a vault that Obsidian or Logseq opens: one folder per host
+and URL path (wiki.example.com/docs/guide.md), YAML front matter, links between exported pages
+rewritten as relative links. Exporting into the same folder again updates it in place: changed
+documents are rewritten, new ones added, and files of documents no longer in the knowledge base
+removed ({MANIFEST_NAME} records which files the export wrote; no other file is touched).
+--format jsonl writes one {JSONL_NAME} with a JSON object per line (the Markdown included)."""
 
 
 def add_parser(
@@ -17,18 +45,44 @@ def add_parser(
     listing = commands.add_parser("list", parents=[common], help="every stored document")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.add_argument("--job", help="only documents of this job")
+    _add_filters(listing)
     listing.set_defaults(handler=list_documents)
-    searching = commands.add_parser("search", parents=[common], help="full-text search, best matches first")
-    searching.add_argument("query", nargs="+", help="words to look for (quotes make a phrase)")
+    searching = commands.add_parser(
+        "search",
+        parents=[common],
+        help="full-text search, best matches first",
+        epilog=SEARCH_SYNTAX,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    searching.add_argument("query", nargs="+", help="what to look for (see the search syntax below)")
     searching.add_argument("--json", action="store_true", help="print JSON")
     searching.add_argument("--limit", type=_positive_int, default=20, help="at most N results (default 20)")
+    _add_filters(searching)
     searching.set_defaults(handler=search_documents)
     showing = commands.add_parser("show", parents=[common], help="print a document's Markdown")
     showing.add_argument("doc_id", type=_positive_int)
     showing.set_defaults(handler=show_document)
-    exporting = commands.add_parser("export", parents=[common], help="write every document as a .md file into DIR")
+    exporting = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write the documents into DIR (a Markdown vault, or JSON Lines)",
+        epilog=EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     exporting.add_argument("dir")
+    exporting.add_argument("--format", choices=EXPORT_FORMATS, default="markdown", help="default: markdown")
+    exporting.add_argument("--source", metavar="DEFINITION_ID", action="append", help="only this definition's")
+    exporting.add_argument(
+        "--since", metavar="DATE", type=_date, help="only documents added or changed since DATE (2026-11-01[T12:00])"
+    )
     exporting.set_defaults(handler=export_documents)
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", metavar="DEFINITION_ID", action="append", help="only documents of this definition (repeatable)"
+    )
+    parser.add_argument("--site", metavar="HOST", action="append", help="only documents from this host (repeatable)")
 
 
 def _positive_int(text: str) -> int:
@@ -41,9 +95,29 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2026-11-01 or 2026-11-01T12:00") from None
+    return value.astimezone() if value.tzinfo is None else value  # a date without zone is local time
+
+
+def _filter(app: App, args: argparse.Namespace) -> DocumentFilter:
+    sources = tuple(app.sources.check(source) for source in (getattr(args, "source", None) or ()))
+    sites = []
+    for site in getattr(args, "site", None) or ():
+        host = normalise_site(site)
+        if not host:
+            raise ValidationError("--site", "site", site, "a host name such as wiki.example.com")
+        sites.append(host)
+    since = getattr(args, "since", None)
+    return DocumentFilter(sources=sources, sites=tuple(sites), changed_since=since.astimezone(UTC) if since else None)
+
+
 def list_documents(app: App, args: argparse.Namespace) -> int:
     job_id = app.jobs.resolve_id(args.job) if args.job else None
-    documents = app.documents.list(job_id=job_id)
+    documents = app.documents.list(job_id=job_id, where=_filter(app, args))
     if args.json:
         print_json([d.as_json() for d in documents])
         return 0
@@ -57,15 +131,26 @@ def list_documents(app: App, args: argparse.Namespace) -> int:
 
 def search_documents(app: App, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    hits = app.documents.search(query, limit=args.limit)
+    where = _filter(app, args)
     if args.json:
+        hits = app.documents.search(query, limit=args.limit, where=where)
         print_json(
             [
-                {"id": h.id, "url": h.url, "title": h.title, "snippet": h.snippet, "rank": h.rank, "job_id": h.job_id}
+                {
+                    "id": h.id,
+                    "url": h.url,
+                    "title": h.title,
+                    "snippet": h.snippet,
+                    "rank": h.rank,
+                    "job_id": h.job_id,
+                    "source": h.definition_id,
+                    "crawled": h.last_crawled_at.isoformat() if h.last_crawled_at else None,
+                }
                 for h in hits
             ]
         )
         return 0
+    hits = app.documents.search(query, limit=args.limit, where=where, mark=_marks())
     if not hits:
         print(f"no documents match {query!r}")
         return 0
@@ -76,6 +161,13 @@ def search_documents(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def _marks() -> tuple[str, str]:
+    """Bold on a terminal (unless NO_COLOR is set), brackets when piped."""
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb":
+        return "\x1b[1m", "\x1b[22m"
+    return "[", "]"
+
+
 def show_document(app: App, args: argparse.Namespace) -> int:
     document = app.documents.get(args.doc_id)
     sys.stdout.write(document.markdown if document.markdown.endswith("\n") else document.markdown + "\n")
@@ -83,14 +175,20 @@ def show_document(app: App, args: argparse.Namespace) -> int:
 
 
 def export_documents(app: App, args: argparse.Namespace) -> int:
-    total = app.documents.count()
+    where = _filter(app, args)
 
-    def report(done: int) -> None:
+    def report(done: int, total: int) -> None:
         if done % 100 == 0 or done == total:
             print(f"\rexported {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    written = app.documents.export(args.dir, progress=report)
-    if written:
+    result = app.documents.export(args.dir, fmt=args.format, where=where, progress=report)
+    if result.exported:
         print(file=sys.stderr)
-    print(f"wrote {len(written)} document(s) to {args.dir}")
+    if args.format == "jsonl":
+        print(f"wrote {result.exported} document(s) to {result.files[0]}")
+        return 0
+    details = [f"{result.written} new or changed", f"{result.unchanged} unchanged"]
+    if result.removed:
+        details.append(f"{result.removed} removed (no longer in the knowledge base)")
+    print(f"wrote {result.exported} document(s) to {args.dir} ({', '.join(details)})")
     return 0

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from quaero_desktop import __version__
-from quaero_desktop.cli import auth_commands, definitions_commands, demo_command, documents_commands, jobs_commands
+from quaero_desktop.cli import (
+    auth_commands,
+    definitions_commands,
+    demo_command,
+    documents_commands,
+    jobs_commands,
+    mcp_command,
+)
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
 from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError
 from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
@@ -52,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     documents_commands.add_parser(subparsers, common)
     auth_commands.add_parser(subparsers, common)
     demo_command.add_parser(subparsers, common)
+    mcp_command.add_parser(subparsers, common)
     return parser
 
 

@@ -72,3 +72,21 @@ class SearchHit:
     snippet: str
     rank: float
     job_id: str | None
+    definition_id: str | None = None
+    last_crawled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which documents a listing, search or export covers. Empty tuples mean "no restriction";
+    several sources or sites mean any of them. Composable: the store applies several filters
+    together (a search's own ``site:``/``source:`` and the ones chosen in a menu or an option), and
+    a later kind of restriction is one more field here."""
+
+    sources: tuple[str, ...] = ()
+    excluded_sources: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()  # a host also covers its subdomains
+    excluded_sites: tuple[str, ...] = ()
+    job_id: str | None = None
+    changed_since: datetime | None = None  # added or changed (updated_at) at or after this time
+    ids: tuple[int, ...] | None = None

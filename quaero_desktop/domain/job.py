@@ -101,7 +101,7 @@ class JobMetadata(TypedDict, total=False):
     """How a parent job was started; stored as JSON with its row when the job is created."""
 
     job_definition_id: str
-    trigger: str  # "manual", "schedule" or "auto_start"
+    trigger: str  # "manual", "schedule", "auto_start" or "assistant" (the MCP start_crawl tool)
     auth_id: str  # the saved login the crawl runs with; absent when it runs logged out
 
 

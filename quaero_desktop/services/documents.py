@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import builtins
-import json
-import os
-import re
-import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from quaero_desktop.domain.document import Document, DocumentSummary, SearchHit
-from quaero_desktop.domain.errors import NotFoundError, QuaeroError
-from quaero_desktop.store import documents_repo
+from quaero_desktop.domain.document import Document, DocumentFilter, DocumentSummary, SearchHit
+from quaero_desktop.domain.errors import NotFoundError
+from quaero_desktop.services.document_export import ExportFormat, ExportResult, export_documents
+from quaero_desktop.store import documents_repo, search_repo
 from quaero_desktop.store.database import Database
-
-_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
 
 class DocumentsService:
@@ -24,17 +20,37 @@ class DocumentsService:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    def list(self, *, job_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[DocumentSummary]:
+    def list(
+        self,
+        *,
+        job_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        where: DocumentFilter | None = None,
+    ) -> list[DocumentSummary]:
         with self._database.read() as conn:
-            return documents_repo.list_summaries(conn, job_id=job_id, limit=limit, offset=offset)
+            return documents_repo.list_summaries(conn, job_id=job_id, limit=limit, offset=offset, where=where)
 
-    def count(self, *, job_id: str | None = None) -> int:
+    def count(self, *, job_id: str | None = None, where: DocumentFilter | None = None) -> int:
         with self._database.read() as conn:
-            return documents_repo.count(conn, job_id=job_id)
+            return documents_repo.count(conn, job_id=job_id, where=where)
 
-    def search(self, text: str, *, limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> builtins.list[SearchHit]:
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        mark: tuple[str, str] = ("[", "]"),
+        where: DocumentFilter | None = None,
+        as_you_type: bool = False,
+    ) -> builtins.list[SearchHit]:
+        """Hits for ``text`` in the search syntax (``domain/search_syntax.py``), best first.
+
+        ``as_you_type``: the last word is still being typed, so it also matches as a prefix
+        (the window); the command line and MCP search whole words unless a word ends in ``*``.
+        """
         with self._database.read() as conn:
-            return documents_repo.search(conn, text, limit=limit, mark=mark)
+            return search_repo.search(conn, text, limit=limit, mark=mark, where=where, as_you_type=as_you_type)
 
     def get(self, document_id: int) -> Document:
         with self._database.read() as conn:
@@ -43,63 +59,34 @@ class DocumentsService:
             raise NotFoundError(f"no document with id {document_id} (see: documents list)")
         return document
 
+    def get_by_url(self, url: str) -> Document:
+        with self._database.read() as conn:
+            document = documents_repo.get_by_url(conn, url)
+        if document is None:
+            raise NotFoundError(f"no document with the URL {url} (see: documents list)")
+        return document
+
+    def sites(self) -> builtins.list[tuple[str, int]]:
+        """Every host with documents and how many, most first."""
+        with self._database.read() as conn:
+            return documents_repo.sites(conn)
+
     def export(
         self,
         directory: str | Path,
         *,
         ids: Sequence[int] | None = None,
-        progress: Callable[[int], None] | None = None,
-    ) -> builtins.list[Path]:
-        """Write one Markdown file with front matter per document; returns the files written.
-
-        Each file is written to a temporary name and renamed, so an interrupted export
-        never leaves a half-written document behind.
-        """
-        target = Path(directory)
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise QuaeroError(f"cannot create export directory {target}: {exc.strerror or exc}") from None
-        written: list[Path] = []
-        with self._database.read() as conn:
-            for document in documents_repo.iter_documents(conn, ids):
-                path = target / export_filename(document)
-                _write_atomically(path, render_export(document))
-                written.append(path)
-                if progress is not None:
-                    progress(len(written))
-        return written
+        fmt: ExportFormat = "markdown",
+        where: DocumentFilter | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> ExportResult:
+        """Export the documents passing ``where`` (and in ``ids``, when given): see ``document_export``."""
+        if ids is not None:
+            where = DocumentFilter(ids=tuple(ids)) if where is None else _with_ids(where, ids)
+        return export_documents(self._database, directory, fmt=fmt, where=where, progress=progress, cancelled=cancelled)
 
 
-def export_filename(document: Document) -> str:
-    """A stable, readable, unique file name: the id keeps names unique, the slug makes them readable."""
-    slug = _SLUG_CHARS.sub("-", (document.title or document.url).lower()).strip("-")[:60].strip("-")
-    return f"{document.id:05d}-{slug or 'page'}.md"
-
-
-def render_export(document: Document) -> str:
-    """Markdown with YAML front matter (values JSON-quoted, which is valid YAML)."""
-    front = {
-        "url": document.url,
-        "title": document.title,
-        "crawled": document.last_crawled_at.isoformat(timespec="seconds"),
-        "first_crawled": document.first_crawled_at.isoformat(timespec="seconds"),
-    }
-    if document.description:
-        front["description"] = document.description
-    if document.language:
-        front["language"] = document.language
-    lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()), "---", ""]
-    body = document.markdown if document.markdown.endswith("\n") else document.markdown + "\n"
-    return "\n".join(lines) + body
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _with_ids(where: DocumentFilter, ids: Sequence[int]) -> DocumentFilter:
+    chosen = set(ids) if where.ids is None else set(ids) & set(where.ids)
+    return replace(where, ids=tuple(sorted(chosen)))

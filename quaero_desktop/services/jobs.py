@@ -74,6 +74,12 @@ class JobsService:
         with self._database.read() as conn:
             return logs_repo.list_for_job(conn, job_id, min_level=min_level, after_id=after_id, limit=limit)
 
+    def owner_alive(self, job_id: str) -> bool:
+        """True when the process that owns the job (this one or another) is alive and heartbeating."""
+        with self._database.read() as conn:
+            owner_pid, heartbeat_at = jobs_repo.owner_of(conn, job_id)
+        return owner_is_alive(owner_pid, heartbeat_at)
+
     def cancel(self, reference: str) -> CancelOutcome:
         """Cancel a job wherever it runs: in this process, in another one, or not at all (interrupted)."""
         job = self.get(reference)

@@ -1,16 +1,16 @@
-"""Documents, upserted by normalised URL, and full-text search over them."""
+"""Documents, upserted by normalised URL; listings narrowed by a ``DocumentFilter`` (search: ``search_repo``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from quaero_desktop.domain.document import Document, DocumentSummary, PageContent, SearchHit
+from quaero_desktop.domain.document import Document, DocumentFilter, DocumentSummary, PageContent
+from quaero_desktop.store.document_filters import conditions, host_key, host_of_key
 from quaero_desktop.store.schema import ResultRow, documents
-from quaero_desktop.store.search_query import to_fts_query
 
 
 def upsert(
@@ -37,6 +37,7 @@ def upsert(
         "job_id": job_id,
         "definition_id": definition_id,
         "last_crawled_at": now,
+        "host_key": host_key(urlsplit(page.url).hostname or ""),
     }
     if existing is None:
         result = conn.execute(insert(documents).values(url=page.url, first_crawled_at=now, updated_at=now, **values))
@@ -70,30 +71,33 @@ _SUMMARY_COLUMNS = (
 
 
 def list_summaries(
-    conn: Connection, *, job_id: str | None = None, limit: int | None = None, offset: int = 0
+    conn: Connection,
+    *,
+    job_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    where: DocumentFilter | None = None,
 ) -> list[DocumentSummary]:
-    query = select(*_SUMMARY_COLUMNS).order_by(documents.c.id).offset(offset)
-    if job_id is not None:
-        query = query.where(documents.c.job_id == job_id)
+    query = select(*_SUMMARY_COLUMNS).where(*conditions(where, DocumentFilter(job_id=job_id)))
+    query = query.order_by(documents.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [_summary(r) for r in conn.execute(query)]
 
 
-def count(conn: Connection, *, job_id: str | None = None) -> int:
-    query = select(func.count()).select_from(documents)
-    if job_id is not None:
-        query = query.where(documents.c.job_id == job_id)
+def count(conn: Connection, *, job_id: str | None = None, where: DocumentFilter | None = None) -> int:
+    query = select(func.count()).select_from(documents).where(*conditions(where, DocumentFilter(job_id=job_id)))
     return int(conn.execute(query).scalar_one())
 
 
-def iter_documents(conn: Connection, ids: Sequence[int] | None = None, batch: int = 200) -> Iterator[Document]:
-    """Every document (or those in ``ids``) in id order, fetched in batches."""
+def iter_documents(
+    conn: Connection, ids: Sequence[int] | None = None, batch: int = 200, *, where: DocumentFilter | None = None
+) -> Iterator[Document]:
+    """Every document (or those in ``ids``, or passing ``where``) in id order, fetched in batches."""
+    narrowed = conditions(where, DocumentFilter(ids=tuple(ids) if ids is not None else None))
     last_id = 0
     while True:
-        query = select(documents).where(documents.c.id > last_id).order_by(documents.c.id).limit(batch)
-        if ids is not None:
-            query = query.where(documents.c.id.in_(list(ids)))
+        query = select(documents).where(documents.c.id > last_id, *narrowed).order_by(documents.c.id).limit(batch)
         rows = conn.execute(query).all()
         if not rows:
             return
@@ -102,40 +106,22 @@ def iter_documents(conn: Connection, ids: Sequence[int] | None = None, batch: in
         last_id = rows[-1].id
 
 
-def search(conn: Connection, text: str, *, limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
-    """Ranked hits (best first) with a snippet around the matched words."""
-    query = to_fts_query(text)
-    if query is None:
-        return []
-    rows = conn.exec_driver_sql(
-        "SELECT d.id, d.url, d.title, d.job_id, "
-        "snippet(documents_fts, 1, ?, ?, '…', 16) AS snippet, "
-        "bm25(documents_fts, 8.0, 1.0) AS rank "
-        "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
-        "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-        (_MARK_START, _MARK_END, query, limit),
-    )
-    return [
-        SearchHit(
-            id=r.id, url=r.url, title=r.title, snippet=readable_snippet(r.snippet, mark), rank=r.rank, job_id=r.job_id
-        )
-        for r in rows
-    ]
+def all_urls(conn: Connection) -> dict[int, str]:
+    """The URL of every stored document, by id."""
+    return {int(row.id): str(row.url) for row in conn.execute(select(documents.c.id, documents.c.url))}
 
 
-# FTS5 marks matches with these (private-use characters never found in pages), so the Markdown
-# syntax can be taken out of a snippet before the caller's own marks go in.
-_MARK_START, _MARK_END = "\ue001", "\ue002"
-_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\)|(?=…)|$)")  # also a target the snippet cut short
-_MARKDOWN_NOISE = re.compile(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+|\\(?=[\\`*_\[\]<>#])|[*_`|]{1,3}|^-{3,}$")
+def sites(conn: Connection) -> list[tuple[str, int]]:
+    """Every host with documents, and how many, most documents first."""
+    query = select(documents.c.host_key, func.count().label("n")).where(documents.c.host_key != "")
+    counted = [(host_of_key(row.host_key), int(row.n)) for row in conn.execute(query.group_by(documents.c.host_key))]
+    return sorted(counted, key=lambda item: (-item[1], item[0]))
 
 
-def readable_snippet(snippet: str, mark: tuple[str, str]) -> str:
-    """A snippet as text: link targets, heading and list markers, emphasis and table pipes removed."""
-    text = _LINK_TARGET.sub("]", snippet)
-    text = _MARKDOWN_NOISE.sub(" ", text).replace("[", "").replace("]", "")
-    text = " ".join(text.split())
-    return text.replace(_MARK_START, mark[0]).replace(_MARK_END, mark[1])
+def source_ids(conn: Connection) -> set[str]:
+    """Every definition id that documents were stored under."""
+    query = select(documents.c.definition_id).where(documents.c.definition_id.is_not(None)).distinct()
+    return {str(value) for value in conn.execute(query).scalars()}
 
 
 def _summary(row: ResultRow) -> DocumentSummary:

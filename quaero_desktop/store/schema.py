@@ -143,7 +143,11 @@ documents = Table(
     Column("first_crawled_at", UtcDateTime, nullable=False),
     Column("last_crawled_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The URL's host, labels reversed (com.example.wiki): site: filters are one index range.
+    Column("host_key", Text, nullable=False, default="", server_default=""),
     Index("ix_documents_job", "job_id"),
+    Index("ix_documents_host_key", "host_key"),
+    Index("ix_documents_definition", "definition_id"),
 )
 
 credentials = Table(

@@ -1,39 +1,50 @@
-"""Turn what a user types into a safe FTS5 query.
+"""A parsed search (``domain/search_syntax.py``) as FTS5 MATCH expressions.
 
-Users type hyphens, quotes, stray punctuation and words such as OR or NEAR; none of that
-may reach FTS5 as syntax. Every word becomes a quoted string, a hyphenated or dotted term
-becomes a phrase of its parts, double-quoted text stays a phrase, and the last word is a
-prefix so results appear as the user types.
+Every term reaches FTS5 as a double-quoted string (a quote inside is doubled), so nothing a
+user types can be read as FTS5 syntax: the operators, brackets and column filters in the
+expression are only the ones written here. Groups are joined with an explicit AND (FTS5
+refuses an implicit AND after a closing bracket).
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-_QUOTED = re.compile(r'"([^"]*)"')
+from quaero_desktop.domain.search_syntax import SearchQuery, Term, parse_query
+
+
+@dataclass(frozen=True)
+class FtsQuery:
+    match: str | None  # what documents must match; None when the query has no full-text terms
+    exact: str | None  # the same with every prefix made a whole word (ranks those hits first); None without prefixes
+    excluded: str | None  # documents matching this are left out
+
+
+def to_fts(query: SearchQuery) -> FtsQuery:
+    positive = _all_of(query.clauses, exact=False)
+    exact = _all_of(query.clauses, exact=True) if query.has_prefix else None
+    excluded = " OR ".join(_term(term, exact=False) for term in query.excluded) or None
+    return FtsQuery(match=positive, exact=exact, excluded=excluded)
 
 
 def to_fts_query(text: str, *, prefix_last: bool = True) -> str | None:
-    """An FTS5 MATCH expression for ``text``, or None when it holds no searchable word."""
-    groups: list[list[str]] = []
-    position = 0
-    for match in _QUOTED.finditer(text):
-        groups.extend(_chunks(text[position : match.start()]))
-        words = _WORD.findall(match.group(1))
-        if words:
-            groups.append(words)
-        position = match.end()
-    tail = text[position:].replace('"', " ")
-    groups.extend(_chunks(tail))
-    if not groups:
+    """One MATCH expression for ``text`` (exclusions included when there is something to match)."""
+    fts = to_fts(parse_query(text, as_you_type=prefix_last))
+    if fts.match is None:
         return None
-    terms = ['"' + " ".join(words) + '"' for words in groups]
-    ends_in_word = bool(text) and not text[-1].isspace() and text.rstrip()[-1:] != '"'
-    if prefix_last and ends_in_word:
-        terms[-1] += "*"
-    return " ".join(terms)
+    return fts.match if fts.excluded is None else f"({fts.match}) NOT ({fts.excluded})"
 
 
-def _chunks(text: str) -> list[list[str]]:
-    return [words for chunk in text.split() if (words := _WORD.findall(chunk))]
+def _all_of(clauses: tuple[tuple[Term, ...], ...], *, exact: bool) -> str | None:
+    parts = []
+    for clause in clauses:
+        alternatives = [_term(term, exact=exact) for term in clause]
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts) or None
+
+
+def _term(term: Term, *, exact: bool) -> str:
+    quoted = '"' + term.text.replace('"', '""') + '"'
+    if term.prefix and not exact:
+        quoted += "*"
+    return f"title : {quoted}" if term.title_only else quoted

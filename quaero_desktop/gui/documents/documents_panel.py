@@ -6,10 +6,7 @@ results are shown, so a slow old query never overwrites what the user typed sinc
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
@@ -25,9 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quaero_desktop.domain.document import DocumentFilter
 from quaero_desktop.domain.errors import NotFoundError
+from quaero_desktop.domain.search_syntax import parse_query
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.documents.export_flow import ExportFlow
+from quaero_desktop.gui.documents.filter_bar import FilterBar
 from quaero_desktop.gui.documents.preview import DocumentPreview
 from quaero_desktop.gui.documents.results_model import MARK, ResultRow, ResultsModel, newest_first
 from quaero_desktop.gui.documents.results_view import ResultsView
@@ -37,7 +38,15 @@ REFRESH_INTERVAL_MS = 1000  # at most one refresh a second while a crawl stores 
 SEARCH_LIMIT = 200
 LIST_LIMIT = 5000  # without a query: the newest this many (a search reaches every document)
 NO_DOCUMENTS = "No documents yet — run a crawl from the Jobs view"
-_WORD = re.compile(r"\w", re.UNICODE)
+NO_DOCUMENTS_HERE = "No documents from this source or site"
+SEARCH_TOOLTIP = (
+    "<b>Search as you type</b> (Esc clears, ↓ goes to the results)<br>"
+    '<code>fog signal</code> both words · <code>"fog signal"</code> the phrase<br>'
+    "<code>fog OR mist</code> either word · <code>-horn</code> without the word<br>"
+    "<code>sign*</code> words starting with sign · <code>title:keeper</code> in the title<br>"
+    "<code>site:example.com</code> from a site · <code>source:team-wiki</code> from a definition<br>"
+    "Anything else is taken literally. Whole words rank before prefix matches, titles before text."
+)
 
 
 def count_text(query: str, count: int, *, searching: bool, total: int | None = None) -> str:
@@ -62,18 +71,27 @@ class DocumentsPanel(QWidget):
         self._generation = 0  # of the newest query; older results are dropped
         self._preview_generation = 0
         self._shown_query: str | None = None  # what the list shows results for (None: not loaded yet)
-        self._exporting = False
         self._restoring = False
         self._total: int | None = None  # every stored document, when the list shows only the newest
+        self._options_stale = True  # the source and site menus need (re)loading
 
         self.model = ResultsModel(self)
         self.results = ResultsView(self)
         self.results.setModel(self.model)
         self.preview = DocumentPreview(self)
         self.search_edit = QLineEdit(self)
+        self.filter_bar = FilterBar(self)
         self.count_label = QLabel(self)
         self._build_layout()
         self._build_actions()
+        self.export = ExportFlow(
+            context, self, self.toolbar, self.selected_ids, self.filter_bar.current_filter, self._update_actions
+        )
+        self.action_export_selected = self.export.action_selected
+        self.action_export_all = self.export.action_all
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.export.bar)  # between the toolbar and the results
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self._start_query)
@@ -87,6 +105,7 @@ class DocumentsPanel(QWidget):
         self.results.doubleClicked.connect(lambda index: self.open_url(self.model.row(index.row()).url))
         self.preview.linkActivated.connect(lambda url: self.open_url(url))
         context.bridge.documentsSaved.connect(self._on_documents_saved)
+        self.filter_bar.changed.connect(self._start_query)
         self._update_actions()
 
     # ----- building -----
@@ -95,9 +114,7 @@ class DocumentsPanel(QWidget):
         self.search_edit.setPlaceholderText("Search the documents (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(360)
-        self.search_edit.setToolTip(
-            'Full-text search as you type; "quotes" for a phrase. Esc clears, ↓ goes to the results.'
-        )
+        self.search_edit.setToolTip(SEARCH_TOOLTIP)
         self.count_label.setMinimumWidth(200)
         self.count_label.setContentsMargins(10, 0, 10, 0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -112,6 +129,7 @@ class DocumentsPanel(QWidget):
         self.toolbar = QToolBar("Documents", self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.addWidget(self.search_edit)
+        self.toolbar.addWidget(self.filter_bar)
         self.toolbar.addWidget(self.count_label)
         spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -131,15 +149,6 @@ class DocumentsPanel(QWidget):
             "Copy URL", "Ctrl+Shift+C", self._copy_urls, "Copy the selected documents' URLs"
         )
         self.toolbar.addSeparator()
-        self.action_export_selected = self._action(
-            "Export selected…",
-            "Ctrl+E",
-            lambda: self._start_export(self.selected_ids()),
-            "Save the selected documents as Markdown files",
-        )
-        self.action_export_all = self._action(
-            "Export all…", "Ctrl+Shift+E", lambda: self._start_export(None), "Save every document as a Markdown file"
-        )
         self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results.customContextMenuRequested.connect(self._context_menu)
 
@@ -179,24 +188,35 @@ class DocumentsPanel(QWidget):
     async def _query(self, text: str) -> None:
         self._generation += 1
         generation = self._generation
-        searching = bool(_WORD.search(text))  # only punctuation or nothing: list every document
+        searching = not parse_query(text).is_empty  # only punctuation or nothing: list every document
         documents = self._context.app.documents
+        where = self.filter_bar.current_filter()
+        if self._options_stale:
+            self._options_stale = False
+            self._context.tasks.start(self._load_filter_options(), what="Listing the sources")
         if searching:
-            hits = await in_thread(lambda: documents.search(text, limit=SEARCH_LIMIT, mark=MARK))
+            hits = await in_thread(
+                lambda: documents.search(text, limit=SEARCH_LIMIT, mark=MARK, where=where, as_you_type=True)
+            )
             rows = [ResultRow.from_hit(hit) for hit in hits]
             total = None
         else:
-            rows, total = await in_thread(self._newest_documents)
+            rows, total = await in_thread(self._newest_documents, where)
         if generation != self._generation:
             return  # the user typed on: a newer query's results win
         self._total = total
         self._show(text if searching else "", rows, searching=searching)
 
-    def _newest_documents(self) -> tuple[list[ResultRow], int]:
+    def _newest_documents(self, where: DocumentFilter) -> tuple[list[ResultRow], int]:
         """In a thread: the newest LIST_LIMIT documents (by first crawl) and how many there are."""
         documents = self._context.app.documents
-        total = documents.count()
-        return newest_first(documents.list(limit=LIST_LIMIT, offset=max(total - LIST_LIMIT, 0))), total
+        total = documents.count(where=where)
+        return newest_first(documents.list(limit=LIST_LIMIT, offset=max(total - LIST_LIMIT, 0), where=where)), total
+
+    async def _load_filter_options(self) -> None:
+        app = self._context.app
+        sources, sites = await in_thread(lambda: (app.sources.list(), app.documents.sites()))
+        self.filter_bar.set_options([(s.id, s.name, s.documents) for s in sources if s.documents], sites)
 
     def _show(self, query: str, rows: list[ResultRow], *, searching: bool) -> None:
         current = self.current_row()
@@ -210,8 +230,9 @@ class DocumentsPanel(QWidget):
         query_changed = query != self._shown_query
         self._shown_query = query
         self.count_label.setText(count_text(query, len(rows), searching=searching, total=self._total))
+        empty = NO_DOCUMENTS_HERE if self.filter_bar.is_narrowed else NO_DOCUMENTS
         self.results.set_placeholder_text(
-            f"No matches for “{query.strip()}”\nTry other or fewer words." if searching else NO_DOCUMENTS
+            f"No matches for “{query.strip()}”\nTry other or fewer words." if searching else empty
         )
         self._sync_preview(mark_again=query_changed)
         self._update_actions()
@@ -233,6 +254,7 @@ class DocumentsPanel(QWidget):
     def _on_documents_saved(self, _count: int) -> None:
         """While a crawl stores documents: refresh at most once a second, and only when on screen
         (showing the view refreshes it anyway)."""
+        self._options_stale = True  # new sources or sites: the menus catch up with the next refresh
         if self.isVisible() and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
@@ -242,6 +264,7 @@ class DocumentsPanel(QWidget):
         if focused is None or not self.isAncestorOf(focused):
             self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to type a query
         if self._shown_query is not None:  # loaded before: catch up with crawls and deletions
+            self._options_stale = True
             self._start_query()
 
     # ----- preview -----
@@ -305,47 +328,15 @@ class DocumentsPanel(QWidget):
         if urls:
             QGuiApplication.clipboard().setText("\n".join(urls))
 
-    def _start_export(self, ids: list[int] | None) -> None:
-        if ids is None or ids:
-            self._context.tasks.start(self._export(ids), what="Exporting documents")
-
-    async def _export(self, ids: list[int] | None) -> None:
-        what = "all documents" if ids is None else f"{len(ids)} selected document{'s' if len(ids) != 1 else ''}"
-        directory = await self._context.dialogs.choose_directory(f"Export {what} as Markdown to…")
-        if directory is None:
-            return
-        loop = asyncio.get_running_loop()
-
-        def progress(written: int) -> None:
-            if written % 25 == 0:  # from the export thread: update the label on the GUI thread
-                loop.call_soon_threadsafe(self.count_label.setText, f"Exporting… {written:,} files written")
-
-        self._exporting = True
-        self._update_actions()
-        try:
-            files = await in_thread(
-                lambda: self._context.app.documents.export(Path(directory), ids=ids, progress=progress)
-            )
-        finally:
-            self._exporting = False
-            self._update_actions()
-            rows = self.model.rowCount()
-            self.count_label.setText(
-                count_text(self._shown_query or "", rows, searching=self.model.searching, total=self._total)
-            )
-        count = len(files)
-        self._context.dialogs.info(
-            "Export finished",
-            f"Wrote {count:,} Markdown file{'s' if count != 1 else ''} (with front matter) to {directory}",
-        )
-
     def _update_actions(self) -> None:
         selected = self.results.selectionModel().hasSelection()
         self.action_open.setEnabled(self.current_row() is not None)
         self.action_copy.setEnabled(selected)
-        self.action_export_selected.setEnabled(selected and not self._exporting)
+        exporting = self.export.running
+        self.action_export_selected.setEnabled(selected and not exporting)
         has_documents = self.model.rowCount() > 0 or self.model.searching
-        self.action_export_all.setEnabled(has_documents and not self._exporting)
+        self.action_export_all.setEnabled(has_documents and not exporting)
+        self.export.action_jsonl.setEnabled(has_documents and not exporting)
 
     def _context_menu(self, position: QPoint) -> None:
         if not self.results.indexAt(position).isValid():

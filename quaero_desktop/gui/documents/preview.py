@@ -8,7 +8,6 @@ preview loads no resources (images, style sheets), neither from the web nor from
 from __future__ import annotations
 
 import html
-import re
 
 from PySide6.QtCore import QRegularExpression, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -24,10 +23,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QTextEdit, QVBoxLayout, QWidget
 
 from quaero_desktop.domain.document import Document
+from quaero_desktop.domain.search_syntax import parse_query
 from quaero_desktop.gui.documents.results_view import highlight_format
 from quaero_desktop.gui.style import is_dark
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 PREVIEW_PLACEHOLDER = "Select a document to read it here"
 PREVIEW_LIMIT = 300_000  # characters rendered (layout runs on the GUI thread); Open original shows all
 
@@ -185,20 +184,23 @@ class DocumentPreview(QWidget):
 
 
 def word_pattern(query: str) -> QRegularExpression | None:
-    """The query's words as the search matches them: the last one as a prefix (while the user
-    is still typing it), the others as whole words, plurals included."""
-    words = _WORD.findall(query)
-    if not words:
+    """The words the search matched, as the search box reads them (``domain/search_syntax.py``): a
+    prefix (``sign*``, or the word still being typed) with any ending, the others as whole words,
+    plurals included. Excluded words and ``site:``/``source:`` values are not marked."""
+    parts = []
+    for term in parse_query(query, as_you_type=True).positive_terms():
+        for position, word in enumerate(term.words):
+            if term.prefix and position == len(term.words) - 1:
+                parts.append(QRegularExpression.escape(word) + r"\w*")
+            else:
+                parts.append(QRegularExpression.escape(word) + r"(?:s|es)?\b")
+    if not parts:
         return None
-    prefix_last = not query[-1:].isspace() and not query.rstrip().endswith('"')
-    parts = [QRegularExpression.escape(word) + r"(?:s|es)?\b" for word in words]
-    if prefix_last:
-        parts[-1] = QRegularExpression.escape(words[-1]) + r"\w*"
     options = (
         QRegularExpression.PatternOption.CaseInsensitiveOption
         | QRegularExpression.PatternOption.UseUnicodePropertiesOption
     )
-    return QRegularExpression(r"\b(?:" + "|".join(parts) + ")", options)
+    return QRegularExpression(r"\b(?:" + "|".join(dict.fromkeys(parts)) + ")", options)
 
 
 def polish(document: QTextDocument) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.settings.assistants_group import AssistantsGroup
 from quaero_desktop.gui.settings.browser_field import BrowserPathField, PathState
 from quaero_desktop.gui.style import status_colour
 from quaero_desktop.paths import DATA_DIR_ENV
@@ -100,6 +101,7 @@ class SettingsDialog(QDialog):
             f"Writes {autostart.describe()}" if autostart is not None else "Set up by the installer on this system"
         )
         self._update_notification_kinds()
+        self.assistants = AssistantsGroup(context.app.data_dir, current.mcp_allow_crawl, self)
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
@@ -130,6 +132,7 @@ class SettingsDialog(QDialog):
             self.close_to_tray_check,
             self.ask_no_tray_check,
             self.start_at_login_check,
+            self.assistants.allow_crawl_check,
         ):
             check.toggled.connect(self._update_buttons)
         self._update_buttons()
@@ -172,6 +175,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(crawling)
         layout.addWidget(notifications)
         layout.addWidget(background)
+        layout.addWidget(self.assistants)
         layout.addStretch(1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
@@ -214,6 +218,7 @@ class SettingsDialog(QDialog):
             notify_login_expired=self.notify_login_check.isChecked(),
             close_to_tray=self.close_to_tray_check.isChecked(),
             ask_when_no_tray=self.ask_no_tray_check.isChecked(),
+            mcp_allow_crawl=self.assistants.allow_crawl_check.isChecked(),
         )
 
     def _update_notification_kinds(self) -> None:

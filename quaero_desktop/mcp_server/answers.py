@@ -1,0 +1,150 @@
+"""What the MCP tools answer: plain data made from the services' objects, with nothing secret in it.
+
+Secrets never enter the store (logins live in the OS keyring), but text that ends up in the
+store can still carry one: a start URL typed with ``user:password@``, a page URL with
+``?token=…``, a job error quoting a header. Every URL an answer holds goes through
+``safe_url`` and every free text through ``safe_text`` before it leaves the process.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from quaero_desktop.domain.document import Document, SearchHit
+from quaero_desktop.domain.job import Job
+from quaero_desktop.engine.redaction import Redactor
+from quaero_desktop.services.sources import SourceOverview
+
+URL_MASK = "***"  # ASCII: a URL's masked value stays readable as it is (no percent escapes)
+PAGE_CHARS = 20_000  # one page of read_document: a long document comes in pages of about this size
+# Query parameters whose values are credentials more often than not.
+_SECRET_PARAMETER = re.compile(
+    r"(?i)^(?:.*(?:token|secret|password|passwd|pwd|session|credential|signature|api[-_]?key|auth).*|sid|sig|key|jwt|code)$"
+)
+_TEXT_REDACTOR = Redactor()  # no known values here: it masks Cookie:/Authorization: style text
+
+
+def safe_url(url: str) -> str:
+    """``url`` without user name or password, and with the values of secret-looking query parameters masked."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    netloc = parts.hostname or ""
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    try:
+        if parts.port is not None:
+            netloc += f":{parts.port}"
+    except ValueError:
+        pass
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(_SECRET_PARAMETER.match(name) for name, _ in pairs):
+            query = urlencode([(n, URL_MASK if _SECRET_PARAMETER.match(n) else v) for n, v in pairs], safe="*")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def safe_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    masked = _TEXT_REDACTOR.redact(text)
+    return re.sub(r"https?://[^\s\"'<>)]+", lambda match: safe_url(match.group(0)), masked)
+
+
+def when(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def search_hit(hit: SearchHit) -> dict[str, object]:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "url": safe_url(hit.url),
+        "snippet": hit.snippet,
+        "crawled": when(hit.last_crawled_at),
+        "source": hit.definition_id,
+    }
+
+
+def document_pages(markdown: str, page_chars: int = PAGE_CHARS) -> list[str]:
+    """The Markdown in pages of about ``page_chars``, cut between paragraphs (else lines, else anywhere)."""
+    pages: list[str] = []
+    rest = markdown
+    while len(rest) > page_chars:
+        cut = rest.rfind("\n\n", page_chars // 2, page_chars)
+        if cut < 0:
+            cut = rest.rfind("\n", page_chars // 2, page_chars)
+        cut = page_chars if cut < 0 else cut + 1
+        pages.append(rest[:cut])
+        rest = rest[cut:]
+    pages.append(rest)
+    return pages
+
+
+def document_text(document: Document, page: int = 1, page_chars: int = PAGE_CHARS) -> str:
+    """One page of a document as Markdown, its metadata in front (and how to get the next page)."""
+    pages = document_pages(document.markdown, page_chars)
+    if not 1 <= page <= len(pages):
+        raise ValueError(f"document {document.id} has {len(pages)} page(s); page {page} does not exist")
+    lines = [
+        "---",
+        f"id: {document.id}",
+        f"title: {_quoted(document.title)}",
+        f"url: {_quoted(safe_url(document.url))}",
+        f"source: {_quoted(document.definition_id or '')}",
+        f"crawled: {when(document.last_crawled_at)}",
+        f"updated: {when(document.updated_at)}",
+        f"page: {page} of {len(pages)}",
+    ]
+    if page < len(pages):
+        lines.append(f"next: read_document(id={document.id}, page={page + 1})")
+    lines += ["---", ""]
+    return "\n".join(lines) + pages[page - 1]
+
+
+def source_overview(source: SourceOverview) -> dict[str, object]:
+    return {
+        "id": source.id,
+        "name": source.name,
+        "stored_definition": source.stored,
+        "enabled": source.enabled,
+        "schedule": source.schedule or None,
+        "start_urls": [safe_url(url) for url in source.start_urls],
+        "documents": source.documents,
+        "newest_crawl": when(source.newest_crawl),
+        "oldest_crawl": when(source.oldest_crawl),
+        "last_job": job_status(source.last_job) if source.last_job else None,
+    }
+
+
+def job_status(job: Job) -> dict[str, object]:
+    progress = job.progress
+    return {
+        "job_id": job.id,
+        "source": job.definition_id,
+        "name": job.name,
+        "status": str(job.status),
+        "started_by": job.metadata.get("trigger"),
+        "created": when(job.created_at),
+        "started": when(job.started_at),
+        "finished": when(job.finished_at),
+        "pages": {
+            "pending": progress.pending,
+            "running": progress.running,
+            "completed": progress.completed,
+            "failed": progress.failed,
+            "cancelled": progress.cancelled,
+            "needing_login": progress.auth_failures,
+        },
+        "documents": job.document_count,
+        "error": safe_text(job.error),
+    }
+
+
+def _quoted(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
