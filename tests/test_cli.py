@@ -61,28 +61,32 @@ def test_failed_crawl_exits_1(tmp_path, data_dir):
     assert "start URL unreachable" in result.stderr
 
 
-def test_bad_definitions_exit_2_naming_file_field_value_and_expectation(tmp_path, data_dir):
+def test_bad_definitions_exit_2_naming_file_field_value_and_expectation(tmp_path, data_dir, capsys):
+    where = ("--data-dir", str(data_dir))
     bad_regex = write_definition(
         tmp_path / "bad.toml", 'id = "x"\nname = "X"\nstart_urls = ["https://a.example/"]\ninclude_patterns = ["[a-"]\n'
     )
-    result = cli("run", str(bad_regex), data_dir=data_dir)
-    assert result.returncode == 2
-    assert str(bad_regex) in result.stderr and "include_patterns[0]" in result.stderr and "'[a-'" in result.stderr
-    assert "Traceback" not in result.stderr
+    code, _, err = _main(capsys, "run", str(bad_regex), *where)
+    assert code == 2
+    assert str(bad_regex) in err and "include_patterns[0]" in err and "'[a-'" in err
 
     syntax = write_definition(tmp_path / "syntax.toml", 'id = "x"\nname = "X\nstart_urls = []\n')
-    result = cli("definitions", "import", str(syntax), data_dir=data_dir)
-    assert result.returncode == 2 and "line 2" in result.stderr and "Traceback" not in result.stderr
+    code, _, err = _main(capsys, "definitions", "import", str(syntax), *where)
+    assert code == 2 and "line 2" in err
 
     bad_json = write_definition(tmp_path / "bad.json", '{"id": "x",\n "name": "X",\n "start_urls": ["ftp://a/"]}')
-    result = cli("definitions", "import", str(bad_json), data_dir=data_dir)
-    assert result.returncode == 2 and "start_urls[0]" in result.stderr and "http" in result.stderr
+    code, _, err = _main(capsys, "definitions", "import", str(bad_json), *where)
+    assert code == 2 and "start_urls[0]" in err and "http" in err
     # Nothing was stored from the refused files.
-    assert json.loads(cli("definitions", "list", "--json", data_dir=data_dir).stdout) == []
+    assert json.loads(_main(capsys, "definitions", "list", "--json", *where)[1]) == []
 
-    assert cli("run", "no-such-definition", data_dir=data_dir).returncode == 2
-    assert cli("jobs", "show", "ffffffff", data_dir=data_dir).returncode == 2
-    assert cli("documents", "show", "12345", data_dir=data_dir).returncode == 2
+    assert _main(capsys, "run", "no-such-definition", *where)[0] == 2
+    assert _main(capsys, "jobs", "show", "ffffffff", *where)[0] == 2
+    assert _main(capsys, "documents", "show", "12345", *where)[0] == 2
+
+    # The same contract from the installed entry point, in a process of its own: no traceback.
+    result = cli("run", str(bad_regex), data_dir=data_dir)
+    assert result.returncode == 2 and "include_patterns[0]" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.browser
@@ -147,10 +151,10 @@ def test_search_show_and_export(tmp_path, data_dir, fresh_site):
     assert "# The Guide" in guide
 
 
-def test_version_and_help(data_dir):
-    result = cli("--version", data_dir=data_dir)
-    assert result.returncode == 0 and result.stdout.startswith("quaero-desktop ")
-    assert cli("frobnicate", data_dir=data_dir).returncode == 2
+def test_version_and_help(data_dir, capsys):
+    code, out, _ = _main(capsys, "--version")
+    assert code == 0 and out.startswith("quaero-desktop ")
+    assert _main(capsys, "frobnicate", "--data-dir", str(data_dir))[0] == 2
 
 
 def _stored_documents(data_dir: Path) -> None:
