@@ -223,9 +223,8 @@ def test_slow_waits(site: TestSite) -> None:
     status, _, body = fetch(site.url("/slow?ms=300"))
     assert status == 200 and "after 300 ms" in body
     assert 0.3 <= time.monotonic() - started < 2.5  # not the default 2.5 s (a loaded machine may add a lot)
-    started = time.monotonic()
-    assert "patient glacier" in fetch(site.url("/slow"))[2]
-    assert time.monotonic() - started >= 2.5
+    # The default wait (2.5 s) is not waited for here, to keep the quick loop quick: the crawl
+    # tests load /slow itself.
 
 
 def test_files_are_valid(site: TestSite) -> None:
