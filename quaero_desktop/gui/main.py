@@ -20,6 +20,7 @@ from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.async_tasks import TaskRunner, engine_result, in_thread
 from quaero_desktop.gui.bridge import EngineBridge
+from quaero_desktop.gui.browser_download import offer_browser_download
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
 from quaero_desktop.gui.main_window import MainWindow, wait_for_quit
@@ -109,6 +110,7 @@ def _run_window(qt_app: QApplication, directory: Path, instance: SingleInstance)
 
     async def main() -> None:
         await window.load()
+        context.tasks.start(offer_browser_download(context, window), what="Looking for a browser")
         await resume_crawls_left_at_quit(context)
         await start_auto_start_definitions(context)
         context.engine.start_scheduler(lambda: [record.definition for record in app.definitions.list()])
