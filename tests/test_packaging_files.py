@@ -24,16 +24,18 @@ def test_the_svg_logo_draws_the_png_logo():
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    png = QImage(str(ROOT / "resources" / "icons" / "quaero.png"))
-    drawn = QImage(png.width(), png.height(), QImage.Format.Format_RGBA8888)
+    size = 128  # half size: the same comparison, a quarter of the pixels to add up
+    png = QImage(str(ROOT / "resources" / "icons" / "quaero.png")).scaled(
+        size, size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+    drawn = QImage(size, size, QImage.Format.Format_RGBA8888)
     drawn.fill(Qt.GlobalColor.transparent)
     painter = QPainter(drawn)
     QSvgRenderer(str(ROOT / "resources" / "icons" / "quaero.svg")).render(painter)
     painter.end()
-    expected, actual = _rgba(png), _rgba(drawn)
-    differences = [abs(a - b) for a, b in zip(expected, actual, strict=True)]
-    assert sum(differences) / len(differences) < 1.0  # out of 255: the same picture, edges aside
-    assert max(differences[i] for i in range(3, len(differences), 4)) < 128  # no shape missing or moved
+    differences = [abs(a - b) for a, b in zip(_rgba(png), _rgba(drawn), strict=True)]
+    assert sum(differences) / len(differences) < 0.8  # out of 255 (0.22 now; 1.6 without the handle)
+    assert max(differences[3::4]) < 128  # alpha: no shape missing or moved
 
 
 def test_the_appstream_release_is_this_version():
