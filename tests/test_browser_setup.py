@@ -112,3 +112,16 @@ def test_the_command_line_has_find_browser_and_install_browser():
     assert parser.parse_args(["install-browser"]).handler.__name__ == "install_browser_command"
     found = parser.parse_args(["find-browser", "--json", "--data-dir", "/tmp/x"])
     assert (found.json, found.data_dir, found.needs_app) == (True, "/tmp/x", False)
+
+
+def test_a_failed_download_says_what_to_do():
+    from quaero_desktop.crawler.browser_install import _advice
+
+    offline = [
+        "Error: getaddrinfo ENOTFOUND cdn.playwright.dev",
+        "  code: 'ENOTFOUND',",
+        "  hostname: 'cdn.playwright.dev'",
+    ]
+    assert "could not be reached (cdn.playwright.dev)" in _advice(offline) and "HTTPS_PROXY" in _advice(offline)
+    assert "disk is full" in _advice(["Error: ENOSPC: no space left on device, write"])
+    assert "PLAYWRIGHT_BROWSERS_PATH" in _advice(["Error: EACCES: permission denied, mkdir '/opt/x'"])

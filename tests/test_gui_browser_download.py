@@ -101,3 +101,16 @@ def test_a_found_browser_or_a_configured_path_means_no_offer(gui, qloop, tmp_pat
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "browsers"))
     assert run(qloop, offer_browser_download(context, window)) is None
+
+
+def test_a_failed_download_says_why_and_offers_to_try_again(gui, qloop, no_browser, monkeypatch):
+    window, context = gui
+    monkeypatch.setenv("PLAYWRIGHT_DOWNLOAD_HOST", "http://127.0.0.1:9")  # nothing listens there
+    dialog = _offer(qloop, window, context)
+    dialog.download_button.click()
+    run(qloop, until(lambda: dialog.state == DownloadState.FAILED, 120, "the download to fail"))
+    assert dialog.status.isVisible() and "could not be reached" in dialog.status.text()
+    assert dialog.download_button.isVisible() and dialog.download_button.text() == "Try again"
+    assert not dialog.progress.isVisible() and _installer_processes() == []
+    assert context.dialogs.errors == []  # said in the dialog, not in a second message box
+    dialog.close()

@@ -45,6 +45,8 @@ _LOCK_DIR = "__dirlock"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DOWNLOADING = re.compile(r"^Downloading (?P<what>.+?) \(playwright (?P<name>[\w-]+) v(?P<revision>\w+)\)")
 _PERCENT = re.compile(r"^\|[^|]*\|\s*(?P<percent>\d+)% of (?P<size>.+?)\s*$")
+_NETWORK_ERRORS = ("ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH")
+_HOST = re.compile(r"hostname: '(?P<host>[^']+)'")
 _DOWNLOADED = re.compile(r"^(?P<what>.+?) \(playwright [\w-]+ v\w+\) downloaded to (?P<path>.+?)\s*$")
 
 
@@ -97,7 +99,7 @@ class ChromiumInstaller:
         """Download and unpack Chromium (blocking). Raises BrowserInstallError or BrowserInstallCancelled."""
         from playwright._impl._driver import get_driver_env
 
-        output: collections.deque[str] = collections.deque(maxlen=12)
+        output: collections.deque[str] = collections.deque(maxlen=40)
         # ignore_cleanup_errors: on Windows a killed download's file may stay open for a moment.
         with tempfile.TemporaryDirectory(prefix="quaero-browser-download-", ignore_cleanup_errors=True) as scratch:
             # Playwright downloads into the temporary directory: a private one is removed even
@@ -139,10 +141,10 @@ class ChromiumInstaller:
             self._remove_partial_install()
             raise BrowserInstallCancelled("the browser download was cancelled")
         if code != 0:
-            said = "\n".join(output) or "(nothing)"
+            said = [line for line in output if not line.lstrip().startswith("at ")]  # no JavaScript stack
             raise BrowserInstallError(
                 f"downloading Chromium into {self.target_dir} failed (Playwright's installer exited with {code}). "
-                f"Check the network connection and the free disk space, then try again. It said:\n{said}"
+                f"{_advice(said)} It said:\n" + ("\n".join(said[-10:]) or "(nothing)")
             )
 
     def cancel(self) -> None:
@@ -179,6 +181,23 @@ class ChromiumInstaller:
             # Only an installer holding the lock gets as far as downloading: the lock was ours.
             # Left in place, it would make the next attempt wait until it goes stale.
             shutil.rmtree(root / _LOCK_DIR, ignore_errors=True)
+
+
+def _advice(output: list[str]) -> str:
+    """What to do, from what Playwright's installer said."""
+    text = "\n".join(output)
+    if any(code in text for code in _NETWORK_ERRORS):
+        host = _HOST.search(text)
+        where = f" ({host['host']})" if host else ""
+        return (
+            f"Playwright's download server could not be reached{where}: check the network connection, "
+            "or set HTTPS_PROXY when the network needs a proxy, then try again."
+        )
+    if "ENOSPC" in text:
+        return "The disk is full: free some space (Chromium needs about 600 MB unpacked), then try again."
+    if "EACCES" in text or "EPERM" in text:
+        return "The browser folder is not writable: set PLAYWRIGHT_BROWSERS_PATH to a folder you can write to."
+    return "Check the network connection and the free disk space, then try again."
 
 
 def _end_process_tree(pid: int) -> None:
