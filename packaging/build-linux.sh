@@ -81,6 +81,8 @@ while IFS= read -r -d '' file; do
   if [ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" = "177ELF" ]; then
     elf_files+=("$PWD/$file")
     case "$file" in *.so|*.so.*) chmod 644 "$file" ;; esac
+  elif [ -x "$file" ] && [ "$(head -c 2 "$file" | tr -d '\0')" != "#!" ]; then
+    chmod 644 "$file"  # data that an upstream archive marked executable (a .wasm of Playwright's)
   fi
 done < <(find "$root/usr/lib/$name" -type f -print0)
 
