@@ -125,7 +125,7 @@ log "building $deb"
 mkdir -p dist
 rm -f "dist/${name}"_*.deb
 # xz, as Debian requires (lintian refuses zstd). Level 6 (dpkg's default) gives the smallest
-# download (about 76 MB) in about two minutes of CPU; DEB_XZ_LEVEL=0 takes 20 s for about 92 MB
+# download (about 73 MB) in about two minutes of CPU; DEB_XZ_LEVEL=0 takes 20 s for about 87 MB
 # (the test suite's choice: the same package, less squeezed).
 compression=(-Zxz "-z${DEB_XZ_LEVEL:-6}")
 dpkg-deb --root-owner-group "${compression[@]}" --build "$root" "$deb" >/dev/null
