@@ -1,9 +1,13 @@
 """Start at login: an entry the desktop reads at login, written and removed by the app.
 
-Linux (and the BSDs): an XDG autostart entry, ``$XDG_CONFIG_HOME/autostart/quaero-desktop.desktop``
-(``~/.config`` when unset), that starts ``quaero-desktop --minimized`` (in the tray, no window).
-Windows and macOS get theirs from the installers (packaging/, issue 10): they implement
-``Autostart`` and register it with ``register``; until then Settings says it is not available.
+Each starts ``quaero-desktop --minimized`` (in the tray, no window):
+
+* Linux (and the BSDs): an XDG autostart entry, ``$XDG_CONFIG_HOME/autostart/quaero-desktop.desktop``
+  (``~/.config`` when unset).
+* Windows: the value ``Quaero Desktop`` under ``HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run`` —
+  the same value the installer's "start at login" task writes (packaging/windows), so the
+  setting and the installer agree on one switch.
+* macOS: a LaunchAgent, ``~/Library/LaunchAgents/io.github.quaero.QuaeroDesktop.plist``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ import shlex
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
+
+from quaero_desktop.crawler.playwright_browsers import is_frozen
+from quaero_desktop.frozen import window_command
 
 ENTRY_NAME = "quaero-desktop.desktop"
 
@@ -34,8 +40,8 @@ class Autostart(Protocol):
 
 def launch_command(data_dir: Path | None = None) -> list[str]:
     """The command that starts this installation in the tray."""
-    if getattr(sys, "frozen", False):  # a packaged build: the executable is the app
-        command = [sys.executable]
+    if is_frozen():  # a packaged build: /usr/bin/quaero-desktop from the .deb, the windowed twin on Windows
+        command = window_command()
     elif found := shutil.which("quaero-desktop"):
         command = [found]
     else:
@@ -55,6 +61,19 @@ def _desktop_exec(command: list[str]) -> str:
             text = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$") + '"'
         quoted.append(text)
     return " ".join(quoted)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A crash never leaves half an entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".quaero-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class XdgAutostart:
@@ -80,16 +99,7 @@ class XdgAutostart:
         )
 
     def enable(self) -> None:
-        """Write the entry atomically (a crash never leaves half an entry)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".quaero-", suffix=".desktop")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.entry_text())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_atomically(self.path, self.entry_text())
 
     def disable(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -98,21 +108,80 @@ class XdgAutostart:
         return str(self.path)
 
 
-AutostartFactory = Callable[[list[str]], Autostart]
-_registered: AutostartFactory | None = None
+WINDOWS_RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+WINDOWS_RUN_VALUE = "Quaero Desktop"  # packaging/windows/quaero-desktop.iss writes the same value
+MACOS_AGENT_LABEL = "io.github.quaero.QuaeroDesktop"  # the bundle id (packaging/macos)
 
 
-def register(factory: AutostartFactory) -> None:
-    """For the installers (Windows, macOS): how this platform starts the app at login."""
-    global _registered
-    _registered = factory
+# winreg exists only on Windows (mypy, checking for Linux, skips this block the same way).
+if sys.platform == "win32":
+
+    class WindowsRunKeyAutostart:
+        """The per-user Run key: what Windows starts at login (and Task Manager's Startup tab lists)."""
+
+        def __init__(self, command: list[str]) -> None:
+            self._command = command
+
+        def is_enabled(self) -> bool:
+            import winreg
+
+            try:
+                with winreg.OpenKey(winreg.HKEY_CURRENT_USER, WINDOWS_RUN_KEY) as key:
+                    winreg.QueryValueEx(key, WINDOWS_RUN_VALUE)
+            except OSError:
+                return False
+            return True
+
+        def enable(self) -> None:
+            import subprocess
+            import winreg
+
+            with winreg.CreateKey(winreg.HKEY_CURRENT_USER, WINDOWS_RUN_KEY) as key:
+                winreg.SetValueEx(key, WINDOWS_RUN_VALUE, 0, winreg.REG_SZ, subprocess.list2cmdline(self._command))
+
+        def disable(self) -> None:
+            import winreg
+
+            try:
+                with winreg.OpenKey(winreg.HKEY_CURRENT_USER, WINDOWS_RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
+                    winreg.DeleteValue(key, WINDOWS_RUN_VALUE)
+            except FileNotFoundError:
+                pass
+
+        def describe(self) -> str:
+            return f"the value '{WINDOWS_RUN_VALUE}' under HKEY_CURRENT_USER\\{WINDOWS_RUN_KEY}"
+
+
+class LaunchAgentAutostart:
+    """A per-user LaunchAgent that runs once at login (RunAtLoad)."""
+
+    def __init__(self, command: list[str], home: Path | None = None) -> None:
+        self.path = (home or Path.home()) / "Library" / "LaunchAgents" / f"{MACOS_AGENT_LABEL}.plist"
+        self._command = command
+
+    def is_enabled(self) -> bool:
+        return self.path.is_file()
+
+    def enable(self) -> None:
+        import plistlib
+
+        agent = {"Label": MACOS_AGENT_LABEL, "ProgramArguments": self._command, "RunAtLoad": True}
+        _write_atomically(self.path, plistlib.dumps(agent).decode("utf-8"))
+
+    def disable(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def describe(self) -> str:
+        return str(self.path)
 
 
 def platform_autostart(data_dir: Path | None = None) -> Autostart | None:
-    """This platform's way to start at login, or None where there is none (yet)."""
+    """This platform's way to start at login, or None where there is none."""
     command = launch_command(data_dir)
-    if _registered is not None:
-        return _registered(command)
+    if sys.platform == "win32":
+        return WindowsRunKeyAutostart(command)
+    if sys.platform == "darwin":
+        return LaunchAgentAutostart(command)
     if sys.platform.startswith("linux") or "bsd" in sys.platform:
         return XdgAutostart(command)
     return None

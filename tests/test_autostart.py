@@ -38,3 +38,29 @@ def test_the_launch_command_runs_this_installation():
     command = launch_command()
     assert command[-1] == "--minimized"
     assert Path(command[0]).name.startswith(("quaero-desktop", "python")), shlex.join(command)
+
+
+def test_a_frozen_app_starts_at_login_through_its_own_command(monkeypatch):
+    """A packaged build is started by the command that opens it (/usr/bin/quaero-desktop from the .deb)."""
+    import quaero_desktop.autostart as autostart_module
+
+    monkeypatch.setattr(autostart_module, "is_frozen", lambda: True)
+    monkeypatch.setattr(autostart_module, "window_command", lambda: ["/usr/bin/quaero-desktop"])
+    assert launch_command() == ["/usr/bin/quaero-desktop", "--minimized"]
+
+
+def test_the_macos_login_item_is_a_launch_agent_run_at_load(tmp_path: Path):
+    import plistlib
+
+    from quaero_desktop.autostart import LaunchAgentAutostart
+
+    agent = LaunchAgentAutostart(
+        ["/Applications/Quaero Desktop.app/Contents/MacOS/quaero-desktop", "--minimized"], tmp_path
+    )
+    assert not agent.is_enabled()
+    agent.enable()
+    assert agent.path == tmp_path / "Library" / "LaunchAgents" / "io.github.quaero.QuaeroDesktop.plist"
+    written = plistlib.loads(agent.path.read_bytes())
+    assert written["RunAtLoad"] is True and written["ProgramArguments"][-1] == "--minimized"
+    agent.disable()
+    assert not agent.is_enabled() and not list(agent.path.parent.iterdir())

@@ -46,7 +46,7 @@ def test_no_browser_anywhere_says_what_was_tried_and_how_to_get_one(tmp_path, mo
         find_browser(None, str(tmp_path / "pw" / "chrome"))
     message = str(raised.value)
     assert str(tmp_path / "pw" / "chrome") in message and str(tmp_path / "chrome") in message
-    assert "apt-get install chromium" in message and "playwright install chromium" in message
+    assert "apt-get install chromium" in message and "quaero-desktop install-browser" in message
 
 
 def test_redactor_masks_registered_secrets_and_header_values():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from quaero_desktop import __version__
 from quaero_desktop.cli import (
     auth_commands,
+    browser_commands,
     definitions_commands,
     demo_command,
     documents_commands,
@@ -21,6 +22,7 @@ from quaero_desktop.cli import (
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
 from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError
 from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
+from quaero_desktop.frozen import prepare_environment
 from quaero_desktop.paths import DATA_DIR_ENV
 
 if TYPE_CHECKING:
@@ -60,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     auth_commands.add_parser(subparsers, common)
     demo_command.add_parser(subparsers, common)
     mcp_command.add_parser(subparsers, common)
+    browser_commands.add_parser(subparsers, common)
     return parser
 
 
@@ -68,6 +71,7 @@ def _run(app: App, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    prepare_environment()  # the packaged app's environment, before anything starts a process
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

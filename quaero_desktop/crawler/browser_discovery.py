@@ -16,6 +16,8 @@ from pathlib import Path
 from quaero_desktop.domain.errors import QuaeroError
 
 BROWSER_ENV = "QUAERO_BROWSER"
+# Downloads Playwright's Chromium (cli/browser_commands.py); works in the packaged app too.
+INSTALL_BROWSER_COMMAND = "quaero-desktop install-browser"
 
 # Chromium on a closed network retries Google services forever without these.
 CLOSED_NETWORK_ARGS = (
@@ -75,7 +77,8 @@ def find_browser(configured_path: str | None = None, playwright_path: str | None
         "no Chromium-based browser found (tried: "
         + ", ".join(dict.fromkeys(tried))
         + "). Install Chromium, Google Chrome or Microsoft Edge "
-        "(on Debian/Ubuntu: sudo apt-get install chromium), or run 'playwright install chromium', "
+        "(on Debian/Ubuntu: sudo apt-get install chromium), or download Playwright's Chromium "
+        f"with: {INSTALL_BROWSER_COMMAND} (the window offers the same when it starts), "
         f"or set the browser path in Settings (or the {BROWSER_ENV} environment variable)"
     )
 

@@ -27,6 +27,7 @@ from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.engine.schedule_policy import next_fire
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
 from quaero_desktop.gui.bridge import EngineBridge
+from quaero_desktop.gui.browser_download import offer_browser_download
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
 from quaero_desktop.gui.jobs.job_flows import JobFlows
@@ -176,6 +177,9 @@ class DesktopApp(QObject):
                 self.dialogs.attach(window)
             self._window = window
             self._window_loaded = self.tasks.start(window.load(), what="Loading the window")
+            # No browser to crawl with: the window offers to download one (a start in the tray waits
+            # until the window is first shown; a crawl's failure says the same meanwhile).
+            self.tasks.start(offer_browser_download(self.context, window), what="Looking for a browser")
         return self._window
 
     def has_window(self) -> bool:

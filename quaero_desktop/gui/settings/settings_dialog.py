@@ -98,7 +98,7 @@ class SettingsDialog(QDialog):
         self.start_at_login_check.setChecked(self._started_at_login)
         self.start_at_login_check.setEnabled(autostart is not None)
         self.start_at_login_check.setToolTip(
-            f"Writes {autostart.describe()}" if autostart is not None else "Set up by the installer on this system"
+            f"Writes {autostart.describe()}" if autostart is not None else "Not available on this system"
         )
         self._update_notification_kinds()
         self.assistants = AssistantsGroup(context.app.data_dir, current.mcp_allow_crawl, self)

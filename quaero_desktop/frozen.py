@@ -1,0 +1,51 @@
+"""The packaged (frozen) app: what it sets up before anything else runs, and how it starts itself.
+
+PyInstaller's bootloader puts the bundle's libraries first on ``LD_LIBRARY_PATH`` (keeping the
+user's value in ``LD_LIBRARY_PATH_ORIG``). This process has read it already; the programs it
+starts (Chromium, Playwright's Node.js driver, xdg-open) must see the system's libraries, so
+the user's value is put back. A frozen Playwright would look for browsers inside the bundle:
+it is pointed at the user's browser cache instead (``crawler/playwright_browsers.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from quaero_desktop.crawler.playwright_browsers import is_frozen, use_user_browsers_dir
+
+LIBRARY_PATH_ENV = "LD_LIBRARY_PATH"
+WINDOWED_EXECUTABLE = "QuaeroDesktop.exe"  # Windows: the window's twin without a console (packaging/)
+
+
+def prepare_environment() -> None:
+    """Call first thing in ``main``: a no-op unless frozen."""
+    if not is_frozen():
+        return
+    if sys.platform.startswith("linux"):
+        original = os.environ.pop(f"{LIBRARY_PATH_ENV}_ORIG", None)
+        if original is None:
+            os.environ.pop(LIBRARY_PATH_ENV, None)
+        else:
+            os.environ[LIBRARY_PATH_ENV] = original
+    use_user_browsers_dir()
+
+
+def window_command() -> list[str]:
+    """The command that opens this installation's window, for a login item or an autostart entry.
+
+    Frozen on Linux it is the command on PATH when that is this program (``/usr/bin/quaero-desktop``
+    from the .deb: the path stays valid across upgrades); on Windows the windowed twin, so no
+    console opens at login; unfrozen, this Python running the package.
+    """
+    if not is_frozen():
+        return [sys.executable, "-m", "quaero_desktop"]
+    executable = Path(sys.executable)
+    if sys.platform == "win32" and (windowed := executable.with_name(WINDOWED_EXECUTABLE)).is_file():
+        return [str(windowed)]
+    on_path = shutil.which("quaero-desktop")
+    if on_path and Path(on_path).resolve() == executable.resolve():
+        return [on_path]
+    return [str(executable)]
