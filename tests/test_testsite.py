@@ -55,7 +55,10 @@ PHRASES = {
     "/app/api/route?name=alpha": "alpine marmot",
     "/app/api/route?name=beta": "gilded abacus",
     "/app/api/route?name=gamma": "bashful comet",
-    **{f"/app/leaf/{name}": f"appleaf-{name}" for name in ("timer", "raf", "chunk", "shadow", "declarative", "frame", "hash")},
+    **{
+        f"/app/leaf/{name}": f"appleaf-{name}"
+        for name in ("timer", "raf", "chunk", "shadow", "declarative", "frame", "hash")
+    },
 }
 
 
