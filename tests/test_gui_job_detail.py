@@ -236,8 +236,7 @@ def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
     assert header.warnings_label.isVisibleTo(detail)
     assert header.warnings_label.text().splitlines() == [
         "⚠ 2 pages needed a login (session expired?)",
-        "⚠ 1 page rendered empty (the app did not finish rendering): stored as they were, without their content; "
-        "see the pages marked so",
+        "⚠ 1 page rendered empty (the app did not finish rendering): stored as it was, without its content",
     ]
     assert header.progress_label.text() == "0 pending, 0 running, 3 completed, 2 failed"
 

@@ -48,7 +48,7 @@ class FetchedPage:
     html: str = field(repr=False)
     rendered_empty: bool = False  # still an empty app shell after the longer wait (see app_shell.py)
     left_out_frames: tuple[str, ...] = ()  # cross-origin frames, not part of the stored page
-    settle_ms: float = 0.0  # from the load event until the page was read (waiting for it to render)
+    settle_ms: float = 0.0  # time spent waiting for the page to render after its load event (not reading it)
 
 
 @dataclass(frozen=True)
@@ -141,20 +141,21 @@ class PageFetcher:
             raise _navigation_error(exc) from None
 
     async def _rendered(self) -> tuple[dict[str, Any], float]:
-        """The page once rendered, and how long that took after the load event.
+        """The page once rendered, and how long it was waited for (ms) after the load event.
 
         A page that is still an empty app shell gets one longer wait for anything to change.
         A page that navigates by script (a client-side redirect) is read where it lands."""
-        started = time.monotonic()
+        waited_ms = 0.0
         for attempt in range(_SCRIPT_NAVIGATIONS + 1):
             try:
-                data = await self._settled_read(since="load", budget_ms=self._settle.max_ms)
+                data, waited_ms = await self._settled_read(since="load", budget_ms=self._settle.max_ms)
                 if is_empty_shell(_shell_signals(data)):
                     self.longer_waits += 1
-                    data = await self._settled_read(
+                    data, longer_ms = await self._settled_read(
                         since="call", budget_ms=self._settle.empty_wait_ms, wait_for_change=True
                     )
-                return data, (time.monotonic() - started) * 1000
+                    waited_ms += longer_ms
+                return data, waited_ms
             except PlaywrightError as exc:
                 if attempt == _SCRIPT_NAVIGATIONS or not _navigated_away(exc):
                     raise FetchError(f"could not read the page: {_first_line(exc.message)}", retryable=True) from None
@@ -165,11 +166,15 @@ class PageFetcher:
                 raise FetchError(f"could not read the page: {_first_line(exc.message)}", retryable=True) from None
         raise AssertionError("unreachable")
 
-    async def _settled_read(self, *, since: str, budget_ms: float, wait_for_change: bool = False) -> dict[str, Any]:
-        """Wait in the page until it settled (see page_settle.py), then read it. While script chunks or
-        same-origin frames loaded meanwhile (the page cannot see those), wait for them and settle again."""
+    async def _settled_read(
+        self, *, since: str, budget_ms: float, wait_for_change: bool = False
+    ) -> tuple[dict[str, Any], float]:
+        """Wait in the page until it settled (see page_settle.py), then read it; also the time waited (ms).
+        While script chunks or same-origin frames loaded meanwhile (the page cannot see those start),
+        wait for them and settle again."""
         deadline = time.monotonic() + budget_ms / 1000
         changes = self._requests.changes
+        waited_ms = 0.0
         while True:
             remaining_ms = max(0.0, (deadline - time.monotonic()) * 1000)
             options = {
@@ -185,9 +190,12 @@ class PageFetcher:
             except TimeoutError:
                 await self.close()  # a fresh tab for the next page: this one may never answer again
                 raise FetchError("the page stopped responding while it rendered", retryable=True) from None
+            waited_ms += float(data["settled"]["waitedMs"])
             if (self._requests.idle and self._requests.changes == changes) or time.monotonic() >= deadline:
-                return data
+                return data, waited_ms
+            started = time.monotonic()
             await self._requests.wait_idle(deadline - time.monotonic())
+            waited_ms += (time.monotonic() - started) * 1000
             changes, since, wait_for_change = self._requests.changes, "call", False
 
     async def _download(self, url: str) -> NonHtmlResponse:

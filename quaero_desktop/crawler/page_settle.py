@@ -63,8 +63,6 @@ SETTLE_INIT_JS = _fill(
   const state = { activity: 0, loadedAt: 0, net: 0, timers: new Set(), frames: new Set(), generation: 0 };
   const touch = () => { state.activity = now(); };
   Object.defineProperty(window, '__quaeroState', { value: state });
-  Object.defineProperty(window, '__quaeroTimeout', { value: realSetTimeout });
-  window.addEventListener('load', () => { state.loadedAt = now(); }, { once: true, capture: true });
 
   // Runs a counted callback one generation deeper, so chains of timers end up uncounted.
   const counted = (generation, callback, self, args) => {
@@ -112,16 +110,22 @@ SETTLE_INIT_JS = _fill(
     return originalSend.apply(this, args);
   };
 
+  // DOM changes count from the load event on (only those can follow it): watching the parser
+  // build the page would cost every page a record per insertion for nothing.
   const observed = { childList: true, subtree: true, characterData: true };
   const observer = new MutationObserver(touch);
-  observer.observe(document, observed);
+  const roots = [];
   const originalAttachShadow = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function attachShadow(...args) {
     const root = originalAttachShadow.apply(this, args);
-    observer.observe(root, observed);
-    touch();
+    if (state.loadedAt) { observer.observe(root, observed); touch(); } else roots.push(root);
     return root;
   };
+  window.addEventListener('load', () => {
+    state.loadedAt = now();
+    observer.observe(document, observed);
+    for (const root of roots.splice(0)) observer.observe(root, observed);
+  }, { once: true, capture: true });
 
   // What is pending in this window and its same-origin frames, and when anything last changed.
   const survey = (win, into) => {
@@ -198,6 +202,10 @@ READ_JS = _fill(
     walk(node);
     return Math.min(count, TEXT_CAP);
   };
+  const shown = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.width * box.height > 0;
+  };
   const hasShadowRoot = (root) => {
     for (const el of root.querySelectorAll('*')) if (el.shadowRoot) return true;
     return false;
@@ -228,13 +236,12 @@ READ_JS = _fill(
       }
       if (isFrame(node)) {
         const body = frameBody(node);
-        const src = node.getAttribute('src') || '';
         if (body) {
-          out.push('<section data-quaero-frame="', escAttr(src), '">');
+          out.push('<section data-quaero-frame="', escAttr(node.getAttribute('src') || ''), '">');
           for (const child of composedChildren(body)) write(child, true);
           out.push('</section>');
-        } else if (src && !src.startsWith('javascript:')) {
-          leftOut.push(node.src);
+        } else if (/^https?:/i.test(node.src) && shown(node)) {
+          leftOut.push(node.src);  // a cross-origin frame a reader sees (not a hidden tracker)
         }
         return;
       }

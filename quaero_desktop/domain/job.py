@@ -96,10 +96,10 @@ class Progress:
 
 def rendered_empty_text(count: int) -> str:
     """What the job log, the CLI and the window say about pages that rendered empty."""
-    pages = f"{count} page{'s' if count != 1 else ''}"
+    if count == 1:
+        return "1 page rendered empty (the app did not finish rendering): stored as it was, without its content"
     return (
-        f"{pages} rendered empty (the app did not finish rendering): stored as they were, "
-        "without their content; see the pages marked so"
+        f"{count} pages rendered empty (the app did not finish rendering): stored as they were, without their content"
     )
 
 
