@@ -112,6 +112,7 @@ def test_an_app_that_never_renders_is_stored_with_a_note_and_the_crawl_says_so(t
     said = "1 page rendered empty (the app did not finish rendering)"
     assert said in result.stdout
     assert f"warning: stored {site.url('/app/never')} as it was: {RENDERED_EMPTY}" in result.stderr
+    assert "1 documents, 1 rendered empty" in result.stderr  # the progress line
 
     job_id = result.stdout.split()[1]
     shown = cli("jobs", "show", job_id, data_dir=data_dir)
