@@ -72,7 +72,7 @@ def full_definition() -> JobDefinition:
         include_patterns=(r"/wiki/\d+", "(?i)docs"), exclude_patterns=("logout", r"/admin\b", '"quoted"'),
         max_depth=7, max_pages=5000, concurrency=16, follow_links=False, same_domain=False,
         use_default_excludes=False, auth_id="wiki.sso_2-x", schedule="*/15 9-17 * * mon-fri",
-        timeout="1h30m", enabled=False, auto_start=True,
+        timeout="1h30m", enabled=False, auto_start=True, keep_hash_routes=False,
     )  # fmt: skip
 
 
@@ -83,14 +83,14 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
     assert FIELD_NAMES == (
         "id", "name", "description", "start_urls", "include_patterns", "exclude_patterns",
         "max_depth", "max_pages", "concurrency", "follow_links", "same_domain",
-        "use_default_excludes", "auth_id", "schedule", "timeout", "enabled", "auto_start",
+        "use_default_excludes", "auth_id", "schedule", "timeout", "enabled", "auto_start", "keep_hash_routes",
     )  # fmt: skip
     assert build().auth_id is None
     assert build().to_mapping() == {
         "id": "team-wiki", "name": "Team wiki", "description": "", "start_urls": ["https://wiki.example.com/start"],
         "include_patterns": [], "exclude_patterns": [], "max_depth": 2, "max_pages": 100, "concurrency": 4,
         "follow_links": True, "same_domain": True, "use_default_excludes": True, "schedule": "", "timeout": "30m",
-        "enabled": True, "auto_start": False,
+        "enabled": True, "auto_start": False, "keep_hash_routes": True,
     }  # fmt: skip
 
 
@@ -162,6 +162,7 @@ def test_unknown_fields_come_first_then_the_first_problem_in_field_order() -> No
         ("max_depth", True), ("max_depth", 2.0), ("max_pages", "100"), ("concurrency", False),
         ("follow_links", 1), ("same_domain", "true"), ("use_default_excludes", 0),
         ("auth_id", 5), ("schedule", 5), ("timeout", 30), ("enabled", "yes"), ("auto_start", 1),
+        ("keep_hash_routes", "false"),
     ],
 )  # fmt: skip
 def test_wrong_type_is_refused(field: str, value: object) -> None:
@@ -192,7 +193,7 @@ def test_non_string_list_item_is_refused_by_index(field: str) -> None:
         ("max_depth", 0, 0), ("max_depth", 100, 100), ("max_pages", 1, 1), ("max_pages", 10**6, 10**6),
         ("concurrency", 1, 1), ("concurrency", 32, 32),
         ("follow_links", False, False), ("same_domain", False, False), ("use_default_excludes", False, False),
-        ("enabled", False, False), ("auto_start", True, True),
+        ("enabled", False, False), ("auto_start", True, True), ("keep_hash_routes", False, False),
         ("auth_id", "", None), ("auth_id", None, None), ("auth_id", "wiki-sso", "wiki-sso"),
         ("auth_id", "A.b_c-1", "A.b_c-1"), ("auth_id", "9", "9"), ("auth_id", "x" * 64, "x" * 64),
         ("schedule", "", ""), ("schedule", " 0 3 * * * ", "0 3 * * *"),

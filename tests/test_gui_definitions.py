@@ -10,7 +10,7 @@ import types
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.domain.job import JobStatus
@@ -132,6 +132,11 @@ def test_new_definition_is_checked_field_by_field_as_typed_then_saved(gui, qloop
         assert editor.inputs["id"].text() == "docs-guide"  # suggested from the name
         assert editor.save_button.isEnabled()
         assert editor.boxes["schedule"].hint.text().startswith("Next run: ")
+        hash_routes = editor.inputs["keep_hash_routes"]
+        assert isinstance(hash_routes, QCheckBox) and hash_routes.isChecked()  # the definition's default
+        help_texts = [label.text() for label in editor.findChildren(QLabel) if "rendered empty" in label.text()]
+        assert help_texts and "shadow roots" in help_texts[0] and "#fragments" in help_texts[0]
+        _type(editor, keep_hash_routes=False)
 
         for field, (text, words) in bad.items():
             _type(editor, **{field: text})
@@ -157,6 +162,7 @@ def test_new_definition_is_checked_field_by_field_as_typed_then_saved(gui, qloop
     assert (stored.name, stored.start_urls, stored.include_patterns) == ("Docs guide", (guide,), ("/docs/",))
     assert (stored.max_depth, stored.max_pages, stored.timeout, stored.schedule) == (0, 10, "5m", "0 3 * * *")
     assert stored.concurrency == context.app.settings.default_concurrency and stored.auth_id is None
+    assert stored.keep_hash_routes is False
     assert _cell(panel, "docs-guide", DefinitionColumn.NAME) == "Docs guide"
     assert _cell(panel, "docs-guide", DefinitionColumn.SCHEDULE) == "0 3 * * *"
     expected_next = when_text(next_run("0 3 * * *", datetime.now().astimezone()))

@@ -11,8 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from quaero_desktop.domain.job import JobStatus, Progress
+from quaero_desktop.domain.job import JobStatus, PageResult, Progress
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged
+from quaero_desktop.engine.page_outcome import RENDERED_EMPTY
 from quaero_desktop.gui.async_tasks import engine_result
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
@@ -80,7 +81,7 @@ def test_completed_crawl_shows_every_page_and_filters_them(gui, qloop, fresh_sit
     assert header.progress_label.text() == "0 pending, 0 running, 12 completed, 2 failed"
     assert header.documents_label.text() == "10"
     assert header.duration_label.text().endswith("s") and header.started_label.text()
-    assert header.error_label.isHidden() and header.auth_label.isHidden()
+    assert header.error_label.isHidden() and header.warnings_label.isHidden()
     assert not detail.action_cancel.isEnabled() and not detail.action_resume.isEnabled()
 
     assert pages.model.rowCount() == 14 and pages.count_label.text() == "14 pages"
@@ -228,12 +229,15 @@ def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
     assert detail.action_resume.isEnabled()
 
     context.bridge.progressChanged.emit({"another-job": Progress(completed=1, auth_failures=5)})
-    assert header.auth_label.isHidden()
-    context.bridge.progressChanged.emit({detail.job_id: Progress(completed=3, failed=2, auth_failures=2)})
-    assert (
-        header.auth_label.isVisibleTo(detail)
-        and "2 pages needed a login (session expired?)" in header.auth_label.text()
+    assert header.warnings_label.isHidden()
+    context.bridge.progressChanged.emit(
+        {detail.job_id: Progress(completed=3, failed=2, auth_failures=2, rendered_empty=1)}
     )
+    assert header.warnings_label.isVisibleTo(detail)
+    assert header.warnings_label.text().splitlines() == [
+        "⚠ 2 pages needed a login (session expired?)",
+        "⚠ 1 page rendered empty (the app did not finish rendering): stored as it was, without its content",
+    ]
     assert header.progress_label.text() == "0 pending, 0 running, 3 completed, 2 failed"
 
     def no_window() -> bool:
@@ -330,6 +334,21 @@ def test_pages_model_keeps_sort_and_filter_while_rows_change(app, qapp):
     model.set_status_filter(None)
     model.sort(-1)
     assert [model.row_at(r).id for r in range(8)] == [f"c{i}" for i in range(8)]
+
+
+def test_pages_table_tells_which_stored_pages_rendered_empty(app, qapp):
+    """The engine's event carries the page's note, so the row says so while the crawl runs."""
+    tab = PagesTab(app, "job")
+    model = tab.model
+    model.reset(_rows(2))
+    model.apply([_event("c0", JobStatus.RUNNING), _event("c1", JobStatus.RUNNING)])
+    model.apply(
+        [
+            _event("c0", JobStatus.COMPLETED, result=PageResult.DOCUMENT, note=RENDERED_EMPTY, title="Shell"),
+            _event("c1", JobStatus.COMPLETED, result=PageResult.DOCUMENT, title="Article"),
+        ]
+    )
+    assert _column(model, ChildColumn.NOTE) == [RENDERED_EMPTY, ""]
 
 
 def test_log_follows_new_lines_until_scrolled_up(qapp):

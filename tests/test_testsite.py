@@ -42,6 +42,23 @@ PHRASES = {
     "/private/admin/settings": "obsidian switchboard",
     "/private/api-forbidden": "tangerine drawbridge",
     "/private/api-unauthorized": "saffron portcullis",
+    # JavaScript apps: the phrase is in the script or data that renders it, never in the page's HTML text
+    "/app/": "cobalt weathervane",
+    "/app/timer": "midnight sundial",
+    "/app/raf": "origami heron",
+    "/app/chunks/view.js": "drowsy pelican",
+    "/app/shadow": "stained mosaic woven tapestry frosted aquarium",
+    "/app/frame": "mahogany moulding",
+    "/app/frame-inner": "framed nightingale",
+    "/app/frame-foreign": "smuggled marmalade",
+    "/app/api/route?name=": "quilted meridian",
+    "/app/api/route?name=alpha": "alpine marmot",
+    "/app/api/route?name=beta": "gilded abacus",
+    "/app/api/route?name=gamma": "bashful comet",
+    **{
+        f"/app/leaf/{name}": f"appleaf-{name}"
+        for name in ("timer", "raf", "chunk", "shadow", "declarative", "frame", "hash")
+    },
 }
 
 
@@ -149,6 +166,12 @@ def test_home_links_every_behaviour(site: TestSite) -> None:
         ("/private/api-forbidden", 403, "text/html; charset=utf-8"),
         ("/private/api-unauthorized", 401, "text/html; charset=utf-8"),
         ("/big/", 404, "text/html; charset=utf-8"),
+        ("/app/", 200, "text/html; charset=utf-8"),
+        ("/app/chunks/view.js", 200, "text/javascript; charset=utf-8"),
+        ("/app/api/route?name=alpha", 200, "application/json; charset=utf-8"),
+        ("/app/api/route?name=delta", 404, "application/json; charset=utf-8"),
+        ("/app/leaf/hash", 200, "text/html; charset=utf-8"),
+        ("/app/leaf/nowhere", 404, "text/html; charset=utf-8"),
     ],
 )
 def test_route_status_and_type(site: TestSite, path: str, status: int, content_type: str) -> None:
@@ -321,7 +344,16 @@ def test_phrases_are_unique(site: TestSite) -> None:
     cookie = site.create_session()
     texts = {path: fetch(site.url(path), cookie=cookie)[2].lower() for path in PHRASES}
     texts["/elsewhere"] = fetch(site.other_host_url("/elsewhere"))[2].lower()
-    for extra in ("/js-page", "/login", "/whoami", "/missing", "/error-500", "/calendar/2026/01"):
+    for extra in (
+        "/js-page",
+        "/login",
+        "/whoami",
+        "/missing",
+        "/error-500",
+        "/calendar/2026/01",
+        "/app/hash/",
+        "/app/never",
+    ):
         texts[extra] = fetch(site.url(extra))[2].lower()
     with TestSite(big_pages=3) as big:
         texts.update({url: fetch(url)[2].lower() for url in big.big_urls()})

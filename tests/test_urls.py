@@ -163,10 +163,44 @@ def test_normalising_never_raises_and_is_idempotent() -> None:
     for _ in range(3000):
         text = generator.choice(prefixes) + "".join(generator.choices(alphabet, k=generator.randint(0, 25)))
         base = generator.choice([None, "https://example.com/a/b?c#d"])
-        result = normalise_url(text, base)
-        if result is not None:
-            assert result.startswith(("http://", "https://"))
-            assert normalise_url(result) == result, text
+        for keep_hash_routes in (True, False):
+            result = normalise_url(text, base, keep_hash_routes=keep_hash_routes)
+            if result is not None:
+                assert result.startswith(("http://", "https://"))
+                assert normalise_url(result, keep_hash_routes=keep_hash_routes) == result, text
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # a hash route names a page of a single-page app: kept
+        ("https://example.com/app/#/users/7", "https://example.com/app/#/users/7"),
+        ("https://example.com/app#!/inbox", "https://example.com/app#!/inbox"),
+        ("https://example.com/app#!inbox?tab=2", "https://example.com/app#!inbox?tab=2"),
+        ("https://example.com/app/?utm_source=x#/a b", "https://example.com/app/#/a%20b"),
+        ("https://example.com/app/#/%7euser", "https://example.com/app/#/~user"),
+        # the app's home route is the page itself
+        ("https://example.com/app/#/", "https://example.com/app/"),
+        ("https://example.com/app/#!", "https://example.com/app/"),
+        ("https://example.com/app/#!/", "https://example.com/app/"),
+        # any other fragment is a place on the page: dropped
+        ("https://example.com/app/#section-2", "https://example.com/app/"),
+        ("https://example.com/app/#", "https://example.com/app/"),
+        ("https://example.com/app/#top/of/page", "https://example.com/app/"),
+    ],
+)
+def test_hash_routes_are_part_of_a_page_and_other_fragments_are_not(url: str, expected: str) -> None:
+    assert normalise_url(url) == expected
+    assert normalise_url(expected) == expected
+    assert normalise_url(url, keep_hash_routes=False) == expected.partition("#")[0]
+
+
+def test_hash_route_links_resolve_against_a_routed_page() -> None:
+    page = "https://example.com/app/#/alpha"
+    assert normalise_url("#/beta", page) == "https://example.com/app/#/beta"
+    assert normalise_url("#notes", page) == "https://example.com/app/"
+    assert normalise_url("../other", page) == "https://example.com/other"
+    assert normalise_url("#/beta", page, keep_hash_routes=False) == "https://example.com/app/"
 
 
 def test_host_of() -> None:

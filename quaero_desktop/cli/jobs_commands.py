@@ -7,7 +7,7 @@ import argparse
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import duration_text, local_time, print_json, print_table, shorten
 from quaero_desktop.cli.run_command import resume_job
-from quaero_desktop.domain.job import ChildJob, Job
+from quaero_desktop.domain.job import ChildJob, Job, rendered_empty_text
 
 
 def add_parser(
@@ -59,6 +59,7 @@ def child_json(child: ChildJob) -> dict[str, object]:
         "title": child.title,
         "result": str(child.result) if child.result else None,
         "note": child.note,
+        "rendered_empty": child.rendered_empty,
         "error": child.error,
         "attempts": child.attempts,
     }
@@ -108,6 +109,8 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     print(f"  started:   {local_time(job.started_at)}   duration: {duration_text(job.duration_s)}")
     if job.progress.auth_failures:
         print(f"  {job.progress.auth_failures} page(s) needed a login (session expired?)")
+    if job.progress.rendered_empty:
+        print(f"  {rendered_empty_text(job.progress.rendered_empty)}")
     print()
     rows = [
         (c.status, c.http_status or "", c.depth, shorten(c.url, 70), shorten(c.error or c.note or c.title or "", 50))

@@ -50,7 +50,8 @@ class ProgressView:
 
     def _summary(self, progress: Progress) -> str:
         elapsed = time.monotonic() - self._started
-        return f"{progress.text}; {progress.documents} documents ({elapsed:.0f}s)"
+        empty = f", {progress.rendered_empty} rendered empty" if progress.rendered_empty else ""
+        return f"{progress.text}; {progress.documents} documents{empty} ({elapsed:.0f}s)"
 
     def _draw_bar(self, progress: Progress) -> None:
         filled = int(_BAR_WIDTH * progress.fraction)

@@ -13,7 +13,7 @@ from quaero_desktop.app import App
 from quaero_desktop.cli.output import print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import Job, JobStatus
+from quaero_desktop.domain.job import Job, JobStatus, rendered_empty_text
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.events import EngineEvent, JobLogged, JobProgress, JobStatusChanged
 
@@ -44,6 +44,7 @@ def summary_json(job: Job) -> dict[str, object]:
         "status": str(job.status),
         "pages_completed": job.progress.completed,
         "pages_failed": job.progress.failed,
+        "pages_rendered_empty": job.progress.rendered_empty,
         "documents": job.document_count,
         "duration_s": round(job.duration_s or 0.0, 3),
     }
@@ -85,6 +86,8 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
                 f"{job.progress.auth_failures} page(s) needed a login (session expired?): "
                 "capture or import the login again (quaero-desktop auth login / auth import)"
             )
+        if job.progress.rendered_empty:
+            print(f"{rendered_empty_text(job.progress.rendered_empty)} (quaero-desktop jobs show {job.id})")
     return _EXIT_BY_STATUS.get(job.status, EXIT_FAILED)
 
 

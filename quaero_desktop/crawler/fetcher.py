@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urldefrag
 
 from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from quaero_desktop.crawler.app_shell import ShellSignals, is_empty_shell
+from quaero_desktop.crawler.page_settle import READ_JS, SETTLE_INIT_JS, SettleTimings
+from quaero_desktop.crawler.request_watch import RequestWatch
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -21,64 +29,6 @@ _RETRYABLE_NET_ERRORS = (
     "ERR_CONNECTION_TIMED_OUT",
     "ERR_HTTP2_PROTOCOL_ERROR",
 )
-
-# Added to every document before its own scripts: counts the fetch/XHR requests the page makes,
-# so the crawler can wait for content that JavaScript loads after the load event (a network-idle
-# wait without per-request events crossing to Python). Pages that make no such request pay nothing.
-SETTLE_INIT_JS = """(() => {
-  if (window.__quaeroSettle) return;
-  let inFlight = 0, started = 0, lastDone = 0;
-  const done = () => { inFlight--; lastDone = performance.now(); };
-  const originalFetch = window.fetch;
-  if (originalFetch) {
-    window.fetch = function (...args) {
-      inFlight++; started++;
-      return originalFetch.apply(this, args).finally(done);
-    };
-  }
-  const originalSend = XMLHttpRequest.prototype.send;
-  XMLHttpRequest.prototype.send = function (...args) {
-    inFlight++; started++;
-    this.addEventListener('loadend', done, { once: true });
-    return originalSend.apply(this, args);
-  };
-  Object.defineProperty(window, '__quaeroSettle', {
-    value: (quietMs, maxMs) => new Promise((resolve) => {
-      const deadline = performance.now() + maxMs;
-      const check = () => {
-        const now = performance.now();
-        if (started === 0 || now >= deadline || (inFlight === 0 && now - lastDone >= quietMs)) resolve();
-        else setTimeout(check, 20);
-      };
-      check();
-    }),
-  });
-})();"""
-
-# One round trip: wait for JS-loaded content to settle, then read everything the crawl needs.
-_EXTRACT_JS = """async ([quietMs, maxMs]) => {
-  if (window.__quaeroSettle) await window.__quaeroSettle(quietMs, maxMs);
-  const attr = (selector, name) => {
-    const el = document.querySelector(selector);
-    return el ? (el.getAttribute(name) || '') : '';
-  };
-  const canonical = document.querySelector('link[rel~="canonical" i][href]');
-  const links = [];
-  for (const a of document.querySelectorAll('a[href], area[href]')) {
-    if (typeof a.href === 'string') links.push(a.href);
-  }
-  return {
-    title: document.title || '',
-    description: attr('meta[name="description" i]', 'content'),
-    canonical: canonical ? canonical.href : '',
-    language: document.documentElement.getAttribute('lang') || '',
-    contentType: document.contentType || '',
-    hasPasswordField: !!document.querySelector('input[type="password" i]'),
-    links,
-    html: document.documentElement.outerHTML,
-  };
-}"""
-_SETTLE_QUIET_MS = 100  # after the last fetch/XHR finished, time for the page to render what arrived
 
 
 @dataclass(frozen=True)
@@ -96,6 +46,9 @@ class FetchedPage:
     has_password_field: bool
     links: list[str] = field(repr=False)
     html: str = field(repr=False)
+    rendered_empty: bool = False  # still an empty app shell after the longer wait (see app_shell.py)
+    left_out_frames: tuple[str, ...] = ()  # cross-origin frames, not part of the stored page
+    settle_ms: float = 0.0  # time spent waiting for the page to render after its load event (not reading it)
 
 
 @dataclass(frozen=True)
@@ -119,16 +72,18 @@ class FetchError(Exception):
 class PageFetcher:
     """One reusable browser tab. Recycled by the caller after ``uses`` pages to keep memory flat."""
 
-    def __init__(self, page: Page, *, page_timeout_s: float, idle_timeout_s: float) -> None:
+    def __init__(self, page: Page, *, page_timeout_s: float, settle: SettleTimings) -> None:
         self._page = page
         self._page_timeout_ms = page_timeout_s * 1000
-        self._idle_timeout_ms = idle_timeout_s * 1000
+        self._settle = settle
+        self._requests = RequestWatch(page)
         self.uses = 0
+        self.longer_waits = 0  # pages that were still empty shells after settling (benchmarks count them)
 
     @classmethod
-    async def open(cls, context: BrowserContext, *, page_timeout_s: float, idle_timeout_s: float) -> PageFetcher:
+    async def open(cls, context: BrowserContext, *, page_timeout_s: float, settle: SettleTimings) -> PageFetcher:
         """A new tab in ``context`` (whose pages run SETTLE_INIT_JS: see ``prepare_context``)."""
-        return cls(await context.new_page(), page_timeout_s=page_timeout_s, idle_timeout_s=idle_timeout_s)
+        return cls(await context.new_page(), page_timeout_s=page_timeout_s, settle=settle)
 
     @property
     def closed(self) -> bool:
@@ -140,30 +95,28 @@ class PageFetcher:
                 await self._page.close()
 
     async def fetch(self, url: str) -> FetchedPage | NonHtmlResponse:
-        """Navigate to ``url``, wait for it to load and settle, and read it."""
+        """Navigate to ``url``, wait for it to load and render, and read it."""
         self.uses += 1
-        try:
-            response = await self._page.goto(url, wait_until="load", timeout=self._page_timeout_ms)
-        except PlaywrightTimeoutError:
-            raise FetchError(f"timed out after {self._page_timeout_ms / 1000:g}s", retryable=True) from None
-        except PlaywrightError as exc:
-            if "Download is starting" in exc.message:
-                return await self._download(url)
-            raise _navigation_error(exc) from None
+        if urldefrag(url).fragment and urldefrag(url).url == urldefrag(self._page.url).url:
+            # Only the fragment differs (a hash route of the page shown): the browser would not
+            # load the page again, so the route would render from the previous route's state.
+            await self._goto("about:blank")
+        self._requests.reset()
+        response = await self._goto(url)
+        if isinstance(response, _Download):
+            return await self._download(url)
         content_type = _content_type(response)
+        status = response.status if response else None
         if content_type and not content_type.startswith(HTML_TYPES):
-            return NonHtmlResponse(url, self._page.url, response.status if response else None, content_type)
-        try:
-            data = await self._page.evaluate(_EXTRACT_JS, [_SETTLE_QUIET_MS, self._idle_timeout_ms])
-        except PlaywrightError as exc:
-            raise FetchError(f"could not read the page: {_first_line(exc.message)}", retryable=True) from None
+            return NonHtmlResponse(url, self._page.url, status, content_type)
+        data, settle_ms = await self._rendered()
         content_type = content_type or data["contentType"]
         if not content_type.startswith(HTML_TYPES):
-            return NonHtmlResponse(url, self._page.url, response.status if response else None, content_type)
+            return NonHtmlResponse(url, self._page.url, status, content_type)
         return FetchedPage(
             requested_url=url,
             final_url=self._page.url,
-            status=response.status if response else None,
+            status=status,
             content_type=content_type,
             title=data["title"],
             description=data["description"],
@@ -172,7 +125,78 @@ class PageFetcher:
             has_password_field=data["hasPasswordField"],
             links=data["links"],
             html=data["html"],
+            rendered_empty=is_empty_shell(_shell_signals(data)),
+            left_out_frames=tuple(dict.fromkeys(data["leftOutFrames"])),
+            settle_ms=settle_ms,
         )
+
+    async def _goto(self, url: str) -> Response | _Download | None:
+        try:
+            return await self._page.goto(url, wait_until="load", timeout=self._page_timeout_ms)
+        except PlaywrightTimeoutError:
+            raise FetchError(f"timed out after {self._page_timeout_ms / 1000:g}s", retryable=True) from None
+        except PlaywrightError as exc:
+            if "Download is starting" in exc.message:
+                return _DOWNLOAD
+            raise _navigation_error(exc) from None
+
+    async def _rendered(self) -> tuple[dict[str, Any], float]:
+        """The page once rendered, and how long it was waited for (ms) after the load event.
+
+        A page that is still an empty app shell gets one longer wait for anything to change.
+        A page that navigates by script (a client-side redirect) is read where it lands."""
+        waited_ms = 0.0
+        for attempt in range(_SCRIPT_NAVIGATIONS + 1):
+            try:
+                data, waited_ms = await self._settled_read(since="load", budget_ms=self._settle.max_ms)
+                if is_empty_shell(_shell_signals(data)):
+                    self.longer_waits += 1
+                    data, longer_ms = await self._settled_read(
+                        since="call", budget_ms=self._settle.empty_wait_ms, wait_for_change=True
+                    )
+                    waited_ms += longer_ms
+                return data, waited_ms
+            except PlaywrightError as exc:
+                if attempt == _SCRIPT_NAVIGATIONS or not _navigated_away(exc):
+                    raise FetchError(f"could not read the page: {_first_line(exc.message)}", retryable=True) from None
+            self._requests.reset()
+            try:
+                await self._page.wait_for_load_state("load", timeout=self._page_timeout_ms)
+            except PlaywrightError as exc:
+                raise FetchError(f"could not read the page: {_first_line(exc.message)}", retryable=True) from None
+        raise AssertionError("unreachable")
+
+    async def _settled_read(
+        self, *, since: str, budget_ms: float, wait_for_change: bool = False
+    ) -> tuple[dict[str, Any], float]:
+        """Wait in the page until it settled (see page_settle.py), then read it; also the time waited (ms).
+        While script chunks or same-origin frames loaded meanwhile (the page cannot see those start),
+        wait for them and settle again."""
+        deadline = time.monotonic() + budget_ms / 1000
+        changes = self._requests.changes
+        waited_ms = 0.0
+        while True:
+            remaining_ms = max(0.0, (deadline - time.monotonic()) * 1000)
+            options = {
+                "quietMs": self._settle.quiet_ms,
+                "maxMs": remaining_ms,
+                "since": since,
+                "changeMs": remaining_ms if wait_for_change else 0,
+            }
+            try:
+                # The page's own work is bounded in the page; this bounds a page that hangs its renderer.
+                async with asyncio.timeout(remaining_ms / 1000 + self._page_timeout_ms / 1000):
+                    data: dict[str, Any] = await self._page.evaluate(READ_JS, options)
+            except TimeoutError:
+                await self.close()  # a fresh tab for the next page: this one may never answer again
+                raise FetchError("the page stopped responding while it rendered", retryable=True) from None
+            waited_ms += float(data["settled"]["waitedMs"])
+            if (self._requests.idle and self._requests.changes == changes) or time.monotonic() >= deadline:
+                return data, waited_ms
+            started = time.monotonic()
+            await self._requests.wait_idle(deadline - time.monotonic())
+            waited_ms += (time.monotonic() - started) * 1000
+            changes, since, wait_for_change = self._requests.changes, "call", False
 
     async def _download(self, url: str) -> NonHtmlResponse:
         """The server sent a file to save, not a page: ask (HEAD) what it is."""
@@ -184,9 +208,32 @@ class PageFetcher:
         return NonHtmlResponse(url, response.url, response.status, content_type)
 
 
+class _Download:
+    """``goto`` ended in a download rather than a page."""
+
+
+_DOWNLOAD = _Download()
+_SCRIPT_NAVIGATIONS = 2  # client-side redirects followed while reading a page
+
+
 async def prepare_context(context: BrowserContext) -> None:
     """Install what every crawl tab needs (the settle helper) in a new browser context."""
     await context.add_init_script(SETTLE_INIT_JS)
+
+
+def _shell_signals(data: dict[str, Any]) -> ShellSignals:
+    shell = data["shell"]
+    return ShellSignals(
+        text_chars=int(shell["textChars"]),
+        script_count=int(shell["scriptCount"]),
+        app_root_text_chars=None if shell["appRootTextChars"] is None else int(shell["appRootTextChars"]),
+    )
+
+
+def _navigated_away(exc: PlaywrightError) -> bool:
+    """The page's own script navigated while it was being read (the evaluation's context is gone)."""
+    message = exc.message
+    return "Execution context was destroyed" in message or "navigat" in message
 
 
 def _content_type(response: Response | None) -> str:

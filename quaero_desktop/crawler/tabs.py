@@ -5,15 +5,16 @@ from __future__ import annotations
 from playwright.async_api import BrowserContext
 
 from quaero_desktop.crawler.fetcher import PageFetcher
+from quaero_desktop.crawler.page_settle import SettleTimings
 
 
 class Tab:
     def __init__(
-        self, context: BrowserContext, *, page_timeout_s: float, idle_timeout_s: float, recycle_after: int
+        self, context: BrowserContext, *, page_timeout_s: float, settle: SettleTimings, recycle_after: int
     ) -> None:
         self._context = context
         self._page_timeout_s = page_timeout_s
-        self._idle_timeout_s = idle_timeout_s
+        self._settle = settle
         self._recycle_after = recycle_after
         self._fetcher: PageFetcher | None = None
 
@@ -23,9 +24,7 @@ class Tab:
         if current is not None and not current.closed and current.uses < self._recycle_after:
             return current
         await self.discard()
-        self._fetcher = await PageFetcher.open(
-            self._context, page_timeout_s=self._page_timeout_s, idle_timeout_s=self._idle_timeout_s
-        )
+        self._fetcher = await PageFetcher.open(self._context, page_timeout_s=self._page_timeout_s, settle=self._settle)
         return self._fetcher
 
     async def discard(self) -> None:

@@ -55,13 +55,18 @@ _UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 # A percent escape, or one character that may not appear raw in a path or query.
 _ESCAPE_OR_UNSAFE: Final = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]")
 _HOST_NAME: Final = re.compile(r"[a-z0-9\-._~!$&'()*+,;=%]+")
+_HOME_ROUTES: Final = frozenset({"/", "!", "!/"})
 
 
-def normalise_url(url: str, base: str | None = None) -> str | None:
+def normalise_url(url: str, base: str | None = None, *, keep_hash_routes: bool = True) -> str | None:
     """The canonical form of ``url`` (resolved against ``base``), or None if it is not
-    a crawlable http(s) URL. Never raises; normalising twice changes nothing."""
+    a crawlable http(s) URL. Never raises; normalising twice changes nothing.
+
+    The fragment is dropped, unless ``keep_hash_routes`` and it is a hash route of a
+    single-page app (``#/path`` or ``#!path``): then it names a page of its own. The
+    app's home route (``#/``, ``#!``, ``#!/``) is the page without a fragment."""
     try:
-        return _normalise(url.strip(), base)
+        return _normalise(url.strip(), base, keep_hash_routes)
     except ValueError:  # bad port, bad IPv6 literal, unencodable host (UnicodeError) ...
         return None
 
@@ -71,7 +76,14 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-def _normalise(url: str, base: str | None) -> str | None:
+def hash_route(fragment: str) -> str:
+    """``fragment`` (without "#") if it is a hash route ("/..." or "!..."), else ""."""
+    if not fragment.startswith(("/", "!")) or fragment in _HOME_ROUTES:
+        return ""
+    return _fix_escapes(fragment)
+
+
+def _normalise(url: str, base: str | None, keep_hash_routes: bool) -> str | None:
     parts = urlsplit(urljoin(base.strip(), url) if base else url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
@@ -83,7 +95,8 @@ def _normalise(url: str, base: str | None) -> str | None:
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     path = _remove_dot_segments(_fix_escapes(parts.path)) or "/"
     query = _strip_tracking(_fix_escapes(parts.query))
-    return f"{scheme}://{netloc}{path}?{query}" if query else f"{scheme}://{netloc}{path}"
+    route = hash_route(parts.fragment) if keep_hash_routes else ""
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "") + (f"#{route}" if route else "")
 
 
 def _host(hostname: str) -> str | None:

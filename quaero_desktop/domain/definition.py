@@ -82,6 +82,7 @@ class JobDefinition:
     timeout: str = "30m"
     enabled: bool = True
     auto_start: bool = False
+    keep_hash_routes: bool = True
 
     def __post_init__(self) -> None:
         values = {name: getattr(self, name) for name in FIELD_NAMES}
@@ -282,4 +283,5 @@ _CHECKS: Final[dict[str, _Check]] = {
     "timeout": _timeout,
     "enabled": _boolean,
     "auto_start": _boolean,
+    "keep_hash_routes": _boolean,
 }

@@ -66,6 +66,7 @@ class Progress:
     cancelled: int = 0
     documents: int = 0
     auth_failures: int = 0
+    rendered_empty: int = 0  # pages stored while still an empty app shell (see crawler/app_shell.py)
 
     @property
     def total(self) -> int:
@@ -94,7 +95,17 @@ class Progress:
             "total": self.total,
             "documents": self.documents,
             "auth_failures": self.auth_failures,
+            "rendered_empty": self.rendered_empty,
         }
+
+
+def rendered_empty_text(count: int) -> str:
+    """What the job log, the CLI and the window say about pages that rendered empty."""
+    if count == 1:
+        return "1 page rendered empty (the app did not finish rendering): stored as it was, without its content"
+    return (
+        f"{count} pages rendered empty (the app did not finish rendering): stored as they were, without their content"
+    )
 
 
 class JobMetadata(TypedDict, total=False):
@@ -144,8 +155,9 @@ class ChildJob:
     content_type: str | None = None
     title: str | None = None
     result: PageResult | None = None
-    note: str | None = None  # why a completed page stored nothing (not HTML, redirected away...)
+    note: str | None = None  # why a completed page stored nothing (not HTML...), or what to know about it
     error: str | None = None
+    rendered_empty: bool = False  # stored while still an empty app shell
     started_at: datetime | None = None
     finished_at: datetime | None = None
 

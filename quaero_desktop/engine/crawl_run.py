@@ -13,10 +13,9 @@ from sqlalchemy import Connection
 from quaero_desktop.crawler.browser import BrowserService
 from quaero_desktop.crawler.fetcher import FetchedPage, FetchError
 from quaero_desktop.crawler.tabs import Tab
-from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress
+from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress, rendered_empty_text
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
     ChildrenAdded,
@@ -144,7 +143,7 @@ class CrawlRun:
             self._db, self._scope, budget, definition_id=self.definition_id, authenticated=bool(self._auth_id)
         )
         if created == 0:
-            starts = list(dict.fromkeys(u for u in map(normalise_url, self.definition.start_urls) if u))
+            starts = list(dict.fromkeys(u for u in map(self._scope.normalise, self.definition.start_urls) if u))
             entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
             how = {"schedule": " by its schedule", "auto_start": " at start-up"}.get(self._trigger, "")
             self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {self._limits_text()}")
@@ -170,7 +169,7 @@ class CrawlRun:
         tab = Tab(
             context,
             page_timeout_s=self._settings.page_timeout_s,
-            idle_timeout_s=self._settings.network_idle_timeout_s,
+            settle=self._settings.settle,
             recycle_after=self._settings.recycle_page_after,
         )
         storing: asyncio.Task[None] | None = None
@@ -228,16 +227,22 @@ class CrawlRun:
             self._events.publish(ChildrenAdded(self.job_id, len(commit.new_children)))
         if commit.auth_failed:
             self._counts["auth_failures"] += 1
+        if commit.rendered_empty:
+            self._counts["rendered_empty"] += 1
         http_status = None if isinstance(outcome, FetchError) else outcome.status
         title = outcome.title if isinstance(outcome, FetchedPage) else None
         error = commit.error
-        self._child_event(entry, status, http_status=http_status, title=title, result=commit.result, error=error)
+        self._child_event(
+            entry, status, http_status=http_status, title=title, result=commit.result, error=error, note=commit.note
+        )
         if commit.document_id is not None:
             self._events.publish(
                 DocumentSaved(self.job_id, commit.document_id, entry.url, title or "", commit.new_for_job)
             )
         if status == JobStatus.FAILED:
             self._log.warning(self.job_id, f"failed {entry.url}: {error}")
+        elif commit.rendered_empty:
+            self._log.warning(self.job_id, f"stored {entry.url} as it was: {commit.note}")
         else:
             detail = commit.note or f"{len(commit.new_children)} new link(s)"
             self._log.debug(self.job_id, f"fetched {entry.url} ({http_status}, {seconds:.2f}s): {detail}")
@@ -279,6 +284,8 @@ class CrawlRun:
                 f"{progress.auth_failures} page(s) needed a login (session expired?): "
                 f"capture or import the login '{self._auth_id}' again",
             )
+        if progress.rendered_empty:
+            self._log.warning(self.job_id, rendered_empty_text(progress.rendered_empty))
         if error:
             self._log.write(self.job_id, "info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
         else:
@@ -354,6 +361,7 @@ class CrawlRun:
                     cancelled=counts["cancelled"],
                     documents=counts["documents"],
                     auth_failures=counts["auth_failures"],
+                    rendered_empty=counts["rendered_empty"],
                 ),
             )
         )
@@ -367,6 +375,7 @@ class CrawlRun:
         title: str | None = None,
         result: PageResult | None = None,
         error: str | None = None,
+        note: str | None = None,
     ) -> None:
         self._events.publish(
             ChildStatusChanged(
@@ -379,6 +388,7 @@ class CrawlRun:
                 title=title,
                 result=result,
                 error=error,
+                note=note,
             )
         )
 

@@ -58,6 +58,7 @@ class ChildStatusChanged:
     title: str | None = None
     result: PageResult | None = None
     error: str | None = None
+    note: str | None = None  # what the user should know about a finished page (see ChildJob.note)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class PageCommit:
     new_children: list[FrontierEntry] = field(default_factory=list)
     error: str | None = None
     auth_failed: bool = False
+    rendered_empty: bool = False
 
 
 def enqueue_urls(
@@ -93,8 +94,12 @@ def commit_document_page(
     http_status: int | None,
     content_type: str,
     now: datetime,
+    note: str | None = None,
+    rendered_empty: bool = False,
 ) -> PageCommit:
-    """Store an HTML page, enqueue its links and complete its child, all or nothing."""
+    """Store an HTML page, enqueue its links and complete its child, all or nothing.
+
+    ``note`` tells the user something about the stored page (rendered empty, frames left out)."""
     parent_id = budget.parent_id
     content = prepared.content
     fetched: _FetchedPageFields = {"http_status": http_status, "content_type": content_type, "title": content.title}
@@ -118,8 +123,25 @@ def commit_document_page(
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
     children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now)
-    jobs_repo.finish_child(conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.DOCUMENT, **fetched)
-    return PageCommit(JobStatus.COMPLETED, PageResult.DOCUMENT, None, document_id, new_for_job, children)
+    jobs_repo.finish_child(
+        conn,
+        entry.child_id,
+        JobStatus.COMPLETED,
+        now=now,
+        result=PageResult.DOCUMENT,
+        note=note,
+        rendered_empty=rendered_empty,
+        **fetched,
+    )
+    return PageCommit(
+        JobStatus.COMPLETED,
+        PageResult.DOCUMENT,
+        note,
+        document_id,
+        new_for_job,
+        children,
+        rendered_empty=rendered_empty,
+    )
 
 
 def commit_page_without_document(

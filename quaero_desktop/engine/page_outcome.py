@@ -13,7 +13,6 @@ from playwright.async_api import Error as PlaywrightError
 
 from quaero_desktop.crawler.fetcher import FetchedPage, FetchError, NonHtmlResponse
 from quaero_desktop.crawler.tabs import Tab
-from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.frontier import FrontierEntry
@@ -30,6 +29,7 @@ from quaero_desktop.store.jobs_repo import ChildFinishFields
 FetchOutcome = FetchedPage | NonHtmlResponse | FetchError
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 AUTH_REQUIRED = "authentication required (session expired?)"
+RENDERED_EMPTY = "rendered empty (the app did not finish rendering)"
 _LOGIN_PATH = re.compile(
     r"/(?:log-?in|sign-?in|sign_in|log-?on|auth(?:enticate)?|sso|oauth2?|authorize|session/new|users/sign_in)"
     r"(?:[/.?]|$)",
@@ -59,6 +59,18 @@ async def fetch_with_retries(
     raise AssertionError("unreachable")
 
 
+def page_note(page: FetchedPage) -> str | None:
+    """What the user should know about a stored page: it rendered empty, frames were left out."""
+    notes = []
+    if page.rendered_empty:
+        notes.append(RENDERED_EMPTY)
+    if page.left_out_frames:
+        count = len(page.left_out_frames)
+        shown = ", ".join(page.left_out_frames[:2]) + (f" and {count - 2} more" if count > 2 else "")
+        notes.append(f"left out {count} cross-origin frame{'s' if count != 1 else ''}: {shown}")
+    return "; ".join(notes) or None
+
+
 def retry_reason(outcome: FetchOutcome) -> str | None:
     if isinstance(outcome, FetchError):
         return str(outcome) if outcome.retryable else None
@@ -85,13 +97,13 @@ def looks_like_login(url: str) -> bool:
     return bool(_LOGIN_PATH.search("/" + path))
 
 
-def needs_login(entry_url: str, outcome: FetchedPage | NonHtmlResponse) -> bool:
-    """An authenticated fetch that was refused (401/403) or sent to a login page."""
+def needs_login(entry_url: str, outcome: FetchedPage | NonHtmlResponse, final_url: str) -> bool:
+    """An authenticated fetch that was refused (401/403) or sent to a login page (``final_url``, normalised)."""
     if outcome.status in (401, 403):
         return True
     if not isinstance(outcome, FetchedPage):
         return False
-    final = normalise_url(outcome.final_url) or outcome.final_url
+    final = final_url
     if final == entry_url or looks_like_login(entry_url):
         return False
     return looks_like_login(final) or outcome.has_password_field
@@ -127,7 +139,8 @@ class PageRecorder:
         if isinstance(outcome, FetchError):
             return await self._without_document(entry, JobStatus.FAILED, error=str(outcome))
         details: _ResponseFields = {"http_status": outcome.status, "content_type": outcome.content_type}
-        if self.authenticated and needs_login(entry.url, outcome):
+        final_url = self._scope.normalise(outcome.final_url)
+        if self.authenticated and needs_login(entry.url, outcome, final_url or outcome.final_url):
             return await self._without_document(
                 entry, JobStatus.FAILED, error=AUTH_REQUIRED, auth_failed=True, **details
             )
@@ -138,8 +151,7 @@ class PageRecorder:
             return await self._without_document(
                 entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **details
             )
-        final_url = normalise_url(outcome.final_url) or entry.url
-        prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
+        prepared = await asyncio.to_thread(prepare_page, outcome, final_url or entry.url, self._scope, entry.depth)
         return await self._db.write(
             commit_document_page,
             entry=entry,
@@ -148,6 +160,8 @@ class PageRecorder:
             url_filter=self._scope.url_filter,
             definition_id=self._definition_id,
             now=now,
+            note=page_note(outcome),
+            rendered_empty=outcome.rendered_empty,
             **details,
         )
 

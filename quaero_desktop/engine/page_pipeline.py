@@ -23,6 +23,11 @@ class CrawlScope:
     follow_links: bool
     max_depth: int
     max_pages: int
+    keep_hash_routes: bool = True
+
+    def normalise(self, url: str, base: str | None = None) -> str | None:
+        """``url`` as this crawl names pages (hash routes kept or not, as the definition says)."""
+        return normalise_url(url, base, keep_hash_routes=self.keep_hash_routes)
 
     @classmethod
     def from_definition(cls, definition: JobDefinition) -> CrawlScope:
@@ -37,6 +42,7 @@ class CrawlScope:
             follow_links=definition.follow_links,
             max_depth=definition.max_depth,
             max_pages=definition.max_pages,
+            keep_hash_routes=definition.keep_hash_routes,
         )
 
     def links_to_follow(self, links: list[str], base_url: str, depth: int) -> list[str]:
@@ -45,7 +51,7 @@ class CrawlScope:
             return []
         seen: dict[str, None] = {}
         for link in links:
-            url = normalise_url(link, base_url)
+            url = self.normalise(link, base_url)
             if url is not None and url not in seen and self.url_filter.allows(url):
                 seen[url] = None
         return list(seen)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from quaero_desktop.crawler.page_settle import SettleTimings
 
 
 @dataclass(frozen=True)
@@ -10,8 +12,8 @@ class EngineSettings:
     browser_path: str | None = None
     headless: bool = True
     page_timeout_s: float = 30.0
-    # After the load event, wait at most this long for requests the page started (JS content).
-    network_idle_timeout_s: float = 2.0
+    # How long a page may take to render after its load event (JavaScript apps).
+    settle: SettleTimings = field(default_factory=SettleTimings)
     retries: int = 2  # extra attempts for timeouts, 429 and 5xx
     retry_backoff_s: float = 0.5  # doubled per attempt
     block_resources: bool = True  # images, media and fonts

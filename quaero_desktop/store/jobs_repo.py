@@ -105,19 +105,26 @@ def list_parents(conn: Connection, *, limit: int | None = None, statuses: Sequen
 
 
 def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progress]:
-    """Exact child counts by status, document counts and auth failures, per parent."""
+    """Exact child counts by status, document counts, auth failures and pages rendered empty, per parent."""
     counts: dict[str, dict[str, int]] = {pid: {} for pid in parent_ids}
     if not parent_ids:
         return {}
     for chunk in _chunks(list(parent_ids), 500):
         rows = conn.execute(
-            select(jobs.c.parent_id, jobs.c.status, func.count(), func.sum(case((jobs.c.auth_failed, 1), else_=0)))
+            select(
+                jobs.c.parent_id,
+                jobs.c.status,
+                func.count(),
+                func.sum(case((jobs.c.auth_failed, 1), else_=0)),
+                func.sum(case((jobs.c.rendered_empty, 1), else_=0)),
+            )
             .where(jobs.c.parent_id.in_(chunk))
             .group_by(jobs.c.parent_id, jobs.c.status)
         )
-        for parent_id, status, n, auth_failed in rows:
+        for parent_id, status, n, auth_failed, rendered_empty in rows:
             counts[parent_id][status] = n
             counts[parent_id]["auth_failures"] = counts[parent_id].get("auth_failures", 0) + int(auth_failed or 0)
+            counts[parent_id]["rendered_empty"] = counts[parent_id].get("rendered_empty", 0) + int(rendered_empty or 0)
         doc_rows = conn.execute(select(jobs.c.id, jobs.c.document_count).where(jobs.c.id.in_(chunk)))
         for job_id, document_count in doc_rows:
             counts[job_id]["documents"] = document_count
@@ -130,6 +137,7 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
             cancelled=c.get(JobStatus.CANCELLED, 0),
             documents=c.get("documents", 0),
             auth_failures=c.get("auth_failures", 0),
+            rendered_empty=c.get("rendered_empty", 0),
         )
         for pid, c in counts.items()
     }
@@ -240,7 +248,9 @@ def requeue_children(conn: Connection, parent_id: str, statuses: Sequence[str]) 
     return conn.execute(
         update(jobs)
         .where(jobs.c.parent_id == parent_id, jobs.c.status.in_(list(statuses)))
-        .values(status=JobStatus.PENDING, started_at=None, finished_at=None, error=None, note=None)
+        .values(
+            status=JobStatus.PENDING, started_at=None, finished_at=None, error=None, note=None, rendered_empty=False
+        )
     ).rowcount
 
 
@@ -270,6 +280,7 @@ class ChildFinishFields(TypedDict, total=False):
     note: str | None
     error: str | None
     auth_failed: bool
+    rendered_empty: bool
 
 
 def finish_child(
@@ -285,6 +296,7 @@ def finish_child(
     note: str | None = None,
     error: str | None = None,
     auth_failed: bool = False,
+    rendered_empty: bool = False,
 ) -> None:
     conn.execute(
         update(jobs)
@@ -299,6 +311,7 @@ def finish_child(
             note=note,
             error=error,
             auth_failed=auth_failed,
+            rendered_empty=rendered_empty,
         )
     )
 
@@ -351,6 +364,7 @@ def _child(row: ResultRow) -> ChildJob:
         error=row.error,
         started_at=row.started_at,
         finished_at=row.finished_at,
+        rendered_empty=row.rendered_empty,
     )
 
 

@@ -100,6 +100,7 @@ jobs = Table(
     Column("cancel_requested", Boolean, nullable=False, default=False),
     Column("resume_on_start", Boolean, nullable=False, default=False, server_default=false()),
     Column("crawl_seconds", Float, nullable=False, default=0.0, server_default="0"),
+    Column("rendered_empty", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_jobs_parent_status", "parent_id", "status"),
     Index("ix_jobs_parent_seq", "parent_id", "seq"),
     Index("ix_jobs_type_created", "type", "created_at"),

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
-from . import auth, behaviours, big, pages
+from . import apps, auth, behaviours, big, pages
 from .behaviours import not_found
 from .big import big_paths
 from .core import SESSION_COOKIE, Request, Response, Route, SiteState, html_response
 
-ROUTES: list[Route] = [*pages.ROUTES, *behaviours.ROUTES, *auth.ROUTES, *big.ROUTES]
+ROUTES: list[Route] = [*pages.ROUTES, *behaviours.ROUTES, *apps.ROUTES, *auth.ROUTES, *big.ROUTES]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
 

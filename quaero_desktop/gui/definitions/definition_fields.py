@@ -24,7 +24,7 @@ from quaero_desktop.gui.definitions.field_checks import (
     number_value,
     numbered_lines,
 )
-from quaero_desktop.gui.definitions.form_widgets import FieldBox, LinesEdit, LoginCombo
+from quaero_desktop.gui.definitions.form_widgets import FieldBox, LinesEdit, LoginCombo, quiet_label
 
 FIELD_LABELS = {
     "id": "ID", "name": "Name", "description": "Description", "start_urls": "Start URLs",
@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "max_pages": "Max pages", "concurrency": "Concurrency", "timeout": "Timeout", "auth_id": "Login",
     "schedule": "Schedule", "follow_links": "Follow links", "same_domain": "Same domain",
     "use_default_excludes": "Default excludes", "enabled": "Enabled", "auto_start": "Auto start",
+    "keep_hash_routes": "Hash routes",
 }  # fmt: skip
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
@@ -39,7 +40,15 @@ _CHECKBOX_TEXTS = {
     "use_default_excludes": "Skip logout and sign-out links",
     "enabled": "Enabled: runs on its schedule",
     "auto_start": "Run when Quaero Desktop starts",
+    "keep_hash_routes": "Crawl #/ and #! routes of single-page apps as pages of their own",
 }
+JAVASCRIPT_HELP = (
+    "Pages are read once their JavaScript has rendered them: nothing left loading and no change for a "
+    "moment (at most 5 s after loading). A page still empty after one longer wait is stored with the note "
+    '"rendered empty (the app did not finish rendering)". Text and links inside web components (open '
+    "shadow roots) and same-origin frames are part of the page; frames from other sites are left out. "
+    "Other #fragments never make a page of their own."
+)
 
 
 class DefinitionFields(QWidget):
@@ -113,6 +122,7 @@ class DefinitionFields(QWidget):
             hint="One regular expression per line; checked before the include patterns.",
         )
         self._add_row(form, "Links", self._checkboxes(parent, ("follow_links", "same_domain", "use_default_excludes")))
+        self._add_row(form, "JavaScript", self._checkboxes(parent, ("keep_hash_routes",), hint=JAVASCRIPT_HELP))
 
     def _limit_rows(self, parent: QWidget, form: QGridLayout) -> None:
         self._add_text(parent, form, "max_depth", "2", width=90, note="link levels from the start URLs (0 = only them)")
@@ -161,7 +171,7 @@ class DefinitionFields(QWidget):
         elif isinstance(field_input, LoginCombo):
             field_input.currentTextChanged.connect(lambda _text, f=field: self.fieldChanged.emit(f))
 
-    def _checkboxes(self, parent: QWidget, fields: tuple[str, ...]) -> QWidget:
+    def _checkboxes(self, parent: QWidget, fields: tuple[str, ...], *, hint: str = "") -> QWidget:
         holder = QWidget(parent)
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -172,6 +182,8 @@ class DefinitionFields(QWidget):
             box.toggled.connect(lambda _on, f=field: self.fieldChanged.emit(f))
             self.inputs[field] = box
             column.addWidget(box)
+        if hint:
+            column.addWidget(quiet_label(hint, holder))
         holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         return holder
 

@@ -22,7 +22,7 @@ FORM_SOURCE = "the form"
 LIST_FIELDS = ("start_urls", "include_patterns", "exclude_patterns")
 NUMBER_FIELDS = ("max_depth", "max_pages", "concurrency")
 TEXT_FIELDS = ("id", "name", "description", "auth_id", "schedule", "timeout")
-BOOL_FIELDS = ("follow_links", "same_domain", "use_default_excludes", "enabled", "auto_start")
+BOOL_FIELDS = ("follow_links", "same_domain", "use_default_excludes", "enabled", "auto_start", "keep_hash_routes")
 _VALID_BASE = {"id": "form-check", "name": "Form check", "start_urls": ["https://example.com/"]}
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 

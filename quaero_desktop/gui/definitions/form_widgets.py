@@ -50,12 +50,12 @@ class FieldBox(QWidget):
         row.setSpacing(8)
         row.addWidget(field_input)
         if note:
-            self.note = _quiet_label(note, self)
+            self.note = quiet_label(note, self)
             row.addWidget(self.note, 1)
         elif field_input.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Fixed:
             row.addStretch(1)
         layout.addLayout(row)
-        self.hint = _quiet_label(hint, self)
+        self.hint = quiet_label(hint, self)
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
         self.problem_label = QLabel(self)
@@ -87,7 +87,8 @@ class FieldBox(QWidget):
         self.hint.setVisible(bool(text))
 
 
-def _quiet_label(text: str, parent: QWidget) -> QLabel:
+def quiet_label(text: str, parent: QWidget) -> QLabel:
+    """Secondary text (a hint or note): wrapped, in a dimmed colour."""
     label = QLabel(text, parent)
     label.setWordWrap(True)
     palette = label.palette()

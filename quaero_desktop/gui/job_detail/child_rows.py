@@ -113,6 +113,7 @@ class ChildRow:
             self.started_at = self.started_at or now
             self.result = event.result
             self.error = event.error
+            self.note = event.note
             if event.http_status is not None:
                 self.http_status = event.http_status
             if event.title is not None:
@@ -127,7 +128,8 @@ class ChildRow:
 
     @property
     def remark(self) -> str:
-        """The Error/Note cell: why it failed, or why a completed page stored nothing."""
+        """The Error/Note cell: why it failed, why a completed page stored nothing, or what to know
+        about a stored one ("rendered empty (the app did not finish rendering)", frames left out)."""
         if self.error:
             return self.error
         if self.note:

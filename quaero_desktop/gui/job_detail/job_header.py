@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from quaero_desktop.domain.job import Job, JobStatus, Progress
+from quaero_desktop.domain.job import Job, JobStatus, Progress, rendered_empty_text
 from quaero_desktop.gui.format import duration_text, local_time
 from quaero_desktop.gui.style import status_colour, status_icon
 
@@ -67,13 +67,13 @@ class JobHeader(QFrame):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         facts.setColumnStretch(4, 1)  # the facts keep their width; the rest of the row is empty
 
-        self.auth_label = QLabel(self)
-        self.auth_label.setWordWrap(True)
-        self.auth_label.setStyleSheet(
+        self.warnings_label = QLabel(self)
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setStyleSheet(
             f"QLabel {{ color: {status_colour(JobStatus.FAILED).name()}; font-weight: bold;"
             f" border: 1px solid {status_colour(JobStatus.FAILED).name()}; border-radius: 4px; padding: 4px 8px; }}"
         )
-        self.auth_label.hide()
+        self.warnings_label.hide()
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,7 +84,7 @@ class JobHeader(QFrame):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(title_row)
         layout.addLayout(facts)
-        layout.addWidget(self.auth_label)
+        layout.addWidget(self.warnings_label)
         layout.addWidget(self.error_label)
 
     # ----- updates -----
@@ -115,8 +115,13 @@ class JobHeader(QFrame):
     def set_progress(self, progress: Progress) -> None:
         self.progress_label.setText(progress.text)
         self.documents_label.setText(str(progress.documents))
-        self.auth_label.setText(f"⚠ {auth_failure_text(progress.auth_failures)}")
-        self.auth_label.setVisible(progress.auth_failures > 0)
+        warnings = []
+        if progress.auth_failures:
+            warnings.append(f"⚠ {auth_failure_text(progress.auth_failures)}")
+        if progress.rendered_empty:
+            warnings.append(f"⚠ {rendered_empty_text(progress.rendered_empty)}")
+        self.warnings_label.setText("\n".join(warnings))
+        self.warnings_label.setVisible(bool(warnings))
 
     def tick(self) -> None:
         """Start and duration texts (the duration of a running job grows every second)."""
