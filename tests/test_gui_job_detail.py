@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -330,6 +330,81 @@ def test_pages_model_keeps_sort_and_filter_while_rows_change(app, qapp):
     model.set_status_filter(None)
     model.sort(-1)
     assert [model.row_at(r).id for r in range(8)] == [f"c{i}" for i in range(8)]
+
+
+def _timed_rows(count: int) -> list[ChildRow]:
+    """Finished pages whose times differ from their discovery order (a sort by Time reorders them)."""
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    return [
+        ChildRow(
+            id=f"c{i}",
+            seq=i,
+            url=f"https://example.com/page-{i:03d}",
+            depth=1,
+            status=JobStatus.COMPLETED if i % 3 else JobStatus.FAILED,
+            started_at=start,
+            finished_at=start + timedelta(seconds=(i * 37) % count / 10),
+        )
+        for i in range(count)
+    ]
+
+
+def test_the_selected_page_stays_selected_and_in_view_through_sorts_filters_and_updates(app, qapp, monkeypatch):
+    """Copy URL and Open act on the page the user selected, whatever the table did meanwhile."""
+    tab = PagesTab(app, "job")
+    tab.resize(900, 400)
+    tab.show()
+    model, table = tab.model, tab.table
+    model.reset(_timed_rows(200))
+    table.selectRow(121)  # a completed page
+    table.scrollTo(model.index(121, 0))
+    QApplication.processEvents()
+    chosen = model.row_at(121).url
+    opened: list[str] = []
+    monkeypatch.setattr(tab, "open_url", opened.append)
+
+    def acted_on() -> str:
+        """What Copy URL and Open act on, checked to be the same page and in view."""
+        QApplication.processEvents()
+        QGuiApplication.clipboard().clear()
+        tab.action_copy_url.trigger()
+        tab.action_open.trigger()
+        rows = table.selectionModel().selectedRows()
+        assert len(rows) == 1 and table.viewport().rect().contains(table.visualRect(rows[0]).center())
+        assert opened.pop() == QGuiApplication.clipboard().text()
+        return QGuiApplication.clipboard().text()
+
+    header = table.horizontalHeader()
+    time_header = QPoint(header.sectionViewportPosition(ChildColumn.TIME) + 10, header.height() // 2)
+    orders = []
+    for _click in range(3):  # ascending, descending, then back to discovery order
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, time_header)
+        orders.append((header.sortIndicatorSection(), header.sortIndicatorOrder()))
+        assert acted_on() == chosen
+    assert orders == [
+        (ChildColumn.TIME, Qt.SortOrder.AscendingOrder),
+        (ChildColumn.TIME, Qt.SortOrder.DescendingOrder),
+        (-1, Qt.SortOrder.AscendingOrder),
+    ]
+
+    table.sortByColumn(ChildColumn.STATUS, Qt.SortOrder.AscendingOrder)
+    assert acted_on() == chosen
+    tab.status_filter.setCurrentText("Completed")
+    assert acted_on() == chosen
+    tab.text_filter.setText("page-1")  # applied after a short pause while typing
+    qapp.processEvents()
+    model.set_text_filter(tab.text_filter.text())
+    assert acted_on() == chosen
+    # Live updates: pages above it change status and leave the filter, pages before it in the sort move.
+    model_rows = [model.row_at(row) for row in range(model.rowCount())]
+    others = [row.id for row in model_rows if row.url != chosen][:30]
+    tab.apply([_event(child_id, JobStatus.FAILED, error="HTTP 500") for child_id in others[:10]])
+    assert acted_on() == chosen
+    tab.status_filter.setCurrentText("Failed")  # the chosen page is hidden...
+    assert not table.selectionModel().hasSelection()
+    tab.status_filter.setCurrentText("All")  # ...and selected again when it shows
+    assert acted_on() == chosen
+    tab.close()
 
 
 def test_log_follows_new_lines_until_scrolled_up(qapp):
