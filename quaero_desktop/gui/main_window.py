@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QTableView, QTabWidge
 
 from quaero_desktop import __version__
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
+from quaero_desktop.gui.document_count import StoredDocumentCount
 from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
 from quaero_desktop.gui.job_detail.job_details import JobDetails
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
@@ -126,11 +126,13 @@ class MainWindow(QMainWindow):
                 bar.addPermanentWidget(separator)
             label.setContentsMargins(6, 0, 6, 0)
             bar.addPermanentWidget(label)
-        self._documents = 0
+        self.document_count = StoredDocumentCount(self.context.app.documents.count, self.context.tasks, self)
+        self.document_count.changed.connect(lambda _count: self._update_status())
         bridge = self.context.bridge
         bridge.jobStatusChanged.connect(lambda _e: self._update_status())
         bridge.jobCreated.connect(lambda _e: self._update_status())
-        bridge.documentsSaved.connect(self._add_documents)
+        bridge.documentsSaved.connect(self.document_count.refresh)
+        self.jobs.jobDeleted.connect(self.document_count.refresh)  # its documents may have gone with it
         self._status_timer = QTimer(self, interval=2000)
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
@@ -148,11 +150,7 @@ class MainWindow(QMainWindow):
             except Exception as exc:
                 log.exception("loading the %s view failed", title)
                 self.context.dialogs.error(f"Loading {title} failed", str(exc))
-        self._documents = await in_thread(self.context.app.documents.count)
-        self._update_status()
-
-    def _add_documents(self, count: int) -> None:
-        self._documents += count
+        self.document_count.refresh()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -161,7 +159,12 @@ class MainWindow(QMainWindow):
         self.engine_label.setText(f"Browser: {location.source}" if location else "Browser starts with the first crawl")
         running = len(engine.active_job_ids())
         self.running_label.setText(f"{running} running job{'s' if running != 1 else ''}")
-        self.documents_label.setText(f"{self._documents} documents stored")
+        documents = self.document_count.value
+        self.documents_label.setText(
+            "Counting documents…"
+            if documents is None
+            else f"{documents} document{'s' if documents != 1 else ''} stored"
+        )
 
     def _find_documents(self) -> None:
         self.show_view(self.documents)
