@@ -79,24 +79,34 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.action_run = QAction("&Run definition…", self, shortcut=QKeySequence("Ctrl+R"))
+        self.action_run.setToolTip("Run a stored definition or a definition file (Ctrl+R)")
+        self.action_run.triggered.connect(self.choose_definition_to_run)
+        file_menu.addAction(self.action_run)
+        file_menu.addSeparator()
         self.action_settings = QAction("&Settings…", self, shortcut=QKeySequence("Ctrl+,"))
         self.action_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.action_settings.setToolTip("Browser path, timeouts, notifications and tray (Ctrl+,)")
         self.action_settings.triggered.connect(lambda: SettingsDialog.show_for(self.context, self))
         file_menu.addAction(self.action_settings)
         file_menu.addSeparator()
-        self.action_close = QAction("&Close window", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
+        # Ctrl+W and Ctrl+Q themselves (Cmd on macOS), not the standard keys: without a desktop's
+        # platform theme those are Ctrl+F4 and nothing, so the keys the README names did nothing.
+        self.action_close = QAction("&Close window", self, shortcut=QKeySequence("Ctrl+W"))
         self.action_close.setToolTip("Close the window; crawls and schedules go on in the background")
         self.action_close.triggered.connect(self.close)
         file_menu.addAction(self.action_close)
-        self.action_quit = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        self.action_quit = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         self.action_quit.setToolTip("Stop Quaero Desktop; running crawls continue at the next start")
         self.action_quit.triggered.connect(self.quitRequested.emit)
         file_menu.addAction(self.action_quit)
         view_menu = self.menuBar().addMenu("&View")
-        find = QAction("&Find documents", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
-        find.triggered.connect(self._find_documents)
-        view_menu.addAction(find)
+        # One Find for the window (the views have none of their own: two actions on one key are
+        # an "ambiguous shortcut" to Qt, and then neither runs).
+        self.action_find = QAction("&Find", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        self.action_find.setToolTip("Filter the definitions in Definitions; elsewhere, search the documents (Ctrl+F)")
+        self.action_find.triggered.connect(self.find_in_view)
+        view_menu.addAction(self.action_find)
         view_menu.addSeparator()
         for position, (view, title) in enumerate(self._views()):
             action = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{position + 1}"))
@@ -166,9 +176,18 @@ class MainWindow(QMainWindow):
             else f"{documents} document{'s' if documents != 1 else ''} stored"
         )
 
-    def _find_documents(self) -> None:
+    def find_in_view(self) -> None:
+        """Ctrl+F: the current view's search field: the Definitions filter, else the documents search."""
+        if self.tabs.currentWidget() is self.definitions:
+            self.definitions.focus_search()
+            return
         self.show_view(self.documents)
         self.documents.focus_search()
+
+    def choose_definition_to_run(self) -> None:
+        """Ctrl+R from any view: the Jobs view, with its Run menu open."""
+        self.show_view(self.jobs)
+        self.jobs.show_run_menu()
 
     def show_view(self, view: QWidget) -> None:
         self.tabs.setCurrentWidget(view)

@@ -112,10 +112,7 @@ class JobsPanel(QWidget):
         self.run_button.setToolTip("Run a stored definition or a definition file (Ctrl+R)")
         self.run_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.run_button.setMenu(self.run_menu)
-        self.toolbar.addWidget(self.run_button)
-        self.action_run_shortcut = QAction("Run definition…", self, shortcut=QKeySequence("Ctrl+R"))
-        self.action_run_shortcut.triggered.connect(self.run_button.showMenu)
-        self.addAction(self.action_run_shortcut)
+        self.toolbar.addWidget(self.run_button)  # Ctrl+R: the window's File → Run definition… (any view)
         self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop the selected crawl")
         self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue an interrupted crawl")
         self.action_again = self._action("Run again", "Ctrl+Shift+A", self._run_again, "Run the same crawl again")
@@ -185,6 +182,10 @@ class JobsPanel(QWidget):
         self.action_again.setEnabled(allowed.run_again)
         self.action_details.setEnabled(row is not None)
         self.action_delete.setEnabled(allowed.delete)
+
+    def show_run_menu(self) -> None:
+        """Open the Run menu under its button (without blocking: the window's event loop runs asyncio)."""
+        self.run_menu.popup(self.run_button.mapToGlobal(self.run_button.rect().bottomLeft()))
 
     def _refill_open_run_menu(self) -> None:
         if self.run_menu.isVisible():
