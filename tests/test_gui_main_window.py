@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcutEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.gui.main_window import MainWindow
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.store import jobs_repo
 from tests.conftest import ROOT, make_definition
@@ -237,3 +238,33 @@ def test_the_window_keys_do_what_the_readme_says(gui, qloop):
 
     run(qloop, scenario())
     assert context.dialogs.errors == []
+
+
+# ----- the window on the screen -----
+
+
+def test_the_window_fits_the_screen_and_restores_only_a_place_that_still_fits(gui, desktop, qloop):
+    window, _context = gui
+    screen = window.screen().availableGeometry()
+    assert (screen.width(), screen.height()) == (1366, 768)  # tests/fixtures/offscreen-screen.json
+
+    def on_screen(widget: QWidget) -> bool:
+        top_left = widget.mapToGlobal(QPoint(0, 0))
+        return widget.isVisible() and screen.contains(QRect(top_left, widget.size()))
+
+    assert screen.contains(window.frameGeometry()) and on_screen(window.statusBar())
+    assert window.width() == 1280 and window.height() < 768 * 0.95  # room for a title bar above it
+    first = window.geometry()
+
+    def reopened() -> QWidget:
+        window.save_geometry()
+        return MainWindow(desktop.context)
+
+    window.setGeometry(100, 60, 1000, 600)  # moved and resized by the user: restored as it was
+    again = reopened()
+    assert again.geometry() == QRect(100, 60, 1000, 600)
+    again.deleteLater()
+    window.setGeometry(0, 0, 1900, 1150)  # saved on a larger monitor, since unplugged: a first start's
+    again = reopened()
+    assert again.geometry() == first and screen.contains(again.frameGeometry())
+    again.deleteLater()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QTableView, QTabWidget, QWidget
 
 from quaero_desktop import __version__
@@ -25,6 +25,7 @@ from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
 from quaero_desktop.gui.logins.logins_panel import LoginsPanel
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.gui.style import app_icon
+from quaero_desktop.gui.window_placement import first_geometry, fits_a_screen
 
 WINDOW_SETTINGS_FILE = "window.ini"
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle("Quaero Desktop")
         self.setWindowIcon(app_icon())
-        self.resize(1280, 800)
         self._settings = QSettings(str(context.app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
 
         self.tabs = QTabWidget(self)
@@ -219,9 +219,14 @@ class MainWindow(QMainWindow):
         return tables
 
     def _restore_geometry(self) -> None:
+        """The saved size and place if they fit today's screens, else a first start's (window_placement.py)."""
         geometry = self._settings.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        frame = self._settings.value("main/frame")
+        areas = [screen.availableGeometry() for screen in QGuiApplication.screens()]
+        if isinstance(geometry, QByteArray) and (not isinstance(frame, QRect) or fits_a_screen(frame, areas)):
+            self.restoreGeometry(geometry)  # (saved before "main/frame" existed: Qt moves it onto a screen)
+        else:
+            self.setGeometry(first_geometry(self.screen().availableGeometry()))
         for name, table in self._tables().items():
             state = self._settings.value(f"columns/{name}")
             if isinstance(state, QByteArray):
@@ -230,6 +235,7 @@ class MainWindow(QMainWindow):
     def save_geometry(self) -> None:
         """Window geometry and every table's column widths and order, for the next start."""
         self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.setValue("main/frame", self.frameGeometry())  # to tell whether it fits the screens next time
         for name, table in self._tables().items():
             self._settings.setValue(f"columns/{name}", table.horizontalHeader().saveState())
         self._settings.sync()
