@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.job import JobStatus, Progress
+from quaero_desktop.gui.jobs.column_widths import NAME_MINIMUM, NAME_WIDTH
+from quaero_desktop.gui.jobs.jobs_model import JobColumn
+from quaero_desktop.gui.jobs.progress_delegate import shown_text, text_area
 from quaero_desktop.gui.main_window import MainWindow
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.store import jobs_repo
@@ -268,3 +271,27 @@ def test_the_window_fits_the_screen_and_restores_only_a_place_that_still_fits(gu
     again = reopened()
     assert again.geometry() == first and screen.contains(again.frameGeometry())
     again.deleteLater()
+
+
+def test_a_narrow_window_keeps_the_jobs_progress_readable(gui, qloop):
+    """At 1024×640 the columns share the width so a running crawl's progress text shows whole;
+    narrower still, it is cut at its end."""
+    window, context = gui
+    _store_finished_job(context.app, "job-1", crawl_seconds=5, wall=timedelta(seconds=6))
+    run(qloop, window.jobs.reload())
+    progress = Progress(pending=86, running=4, completed=410, failed=3, documents=400)
+    context.bridge.progressChanged.emit({"job-1": progress})  # as the engine reports a crawl under way
+    table = window.jobs.table
+
+    def shown_at(width: int, height: int) -> str:
+        window.resize(width, height)
+        QApplication.processEvents()
+        assert table.horizontalScrollBar().maximum() == 0  # every column in view
+        cell = table.visualRect(window.jobs.proxy.index(0, JobColumn.PROGRESS))
+        return shown_text(progress.text, table.fontMetrics(), text_area(cell))
+
+    assert shown_at(1024, 640) == progress.text
+    assert table.columnWidth(JobColumn.NAME) >= NAME_MINIMUM
+    narrow = shown_at(860, 600)
+    assert narrow.endswith("…") and progress.text.startswith(narrow[:-1]) and len(narrow) > 20
+    assert shown_at(1280, 720) == progress.text and table.columnWidth(JobColumn.NAME) == NAME_WIDTH
