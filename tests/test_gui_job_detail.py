@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -11,16 +12,19 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from quaero_desktop.cli.main import main as cli_main
 from quaero_desktop.domain.job import JobStatus, Progress
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged
 from quaero_desktop.gui.async_tasks import engine_result
+from quaero_desktop.gui.format import duration_text
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
 from quaero_desktop.gui.job_detail.log_model import LogColumn
 from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
+from quaero_desktop.gui.jobs.jobs_model import JobColumn
 from tests.conftest import make_definition
-from tests.gui_support import run
+from tests.gui_support import run, store_finished_job
 from tests.waiting import until
 
 pytestmark = pytest.mark.gui
@@ -206,6 +210,12 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
     assert detail.header.progress_label.text() == "0 pending, 0 running, 6 completed, 0 failed"
     messages = _column(detail.log.model, LogColumn.MESSAGE)
     assert any(m.startswith("resuming: ") for m in messages) and messages[-1].startswith("completed: ")
+    # The header, the log and the Jobs view give the crawling time of both runs alike.
+    crawled = duration_text(context.app.jobs.get(detail.job_id).crawl_seconds)
+    assert messages[-1].endswith(f" in {crawled} of crawling")
+    assert detail.header.duration_label.text() == crawled
+    jobs = window.jobs
+    assert jobs.model.index(jobs.model.job_ids().index(detail.job_id), JobColumn.DURATION).data() == crawled
     assert context.dialogs.errors == []
 
 
@@ -257,6 +267,31 @@ def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
 
 
 # ----- the pages model on its own: size and correctness -----
+
+
+def test_durations_are_crawling_time_with_the_wall_time_beside_it(gui, qloop, capsys):
+    """A crawl of 2m05s resumed the next morning: its Jobs row, its window and the command line say
+    2m05s, with the 3h02m since its first start where there is room (and in the Jobs row's tooltip)."""
+    window, context = gui
+    store_finished_job(context.app, "resumed-job", crawl_seconds=125, wall=timedelta(hours=3, minutes=2))
+    run(qloop, window.jobs.reload())
+    jobs = window.jobs
+    duration = jobs.model.index(jobs.model.job_ids().index("resumed-job"), JobColumn.DURATION)
+    assert duration.data() == "2m05s"
+    assert duration.data(Qt.ItemDataRole.ToolTipRole).startswith("2m05s of crawling; 3h02m since the first start")
+    detail = _open(window, "resumed-job")
+    run(qloop, until(lambda: detail.header.status == JobStatus.COMPLETED, what="the job"))
+    assert detail.header.duration_label.text() == "2m05s (wall 3h02m)"
+    run(qloop, context.tasks.wait_all())
+
+    def command_line(*args: str) -> str:  # in this process: its output is what this test is about
+        assert cli_main(["--data-dir", str(context.app.data_dir), *args]) == 0
+        return capsys.readouterr().out
+
+    assert "2m05s (wall 3h02m)" in command_line("jobs", "list")
+    assert "duration: 2m05s (wall 3h02m) of crawling" in command_line("jobs", "show", "resumed-job")
+    as_json = json.loads(command_line("jobs", "show", "resumed-job", "--json"))
+    assert (as_json["crawl_s"], as_json["duration_s"]) == (125.0, pytest.approx(3 * 3600 + 120, abs=1))
 
 
 def _rows(count: int, start: int = 0) -> list[ChildRow]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
@@ -21,15 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.domain.job import JobStatus, Progress
+from quaero_desktop.domain.job import Progress
 from quaero_desktop.gui.jobs.column_widths import NAME_MINIMUM, NAME_WIDTH
 from quaero_desktop.gui.jobs.jobs_model import JobColumn
 from quaero_desktop.gui.jobs.progress_delegate import shown_text, text_area
 from quaero_desktop.gui.main_window import MainWindow
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
-from quaero_desktop.store import jobs_repo
 from tests.conftest import ROOT, make_definition
-from tests.gui_support import run, shows_the_stored_job
+from tests.gui_support import run, shows_the_stored_job, store_finished_job
 from tests.waiting import until
 
 pytestmark = pytest.mark.gui
@@ -83,25 +82,6 @@ class _ShortcutSpy(QObject):
         return False
 
 
-def _store_finished_job(app, job_id: str, *, crawl_seconds: float, wall: timedelta) -> None:
-    """A finished crawl as the store keeps it (no browser needed to look at one)."""
-    finished = datetime.now(UTC)
-    with app.database.write() as conn:
-        jobs_repo.create_parent(
-            conn,
-            job_id=job_id,
-            name="Finished crawl",
-            definition_id="test-crawl",
-            config=make_definition(["https://example.com/"]).to_mapping(),
-            metadata={"job_definition_id": "test-crawl"},
-            owner_pid=0,
-            now=finished - wall,
-        )
-        jobs_repo.mark_parent_running(conn, job_id, owner_pid=0, now=finished - wall)
-        jobs_repo.record_crawl_seconds(conn, job_id, crawl_seconds)
-        jobs_repo.finish_parent(conn, job_id, JobStatus.COMPLETED, error=None, now=finished)
-
-
 def _focus_target(owner: QWidget) -> QWidget:
     """Where the keyboard focus goes for ``owner``'s shortcuts: the owner, or a focusable widget in it."""
     if owner.focusPolicy() != Qt.FocusPolicy.NoFocus:
@@ -134,7 +114,7 @@ def test_every_shortcut_reaches_one_action_in_its_view_and_the_advertised_ones_a
     """Each action's keys, pressed where they apply, reach that action alone (two actions on one key
     are "ambiguous" to Qt and neither runs); each key a tooltip, placeholder or the README names is one."""
     window, context = gui
-    _store_finished_job(context.app, "job-1", crawl_seconds=5, wall=timedelta(seconds=6))
+    store_finished_job(context.app, "job-1", crawl_seconds=5, wall=timedelta(seconds=6))
     spy = _ShortcutSpy()
     QApplication.instance().installEventFilter(spy)
     checked: dict[QWidget, set[str]] = {}
@@ -277,7 +257,7 @@ def test_a_narrow_window_keeps_the_jobs_progress_readable(gui, qloop):
     """At 1024×640 the columns share the width so a running crawl's progress text shows whole;
     narrower still, it is cut at its end."""
     window, context = gui
-    _store_finished_job(context.app, "job-1", crawl_seconds=5, wall=timedelta(seconds=6))
+    store_finished_job(context.app, "job-1", crawl_seconds=5, wall=timedelta(seconds=6))
     run(qloop, window.jobs.reload())
     progress = Progress(pending=86, running=4, completed=410, failed=3, documents=400)
     context.bridge.progressChanged.emit({"job-1": progress})  # as the engine reports a crawl under way
