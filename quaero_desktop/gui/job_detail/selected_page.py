@@ -28,6 +28,7 @@ from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE, ChildrenTab
 class _Anchor:
     page_id: str
     top: int | None  # the row's top in the viewport when it was in view, else None
+    rows: int  # rows shown before the change
 
 
 class SelectedPageKeeper(QObject):
@@ -96,7 +97,7 @@ class SelectedPageKeeper(QObject):
             rect = self._table.visualRect(current)
             if rect.isValid() and self._table.viewport().rect().intersects(rect):
                 top = rect.top()
-        return _Anchor(self._page_id, top)
+        return _Anchor(self._page_id, top, self._model.rowCount())
 
     def _restore(self, anchor: _Anchor | None, *, bring_into_view: bool) -> None:
         if anchor is None:
@@ -107,7 +108,8 @@ class SelectedPageKeeper(QObject):
             index = self._reselect(anchor.page_id)
         if index is None:
             return
-        table.executeDelayedItemsLayout()  # the scroll range must cover the rows shown now
+        if self._model.rowCount() != anchor.rows:
+            table.executeDelayedItemsLayout()  # the scroll range must cover the rows shown now
         if anchor.top is not None:
             self._scroll_by(table.visualRect(index).top() - anchor.top)
         elif bring_into_view:
