@@ -235,7 +235,10 @@ class MainWindow(QMainWindow):
     def save_geometry(self) -> None:
         """Window geometry and every table's column widths and order, for the next start."""
         self._settings.setValue("main/geometry", self.saveGeometry())
-        self._settings.setValue("main/frame", self.frameGeometry())  # to tell whether it fits the screens next time
+        # To tell whether it fits the screens next time: the window's outer rectangle, or for a
+        # maximised one the place it returns to (whose frame the window system adds around it).
+        maximised = self.isMaximized() or self.isFullScreen()
+        self._settings.setValue("main/frame", self.normalGeometry() if maximised else self.frameGeometry())
         for name, table in self._tables().items():
             self._settings.setValue(f"columns/{name}", table.horizontalHeader().saveState())
         self._settings.sync()
