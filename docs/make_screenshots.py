@@ -28,8 +28,9 @@ from quaero_desktop.domain.definition import JobDefinition  # noqa: E402
 from quaero_desktop.domain.definition_io import parse_definition_text  # noqa: E402
 from quaero_desktop.gui.desktop_app import DesktopApp  # noqa: E402
 from quaero_desktop.gui.main import create_qt_app  # noqa: E402
-from tests.gui_support import ScriptedDialogs, until  # noqa: E402
+from tests.gui_support import ScriptedDialogs  # noqa: E402
 from tests.testsite import TestSite  # noqa: E402
+from tests.waiting import until  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
