@@ -6,14 +6,17 @@ so the Pages table sorts and filters in the model instead (``job_detail/visible_
 This benchmark measures both side by side in one run, over the same rows, each shown in a
 QTableView:
 
-* ours:  ``ChildrenTableModel`` sorting and filtering itself (what the window uses);
+* ours:  the window's Pages tab: ``ChildrenTableModel`` sorting and filtering itself, with
+  the tab's keeper of the selected page (it stays selected and in view);
 * proxy: the same model, unsorted, behind a ``QSortFilterProxyModel`` (filter on the Status
-  column, ``sort()`` on the proxy).
+  column, ``sort()`` on the proxy), in a plain QTableView.
 
-Steps timed: load the rows, apply 10,000 live status changes (20 batches of 500, as the
-bridge delivers them), filter to "Completed", sort by URL descending, sort by Status, and
-clear the filter again, then 10,000 more changes while sorted by Status (each moves its
-row). Every step ends with ``processEvents()`` so the views have caught up.
+In both, a page is selected once the rows are loaded (a user looking at one; one that stays
+shown through the filters). Steps timed:
+load the rows, apply 10,000 live status changes (20 batches of 500, as the bridge delivers
+them), filter to "Completed", sort by URL descending, sort by Status, and clear the filter
+again, then 10,000 more changes while sorted by Status (each moves its row). Every step ends
+with ``processEvents()`` so the views have caught up.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/pages_table.py [--rows 100000]
 """
@@ -41,6 +44,7 @@ from quaero_desktop.domain.job import JobStatus  # noqa: E402
 from quaero_desktop.engine.events import ChildStatusChanged  # noqa: E402
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow  # noqa: E402
 from quaero_desktop.gui.job_detail.children_model import ChildrenTableModel  # noqa: E402
+from quaero_desktop.gui.job_detail.pages_tab import PagesTab  # noqa: E402
 
 CHANGES = 10_000
 BATCH = 500
@@ -97,26 +101,37 @@ def view_of(model) -> QTableView:
     return view
 
 
-def apply_all(model: ChildrenTableModel, batches) -> None:
+def apply_all(target, batches) -> None:
+    """``target``: the Pages tab, or the model under the proxy (what each side's window would call)."""
     for batch in batches:
-        model.apply(batch)
+        target.apply(batch)
         QApplication.processEvents()
 
 
+def select_a_completed_page(view: QTableView, batches) -> None:
+    """Select a page that the first changes complete: it stays shown through every step."""
+    row = int(next(e.child_id for e in batches[0] if e.status == JobStatus.COMPLETED)[1:])
+    view.selectRow(row)
+    view.scrollTo(view.model().index(row, 0))
+    QApplication.processEvents()
+
+
 def measure_ours(count: int) -> tuple[list[float], int]:
-    model = ChildrenTableModel()
-    view = view_of(model)
+    tab = PagesTab(None, "benchmark")  # no store: rows come from here
+    tab.resize(1100, 600)
+    tab.show()
+    model, view = tab.model, tab.table
     batches, more = change_batches(count), change_batches(count, seed=8)
     times = [
-        timed(lambda: model.reset(make_rows(count))),
-        timed(lambda: apply_all(model, batches)),
+        timed(lambda: (model.reset(make_rows(count)), select_a_completed_page(view, batches))),
+        timed(lambda: apply_all(tab, batches)),
         timed(lambda: model.set_status_filter(JobStatus.COMPLETED)),
         timed(lambda: model.sort(ChildColumn.URL, Qt.SortOrder.DescendingOrder)),
         timed(lambda: model.sort(ChildColumn.STATUS, Qt.SortOrder.AscendingOrder)),
         timed(lambda: model.set_status_filter(None)),
-        timed(lambda: apply_all(model, more)),
+        timed(lambda: apply_all(tab, more)),
     ]
-    view.close()
+    tab.close()
     return times, model.rowCount()
 
 
@@ -128,7 +143,7 @@ def measure_proxy(count: int) -> tuple[list[float], int]:
     view = view_of(proxy)
     batches, more = change_batches(count), change_batches(count, seed=8)
     times = [
-        timed(lambda: model.reset(make_rows(count))),
+        timed(lambda: (model.reset(make_rows(count)), select_a_completed_page(view, batches))),
         timed(lambda: apply_all(model, batches)),
         timed(lambda: proxy.setFilterFixedString("Completed")),
         timed(lambda: proxy.sort(ChildColumn.URL, Qt.SortOrder.DescendingOrder)),

@@ -15,3 +15,17 @@ def duration_text(seconds: float | None) -> str:
     if minutes:
         return f"{minutes}m{secs:02d}s"
     return f"{secs}s"
+
+
+WALL_TIME_WORTH_SHOWING_S = 60  # wall time this much longer than crawling time is shown beside it
+
+
+def crawl_duration_text(crawl_s: float | None, wall_s: float | None) -> str:
+    """A job's crawling time, with its wall time beside it when stops made that much longer:
+    "2m05s", or "2m05s (wall 3h02m)" for a crawl resumed the next morning; "" before it started."""
+    if crawl_s is None:
+        return ""
+    text = duration_text(crawl_s)
+    if wall_s is not None and wall_s - crawl_s >= WALL_TIME_WORTH_SHOWING_S:
+        text += f" (wall {duration_text(wall_s)})"
+    return text

@@ -16,6 +16,12 @@ import pytest
 
 # Before the app's modules are imported: they read these once.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # window tests run without a screen
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # ...on a virtual one the size of the commonest laptop screen (1366×768), not the offscreen
+    # platform's default of 800×800: window sizes are fitted to the screen.
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={Path(__file__).parent / 'fixtures' / 'offscreen-screen.json'}"
+    )
 os.environ.setdefault("QUAERO_KEYRING_SERVICE", "quaero-desktop-tests")  # never touch a developer's real logins
 
 from quaero_desktop.app import App, build_app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 
@@ -77,6 +78,30 @@ class RecordingNotifier:
 
     async def close(self) -> None:
         return None
+
+
+def store_finished_job(app, job_id: str, *, crawl_seconds: float, wall: timedelta) -> None:
+    """A finished crawl as the store keeps it (no browser needed to look at one)."""
+    from quaero_desktop.domain.definition import JobDefinition
+    from quaero_desktop.domain.job import JobStatus
+    from quaero_desktop.store import jobs_repo
+
+    config = {"id": "test-crawl", "name": "Test crawl", "start_urls": ["https://example.com/"]}
+    finished = datetime.now(UTC)
+    with app.database.write() as conn:
+        jobs_repo.create_parent(
+            conn,
+            job_id=job_id,
+            name="Finished crawl",
+            definition_id="test-crawl",
+            config=JobDefinition.from_mapping(config, "test").to_mapping(),
+            metadata={"job_definition_id": "test-crawl"},
+            owner_pid=0,
+            now=finished - wall,
+        )
+        jobs_repo.mark_parent_running(conn, job_id, owner_pid=0, now=finished - wall)
+        jobs_repo.record_crawl_seconds(conn, job_id, crawl_seconds)
+        jobs_repo.finish_parent(conn, job_id, JobStatus.COMPLETED, error=None, now=finished)
 
 
 def run(loop: asyncio.AbstractEventLoop, coro, timeout: float = 120):

@@ -9,6 +9,7 @@ import pytest
 
 from quaero_desktop.domain.durations import format_duration, parse_duration
 from quaero_desktop.domain.schedule import describe_schedule, next_run, validate_cron
+from quaero_desktop.humanize import crawl_duration_text
 
 
 @pytest.mark.parametrize(
@@ -137,3 +138,16 @@ def test_next_run_refuses_an_invalid_expression() -> None:
 def test_describe_schedule() -> None:
     assert describe_schedule("") == "manual"
     assert describe_schedule("0 3 * * *") == "0 3 * * *"
+
+
+@pytest.mark.parametrize(
+    ("crawl_s", "wall_s", "text"),
+    [
+        (None, None, ""),  # not started
+        (125, 127, "2m05s"),  # a crawl in one go: its wall time adds only the browser's start
+        (125, 125 + 59, "2m05s"),
+        (125, 3 * 3600 + 120, "2m05s (wall 3h02m)"),  # resumed the next morning
+    ],
+)
+def test_crawl_duration_shows_the_wall_time_where_stops_made_it_longer(crawl_s, wall_s, text) -> None:
+    assert crawl_duration_text(crawl_s, wall_s) == text

@@ -10,7 +10,19 @@ import types
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.domain.job import JobStatus
@@ -384,3 +396,74 @@ def test_filter_and_closing_a_changed_form_asks_first(gui, qloop, fresh_site):
     assert [title for title, _text in context.dialogs.asked] == ["Discard changes?", "Discard changes?"]
     assert context.app.definitions.get("guide").name == "Guide"  # nothing saved
     assert context.dialogs.errors == []
+
+
+def _wheel(widget: QWidget, notches: int) -> None:
+    """The mouse wheel turned over ``widget``, as the window system delivers it (-1: towards the user)."""
+    window = widget.window()
+    position = widget.mapTo(window, widget.rect().center())
+    under = window.childAt(position)
+    assert under is widget or widget.isAncestorOf(under), f"{widget} is not under the pointer: {under}"
+    QTest.wheelEvent(window.windowHandle(), QPointF(position), QPoint(0, 120 * notches))
+    QApplication.processEvents()
+
+
+def _screen_top(widget: QWidget) -> int:
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    return widget.mapToGlobal(QPoint(0, 0)).y()
+
+
+def test_the_form_scrolls_under_the_wheel_opens_at_its_top_and_keeps_still_under_the_pointer(gui, qloop, fresh_site):
+    window, context = gui
+    for auth_id, name in (("wiki-sso", "Wiki SSO"), ("other-sso", "Other SSO")):
+        _store_login_metadata(context.app, auth_id, name)
+    for definition_id in ("intranet", "handbook"):
+        context.app.definitions.save(
+            make_definition([fresh_site.url("/")], id=definition_id, name=definition_id.title(), auth_id="wiki-sso")
+        )
+    panel = _panel(window)
+    editor = panel.editor
+    bar = editor.scroll_area.verticalScrollBar()
+    login = editor.inputs["auth_id"]
+    window.resize(1100, 640)  # the form is taller than the window: it scrolls
+
+    async def open_form(definition_id: str) -> None:
+        panel.select_definition(definition_id)
+        panel.action_edit.trigger()
+        await until(lambda: editor.title.text() == f"Edit “{definition_id.title()}”", what="the form")
+        await until(lambda: bar.maximum() > 0, what="the form laid out")
+
+    async def scenario():
+        await panel.reload()
+        await open_form("intranet")
+        assert bar.value() == 0
+        bar.setValue(login.mapTo(editor.fields, QPoint(0, 0)).y() - editor.scroll_area.viewport().height() // 2)
+        assert bar.value() > 0 and not login.hasFocus()
+        for notches in (1, -1):  # the pointer rests on the login picker while the form scrolls
+            before = bar.value()
+            _wheel(login, notches)
+            assert bar.value() != before
+        assert editor.values()["auth_id"] == "wiki-sso" and editor.status.text() == "No changes."
+        login.setFocus()  # clicked: now the wheel is the picker's
+        await until(login.hasFocus, what="the focus in the login picker")
+        _wheel(login, 1)  # the picker lists "(none)", "other-sso", "wiki-sso": up one
+        assert editor.values()["auth_id"] == "other-sso" and editor.status.text() == "Unsaved changes."
+        login.setCurrentIndex(login.findData("wiki-sso"))
+
+        await open_form("handbook")  # the next form opens at its top again
+        assert bar.value() == 0
+
+        # A problem appears above the field under the pointer, then goes: that field stays put.
+        max_pages = editor.inputs["max_pages"]
+        bar.setValue(max_pages.mapTo(editor.fields, QPoint(0, 0)).y() - editor.scroll_area.viewport().height() // 2)
+        QCursor.setPos(max_pages.mapToGlobal(max_pages.rect().center()))
+        top = _screen_top(max_pages)
+        for text, problem in (("lots", True), ("2", False), ("-1", True), ("", True), ("3", False)):
+            _type(editor, max_depth=text)
+            assert bool(editor.problem("max_depth")) == problem
+            assert _screen_top(max_pages) == top, text
+
+    run(qloop, scenario())
+    assert context.dialogs.errors == []
+    for box in (*window.findChildren(QComboBox), *window.findChildren(QAbstractSpinBox)):
+        assert box.focusPolicy() != Qt.FocusPolicy.WheelFocus, box  # every one in the app: focus first

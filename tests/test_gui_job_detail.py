@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from quaero_desktop.cli.main import main as cli_main
 from quaero_desktop.domain.job import JobStatus, PageResult, Progress
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged
 from quaero_desktop.engine.page_outcome import RENDERED_EMPTY
 from quaero_desktop.gui.async_tasks import engine_result
+from quaero_desktop.gui.format import duration_text
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
 from quaero_desktop.gui.job_detail.log_model import LogColumn
 from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
+from quaero_desktop.gui.jobs.jobs_model import JobColumn
 from tests.conftest import make_definition
-from tests.gui_support import run
+from tests.gui_support import run, store_finished_job
 from tests.waiting import until
 
 pytestmark = pytest.mark.gui
@@ -207,6 +211,12 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
     assert detail.header.progress_label.text() == "0 pending, 0 running, 6 completed, 0 failed"
     messages = _column(detail.log.model, LogColumn.MESSAGE)
     assert any(m.startswith("resuming: ") for m in messages) and messages[-1].startswith("completed: ")
+    # The header, the log and the Jobs view give the crawling time of both runs alike.
+    crawled = duration_text(context.app.jobs.get(detail.job_id).crawl_seconds)
+    assert messages[-1].endswith(f" in {crawled} of crawling")
+    assert detail.header.duration_label.text() == crawled
+    jobs = window.jobs
+    assert jobs.model.index(jobs.model.job_ids().index(detail.job_id), JobColumn.DURATION).data() == crawled
     assert context.dialogs.errors == []
 
 
@@ -261,6 +271,31 @@ def test_failed_job_shows_its_error_and_login_trouble(gui, qloop, fresh_site):
 
 
 # ----- the pages model on its own: size and correctness -----
+
+
+def test_durations_are_crawling_time_with_the_wall_time_beside_it(gui, qloop, capsys):
+    """A crawl of 2m05s resumed the next morning: its Jobs row, its window and the command line say
+    2m05s, with the 3h02m since its first start where there is room (and in the Jobs row's tooltip)."""
+    window, context = gui
+    store_finished_job(context.app, "resumed-job", crawl_seconds=125, wall=timedelta(hours=3, minutes=2))
+    run(qloop, window.jobs.reload())
+    jobs = window.jobs
+    duration = jobs.model.index(jobs.model.job_ids().index("resumed-job"), JobColumn.DURATION)
+    assert duration.data() == "2m05s"
+    assert duration.data(Qt.ItemDataRole.ToolTipRole).startswith("2m05s of crawling; 3h02m since the first start")
+    detail = _open(window, "resumed-job")
+    run(qloop, until(lambda: detail.header.status == JobStatus.COMPLETED, what="the job"))
+    assert detail.header.duration_label.text() == "2m05s (wall 3h02m)"
+    run(qloop, context.tasks.wait_all())
+
+    def command_line(*args: str) -> str:  # in this process: its output is what this test is about
+        assert cli_main(["--data-dir", str(context.app.data_dir), *args]) == 0
+        return capsys.readouterr().out
+
+    assert "2m05s (wall 3h02m)" in command_line("jobs", "list")
+    assert "duration: 2m05s (wall 3h02m) of crawling" in command_line("jobs", "show", "resumed-job")
+    as_json = json.loads(command_line("jobs", "show", "resumed-job", "--json"))
+    assert (as_json["crawl_s"], as_json["duration_s"]) == (125.0, pytest.approx(3 * 3600 + 120, abs=1))
 
 
 def _rows(count: int, start: int = 0) -> list[ChildRow]:
@@ -349,6 +384,81 @@ def test_pages_table_tells_which_stored_pages_rendered_empty(app, qapp):
         ]
     )
     assert _column(model, ChildColumn.NOTE) == [RENDERED_EMPTY, ""]
+
+
+def _timed_rows(count: int) -> list[ChildRow]:
+    """Finished pages whose times differ from their discovery order (a sort by Time reorders them)."""
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    return [
+        ChildRow(
+            id=f"c{i}",
+            seq=i,
+            url=f"https://example.com/page-{i:03d}",
+            depth=1,
+            status=JobStatus.COMPLETED if i % 3 else JobStatus.FAILED,
+            started_at=start,
+            finished_at=start + timedelta(seconds=(i * 37) % count / 10),
+        )
+        for i in range(count)
+    ]
+
+
+def test_the_selected_page_stays_selected_and_in_view_through_sorts_filters_and_updates(app, qapp, monkeypatch):
+    """Copy URL and Open act on the page the user selected, whatever the table did meanwhile."""
+    tab = PagesTab(app, "job")
+    tab.resize(900, 400)
+    tab.show()
+    model, table = tab.model, tab.table
+    model.reset(_timed_rows(200))
+    table.selectRow(121)  # a completed page
+    table.scrollTo(model.index(121, 0))
+    QApplication.processEvents()
+    chosen = model.row_at(121).url
+    opened: list[str] = []
+    monkeypatch.setattr(tab, "open_url", opened.append)
+
+    def acted_on() -> str:
+        """What Copy URL and Open act on, checked to be the same page and in view."""
+        QApplication.processEvents()
+        QGuiApplication.clipboard().clear()
+        tab.action_copy_url.trigger()
+        tab.action_open.trigger()
+        rows = table.selectionModel().selectedRows()
+        assert len(rows) == 1 and table.viewport().rect().contains(table.visualRect(rows[0]).center())
+        assert opened.pop() == QGuiApplication.clipboard().text()
+        return QGuiApplication.clipboard().text()
+
+    header = table.horizontalHeader()
+    time_header = QPoint(header.sectionViewportPosition(ChildColumn.TIME) + 10, header.height() // 2)
+    orders = []
+    for _click in range(3):  # ascending, descending, then back to discovery order
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, time_header)
+        orders.append((header.sortIndicatorSection(), header.sortIndicatorOrder()))
+        assert acted_on() == chosen
+    assert orders == [
+        (ChildColumn.TIME, Qt.SortOrder.AscendingOrder),
+        (ChildColumn.TIME, Qt.SortOrder.DescendingOrder),
+        (-1, Qt.SortOrder.AscendingOrder),
+    ]
+
+    table.sortByColumn(ChildColumn.STATUS, Qt.SortOrder.AscendingOrder)
+    assert acted_on() == chosen
+    tab.status_filter.setCurrentText("Completed")
+    assert acted_on() == chosen
+    tab.text_filter.setText("page-1")  # applied after a short pause while typing
+    qapp.processEvents()
+    model.set_text_filter(tab.text_filter.text())
+    assert acted_on() == chosen
+    # Live updates: pages above it change status and leave the filter, pages before it in the sort move.
+    model_rows = [model.row_at(row) for row in range(model.rowCount())]
+    others = [row.id for row in model_rows if row.url != chosen][:30]
+    tab.apply([_event(child_id, JobStatus.FAILED, error="HTTP 500") for child_id in others[:10]])
+    assert acted_on() == chosen
+    tab.status_filter.setCurrentText("Failed")  # the chosen page is hidden...
+    assert not table.selectionModel().hasSelection()
+    tab.status_filter.setCurrentText("All")  # ...and selected again when it shows
+    assert acted_on() == chosen
+    tab.close()
 
 
 def test_log_follows_new_lines_until_scrolled_up(qapp):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from quaero_desktop.app import App
-from quaero_desktop.cli.output import duration_text, local_time, print_json, print_table, shorten
+from quaero_desktop.cli.output import crawl_duration_text, local_time, print_json, print_table, shorten
 from quaero_desktop.cli.run_command import resume_job
 from quaero_desktop.domain.job import ChildJob, Job, rendered_empty_text
 
@@ -44,6 +44,7 @@ def job_json(job: Job) -> dict[str, object]:
         "started_at": job.started_at,
         "finished_at": job.finished_at,
         "duration_s": round(job.duration_s, 3) if job.duration_s is not None else None,
+        "crawl_s": round(job.crawl_time_s, 3) if job.crawl_time_s is not None else None,
         "error": job.error,
     }
 
@@ -81,7 +82,7 @@ def list_jobs(app: App, args: argparse.Namespace) -> int:
             j.progress.text,
             j.document_count,
             local_time(j.started_at),
-            duration_text(j.duration_s),
+            crawl_duration_text(j.crawl_time_s, j.duration_s),
         )
         for j in jobs
     ]
@@ -106,7 +107,8 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     print(f"  status:    {job.status}" + (f" — {job.error}" if job.error else ""))
     print(f"  progress:  {job.progress.text}, {job.progress.cancelled} cancelled")
     print(f"  documents: {job.document_count}")
-    print(f"  started:   {local_time(job.started_at)}   duration: {duration_text(job.duration_s)}")
+    duration = crawl_duration_text(job.crawl_time_s, job.duration_s)
+    print(f"  started:   {local_time(job.started_at)}   duration: {duration}" + (" of crawling" if duration else ""))
     if job.progress.auth_failures:
         print(f"  {job.progress.auth_failures} page(s) needed a login (session expired?)")
     if job.progress.rendered_empty:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TextIO
 
-from quaero_desktop.humanize import duration_text
+from quaero_desktop.humanize import crawl_duration_text, duration_text
 
-__all__ = ["duration_text", "local_time", "print_json", "print_table", "shorten"]
+__all__ = ["crawl_duration_text", "duration_text", "local_time", "print_json", "print_table", "shorten"]
 
 
 def print_json(value: object, stream: TextIO | None = None) -> None:

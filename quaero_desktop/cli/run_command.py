@@ -10,7 +10,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from quaero_desktop.app import App
-from quaero_desktop.cli.output import print_json
+from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, rendered_empty_text
@@ -47,6 +47,7 @@ def summary_json(job: Job) -> dict[str, object]:
         "pages_rendered_empty": job.progress.rendered_empty,
         "documents": job.document_count,
         "duration_s": round(job.duration_s or 0.0, 3),
+        "crawl_s": round(job.crawl_time_s or 0.0, 3),
     }
 
 
@@ -78,7 +79,8 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
     else:
         line = (
             f"job {job.id} {job.status}: {job.progress.completed} pages completed, "
-            f"{job.progress.failed} failed, {job.document_count} documents in {job.duration_s or 0:.1f}s"
+            f"{job.progress.failed} failed, {job.document_count} documents in "
+            f"{crawl_duration_text(job.crawl_time_s or 0.0, job.duration_s)} of crawling"
         )
         print(line + (f" — {job.error}" if job.error else ""))
         if job.progress.auth_failures:

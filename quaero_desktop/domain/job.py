@@ -137,7 +137,17 @@ class Job:
 
     @property
     def duration_s(self) -> float | None:
+        """Wall time: from the first start to the end (or now), stops between runs included."""
         return elapsed_seconds(self.started_at, self.finished_at)
+
+    @property
+    def crawl_time_s(self) -> float | None:
+        """Time spent crawling over every run (what the timeout counts); None before the job started.
+
+        Jobs stored before crawling time was recorded have none: their wall time stands in."""
+        if self.started_at is None:
+            return None
+        return self.crawl_seconds or self.duration_s
 
 
 @dataclass(frozen=True)

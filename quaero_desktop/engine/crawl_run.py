@@ -38,6 +38,7 @@ from quaero_desktop.engine.page_outcome import (
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.humanize import duration_text
 from quaero_desktop.store import jobs_repo
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class CrawlRun:
     # ----- the run -----
 
     async def run(self) -> JobStatus:
-        self._started = started = time.monotonic()
+        self._started = time.monotonic()
         context: BrowserContext | None = None
         heartbeat: asyncio.Task[None] | None = None
         try:
@@ -133,7 +134,7 @@ class CrawlRun:
                 heartbeat.cancel()
             if context is not None:
                 await _close_quietly(context)
-        return await self._finish(time.monotonic() - started)
+        return await self._finish()
 
     async def _start(self) -> PageRecorder:
         """Load (or create) the frontier and the counts from the store; the recorder for the pages."""
@@ -266,18 +267,21 @@ class CrawlRun:
                 f"more than {self._settings.failure_ratio:.0%})",
             )
 
-    async def _finish(self, seconds: float) -> JobStatus:
+    async def _finish(self) -> JobStatus:
         status, error = self._stop or (JobStatus.COMPLETED, None)
+        crawl_seconds = self._crawl_seconds()  # stored and logged alike: the window shows the same
         if self._stop is None:
             error = await self._start_urls_failure()
             if error is not None:
                 status = JobStatus.FAILED
-        await self._db.write(self._finish_transaction, status, error)
+        await self._db.write(self._finish_transaction, status, error, crawl_seconds)
         await self._log.flush()
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
         self._publish_progress()
-        summary = f"{status}: {progress.text}, {progress.documents} document(s) in {seconds:.1f}s"
+        summary = (
+            f"{status}: {progress.text}, {progress.documents} document(s) in {duration_text(crawl_seconds)} of crawling"
+        )
         if progress.auth_failures:
             self._log.warning(
                 self.job_id,
@@ -310,9 +314,9 @@ class CrawlRun:
         jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
         return jobs_repo.heartbeat(conn, self.job_id, now_utc())
 
-    def _finish_transaction(self, conn: Connection, status: JobStatus, error: str | None) -> None:
+    def _finish_transaction(self, conn: Connection, status: JobStatus, error: str | None, crawl_seconds: float) -> None:
         now = now_utc()
-        jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
+        jobs_repo.record_crawl_seconds(conn, self.job_id, crawl_seconds)
         if status == JobStatus.INTERRUPTED:
             jobs_repo.mark_interrupted(conn, self.job_id, error=error, resume_on_start=self._resume_on_start)
             return

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QTableView, QTabWidget, QWidget
 
 from quaero_desktop import __version__
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
+from quaero_desktop.gui.document_count import StoredDocumentCount
 from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
 from quaero_desktop.gui.job_detail.job_details import JobDetails
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
 from quaero_desktop.gui.logins.logins_panel import LoginsPanel
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.gui.style import app_icon
+from quaero_desktop.gui.window_placement import first_geometry, fits_a_screen
 
 WINDOW_SETTINGS_FILE = "window.ini"
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle("Quaero Desktop")
         self.setWindowIcon(app_icon())
-        self.resize(1280, 800)
         self._settings = QSettings(str(context.app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
 
         self.tabs = QTabWidget(self)
@@ -79,24 +79,34 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.action_run = QAction("&Run definition…", self, shortcut=QKeySequence("Ctrl+R"))
+        self.action_run.setToolTip("Run a stored definition or a definition file (Ctrl+R)")
+        self.action_run.triggered.connect(self.choose_definition_to_run)
+        file_menu.addAction(self.action_run)
+        file_menu.addSeparator()
         self.action_settings = QAction("&Settings…", self, shortcut=QKeySequence("Ctrl+,"))
         self.action_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.action_settings.setToolTip("Browser path, timeouts, notifications and tray (Ctrl+,)")
         self.action_settings.triggered.connect(lambda: SettingsDialog.show_for(self.context, self))
         file_menu.addAction(self.action_settings)
         file_menu.addSeparator()
-        self.action_close = QAction("&Close window", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
+        # Ctrl+W and Ctrl+Q themselves (Cmd on macOS), not the standard keys: without a desktop's
+        # platform theme those are Ctrl+F4 and nothing, so the keys the README names did nothing.
+        self.action_close = QAction("&Close window", self, shortcut=QKeySequence("Ctrl+W"))
         self.action_close.setToolTip("Close the window; crawls and schedules go on in the background")
         self.action_close.triggered.connect(self.close)
         file_menu.addAction(self.action_close)
-        self.action_quit = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        self.action_quit = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         self.action_quit.setToolTip("Stop Quaero Desktop; running crawls continue at the next start")
         self.action_quit.triggered.connect(self.quitRequested.emit)
         file_menu.addAction(self.action_quit)
         view_menu = self.menuBar().addMenu("&View")
-        find = QAction("&Find documents", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
-        find.triggered.connect(self._find_documents)
-        view_menu.addAction(find)
+        # One Find for the window (the views have none of their own: two actions on one key are
+        # an "ambiguous shortcut" to Qt, and then neither runs).
+        self.action_find = QAction("&Find", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        self.action_find.setToolTip("Filter the definitions in Definitions; elsewhere, search the documents (Ctrl+F)")
+        self.action_find.triggered.connect(self.find_in_view)
+        view_menu.addAction(self.action_find)
         view_menu.addSeparator()
         for position, (view, title) in enumerate(self._views()):
             action = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{position + 1}"))
@@ -126,11 +136,13 @@ class MainWindow(QMainWindow):
                 bar.addPermanentWidget(separator)
             label.setContentsMargins(6, 0, 6, 0)
             bar.addPermanentWidget(label)
-        self._documents = 0
+        self.document_count = StoredDocumentCount(self.context.app.documents.count, self.context.tasks, self)
+        self.document_count.changed.connect(lambda _count: self._update_status())
         bridge = self.context.bridge
         bridge.jobStatusChanged.connect(lambda _e: self._update_status())
         bridge.jobCreated.connect(lambda _e: self._update_status())
-        bridge.documentsSaved.connect(self._add_documents)
+        bridge.documentsSaved.connect(self.document_count.refresh)
+        self.jobs.jobDeleted.connect(self.document_count.refresh)  # its documents may have gone with it
         self._status_timer = QTimer(self, interval=2000)
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
@@ -148,11 +160,7 @@ class MainWindow(QMainWindow):
             except Exception as exc:
                 log.exception("loading the %s view failed", title)
                 self.context.dialogs.error(f"Loading {title} failed", str(exc))
-        self._documents = await in_thread(self.context.app.documents.count)
-        self._update_status()
-
-    def _add_documents(self, count: int) -> None:
-        self._documents += count
+        self.document_count.refresh()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -161,11 +169,25 @@ class MainWindow(QMainWindow):
         self.engine_label.setText(f"Browser: {location.source}" if location else "Browser starts with the first crawl")
         running = len(engine.active_job_ids())
         self.running_label.setText(f"{running} running job{'s' if running != 1 else ''}")
-        self.documents_label.setText(f"{self._documents} documents stored")
+        documents = self.document_count.value
+        self.documents_label.setText(
+            "Counting documents…"
+            if documents is None
+            else f"{documents} document{'s' if documents != 1 else ''} stored"
+        )
 
-    def _find_documents(self) -> None:
+    def find_in_view(self) -> None:
+        """Ctrl+F: the current view's search field: the Definitions filter, else the documents search."""
+        if self.tabs.currentWidget() is self.definitions:
+            self.definitions.focus_search()
+            return
         self.show_view(self.documents)
         self.documents.focus_search()
+
+    def choose_definition_to_run(self) -> None:
+        """Ctrl+R from any view: the Jobs view, with its Run menu open."""
+        self.show_view(self.jobs)
+        self.jobs.show_run_menu()
 
     def show_view(self, view: QWidget) -> None:
         self.tabs.setCurrentWidget(view)
@@ -197,9 +219,14 @@ class MainWindow(QMainWindow):
         return tables
 
     def _restore_geometry(self) -> None:
+        """The saved size and place if they fit today's screens, else a first start's (window_placement.py)."""
         geometry = self._settings.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        frame = self._settings.value("main/frame")
+        areas = [screen.availableGeometry() for screen in QGuiApplication.screens()]
+        if isinstance(geometry, QByteArray) and (not isinstance(frame, QRect) or fits_a_screen(frame, areas)):
+            self.restoreGeometry(geometry)  # (saved before "main/frame" existed: Qt moves it onto a screen)
+        else:
+            self.setGeometry(first_geometry(self.screen().availableGeometry()))
         for name, table in self._tables().items():
             state = self._settings.value(f"columns/{name}")
             if isinstance(state, QByteArray):
@@ -208,6 +235,10 @@ class MainWindow(QMainWindow):
     def save_geometry(self) -> None:
         """Window geometry and every table's column widths and order, for the next start."""
         self._settings.setValue("main/geometry", self.saveGeometry())
+        # To tell whether it fits the screens next time: the window's outer rectangle, or for a
+        # maximised one the place it returns to (whose frame the window system adds around it).
+        maximised = self.isMaximized() or self.isFullScreen()
+        self._settings.setValue("main/frame", self.normalGeometry() if maximised else self.frameGeometry())
         for name, table in self._tables().items():
             self._settings.setValue(f"columns/{name}", table.horizontalHeader().saveState())
         self._settings.sync()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QP
 from PySide6.QtWidgets import QApplication
 
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.gui.wheel_focus import FocusedWheelStyle
 
 _STATUS_COLOURS = {
     JobStatus.PENDING: ("#8a8f98", "#9aa0aa"),
@@ -26,8 +27,9 @@ def is_dark() -> bool:
 
 
 def apply_theme(app: QApplication) -> None:
-    """Fusion, with the palette following the system's light or dark setting (and its changes)."""
-    app.setStyle("Fusion")
+    """Fusion, with the palette following the system's light or dark setting (and its changes);
+    combo boxes and spin boxes take the mouse wheel only when focused (gui/wheel_focus.py)."""
+    app.setStyle(FocusedWheelStyle("Fusion"))
     _apply_palette(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
 

@@ -25,6 +25,7 @@ from quaero_desktop.gui.definitions.field_checks import (
     upcoming_run,
 )
 from quaero_desktop.gui.definitions.form_widgets import LinesEdit, LoginCombo, invalid_style_sheet
+from quaero_desktop.gui.definitions.pointer_anchor import PointerAnchor
 
 
 class EditorMode(enum.Enum):
@@ -68,11 +69,12 @@ class DefinitionEditor(QWidget):
         self.fields.fieldChanged.connect(self._changed)
         self.inputs = self.fields.inputs
         self.boxes = self.fields.boxes
-        scroll = QScrollArea(self)
+        self.scroll_area = scroll = QScrollArea(self)
         scroll.setWidget(self.fields)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._anchor = PointerAnchor(scroll)
 
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -132,6 +134,7 @@ class DefinitionEditor(QWidget):
         self._baseline = self.values()
         self._busy = False
         self._revalidate()
+        self.scroll_area.verticalScrollBar().setValue(0)  # a form opens at its top, whatever the last one showed
 
     def focus_first_field(self) -> None:
         """Name for a new or edited definition, the ID for a copy (it must change)."""
@@ -166,13 +169,14 @@ class DefinitionEditor(QWidget):
     def _revalidate(self) -> None:
         values, lines = self.fields.read()
         self._problems = form_problems(values, lines)
-        for field, box in self.boxes.items():
-            problem = self._problems.get(field) if self._is_shown(field, values) else None
-            box.set_problem(problem.message if problem else None)
-            if isinstance(box.input, LinesEdit):
-                box.input.mark_lines(problem.lines if problem else ())
-        self._update_login_hint(str(values["auth_id"]))
-        self._update_schedule_preview(str(values["schedule"]), bool(values["enabled"]))
+        with self._anchor.kept():  # messages appear and go: the field under the pointer stays put
+            for field, box in self.boxes.items():
+                problem = self._problems.get(field) if self._is_shown(field, values) else None
+                box.set_problem(problem.message if problem else None)
+                if isinstance(box.input, LinesEdit):
+                    box.input.mark_lines(problem.lines if problem else ())
+            self._update_login_hint(str(values["auth_id"]))
+            self._update_schedule_preview(str(values["schedule"]), bool(values["enabled"]))
         self._update_footer(values)
 
     def _is_shown(self, field: str, values: Mapping[str, object]) -> bool:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -178,13 +178,10 @@ class DefinitionsPanel(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setFixedWidth(280)
         self.filter_edit.textChanged.connect(self._apply_filter)
-        self.toolbar.addWidget(self.filter_edit)
-        focus_filter = QAction(self, shortcut=QKeySequence("Ctrl+F"))
-        focus_filter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        focus_filter.triggered.connect(self._focus_filter)
-        self.addAction(focus_filter)
+        self.toolbar.addWidget(self.filter_edit)  # Ctrl+F: the window's Find, which comes here in this view
 
-    def _focus_filter(self) -> None:
+    def focus_search(self) -> None:
+        """Put the cursor in the filter (the window's Find, Ctrl+F)."""
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
 

@@ -141,7 +141,6 @@ class DocumentsPanel(QWidget):
         layout.addWidget(self.splitter, 1)
 
     def _build_actions(self) -> None:
-        self.action_find = self._action("Find", "Ctrl+F", self.focus_search, "Search the documents", toolbar=False)
         self.action_open = self._action(
             "Open original", "Ctrl+O", self._open_original, "Open the page in your web browser"
         )

@@ -11,7 +11,7 @@ are applied once the rows arrive, unless the store already shows the page furthe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -96,8 +96,7 @@ class ChildrenTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Called by the view when a header is clicked; column -1 restores discovery order."""
-        self._view.set_sort(column, order == Qt.SortOrder.DescendingOrder)
-        self._relayout()
+        self._relayout(lambda: self._view.set_sort(column, order == Qt.SortOrder.DescendingOrder))
 
     # ----- reading -----
 
@@ -109,6 +108,11 @@ class ChildrenTableModel(QAbstractTableModel):
     def row_at(self, visible_row: int) -> ChildRow:
         return self._rows[self._view.position_at(visible_row)]
 
+    def visible_row_of(self, child_id: str) -> int | None:
+        """Where the page is shown (None: unknown or filtered out)."""
+        position = self._position.get(child_id)
+        return None if position is None else self._view.visible_row(position)
+
     def row_for(self, child_id: str) -> ChildRow | None:
         position = self._position.get(child_id)
         return None if position is None else self._rows[position]
@@ -117,14 +121,12 @@ class ChildrenTableModel(QAbstractTableModel):
 
     def set_status_filter(self, status: JobStatus | None) -> None:
         if status != self._view.status_filter:
-            self._view.status_filter = status
-            self._relayout()
+            self._relayout(lambda: self._view.set_filters(status, self._view.text_filter))
 
     def set_text_filter(self, text: str) -> None:
         text = text.strip().casefold()
         if text != self._view.text_filter:
-            self._view.text_filter = text
-            self._relayout()
+            self._relayout(lambda: self._view.set_filters(self._view.status_filter, text))
 
     # ----- loading from the store -----
 
@@ -313,12 +315,18 @@ class ChildrenTableModel(QAbstractTableModel):
         self._emit_changed([position])
         return False
 
-    def _relayout(self) -> None:
-        """Sort and filter again: one layout change; selected rows stay selected where visible."""
+    def _relayout(self, change: Callable[[], None] | None = None) -> None:
+        """Sort and filter again (after ``change`` to the sort or filters): one layout change.
+
+        Selected rows stay selected where they are still shown: persistent indexes (the view's
+        selection and current row) are read as pages *before* the change, since a new sort
+        order or direction changes which page a row number means."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         count = self._view.count()
         positions = [self._view.position_at(i.row()) if 0 <= i.row() < count else None for i in persistent]
+        if change is not None:
+            change()
         self._view.rebuild()
         moved = []
         for index, position in zip(persistent, positions, strict=True):

@@ -102,7 +102,7 @@ class JobDetailWindow(QWidget):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.pages.action_copy_url)
         self.toolbar.addAction(self.pages.action_open)
-        close = QAction("Close", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
+        close = QAction("Close", self, shortcut=QKeySequence("Ctrl+W"))  # as the main window's Close
         close.triggered.connect(self.close)
         self.addAction(close)
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from quaero_desktop.domain.job import Job, JobStatus, Progress, rendered_empty_text
-from quaero_desktop.gui.format import duration_text, local_time
+from quaero_desktop.gui.format import crawl_duration_text, local_time, wall_time_tooltip
 from quaero_desktop.gui.style import status_colour, status_icon
 
 _SHOW_ERROR = (JobStatus.FAILED, JobStatus.INTERRUPTED)
@@ -25,6 +25,8 @@ class JobHeader(QFrame):
         self._status = JobStatus.PENDING
         self._started_at: datetime | None = None
         self._finished_at: datetime | None = None
+        self._crawl_seconds = 0.0  # the store's crawling time (earlier runs, or up to the last heartbeat)
+        self._running_since: datetime | None = None  # while running: counting on from crawl_seconds
 
         self.name_label = QLabel("Loading…", self)
         font = self.name_label.font()
@@ -92,16 +94,28 @@ class JobHeader(QFrame):
     def show_job(self, job: Job) -> None:
         self.name_label.setText(job.name)
         self._started_at, self._finished_at = job.started_at, job.finished_at
+        now = datetime.now(UTC)
+        if job.status != JobStatus.RUNNING:
+            self._crawl_seconds = job.crawl_seconds or (job.duration_s or 0.0)  # older jobs: their wall time
+            self._running_since = None
+        elif self._running_since is None or job.crawl_seconds > self._counted(now):
+            # The store's figure lags up to a heartbeat behind: count on from it unless already ahead.
+            self._crawl_seconds, self._running_since = job.crawl_seconds, now
         self.set_status(job.status, job.error)
         self.set_progress(job.progress)
 
     def set_status(self, status: JobStatus, error: str | None) -> None:
         self._status = status
+        now = datetime.now(UTC)
         if status == JobStatus.RUNNING:
-            self._started_at = self._started_at or datetime.now(UTC)
+            self._started_at = self._started_at or now
             self._finished_at = None
+            self._running_since = self._running_since or now
         elif status.is_terminal or status == JobStatus.INTERRUPTED:
-            self._finished_at = self._finished_at or datetime.now(UTC)
+            self._finished_at = self._finished_at or now
+        if status != JobStatus.RUNNING and self._running_since is not None:
+            self._crawl_seconds = self._counted(now)  # stopped: the store's figure follows with the job
+            self._running_since = None
         self.status_icon.setPixmap(status_icon(status).pixmap(12, 12))
         self.status_label.setText(str(status).capitalize())
         self.status_label.setStyleSheet(f"color: {status_colour(status).name()};")
@@ -124,13 +138,26 @@ class JobHeader(QFrame):
         self.warnings_label.setVisible(bool(warnings))
 
     def tick(self) -> None:
-        """Start and duration texts (the duration of a running job grows every second)."""
+        """Start and duration texts (the duration of a running job grows every second).
+
+        The duration is crawling time, as the job's log and the Jobs view give it; the wall time
+        since the first start follows when stops made it much longer ("2m05s (wall 3h02m)")."""
         self.started_label.setText(local_time(self._started_at) or "not started")
         if self._started_at is None:
             self.duration_label.setText("–")
+            self.duration_label.setToolTip("")
             return
-        end = self._finished_at or datetime.now(UTC)
-        self.duration_label.setText(duration_text(max(0.0, (end - self._started_at).total_seconds())))
+        now = datetime.now(UTC)
+        crawl = self._counted(now)
+        wall = max(0.0, ((self._finished_at or now) - self._started_at).total_seconds())
+        self.duration_label.setText(crawl_duration_text(crawl, wall))
+        self.duration_label.setToolTip(wall_time_tooltip(crawl, wall, running=self._running_since is not None) or "")
+
+    def _counted(self, now: datetime) -> float:
+        """Crawling time now: the store's figure, plus the time since this window saw the crawl run."""
+        if self._running_since is None:
+            return self._crawl_seconds
+        return self._crawl_seconds + max(0.0, (now - self._running_since).total_seconds())
 
     @property
     def status(self) -> JobStatus:

@@ -34,6 +34,7 @@ from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE, ChildrenTableModel
+from quaero_desktop.gui.job_detail.selected_page import SelectedPageKeeper
 
 STATUS_CHOICES: dict[str, JobStatus | None] = {
     "All": None,
@@ -76,6 +77,7 @@ class PagesTab(QWidget):
         self.table = QTableView(self)
         self._build_filters()
         self._build_table()
+        self.keeper = SelectedPageKeeper(self.table, self.model)
         self._build_actions()
         self.placeholder = empty_state_label(self.table)
 
@@ -178,7 +180,8 @@ class PagesTab(QWidget):
             if not isValid(self.model):
                 return
             if self._loaded:
-                self.model.merge(rows, authoritative=authoritative)
+                with self.keeper.holding():
+                    self.model.merge(rows, authoritative=authoritative)
             else:
                 self.model.reset(rows)
                 self._loaded = True
@@ -204,12 +207,14 @@ class PagesTab(QWidget):
                     rows = await in_thread(read_rows, self._app, self._job_id, self.model.total)
                     if not isValid(self.model):
                         return
-                    self.model.append(rows)
+                    with self.keeper.holding():
+                        self.model.append(rows)
         finally:
             self._fetching_more = False
 
     def apply(self, events: list[ChildStatusChanged]) -> None:
-        self.model.apply(events)
+        with self.keeper.holding():
+            self.model.apply(events)
 
     # ----- actions -----
 

@@ -43,6 +43,11 @@ class VisibleOrder:
         self._key = SORT_KEYS[ChildColumn(column)] if column in SORT_KEYS else None
         self.descending = descending and self._key is not None
 
+    def set_filters(self, status: JobStatus | None, text: str) -> None:
+        """Show only pages with ``status`` (None: any) whose URL contains ``text`` (case-folded)."""
+        self.status_filter = status
+        self.text_filter = text
+
     def rebuild(self) -> None:
         if self._key is None and self.status_filter is None and not self.text_filter:
             self.order = None

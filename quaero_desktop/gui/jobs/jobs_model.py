@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from quaero_desktop.domain.job import Job, JobStatus, Progress, elapsed_seconds
-from quaero_desktop.gui.format import duration_text, local_time
+from quaero_desktop.gui.format import duration_text, local_time, wall_time_tooltip
 from quaero_desktop.gui.style import status_colour, status_icon
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -49,6 +49,9 @@ class JobRow:
     finished_at: datetime | None = None
     error: str | None = None
     definition_id: str | None = None
+    crawl_seconds: float = 0.0  # the store's crawling time (earlier runs, or up to the last heartbeat)
+    # While running: since when this window counts on from crawl_seconds (the read, or the start event).
+    running_since: datetime | None = field(default=None, compare=False)
 
     @classmethod
     def from_job(cls, job: Job) -> JobRow:
@@ -62,11 +65,23 @@ class JobRow:
             finished_at=job.finished_at,
             error=job.error,
             definition_id=job.definition_id,
+            crawl_seconds=job.crawl_seconds,
+            running_since=datetime.now(UTC) if job.status == JobStatus.RUNNING else None,
         )
 
     @property
     def duration_s(self) -> float | None:
+        """Wall time (stops between runs included)."""
         return elapsed_seconds(self.started_at, self.finished_at)
+
+    @property
+    def crawl_time_s(self) -> float | None:
+        """Crawling time, as the Duration column shows it (counting on while the crawl runs)."""
+        if self.started_at is None:
+            return None
+        if self.running_since is not None:
+            return self.crawl_seconds + max(0.0, (datetime.now(UTC) - self.running_since).total_seconds())
+        return self.crawl_seconds or self.duration_s  # jobs from before crawling time was recorded: wall time
 
 
 class JobsTableModel(QAbstractTableModel):
@@ -107,6 +122,8 @@ class JobsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return status_colour(row.status)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == JobColumn.DURATION:
+                return wall_time_tooltip(row.crawl_time_s, row.duration_s, running=row.status == JobStatus.RUNNING)
             return row.error or row.progress.text
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (JobColumn.DOCUMENTS, JobColumn.FAILED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -145,12 +162,20 @@ class JobsTableModel(QAbstractTableModel):
             return
         row = self._rows[position]
         now = datetime.now(UTC)
+        crawl_seconds, running_since = row.crawl_seconds, row.running_since
+        if status == JobStatus.RUNNING:
+            running_since = running_since or now  # a start or resume: crawling time counts on from here
+        elif running_since is not None:  # stopped: keep the time counted (the store's figure follows)
+            crawl_seconds += max(0.0, (now - running_since).total_seconds())
+            running_since = None
         self._rows[position] = replace(
             row,
             status=status,
             error=error,
             started_at=row.started_at or (now if status == JobStatus.RUNNING else None),
             finished_at=now if status.is_terminal else None,
+            crawl_seconds=crawl_seconds,
+            running_since=running_since,
         )
         self._changed(position, JobColumn.STATUS, JobColumn.STATUS)
         self._changed(position, JobColumn.DURATION, JobColumn.DURATION)
@@ -201,7 +226,7 @@ class JobsTableModel(QAbstractTableModel):
             case JobColumn.STARTED:
                 return local_time(row.started_at)
             case JobColumn.DURATION:
-                return duration_text(row.duration_s)
+                return duration_text(row.crawl_time_s)
         return None
 
     @staticmethod
@@ -216,5 +241,5 @@ class JobsTableModel(QAbstractTableModel):
             case JobColumn.STARTED:
                 return (row.started_at or row.created_at).timestamp()
             case JobColumn.DURATION:
-                return row.duration_s or 0.0
+                return row.crawl_time_s or 0.0
         return JobsTableModel._display(row, column)

@@ -25,6 +25,7 @@ from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.empty_state import empty_state_label
+from quaero_desktop.gui.jobs.column_widths import NAME_WIDTH, NameGivesWay, short_column_widths
 from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, SORT_ROLE, JobColumn, JobRow, JobsTableModel
 from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
@@ -81,21 +82,17 @@ class JobsPanel(QWidget):
         table.setSortingEnabled(True)
         table.sortByColumn(JobColumn.STARTED, Qt.SortOrder.DescendingOrder)
         table.setAlternatingRowColors(True)
+        table.setWordWrap(False)  # a long name ends in "…" on one line
         table.verticalHeader().hide()
         self.placeholder = empty_state_label(table, EMPTY_TEXT)
         table.verticalHeader().setDefaultSectionSize(30)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(JobColumn.PROGRESS, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (JobColumn.NAME, 220),
-            (JobColumn.STATUS, 120),
-            (JobColumn.DOCUMENTS, 90),
-            (JobColumn.FAILED, 100),
-            (JobColumn.STARTED, 140),
-            (JobColumn.DURATION, 90),
-        ):
+        table.setColumnWidth(JobColumn.NAME, NAME_WIDTH)
+        for column, width in short_column_widths(table.fontMetrics()).items():
             table.setColumnWidth(column, width)
+        self.name_fit = NameGivesWay(table)  # a narrow table: Name gives Progress room for its text
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
         table.doubleClicked.connect(self._on_double_click)
@@ -112,10 +109,7 @@ class JobsPanel(QWidget):
         self.run_button.setToolTip("Run a stored definition or a definition file (Ctrl+R)")
         self.run_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.run_button.setMenu(self.run_menu)
-        self.toolbar.addWidget(self.run_button)
-        self.action_run_shortcut = QAction("Run definition…", self, shortcut=QKeySequence("Ctrl+R"))
-        self.action_run_shortcut.triggered.connect(self.run_button.showMenu)
-        self.addAction(self.action_run_shortcut)
+        self.toolbar.addWidget(self.run_button)  # Ctrl+R: the window's File → Run definition… (any view)
         self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop the selected crawl")
         self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue an interrupted crawl")
         self.action_again = self._action("Run again", "Ctrl+Shift+A", self._run_again, "Run the same crawl again")
@@ -185,6 +179,10 @@ class JobsPanel(QWidget):
         self.action_again.setEnabled(allowed.run_again)
         self.action_details.setEnabled(row is not None)
         self.action_delete.setEnabled(allowed.delete)
+
+    def show_run_menu(self) -> None:
+        """Open the Run menu under its button (without blocking: the window's event loop runs asyncio)."""
+        self.run_menu.popup(self.run_button.mapToGlobal(self.run_button.rect().bottomLeft()))
 
     def _refill_open_run_menu(self) -> None:
         if self.run_menu.isVisible():

@@ -2,15 +2,32 @@
 
 Drawn by hand rather than as a style's progress bar so the text stays readable over any
 fill: the fill is a pale tint of the highlight colour and the text keeps the view's colour.
+Text wider than the cell is cut at its end with "…" (the tooltip has all of it): centred and
+clipped, it lost both ends.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from quaero_desktop.gui.jobs.jobs_model import PROGRESS_ROLE
+
+TRACK_INSET = 4  # the bar's margin inside the cell
+TEXT_PADDING = 6  # the text's margin inside the bar
+
+
+def text_area(cell: QRect) -> QRectF:
+    """Where a cell's progress text is drawn."""
+    return QRectF(cell.adjusted(TRACK_INSET, TRACK_INSET, -TRACK_INSET, -TRACK_INSET)).adjusted(
+        TEXT_PADDING, 0, -TEXT_PADDING, 0
+    )
+
+
+def shown_text(text: str, metrics: QFontMetrics, area: QRectF) -> str:
+    """The text as drawn in ``area``: whole, or cut at the end with "…"."""
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(area.width()))
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -27,7 +44,7 @@ class ProgressDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if selected:
             painter.fillRect(option.rect, palette.highlight())
-        track = QRectF(option.rect.adjusted(4, 4, -4, -4))
+        track = QRectF(option.rect.adjusted(TRACK_INSET, TRACK_INSET, -TRACK_INSET, -TRACK_INSET))
         base = palette.color(QPalette.ColorRole.Base)
         accent = QColor(palette.color(QPalette.ColorRole.Highlight))
         painter.setPen(QColor(accent.red(), accent.green(), accent.blue(), 110))
@@ -41,7 +58,8 @@ class ProgressDelegate(QStyledItemDelegate):
             painter.setBrush(accent)
             painter.drawRoundedRect(fill, 4, 4)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(track, Qt.AlignmentFlag.AlignCenter, progress.text)
+        area = text_area(option.rect)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, shown_text(progress.text, option.fontMetrics, area))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
