@@ -36,16 +36,25 @@ def prepare_environment() -> None:
 def window_command() -> list[str]:
     """The command that opens this installation's window, for a login item or an autostart entry.
 
+    On Windows the windowed twin, so no console opens at login; otherwise ``installed_command``.
+    """
+    if is_frozen() and sys.platform == "win32":
+        windowed = Path(sys.executable).with_name(WINDOWED_EXECUTABLE)
+        if windowed.is_file():
+            return [str(windowed)]
+    return installed_command()
+
+
+def installed_command() -> list[str]:
+    """This installation's command line program, as an absolute command (an MCP client starts it).
+
     Frozen on Linux it is the command on PATH when that is this program (``/usr/bin/quaero-desktop``
-    from the .deb: the path stays valid across upgrades); on Windows the windowed twin, so no
-    console opens at login; unfrozen, this Python running the package.
+    from the .deb: the path stays valid across upgrades); unfrozen, this Python running the package.
     """
     if not is_frozen():
         return [sys.executable, "-m", "quaero_desktop"]
     executable = Path(sys.executable)
-    if sys.platform == "win32" and (windowed := executable.with_name(WINDOWED_EXECUTABLE)).is_file():
-        return [str(windowed)]
     on_path = shutil.which("quaero-desktop")
     if on_path and Path(on_path).resolve() == executable.resolve():
         return [on_path]
-    return [str(executable)]
+    return [str(executable.resolve())]

@@ -205,6 +205,44 @@ def test_the_installed_program_crawls_the_site_and_finds_a_word(installed, alice
     assert (alice / ".local" / "share" / "quaero-desktop" / "quaero.db").is_file()  # the default data directory
 
 
+def test_the_installed_program_answers_an_ai_assistant(installed, alice):
+    """The snippet the user pastes into their assistant starts the installed program, which answers over stdio."""
+    printed = _installed("mcp", "--print-config", home=alice)
+    assert printed.returncode == 0, printed.stderr
+    entry = json.loads(printed.stdout)["mcpServers"]["quaero-desktop"]
+    assert entry["command"] == str(COMMAND)  # the command on PATH: it stays valid across upgrades
+    server = subprocess.Popen(
+        [entry["command"], *entry["args"]],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_user_env(alice),
+        cwd=alice,
+    )
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}
+    search = {"name": "search", "arguments": {"query": "marzipan lighthouse"}}
+    try:
+        assert server.stdin is not None and server.stdout is not None
+        answers = {}
+        for message in (
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": search},
+        ):
+            server.stdin.write(json.dumps(message) + "\n")
+            server.stdin.flush()
+            if "id" in message:
+                answers[message["id"]] = json.loads(server.stdout.readline())
+        _, err = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, err
+    hits = answers[2]["result"]["structuredContent"]["results"]
+    assert [hit["title"] for hit in hits][:1] and "marzipan" in hits[0]["snippet"].lower()
+
+
 @pytest.mark.keyring
 def test_the_installed_program_saves_a_login_in_the_keyring(installed, bob):
     cookies = ROOT / "tests" / "fixtures" / "cookies" / "cookies.txt"

@@ -14,6 +14,9 @@ import sys
 from pathlib import Path
 from typing import Literal
 
+from quaero_desktop.crawler.playwright_browsers import is_frozen
+from quaero_desktop.frozen import installed_command
+
 ClientKind = Literal["claude", "vscode"]
 CLIENTS: dict[ClientKind, str] = {
     "claude": "Claude Desktop, Claude Code, Cursor (mcpServers)",
@@ -24,8 +27,8 @@ SERVER_KEY = "quaero-desktop"
 
 def server_command() -> list[str]:
     """How to start this installation of Quaero Desktop, as an absolute command line."""
-    if getattr(sys, "frozen", False):  # a packaged build: the executable itself takes the command
-        return [str(Path(sys.executable).resolve())]
+    if is_frozen():  # a packaged build: its console program (stdio), on PATH where it is installed there
+        return installed_command()
     scripts = Path(sys.executable).parent
     for name in ("quaero-desktop", "quaero-desktop.exe"):
         script = scripts / name
