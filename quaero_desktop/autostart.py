@@ -16,11 +16,11 @@ import os
 import shlex
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Protocol
 
 from quaero_desktop.crawler.playwright_browsers import is_frozen
+from quaero_desktop.files import write_text_atomically
 from quaero_desktop.frozen import window_command
 
 ENTRY_NAME = "quaero-desktop.desktop"
@@ -63,19 +63,6 @@ def _desktop_exec(command: list[str]) -> str:
     return " ".join(quoted)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """A crash never leaves half an entry."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".quaero-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class XdgAutostart:
     def __init__(self, command: list[str], config_home: Path | None = None) -> None:
         base = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
@@ -99,7 +86,8 @@ class XdgAutostart:
         )
 
     def enable(self) -> None:
-        _write_atomically(self.path, self.entry_text())
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(self.path, self.entry_text())  # a crash never leaves half an entry
 
     def disable(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -166,7 +154,8 @@ class LaunchAgentAutostart:
         import plistlib
 
         agent = {"Label": MACOS_AGENT_LABEL, "ProgramArguments": self._command, "RunAtLoad": True}
-        _write_atomically(self.path, plistlib.dumps(agent).decode("utf-8"))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(self.path, plistlib.dumps(agent).decode("utf-8"))
 
     def disable(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ import tomli_w
 
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.files import write_text_atomically
 
 SETTINGS_FILENAME = "settings.toml"
 
@@ -84,8 +83,4 @@ def settings_from_mapping(data: dict[str, Any], source: str) -> AppSettings:
 def save_settings(data_dir: Path, settings: AppSettings) -> None:
     """Write atomically: a crash never leaves a half-written settings file."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    text = tomli_w.dumps(dataclasses.asdict(settings))
-    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".toml")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, data_dir / SETTINGS_FILENAME)
+    write_text_atomically(data_dir / SETTINGS_FILENAME, tomli_w.dumps(dataclasses.asdict(settings)))

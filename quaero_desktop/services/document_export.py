@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Literal
 
 from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.files import atomic_writer, write_text_atomically
 from quaero_desktop.services.vault_layout import assign_paths, rewrite_links
 from quaero_desktop.store import documents_repo
 from quaero_desktop.store.database import Database
@@ -103,7 +102,7 @@ def _export_vault(
                     result.unchanged += 1
                 else:
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomically(path, text)
+                    write_text_atomically(path, text)
                     result.written += 1
                 entries[document.id] = {"path": relative, "url": document.url, "sha256": digest}
                 result.files.append(path)
@@ -146,21 +145,15 @@ def _export_jsonl(
 ) -> ExportResult:
     path = target / JSONL_NAME
     result = ExportResult(directory=target, files=[path])
-    fd, tmp = tempfile.mkstemp(dir=target, prefix=".export-", suffix=".jsonl")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle, database.read() as conn:
-            total = documents_repo.count(conn, where=where)
-            for position, document in enumerate(documents_repo.iter_documents(conn, where=where), start=1):
-                if cancelled():
-                    raise ExportCancelled(f"export cancelled after {position - 1} of {total} documents")
-                handle.write(json.dumps(document_record(document), ensure_ascii=False) + "\n")
-                result.written += 1
-                if progress is not None:
-                    progress(position, total)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as handle, database.read() as conn:
+        total = documents_repo.count(conn, where=where)
+        for position, document in enumerate(documents_repo.iter_documents(conn, where=where), start=1):
+            if cancelled():
+                raise ExportCancelled(f"export cancelled after {position - 1} of {total} documents")
+            handle.write(json.dumps(document_record(document), ensure_ascii=False) + "\n")
+            result.written += 1
+            if progress is not None:
+                progress(position, total)
     return result
 
 
@@ -202,17 +195,6 @@ def render_markdown(document: Document, body: str | None = None) -> str:
     return "\n".join(lines) + (text if text.endswith("\n") else text + "\n")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _read_manifest(target: Path) -> dict[int, dict[str, str]]:
     """The files an earlier export wrote here; {} for a new folder (or an unreadable manifest:
     its files are then left alone and the documents written again at the same paths)."""
@@ -240,4 +222,4 @@ def _write_manifest(target: Path, entries: dict[int, dict[str, str]]) -> None:
         "version": 1,
         "documents": {str(doc_id): entry for doc_id, entry in sorted(entries.items())},
     }
-    write_atomically(target / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomically(target / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
