@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 
 from quaero_desktop.app import App
@@ -42,6 +44,7 @@ def summary_json(job: Job) -> dict[str, object]:
     return {
         "job_id": job.id,
         "status": str(job.status),
+        "error": job.error,
         "pages_completed": job.progress.completed,
         "pages_failed": job.progress.failed,
         "pages_rendered_empty": job.progress.rendered_empty,
@@ -57,15 +60,16 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
     events: queue.Queue[EngineEvent] = queue.Queue()
     unsubscribe = engine.events.subscribe(events.put)
     stopper = _CtrlC(engine, view)
+    outcome = _RunOutcome()
     try:
         with stopper:
             job_id = start(engine)
             stopper.job_id = job_id
             finished = engine.wait(job_id)
             while not finished.done():
-                _drain(events, job_id, view, timeout=0.1)
-            _drain(events, job_id, view, timeout=0)
-            finished.result()
+                _drain(events, job_id, view, outcome, timeout=0.1)
+            _drain(events, job_id, view, outcome, timeout=0)
+            outcome.status = finished.result()
     except KeyboardInterrupt:
         view.message("stopping now; the job is left interrupted (resume it with: jobs resume)")
         app.close(detach=True)
@@ -74,6 +78,9 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
         unsubscribe()
     view.finish()
     job = app.jobs.get(job_id)
+    if outcome.storage_failure is not None:
+        # The disk may have had no room to record the stop: the run's own account is the truth.
+        job = dataclasses.replace(job, status=JobStatus.INTERRUPTED, error=outcome.storage_failure)
     if as_json:
         print_json(summary_json(job))
     else:
@@ -90,10 +97,20 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             )
         if job.progress.rendered_empty:
             print(f"{rendered_empty_text(job.progress.rendered_empty)} (quaero-desktop jobs show {job.id})")
+    if outcome.storage_failure is not None:
+        return EXIT_FAILED  # not the user's interruption: the disk (or the database) failed
     return _EXIT_BY_STATUS.get(job.status, EXIT_FAILED)
 
 
-def _drain(events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, *, timeout: float) -> None:
+@dataclass
+class _RunOutcome:
+    status: JobStatus | None = None
+    storage_failure: str | None = None  # the message, when the data directory's storage stopped the crawl
+
+
+def _drain(
+    events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, outcome: _RunOutcome, *, timeout: float
+) -> None:
     try:
         event = events.get(timeout=timeout) if timeout else events.get_nowait()
     except queue.Empty:
@@ -104,6 +121,8 @@ def _drain(events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, *,
                 view.update(event.progress)
             elif isinstance(event, JobLogged) and event.level in ("warning", "error"):
                 view.message(f"{event.level}: {event.message}")
+            elif isinstance(event, JobStatusChanged) and event.storage_failed:
+                outcome.storage_failure = event.error
             elif isinstance(event, JobStatusChanged) and event.status.is_terminal and event.error:
                 view.message(f"{event.status}: {event.error}")
         try:

@@ -38,8 +38,10 @@ from quaero_desktop.engine.page_outcome import (
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.engine.storage_stop import storage_stop_message, stored_bytes_per_document
 from quaero_desktop.humanize import duration_text
 from quaero_desktop.store import jobs_repo
+from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class CrawlRun:
         self._scope = CrawlScope.from_definition(self.definition)
         self._counts: dict[str, int] = {}
         self._stop: tuple[JobStatus, str | None] | None = None
+        self._storage_failure: LocalStorageError | None = None  # the data directory's storage failed
         self._frontier = Frontier()
         self._workers: list[asyncio.Task[None]] = []
         self._resume_on_start = False
@@ -121,6 +124,9 @@ class CrawlRun:
                 await asyncio.gather(*self._workers, return_exceptions=True)
         except asyncio.CancelledError:
             self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
+            await asyncio.gather(*self._workers, return_exceptions=True)
+        except LocalStorageError as exc:
+            self._stop_for_storage(exc)
             await asyncio.gather(*self._workers, return_exceptions=True)
         except QuaeroError as exc:  # a cause the user can act on (login unusable, no browser...)
             self._halt(JobStatus.FAILED, str(exc))
@@ -209,10 +215,17 @@ class CrawlRun:
             await marked
             try:
                 commit = await recorder.record(entry, outcome)
+            except LocalStorageError:
+                raise
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
                 commit = await recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")
             self._after_page(entry, commit, outcome, time.monotonic() - began)
+        except LocalStorageError as exc:
+            # Nothing of this page was committed: it stays "running" in the store, and the
+            # interrupted job puts it back to pending, so the resume fetches it again.
+            self._stop_for_storage(exc)
+            return
         finally:
             self._frontier.done(entry)
         self._check_failure_tolerance()
@@ -257,6 +270,12 @@ class CrawlRun:
         for task in self._workers:
             task.cancel()
 
+    def _stop_for_storage(self, failure: LocalStorageError) -> None:
+        """The disk is full (or the database cannot be written): stop now, leave the job resumable."""
+        if self._storage_failure is None:
+            self._storage_failure = failure
+        self._halt(JobStatus.INTERRUPTED, str(failure))
+
     def _check_failure_tolerance(self) -> None:
         finished = self._counts["completed"] + self._counts["failed"]
         failed = self._counts["failed"]
@@ -270,12 +289,20 @@ class CrawlRun:
     async def _finish(self) -> JobStatus:
         status, error = self._stop or (JobStatus.COMPLETED, None)
         crawl_seconds = self._crawl_seconds()  # stored and logged alike: the window shows the same
-        if self._stop is None:
+        if self._stop is None and self._storage_failure is None:
             error = await self._start_urls_failure()
             if error is not None:
                 status = JobStatus.FAILED
-        await self._db.write(self._finish_transaction, status, error, crawl_seconds)
-        await self._log.flush()
+        try:
+            await self._db.write(self._finish_transaction, status, error, crawl_seconds)
+        except LocalStorageError as exc:
+            # The job stays "running" in the store; the next start finds its process gone and
+            # leaves it interrupted with its running pages pending: the same state, one step later.
+            self._storage_failure = self._storage_failure or exc
+        if self._storage_failure is not None:
+            status, error = JobStatus.INTERRUPTED, await self._storage_message(self._storage_failure)
+            return await self._finish_after_storage_failure(error)
+        await self._flush_log()
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
         self._publish_progress()
@@ -294,9 +321,35 @@ class CrawlRun:
             self._log.write(self.job_id, "info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
         else:
             self._log.info(self.job_id, summary)
-        await self._log.flush()
+        await self._flush_log()
         self._events.publish(JobStatusChanged(self.job_id, status, error))
         return status
+
+    async def _flush_log(self) -> None:
+        try:
+            await self._log.flush()
+        except LocalStorageError:  # the lines stay buffered: stored by a later flush once there is room
+            log.debug("job log lines of %s wait for disk space", self.job_id)
+
+    async def _storage_message(self, failure: LocalStorageError) -> str:
+        pages_left = self._counts.get("pending", 0) + self._counts.get("running", 0)
+        try:
+            per_page = await self._db.read(stored_bytes_per_document, self._db.database.path)
+        except Exception:  # the estimate is a courtesy: the message stands without it
+            per_page = None
+        return storage_stop_message(failure, job_id=self.job_id, pages_left=pages_left, bytes_per_page=per_page)
+
+    async def _finish_after_storage_failure(self, message: str) -> JobStatus:
+        """One clear line in the log (stored later if the disk has no room for it now), one event."""
+        self._log.error(self.job_id, message)
+        try:
+            await self._db.write(jobs_repo.record_stop_message, self.job_id, message)
+            await self._log.flush()
+        except LocalStorageError:
+            log.debug("the stop message of %s waits for disk space", self.job_id)
+        self._publish_progress()
+        self._events.publish(JobStatusChanged(self.job_id, JobStatus.INTERRUPTED, message, storage_failed=True))
+        return JobStatus.INTERRUPTED
 
     def _timeout_message(self) -> str:
         if self._earlier_seconds:
@@ -338,6 +391,9 @@ class CrawlRun:
             await asyncio.sleep(self._settings.heartbeat_s)
             try:
                 cancel_requested = await self._db.write(self._heartbeat_transaction)
+            except LocalStorageError as exc:
+                self._stop_for_storage(exc)
+                return
             except Exception:
                 log.exception("heartbeat for %s failed", self.job_id)
                 continue

@@ -30,6 +30,9 @@ class JobStatusChanged:
     job_id: str
     status: JobStatus
     error: str | None = None
+    # The crawl stopped because the data directory's storage failed (disk full...): ``error`` says
+    # what to free and how to resume; the job is interrupted (the store may not have recorded that yet).
+    storage_failed: bool = False
 
 
 @dataclass(frozen=True)

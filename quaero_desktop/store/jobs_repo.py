@@ -208,6 +208,11 @@ def record_crawl_seconds(conn: Connection, job_id: str, seconds: float) -> None:
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(crawl_seconds=round(seconds, 3)))
 
 
+def record_stop_message(conn: Connection, job_id: str, message: str) -> None:
+    """Why an interrupted job stopped (written once the stop itself is recorded)."""
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(error=message))
+
+
 def request_cancel(conn: Connection, job_id: str) -> None:
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(cancel_requested=True))
 
