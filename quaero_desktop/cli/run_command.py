@@ -17,7 +17,7 @@ from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, rendered_empty_text
 from quaero_desktop.engine.engine import Engine
-from quaero_desktop.engine.events import EngineEvent, JobLogged, JobProgress, JobStatusChanged
+from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -39,6 +39,11 @@ def resume_job(app: App, reference: str, *, as_json: bool) -> int:
     return _run_to_end(app, lambda _engine: app.jobs.resume(job_id), as_json=as_json)
 
 
+def retry_failed_pages(app: App, reference: str, *, as_json: bool) -> int:
+    job_id = app.jobs.resolve_id(reference)
+    return _run_to_end(app, lambda _engine: app.jobs.retry_failed(job_id), as_json=as_json)
+
+
 def summary_json(job: Job) -> dict[str, object]:
     """The stable ``--json`` summary of a finished run."""
     return {
@@ -49,6 +54,8 @@ def summary_json(job: Job) -> dict[str, object]:
         "pages_failed": job.progress.failed,
         "pages_rendered_empty": job.progress.rendered_empty,
         "documents": job.document_count,
+        "stopped_by": job.stopped_by and str(job.stopped_by),
+        "urls_left": job.urls_left,
         "duration_s": round(job.duration_s or 0.0, 3),
         "crawl_s": round(job.crawl_time_s or 0.0, 3),
     }
@@ -90,6 +97,8 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             f"{crawl_duration_text(job.crawl_time_s or 0.0, job.duration_s)} of crawling"
         )
         print(line + (f" — {job.error}" if job.error else ""))
+        if job.stopped_by is not None:
+            print(f"{job.stopped_by_text} (quaero-desktop jobs show {job.id})")
         if job.progress.auth_failures:
             print(
                 f"{job.progress.auth_failures} page(s) needed a login (session expired?): "
@@ -119,6 +128,8 @@ def _drain(
         if getattr(event, "job_id", None) == job_id:
             if isinstance(event, JobProgress):
                 view.update(event.progress)
+            elif isinstance(event, CrawlPhase) and event.phase == CrawlPhase.STARTING_BROWSER:
+                view.starting_browser()
             elif isinstance(event, JobLogged) and event.level in ("warning", "error"):
                 view.message(f"{event.level}: {event.message}")
             elif isinstance(event, JobStatusChanged) and event.storage_failed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import BrowserContext
 
-from quaero_desktop.crawler.fetcher import PageFetcher
+from quaero_desktop.crawler.fetcher import FetchError, PageFetcher, TextResponse
 from quaero_desktop.crawler.page_settle import SettleTimings
 
 
@@ -32,3 +32,10 @@ class Tab:
         if self._fetcher is not None:
             fetcher, self._fetcher = self._fetcher, None
             await fetcher.close()
+
+    async def fetch_text(self, url: str) -> TextResponse:
+        """A small text file (robots.txt) loaded like a page; status None when it could not be loaded."""
+        try:
+            return await (await self.fetcher()).fetch_text(url)
+        except FetchError:
+            return TextResponse(url, None, "")

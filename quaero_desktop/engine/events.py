@@ -36,6 +36,17 @@ class JobStatusChanged:
 
 
 @dataclass(frozen=True)
+class CrawlPhase:
+    """What a running crawl is doing before (and once) its pages load: starting the browser takes seconds."""
+
+    STARTING_BROWSER = "starting_browser"
+    CRAWLING = "crawling"
+
+    job_id: str
+    phase: str
+
+
+@dataclass(frozen=True)
 class JobProgress:
     """Sent on every child status change (lesson 2 in docs/contracts.md: progress is event-driven)."""
 
@@ -88,7 +99,14 @@ class DocumentSaved:
 
 
 EngineEvent = (
-    JobCreated | JobStatusChanged | JobProgress | ChildStatusChanged | ChildrenAdded | JobLogged | DocumentSaved
+    JobCreated
+    | JobStatusChanged
+    | JobProgress
+    | ChildStatusChanged
+    | ChildrenAdded
+    | JobLogged
+    | DocumentSaved
+    | CrawlPhase
 )
 Subscriber = Callable[[EngineEvent], None]
 
