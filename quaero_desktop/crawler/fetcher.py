@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import email.utils
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag
 
-from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import BrowserContext, Page, Response, Route
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
@@ -145,17 +146,28 @@ class PageFetcher:
             retry_after_s=retry_after,
         )
 
-    async def fetch_text(self, url: str) -> TextResponse:
-        """A small text file (robots.txt) through this tab: the crawl's context, proxy and headers."""
+    async def fetch_text(self, url: str, before: Callable[[], Awaitable[object]] | None = None) -> TextResponse:
+        """A small text file (robots.txt) through this tab: the crawl's context, proxy and headers.
+        ``before`` is awaited just before the request goes out (its turn at the host).
+
+        A text file shown in a tab makes the browser ask for the site's /favicon.ico: not for a crawl."""
         self.uses += 1
-        response = await self._goto(url)
-        if isinstance(response, _Download) or response is None:
-            return TextResponse(url, None, "")
+        await self._page.route("**/favicon.ico", _refuse)
         try:
-            text = await response.text()
-        except PlaywrightError:
-            text = ""
-        return TextResponse(response.url, response.status, text)
+            if before is not None:
+                await before()
+            response = await self._goto(url)
+            if isinstance(response, _Download) or response is None:
+                return TextResponse(url, None, "")
+            try:
+                text = await response.text()
+            except PlaywrightError:
+                text = ""
+            await self._goto("about:blank")  # the icon request, if the browser started one, ends refused
+            return TextResponse(response.url, response.status, text)
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await self._page.unroute("**/favicon.ico", _refuse)
 
     async def _goto(self, url: str) -> Response | _Download | None:
         try:
@@ -248,6 +260,10 @@ _SCRIPT_NAVIGATIONS = 2  # client-side redirects followed while reading a page
 async def prepare_context(context: BrowserContext) -> None:
     """Install what every crawl tab needs (the settle helper) in a new browser context."""
     await context.add_init_script(SETTLE_INIT_JS)
+
+
+async def _refuse(route: Route) -> None:
+    await route.abort()
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:

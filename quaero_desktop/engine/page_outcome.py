@@ -55,10 +55,11 @@ async def fetch_with_retries(
     pause the site asked for (Retry-After, for every worker: ``pacer``). Each attempt waits its turn at the host."""
     attempts = settings.retries + 1
     for attempt in range(1, attempts + 1):
-        if pacer is not None:
-            await pacer.wait_turn(url)
         try:
-            outcome: FetchOutcome = await (await tab.fetcher()).fetch(url)
+            fetcher = await tab.fetcher()  # a new tab takes a moment: before the turn, so requests keep their spacing
+            if pacer is not None:
+                await pacer.wait_turn(url)
+            outcome: FetchOutcome = await fetcher.fetch(url)
         except FetchError as exc:
             outcome = exc
         except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do

@@ -16,7 +16,8 @@ from protego import Protego
 
 from quaero_desktop.crawler.fetcher import TextResponse
 
-TextFetch = Callable[[str], Awaitable[TextResponse]]
+# Loads a text file; awaits its second argument just before the request goes out.
+TextFetch = Callable[[str, Callable[[], Awaitable[object]]], Awaitable[TextResponse]]
 MAX_CRAWL_DELAY_S = 60.0  # a robots.txt asking for more is obeyed up to this
 MAX_RETRY_AFTER_S = 120.0  # a site asking to wait longer fails the page instead (said in its error)
 
@@ -118,8 +119,7 @@ class RobotsRules:
 
     async def _load(self, origin: str, fetch_text: TextFetch) -> Protego | str | None:
         robots_url = f"{origin}/robots.txt"
-        await self._pacer.wait_turn(robots_url)
-        response = await fetch_text(robots_url)
+        response = await fetch_text(robots_url, lambda: self._pacer.wait_turn(robots_url))
         status = response.status
         if status is None:
             self._on_loaded(origin, f"{robots_url} could not be loaded: crawling as if it had none")
