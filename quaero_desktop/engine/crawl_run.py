@@ -6,18 +6,17 @@ import asyncio
 import logging
 import time
 from datetime import UTC, datetime
-from typing import Protocol
 
 from playwright.async_api import BrowserContext
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.request_options import RequestOptions, proxy_uses_login
+from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.crawler.tabs import Tab
-from quaero_desktop.domain.crawl_defaults import CrawlControls, ProxyLogin
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus, StoppedBy, rendered_empty_text
+from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
     CrawlPhase,
@@ -40,16 +39,12 @@ from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.politeness import HostPacer, RobotsRules
 from quaero_desktop.engine.run_progress import RunProgress
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.engine.storage_stop import storage_stop_message, stored_bytes_per_document
+from quaero_desktop.engine.storage_stop import report_storage_stop
 from quaero_desktop.humanize import duration_text
 from quaero_desktop.store import jobs_repo
 from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
-
-
-class ProxyLoginSource(Protocol):
-    def load(self, proxy_url: str) -> ProxyLogin | None: ...
 
 
 def now_utc() -> datetime:
@@ -166,24 +161,11 @@ class CrawlRun:
 
     async def _request_options(self) -> RequestOptions:
         """How this crawl's requests go out, and its politeness (definition over the app's defaults)."""
-        controls = CrawlControls.of(self.definition, self._settings.crawl_defaults)
-        login = None
-        if proxy_uses_login(controls.proxy) and self._proxy_logins is not None:
-            try:
-                login = await asyncio.to_thread(self._proxy_logins.load, controls.proxy)
-            except QuaeroError as exc:  # a locked keyring: the proxy may not need a login; say so
-                self._log.warning(self.job_id, f"the proxy's login could not be read from the keyring: {exc}")
-        options = RequestOptions.of(controls, proxy_login=login, user_agent_chosen=bool(self.definition.user_agent))
-        self._log.redactor.add_secrets(options.secrets)
-        self._pacer = HostPacer(controls.request_delay_s)
-        if controls.obey_robots_txt:
-            self._robots = RobotsRules(
-                options.user_agent, self._pacer, on_loaded=lambda _origin, what: self._log.info(self.job_id, what)
-            )
-        delay = f"{controls.request_delay_s:g}s between requests to a host" if controls.request_delay_s else "no delay"
-        robots = "obeying robots.txt" if controls.obey_robots_txt else "ignoring robots.txt"
-        self._log.info(self.job_id, f"requests: {options.describe()}; {delay}; {robots}")
-        return options
+        setup = await crawl_requests(
+            self.definition, self._settings.crawl_defaults, self._proxy_logins, self._log, self.job_id
+        )
+        self._pacer, self._robots = setup.pacer, setup.robots
+        return setup.options
 
     async def _start(self) -> PageRecorder:
         """Load (or create) the frontier and the counts from the store; the recorder for the pages."""
@@ -324,8 +306,10 @@ class CrawlRun:
             # leaves it interrupted with its running pages pending: the same state, one step later.
             self._storage_failure = self._storage_failure or exc
         if self._storage_failure is not None:
-            status, error = JobStatus.INTERRUPTED, await self._storage_message(self._storage_failure)
-            return await self._finish_after_storage_failure(error)
+            pages_left = self._progress.counts.get("pending", 0) + self._progress.counts.get("running", 0)
+            await report_storage_stop(self._db, self._log, self._events, self.job_id, self._storage_failure, pages_left)
+            self._progress.publish()
+            return JobStatus.INTERRUPTED
         await self._flush_log()
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._progress.load(progress)
@@ -354,26 +338,6 @@ class CrawlRun:
             await self._log.flush()
         except LocalStorageError:  # the lines stay buffered: stored by a later flush once there is room
             log.debug("job log lines of %s wait for disk space", self.job_id)
-
-    async def _storage_message(self, failure: LocalStorageError) -> str:
-        pages_left = self._progress.counts.get("pending", 0) + self._progress.counts.get("running", 0)
-        try:
-            per_page = await self._db.read(stored_bytes_per_document, self._db.database.path)
-        except Exception:  # the estimate is a courtesy: the message stands without it
-            per_page = None
-        return storage_stop_message(failure, job_id=self.job_id, pages_left=pages_left, bytes_per_page=per_page)
-
-    async def _finish_after_storage_failure(self, message: str) -> JobStatus:
-        """One clear line in the log (stored later if the disk has no room for it now), one event."""
-        self._log.error(self.job_id, message)
-        try:
-            await self._db.write(jobs_repo.record_stop_message, self.job_id, message)
-            await self._log.flush()
-        except LocalStorageError:
-            log.debug("the stop message of %s waits for disk space", self.job_id)
-        self._progress.publish()
-        self._events.publish(JobStatusChanged(self.job_id, JobStatus.INTERRUPTED, message, storage_failed=True))
-        return JobStatus.INTERRUPTED
 
     def _timeout_message(self) -> str:
         if self._earlier_seconds and not self._retry_failed:

@@ -24,7 +24,8 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus
 from quaero_desktop.domain.schedule import SlotRecord
-from quaero_desktop.engine.crawl_run import CrawlRun, ProxyLoginSource, now_utc
+from quaero_desktop.engine.crawl_requests import ProxyLoginSource
+from quaero_desktop.engine.crawl_run import CrawlRun, now_utc
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated
 from quaero_desktop.engine.job_log import JobLog
@@ -36,6 +37,7 @@ from quaero_desktop.engine.scheduler import Scheduler, utc_clock
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import definitions_repo, jobs_repo, schedule_repo
 from quaero_desktop.store.database import Database
+from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -340,7 +342,10 @@ class Engine:
             self._scheduler_task.cancel()
         if self._flusher is not None:
             self._flusher.cancel()
-        await self._job_log.flush()
+        try:
+            await self._job_log.flush()
+        except LocalStorageError as exc:  # the crawl already said so, with what to do
+            log.info("the last job log lines could not be stored: %s", exc)
         await self._browser.close()
 
 

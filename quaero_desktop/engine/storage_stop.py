@@ -7,12 +7,19 @@ space, about how much the rest of the crawl needs, and the command that continue
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy import Connection
 
-from quaero_desktop.store import documents_repo
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.engine.db_worker import DbWorker
+from quaero_desktop.engine.events import EventBus, JobStatusChanged
+from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.store import documents_repo, jobs_repo
 from quaero_desktop.store.storage_errors import LocalStorageError, size_text
+
+log = logging.getLogger(__name__)
 
 # Room for SQLite's write-ahead log (about 4 MB before it is folded back into the database) and
 # the page being stored, beyond the pages themselves.
@@ -47,3 +54,21 @@ def storage_stop_message(
         f"stopped: the disk is full: Quaero could not store pages in {failure.directory}{have}. "
         f"The {pages} still to crawl need about {size_text(needed)}: free space there, {resume}"
     )
+
+
+async def report_storage_stop(
+    db: DbWorker, job_log: JobLog, events: EventBus, job_id: str, failure: LocalStorageError, pages_left: int
+) -> None:
+    """One clear line in the job's log (stored later if the disk has no room for it now) and one event."""
+    try:
+        per_page: float | None = await db.read(stored_bytes_per_document, db.database.path)
+    except Exception:  # the estimate is a courtesy: the message stands without it
+        per_page = None
+    message = storage_stop_message(failure, job_id=job_id, pages_left=pages_left, bytes_per_page=per_page)
+    job_log.error(job_id, message)
+    try:
+        await db.write(jobs_repo.record_stop_message, job_id, message)
+        await job_log.flush()
+    except LocalStorageError:
+        log.debug("the stop message of %s waits for disk space", job_id)
+    events.publish(JobStatusChanged(job_id, JobStatus.INTERRUPTED, message, storage_failed=True))
