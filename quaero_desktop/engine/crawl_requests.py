@@ -24,6 +24,7 @@ class CrawlRequests:
     options: RequestOptions
     pacer: HostPacer
     robots: RobotsRules | None  # None: robots.txt is not obeyed
+    summary: str  # for the job's log, after its "started" line
 
 
 async def crawl_requests(
@@ -48,5 +49,4 @@ async def crawl_requests(
         robots = RobotsRules(options.user_agent, pacer, on_loaded=lambda _origin, what: job_log.info(job_id, what))
     delay = f"{controls.request_delay_s:g}s between requests to a host" if controls.request_delay_s else "no delay"
     obeying = "obeying robots.txt" if controls.obey_robots_txt else "ignoring robots.txt"
-    job_log.info(job_id, f"requests: {options.describe()}; {delay}; {obeying}")
-    return CrawlRequests(options, pacer, robots)
+    return CrawlRequests(options, pacer, robots, f"requests: {options.describe()}; {delay}; {obeying}")

@@ -72,6 +72,7 @@ class CrawlRun:
         self._proxy_logins = proxy_logins
         self._pacer = HostPacer(0.0)
         self._robots: RobotsRules | None = None
+        self._requests_summary = ""
         self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
         self.definition_id = job.definition_id
         self._trigger = job.metadata.get("trigger", "manual")
@@ -125,6 +126,7 @@ class CrawlRun:
                 self._browser, self._logins, self._auth_id, self._log, self.job_id, options
             )
             recorder = await self._start()
+            self._log.info(self.job_id, self._requests_summary)
             heartbeat = asyncio.create_task(self._heartbeat())
             self._workers = [
                 asyncio.create_task(self._worker(context, recorder), name=f"crawl-{self.job_id}-{i}")
@@ -164,7 +166,7 @@ class CrawlRun:
         setup = await crawl_requests(
             self.definition, self._settings.crawl_defaults, self._proxy_logins, self._log, self.job_id
         )
-        self._pacer, self._robots = setup.pacer, setup.robots
+        self._pacer, self._robots, self._requests_summary = setup.pacer, setup.robots, setup.summary
         return setup.options
 
     async def _start(self) -> PageRecorder:
