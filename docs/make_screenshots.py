@@ -114,6 +114,7 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
     window.action_settings.trigger()
     await asyncio.sleep(0.8)
     settings = next(w for w in qt.topLevelWidgets() if type(w).__name__ == "SettingsDialog" and w.isVisible())
+    settings.tabs.setCurrentIndex(1)  # Crawling: the browser and the crawl controls' defaults
     await save(settings, qt, "settings")
     settings.close()
     window.show_view(window.jobs)

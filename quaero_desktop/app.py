@@ -19,6 +19,7 @@ from quaero_desktop.settings import AppSettings, load_settings
 from quaero_desktop.store import open_database
 from quaero_desktop.store.database import Database
 from quaero_desktop.vault.credential_vault import CredentialVault
+from quaero_desktop.vault.proxy_logins import ProxyLogins
 
 
 @dataclass
@@ -46,7 +47,9 @@ class App:
         once at start and keeps the handle (gui/desktop_app.py)."""
         with self._engine_lock:
             if self._engine is None:
-                self._engine = Engine(self.database, self.settings.engine_settings(), logins=self.vault)
+                self._engine = Engine(
+                    self.database, self.settings.engine_settings(), logins=self.vault, proxy_logins=self.proxy_logins
+                )
                 self._engine.start()
             return self._engine
 
@@ -54,6 +57,11 @@ class App:
     def vault(self) -> CredentialVault:
         """Saved logins (the keyring backend is looked up on first use)."""
         return CredentialVault(self.database)
+
+    @cached_property
+    def proxy_logins(self) -> ProxyLogins:
+        """Proxies' user names and passwords, in the keyring only."""
+        return ProxyLogins(self.vault.secret_store)
 
     @cached_property
     def logins(self) -> LoginsService:

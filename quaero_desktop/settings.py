@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from quaero_desktop.domain.crawl_defaults import CrawlDefaults
+from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.files import write_text_atomically
@@ -30,9 +33,28 @@ class AppSettings:
     ask_when_no_tray: bool = True  # no tray: closing the window asks (until "don't ask again")
     schedules_paused: bool = False  # the tray's "Pause schedules", kept across starts
     mcp_allow_crawl: bool = False  # AI assistants (quaero-desktop mcp) may start crawls
+    # The crawl controls' defaults: a definition's own values win (domain/crawl_defaults.py).
+    request_delay: str = "0s"
+    obey_robots_txt: bool = True
+    user_agent: str = ""
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    proxy: str = "system"
 
     def engine_settings(self) -> EngineSettings:
-        return EngineSettings(browser_path=self.browser_path or None, page_timeout_s=self.page_timeout_s)
+        return EngineSettings(
+            browser_path=self.browser_path or None,
+            page_timeout_s=self.page_timeout_s,
+            crawl_defaults=self.crawl_defaults(),
+        )
+
+    def crawl_defaults(self) -> CrawlDefaults:
+        return CrawlDefaults(
+            request_delay=self.request_delay or "0s",
+            obey_robots_txt=self.obey_robots_txt,
+            user_agent=self.user_agent,
+            headers=tuple(self.headers.items()),
+            proxy=self.proxy or "system",
+        )
 
 
 _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted types, what is expected)
@@ -47,7 +69,14 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "ask_when_no_tray": (bool, "true or false"),
     "schedules_paused": (bool, "true or false"),
     "mcp_allow_crawl": (bool, "true or false"),
+    "request_delay": (str, 'a duration such as "0s" or "250ms"'),
+    "obey_robots_txt": (bool, "true or false"),
+    "user_agent": (str, 'a user agent, or "" for the browser\'s own'),
+    "headers": (dict, 'a table of header names and values, such as { "Accept-Language" = "en" }'),
+    "proxy": (str, '"system", "none" or a proxy URL such as "http://proxy.example.com:3128"'),
 }
+# Settings that are crawl controls: checked by the definition's own rules for the same field.
+_CONTROL_FIELDS = ("request_delay", "user_agent", "headers", "proxy")
 
 
 def load_settings(data_dir: Path) -> AppSettings:
@@ -70,6 +99,9 @@ def settings_from_mapping(data: dict[str, Any], source: str) -> AppSettings:
         types, expected = _RULES[key]
         if (isinstance(value, bool) and types is not bool) or not isinstance(value, types):
             raise ValidationError(source, key, value, expected)
+    for key in _CONTROL_FIELDS:
+        if key in data:
+            _check_control(source, key, data[key])
     settings = AppSettings(**data)
     if not 1 <= settings.default_concurrency <= 32:
         raise ValidationError(
@@ -80,7 +112,17 @@ def settings_from_mapping(data: dict[str, Any], source: str) -> AppSettings:
     return settings
 
 
+def _check_control(source: str, key: str, value: object) -> None:
+    try:
+        JobDefinition.from_mapping(
+            {"id": "settings", "name": "Settings", "start_urls": ["https://example.com/"], key: value}, source
+        )
+    except ValidationError as exc:
+        raise ValidationError(source, key, exc.value, exc.expected) from None
+
+
 def save_settings(data_dir: Path, settings: AppSettings) -> None:
     """Write atomically: a crash never leaves a half-written settings file."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(data_dir / SETTINGS_FILENAME, tomli_w.dumps(dataclasses.asdict(settings)))
+    text = tomli_w.dumps({**dataclasses.asdict(settings), "headers": dict(settings.headers)})
+    write_text_atomically(data_dir / SETTINGS_FILENAME, text)

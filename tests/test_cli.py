@@ -37,8 +37,11 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
         "documents",
         "duration_s",
         "crawl_s",
+        "error",
+        "stopped_by",
+        "urls_left",
     }
-    assert summary["status"] == "completed"
+    assert summary["status"] == "completed" and summary["error"] is None
     assert summary["pages_completed"] == 3 and summary["pages_failed"] == 0 and summary["documents"] == 3
     assert summary["duration_s"] >= summary["crawl_s"] > 0  # wall time includes the browser's start
     assert "pending" in result.stderr  # progress goes to stderr, never into the JSON

@@ -73,6 +73,8 @@ def full_definition() -> JobDefinition:
         max_depth=7, max_pages=5000, concurrency=16, follow_links=False, same_domain=False,
         use_default_excludes=False, auth_id="wiki.sso_2-x", schedule="*/15 9-17 * * mon-fri",
         timeout="1h30m", enabled=False, auto_start=True, keep_hash_routes=False,
+        stay_under_start_path=True, request_delay="250ms", obey_robots_txt=False, user_agent="TeamBot/2 (+ops)",
+        headers=(("Accept-Language", "fr"), ("X-Team", "docs")), proxy="socks5://127.0.0.1:1080",
     )  # fmt: skip
 
 
@@ -84,13 +86,15 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
         "id", "name", "description", "start_urls", "include_patterns", "exclude_patterns",
         "max_depth", "max_pages", "concurrency", "follow_links", "same_domain",
         "use_default_excludes", "auth_id", "schedule", "timeout", "enabled", "auto_start", "keep_hash_routes",
+        "stay_under_start_path", "request_delay", "obey_robots_txt", "user_agent", "headers", "proxy",
     )  # fmt: skip
     assert build().auth_id is None
     assert build().to_mapping() == {
         "id": "team-wiki", "name": "Team wiki", "description": "", "start_urls": ["https://wiki.example.com/start"],
         "include_patterns": [], "exclude_patterns": [], "max_depth": 2, "max_pages": 100, "concurrency": 4,
         "follow_links": True, "same_domain": True, "use_default_excludes": True, "schedule": "", "timeout": "30m",
-        "enabled": True, "auto_start": False, "keep_hash_routes": True,
+        "enabled": True, "auto_start": False, "keep_hash_routes": True, "stay_under_start_path": False,
+        "request_delay": "", "user_agent": "", "headers": {}, "proxy": "",
     }  # fmt: skip
 
 
@@ -103,7 +107,7 @@ def test_definition_is_frozen_hashable_and_compared_by_value() -> None:
 
 
 def test_to_mapping_keeps_field_order_omits_a_null_auth_id_and_maps_back_equal() -> None:
-    assert list(build().to_mapping()) == [name for name in FIELD_NAMES if name != "auth_id"]
+    assert list(build().to_mapping()) == [name for name in FIELD_NAMES if name not in ("auth_id", "obey_robots_txt")]
     assert list(full_definition().to_mapping()) == list(FIELD_NAMES)
     for definition in (build(), full_definition()):
         assert JobDefinition.from_mapping(definition.to_mapping(), "copy") == definition
@@ -376,3 +380,74 @@ def test_field_error_message_names_file_field_value_and_expectation(tmp_path: Pa
 def test_unknown_field_in_a_file_is_reported_with_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "w.json", CONTRACT_EXAMPLE_JSON.replace('"max_depth"', '"depth"'))
     assert str(load_refusal(path)).startswith(f"{path}: field 'depth' = 2: not a known field; known fields are: id,")
+
+
+# --- the crawl controls (issue 11) -------------------------------------------------------
+
+
+def test_crawl_controls_are_checked_and_never_echo_a_secret() -> None:
+    assert build(headers={"X-Team": " docs "}).headers == (("X-Team", "docs"),)
+    assert build(proxy="HTTP://Proxy.example.com:3128").proxy == "http://Proxy.example.com:3128"
+    assert build(proxy="System").proxy == "system" and build(proxy="none").proxy == "none"
+    assert build(request_delay="250ms").request_delay_seconds == 0.25 and build().request_delay_seconds is None
+    for field, value, expected in [
+        ("request_delay", "11m", "from 0 to 10m"),
+        ("request_delay", "soon", "a duration"),
+        ("user_agent", "Bot\nX-Evil: 1", "on one line"),
+        ("proxy", "ftp://proxy:21", "a proxy URL"),
+        ("proxy", "http://ada:s3cret@proxy:3128", "they go in the keyring"),
+        ("headers", {"Cookie": "session=s3cret"}, "a saved login"),
+        ("headers", {"Authorization": "Bearer s3cret"}, "never go in a definition"),
+        ("headers", {"Bad Name": "x"}, "not a header name"),
+        ("headers", "X-Team: docs", "a table of header names"),
+        ("obey_robots_txt", "yes", "true or false"),
+    ]:
+        error = refusal(**{field: value})
+        assert error.field == field and expected in error.expected, (field, value, str(error))
+        assert "s3cret" not in str(error)
+
+
+def test_stay_under_start_path_keeps_to_the_start_folder_and_the_tester_says_why() -> None:
+    from quaero_desktop.engine.page_pipeline import CrawlScope
+
+    definition = build(start_urls=["https://docs.example.com/signals/index.html"], stay_under_start_path=True)
+    scope = CrawlScope.from_definition(definition)
+    kept = scope.explain("https://docs.example.com/signals/fog#top", definition.start_urls)
+    assert kept.kept and kept.normalised == "https://docs.example.com/signals/fog"
+    assert "under a start URL's folder" in kept.reason
+    left = scope.explain("https://docs.example.com/lamps/", definition.start_urls)
+    assert not left.kept and left.reason == "not under the start URL's folder (/signals/)"
+    assert scope.explain("https://docs.example.com/signals/index.html", definition.start_urls).reason.startswith(
+        "a start URL"
+    )
+    assert not scope.explain("mailto:keeper@example.com").kept
+    assert scope.links_to_follow(["/lamps/", "fog", "/signals/"], "https://docs.example.com/signals/x", 0) == [
+        "https://docs.example.com/signals/fog",
+        "https://docs.example.com/signals/",
+    ]
+    excluded = CrawlScope.from_definition(build(exclude_patterns=["/admin"])).explain(
+        "https://wiki.example.com/admin/x"
+    )
+    assert not excluded.kept and excluded.reason == "excluded by pattern '/admin'"
+
+
+def test_app_defaults_fill_what_a_definition_leaves_open() -> None:
+    from quaero_desktop.domain.crawl_defaults import CrawlControls, CrawlDefaults
+
+    defaults = CrawlDefaults(request_delay="1s", user_agent="Default/1", headers=(("Accept-Language", "en"),))
+    plain = CrawlControls.of(build(), defaults)
+    assert (plain.request_delay_s, plain.obey_robots_txt, plain.user_agent, plain.proxy) == (
+        1.0,
+        True,
+        "Default/1",
+        "system",
+    )
+    own = CrawlControls.of(
+        build(request_delay="0s", obey_robots_txt=False, headers={"accept-language": "fr"}, proxy="none"), defaults
+    )
+    assert (own.request_delay_s, own.obey_robots_txt, own.headers, own.proxy) == (
+        0.0,
+        False,
+        (("accept-language", "fr"),),
+        "none",
+    )

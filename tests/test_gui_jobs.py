@@ -56,7 +56,10 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     job = app.jobs.get(job_id)
     row = panel.model.row(job_id)
     assert row.progress == job.progress  # the view shows exactly what the store holds
-    assert _row_text(panel, job_id, JobColumn.PROGRESS) == "0 pending, 0 running, 12 completed, 2 failed"
+    left = f"{job.urls_left} URL{'s' if job.urls_left != 1 else ''} left"
+    assert _row_text(panel, job_id, JobColumn.PROGRESS) == (
+        f"0 pending, 0 running, 12 completed, 2 failed · stopped by max_depth: {left}"  # what cut it short
+    )
     assert _row_text(panel, job_id, JobColumn.DOCUMENTS) == str(job.document_count) == "10"
     assert _row_text(panel, job_id, JobColumn.STATUS) == "Completed"
     assert not panel.placeholder.isVisibleTo(panel)

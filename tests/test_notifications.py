@@ -146,3 +146,27 @@ def test_notifications_over_dbus_replace_per_job_and_a_click_opens_the_job(
         if desktop.has_window():
             desktop.window.hide()
             desktop.window.deleteLater()
+
+
+@pytest.mark.gui
+def test_a_full_disk_is_a_notice_that_says_what_to_free_and_how_to_resume(desktop, qloop):
+    """The engine reports a crawl stopped by the storage (tests/test_storage_full.py makes a real one)."""
+    from quaero_desktop.engine.events import JobStatusChanged
+    from tests.gui_support import run, store_finished_job
+    from tests.waiting import until
+
+    store_finished_job(desktop.app, "full00disk01", crawl_seconds=12.0, wall=timedelta(seconds=13))
+    message = (
+        "stopped: the disk is full: Quaero could not store pages in /data (0 bytes free). The 3 pages still to "
+        "crawl need about 8 MB: free space there, then run `quaero-desktop jobs resume full00disk01`"
+    )
+    desktop.bridge.deliver([JobStatusChanged("full00disk01", JobStatus.INTERRUPTED, message, storage_failed=True)])
+    shown = desktop.notifications.notifier.shown
+    run(qloop, until(lambda: shown, what="the notice"))
+    (notice,) = shown
+    assert notice.title == "Crawl stopped: Finished crawl" and notice.persistent
+    assert notice.body.startswith("The disk is full: Quaero could not store pages in /data")
+    assert "jobs resume full00disk01" in notice.body
+    desktop.bridge.deliver([JobStatusChanged("full00disk01", JobStatus.INTERRUPTED, "quit")])  # the user's own stop
+    run(qloop, desktop.tasks.wait_all())
+    assert len(shown) == 1

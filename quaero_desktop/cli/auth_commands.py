@@ -1,14 +1,18 @@
-"""``auth import | login | list | delete``: saved logins. Never prints a cookie or token value."""
+"""``auth import | login | list | delete | proxy``: saved logins and proxy logins. Never prints a secret."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import threading
 
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
+from quaero_desktop.domain.crawl_defaults import ProxyLogin
 from quaero_desktop.domain.credential import CredentialSummary
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.errors import ValidationError
 
 
 def add_parser(
@@ -34,6 +38,17 @@ def add_parser(
     deleting = commands.add_parser("delete", parents=[common], help="delete a saved login from the keyring")
     deleting.add_argument("auth_id", metavar="AUTH_ID")
     deleting.set_defaults(handler=delete_login)
+    proxy = commands.add_parser(
+        "proxy",
+        parents=[common],
+        help="save a proxy's user name and password in the keyring (the password is asked for, or read from stdin)",
+    )
+    proxy.add_argument(
+        "proxy_url", metavar="PROXY_URL", help="as in the definition or Settings, e.g. http://proxy:3128"
+    )
+    proxy.add_argument("--username", help="the proxy's user name")
+    proxy.add_argument("--delete", action="store_true", help="delete the proxy's saved login instead")
+    proxy.set_defaults(handler=save_proxy_login)
 
 
 def import_login(app: App, args: argparse.Namespace) -> int:
@@ -97,3 +112,30 @@ def _expiry(summary: CredentialSummary) -> str:
         return "session only"
     text = local_time(summary.earliest_expiry)
     return f"expired {text}" if state == "expired" else text
+
+
+def save_proxy_login(app: App, args: argparse.Namespace) -> int:
+    """The proxy's login goes to the keyring only (never the database, a definition or settings.toml)."""
+    proxy_url = _proxy_url(args.proxy_url)
+    if args.delete:
+        deleted = app.proxy_logins.delete(proxy_url)
+        print(f"deleted the login of the proxy {proxy_url}" if deleted else f"no login saved for the proxy {proxy_url}")
+        return 0
+    if not args.username:
+        raise ValidationError("the command line", "--username", None, "the proxy's user name (--username NAME)")
+    if sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.username} at {proxy_url}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
+    app.proxy_logins.save(proxy_url, ProxyLogin(args.username, password))
+    print(f"saved the login of {args.username} for the proxy {proxy_url} in {app.vault.secret_store.backend_name}")
+    return 0
+
+
+def _proxy_url(text: str) -> str:
+    """The proxy URL checked as a definition checks it (no login inside it)."""
+    base = {"id": "proxy", "name": "Proxy", "start_urls": ["https://example.com/"]}
+    proxy = JobDefinition.from_mapping({**base, "proxy": text}, "PROXY_URL").proxy
+    if proxy in ("", "system", "none"):
+        raise ValidationError("PROXY_URL", "proxy", text, "a proxy URL such as http://proxy.example.com:3128")
+    return proxy

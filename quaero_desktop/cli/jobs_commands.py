@@ -6,14 +6,14 @@ import argparse
 
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import crawl_duration_text, local_time, print_json, print_table, shorten
-from quaero_desktop.cli.run_command import resume_job
+from quaero_desktop.cli.run_command import resume_job, retry_failed_pages
 from quaero_desktop.domain.job import ChildJob, Job, rendered_empty_text
 
 
 def add_parser(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    parser = subparsers.add_parser("jobs", help="list, inspect, cancel or resume crawl jobs")
+    parser = subparsers.add_parser("jobs", help="list, inspect, cancel, resume or retry crawl jobs")
     commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = commands.add_parser("list", parents=[common], help="crawl jobs, newest first")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -29,6 +29,12 @@ def add_parser(
     resuming.add_argument("job_id")
     resuming.add_argument("--json", action="store_true", help="print the summary as JSON")
     resuming.set_defaults(handler=lambda app, args: resume_job(app, args.job_id, as_json=args.json))
+    retrying = commands.add_parser(
+        "retry-failed", parents=[common], help="fetch the failed pages of a stopped job again, to the end"
+    )
+    retrying.add_argument("job_id")
+    retrying.add_argument("--json", action="store_true", help="print the summary as JSON")
+    retrying.set_defaults(handler=lambda app, args: retry_failed_pages(app, args.job_id, as_json=args.json))
 
 
 def job_json(job: Job) -> dict[str, object]:
@@ -46,6 +52,8 @@ def job_json(job: Job) -> dict[str, object]:
         "duration_s": round(job.duration_s, 3) if job.duration_s is not None else None,
         "crawl_s": round(job.crawl_time_s, 3) if job.crawl_time_s is not None else None,
         "error": job.error,
+        "stopped_by": job.stopped_by and str(job.stopped_by),
+        "urls_left": job.urls_left,
     }
 
 
@@ -63,6 +71,7 @@ def child_json(child: ChildJob) -> dict[str, object]:
         "rendered_empty": child.rendered_empty,
         "error": child.error,
         "attempts": child.attempts,
+        "found_on": child.found_on,
     }
 
 
@@ -107,6 +116,8 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     print(f"  status:    {job.status}" + (f" — {job.error}" if job.error else ""))
     print(f"  progress:  {job.progress.text}, {job.progress.cancelled} cancelled")
     print(f"  documents: {job.document_count}")
+    if job.stopped_by is not None:
+        print(f"  {job.stopped_by_text}")
     duration = crawl_duration_text(job.crawl_time_s, job.duration_s)
     print(f"  started:   {local_time(job.started_at)}   duration: {duration}" + (" of crawling" if duration else ""))
     if job.progress.auth_failures:

@@ -7,7 +7,10 @@ import sys
 import time
 from typing import TextIO
 
+from quaero_desktop.domain.crawl_rate import RateMeter
 from quaero_desktop.domain.job import Progress
+
+STARTING_BROWSER_TEXT = "starting browser…"
 
 _BAR_WIDTH = 24
 
@@ -21,10 +24,16 @@ class ProgressView:
         self._last_line = 0.0
         self._bar_shown = False
         self._last: Progress | None = None
+        self._rate = RateMeter()
+
+    def starting_browser(self) -> None:
+        """The browser is starting (seconds, the first time): said rather than a frozen "0 pending"."""
+        self.message(STARTING_BROWSER_TEXT)
 
     def update(self, progress: Progress) -> None:
         self._last = progress
         now = time.monotonic()
+        self._rate.add(progress, now)
         if self._live:
             if now - self._last_line >= 0.1:
                 self._draw_bar(progress)
@@ -45,13 +54,17 @@ class ProgressView:
     def finish(self) -> None:
         if self._last is not None:
             self._clear_bar()
-            self._stream.write(self._summary(self._last) + "\n")
+            self._stream.write(self._summary(self._last, final=True) + "\n")
             self._stream.flush()
 
-    def _summary(self, progress: Progress) -> str:
-        elapsed = time.monotonic() - self._started
+    def _summary(self, progress: Progress, *, final: bool = False) -> str:
+        now = time.monotonic()
+        elapsed = now - self._started
         empty = f", {progress.rendered_empty} rendered empty" if progress.rendered_empty else ""
-        return f"{progress.text}; {progress.documents} documents{empty} ({elapsed:.0f}s)"
+        rate = "" if final else self._rate.text(now)
+        return f"{progress.text}; {progress.documents} documents{empty} ({elapsed:.0f}s" + (
+            f"; {rate})" if rate else ")"
+        )
 
     def _draw_bar(self, progress: Progress) -> None:
         filled = int(_BAR_WIDTH * progress.fraction)

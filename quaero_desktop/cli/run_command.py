@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 
 from quaero_desktop.app import App
@@ -15,7 +17,7 @@ from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, rendered_empty_text
 from quaero_desktop.engine.engine import Engine
-from quaero_desktop.engine.events import EngineEvent, JobLogged, JobProgress, JobStatusChanged
+from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -37,15 +39,23 @@ def resume_job(app: App, reference: str, *, as_json: bool) -> int:
     return _run_to_end(app, lambda _engine: app.jobs.resume(job_id), as_json=as_json)
 
 
+def retry_failed_pages(app: App, reference: str, *, as_json: bool) -> int:
+    job_id = app.jobs.resolve_id(reference)
+    return _run_to_end(app, lambda _engine: app.jobs.retry_failed(job_id), as_json=as_json)
+
+
 def summary_json(job: Job) -> dict[str, object]:
     """The stable ``--json`` summary of a finished run."""
     return {
         "job_id": job.id,
         "status": str(job.status),
+        "error": job.error,
         "pages_completed": job.progress.completed,
         "pages_failed": job.progress.failed,
         "pages_rendered_empty": job.progress.rendered_empty,
         "documents": job.document_count,
+        "stopped_by": job.stopped_by and str(job.stopped_by),
+        "urls_left": job.urls_left,
         "duration_s": round(job.duration_s or 0.0, 3),
         "crawl_s": round(job.crawl_time_s or 0.0, 3),
     }
@@ -57,15 +67,16 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
     events: queue.Queue[EngineEvent] = queue.Queue()
     unsubscribe = engine.events.subscribe(events.put)
     stopper = _CtrlC(engine, view)
+    outcome = _RunOutcome()
     try:
         with stopper:
             job_id = start(engine)
             stopper.job_id = job_id
             finished = engine.wait(job_id)
             while not finished.done():
-                _drain(events, job_id, view, timeout=0.1)
-            _drain(events, job_id, view, timeout=0)
-            finished.result()
+                _drain(events, job_id, view, outcome, timeout=0.1)
+            _drain(events, job_id, view, outcome, timeout=0)
+            outcome.status = finished.result()
     except KeyboardInterrupt:
         view.message("stopping now; the job is left interrupted (resume it with: jobs resume)")
         app.close(detach=True)
@@ -74,6 +85,9 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
         unsubscribe()
     view.finish()
     job = app.jobs.get(job_id)
+    if outcome.storage_failure is not None:
+        # The disk may have had no room to record the stop: the run's own account is the truth.
+        job = dataclasses.replace(job, status=JobStatus.INTERRUPTED, error=outcome.storage_failure)
     if as_json:
         print_json(summary_json(job))
     else:
@@ -83,6 +97,8 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             f"{crawl_duration_text(job.crawl_time_s or 0.0, job.duration_s)} of crawling"
         )
         print(line + (f" — {job.error}" if job.error else ""))
+        if job.stopped_by is not None:
+            print(f"{job.stopped_by_text} (quaero-desktop jobs show {job.id})")
         if job.progress.auth_failures:
             print(
                 f"{job.progress.auth_failures} page(s) needed a login (session expired?): "
@@ -90,10 +106,20 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             )
         if job.progress.rendered_empty:
             print(f"{rendered_empty_text(job.progress.rendered_empty)} (quaero-desktop jobs show {job.id})")
+    if outcome.storage_failure is not None:
+        return EXIT_FAILED  # not the user's interruption: the disk (or the database) failed
     return _EXIT_BY_STATUS.get(job.status, EXIT_FAILED)
 
 
-def _drain(events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, *, timeout: float) -> None:
+@dataclass
+class _RunOutcome:
+    status: JobStatus | None = None
+    storage_failure: str | None = None  # the message, when the data directory's storage stopped the crawl
+
+
+def _drain(
+    events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, outcome: _RunOutcome, *, timeout: float
+) -> None:
     try:
         event = events.get(timeout=timeout) if timeout else events.get_nowait()
     except queue.Empty:
@@ -102,8 +128,12 @@ def _drain(events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, *,
         if getattr(event, "job_id", None) == job_id:
             if isinstance(event, JobProgress):
                 view.update(event.progress)
+            elif isinstance(event, CrawlPhase) and event.phase == CrawlPhase.STARTING_BROWSER:
+                view.starting_browser()
             elif isinstance(event, JobLogged) and event.level in ("warning", "error"):
                 view.message(f"{event.level}: {event.message}")
+            elif isinstance(event, JobStatusChanged) and event.storage_failed:
+                outcome.storage_failure = event.error
             elif isinstance(event, JobStatusChanged) and event.status.is_terminal and event.error:
                 view.message(f"{event.status}: {event.error}")
         try:

@@ -9,6 +9,7 @@ from playwright.async_api import Browser, BrowserContext, Playwright, StorageSta
 
 from quaero_desktop.crawler.browser_discovery import BrowserLocation, find_browser, launch_args
 from quaero_desktop.crawler.fetcher import prepare_context
+from quaero_desktop.crawler.request_options import RequestOptions
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ class BrowserService:
     def location(self) -> BrowserLocation | None:
         return self._location
 
+    @property
+    def running(self) -> bool:
+        """A browser is up: a new crawl opens a context in it at once (no start-up to wait for)."""
+        return self._browser is not None and self._browser.is_connected() and not self._stale
+
     async def browser(self) -> Browser:
         async with self._lock:
             if self._stale and self._browser is not None and not self._browser.contexts:
@@ -69,11 +75,18 @@ class BrowserService:
             return self._browser
 
     async def new_context(
-        self, *, user_agent: str | None = None, storage_state: StorageState | None = None
+        self, options: RequestOptions | None = None, *, storage_state: StorageState | None = None
     ) -> BrowserContext:
-        """A fresh, isolated context (own cookies and storage) for one crawl."""
+        """A fresh, isolated context (own cookies and storage) for one crawl, its requests as ``options`` say."""
+        options = options or RequestOptions()
         browser = await self.browser()
-        context = await browser.new_context(user_agent=user_agent, storage_state=storage_state, service_workers="block")
+        context = await browser.new_context(
+            user_agent=options.user_agent or None,
+            extra_http_headers=dict(options.headers) or None,
+            proxy=options.playwright_proxy(),
+            storage_state=storage_state,
+            service_workers="block",
+        )
         await prepare_context(context)
         return context
 

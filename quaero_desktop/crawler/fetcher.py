@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.utils
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag
 
-from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import BrowserContext, Page, Response, Route
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from quaero_desktop.crawler.app_shell import ShellSignals, is_empty_shell
+from quaero_desktop.crawler.connection_errors import describe_network_error, network_error_code
 from quaero_desktop.crawler.page_settle import READ_JS, SETTLE_INIT_JS, SettleTimings
 from quaero_desktop.crawler.request_watch import RequestWatch
 
@@ -49,6 +52,7 @@ class FetchedPage:
     rendered_empty: bool = False  # still an empty app shell after the longer wait (see app_shell.py)
     left_out_frames: tuple[str, ...] = ()  # cross-origin frames, not part of the stored page
     settle_ms: float = 0.0  # time spent waiting for the page to render after its load event (not reading it)
+    retry_after_s: float | None = None  # a 429/503 answer's Retry-After, in seconds
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,16 @@ class NonHtmlResponse:
     final_url: str
     status: int | None
     content_type: str
+    retry_after_s: float | None = None
+
+
+@dataclass(frozen=True)
+class TextResponse:
+    """A small text file fetched the way pages are (robots.txt): its status and text."""
+
+    url: str
+    status: int | None
+    text: str
 
 
 class FetchError(Exception):
@@ -107,8 +121,9 @@ class PageFetcher:
             return await self._download(url)
         content_type = _content_type(response)
         status = response.status if response else None
+        retry_after = retry_after_seconds(response.headers.get("retry-after")) if response else None
         if content_type and not content_type.startswith(HTML_TYPES):
-            return NonHtmlResponse(url, self._page.url, status, content_type)
+            return NonHtmlResponse(url, self._page.url, status, content_type, retry_after)
         data, settle_ms = await self._rendered()
         content_type = content_type or data["contentType"]
         if not content_type.startswith(HTML_TYPES):
@@ -128,13 +143,39 @@ class PageFetcher:
             rendered_empty=is_empty_shell(_shell_signals(data)),
             left_out_frames=tuple(dict.fromkeys(data["leftOutFrames"])),
             settle_ms=settle_ms,
+            retry_after_s=retry_after,
         )
+
+    async def fetch_text(self, url: str, before: Callable[[], Awaitable[object]] | None = None) -> TextResponse:
+        """A small text file (robots.txt) through this tab: the crawl's context, proxy and headers.
+        ``before`` is awaited just before the request goes out (its turn at the host).
+
+        A text file shown in a tab makes the browser ask for the site's /favicon.ico: not for a crawl."""
+        self.uses += 1
+        await self._page.route("**/favicon.ico", _refuse)
+        try:
+            if before is not None:
+                await before()
+            response = await self._goto(url)
+            if isinstance(response, _Download) or response is None:
+                return TextResponse(url, None, "")
+            try:
+                text = await response.text()
+            except PlaywrightError:
+                text = ""
+            await self._goto("about:blank")  # the icon request, if the browser started one, ends refused
+            return TextResponse(response.url, response.status, text)
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await self._page.unroute("**/favicon.ico", _refuse)
 
     async def _goto(self, url: str) -> Response | _Download | None:
         try:
             return await self._page.goto(url, wait_until="load", timeout=self._page_timeout_ms)
         except PlaywrightTimeoutError:
-            raise FetchError(f"timed out after {self._page_timeout_ms / 1000:g}s", retryable=True) from None
+            raise FetchError(
+                f"the page did not finish loading within {self._page_timeout_ms / 1000:g}s (timed out)", retryable=True
+            ) from None
         except PlaywrightError as exc:
             if "Download is starting" in exc.message:
                 return _DOWNLOAD
@@ -221,6 +262,26 @@ async def prepare_context(context: BrowserContext) -> None:
     await context.add_init_script(SETTLE_INIT_JS)
 
 
+async def _refuse(route: Route) -> None:
+    await route.abort()
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds from now; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
 def _shell_signals(data: dict[str, Any]) -> ShellSignals:
     shell = data["shell"]
     return ShellSignals(
@@ -247,6 +308,10 @@ def _navigation_error(exc: PlaywrightError) -> FetchError:
     if message.startswith("page.goto: "):
         message = message[len("page.goto: ") :]
     retryable = any(code in message for code in _RETRYABLE_NET_ERRORS)
+    code = network_error_code(message)
+    if code is not None:
+        url = message.split(" at ", 1)[1].strip() if " at " in message else None
+        message = describe_network_error(code, url)
     return FetchError(message, retryable=retryable)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from playwright.async_api import BrowserContext
+from collections.abc import Awaitable, Callable
 
-from quaero_desktop.crawler.fetcher import PageFetcher
+from playwright.async_api import BrowserContext
+from playwright.async_api import Error as PlaywrightError
+
+from quaero_desktop.crawler.fetcher import FetchError, PageFetcher, TextResponse
 from quaero_desktop.crawler.page_settle import SettleTimings
 
 
@@ -32,3 +35,14 @@ class Tab:
         if self._fetcher is not None:
             fetcher, self._fetcher = self._fetcher, None
             await fetcher.close()
+
+    async def fetch_text(self, url: str, before: Callable[[], Awaitable[object]] | None = None) -> TextResponse:
+        """A small text file (robots.txt) loaded like a page; status None when it could not be loaded.
+        ``before`` is awaited just before the request (its turn at the host)."""
+        try:
+            return await (await self.fetcher()).fetch_text(url, before)
+        except FetchError:
+            return TextResponse(url, None, "")
+        except PlaywrightError:  # the tab crashed: a fresh one for the next page
+            await self.discard()
+            return TextResponse(url, None, "")

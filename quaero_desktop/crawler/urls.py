@@ -165,6 +165,7 @@ class UrlFilter:
         exclude_patterns: Sequence[str] = (),
         same_domain: bool = True,
         use_default_excludes: bool = True,
+        stay_under_start_path: bool = False,
     ) -> None:
         """Raises ValueError if a start URL is not an http(s) URL with a host."""
         self._includes = tuple(re.compile(pattern) for pattern in include_patterns)
@@ -174,6 +175,8 @@ class UrlFilter:
         )
         self._same_domain = same_domain
         self._hosts = frozenset(_start_host(url) for url in start_urls)
+        # stay_under_start_path: each start URL's folder, as "scheme://host[:port]/folder/"
+        self._folders = tuple(dict.fromkeys(start_folder(url) for url in start_urls)) if stay_under_start_path else ()
 
     def rejection(self, url: str) -> str | None:
         """None if the normalised ``url`` may be crawled, else a short reason why not."""
@@ -189,13 +192,35 @@ class UrlFilter:
             host = host_of(url)
             if host not in self._hosts:
                 return f"other host: {host}"
+        if self._folders and not any(url.startswith(folder) for folder in self._folders):
+            return f"not under the start URL's folder ({', '.join(urlsplit(f).path for f in self._folders)})"
         if self._includes and not any(pattern.search(url) for pattern in self._includes):
             return "matches no include pattern"
         return None
 
+    def acceptance(self, url: str) -> str:
+        """Why a ``url`` that ``rejection`` lets through is kept (the pattern tester says so)."""
+        matched = next((pattern.pattern for pattern in self._includes if pattern.search(url)), None)
+        why = [f"matches the include pattern '{matched}'" if matched else "no include patterns: every URL in scope"]
+        if self._same_domain:
+            why.append("on a start URL's host")
+        if self._folders:
+            why.append("under a start URL's folder")
+        return "kept: " + ", ".join(why)
+
     def allows(self, url: str) -> bool:
         """True if the normalised ``url`` may be crawled."""
         return self.rejection(url) is None
+
+
+def start_folder(url: str) -> str:
+    """The folder a start URL is in, with its origin: ".../signals/" for ".../signals/" and ".../signals/x.html"."""
+    normalised = normalise_url(url, keep_hash_routes=False)
+    if normalised is None:
+        raise ValueError(f"not an http(s) URL with a host: {url!r}")
+    parts = urlsplit(normalised)
+    folder = parts.path[: parts.path.rfind("/") + 1] or "/"
+    return f"{parts.scheme}://{parts.netloc}{folder}"
 
 
 def _start_host(url: str) -> str:

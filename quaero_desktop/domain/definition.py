@@ -83,6 +83,13 @@ class JobDefinition:
     enabled: bool = True
     auto_start: bool = False
     keep_hash_routes: bool = True
+    stay_under_start_path: bool = False
+    # Below: "" (or None) takes the app-wide default from Settings (domain/crawl_defaults.py).
+    request_delay: str = ""
+    obey_robots_txt: bool | None = None
+    user_agent: str = ""
+    headers: tuple[tuple[str, str], ...] = ()  # over the app's default headers, by name
+    proxy: str = ""
 
     def __post_init__(self) -> None:
         values = {name: getattr(self, name) for name in FIELD_NAMES}
@@ -103,13 +110,17 @@ class JobDefinition:
         return cls(**_validated_fields(data, source))
 
     def to_mapping(self) -> dict[str, object]:
-        """All fields in declaration order, lists as lists, auth_id left out when None."""
+        """All fields in declaration order, lists as lists, headers as a table; fields that are None
+        (auth_id, obey_robots_txt: the default) left out, as TOML has no null."""
         mapping: dict[str, object] = {}
         for name in FIELD_NAMES:
             value = getattr(self, name)
-            if name == "auth_id" and value is None:
+            if value is None:
                 continue
-            mapping[name] = list(value) if isinstance(value, tuple) else value
+            if name == "headers":
+                mapping[name] = dict(value)
+            else:
+                mapping[name] = list(value) if isinstance(value, tuple) else value
         return mapping
 
     def with_changes(self, **changes: Any) -> JobDefinition:
@@ -120,6 +131,11 @@ class JobDefinition:
     def timeout_seconds(self) -> float:
         """The whole-job timeout in seconds."""
         return parse_duration(self.timeout).total_seconds()
+
+    @property
+    def request_delay_seconds(self) -> float | None:
+        """The delay between requests to one host, or None for the app's default."""
+        return parse_duration(self.request_delay).total_seconds() if self.request_delay else None
 
 
 FIELD_NAMES: Final = tuple(field.name for field in dataclasses.fields(JobDefinition))
@@ -145,9 +161,19 @@ def _validated_fields(values: Mapping[str, object], source: str) -> dict[str, An
             checked[name] = check(value)
         except _Invalid as invalid:
             if invalid.index is None:
-                raise ValidationError(source, name, value, invalid.expected) from None
+                raise ValidationError(source, name, _shown(name, value), invalid.expected) from None
             raise ValidationError(source, f"{name}[{invalid.index}]", invalid.item, invalid.expected) from None
     return checked
+
+
+def _shown(name: str, value: object) -> object:
+    """The value as an error may show it: never a proxy's password or a header's value (a secret, maybe)."""
+    if name == "proxy" and isinstance(value, str) and "@" in value:
+        scheme, _, rest = value.partition("://")
+        return f"{scheme}://***@{rest.rpartition('@')[2]}"
+    if name == "headers" and isinstance(value, Mapping):
+        return dict.fromkeys(value, "***")
+    return value
 
 
 def _string(value: object, expected: str) -> str:
@@ -263,6 +289,95 @@ def _timeout(value: object) -> str:
     return text
 
 
+_REQUEST_DELAY_EXPECTED = (
+    'a duration from 0 to 10m between two requests to the same host, such as "250ms" or "1s", '
+    'or "" for the default in Settings'
+)
+_USER_AGENT_EXPECTED = 'a user agent on one line (at most 512 characters), or "" for the default in Settings'
+_HEADERS_EXPECTED = 'a table of header names and text values, such as { "Accept-Language" = "en" }'
+_PROXY_EXPECTED = (
+    '"" (the default in Settings), "system" (the system\'s proxy settings), "none" (no proxy), or a proxy URL '
+    'such as "http://proxy.example.com:3128" or "socks5://127.0.0.1:1080"'
+)
+PROXY_SCHEMES: Final = ("http", "https", "socks4", "socks5")
+_HEADER_NAME: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")
+# Headers a definition may not set: credentials belong in the keyring (a saved login, the proxy's login),
+# and the browser sets the rest itself.
+FORBIDDEN_HEADERS: Final = {
+    "cookie": "cookies belong in a saved login (auth_id), kept in the keyring",
+    "authorization": "credentials never go in a definition (it is stored with every job): use a saved login",
+    "proxy-authorization": "a proxy's login goes in the keyring: quaero-desktop auth proxy URL --username NAME",
+    "user-agent": "use the user_agent field",
+    "host": "the browser sets it from the URL",
+    "content-length": "the browser sets it",
+}
+
+
+def _request_delay(value: object) -> str:
+    text = _string(value, _REQUEST_DELAY_EXPECTED).strip()
+    if not text:
+        return ""
+    try:
+        delay = parse_duration(text)
+    except ValueError:
+        raise _Invalid(_REQUEST_DELAY_EXPECTED) from None
+    if delay.total_seconds() > 600:
+        raise _Invalid(_REQUEST_DELAY_EXPECTED)
+    return text
+
+
+def _optional_boolean(value: object) -> bool | None:
+    return None if value is None else _boolean(value)
+
+
+def _user_agent(value: object) -> str:
+    text = _string(value, _USER_AGENT_EXPECTED).strip()
+    if len(text) > 512 or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise _Invalid(_USER_AGENT_EXPECTED)
+    return text
+
+
+def _headers(value: object) -> tuple[tuple[str, str], ...]:
+    pairs = list(value.items()) if isinstance(value, Mapping) else value
+    if not isinstance(pairs, (list, tuple)):
+        raise _Invalid(_HEADERS_EXPECTED)
+    checked: dict[str, tuple[str, str]] = {}
+    for pair in pairs:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise _Invalid(_HEADERS_EXPECTED)
+        name, text = pair
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise _Invalid(f"{_HEADERS_EXPECTED}; {name!r} is not a header name (letters, digits and -)")
+        why = FORBIDDEN_HEADERS.get(name.lower())
+        if why is not None:
+            raise _Invalid(f"a table of headers without {name}: {why}")
+        if not isinstance(text, str) or any(c in text for c in "\r\n\0") or len(text) > 4096:
+            raise _Invalid(f"{_HEADERS_EXPECTED}; the value of {name} must be text on one line")
+        checked[name.lower()] = (name, text.strip())
+    return tuple(checked.values())
+
+
+def _proxy(value: object) -> str:
+    text = _string(value, _PROXY_EXPECTED).strip()
+    if text.lower() in ("", "system", "none"):
+        return text.lower()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise _Invalid(_PROXY_EXPECTED) from None
+    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname:
+        raise _Invalid(_PROXY_EXPECTED)
+    if parts.username or parts.password:
+        raise _Invalid(
+            "a proxy URL without a user name or password: they go in the keyring, never in a definition "
+            "(quaero-desktop auth proxy URL --username NAME, or Settings → Crawling)"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise _Invalid(_PROXY_EXPECTED)
+    return f"{parts.scheme.lower()}://{parts.netloc}"
+
+
 _START_URLS_EXPECTED = 'a non-empty list of http(s) URLs, such as ["https://wiki.example.com/start"]'
 _REQUIRED_EXPECTED: Final = {"id": _ID_EXPECTED, "name": _NAME_EXPECTED, "start_urls": _START_URLS_EXPECTED}
 _CHECKS: Final[dict[str, _Check]] = {
@@ -284,4 +399,10 @@ _CHECKS: Final[dict[str, _Check]] = {
     "enabled": _boolean,
     "auto_start": _boolean,
     "keep_hash_routes": _boolean,
+    "stay_under_start_path": _boolean,
+    "request_delay": _request_delay,
+    "obey_robots_txt": _optional_boolean,
+    "user_agent": _user_agent,
+    "headers": _headers,
+    "proxy": _proxy,
 }

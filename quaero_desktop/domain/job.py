@@ -39,6 +39,14 @@ CANCELLABLE_STATUSES = frozenset({JobStatus.PENDING, JobStatus.RUNNING, JobStatu
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
+class StoppedBy(enum.StrEnum):
+    """The limit that cut a finished crawl short (``stopped_by`` in the CLI's JSON)."""
+
+    MAX_PAGES = "max_pages"  # the page budget was spent while in-scope URLs were still being found
+    MAX_DEPTH = "max_depth"  # pages at the last level linked to pages further away
+    TIMEOUT = "timeout"  # the job's crawling time ran out with pages still to fetch
+
+
 class PageResult(enum.StrEnum):
     """What a finished child produced."""
 
@@ -134,6 +142,24 @@ class Job:
     progress: Progress = field(default_factory=Progress)
     resume_on_start: bool = False  # the window quit during the crawl: it continues at the next start
     crawl_seconds: float = 0.0  # crawling time over every run (a resumed job's timeout counts it)
+    stopped_by: StoppedBy | None = None  # the limit that cut the finished crawl short, if one did
+    left_out: int = 0  # in-scope URLs found beyond max_pages or max_depth (each counted once)
+
+    @property
+    def urls_left(self) -> int:
+        """Discovered URLs the crawl did not crawl: those beyond its limits and, once it stopped,
+        the pages it had found but not fetched (a timeout, a cancel, an interruption)."""
+        if self.status.is_active:
+            return self.left_out
+        return self.left_out + self.progress.pending + self.progress.cancelled
+
+    @property
+    def stopped_by_text(self) -> str:
+        """ "stopped by max_pages: 37 URLs left" (the Jobs view, the job window, the CLI); "" when nothing cut it."""
+        if self.stopped_by is None:
+            return ""
+        left = self.urls_left
+        return f"stopped by {self.stopped_by}: {left} URL{'s' if left != 1 else ''} left"
 
     @property
     def duration_s(self) -> float | None:
@@ -170,6 +196,7 @@ class ChildJob:
     rendered_empty: bool = False  # stored while still an empty app shell
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    found_on: str | None = None  # the page whose link led here (None: a start URL)
 
     @property
     def duration_s(self) -> float | None:

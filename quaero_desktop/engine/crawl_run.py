@@ -11,35 +11,38 @@ from playwright.async_api import BrowserContext
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.fetcher import FetchedPage, FetchError
+from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.crawler.tabs import Tab
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress, rendered_empty_text
+from quaero_desktop.domain.job import Job, JobStatus, StoppedBy, rendered_empty_text
+from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
-    ChildrenAdded,
-    ChildStatusChanged,
-    DocumentSaved,
+    CrawlPhase,
     EventBus,
-    JobProgress,
     JobStatusChanged,
 )
 from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.login_context import LoginSource, open_crawl_context
 from quaero_desktop.engine.ownership import current_pid
-from quaero_desktop.engine.page_commit import ChildBudget, PageCommit, enqueue_urls
+from quaero_desktop.engine.page_commit import ChildBudget, enqueue_urls
 from quaero_desktop.engine.page_outcome import (
+    Disallowed,
     FetchOutcome,
     PageRecorder,
     describe_error,
     fetch_with_retries,
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope
+from quaero_desktop.engine.politeness import HostPacer, RobotsRules
+from quaero_desktop.engine.run_progress import RunProgress
 from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.engine.storage_stop import report_storage_stop
 from quaero_desktop.humanize import duration_text
 from quaero_desktop.store import jobs_repo
+from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +65,14 @@ class CrawlRun:
         job_log: JobLog,
         settings: EngineSettings,
         logins: LoginSource | None = None,
+        retry_failed: bool = False,
+        proxy_logins: ProxyLoginSource | None = None,
     ) -> None:
         self.job_id = job.id
+        self._proxy_logins = proxy_logins
+        self._pacer = HostPacer(0.0)
+        self._robots: RobotsRules | None = None
+        self._requests_summary = ""
         self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
         self.definition_id = job.definition_id
         self._trigger = job.metadata.get("trigger", "manual")
@@ -75,12 +84,17 @@ class CrawlRun:
         self._log = job_log
         self._settings = settings
         self._scope = CrawlScope.from_definition(self.definition)
-        self._counts: dict[str, int] = {}
+        self._progress = RunProgress(job.id, events, job_log)
         self._stop: tuple[JobStatus, str | None] | None = None
+        self._storage_failure: LocalStorageError | None = None  # the data directory's storage failed
         self._frontier = Frontier()
         self._workers: list[asyncio.Task[None]] = []
         self._resume_on_start = False
         self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
+        # Retrying failed pages is a new effort: it gets the whole timeout, not what the crawl left of it.
+        self._timeout_s = self.definition.timeout_seconds - (0.0 if retry_failed else self._earlier_seconds)
+        self._retry_failed = retry_failed
+        self._timed_out = False
         self._started = time.monotonic()  # set again when the pages start loading
 
     # ----- control (called on the engine loop) -----
@@ -105,22 +119,33 @@ class CrawlRun:
         try:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
             self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
-            context = await open_crawl_context(self._browser, self._logins, self._auth_id, self._log, self.job_id)
+            options = await self._request_options()
+            if not self._browser.running:
+                self._events.publish(CrawlPhase(self.job_id, CrawlPhase.STARTING_BROWSER))
+            context = await open_crawl_context(
+                self._browser, self._logins, self._auth_id, self._log, self.job_id, options
+            )
             recorder = await self._start()
+            self._log.info(self.job_id, self._requests_summary)
             heartbeat = asyncio.create_task(self._heartbeat())
             self._workers = [
                 asyncio.create_task(self._worker(context, recorder), name=f"crawl-{self.job_id}-{i}")
                 for i in range(self.definition.concurrency)
             ]
             self._started = time.monotonic()  # the crawl (and its timeout) starts now, the browser being ready
+            self._events.publish(CrawlPhase(self.job_id, CrawlPhase.CRAWLING))
             try:
-                async with asyncio.timeout(max(0.0, self.definition.timeout_seconds - self._earlier_seconds)):
+                async with asyncio.timeout(max(0.0, self._timeout_s)):
                     await asyncio.gather(*self._workers, return_exceptions=True)
             except TimeoutError:
+                self._timed_out = self._stop is None
                 self._halt(JobStatus.FAILED, self._timeout_message())
                 await asyncio.gather(*self._workers, return_exceptions=True)
         except asyncio.CancelledError:
             self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
+            await asyncio.gather(*self._workers, return_exceptions=True)
+        except LocalStorageError as exc:
+            self._stop_for_storage(exc)
             await asyncio.gather(*self._workers, return_exceptions=True)
         except QuaeroError as exc:  # a cause the user can act on (login unusable, no browser...)
             self._halt(JobStatus.FAILED, str(exc))
@@ -135,6 +160,14 @@ class CrawlRun:
             if context is not None:
                 await _close_quietly(context)
         return await self._finish()
+
+    async def _request_options(self) -> RequestOptions:
+        """How this crawl's requests go out, and its politeness (definition over the app's defaults)."""
+        setup = await crawl_requests(
+            self.definition, self._settings.crawl_defaults, self._proxy_logins, self._log, self.job_id
+        )
+        self._pacer, self._robots, self._requests_summary = setup.pacer, setup.robots, setup.summary
+        return setup.options
 
     async def _start(self) -> PageRecorder:
         """Load (or create) the frontier and the counts from the store; the recorder for the pages."""
@@ -151,13 +184,16 @@ class CrawlRun:
         else:
             pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
             entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
-            self._log.info(self.job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
+            if self._retry_failed:
+                self._log.info(self.job_id, f"retrying {len(entries)} failed page(s) of {created}")
+            else:
+                self._log.info(self.job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
         self._frontier.add(entries)
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
-        self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
+        self._progress.load(progress)
         if entries:
-            self._events.publish(ChildrenAdded(self.job_id, len(entries)))
-        self._publish_progress()
+            self._progress.added(len(entries))
+        self._progress.publish()
         return recorder
 
     async def _worker(self, context: BrowserContext, recorder: PageRecorder) -> None:
@@ -178,12 +214,9 @@ class CrawlRun:
             while (entry := await self._frontier.next()) is not None:
                 began = time.monotonic()
                 marked = self._db.write_soon(jobs_repo.mark_child_running, entry.child_id, now_utc())
-                self._move("pending", "running")
-                self._child_event(entry, JobStatus.RUNNING)
+                self._progress.started(entry)
                 try:
-                    outcome = await fetch_with_retries(
-                        entry.url, tab, self._settings, lambda message: self._log.info(self.job_id, message)
-                    )
+                    outcome = await self._fetch(entry.url, tab)
                 except BaseException:
                     self._frontier.done(entry)
                     raise
@@ -197,11 +230,21 @@ class CrawlRun:
                 storing.cancel()
                 await asyncio.gather(storing, return_exceptions=True)
 
+    async def _fetch(self, url: str, tab: Tab) -> FetchOutcome | Disallowed:
+        """The page, unless robots.txt disallows it; each request waits for its turn at the host."""
+        if self._robots is not None:
+            verdict = await self._robots.verdict(url, tab.fetch_text)
+            if not verdict.allowed:
+                return Disallowed(verdict.reason)
+        return await fetch_with_retries(
+            url, tab, self._settings, lambda message: self._log.info(self.job_id, message), self._pacer
+        )
+
     async def _store_page(
         self,
         recorder: PageRecorder,
         entry: FrontierEntry,
-        outcome: FetchOutcome,
+        outcome: FetchOutcome | Disallowed,
         marked: asyncio.Future[None],
         began: float,
     ) -> None:
@@ -209,44 +252,22 @@ class CrawlRun:
             await marked
             try:
                 commit = await recorder.record(entry, outcome)
+            except LocalStorageError:
+                raise
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
                 commit = await recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")
-            self._after_page(entry, commit, outcome, time.monotonic() - began)
+            self._progress.page_done(entry, commit, outcome, time.monotonic() - began)
+            if commit.new_children:
+                self._frontier.add(commit.new_children)
+        except LocalStorageError as exc:
+            # Nothing of this page was committed: it stays "running" in the store, and the
+            # interrupted job puts it back to pending, so the resume fetches it again.
+            self._stop_for_storage(exc)
+            return
         finally:
             self._frontier.done(entry)
         self._check_failure_tolerance()
-
-    def _after_page(self, entry: FrontierEntry, commit: PageCommit, outcome: FetchOutcome, seconds: float) -> None:
-        status = commit.status
-        self._move("running", str(status))
-        if commit.new_for_job:
-            self._counts["documents"] += 1
-        if commit.new_children:
-            self._counts["pending"] += len(commit.new_children)
-            self._frontier.add(commit.new_children)
-            self._events.publish(ChildrenAdded(self.job_id, len(commit.new_children)))
-        if commit.auth_failed:
-            self._counts["auth_failures"] += 1
-        if commit.rendered_empty:
-            self._counts["rendered_empty"] += 1
-        http_status = None if isinstance(outcome, FetchError) else outcome.status
-        title = outcome.title if isinstance(outcome, FetchedPage) else None
-        error = commit.error
-        self._child_event(
-            entry, status, http_status=http_status, title=title, result=commit.result, error=error, note=commit.note
-        )
-        if commit.document_id is not None:
-            self._events.publish(
-                DocumentSaved(self.job_id, commit.document_id, entry.url, title or "", commit.new_for_job)
-            )
-        if status == JobStatus.FAILED:
-            self._log.warning(self.job_id, f"failed {entry.url}: {error}")
-        elif commit.rendered_empty:
-            self._log.warning(self.job_id, f"stored {entry.url} as it was: {commit.note}")
-        else:
-            detail = commit.note or f"{len(commit.new_children)} new link(s)"
-            self._log.debug(self.job_id, f"fetched {entry.url} ({http_status}, {seconds:.2f}s): {detail}")
 
     # ----- stopping and finishing -----
 
@@ -257,9 +278,15 @@ class CrawlRun:
         for task in self._workers:
             task.cancel()
 
+    def _stop_for_storage(self, failure: LocalStorageError) -> None:
+        """The disk is full (or the database cannot be written): stop now, leave the job resumable."""
+        if self._storage_failure is None:
+            self._storage_failure = failure
+        self._halt(JobStatus.INTERRUPTED, str(failure))
+
     def _check_failure_tolerance(self) -> None:
-        finished = self._counts["completed"] + self._counts["failed"]
-        failed = self._counts["failed"]
+        finished = self._progress.counts["completed"] + self._progress.counts["failed"]
+        failed = self._progress.counts["failed"]
         if finished >= self._settings.failure_min_pages and failed > finished * self._settings.failure_ratio:
             self._halt(
                 JobStatus.FAILED,
@@ -270,15 +297,25 @@ class CrawlRun:
     async def _finish(self) -> JobStatus:
         status, error = self._stop or (JobStatus.COMPLETED, None)
         crawl_seconds = self._crawl_seconds()  # stored and logged alike: the window shows the same
-        if self._stop is None:
+        if self._stop is None and self._storage_failure is None:
             error = await self._start_urls_failure()
             if error is not None:
                 status = JobStatus.FAILED
-        await self._db.write(self._finish_transaction, status, error, crawl_seconds)
-        await self._log.flush()
+        try:
+            await self._db.write(self._finish_transaction, status, error, crawl_seconds)
+        except LocalStorageError as exc:
+            # The job stays "running" in the store; the next start finds its process gone and
+            # leaves it interrupted with its running pages pending: the same state, one step later.
+            self._storage_failure = self._storage_failure or exc
+        if self._storage_failure is not None:
+            pages_left = self._progress.counts.get("pending", 0) + self._progress.counts.get("running", 0)
+            await report_storage_stop(self._db, self._log, self._events, self.job_id, self._storage_failure, pages_left)
+            self._progress.publish()
+            return JobStatus.INTERRUPTED
+        await self._flush_log()
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
-        self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
-        self._publish_progress()
+        self._progress.load(progress)
+        self._progress.publish()
         summary = (
             f"{status}: {progress.text}, {progress.documents} document(s) in {duration_text(crawl_seconds)} of crawling"
         )
@@ -294,12 +331,18 @@ class CrawlRun:
             self._log.write(self.job_id, "info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
         else:
             self._log.info(self.job_id, summary)
-        await self._log.flush()
+        await self._flush_log()
         self._events.publish(JobStatusChanged(self.job_id, status, error))
         return status
 
+    async def _flush_log(self) -> None:
+        try:
+            await self._log.flush()
+        except LocalStorageError:  # the lines stay buffered: stored by a later flush once there is room
+            log.debug("job log lines of %s wait for disk space", self.job_id)
+
     def _timeout_message(self) -> str:
-        if self._earlier_seconds:
+        if self._earlier_seconds and not self._retry_failed:
             return (
                 f"timed out after {self.definition.timeout} of crawling "
                 "(the job's timeout; time spent before the crawl was resumed counts)"
@@ -321,11 +364,16 @@ class CrawlRun:
             jobs_repo.mark_interrupted(conn, self.job_id, error=error, resume_on_start=self._resume_on_start)
             return
         jobs_repo.cancel_children(conn, self.job_id, [JobStatus.PENDING, JobStatus.RUNNING], now)
-        jobs_repo.finish_parent(conn, self.job_id, status, error=error, now=now)
+        stopped_by = None
+        if self._timed_out:
+            stopped_by = StoppedBy.TIMEOUT
+        elif status in (JobStatus.COMPLETED, JobStatus.FAILED):
+            stopped_by = jobs_repo.limit_that_cut(conn, self.job_id)
+        jobs_repo.finish_parent(conn, self.job_id, status, error=error, now=now, stopped_by=stopped_by)
 
     async def _start_urls_failure(self) -> str | None:
         """The crawl failed as a whole when it stored nothing because every start URL failed."""
-        if self._counts.get("documents", 0) > 0:
+        if self._progress.counts.get("documents", 0) > 0:
             return None
         starts = await self._db.read(jobs_repo.list_children, self.job_id, max_depth=0)
         if starts and all(c.status == JobStatus.FAILED for c in starts):
@@ -338,63 +386,15 @@ class CrawlRun:
             await asyncio.sleep(self._settings.heartbeat_s)
             try:
                 cancel_requested = await self._db.write(self._heartbeat_transaction)
+            except LocalStorageError as exc:
+                self._stop_for_storage(exc)
+                return
             except Exception:
                 log.exception("heartbeat for %s failed", self.job_id)
                 continue
             if cancel_requested:
                 self._log.info(self.job_id, "cancel requested from another process")
                 self.cancel()
-
-    # ----- progress -----
-
-    def _move(self, from_status: str, to_status: str) -> None:
-        self._counts[from_status] -= 1
-        self._counts[to_status] += 1
-        self._publish_progress()
-
-    def _publish_progress(self) -> None:
-        counts = self._counts
-        self._events.publish(
-            JobProgress(
-                self.job_id,
-                Progress(
-                    pending=counts["pending"],
-                    running=counts["running"],
-                    completed=counts["completed"],
-                    failed=counts["failed"],
-                    cancelled=counts["cancelled"],
-                    documents=counts["documents"],
-                    auth_failures=counts["auth_failures"],
-                    rendered_empty=counts["rendered_empty"],
-                ),
-            )
-        )
-
-    def _child_event(
-        self,
-        entry: FrontierEntry,
-        status: JobStatus,
-        *,
-        http_status: int | None = None,
-        title: str | None = None,
-        result: PageResult | None = None,
-        error: str | None = None,
-        note: str | None = None,
-    ) -> None:
-        self._events.publish(
-            ChildStatusChanged(
-                self.job_id,
-                entry.child_id,
-                entry.url,
-                entry.depth,
-                status,
-                http_status=http_status,
-                title=title,
-                result=result,
-                error=error,
-                note=note,
-            )
-        )
 
     def _limits_text(self) -> str:
         d = self.definition

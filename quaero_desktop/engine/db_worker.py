@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
 
@@ -38,7 +38,10 @@ class DbWorker:
         rows is applied after this one.
         """
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._executor, self._in_write, lambda conn: fn(conn, *args, **kwargs))
+        future = loop.run_in_executor(self._executor, self._in_write, lambda conn: fn(conn, *args, **kwargs))
+        # A crawl that stops (a full disk, a cancel) may never await this: its error is then no news.
+        future.add_done_callback(_seen)
+        return future
 
     async def read(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(conn, *args, **kwargs)`` in one read snapshot."""
@@ -55,3 +58,8 @@ class DbWorker:
     def _in_read(self, fn: Callable[[Connection], T]) -> T:
         with self.database.read() as conn:
             return fn(conn)
+
+
+def _seen(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -22,8 +22,9 @@ from quaero_desktop.crawler.browser import BrowserService
 from quaero_desktop.crawler.browser_discovery import BrowserLocation
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
-from quaero_desktop.domain.job import RESUMABLE_STATUSES, JobMetadata, JobStatus
+from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus
 from quaero_desktop.domain.schedule import SlotRecord
+from quaero_desktop.engine.crawl_requests import ProxyLoginSource
 from quaero_desktop.engine.crawl_run import CrawlRun, now_utc
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated
@@ -36,6 +37,7 @@ from quaero_desktop.engine.scheduler import Scheduler, utc_clock
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import definitions_repo, jobs_repo, schedule_repo
 from quaero_desktop.store.database import Database
+from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,11 +49,17 @@ def new_job_id() -> str:
 
 class Engine:
     def __init__(
-        self, database: Database, settings: EngineSettings | None = None, *, logins: LoginSource | None = None
+        self,
+        database: Database,
+        settings: EngineSettings | None = None,
+        *,
+        logins: LoginSource | None = None,
+        proxy_logins: ProxyLoginSource | None = None,
     ) -> None:
         self.database = database
         self.settings = settings or EngineSettings()
         self._logins = logins
+        self._proxy_logins = proxy_logins
         self.events = EventBus()
         self.redactor = Redactor()
         self._db = DbWorker(database)
@@ -147,6 +155,10 @@ class Engine:
     def resume(self, job_id: str) -> concurrent.futures.Future[str]:
         """Continue an interrupted, cancelled or failed job from the store."""
         return self._call(self._resume(job_id))
+
+    def retry_failed(self, job_id: str) -> concurrent.futures.Future[str]:
+        """Fetch the failed pages of a stopped job again (and the new pages they link to)."""
+        return self._call(self._retry_failed(job_id))
 
     def cancel(self, job_id: str) -> concurrent.futures.Future[bool]:
         """Cancel a job run by this engine; True if it was running here."""
@@ -256,7 +268,29 @@ class Engine:
         await self._launch(job_id)
         return job_id
 
-    async def _launch(self, job_id: str) -> None:
+    async def _retry_failed(self, job_id: str) -> str:
+        job = await self._stopped_job(job_id)
+        if not job.progress.failed:
+            raise ConflictError(f"job {job_id} has no failed pages: nothing to retry")
+        requeued = await self._db.write(jobs_repo.requeue_failed, job_id)
+        self._job_log.info(job_id, f"retrying failed pages: {requeued} page(s) back in the queue")
+        await self._launch(job_id, retry_failed=True)
+        return job_id
+
+    async def _stopped_job(self, job_id: str) -> Job:
+        """The job, if no process runs it (ConflictError otherwise)."""
+        if job_id in self._tasks:
+            raise ConflictError(f"job {job_id} is already running")
+        job = await self._db.read(jobs_repo.get_parent, job_id)
+        if job is None:
+            raise NotFoundError(f"no job with id '{job_id}'")
+        if job.status.is_active:
+            owner_pid, heartbeat_at = await self._db.read(jobs_repo.owner_of, job_id)
+            if owner_is_alive(owner_pid, heartbeat_at):
+                raise ConflictError(f"job {job_id} is running in another Quaero process (pid {owner_pid})")
+        return job
+
+    async def _launch(self, job_id: str, *, retry_failed: bool = False) -> None:
         job = await self._db.read(jobs_repo.get_parent, job_id)
         if job is None:  # deleted (e.g. by the CLI in another process) since it was created or checked
             raise NotFoundError(f"no job with id '{job_id}'")
@@ -268,6 +302,8 @@ class Engine:
             job_log=self._job_log,
             settings=self.settings,
             logins=self._logins,
+            retry_failed=retry_failed,
+            proxy_logins=self._proxy_logins,
         )
         self._runs[job_id] = run
         task = asyncio.create_task(run.run(), name=f"crawl-{job_id}")
@@ -306,7 +342,10 @@ class Engine:
             self._scheduler_task.cancel()
         if self._flusher is not None:
             self._flusher.cancel()
-        await self._job_log.flush()
+        try:
+            await self._job_log.flush()
+        except LocalStorageError as exc:  # the crawl already said so, with what to do
+            log.info("the last job log lines could not be stored: %s", exc)
         await self._browser.close()
 
 

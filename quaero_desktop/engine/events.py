@@ -30,6 +30,20 @@ class JobStatusChanged:
     job_id: str
     status: JobStatus
     error: str | None = None
+    # The crawl stopped because the data directory's storage failed (disk full...): ``error`` says
+    # what to free and how to resume; the job is interrupted (the store may not have recorded that yet).
+    storage_failed: bool = False
+
+
+@dataclass(frozen=True)
+class CrawlPhase:
+    """What a running crawl is doing before (and once) its pages load: starting the browser takes seconds."""
+
+    STARTING_BROWSER = "starting_browser"
+    CRAWLING = "crawling"
+
+    job_id: str
+    phase: str
 
 
 @dataclass(frozen=True)
@@ -85,7 +99,14 @@ class DocumentSaved:
 
 
 EngineEvent = (
-    JobCreated | JobStatusChanged | JobProgress | ChildStatusChanged | ChildrenAdded | JobLogged | DocumentSaved
+    JobCreated
+    | JobStatusChanged
+    | JobProgress
+    | ChildStatusChanged
+    | ChildrenAdded
+    | JobLogged
+    | DocumentSaved
+    | CrawlPhase
 )
 Subscriber = Callable[[EngineEvent], None]
 

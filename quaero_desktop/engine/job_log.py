@@ -10,6 +10,7 @@ from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobLogged
 from quaero_desktop.engine.redaction import Redactor
 from quaero_desktop.store import logs_repo
+from quaero_desktop.store.storage_errors import LocalStorageError
 
 _py_log = logging.getLogger("quaero_desktop.jobs")
 
@@ -46,12 +47,18 @@ class JobLog:
         if not self._buffer:
             return
         batch, self._buffer = self._buffer, []
-        await self._db.write(logs_repo.add_many, batch)
+        try:
+            await self._db.write(logs_repo.add_many, batch)
+        except LocalStorageError:
+            self._buffer[:0] = batch  # kept for the next flush: the disk may have room again
+            raise
 
     async def flush_periodically(self, interval_s: float) -> None:
         while True:
             await asyncio.sleep(interval_s)
             try:
                 await self.flush()
+            except LocalStorageError as exc:  # the crawls say so themselves, once, with what to do
+                _py_log.debug("job log lines wait: %s", exc)
             except Exception:
                 _py_log.exception("could not store job log lines")

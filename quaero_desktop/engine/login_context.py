@@ -14,6 +14,7 @@ from playwright.async_api import BrowserContext
 
 from quaero_desktop.crawler.browser import BrowserService
 from quaero_desktop.crawler.login_state import local_storage_origins, playwright_cookies
+from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.credential import Credential
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.engine.job_log import JobLog
@@ -32,10 +33,16 @@ class LoginUnusableError(QuaeroError):
 
 
 async def open_crawl_context(
-    browser: BrowserService, logins: LoginSource | None, auth_id: str | None, job_log: JobLog, job_id: str
+    browser: BrowserService,
+    logins: LoginSource | None,
+    auth_id: str | None,
+    job_log: JobLog,
+    job_id: str,
+    options: RequestOptions | None = None,
 ) -> BrowserContext:
+    options = options or RequestOptions()
     if not auth_id:
-        return await browser.new_context()
+        return await browser.new_context(options)
     if logins is None:
         raise LoginUnusableError(f"the crawl needs the login '{auth_id}', but no credential vault is available")
     try:
@@ -55,7 +62,8 @@ async def open_crawl_context(
         )
     origins = local_storage_origins(secret)
     context = await browser.new_context(
-        user_agent=secret.user_agent or None, storage_state={"cookies": [], "origins": origins} if origins else None
+        options.with_login_user_agent(secret.user_agent),
+        storage_state={"cookies": [], "origins": origins} if origins else None,
     )
     try:
         await context.add_cookies(plan.cookies)

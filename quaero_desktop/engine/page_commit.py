@@ -15,7 +15,7 @@ from typing import TypedDict, Unpack
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.urls import UrlFilter
-from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.domain.job import JobStatus, PageResult, StoppedBy
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.page_pipeline import PreparedPage
 from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo
@@ -73,12 +73,23 @@ class PageCommit:
 
 
 def enqueue_urls(
-    conn: Connection, budget: ChildBudget, urls: list[str], depth: int, now: datetime
+    conn: Connection,
+    budget: ChildBudget,
+    urls: list[str],
+    depth: int,
+    now: datetime,
+    *,
+    found_on: str | None = None,
 ) -> list[FrontierEntry]:
-    """Claim ``urls`` in the frontier (atomic insert-or-ignore) and create a child for each new one."""
-    claimed = frontier_repo.claim_urls(conn, budget.parent_id, urls, budget.remaining)
+    """Claim ``urls`` in the frontier (atomic insert-or-ignore) and create a child for each new one,
+    found on the page ``found_on``; URLs the page budget (max_pages) has no room for are recorded as left."""
+    limit = budget.remaining
+    claimed = frontier_repo.claim_urls(conn, budget.parent_id, urls, limit)
+    left = frontier_repo.over_budget(urls, claimed, limit)
+    if left:
+        frontier_repo.record_left(conn, budget.parent_id, left, StoppedBy.MAX_PAGES)
     rows = budget.plan(claimed, depth)
-    jobs_repo.add_children(conn, budget.parent_id, rows, now)
+    jobs_repo.add_children(conn, budget.parent_id, rows, now, found_on=found_on)
     budget.apply(rows)
     return [FrontierEntry(child_id=child_id, url=url, depth=d) for child_id, url, d, _ in rows]
 
@@ -122,7 +133,9 @@ def commit_document_page(
     )
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
-    children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now)
+    children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now, found_on=content.url)
+    if prepared.links_beyond_depth:
+        frontier_repo.record_left(conn, parent_id, prepared.links_beyond_depth, StoppedBy.MAX_DEPTH)
     jobs_repo.finish_child(
         conn,
         entry.child_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TypedDict, Unpack
@@ -23,10 +24,20 @@ from quaero_desktop.engine.page_commit import (
     commit_page_without_document,
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
+from quaero_desktop.engine.politeness import MAX_RETRY_AFTER_S, HostPacer
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store.jobs_repo import ChildFinishFields
 
 FetchOutcome = FetchedPage | NonHtmlResponse | FetchError
+
+
+@dataclass(frozen=True)
+class Disallowed:
+    """Not fetched: robots.txt disallows the page (``reason`` is the page's note)."""
+
+    reason: str
+
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 AUTH_REQUIRED = "authentication required (session expired?)"
 RENDERED_EMPTY = "rendered empty (the app did not finish rendering)"
@@ -38,13 +49,17 @@ _LOGIN_PATH = re.compile(
 
 
 async def fetch_with_retries(
-    url: str, tab: Tab, settings: EngineSettings, on_retry: Callable[[str], None]
+    url: str, tab: Tab, settings: EngineSettings, on_retry: Callable[[str], None], pacer: HostPacer | None = None
 ) -> FetchOutcome:
-    """Fetch ``url``, retrying timeouts, transient network errors, 429 and 5xx with back-off."""
+    """Fetch ``url``, retrying timeouts, transient network errors, 429 and 5xx with back-off, or after the
+    pause the site asked for (Retry-After, for every worker: ``pacer``). Each attempt waits its turn at the host."""
     attempts = settings.retries + 1
     for attempt in range(1, attempts + 1):
         try:
-            outcome: FetchOutcome = await (await tab.fetcher()).fetch(url)
+            fetcher = await tab.fetcher()  # a new tab takes a moment: before the turn, so requests keep their spacing
+            if pacer is not None:
+                await pacer.wait_turn(url)
+            outcome: FetchOutcome = await fetcher.fetch(url)
         except FetchError as exc:
             outcome = exc
         except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
@@ -53,6 +68,16 @@ async def fetch_with_retries(
         reason = retry_reason(outcome)
         if reason is None or attempt == attempts:
             return outcome
+        retry_after = None if isinstance(outcome, FetchError) else outcome.retry_after_s
+        if retry_after is not None and pacer is not None:
+            if retry_after > MAX_RETRY_AFTER_S:
+                return outcome
+            pacer.hold(url, retry_after)
+            on_retry(
+                f"retrying {url} in {retry_after:g}s ({reason}: the site asked to wait (Retry-After); "
+                f"attempt {attempt} of {attempts})"
+            )
+            continue
         delay = settings.retry_backoff_s * 2 ** (attempt - 1)
         on_retry(f"retrying {url} in {delay:g}s ({reason}; attempt {attempt} of {attempts})")
         await asyncio.sleep(delay)
@@ -134,8 +159,12 @@ class PageRecorder:
         self._definition_id = definition_id
         self.authenticated = authenticated
 
-    async def record(self, entry: FrontierEntry, outcome: FetchOutcome) -> PageCommit:
+    async def record(self, entry: FrontierEntry, outcome: FetchOutcome | Disallowed) -> PageCommit:
         now = datetime.now(UTC)
+        if isinstance(outcome, Disallowed):
+            return await self._without_document(
+                entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=outcome.reason
+            )
         if isinstance(outcome, FetchError):
             return await self._without_document(entry, JobStatus.FAILED, error=str(outcome))
         details: _ResponseFields = {"http_status": outcome.status, "content_type": outcome.content_type}

@@ -6,13 +6,20 @@ CPU work (HTML parsing and conversion), run off the event loop.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from quaero_desktop.crawler.fetcher import FetchedPage
 from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.urls import UrlFilter, normalise_url
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import PageContent
+
+
+@dataclass(frozen=True)
+class ScopeVerdict:
+    kept: bool
+    normalised: str | None  # the URL as the crawl names it (None: not crawlable)
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class CrawlScope:
                 definition.exclude_patterns,
                 same_domain=definition.same_domain,
                 use_default_excludes=definition.use_default_excludes,
+                stay_under_start_path=definition.stay_under_start_path,
             ),
             follow_links=definition.follow_links,
             max_depth=definition.max_depth,
@@ -45,9 +53,29 @@ class CrawlScope:
             keep_hash_routes=definition.keep_hash_routes,
         )
 
+    def explain(self, url: str, start_urls: tuple[str, ...] = ()) -> ScopeVerdict:
+        """Whether a crawl of this scope keeps ``url`` and why: the crawl's own rule (the pattern tester)."""
+        normalised = self.normalise(url.strip())
+        if normalised is None:
+            return ScopeVerdict(False, None, "not a crawlable address (an http:// or https:// URL with a host)")
+        if normalised in {self.normalise(start) for start in start_urls}:
+            return ScopeVerdict(True, normalised, "a start URL: always crawled")
+        if not self.follow_links:
+            return ScopeVerdict(False, normalised, "links are not followed (follow_links is off)")
+        reason = self.url_filter.rejection(normalised)
+        if reason is not None:
+            return ScopeVerdict(False, normalised, reason)
+        return ScopeVerdict(True, normalised, self.url_filter.acceptance(normalised))
+
     def links_to_follow(self, links: list[str], base_url: str, depth: int) -> list[str]:
         """Normalised, in-scope, de-duplicated links of a page at ``depth``, in page order."""
-        if not self.follow_links or depth >= self.max_depth:
+        if depth >= self.max_depth:
+            return []
+        return self.links_in_scope(links, base_url)
+
+    def links_in_scope(self, links: list[str], base_url: str) -> list[str]:
+        """Normalised, in-scope, de-duplicated links, in page order (whatever the depth)."""
+        if not self.follow_links:
             return []
         seen: dict[str, None] = {}
         for link in links:
@@ -61,6 +89,7 @@ class CrawlScope:
 class PreparedPage:
     content: PageContent
     links: list[str]
+    links_beyond_depth: list[str] = field(default_factory=list)  # in scope, but one level past max_depth
 
 
 def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth: int) -> PreparedPage:
@@ -77,4 +106,7 @@ def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth:
         http_status=fetched.status,
         content_hash=hashlib.sha256(converted.markdown.encode("utf-8")).hexdigest(),
     )
-    return PreparedPage(content=content, links=scope.links_to_follow(fetched.links, fetched.final_url, depth))
+    links = scope.links_in_scope(fetched.links, fetched.final_url)
+    if depth < scope.max_depth:
+        return PreparedPage(content=content, links=links)
+    return PreparedPage(content=content, links=[], links_beyond_depth=links)

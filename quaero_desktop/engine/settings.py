@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quaero_desktop.crawler.page_settle import SettleTimings
+from quaero_desktop.domain.crawl_defaults import CrawlDefaults
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,5 @@ class EngineSettings:
     failure_ratio: float = 0.5
     failure_min_pages: int = 20
     log_flush_s: float = 0.5
+    # The crawl controls a definition does not set itself (Settings → Crawling).
+    crawl_defaults: CrawlDefaults = field(default_factory=CrawlDefaults)

@@ -17,6 +17,7 @@ from quaero_desktop.domain.job import Progress
 from quaero_desktop.engine.events import (
     ChildrenAdded,
     ChildStatusChanged,
+    CrawlPhase,
     DocumentSaved,
     EngineEvent,
     EventBus,
@@ -37,6 +38,7 @@ class EngineBridge(QObject):
     childrenAdded = Signal(object)  # dict[str, int]: new children per job
     logged = Signal(object)  # list[JobLogged]
     documentsSaved = Signal(int)  # documents stored since the last batch
+    phaseChanged = Signal(object)  # CrawlPhase: a crawl starts its browser, or starts loading pages
     _wake = Signal()
 
     def __init__(
@@ -85,6 +87,7 @@ class EngineBridge(QObject):
         documents = 0
         created: list[JobCreated] = []
         statuses: list[JobStatusChanged] = []
+        phases: list[CrawlPhase] = []
         for event in events:
             if isinstance(event, JobProgress):
                 progress[event.job_id] = event.progress
@@ -101,8 +104,12 @@ class EngineBridge(QObject):
                 created.append(event)
             elif isinstance(event, JobStatusChanged):
                 statuses.append(event)
+            elif isinstance(event, CrawlPhase):
+                phases.append(event)
         for event in created:
             self.jobCreated.emit(event)
+        for phase in phases:
+            self.phaseChanged.emit(phase)
         if added:
             self.childrenAdded.emit(added)
         if children:

@@ -109,6 +109,11 @@ class JobsService:
         job_id = self.resolve_id(reference)
         return self._engine().resume(job_id).result()
 
+    def retry_failed(self, reference: str) -> str:
+        """Fetch a stopped job's failed pages again in this process's engine; returns its id."""
+        job_id = self.resolve_id(reference)
+        return self._engine().retry_failed(job_id).result()
+
     def delete(self, reference: str, *, with_documents: bool) -> None:
         job = self.get(reference)
         engine = self._running_engine()

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.store.storage_errors import storage_error
 
 BUSY_TIMEOUT_MS = 15_000
 _BEGIN_MODE = "quaero_begin_mode"
@@ -44,19 +45,34 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``), committed on success, rolled back on error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
-            with conn.begin():
-                yield conn
+        """A write transaction (``BEGIN IMMEDIATE``), committed on success, rolled back on error.
+
+        A failure of the storage itself (disk full, I/O error...) is raised as LocalStorageError."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
+                with conn.begin():
+                    yield conn
+        except Exception as exc:
+            self._raise_storage_error(exc)
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only snapshot (deferred transaction); never blocks writers in WAL mode."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{_BEGIN_MODE: "DEFERRED"})
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{_BEGIN_MODE: "DEFERRED"})
+                with conn.begin():
+                    yield conn
+        except Exception as exc:
+            self._raise_storage_error(exc)
+            raise
+
+    def _raise_storage_error(self, exc: Exception) -> None:
+        failure = storage_error(exc, self.path.parent)
+        if failure is not None and failure is not exc:
+            raise failure from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
+
+from quaero_desktop.store.schema import job_left_urls
 
 _CHUNK = 400  # well under SQLite's bound-parameter limit
 
@@ -14,7 +16,7 @@ def claim_urls(conn: Connection, job_id: str, urls: Sequence[str], limit: int) -
 
     Each chunk is one atomic ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` statement, so a
     URL is claimed exactly once however many pages link to it. At most ``limit`` URLs are
-    claimed (the crawl's remaining page budget); the rest are left unseen.
+    claimed (the crawl's remaining page budget); the rest are left unseen (``over_budget``).
     """
     claimed: set[str] = set()
     ordered = list(dict.fromkeys(urls))
@@ -31,3 +33,42 @@ def claim_urls(conn: Connection, job_id: str, urls: Sequence[str], limit: int) -
         )
         claimed.update(row[0] for row in rows)
     return [url for url in ordered if url in claimed]
+
+
+def over_budget(urls: Sequence[str], claimed: Sequence[str], limit: int) -> list[str]:
+    """The URLs ``claim_urls`` did not even try because the budget ran out (seen or not)."""
+    if len(claimed) < limit:
+        return []
+    ordered = list(dict.fromkeys(urls))
+    last = ordered.index(claimed[-1]) if claimed else -1
+    return ordered[last + 1 :]
+
+
+def record_left(conn: Connection, job_id: str, urls: Sequence[str], reason: str) -> None:
+    """Remember in-scope URLs the crawl leaves (``reason``: max_pages or max_depth), each once,
+    unless the crawl took them on already."""
+    ordered = list(dict.fromkeys(urls))
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        values = ", ".join(["(?)"] * len(chunk))
+        conn.exec_driver_sql(
+            f"WITH found(url) AS (VALUES {values}) "
+            "INSERT INTO job_left_urls (job_id, url, reason) SELECT ?, url, ? FROM found "
+            "WHERE NOT EXISTS (SELECT 1 FROM job_seen_urls s WHERE s.job_id = ? AND s.url = found.url) "
+            "ON CONFLICT DO NOTHING",
+            (*chunk, job_id, reason, job_id),
+        )
+
+
+def left_counts(conn: Connection, job_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Per job, how many URLs it left, by reason."""
+    counts: dict[str, dict[str, int]] = {}
+    for start in range(0, len(job_ids), _CHUNK):
+        rows = conn.execute(
+            select(job_left_urls.c.job_id, job_left_urls.c.reason, func.count())
+            .where(job_left_urls.c.job_id.in_(list(job_ids[start : start + _CHUNK])))
+            .group_by(job_left_urls.c.job_id, job_left_urls.c.reason)
+        )
+        for job_id, reason, count in rows:
+            counts.setdefault(job_id, {})[reason] = count
+    return counts

@@ -9,7 +9,17 @@ from typing import TypedDict
 
 from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
 
-from quaero_desktop.domain.job import ChildJob, Job, JobMetadata, JobStatus, JobType, PageResult, Progress
+from quaero_desktop.domain.job import (
+    ChildJob,
+    Job,
+    JobMetadata,
+    JobStatus,
+    JobType,
+    PageResult,
+    Progress,
+    StoppedBy,
+)
+from quaero_desktop.store import frontier_repo
 from quaero_desktop.store.schema import ResultRow, documents, jobs
 
 
@@ -47,8 +57,15 @@ def create_parent(
     )
 
 
-def add_children(conn: Connection, parent_id: str, entries: Sequence[tuple[str, str, int, int]], now: datetime) -> None:
-    """Insert pending children given as (child_id, url, depth, seq)."""
+def add_children(
+    conn: Connection,
+    parent_id: str,
+    entries: Sequence[tuple[str, str, int, int]],
+    now: datetime,
+    *,
+    found_on: str | None = None,
+) -> None:
+    """Insert pending children given as (child_id, url, depth, seq), found on the page ``found_on``."""
     if not entries:
         return
     conn.execute(
@@ -71,6 +88,7 @@ def add_children(conn: Connection, parent_id: str, entries: Sequence[tuple[str, 
                 "attempts": 0,
                 "auth_failed": False,
                 "cancel_requested": False,
+                "found_on": found_on,
             }
             for child_id, url, depth, seq in entries
         ],
@@ -81,7 +99,8 @@ def get_parent(conn: Connection, job_id: str) -> Job | None:
     row = conn.execute(select(jobs).where(jobs.c.id == job_id, jobs.c.type == JobType.PARENT)).first()
     if row is None:
         return None
-    return _parent(row, progress_for(conn, [job_id])[job_id])
+    left = frontier_repo.left_counts(conn, [job_id]).get(job_id, {})
+    return _parent(row, progress_for(conn, [job_id])[job_id], sum(left.values()))
 
 
 def find_parent_ids(conn: Connection, prefix: str) -> list[str]:
@@ -100,8 +119,10 @@ def list_parents(conn: Connection, *, limit: int | None = None, statuses: Sequen
     if limit is not None:
         query = query.limit(limit)
     rows = conn.execute(query).all()
-    progress = progress_for(conn, [r.id for r in rows])
-    return [_parent(r, progress[r.id]) for r in rows]
+    ids = [r.id for r in rows]
+    progress = progress_for(conn, ids)
+    left = frontier_repo.left_counts(conn, ids)
+    return [_parent(r, progress[r.id], sum(left.get(r.id, {}).values())) for r in rows]
 
 
 def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progress]:
@@ -188,12 +209,50 @@ def mark_parent_running(conn: Connection, job_id: str, *, owner_pid: int, now: d
     )
 
 
-def finish_parent(conn: Connection, job_id: str, status: JobStatus, *, error: str | None, now: datetime) -> None:
+def finish_parent(
+    conn: Connection,
+    job_id: str,
+    status: JobStatus,
+    *,
+    error: str | None,
+    now: datetime,
+    stopped_by: StoppedBy | None = None,
+) -> None:
     conn.execute(
         update(jobs)
         .where(jobs.c.id == job_id)
-        .values(status=status, error=error, finished_at=now, owner_pid=None, heartbeat_at=None)
+        .values(status=status, error=error, finished_at=now, owner_pid=None, heartbeat_at=None, stopped_by=stopped_by)
     )
+
+
+def limit_that_cut(conn: Connection, job_id: str) -> StoppedBy | None:
+    """max_pages when the page budget left URLs behind, else max_depth when the depth did, else None."""
+    reasons = frontier_repo.left_counts(conn, [job_id]).get(job_id, {})
+    for reason in (StoppedBy.MAX_PAGES, StoppedBy.MAX_DEPTH):
+        if reasons.get(reason):
+            return reason
+    return None
+
+
+def requeue_failed(conn: Connection, parent_id: str) -> int:
+    """Failed pages back to pending, as if never fetched (retry failed pages)."""
+    return conn.execute(
+        update(jobs)
+        .where(jobs.c.parent_id == parent_id, jobs.c.status == JobStatus.FAILED)
+        .values(
+            status=JobStatus.PENDING,
+            started_at=None,
+            finished_at=None,
+            error=None,
+            note=None,
+            http_status=None,
+            content_type=None,
+            title=None,
+            result=None,
+            auth_failed=False,
+            rendered_empty=False,
+        )
+    ).rowcount
 
 
 def heartbeat(conn: Connection, job_id: str, now: datetime) -> bool:
@@ -206,6 +265,11 @@ def record_crawl_seconds(conn: Connection, job_id: str, seconds: float) -> None:
     """Crawling time used so far, over every run of the job (its timeout counts this, so a
     resumed crawl gets what is left, not a fresh allowance)."""
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(crawl_seconds=round(seconds, 3)))
+
+
+def record_stop_message(conn: Connection, job_id: str, message: str) -> None:
+    """Why an interrupted job stopped (written once the stop itself is recorded)."""
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(error=message))
 
 
 def request_cancel(conn: Connection, job_id: str) -> None:
@@ -328,7 +392,7 @@ def delete_parent(conn: Connection, job_id: str, *, with_documents: bool) -> boo
     return bool(conn.execute(delete(jobs).where(and_(jobs.c.id == job_id, jobs.c.type == JobType.PARENT))).rowcount)
 
 
-def _parent(row: ResultRow, progress: Progress) -> Job:
+def _parent(row: ResultRow, progress: Progress, left_out: int = 0) -> Job:
     return Job(
         id=row.id,
         name=row.name,
@@ -344,6 +408,8 @@ def _parent(row: ResultRow, progress: Progress) -> Job:
         progress=progress,
         resume_on_start=row.resume_on_start,
         crawl_seconds=row.crawl_seconds,
+        stopped_by=StoppedBy(row.stopped_by) if row.stopped_by else None,
+        left_out=left_out,
     )
 
 
@@ -365,6 +431,7 @@ def _child(row: ResultRow) -> ChildJob:
         started_at=row.started_at,
         finished_at=row.finished_at,
         rendered_empty=row.rendered_empty,
+        found_on=row.found_on,
     )
 
 

@@ -101,6 +101,8 @@ jobs = Table(
     Column("resume_on_start", Boolean, nullable=False, default=False, server_default=false()),
     Column("crawl_seconds", Float, nullable=False, default=0.0, server_default="0"),
     Column("rendered_empty", Boolean, nullable=False, default=False, server_default=false()),
+    Column("found_on", Text, nullable=True),  # the page a child was found on (None: a start URL)
+    Column("stopped_by", String(16), nullable=True),  # parents: max_pages, max_depth or timeout cut it short
     Index("ix_jobs_parent_status", "parent_id", "status"),
     Index("ix_jobs_parent_seq", "parent_id", "seq"),
     Index("ix_jobs_type_created", "type", "created_at"),
@@ -111,6 +113,17 @@ job_seen_urls = Table(
     metadata,
     Column("job_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
     Column("url", Text, nullable=False),
+    PrimaryKeyConstraint("job_id", "url"),
+    sqlite_with_rowid=False,
+)
+
+# URLs a crawl found in scope but left: beyond max_pages or max_depth (``reason``). One row per URL.
+job_left_urls = Table(
+    "job_left_urls",
+    metadata,
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("reason", String(16), nullable=False),
     PrimaryKeyConstraint("job_id", "url"),
     sqlite_with_rowid=False,
 )

@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,11 +27,26 @@ class SiteState:
         self._hits: Counter[tuple[str, str]] = Counter()
         self._flaky_requests = 0
         self._sessions: dict[str, str] = {}
+        self._requests: list[SeenRequest] = []  # every GET, with its time and headers (politeness tests)
+        self._limited: Counter[str] = Counter()  # GETs per /limited/ page: the first one answers 429
+        self.outages: set[str] = set()  # /outage/NAME pages that answer 503 for now
 
-    def record_hit(self, host: str, path: str) -> None:
+    def record_hit(self, host: str, path: str, headers: dict[str, str] | None = None) -> None:
         """Count one GET request for ``path`` sent with Host ``host``."""
         with self._lock:
             self._hits[(host, path)] += 1
+            self._requests.append(SeenRequest(host, path, time.monotonic(), headers or {}))
+
+    def requests(self, prefix: str = "/") -> list[SeenRequest]:
+        """GET requests whose path starts with ``prefix``, in the order they came."""
+        with self._lock:
+            return [r for r in self._requests if r.path.startswith(prefix)]
+
+    def limited_attempt(self, path: str) -> int:
+        """The 1-based number of this GET of a /limited/ page."""
+        with self._lock:
+            self._limited[path] += 1
+            return self._limited[path]
 
     def hits(self, path: str, host: str) -> int:
         """GET requests counted for ``path`` and ``host``."""
@@ -47,6 +63,9 @@ class SiteState:
         with self._lock:
             self._hits.clear()
             self._flaky_requests = 0
+            self._requests.clear()
+            self._limited.clear()
+            self.outages.clear()
 
     def flaky_attempt(self, consume: bool) -> int:
         """The 1-based number of this /flaky request; HEAD peeks without consuming."""
@@ -77,6 +96,16 @@ class SiteState:
 
 
 @dataclass(frozen=True)
+class SeenRequest:
+    """A GET as the site saw it: host, path, when (monotonic seconds) and its headers (names lower case)."""
+
+    host: str
+    path: str
+    at: float
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Request:
     """One parsed request as the page handlers see it."""
 
@@ -87,6 +116,7 @@ class Request:
     cookies: dict[str, str]
     form: dict[str, str]  # POST application/x-www-form-urlencoded fields
     state: SiteState
+    headers: dict[str, str] = field(default_factory=dict)  # names lower case
 
     @property
     def session_token(self) -> str | None:

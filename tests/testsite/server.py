@@ -9,12 +9,19 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
-from . import apps, auth, behaviours, big, pages
+from . import apps, auth, behaviours, big, pages, polite
 from .behaviours import not_found
 from .big import big_paths
-from .core import SESSION_COOKIE, Request, Response, Route, SiteState, html_response
+from .core import SESSION_COOKIE, Request, Response, Route, SeenRequest, SiteState, html_response
 
-ROUTES: list[Route] = [*pages.ROUTES, *behaviours.ROUTES, *apps.ROUTES, *auth.ROUTES, *big.ROUTES]
+ROUTES: list[Route] = [
+    *pages.ROUTES,
+    *behaviours.ROUTES,
+    *apps.ROUTES,
+    *auth.ROUTES,
+    *big.ROUTES,
+    *polite.ROUTES,
+]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
 
@@ -73,12 +80,13 @@ class _Handler(BaseHTTPRequestHandler):
             cookies=_parse_cookies(self.headers.get("Cookie", "")),
             form=form,
             state=self.server.state,
+            headers={name.lower(): value for name, value in self.headers.items()},
         )
 
     def _serve(self, method: str) -> None:
         req = self._request(method)
         if method == "GET":
-            req.state.record_hit(req.host, req.path)
+            req.state.record_hit(req.host, req.path, req.headers)
         response = self._dispatch(req)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -153,8 +161,19 @@ class TestSite(BackgroundServer):
         return self._state.hit_paths("127.0.0.1")
 
     def reset_hits(self) -> None:
-        """Zero every hit counter and restart the /flaky sequence."""
+        """Zero every hit counter, forget the requests seen, restart /flaky and /limited/, end outages."""
         self._state.reset_hits()
+
+    def requests(self, prefix: str = "/") -> list[SeenRequest]:
+        """GET requests (any host) whose path starts with ``prefix``: when they came, with their headers."""
+        return self._state.requests(prefix)
+
+    def start_outage(self, name: str) -> None:
+        """/outage/NAME answers 503 until ``end_outage(NAME)`` (or ``reset_hits()``)."""
+        self._state.outages.add(name)
+
+    def end_outage(self, name: str) -> None:
+        self._state.outages.discard(name)
 
     def create_session(self, username: str = "alice") -> str:
         """A valid value for the SESSION_COOKIE cookie, signed in as ``username``."""

@@ -178,6 +178,7 @@ class DefinitionEditor(QWidget):
             self._update_login_hint(str(values["auth_id"]))
             self._update_schedule_preview(str(values["schedule"]), bool(values["enabled"]))
         self._update_footer(values)
+        self.fields.tester.set_definition(None if self._problems else _definition_or_none(values))
 
     def _is_shown(self, field: str, values: Mapping[str, object]) -> bool:
         """Problems show once the user touched a field or it has content (an empty new form is not all red)."""
@@ -264,3 +265,10 @@ class DefinitionEditor(QWidget):
             self.save_button.setEnabled(False)
             return
         self.saveRequested.emit(definition)
+
+
+def _definition_or_none(values: Mapping[str, object]) -> JobDefinition | None:
+    try:
+        return definition_from_form(values)
+    except ValidationError:
+        return None

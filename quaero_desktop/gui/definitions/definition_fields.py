@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -18,13 +19,16 @@ from PySide6.QtWidgets import (
 from quaero_desktop.domain.definition import FIELD_NAMES
 from quaero_desktop.gui.definitions.field_checks import (
     BOOL_FIELDS,
+    HEADER_FIELD,
     LIST_FIELDS,
     NUMBER_FIELDS,
     NumberedLines,
+    header_lines,
     number_value,
     numbered_lines,
 )
 from quaero_desktop.gui.definitions.form_widgets import FieldBox, LinesEdit, LoginCombo, quiet_label
+from quaero_desktop.gui.definitions.pattern_tester import PatternTester
 
 FIELD_LABELS = {
     "id": "ID", "name": "Name", "description": "Description", "start_urls": "Start URLs",
@@ -32,7 +36,9 @@ FIELD_LABELS = {
     "max_pages": "Max pages", "concurrency": "Concurrency", "timeout": "Timeout", "auth_id": "Login",
     "schedule": "Schedule", "follow_links": "Follow links", "same_domain": "Same domain",
     "use_default_excludes": "Default excludes", "enabled": "Enabled", "auto_start": "Auto start",
-    "keep_hash_routes": "Hash routes",
+    "keep_hash_routes": "Hash routes", "stay_under_start_path": "Start folder",
+    "request_delay": "Request delay", "obey_robots_txt": "robots.txt", "user_agent": "User agent",
+    "headers": "Headers", "proxy": "Proxy",
 }  # fmt: skip
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
@@ -41,7 +47,9 @@ _CHECKBOX_TEXTS = {
     "enabled": "Enabled: runs on its schedule",
     "auto_start": "Run when Quaero Desktop starts",
     "keep_hash_routes": "Crawl #/ and #! routes of single-page apps as pages of their own",
+    "stay_under_start_path": "Stay under the start URLs' folders (started at /signals/: keep to /signals/)",
 }
+ROBOTS_CHOICES = (("Settings' default", None), ("Obey robots.txt", True), ("Ignore robots.txt", False))
 JAVASCRIPT_HELP = (
     "Pages are read once their JavaScript has rendered them: nothing left loading and no change for a "
     "moment (at most 5 s after loading). A page still empty after one longer wait is stored with the note "
@@ -70,6 +78,7 @@ class DefinitionFields(QWidget):
             ("Definition", self._identity_rows),
             ("What to crawl", self._scope_rows),
             ("Limits", self._limit_rows),
+            ("Politeness and requests", self._request_rows),
             ("Login and schedule", self._login_schedule_rows),
         ):
             self._heading(self, form, heading)
@@ -121,7 +130,13 @@ class DefinitionFields(QWidget):
             LinesEdit(2, "e.g. /admin", parent),
             hint="One regular expression per line; checked before the include patterns.",
         )
-        self._add_row(form, "Links", self._checkboxes(parent, ("follow_links", "same_domain", "use_default_excludes")))
+        self._add_row(
+            form,
+            "Links",
+            self._checkboxes(parent, ("follow_links", "same_domain", "stay_under_start_path", "use_default_excludes")),
+        )
+        self.tester = PatternTester(parent)
+        self._add_row(form, "Test a URL", self.tester)
         self._add_row(form, "JavaScript", self._checkboxes(parent, ("keep_hash_routes",), hint=JAVASCRIPT_HELP))
 
     def _limit_rows(self, parent: QWidget, form: QGridLayout) -> None:
@@ -129,6 +144,37 @@ class DefinitionFields(QWidget):
         self._add_text(parent, form, "max_pages", "100", width=90, note="pages in the whole crawl")
         self._add_text(parent, form, "concurrency", "4", width=90, note="browser tabs at once")
         self._add_text(parent, form, "timeout", "30m", width=90, note="for the whole job, such as 30m or 1h30m")
+
+    def _request_rows(self, parent: QWidget, form: QGridLayout) -> None:
+        self._add_text(
+            parent,
+            form,
+            "request_delay",
+            "Settings",
+            width=90,
+            note="between two requests to the same host, e.g. 250ms",
+        )
+        robots = QComboBox(parent)
+        for text, value in ROBOTS_CHOICES:
+            robots.addItem(text, value)
+        robots.setToolTip("obey_robots_txt in a definition file: skipped pages are listed with the reason")
+        self._add(form, "obey_robots_txt", robots)
+        self._add_text(parent, form, "user_agent", "Settings' default (the browser's own)")
+        self._add(
+            form,
+            "headers",
+            LinesEdit(2, "e.g. Accept-Language: en", parent),
+            hint="One header per line as Name: value, added to the default headers in Settings. "
+            "Cookies and passwords never go here: use a saved login.",
+        )
+        self._add_text(
+            parent,
+            form,
+            "proxy",
+            "Settings' default (the system's proxy)",
+            hint='"system", "none", or http://host:port or socks5://host:port. '
+            "A proxy's user name and password go in Settings (kept in the keyring).",
+        )
 
     def _login_schedule_rows(self, parent: QWidget, form: QGridLayout) -> None:
         login = LoginCombo(parent)
@@ -170,6 +216,8 @@ class DefinitionFields(QWidget):
             field_input.textChanged.connect(lambda f=field: self.fieldChanged.emit(f))
         elif isinstance(field_input, LoginCombo):
             field_input.currentTextChanged.connect(lambda _text, f=field: self.fieldChanged.emit(f))
+        elif isinstance(field_input, QComboBox):
+            field_input.currentIndexChanged.connect(lambda _index, f=field: self.fieldChanged.emit(f))
 
     def _checkboxes(self, parent: QWidget, fields: tuple[str, ...], *, hint: str = "") -> QWidget:
         holder = QWidget(parent)
@@ -196,6 +244,18 @@ class DefinitionFields(QWidget):
             widget.setChecked(bool(value))
         elif isinstance(widget, LoginCombo):
             widget.set_logins(logins, str(value) if value else None)
+        elif isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value)) if value is not None else 0)
+        elif field == HEADER_FIELD:
+            pairs = (
+                list(value.items())
+                if isinstance(value, dict)
+                else list(value or ())
+                if isinstance(value, (list, tuple))
+                else []
+            )
+            assert isinstance(widget, QPlainTextEdit)
+            widget.setPlainText("\n".join(f"{name}: {text}" for name, text in pairs))
         elif isinstance(widget, QPlainTextEdit):
             widget.setPlainText("\n".join(value) if isinstance(value, (list, tuple)) else str(value or ""))
         elif isinstance(widget, QLineEdit):
@@ -203,8 +263,12 @@ class DefinitionFields(QWidget):
 
     def read(self) -> tuple[dict[str, object], dict[str, NumberedLines]]:
         """The form as a definition mapping (whole numbers as ints), and list fields' numbered lines."""
-        lines = {field: numbered_lines(self.text(field)) for field in LIST_FIELDS}
+        lines = {field: numbered_lines(self.text(field)) for field in (*LIST_FIELDS, HEADER_FIELD)}
         values: dict[str, object] = {field: [text for _number, text in lines[field]] for field in LIST_FIELDS}
+        values[HEADER_FIELD] = header_lines(lines[HEADER_FIELD])[0]
+        robots = self.inputs["obey_robots_txt"]
+        assert isinstance(robots, QComboBox)
+        values["obey_robots_txt"] = robots.currentData()
         values.update({field: number_value(self.text(field)) for field in NUMBER_FIELDS})
         values.update({field: self._checked(field) for field in BOOL_FIELDS})
         login = self.inputs["auth_id"]
@@ -216,6 +280,9 @@ class DefinitionFields(QWidget):
             auth_id=login.auth_id(),
             schedule=self.text("schedule"),
             timeout=self.text("timeout"),
+            request_delay=self.text("request_delay"),
+            user_agent=self.text("user_agent"),
+            proxy=self.text("proxy"),
         )
         return {field: values[field] for field in FIELD_NAMES}, lines
 

@@ -21,12 +21,24 @@ from quaero_desktop.domain.schedule import next_run
 FORM_SOURCE = "the form"
 LIST_FIELDS = ("start_urls", "include_patterns", "exclude_patterns")
 NUMBER_FIELDS = ("max_depth", "max_pages", "concurrency")
-TEXT_FIELDS = ("id", "name", "description", "auth_id", "schedule", "timeout")
-BOOL_FIELDS = ("follow_links", "same_domain", "use_default_excludes", "enabled", "auto_start", "keep_hash_routes")
+TEXT_FIELDS = ("id", "name", "description", "auth_id", "schedule", "timeout", "request_delay", "user_agent", "proxy")
+BOOL_FIELDS = (
+    "follow_links",
+    "same_domain",
+    "use_default_excludes",
+    "enabled",
+    "auto_start",
+    "keep_hash_routes",
+    "stay_under_start_path",
+)
+CHOICE_FIELDS = ("obey_robots_txt",)  # None (the app's default), True or False
+HEADER_FIELD = "headers"  # one "Name: value" per line
 _VALID_BASE = {"id": "form-check", "name": "Form check", "start_urls": ["https://example.com/"]}
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
-assert set(LIST_FIELDS + NUMBER_FIELDS + TEXT_FIELDS + BOOL_FIELDS) == set(FIELD_NAMES), "the form covers every field"
+assert set(LIST_FIELDS + NUMBER_FIELDS + TEXT_FIELDS + BOOL_FIELDS + CHOICE_FIELDS + (HEADER_FIELD,)) == set(
+    FIELD_NAMES
+), "the form covers every field"
 
 
 @dataclass(frozen=True)
@@ -83,11 +95,48 @@ def line_problems(field: str, lines: NumberedLines) -> FieldProblem | None:
     return FieldProblem("\n".join(messages), tuple(number for number, _message in bad))
 
 
+def header_lines(lines: NumberedLines) -> tuple[dict[str, str], list[tuple[int, str]]]:
+    """ "Name: value" lines as a mapping, and the lines that are not of that form (number, text)."""
+    headers: dict[str, str] = {}
+    bad = []
+    for number, line in lines:
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip():
+            bad.append((number, line))
+        else:
+            headers[name.strip()] = value.strip()
+    return headers, bad
+
+
+def header_problems(lines: NumberedLines) -> FieldProblem | None:
+    """Each bad header line ("Line 2: …"), checked by the domain one header at a time."""
+    messages: list[tuple[int, str]] = []
+    for number, line in lines:
+        headers, malformed = header_lines([(number, line)])
+        if malformed:
+            messages.append((number, "Expected a header as Name: value, such as Accept-Language: en"))
+            continue
+        problem = problem_with(HEADER_FIELD, headers)
+        if problem is not None:
+            messages.append((number, problem.message))
+    if not messages:
+        return None
+    return FieldProblem(
+        "\n".join(f"Line {number + 1}: {message}" for number, message in messages),
+        tuple(number for number, _message in messages),
+    )
+
+
 def form_problems(values: Mapping[str, object], lines: Mapping[str, NumberedLines]) -> dict[str, FieldProblem]:
     """Every field's problem at once (the form's ``values``; list fields also as numbered lines)."""
     problems: dict[str, FieldProblem] = {}
     for field in FIELD_NAMES:
-        problem = line_problems(field, lines[field]) if field in LIST_FIELDS else problem_with(field, values[field])
+        if field == HEADER_FIELD:
+            problem = header_problems(lines[field])
+        elif field in LIST_FIELDS:
+            problem = line_problems(field, lines[field])
+        else:
+            problem = problem_with(field, values[field])
         if problem is not None:
             problems[field] = problem
     return problems

@@ -23,7 +23,8 @@ class ChildColumn(enum.IntEnum):
     HTTP = 3
     TITLE = 4
     TIME = 5
-    NOTE = 6
+    FOUND_ON = 6
+    NOTE = 7
 
 
 HEADERS = {
@@ -33,6 +34,7 @@ HEADERS = {
     ChildColumn.HTTP: "HTTP",
     ChildColumn.TITLE: "Title",
     ChildColumn.TIME: "Time",
+    ChildColumn.FOUND_ON: "Found on",
     ChildColumn.NOTE: "Error / Note",
 }
 
@@ -60,6 +62,7 @@ class ChildRow:
     note: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    found_on: str | None = None  # the page whose link led here (never changes)
 
     @classmethod
     def from_child(cls, child: ChildJob) -> ChildRow:
@@ -76,6 +79,7 @@ class ChildRow:
             note=child.note,
             started_at=child.started_at,
             finished_at=child.finished_at,
+            found_on=child.found_on,
         )
 
     def copy_from(self, other: ChildRow) -> bool:
@@ -165,9 +169,16 @@ def display_text(row: ChildRow, column: ChildColumn) -> str | int:
             return row.title or ""
         case ChildColumn.TIME:
             return page_time_text(row.duration_s)
+        case ChildColumn.FOUND_ON:
+            return found_on_text(row.found_on)
         case ChildColumn.NOTE:
             return row.remark
     return ""
+
+
+def found_on_text(found_on: str | None) -> str:
+    """The referring page, or "start URL" for the pages the crawl began with."""
+    return found_on or "start URL"
 
 
 def partial_display(column: ChildColumn) -> Callable[[ChildRow], str | int]:
@@ -176,6 +187,7 @@ def partial_display(column: ChildColumn) -> Callable[[ChildRow], str | int]:
         ChildColumn.URL: lambda row: row.url,
         ChildColumn.DEPTH: lambda row: row.depth,
         ChildColumn.TITLE: lambda row: row.title or "",
+        ChildColumn.FOUND_ON: lambda row: found_on_text(row.found_on),
         ChildColumn.NOTE: lambda row: row.remark,
     }
     return simple.get(column) or (lambda row: display_text(row, column))
@@ -198,8 +210,9 @@ SORT_KEYS: dict[ChildColumn, SortKey] = {
     ChildColumn.HTTP: lambda row: -1 if row.http_status is None else row.http_status,
     ChildColumn.TITLE: lambda row: (row.title or "").casefold(),
     ChildColumn.TIME: _time_key,
+    ChildColumn.FOUND_ON: lambda row: row.found_on or "",
     ChildColumn.NOTE: lambda row: row.remark.casefold(),
 }
 
 # Columns whose value never changes after a row exists: sorting by them is not disturbed by events.
-STABLE_COLUMNS = frozenset({ChildColumn.URL, ChildColumn.DEPTH})
+STABLE_COLUMNS = frozenset({ChildColumn.URL, ChildColumn.DEPTH, ChildColumn.FOUND_ON})

@@ -354,6 +354,8 @@ def _tooltip(row: ChildRow, column: int) -> str | None:
         return row.url
     if column == ChildColumn.TITLE:
         return row.title or None
+    if column == ChildColumn.FOUND_ON:
+        return f"Found on {row.found_on}" if row.found_on else "A start URL of the crawl"
     if column == ChildColumn.NOTE:
         return row.remark or None
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -96,6 +97,9 @@ class JobDetailWindow(QWidget):
         self.action_resume = self._action(
             "Resume", "Ctrl+Shift+R", self._resume, "Continue this crawl where it stopped"
         )
+        self.action_retry = self._action(
+            "Retry failed pages", "Ctrl+Shift+F", self._retry, "Fetch only the failed pages of this job again"
+        )
         self.action_refresh = self._action(
             "Refresh", QKeySequence.StandardKey.Refresh, self.refresh, "Read the job again"
         )
@@ -176,6 +180,9 @@ class JobDetailWindow(QWidget):
         progress = batch.get(self.job_id)
         if progress is not None:
             self.header.set_progress(progress)
+            if self.job is not None and progress.failed != self.job.progress.failed:
+                self.job = dataclasses.replace(self.job, progress=progress)
+                self._update_actions()
 
     def _on_status(self, event: JobStatusChanged) -> None:
         if event.job_id != self.job_id:
@@ -210,9 +217,11 @@ class JobDetailWindow(QWidget):
     def _update_actions(self) -> None:
         status = self.header.status if self.job is not None else None
         running_here = self._runs_here()
-        allowed = JobActions.for_job(status, running_here=running_here)
+        failed = self.job.progress.failed if self.job is not None else 0
+        allowed = JobActions.for_job(status, running_here=running_here, failed_pages=failed)
         self.action_cancel.setEnabled(allowed.cancel)
         self.action_resume.setEnabled(allowed.resume)
+        self.action_retry.setEnabled(allowed.retry_failed)
         active_elsewhere = status is not None and status.is_active and not running_here
         if active_elsewhere and not self._poller.isActive():
             self._poller.start()
@@ -232,6 +241,13 @@ class JobDetailWindow(QWidget):
 
     async def _resume_job(self) -> None:
         await self.flows.resume(self.job_id)
+        self._update_actions()
+
+    def _retry(self) -> None:
+        self._start(self._retry_job(), "Retrying the failed pages")
+
+    async def _retry_job(self) -> None:
+        await self.flows.retry_failed(self.job_id)
         self._update_actions()
 
     def _poll(self) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from quaero_desktop.domain.job import Job, JobStatus, Progress, rendered_empty_text
+from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy, rendered_empty_text
 from quaero_desktop.gui.format import crawl_duration_text, local_time, wall_time_tooltip
 from quaero_desktop.gui.style import status_colour, status_icon
 
@@ -69,6 +69,10 @@ class JobHeader(QFrame):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         facts.setColumnStretch(4, 1)  # the facts keep their width; the rest of the row is empty
 
+        self.limits_label = QLabel(self)  # what cut the finished crawl short, and the URLs it left
+        self.limits_label.setWordWrap(True)
+        self.limits_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.limits_label.hide()
         self.warnings_label = QLabel(self)
         self.warnings_label.setWordWrap(True)
         self.warnings_label.setStyleSheet(
@@ -86,6 +90,7 @@ class JobHeader(QFrame):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(title_row)
         layout.addLayout(facts)
+        layout.addWidget(self.limits_label)
         layout.addWidget(self.warnings_label)
         layout.addWidget(self.error_label)
 
@@ -103,6 +108,9 @@ class JobHeader(QFrame):
             self._crawl_seconds, self._running_since = job.crawl_seconds, now
         self.set_status(job.status, job.error)
         self.set_progress(job.progress)
+        limits = limits_text(job)
+        self.limits_label.setText(limits)
+        self.limits_label.setVisible(bool(limits))
 
     def set_status(self, status: JobStatus, error: str | None) -> None:
         self._status = status
@@ -162,6 +170,20 @@ class JobHeader(QFrame):
     @property
     def status(self) -> JobStatus:
         return self._status
+
+
+def limits_text(job: Job) -> str:
+    """What cut a finished crawl short: "Stopped by max_pages: 37 URLs found were left uncrawled …"."""
+    if job.stopped_by is None or job.status.is_active:
+        return ""
+    left = job.urls_left
+    urls = f"{left} URL{'s' if left != 1 else ''}"
+    why = {
+        StoppedBy.MAX_PAGES: "the crawl reached its page limit (max_pages)",
+        StoppedBy.MAX_DEPTH: "pages at the last level (max_depth) link further",
+        StoppedBy.TIMEOUT: "the crawl ran out of time (timeout)",
+    }[job.stopped_by]
+    return f"Stopped by {job.stopped_by}: {why}; {urls} found in scope were not crawled."
 
 
 def _error_caption(status: JobStatus) -> str:

@@ -51,6 +51,7 @@ _COLUMN_WIDTHS = {
     ChildColumn.HTTP: 56,
     ChildColumn.TITLE: 220,
     ChildColumn.TIME: 70,
+    ChildColumn.FOUND_ON: 240,
 }
 
 
@@ -127,7 +128,7 @@ class PagesTab(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # URLs: both ends say most
         vertical = table.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: cheap at 100,000

@@ -31,9 +31,10 @@ class JobActions:
     resume: bool
     run_again: bool
     delete: bool
+    retry_failed: bool = False
 
     @classmethod
-    def for_job(cls, status: JobStatus | None, *, running_here: bool) -> JobActions:
+    def for_job(cls, status: JobStatus | None, *, running_here: bool, failed_pages: int = 0) -> JobActions:
         if status is None:
             return cls(cancel=False, resume=False, run_again=False, delete=False)
         return cls(
@@ -41,6 +42,7 @@ class JobActions:
             resume=not running_here and status in RESUMABLE_STATUSES,
             run_again=not status.is_active,
             delete=not running_here,
+            retry_failed=not running_here and not status.is_active and failed_pages > 0,
         )
 
 
@@ -70,6 +72,10 @@ class JobFlows:
 
     async def resume(self, job_id: str) -> str:
         return await engine_result(self._context.engine.resume(job_id))
+
+    async def retry_failed(self, job_id: str) -> str:
+        """Fetch the job's failed pages again (and the new pages they link to)."""
+        return await engine_result(self._context.engine.retry_failed(job_id))
 
     async def cancel(self, job_id: str) -> CancelOutcome:
         """Cancel a crawl wherever it runs; a crawl of another process is asked to stop (and the user told)."""

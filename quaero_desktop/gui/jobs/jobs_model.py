@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import enum
+import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from quaero_desktop.domain.job import Job, JobStatus, Progress, elapsed_seconds
+from quaero_desktop.domain.crawl_rate import RateMeter
+from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy, elapsed_seconds
 from quaero_desktop.gui.format import duration_text, local_time, wall_time_tooltip
 from quaero_desktop.gui.style import status_colour, status_icon
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
 JOB_ROLE = Qt.ItemDataRole.UserRole + 3
+STARTING_BROWSER_TEXT = "starting browser…"
 
 
 class JobColumn(enum.IntEnum):
@@ -50,8 +53,11 @@ class JobRow:
     error: str | None = None
     definition_id: str | None = None
     crawl_seconds: float = 0.0  # the store's crawling time (earlier runs, or up to the last heartbeat)
+    stopped_by: StoppedBy | None = None
+    urls_left: int = 0
     # While running: since when this window counts on from crawl_seconds (the read, or the start event).
     running_since: datetime | None = field(default=None, compare=False)
+    starting_browser: bool = field(default=False, compare=False)  # the crawl waits for the browser to start
 
     @classmethod
     def from_job(cls, job: Job) -> JobRow:
@@ -66,8 +72,23 @@ class JobRow:
             error=job.error,
             definition_id=job.definition_id,
             crawl_seconds=job.crawl_seconds,
+            stopped_by=job.stopped_by,
+            urls_left=job.urls_left,
             running_since=datetime.now(UTC) if job.status == JobStatus.RUNNING else None,
         )
+
+    def progress_text(self, rate: str = "") -> str:
+        """The Progress cell: "starting browser…" while the browser starts, the counts with the pages per
+        second and time left while running (``rate``), and what cut a finished crawl short."""
+        if self.status == JobStatus.RUNNING and self.starting_browser and not self.progress.finished:
+            return STARTING_BROWSER_TEXT
+        text = self.progress.text
+        if self.status == JobStatus.RUNNING and rate:
+            return f"{text} · {rate}"
+        if self.stopped_by is not None and not self.status.is_active:
+            left = self.urls_left
+            return f"{text} · stopped by {self.stopped_by}: {left} URL{'s' if left != 1 else ''} left"
+        return text
 
     @property
     def duration_s(self) -> float | None:
@@ -89,6 +110,8 @@ class JobsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[JobRow] = []
         self._row_of: dict[str, int] = {}
+        self._rates: dict[str, RateMeter] = {}  # running jobs: pages per second and time left
+        self._starting: set[str] = set()  # jobs whose crawl waits for the browser (rows may come later)
 
     # ----- Qt model interface -----
 
@@ -111,6 +134,8 @@ class JobsTableModel(QAbstractTableModel):
         if role == JOB_ROLE:
             return row
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == JobColumn.PROGRESS:
+                return row.progress_text(self.rate_text(row.id))
             return self._display(row, column)
         if role == SORT_ROLE:
             return self._sort_key(row, column)
@@ -124,7 +149,7 @@ class JobsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == JobColumn.DURATION:
                 return wall_time_tooltip(row.crawl_time_s, row.duration_s, running=row.status == JobStatus.RUNNING)
-            return row.error or row.progress.text
+            return row.error or row.progress_text(self.rate_text(row.id))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (JobColumn.DOCUMENTS, JobColumn.FAILED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -139,6 +164,7 @@ class JobsTableModel(QAbstractTableModel):
 
     def upsert(self, row: JobRow) -> None:
         """Add a job (newest first) or replace its row."""
+        row = replace(row, starting_browser=row.id in self._starting and row.status == JobStatus.RUNNING)
         position = self._row_of.get(row.id)
         if position is None:
             self.beginInsertRows(QModelIndex(), 0, 0)
@@ -150,11 +176,29 @@ class JobsTableModel(QAbstractTableModel):
             self._changed(position, JobColumn.NAME, JobColumn.DURATION)
 
     def apply_progress(self, progress: dict[str, Progress]) -> None:
+        now = time.monotonic()
         for job_id, value in progress.items():
             position = self._row_of.get(job_id)
             if position is not None and self._rows[position].progress != value:
+                if self._rows[position].status == JobStatus.RUNNING:
+                    self._rates.setdefault(job_id, RateMeter()).add(value, now)
                 self._rows[position] = replace(self._rows[position], progress=value)
                 self._changed(position, JobColumn.PROGRESS, JobColumn.FAILED)
+
+    def set_starting_browser(self, job_id: str, starting: bool) -> None:
+        if starting:
+            self._starting.add(job_id)
+        else:
+            self._starting.discard(job_id)
+        position = self._row_of.get(job_id)
+        if position is not None and self._rows[position].starting_browser != starting:
+            self._rows[position] = replace(self._rows[position], starting_browser=starting)
+            self._changed(position, JobColumn.PROGRESS, JobColumn.PROGRESS)
+
+    def rate_text(self, job_id: str) -> str:
+        """ "6.2 pages/s, about 1m10s left" for a running job, once measurable."""
+        meter = self._rates.get(job_id)
+        return meter.text(time.monotonic()) if meter is not None else ""
 
     def set_status(self, job_id: str, status: JobStatus, error: str | None) -> None:
         position = self._row_of.get(job_id)
@@ -165,7 +209,13 @@ class JobsTableModel(QAbstractTableModel):
         crawl_seconds, running_since = row.crawl_seconds, row.running_since
         if status == JobStatus.RUNNING:
             running_since = running_since or now  # a start or resume: crawling time counts on from here
-        elif running_since is not None:  # stopped: keep the time counted (the store's figure follows)
+            self._rates[job_id] = RateMeter()
+        else:
+            self._rates.pop(job_id, None)
+            self._starting.discard(job_id)
+        if (
+            status != JobStatus.RUNNING and running_since is not None
+        ):  # stopped: keep the time counted (the store's figure follows)
             crawl_seconds += max(0.0, (now - running_since).total_seconds())
             running_since = None
         self._rows[position] = replace(
@@ -176,8 +226,9 @@ class JobsTableModel(QAbstractTableModel):
             finished_at=now if status.is_terminal else None,
             crawl_seconds=crawl_seconds,
             running_since=running_since,
+            starting_browser=row.starting_browser and status == JobStatus.RUNNING,
         )
-        self._changed(position, JobColumn.STATUS, JobColumn.STATUS)
+        self._changed(position, JobColumn.STATUS, JobColumn.PROGRESS)
         self._changed(position, JobColumn.DURATION, JobColumn.DURATION)
 
     def remove(self, job_id: str) -> None:
@@ -190,10 +241,11 @@ class JobsTableModel(QAbstractTableModel):
         self.endRemoveRows()
 
     def tick_durations(self) -> None:
-        """Running jobs' duration cells change every second."""
+        """Running jobs' duration cells (and their pages per second) change every second."""
         for position, row in enumerate(self._rows):
             if row.status == JobStatus.RUNNING:
                 self._changed(position, JobColumn.DURATION, JobColumn.DURATION)
+                self._changed(position, JobColumn.PROGRESS, JobColumn.PROGRESS)
 
     def row(self, job_id: str) -> JobRow | None:
         position = self._row_of.get(job_id)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.engine.events import JobCreated, JobStatusChanged
+from quaero_desktop.engine.events import CrawlPhase, JobCreated, JobStatusChanged
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
@@ -62,6 +62,9 @@ class JobsPanel(QWidget):
         bridge.jobCreated.connect(self._on_created)
         bridge.progressChanged.connect(self.model.apply_progress)
         bridge.jobStatusChanged.connect(self._on_status)
+        bridge.phaseChanged.connect(
+            lambda event: self.model.set_starting_browser(event.job_id, event.phase == CrawlPhase.STARTING_BROWSER)
+        )
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self.model.tick_durations)
         self._ticker.start()
@@ -113,6 +116,9 @@ class JobsPanel(QWidget):
         self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop the selected crawl")
         self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue an interrupted crawl")
         self.action_again = self._action("Run again", "Ctrl+Shift+A", self._run_again, "Run the same crawl again")
+        self.action_retry = self._action(
+            "Retry failed pages", "Ctrl+Shift+F", self._retry_failed, "Fetch only the failed pages of this job again"
+        )
         self.action_details = self._action("Details", "Return", self._details, "Pages and log of the selected job")
         self.action_delete = self._action(
             "Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected job"
@@ -172,8 +178,11 @@ class JobsPanel(QWidget):
     def _update_actions(self) -> None:
         row = self.selected()
         allowed = JobActions.for_job(
-            row.status if row else None, running_here=row is not None and self.flows.runs_here(row.id)
+            row.status if row else None,
+            running_here=row is not None and self.flows.runs_here(row.id),
+            failed_pages=row.progress.failed if row else 0,
         )
+        self.action_retry.setEnabled(allowed.retry_failed)
         self.action_cancel.setEnabled(allowed.cancel)
         self.action_resume.setEnabled(allowed.resume)
         self.action_again.setEnabled(allowed.run_again)
@@ -237,6 +246,13 @@ class JobsPanel(QWidget):
         if row is not None:
             self._context.tasks.start(self._show_started(self.flows.run_again(row.id)), what="Running the job again")
 
+    def _retry_failed(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._context.tasks.start(
+                self._show_started(self.flows.retry_failed(row.id)), what="Retrying the failed pages"
+            )
+
     def _details(self) -> None:
         row = self.selected()
         if row is not None:
@@ -266,6 +282,7 @@ class JobsPanel(QWidget):
             self.action_cancel,
             self.action_resume,
             self.action_again,
+            self.action_retry,
             self.action_delete,
         ):
             menu.addAction(action)

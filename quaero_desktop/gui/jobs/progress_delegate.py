@@ -59,7 +59,8 @@ class ProgressDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(fill, 4, 4)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         area = text_area(option.rect)
-        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, shown_text(progress.text, option.fontMetrics, area))
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or progress.text)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, shown_text(text, option.fontMetrics, area))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:

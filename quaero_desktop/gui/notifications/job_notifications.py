@@ -17,7 +17,7 @@ from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import JobStatusChanged
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
 from quaero_desktop.gui.bridge import EngineBridge
-from quaero_desktop.gui.notifications.notices import Notice, NoticeKind, notice_for
+from quaero_desktop.gui.notifications.notices import Notice, NoticeKind, notice_for, storage_notice
 from quaero_desktop.gui.notifications.notifier import Notifier, NotifierUnavailable
 from quaero_desktop.settings import AppSettings
 
@@ -53,12 +53,15 @@ class JobNotifications(QObject):
         bridge.jobStatusChanged.connect(self._on_status)
 
     def _on_status(self, event: JobStatusChanged) -> None:
-        if event.status in (JobStatus.COMPLETED, JobStatus.FAILED):
-            self._tasks.start(self.notify(event.job_id), what="Showing a notification")
+        if event.status in (JobStatus.COMPLETED, JobStatus.FAILED) or event.storage_failed:
+            self._tasks.start(self.notify(event.job_id, event), what="Showing a notification")
 
-    async def notify(self, job_id: str) -> Notice | None:
+    async def notify(self, job_id: str, event: JobStatusChanged | None = None) -> Notice | None:
         job = await in_thread(self._app.jobs.get, job_id)
-        notice = notice_for(job)
+        if event is not None and event.storage_failed:
+            notice: Notice | None = storage_notice(job, event.error or "the disk is full")
+        else:
+            notice = notice_for(job)
         if notice is None or not wanted(self._app.settings, notice.kind):
             return None
         try:

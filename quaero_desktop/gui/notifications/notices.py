@@ -61,6 +61,16 @@ def notice_for(job: Job) -> Notice | None:
     return Notice(job.id, NoticeKind.COMPLETED, f"Crawl completed: {name}", summary)
 
 
+def storage_notice(job: Job, message: str) -> Notice:
+    """The crawl stopped because the data directory's disk is full (or cannot be written): what to do.
+
+    A failure notice (it stays until dismissed, under the "Failed" switch): the job is left
+    interrupted, and nothing continues it until the user frees space and resumes."""
+    name = job.name or job.definition_id or job.id
+    text = message.removeprefix("stopped: ")
+    return Notice(job.id, NoticeKind.FAILED, f"Crawl stopped: {name}", text[:1].upper() + text[1:])
+
+
 def one_line(text: str, limit: int = 160) -> str:
     """The first line of ``text``, cut to ``limit`` characters."""
     line = text.strip().splitlines()[0] if text.strip() else ""

@@ -23,18 +23,28 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.settings.assistants_group import AssistantsGroup
 from quaero_desktop.gui.settings.browser_field import BrowserPathField, PathState
+from quaero_desktop.gui.settings.requests_group import RequestsGroup
 from quaero_desktop.gui.style import status_colour
 from quaero_desktop.paths import DATA_DIR_ENV
 from quaero_desktop.settings import AppSettings, save_settings
+
+
+def _tab_page(tabs: QTabWidget, title: str) -> tuple[QWidget, QVBoxLayout]:
+    page = QWidget(tabs)
+    layout = QVBoxLayout(page)
+    tabs.addTab(page, title)
+    return page, layout
 
 
 def _hint(text: str, parent: QWidget) -> QLabel:
@@ -102,6 +112,8 @@ class SettingsDialog(QDialog):
         )
         self._update_notification_kinds()
         self.assistants = AssistantsGroup(context.app.data_dir, current.mcp_allow_crawl, self)
+        self.requests = RequestsGroup(current, self)
+        self.requests.edited.connect(self._update_buttons)
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
@@ -136,9 +148,27 @@ class SettingsDialog(QDialog):
         ):
             check.toggled.connect(self._update_buttons)
         self._update_buttons()
+        if current.proxy not in ("system", "none"):
+            context.tasks.start(self._show_proxy_user(current.proxy), what="Reading the proxy's login")
+
+    async def _show_proxy_user(self, proxy: str) -> None:
+        """The proxy's saved user name, from the keyring (off the GUI thread; the password stays there)."""
+        try:
+            login = await in_thread(self._context.app.proxy_logins.load, proxy)
+        except QuaeroError:  # a locked or missing keyring: the field stays empty
+            return
+        if login is not None:
+            self.requests.show_saved_user(login.username)
 
     def _build_layout(self) -> None:
-        data = QGroupBox("Data", self)
+        """Four tabs (the dialog had grown taller than a laptop's screen): General, Crawling,
+        Notifications, AI assistants."""
+        self.tabs = QTabWidget(self)
+        general_page, general = _tab_page(self.tabs, "General")
+        crawling_page, crawling_layout = _tab_page(self.tabs, "Crawling")
+        notifications_page, notifications_layout = _tab_page(self.tabs, "Notifications")
+        _assistants_page, assistants_layout = _tab_page(self.tabs, "AI assistants")
+        data = QGroupBox("Data", general_page)
         data_row = QHBoxLayout()
         data_row.addWidget(self.data_dir_edit, 1)
         data_row.addWidget(self.open_folder_button)
@@ -151,37 +181,42 @@ class SettingsDialog(QDialog):
                 data,
             )
         )
-        crawling = QGroupBox("Crawling", self)
+        crawling = QGroupBox("Browser and pages", crawling_page)
         form = QFormLayout(crawling)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("&Browser:", self.browser)
         form.addRow("Default &concurrency:", self.concurrency_spin)
         form.addRow("Page &timeout:", self.timeout_spin)
-        notifications = QGroupBox("Notifications", self)
-        notifications_layout = QVBoxLayout(notifications)
-        notifications_layout.addWidget(self.notifications_check)
+        notifications = QGroupBox("Notifications", notifications_page)
+        notifications_box = QVBoxLayout(notifications)
+        notifications_box.addWidget(self.notifications_check)
         for check in (self.notify_completed_check, self.notify_failed_check, self.notify_login_check):
             row = QHBoxLayout()
             row.addSpacing(24)
             row.addWidget(check, 1)
-            notifications_layout.addLayout(row)
-        background = QGroupBox("Running in the background", self)
+            notifications_box.addLayout(row)
+        background = QGroupBox("Running in the background", general_page)
         background_layout = QVBoxLayout(background)
         background_layout.addWidget(self.close_to_tray_check)
         background_layout.addWidget(self.ask_no_tray_check)
         background_layout.addWidget(self.start_at_login_check)
+        general.addWidget(data)
+        general.addWidget(background)
+        general.addStretch(1)
+        crawling_layout.addWidget(crawling)
+        crawling_layout.addWidget(self.requests)
+        crawling_layout.addStretch(1)
+        notifications_layout.addWidget(notifications)
+        notifications_layout.addStretch(1)
+        assistants_layout.addWidget(self.assistants)
+        assistants_layout.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(data)
-        layout.addWidget(crawling)
-        layout.addWidget(notifications)
-        layout.addWidget(background)
-        layout.addWidget(self.assistants)
-        layout.addStretch(1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(640)
         # Wrapped hints need their height at the dialog's width; the plain size hint would cut them.
-        self.resize(620, max(self.sizeHint().height(), layout.totalHeightForWidth(620)))
+        self.resize(640, max(self.sizeHint().height(), layout.totalHeightForWidth(640)))
 
     # ----- opening -----
 
@@ -206,6 +241,7 @@ class SettingsDialog(QDialog):
     def settings_from_fields(self) -> AppSettings:
         timeout = self.timeout_spin.value()
         applied_timeout = self._applied.page_timeout_s
+        controls = self.requests.values()
         return dataclasses.replace(
             self._applied,  # what the dialog does not show (the tray's "Pause schedules") stays
             browser_path=self.browser.path,
@@ -219,6 +255,11 @@ class SettingsDialog(QDialog):
             close_to_tray=self.close_to_tray_check.isChecked(),
             ask_when_no_tray=self.ask_no_tray_check.isChecked(),
             mcp_allow_crawl=self.assistants.allow_crawl_check.isChecked(),
+            request_delay=str(controls["request_delay"]),
+            obey_robots_txt=bool(controls["obey_robots_txt"]),
+            user_agent=str(controls["user_agent"]),
+            headers=dict(controls["headers"]),  # type: ignore[call-overload]  # a dict[str, str] by values()
+            proxy=str(controls["proxy"]),
         )
 
     def _update_notification_kinds(self) -> None:
@@ -231,12 +272,22 @@ class SettingsDialog(QDialog):
 
     @property
     def can_save(self) -> bool:
-        return self.browser.state == PathState.VALID and not self._saving
+        return self.browser.state == PathState.VALID and not self._saving and not self.requests.problem()
 
     def _update_buttons(self) -> None:
+        problem = self.requests.problem()
+        if problem or self.status_label.property("fieldProblem"):
+            self.status_label.setText(problem)
+            self.status_label.setVisible(bool(problem))
+            self.status_label.setProperty("fieldProblem", bool(problem))
         self.ok_button.setEnabled(self.can_save)
         self.apply_button.setEnabled(
-            self.can_save and (self.settings_from_fields() != self._applied or self._start_at_login_changed)
+            self.can_save
+            and (
+                self.settings_from_fields() != self._applied
+                or self._start_at_login_changed
+                or self.requests.proxy_login() is not None
+            )
         )
 
     # ----- saving -----
@@ -245,7 +296,7 @@ class SettingsDialog(QDialog):
         if not self.can_save:
             return
         new = self.settings_from_fields()
-        if new == self._applied and not self._start_at_login_changed:
+        if new == self._applied and not self._start_at_login_changed and self.requests.proxy_login() is None:
             if close:
                 self.accept()
             return
@@ -256,11 +307,19 @@ class SettingsDialog(QDialog):
         self._update_buttons()
         self.status_label.hide()
         try:
+            login = self.requests.proxy_login()
+            if login is not None and new.proxy not in ("system", "none"):
+                await in_thread(self._context.app.proxy_logins.save, new.proxy, login)  # the keyring only
+                self.requests.proxy_password_edit.clear()
             await in_thread(save_settings, self._context.app.data_dir, new)
             if self._start_at_login_changed:
                 await in_thread(self._apply_start_at_login, self.start_at_login_check.isChecked())
         except OSError as exc:
             self.status_label.setText(f"The settings could not be saved: {exc.strerror or exc}")
+            self.status_label.show()
+            return
+        except QuaeroError as exc:  # the keyring is locked or missing: the proxy's login was not saved
+            self.status_label.setText(f"The proxy's login could not be saved in the keyring: {exc}")
             self.status_label.show()
             return
         finally:

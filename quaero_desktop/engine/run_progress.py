@@ -1,0 +1,115 @@
+"""A running crawl's counts and what it tells about each page: progress events (lesson 2), page
+events and the page's log line."""
+
+from __future__ import annotations
+
+from quaero_desktop.crawler.fetcher import FetchedPage, FetchError
+from quaero_desktop.domain.job import JobStatus, PageResult, Progress
+from quaero_desktop.engine.events import ChildrenAdded, ChildStatusChanged, DocumentSaved, EventBus, JobProgress
+from quaero_desktop.engine.frontier import FrontierEntry
+from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.page_commit import PageCommit
+from quaero_desktop.engine.page_outcome import Disallowed, FetchOutcome
+
+
+class RunProgress:
+    def __init__(self, job_id: str, events: EventBus, job_log: JobLog) -> None:
+        self.job_id = job_id
+        self._events = events
+        self._log = job_log
+        self.counts: dict[str, int] = {}
+
+    def load(self, progress: Progress) -> None:
+        """Counts as the store has them (at the start and the end of a run)."""
+        self.counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
+
+    def move(self, from_status: str, to_status: str) -> None:
+        self.counts[from_status] -= 1
+        self.counts[to_status] += 1
+        self.publish()
+
+    def publish(self) -> None:
+        counts = self.counts
+        self._events.publish(
+            JobProgress(
+                self.job_id,
+                Progress(
+                    pending=counts["pending"],
+                    running=counts["running"],
+                    completed=counts["completed"],
+                    failed=counts["failed"],
+                    cancelled=counts["cancelled"],
+                    documents=counts["documents"],
+                    auth_failures=counts["auth_failures"],
+                    rendered_empty=counts["rendered_empty"],
+                ),
+            )
+        )
+
+    def started(self, entry: FrontierEntry) -> None:
+        self.move("pending", "running")
+        self.child_event(entry, JobStatus.RUNNING)
+
+    def added(self, count: int) -> None:
+        self._events.publish(ChildrenAdded(self.job_id, count))
+
+    def page_done(
+        self, entry: FrontierEntry, commit: PageCommit, outcome: FetchOutcome | Disallowed, seconds: float
+    ) -> None:
+        """Counts, events and the log line of a page whose transaction committed."""
+        status = commit.status
+        self.move("running", str(status))
+        if commit.new_for_job:
+            self.counts["documents"] += 1
+        if commit.new_children:
+            self.counts["pending"] += len(commit.new_children)
+            self.added(len(commit.new_children))
+        if commit.auth_failed:
+            self.counts["auth_failures"] += 1
+        if commit.rendered_empty:
+            self.counts["rendered_empty"] += 1
+        http_status = None if isinstance(outcome, (FetchError, Disallowed)) else outcome.status
+        title = outcome.title if isinstance(outcome, FetchedPage) else None
+        error = commit.error
+        self.child_event(
+            entry, status, http_status=http_status, title=title, result=commit.result, error=error, note=commit.note
+        )
+        if commit.document_id is not None:
+            self._events.publish(
+                DocumentSaved(self.job_id, commit.document_id, entry.url, title or "", commit.new_for_job)
+            )
+        if status == JobStatus.FAILED:
+            self._log.warning(self.job_id, f"failed {entry.url}: {error}")
+        elif isinstance(outcome, Disallowed):
+            self._log.info(self.job_id, f"skipped {entry.url}: {outcome.reason}")
+        elif commit.rendered_empty:
+            self._log.warning(self.job_id, f"stored {entry.url} as it was: {commit.note}")
+        else:
+            detail = commit.note or f"{len(commit.new_children)} new link(s)"
+            self._log.debug(self.job_id, f"fetched {entry.url} ({http_status}, {seconds:.2f}s): {detail}")
+
+    def child_event(
+        self,
+        entry: FrontierEntry,
+        status: JobStatus,
+        *,
+        http_status: int | None = None,
+        title: str | None = None,
+        result: PageResult | None = None,
+        error: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        self._events.publish(
+            ChildStatusChanged(
+                self.job_id,
+                entry.child_id,
+                entry.url,
+                entry.depth,
+                status,
+                http_status=http_status,
+                title=title,
+                result=result,
+                error=error,
+                note=note,
+            )
+        )
