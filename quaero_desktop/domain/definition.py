@@ -29,6 +29,11 @@ _SCHEDULE_EXPECTED = f'{CRON_EXPECTED}, or "" for manual'
 _TIMEOUT_EXPECTED = 'a duration greater than zero, such as "30m", "1h30m" or "45s" (units h, m, s, ms)'
 _DESCRIPTION_EXPECTED = "a string (may be empty)"
 _BOOL_EXPECTED = "true or false (without quotes)"
+RENDER_MODES: Final = ("auto", "browser", "http")
+_RENDER_EXPECTED = (
+    '"auto" (plain HTTP, the browser only for pages that need JavaScript), "browser" (every page in '
+    'the browser) or "http" (never the browser)'
+)
 
 
 class _Missing:
@@ -83,6 +88,7 @@ class JobDefinition:
     enabled: bool = True
     auto_start: bool = False
     keep_hash_routes: bool = True
+    render: str = "auto"
 
     def __post_init__(self) -> None:
         values = {name: getattr(self, name) for name in FIELD_NAMES}
@@ -263,6 +269,13 @@ def _timeout(value: object) -> str:
     return text
 
 
+def _render(value: object) -> str:
+    mode = _string(value, _RENDER_EXPECTED).strip().lower()
+    if mode not in RENDER_MODES:
+        raise _Invalid(_RENDER_EXPECTED)
+    return mode
+
+
 _START_URLS_EXPECTED = 'a non-empty list of http(s) URLs, such as ["https://wiki.example.com/start"]'
 _REQUIRED_EXPECTED: Final = {"id": _ID_EXPECTED, "name": _NAME_EXPECTED, "start_urls": _START_URLS_EXPECTED}
 _CHECKS: Final[dict[str, _Check]] = {
@@ -284,4 +297,5 @@ _CHECKS: Final[dict[str, _Check]] = {
     "enabled": _boolean,
     "auto_start": _boolean,
     "keep_hash_routes": _boolean,
+    "render": _render,
 }

@@ -7,15 +7,16 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from playwright.async_api import BrowserContext
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.fetcher import FetchedPage, FetchError
-from quaero_desktop.crawler.tabs import Tab
+from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified, Validators
+from quaero_desktop.crawler.page_sources import PageSource
 from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress, rendered_empty_text
+from quaero_desktop.engine.crawl_fetching import CrawlFetching
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
     ChildrenAdded,
@@ -27,7 +28,7 @@ from quaero_desktop.engine.events import (
 )
 from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.login_context import LoginSource, open_crawl_context
+from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid
 from quaero_desktop.engine.page_commit import ChildBudget, PageCommit, enqueue_urls
 from quaero_desktop.engine.page_outcome import (
@@ -38,7 +39,7 @@ from quaero_desktop.engine.page_outcome import (
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.store import jobs_repo
+from quaero_desktop.store import documents_repo, jobs_repo
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +100,23 @@ class CrawlRun:
 
     async def run(self) -> JobStatus:
         self._started = started = time.monotonic()
-        context: BrowserContext | None = None
+        fetching = CrawlFetching(
+            self.definition,
+            self._scope,
+            browser=self._browser,
+            settings=self._settings,
+            job_log=self._log,
+            job_id=self.job_id,
+        )
         heartbeat: asyncio.Task[None] | None = None
         try:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
             self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
-            context = await open_crawl_context(self._browser, self._logins, self._auth_id, self._log, self.job_id)
+            await fetching.open(self._logins, self._auth_id)
             recorder = await self._start()
             heartbeat = asyncio.create_task(self._heartbeat())
             self._workers = [
-                asyncio.create_task(self._worker(context, recorder), name=f"crawl-{self.job_id}-{i}")
+                asyncio.create_task(self._worker(fetching.source(), recorder), name=f"crawl-{self.job_id}-{i}")
                 for i in range(self.definition.concurrency)
             ]
             self._started = time.monotonic()  # the crawl (and its timeout) starts now, the browser being ready
@@ -131,8 +139,7 @@ class CrawlRun:
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
-            if context is not None:
-                await _close_quietly(context)
+            await fetching.close()
         return await self._finish(time.monotonic() - started)
 
     async def _start(self) -> PageRecorder:
@@ -147,6 +154,7 @@ class CrawlRun:
             entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
             how = {"schedule": " by its schedule", "auto_start": " at start-up"}.get(self._trigger, "")
             self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {self._limits_text()}")
+            self._log.info(self.job_id, _RENDER_TEXT[self.definition.render])
         else:
             pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
             entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
@@ -159,19 +167,13 @@ class CrawlRun:
         self._publish_progress()
         return recorder
 
-    async def _worker(self, context: BrowserContext, recorder: PageRecorder) -> None:
-        """Load pages one after another in one tab.
+    async def _worker(self, source: PageSource, recorder: PageRecorder) -> None:
+        """Load pages one after another with one source (its own tab, when it uses the browser).
 
         Storing a page (Markdown conversion, the page's transaction) overlaps the next page's
-        load, so the tab is never idle while Python works; at most one page per worker waits
+        load, so the source is never idle while Python works; at most one page per worker waits
         to be stored. A page counts as running in the frontier until it is stored.
         """
-        tab = Tab(
-            context,
-            page_timeout_s=self._settings.page_timeout_s,
-            settle=self._settings.settle,
-            recycle_after=self._settings.recycle_page_after,
-        )
         storing: asyncio.Task[None] | None = None
         try:
             while (entry := await self._frontier.next()) is not None:
@@ -180,43 +182,59 @@ class CrawlRun:
                 self._move("pending", "running")
                 self._child_event(entry, JobStatus.RUNNING)
                 try:
+                    known = await self._db.read(documents_repo.known_page, entry.url)
                     outcome = await fetch_with_retries(
-                        entry.url, tab, self._settings, lambda message: self._log.info(self.job_id, message)
+                        entry.url,
+                        source,
+                        self._settings,
+                        lambda message: self._log.info(self.job_id, message),
+                        self._validators(known),
                     )
                 except BaseException:
                     self._frontier.done(entry)
                     raise
                 if storing is not None:
                     await storing
-                storing = asyncio.create_task(self._store_page(recorder, entry, outcome, marked, began))
+                storing = asyncio.create_task(self._store_page(recorder, entry, outcome, known, marked, began))
             if storing is not None:
                 await storing
         finally:
             if storing is not None and not storing.done():
                 storing.cancel()
                 await asyncio.gather(storing, return_exceptions=True)
+            await source.close()
+
+    def _validators(self, known: KnownPage | None) -> Validators | None:
+        """Ask for a stored page conditionally — if it was read from its HTML (a page the browser
+        rendered is always rendered again: a 304 for its HTML says nothing of what its scripts fetch)."""
+        if known is None or known.gone or not known.source_hash or self.definition.render == "browser":
+            return None
+        return Validators(known.etag, known.last_modified) or None
 
     async def _store_page(
         self,
         recorder: PageRecorder,
         entry: FrontierEntry,
         outcome: FetchOutcome,
+        known: KnownPage | None,
         marked: asyncio.Future[None],
         began: float,
     ) -> None:
         try:
             await marked
             try:
-                commit = await recorder.record(entry, outcome)
+                commit = await recorder.record(entry, outcome, known)
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
                 commit = await recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")
-            self._after_page(entry, commit, outcome, time.monotonic() - began)
+            self._after_page(entry, commit, outcome, known, time.monotonic() - began)
         finally:
             self._frontier.done(entry)
         self._check_failure_tolerance()
 
-    def _after_page(self, entry: FrontierEntry, commit: PageCommit, outcome: FetchOutcome, seconds: float) -> None:
+    def _after_page(
+        self, entry: FrontierEntry, commit: PageCommit, outcome: FetchOutcome, known: KnownPage | None, seconds: float
+    ) -> None:
         status = commit.status
         self._move("running", str(status))
         if commit.new_for_job:
@@ -229,8 +247,12 @@ class CrawlRun:
             self._counts["auth_failures"] += 1
         if commit.rendered_empty:
             self._counts["rendered_empty"] += 1
+        if commit.change is not None:
+            self._counts[str(commit.change)] += 1
         http_status = None if isinstance(outcome, FetchError) else outcome.status
         title = outcome.title if isinstance(outcome, FetchedPage) else None
+        if title is None and isinstance(outcome, NotModified) and known is not None:
+            title = known.title
         error = commit.error
         self._child_event(
             entry, status, http_status=http_status, title=title, result=commit.result, error=error, note=commit.note
@@ -278,6 +300,8 @@ class CrawlRun:
         self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
         self._publish_progress()
         summary = f"{status}: {progress.text}, {progress.documents} document(s) in {seconds:.1f}s"
+        if progress.changes_text:
+            summary += f" ({progress.changes_text})"
         if progress.auth_failures:
             self._log.warning(
                 self.job_id,
@@ -362,6 +386,10 @@ class CrawlRun:
                     documents=counts["documents"],
                     auth_failures=counts["auth_failures"],
                     rendered_empty=counts["rendered_empty"],
+                    new=counts["new"],
+                    changed=counts["changed"],
+                    unchanged=counts["unchanged"],
+                    gone=counts["gone"],
                 ),
             )
         )
@@ -397,8 +425,8 @@ class CrawlRun:
         return f"max depth {d.max_depth}, max pages {d.max_pages}, concurrency {d.concurrency}, timeout {d.timeout}"
 
 
-async def _close_quietly(context: BrowserContext) -> None:
-    try:
-        await context.close()
-    except Exception:
-        log.debug("closing the browser context failed", exc_info=True)
+_RENDER_TEXT = {
+    "auto": "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
+    "browser": "render browser: every page is rendered in the browser",
+    "http": "render http: every page is read over HTTP; the browser is never started",
+}

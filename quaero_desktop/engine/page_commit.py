@@ -15,7 +15,8 @@ from typing import TypedDict, Unpack
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.urls import UrlFilter
-from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.domain.document import FetchRecord, KnownPage
+from quaero_desktop.domain.job import JobStatus, PageChange, PageResult
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.page_pipeline import PreparedPage
 from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo
@@ -70,6 +71,7 @@ class PageCommit:
     error: str | None = None
     auth_failed: bool = False
     rendered_empty: bool = False
+    change: PageChange | None = None
 
 
 def enqueue_urls(
@@ -117,9 +119,10 @@ def commit_document_page(
                 conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.DUPLICATE, note=note, **fetched
             )
             return PageCommit(JobStatus.COMPLETED, PageResult.DUPLICATE, note)
-    document_id, new_for_job = documents_repo.upsert(
-        conn, content, job_id=parent_id, definition_id=definition_id, now=now
+    stored = documents_repo.store_page(
+        conn, content, job_id=parent_id, definition_id=definition_id, now=now, record=prepared.record
     )
+    document_id, new_for_job = stored.document_id, stored.new_for_job
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
     children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now)
@@ -131,6 +134,7 @@ def commit_document_page(
         result=PageResult.DOCUMENT,
         note=note,
         rendered_empty=rendered_empty,
+        change=stored.change,
         **fetched,
     )
     return PageCommit(
@@ -141,7 +145,75 @@ def commit_document_page(
         new_for_job,
         children,
         rendered_empty=rendered_empty,
+        change=stored.change,
     )
+
+
+def commit_unchanged_page(
+    conn: Connection,
+    *,
+    entry: FrontierEntry,
+    known: KnownPage,
+    links: list[str],
+    budget: ChildBudget,
+    definition_id: str | None,
+    http_status: int | None,
+    content_type: str,
+    now: datetime,
+    record: FetchRecord | None = None,
+) -> PageCommit:
+    """The page has not changed since it was stored (a 304, or the same bytes): keep its document as
+    it is (no conversion, no index write), count it for this job like a stored one (lesson 3:
+    ``document_count`` counts the documents the job stored *or kept*), and go on from its stored links."""
+    parent_id = budget.parent_id
+    new_for_job = documents_repo.keep_unchanged(
+        conn, known.document_id, job_id=parent_id, definition_id=definition_id, now=now, record=record
+    )
+    if new_for_job:
+        jobs_repo.increment_document_count(conn, parent_id)
+    children = enqueue_urls(conn, budget, links, entry.depth + 1, now)
+    jobs_repo.finish_child(
+        conn,
+        entry.child_id,
+        JobStatus.COMPLETED,
+        now=now,
+        http_status=http_status,
+        content_type=content_type,
+        title=known.title,
+        result=PageResult.DOCUMENT,
+        change=PageChange.UNCHANGED,
+    )
+    return PageCommit(
+        JobStatus.COMPLETED,
+        PageResult.DOCUMENT,
+        None,
+        known.document_id,
+        new_for_job,
+        children,
+        change=PageChange.UNCHANGED,
+    )
+
+
+def commit_gone_page(
+    conn: Connection, *, entry: FrontierEntry, known: KnownPage, http_status: int, content_type: str, now: datetime
+) -> PageCommit:
+    """The page answers 404/410 where a document was stored: the document stays, marked gone (left out of
+    search), and does not count among the job's documents."""
+    documents_repo.mark_gone(conn, known.document_id, now)
+    note = f"gone (HTTP {http_status}): its stored document is kept, marked gone"
+    jobs_repo.finish_child(
+        conn,
+        entry.child_id,
+        JobStatus.COMPLETED,
+        now=now,
+        http_status=http_status,
+        content_type=content_type,
+        title=known.title,
+        result=PageResult.GONE,
+        note=note,
+        change=PageChange.GONE,
+    )
+    return PageCommit(JobStatus.COMPLETED, PageResult.GONE, note, known.document_id, change=PageChange.GONE)
 
 
 def commit_page_without_document(

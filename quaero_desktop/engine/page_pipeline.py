@@ -12,7 +12,7 @@ from quaero_desktop.crawler.fetcher import FetchedPage
 from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.urls import UrlFilter, normalise_url
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.document import PageContent
+from quaero_desktop.domain.document import FetchRecord, PageContent
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,22 @@ class CrawlScope:
             keep_hash_routes=definition.keep_hash_routes,
         )
 
-    def links_to_follow(self, links: list[str], base_url: str, depth: int) -> list[str]:
+    def links_to_follow(self, links: list[str] | tuple[str, ...], base_url: str, depth: int) -> list[str]:
         """Normalised, in-scope, de-duplicated links of a page at ``depth``, in page order."""
         if not self.follow_links or depth >= self.max_depth:
             return []
+        return self.in_scope(links, base_url)
+
+    def in_scope(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
+        """Normalised, de-duplicated links the crawl's filters allow, in page order (depth aside)."""
+        return [url for url in self.all_links(links, base_url) if self.url_filter.allows(url)]
+
+    def all_links(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
+        """Every link of a page as the crawl names pages (normalised, de-duplicated, page order)."""
         seen: dict[str, None] = {}
         for link in links:
             url = self.normalise(link, base_url)
-            if url is not None and url not in seen and self.url_filter.allows(url):
+            if url is not None:
                 seen[url] = None
         return list(seen)
 
@@ -60,7 +68,8 @@ class CrawlScope:
 @dataclass(frozen=True)
 class PreparedPage:
     content: PageContent
-    links: list[str]
+    links: list[str]  # to enqueue (in scope, within the depth)
+    record: FetchRecord  # kept with the document for the next crawl (validators, hash, every link)
 
 
 def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth: int) -> PreparedPage:
@@ -77,4 +86,14 @@ def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth:
         http_status=fetched.status,
         content_hash=hashlib.sha256(converted.markdown.encode("utf-8")).hexdigest(),
     )
-    return PreparedPage(content=content, links=scope.links_to_follow(fetched.links, fetched.final_url, depth))
+    read_from_html = fetched.rendered_by == "http"
+    # A page the browser rendered is always rendered again: its HTML (and a 304 for it) says
+    # nothing of what its scripts fetch. So only a page read from its HTML keeps validators and hash.
+    record = FetchRecord(
+        etag=fetched.etag if read_from_html else "",
+        last_modified=fetched.last_modified if read_from_html else "",
+        source_hash=fetched.source_hash if read_from_html else "",
+        links=tuple(scope.all_links(fetched.links, fetched.final_url)),
+    )
+    links = scope.links_to_follow(fetched.links, fetched.final_url, depth)
+    return PreparedPage(content=content, links=links, record=record)

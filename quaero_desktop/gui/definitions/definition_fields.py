@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from quaero_desktop.domain.definition import FIELD_NAMES
 from quaero_desktop.gui.definitions.field_checks import (
     BOOL_FIELDS,
+    CHOICE_FIELDS,
     LIST_FIELDS,
     NUMBER_FIELDS,
     NumberedLines,
@@ -32,7 +34,7 @@ FIELD_LABELS = {
     "max_pages": "Max pages", "concurrency": "Concurrency", "timeout": "Timeout", "auth_id": "Login",
     "schedule": "Schedule", "follow_links": "Follow links", "same_domain": "Same domain",
     "use_default_excludes": "Default excludes", "enabled": "Enabled", "auto_start": "Auto start",
-    "keep_hash_routes": "Hash routes",
+    "keep_hash_routes": "Hash routes", "render": "Rendering",
 }  # fmt: skip
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
@@ -48,6 +50,19 @@ JAVASCRIPT_HELP = (
     '"rendered empty (the app did not finish rendering)". Text and links inside web components (open '
     "shadow roots) and same-origin frames are part of the page; frames from other sites are left out. "
     "Other #fragments never make a page of their own."
+)
+
+RENDER_CHOICES = (
+    ("auto", "Auto: plain HTTP, the browser only for pages that need JavaScript"),
+    ("browser", "Browser: render every page in the browser"),
+    ("http", "HTTP only: never start the browser"),
+)
+RENDER_HELP = (
+    "Auto reads pages over plain HTTP, several times faster, and renders in the browser the pages whose "
+    "HTML shows they need JavaScript; a few pages of each site are checked in the browser too, and a site "
+    "whose pages differ there is crawled in the browser from then on (the job log says so). Choose Browser "
+    "for sites that block plain HTTP clients or need the login's localStorage; HTTP only for static sites, "
+    "when no browser may start."
 )
 
 
@@ -122,6 +137,11 @@ class DefinitionFields(QWidget):
             hint="One regular expression per line; checked before the include patterns.",
         )
         self._add_row(form, "Links", self._checkboxes(parent, ("follow_links", "same_domain", "use_default_excludes")))
+        render = QComboBox(parent)
+        for value, text in RENDER_CHOICES:
+            render.addItem(text, value)
+        render.setToolTip("render in a definition file")
+        self._add(form, "render", render, hint=RENDER_HELP)
         self._add_row(form, "JavaScript", self._checkboxes(parent, ("keep_hash_routes",), hint=JAVASCRIPT_HELP))
 
     def _limit_rows(self, parent: QWidget, form: QGridLayout) -> None:
@@ -168,7 +188,7 @@ class DefinitionFields(QWidget):
             field_input.textChanged.connect(lambda _text, f=field: self.fieldChanged.emit(f))
         elif isinstance(field_input, QPlainTextEdit):
             field_input.textChanged.connect(lambda f=field: self.fieldChanged.emit(f))
-        elif isinstance(field_input, LoginCombo):
+        elif isinstance(field_input, QComboBox):  # the login picker and the rendering choice
             field_input.currentTextChanged.connect(lambda _text, f=field: self.fieldChanged.emit(f))
 
     def _checkboxes(self, parent: QWidget, fields: tuple[str, ...], *, hint: str = "") -> QWidget:
@@ -196,6 +216,9 @@ class DefinitionFields(QWidget):
             widget.setChecked(bool(value))
         elif isinstance(widget, LoginCombo):
             widget.set_logins(logins, str(value) if value else None)
+        elif isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            widget.setCurrentIndex(max(index, 0))
         elif isinstance(widget, QPlainTextEdit):
             widget.setPlainText("\n".join(value) if isinstance(value, (list, tuple)) else str(value or ""))
         elif isinstance(widget, QLineEdit):
@@ -207,6 +230,7 @@ class DefinitionFields(QWidget):
         values: dict[str, object] = {field: [text for _number, text in lines[field]] for field in LIST_FIELDS}
         values.update({field: number_value(self.text(field)) for field in NUMBER_FIELDS})
         values.update({field: self._checked(field) for field in BOOL_FIELDS})
+        values.update({field: self._choice(field) for field in CHOICE_FIELDS})
         login = self.inputs["auth_id"]
         assert isinstance(login, LoginCombo)
         values.update(
@@ -225,6 +249,11 @@ class DefinitionFields(QWidget):
             return widget.toPlainText()
         assert isinstance(widget, QLineEdit), f"{field} is not a text field"
         return widget.text()
+
+    def _choice(self, field: str) -> str:
+        widget = self.inputs[field]
+        assert isinstance(widget, QComboBox)
+        return str(widget.currentData())
 
     def _checked(self, field: str) -> bool:
         widget = self.inputs[field]

@@ -23,10 +23,13 @@ LIST_FIELDS = ("start_urls", "include_patterns", "exclude_patterns")
 NUMBER_FIELDS = ("max_depth", "max_pages", "concurrency")
 TEXT_FIELDS = ("id", "name", "description", "auth_id", "schedule", "timeout")
 BOOL_FIELDS = ("follow_links", "same_domain", "use_default_excludes", "enabled", "auto_start", "keep_hash_routes")
+CHOICE_FIELDS = ("render",)
 _VALID_BASE = {"id": "form-check", "name": "Form check", "start_urls": ["https://example.com/"]}
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
-assert set(LIST_FIELDS + NUMBER_FIELDS + TEXT_FIELDS + BOOL_FIELDS) == set(FIELD_NAMES), "the form covers every field"
+assert set(LIST_FIELDS + NUMBER_FIELDS + TEXT_FIELDS + BOOL_FIELDS + CHOICE_FIELDS) == set(FIELD_NAMES), (
+    "the form covers every field"
+)
 
 
 @dataclass(frozen=True)
