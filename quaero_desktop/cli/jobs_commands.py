@@ -60,6 +60,7 @@ def child_json(child: ChildJob) -> dict[str, object]:
         "result": str(child.result) if child.result else None,
         "note": child.note,
         "rendered_empty": child.rendered_empty,
+        "change": str(child.change) if child.change else None,
         "error": child.error,
         "attempts": child.attempts,
     }
@@ -106,6 +107,8 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     print(f"  status:    {job.status}" + (f" — {job.error}" if job.error else ""))
     print(f"  progress:  {job.progress.text}, {job.progress.cancelled} cancelled")
     print(f"  documents: {job.document_count}")
+    if job.progress.changes_text:
+        print(f"  pages:     {job.progress.changes_text}")
     print(f"  started:   {local_time(job.started_at)}   duration: {duration_text(job.duration_s)}")
     if job.progress.auth_failures:
         print(f"  {job.progress.auth_failures} page(s) needed a login (session expired?)")

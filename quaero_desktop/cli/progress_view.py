@@ -51,7 +51,8 @@ class ProgressView:
     def _summary(self, progress: Progress) -> str:
         elapsed = time.monotonic() - self._started
         empty = f", {progress.rendered_empty} rendered empty" if progress.rendered_empty else ""
-        return f"{progress.text}; {progress.documents} documents{empty} ({elapsed:.0f}s)"
+        changes = f" ({progress.changes_text})" if progress.changes_text else ""
+        return f"{progress.text}; {progress.documents} documents{empty}{changes} ({elapsed:.0f}s)"
 
     def _draw_bar(self, progress: Progress) -> None:
         filled = int(_BAR_WIDTH * progress.fraction)

@@ -45,6 +45,10 @@ def summary_json(job: Job) -> dict[str, object]:
         "pages_completed": job.progress.completed,
         "pages_failed": job.progress.failed,
         "pages_rendered_empty": job.progress.rendered_empty,
+        "pages_new": job.progress.new,
+        "pages_changed": job.progress.changed,
+        "pages_unchanged": job.progress.unchanged,
+        "pages_gone": job.progress.gone,
         "documents": job.document_count,
         "duration_s": round(job.duration_s or 0.0, 3),
     }
@@ -81,6 +85,8 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             f"{job.progress.failed} failed, {job.document_count} documents in {job.duration_s or 0:.1f}s"
         )
         print(line + (f" — {job.error}" if job.error else ""))
+        if job.progress.changes_text:
+            print(f"pages: {job.progress.changes_text}")
         if job.progress.auth_failures:
             print(
                 f"{job.progress.auth_failures} page(s) needed a login (session expired?): "

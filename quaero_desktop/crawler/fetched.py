@@ -33,6 +33,7 @@ class FetchedPage:
     etag: str = ""  # the response's validators, kept with the document for the next crawl's conditional request
     last_modified: str = ""
     source_hash: str = ""  # sha256 of the page as fetched (the HTTP body; the browser's HTML)
+    needs_javascript: str | None = None  # read over HTTP though its HTML shows it needs scripts (why)
 
 
 @dataclass(frozen=True)

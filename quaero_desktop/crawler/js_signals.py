@@ -29,6 +29,7 @@ from lxml.etree import _Element
 
 from quaero_desktop.crawler.app_shell import HIDDEN_TEXT_TAGS, is_empty_shell, signals_from_html
 
+EMPTY_SHELL: Final = "an empty app shell in its HTML"
 LITTLE_TEXT: Final = 200
 """A page with scripts and fewer visible characters than this is read in the browser."""
 
@@ -64,7 +65,7 @@ def js_signals(html: str) -> JsSignals:
 def _needs_browser(html: str) -> str | None:
     shell = signals_from_html(html)
     if is_empty_shell(shell):
-        return "an empty app shell in its HTML"
+        return EMPTY_SHELL
     parser = etree.HTMLParser(remove_comments=True, huge_tree=True)
     root = etree.fromstring(html, parser) if html.strip() else None
     if root is None:
@@ -90,4 +91,4 @@ def _elements(found: object) -> list[_Element]:
     return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
 
 
-__all__ = ["HIDDEN_TEXT_TAGS", "JsSignals", "js_signals"]
+__all__ = ["EMPTY_SHELL", "HIDDEN_TEXT_TAGS", "JsSignals", "js_signals"]

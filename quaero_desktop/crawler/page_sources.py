@@ -24,7 +24,7 @@ from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified, Validators
 from quaero_desktop.crawler.fetcher import ServedDocument
 from quaero_desktop.crawler.http_fetcher import HttpFetcher, HttpPage
-from quaero_desktop.crawler.js_signals import js_signals
+from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
 from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.page_settle import SettleTimings
 from quaero_desktop.crawler.render_check import Difference, RenderDecisions, compare
@@ -148,7 +148,14 @@ class HttpSource:
 
     async def fetch(self, url: str, validators: Validators | None = None) -> SourceResult:
         result = await self._fetcher.fetch(url, validators)
-        return result.page if isinstance(result, HttpPage) else result
+        if not isinstance(result, HttpPage):
+            return result
+        signals = await asyncio.to_thread(js_signals, result.page.html)
+        if signals.needs_browser is None:
+            return result.page
+        # Stored as read, with a note; an empty app shell counts as rendered empty, as in a browser.
+        empty = signals.needs_browser == EMPTY_SHELL
+        return dataclasses.replace(result.page, needs_javascript=signals.needs_browser, rendered_empty=empty)
 
     async def close(self) -> None:
         return None
@@ -200,7 +207,7 @@ class AutoSource:
         difference = await asyncio.to_thread(self._difference, page, rendered)
         if difference is None:
             return page
-        reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference}"
+        reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
         if self._decisions.switch_to_browser(page.final_url, reason):
             self._on_switch(reason)
         return rendered

@@ -65,7 +65,9 @@ async def fetch_with_retries(
 def page_note(page: FetchedPage) -> str | None:
     """What the user should know about a stored page: it rendered empty, frames were left out."""
     notes = []
-    if page.rendered_empty:
+    if page.needs_javascript:
+        notes.append(f'needs JavaScript ({page.needs_javascript}): read without it, as render = "http" asks')
+    elif page.rendered_empty:
         notes.append(RENDERED_EMPTY)
     if page.left_out_frames:
         count = len(page.left_out_frames)

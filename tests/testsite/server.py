@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
@@ -9,12 +12,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
-from . import apps, auth, behaviours, big, pages
+from . import apps, auth, behaviours, big, hydrate, pages
 from .behaviours import not_found
 from .big import big_paths
 from .core import SESSION_COOKIE, Request, Response, Route, SiteState, html_response
 
-ROUTES: list[Route] = [*pages.ROUTES, *behaviours.ROUTES, *apps.ROUTES, *auth.ROUTES, *big.ROUTES]
+ROUTES: list[Route] = [*pages.ROUTES, *behaviours.ROUTES, *apps.ROUTES, *auth.ROUTES, *big.ROUTES, *hydrate.ROUTES]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
 
@@ -80,6 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "GET":
             req.state.record_hit(req.host, req.path)
         response = self._dispatch(req)
+        response = _versioned(req, response, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -103,6 +107,35 @@ class _Handler(BaseHTTPRequestHandler):
                 return html_response(text, 405, [("Allow", allow)])
             return candidate.handler(req, match)
         return not_found(req)
+
+
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _versioned(req: Request, response: Response, if_none_match: str | None, if_modified_since: str | None) -> Response:
+    """Pages changed or removed by the test (``change_page``/``remove_page``), and validators: every
+    200 HTML page has an ETag (a hash of its body) and a Last-Modified (its revision's date), and a
+    conditional GET or HEAD that still matches gets 304 Not Modified."""
+    if req.state.removed(req.path):
+        return behaviours.error_page(410, "Gone", f"The page at {req.path} was removed.")
+    if response.status != 200 or not response.content_type.startswith("text/html"):
+        return response
+    revision = req.state.revision(req.path)
+    if revision:
+        note = f"<p>Revision {revision} of this page.</p>\n</main>".encode()
+        response = Response(200, response.body.replace(b"</main>", note, 1), response.content_type, response.headers)
+    etag = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+    modified = format_datetime(_EPOCH + timedelta(days=revision), usegmt=True)
+    headers = [*response.headers, ("ETag", etag), ("Last-Modified", modified)]
+    not_modified = if_none_match is not None and etag in [tag.strip() for tag in if_none_match.split(",")]
+    if if_none_match is None and if_modified_since:
+        try:
+            not_modified = parsedate_to_datetime(if_modified_since) >= _EPOCH + timedelta(days=revision)
+        except (TypeError, ValueError):
+            not_modified = False
+    if not_modified:
+        return Response(304, b"", response.content_type, headers)
+    return Response(200, response.body, response.content_type, headers)
 
 
 class TestSite(BackgroundServer):
@@ -155,6 +188,14 @@ class TestSite(BackgroundServer):
     def reset_hits(self) -> None:
         """Zero every hit counter and restart the /flaky sequence."""
         self._state.reset_hits()
+
+    def change_page(self, path: str) -> int:
+        """Change the page at ``path``: its main content gains "Revision N of this page." (N returned)."""
+        return self._state.change_page(path)
+
+    def remove_page(self, path: str) -> None:
+        """Make ``path`` answer 410 Gone."""
+        self._state.remove_page(path)
 
     def create_session(self, username: str = "alice") -> str:
         """A valid value for the SESSION_COOKIE cookie, signed in as ``username``."""
