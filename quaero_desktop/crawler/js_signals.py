@@ -57,7 +57,12 @@ class JsSignals:
     framework: bool
 
 
+_MAY_NEED_BROWSER: Final = re.compile(r"<script|<noscript|<iframe|<frame|shadowroot", re.IGNORECASE)
+
+
 def js_signals(html: str) -> JsSignals:
+    if not _MAY_NEED_BROWSER.search(html):  # no scripts, frames or shadow roots: nothing to look for
+        return JsSignals(None, False)
     framework = bool(_FRAMEWORK_MARKERS.search(html))
     return JsSignals(_needs_browser(html), framework)
 

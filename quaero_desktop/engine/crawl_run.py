@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
@@ -82,6 +83,8 @@ class CrawlRun:
         self._resume_on_start = False
         self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
         self._started = time.monotonic()  # set again when the pages start loading
+        self._stored_urls: set[str] | None = None  # documents on the start URLs' hosts when the run began
+        self._hosts = {urlsplit(url).hostname for url in self.definition.start_urls}
 
     # ----- control (called on the engine loop) -----
 
@@ -160,6 +163,10 @@ class CrawlRun:
             entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
             self._log.info(self.job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
         self._frontier.add(entries)
+        # The pages stored before (on the start URLs' hosts): only these are looked up before a fetch,
+        # so a first crawl asks the store nothing per page.
+        hosts = sorted({urlsplit(url).hostname or "" for url in self.definition.start_urls} - {""})
+        self._stored_urls = await self._db.read(documents_repo.stored_urls, hosts)
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
         if entries:
@@ -182,7 +189,7 @@ class CrawlRun:
                 self._move("pending", "running")
                 self._child_event(entry, JobStatus.RUNNING)
                 try:
-                    known = await self._db.read(documents_repo.known_page, entry.url)
+                    known = await self._known(entry.url)
                     outcome = await fetch_with_retries(
                         entry.url,
                         source,
@@ -203,6 +210,12 @@ class CrawlRun:
                 storing.cancel()
                 await asyncio.gather(storing, return_exceptions=True)
             await source.close()
+
+    async def _known(self, url: str) -> KnownPage | None:
+        """What the store holds for ``url`` from an earlier crawl (None: never stored)."""
+        if self._stored_urls is not None and url not in self._stored_urls and urlsplit(url).hostname in self._hosts:
+            return None
+        return await self._db.read(documents_repo.known_page, url)
 
     def _validators(self, known: KnownPage | None) -> Validators | None:
         """Ask for a stored page conditionally — if it was read from its HTML (a page the browser

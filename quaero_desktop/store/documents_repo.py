@@ -105,6 +105,14 @@ def store_page(
     return Stored(int(existing.id), existing.job_id != job_id, change)
 
 
+def stored_urls(conn: Connection, hosts: Sequence[str]) -> set[str]:
+    """The URLs of the documents on ``hosts`` (a crawl asks the store about these pages only)."""
+    keys = [host_key(host) for host in hosts]
+    if not keys:
+        return set()
+    return {str(url) for url in conn.execute(select(documents.c.url).where(documents.c.host_key.in_(keys))).scalars()}
+
+
 def known_page(conn: Connection, url: str) -> KnownPage | None:
     """The stored page at ``url`` (a normalised URL), for a conditional fetch; None if never stored."""
     row = conn.execute(

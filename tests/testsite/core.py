@@ -20,6 +20,7 @@ class SiteState:
 
     def __init__(self, big_pages: int) -> None:
         self.big_pages = big_pages
+        self.big_js_every = 0  # every K-th big leaf renders its content and links by script (0: none)
         self.base_url = ""  # set once the server is bound: http://127.0.0.1:PORT
         self.other_base_url = ""  # the same server as http://localhost:PORT
         self._lock = threading.Lock()

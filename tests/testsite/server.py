@@ -148,9 +148,10 @@ class TestSite(BackgroundServer):
     __test__ = False  # not a pytest test class
     SESSION_COOKIE: ClassVar[str] = SESSION_COOKIE
 
-    def __init__(self, *, port: int = 0, big_pages: int = 0) -> None:
+    def __init__(self, *, port: int = 0, big_pages: int = 0, big_js_every: int = 0) -> None:
         super().__init__("127.0.0.1", port, _Handler, name="testsite")
         self._state = SiteState(big_pages)
+        self._state.big_js_every = big_js_every
 
     def make_server(self) -> QuietHTTPServer:
         server = super().make_server()

@@ -69,6 +69,13 @@ class JobRow:
         return elapsed_seconds(self.started_at, self.finished_at)
 
 
+def documents_text(progress: Progress) -> str | int:
+    """The Documents cell: the count, and after a re-crawl what the pages did ("40 · 2 changed, 38 unchanged")."""
+    if not (progress.changed or progress.unchanged or progress.gone):
+        return progress.documents  # a first crawl: every page is new
+    return f"{progress.documents} · {progress.changes_text}"
+
+
 class JobsTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +114,8 @@ class JobsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return status_colour(row.status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.error or row.progress.text
+            changes = f"\n{row.progress.changes_text}" if row.progress.changes_text else ""
+            return row.error or row.progress.text + changes
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (JobColumn.DOCUMENTS, JobColumn.FAILED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -195,7 +203,7 @@ class JobsTableModel(QAbstractTableModel):
             case JobColumn.PROGRESS:
                 return row.progress.text
             case JobColumn.DOCUMENTS:
-                return row.progress.documents
+                return documents_text(row.progress)
             case JobColumn.FAILED:
                 return row.progress.failed
             case JobColumn.STARTED:
