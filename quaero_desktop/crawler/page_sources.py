@@ -189,6 +189,8 @@ class AutoSource:
         if not isinstance(result, HttpPage):
             return result
         page = result.page
+        if page.status is not None and page.status >= 400:  # an error page: the crawl records the status
+            return page
         if self._decisions.browser_reason(page.final_url) is not None:
             return await self._render(url, result)
         signals = await asyncio.to_thread(js_signals, page.html)

@@ -40,6 +40,12 @@ from quaero_desktop.engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
 
+RENDER_TEXT = {
+    "auto": "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
+    "browser": "render browser: every page is rendered in the browser",
+    "http": "render http: every page is read over HTTP; the browser is never started",
+}
+
 
 class CrawlFetching:
     """The crawl's HTTP client and/or browser context, and a ``PageSource`` per worker."""

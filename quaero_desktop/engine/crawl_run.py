@@ -5,19 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified, Validators
+from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified
 from quaero_desktop.crawler.page_sources import PageSource
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus, PageResult, Progress, rendered_empty_text
-from quaero_desktop.engine.crawl_fetching import CrawlFetching
+from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
     ChildrenAdded,
@@ -29,6 +29,7 @@ from quaero_desktop.engine.events import (
 )
 from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.known_pages import KnownPages, mark_running_and_read
 from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid
 from quaero_desktop.engine.page_commit import ChildBudget, PageCommit, enqueue_urls
@@ -40,7 +41,7 @@ from quaero_desktop.engine.page_outcome import (
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.store import documents_repo, jobs_repo
+from quaero_desktop.store import jobs_repo
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,7 @@ class CrawlRun:
         self._resume_on_start = False
         self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
         self._started = time.monotonic()  # set again when the pages start loading
-        self._stored_urls: set[str] | None = None  # documents on the start URLs' hosts when the run began
-        self._hosts = {urlsplit(url).hostname for url in self.definition.start_urls}
+        self._known = KnownPages(self.definition.start_urls, self.definition.render)
 
     # ----- control (called on the engine loop) -----
 
@@ -157,16 +157,13 @@ class CrawlRun:
             entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
             how = {"schedule": " by its schedule", "auto_start": " at start-up"}.get(self._trigger, "")
             self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {self._limits_text()}")
-            self._log.info(self.job_id, _RENDER_TEXT[self.definition.render])
+            self._log.info(self.job_id, RENDER_TEXT[self.definition.render])
         else:
             pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
             entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
             self._log.info(self.job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
         self._frontier.add(entries)
-        # The pages stored before (on the start URLs' hosts): only these are looked up before a fetch,
-        # so a first crawl asks the store nothing per page.
-        hosts = sorted({urlsplit(url).hostname or "" for url in self.definition.start_urls} - {""})
-        self._stored_urls = await self._db.read(documents_repo.stored_urls, hosts)
+        await self._db.read(self._known.load)
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
         if entries:
@@ -185,17 +182,22 @@ class CrawlRun:
         try:
             while (entry := await self._frontier.next()) is not None:
                 began = time.monotonic()
-                marked = self._db.write_soon(jobs_repo.mark_child_running, entry.child_id, now_utc())
+                if self._known.may_know(entry.url):  # mark it running and read what is stored, in one transaction
+                    marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, now_utc(), entry.url)
+                    marked: Awaitable[object] = marked_and_known
+                else:
+                    marked = self._db.write_soon(jobs_repo.mark_child_running, entry.child_id, now_utc())
+                    marked_and_known = None
                 self._move("pending", "running")
                 self._child_event(entry, JobStatus.RUNNING)
                 try:
-                    known = await self._known(entry.url)
+                    known = await marked_and_known if marked_and_known is not None else None
                     outcome = await fetch_with_retries(
                         entry.url,
                         source,
                         self._settings,
                         lambda message: self._log.info(self.job_id, message),
-                        self._validators(known),
+                        self._known.validators(known),
                     )
                 except BaseException:
                     self._frontier.done(entry)
@@ -211,26 +213,13 @@ class CrawlRun:
                 await asyncio.gather(storing, return_exceptions=True)
             await source.close()
 
-    async def _known(self, url: str) -> KnownPage | None:
-        """What the store holds for ``url`` from an earlier crawl (None: never stored)."""
-        if self._stored_urls is not None and url not in self._stored_urls and urlsplit(url).hostname in self._hosts:
-            return None
-        return await self._db.read(documents_repo.known_page, url)
-
-    def _validators(self, known: KnownPage | None) -> Validators | None:
-        """Ask for a stored page conditionally — if it was read from its HTML (a page the browser
-        rendered is always rendered again: a 304 for its HTML says nothing of what its scripts fetch)."""
-        if known is None or known.gone or not known.source_hash or self.definition.render == "browser":
-            return None
-        return Validators(known.etag, known.last_modified) or None
-
     async def _store_page(
         self,
         recorder: PageRecorder,
         entry: FrontierEntry,
         outcome: FetchOutcome,
         known: KnownPage | None,
-        marked: asyncio.Future[None],
+        marked: Awaitable[object],
         began: float,
     ) -> None:
         try:
@@ -436,10 +425,3 @@ class CrawlRun:
     def _limits_text(self) -> str:
         d = self.definition
         return f"max depth {d.max_depth}, max pages {d.max_pages}, concurrency {d.concurrency}, timeout {d.timeout}"
-
-
-_RENDER_TEXT = {
-    "auto": "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
-    "browser": "render browser: every page is rendered in the browser",
-    "http": "render http: every page is read over HTTP; the browser is never started",
-}

@@ -22,6 +22,8 @@ from quaero_desktop.engine.page_pipeline import PreparedPage
 from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo
 from quaero_desktop.store.jobs_repo import ChildFinishFields
 
+UNCHANGED_NOTE = "unchanged since the last crawl: the stored document was kept"
+
 
 class ChildBudget:
     """How many more children a crawl may create (``max_pages``) and their sequence numbers.
@@ -181,12 +183,13 @@ def commit_unchanged_page(
         content_type=content_type,
         title=known.title,
         result=PageResult.DOCUMENT,
+        note=UNCHANGED_NOTE,
         change=PageChange.UNCHANGED,
     )
     return PageCommit(
         JobStatus.COMPLETED,
         PageResult.DOCUMENT,
-        None,
+        UNCHANGED_NOTE,
         known.document_id,
         new_for_job,
         children,
