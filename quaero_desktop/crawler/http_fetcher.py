@@ -79,6 +79,7 @@ class HttpFetcher:
         async with self._client.stream("GET", url, headers=headers) as response:
             final_url = str(response.url)
             if response.status_code == 304:
+                await response.aread()  # (empty) read to the end, so the connection goes back to the pool
                 if response.history:  # the validators were the old page's, not the redirect target's
                     return await self._get(url, None)
                 return NotModified(

@@ -182,16 +182,18 @@ class CrawlRun:
         try:
             while (entry := await self._frontier.next()) is not None:
                 began = time.monotonic()
-                if self._known.may_know(entry.url):  # mark it running and read what is stored, in one transaction
-                    marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, now_utc(), entry.url)
-                    marked: Awaitable[object] = marked_and_known
-                else:
-                    marked = self._db.write_soon(jobs_repo.mark_child_running, entry.child_id, now_utc())
+                if self._known.preloaded(entry.url):
+                    marked: Awaitable[object] = self._db.write_soon(
+                        jobs_repo.mark_child_running, entry.child_id, now_utc()
+                    )
                     marked_and_known = None
+                else:  # another host: mark it running and read what is stored, in one transaction
+                    marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, now_utc(), entry.url)
+                    marked = marked_and_known
                 self._move("pending", "running")
                 self._child_event(entry, JobStatus.RUNNING)
                 try:
-                    known = await marked_and_known if marked_and_known is not None else None
+                    known = await marked_and_known if marked_and_known is not None else self._known.get(entry.url)
                     outcome = await fetch_with_retries(
                         entry.url,
                         source,

@@ -13,20 +13,24 @@ from quaero_desktop.store import documents_repo, jobs_repo
 
 
 class KnownPages:
-    """The URLs stored on the start URLs' hosts, read once when the run starts, so a first crawl asks
-    the store nothing per page; for any other URL the store is asked."""
+    """What the store holds for the pages on the start URLs' hosts, read once when the run starts, so
+    no page waits for the store before its fetch; pages on other hosts are read one by one."""
 
     def __init__(self, start_urls: tuple[str, ...], render: str) -> None:
         self.hosts = sorted({urlsplit(url).hostname or "" for url in start_urls} - {""})
         self._render = render
-        self._stored: set[str] | None = None
+        self._stored: dict[str, KnownPage] = {}
 
     def load(self, conn: Connection) -> None:
-        self._stored = documents_repo.stored_urls(conn, self.hosts)
+        self._stored = documents_repo.known_pages(conn, self.hosts)
 
-    def may_know(self, url: str) -> bool:
-        """Whether the store may hold a document for ``url`` (then it is read before the fetch)."""
-        return self._stored is None or url in self._stored or urlsplit(url).hostname not in self.hosts
+    def get(self, url: str) -> KnownPage | None:
+        """The preloaded page (its links are read when it is kept: ``stored_links``)."""
+        return self._stored.get(url)
+
+    def preloaded(self, url: str) -> bool:
+        """Whether ``url`` is on a host read at the start (else the store is asked for it)."""
+        return urlsplit(url).hostname in self.hosts
 
     def validators(self, known: KnownPage | None) -> Validators | None:
         """Ask for a stored page conditionally — if it was read from its HTML (a page the browser

@@ -8,6 +8,7 @@ These functions run on the engine's single database thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict, Unpack
@@ -156,7 +157,7 @@ def commit_unchanged_page(
     *,
     entry: FrontierEntry,
     known: KnownPage,
-    links: list[str],
+    links_to_follow: Callable[[tuple[str, ...], str, int], list[str]],
     budget: ChildBudget,
     definition_id: str | None,
     http_status: int | None,
@@ -173,6 +174,7 @@ def commit_unchanged_page(
     )
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
+    links = links_to_follow(known.links or documents_repo.stored_links(conn, known.document_id), known.url, entry.depth)
     children = enqueue_urls(conn, budget, links, entry.depth + 1, now)
     jobs_repo.finish_child(
         conn,

@@ -210,7 +210,7 @@ class PageRecorder:
             commit_unchanged_page,
             entry=entry,
             known=known,
-            links=self._scope.links_to_follow(known.links, known.url, entry.depth),
+            links_to_follow=self._scope.links_to_follow,
             budget=self._budget,
             definition_id=self._definition_id,
             http_status=http_status,

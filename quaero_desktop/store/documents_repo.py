@@ -105,40 +105,52 @@ def store_page(
     return Stored(int(existing.id), existing.job_id != job_id, change)
 
 
-def stored_urls(conn: Connection, hosts: Sequence[str]) -> set[str]:
-    """The URLs of the documents on ``hosts`` (a crawl asks the store about these pages only)."""
+def known_pages(conn: Connection, hosts: Sequence[str]) -> dict[str, KnownPage]:
+    """What the store holds for the pages on ``hosts``, by URL: validators, hash and state, without
+    their links (``known_page`` has them) — read once when a crawl starts."""
     keys = [host_key(host) for host in hosts]
     if not keys:
-        return set()
-    return {str(url) for url in conn.execute(select(documents.c.url).where(documents.c.host_key.in_(keys))).scalars()}
+        return {}
+    query = select(*_KNOWN_COLUMNS).where(documents.c.host_key.in_(keys))
+    return {str(row.url): _known(row, ()) for row in conn.execute(query)}
 
 
-def known_page(conn: Connection, url: str) -> KnownPage | None:
-    """The stored page at ``url`` (a normalised URL), for a conditional fetch; None if never stored."""
-    row = conn.execute(
-        select(
-            documents.c.id,
-            documents.c.url,
-            documents.c.etag,
-            documents.c.last_modified,
-            documents.c.source_hash,
-            documents.c.links_json,
-            documents.c.gone_at,
-            documents.c.title,
-        ).where(documents.c.url == url)
-    ).first()
-    if row is None:
-        return None
+_KNOWN_COLUMNS = (
+    documents.c.id,
+    documents.c.url,
+    documents.c.etag,
+    documents.c.last_modified,
+    documents.c.source_hash,
+    documents.c.gone_at,
+    documents.c.title,
+)
+
+
+def _known(row: ResultRow, links: tuple[str, ...]) -> KnownPage:
     return KnownPage(
         document_id=int(row.id),
         url=str(row.url),
         etag=str(row.etag or ""),
         last_modified=str(row.last_modified or ""),
         source_hash=str(row.source_hash or ""),
-        links=tuple(json.loads(row.links_json or "[]")),
+        links=links,
         gone=row.gone_at is not None,
         title=str(row.title or ""),
     )
+
+
+def stored_links(conn: Connection, document_id: int) -> tuple[str, ...]:
+    """The links stored with a document (every link of its page when it was last read)."""
+    value = conn.execute(select(documents.c.links_json).where(documents.c.id == document_id)).scalar_one_or_none()
+    return tuple(json.loads(value or "[]"))
+
+
+def known_page(conn: Connection, url: str) -> KnownPage | None:
+    """The stored page at ``url`` (a normalised URL), for a conditional fetch; None if never stored."""
+    row = conn.execute(select(*_KNOWN_COLUMNS, documents.c.links_json).where(documents.c.url == url)).first()
+    if row is None:
+        return None
+    return _known(row, tuple(json.loads(row.links_json or "[]")))
 
 
 def keep_unchanged(
