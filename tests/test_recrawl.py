@@ -53,6 +53,15 @@ def test_http_crawl_never_starts_a_browser_and_behaves_as_the_browser_path(app, 
     assert any("the browser is never started" in message for message in logs)
 
 
+def test_set_cookie_answers_update_the_cookies_later_requests_carry(app, fresh_site):
+    site = fresh_site
+    job = crawl(
+        app, make_definition([site.url("/cookies/set")], max_depth=1, include_patterns=["/cookies/"], render="http")
+    )
+    shown = app.documents.get_by_url(site.url("/cookies/show"))
+    assert job.document_count == 2 and "Cookies received: crumb=oat." in shown.markdown
+
+
 def test_a_recrawl_asks_conditionally_keeps_unchanged_pages_and_marks_gone_ones(app, fresh_site):
     site = fresh_site
     definition = _home(site).with_changes(exclude_patterns=("/slow", "/flaky", "/error-500"))  # no retry waits
