@@ -275,3 +275,48 @@ def test_capture_login_through_the_sites_form_then_crawl(app, fresh_site):
     job = crawl(app, _private_definition(fresh_site, "captured"))
     assert job.status == JobStatus.COMPLETED and job.document_count == len(PRIVATE_PAGES)
     app.logins.delete("captured")
+
+
+def test_render_http_crawls_behind_the_login_with_the_same_cookies_and_checks(app, fresh_site, tmp_path):
+    """The fast path with a saved login: no browser (this test is not marked ``browser``: the guard
+    would fail it), the same pages stored, host-only cookies kept on their host, and a stale
+    session's pages marked authentication required as on the browser path."""
+    site = fresh_site
+    export = tmp_path / "cookies.json"
+    export.write_text(_cookie_editor(site.create_session("alice")))
+    app.logins.import_file("http-login", export)
+    job = crawl(app, _private_definition(site, "http-login", render="http"))
+    assert job.status == JobStatus.COMPLETED and job.document_count == len(PRIVATE_PAGES)
+    assert {d.url for d in app.documents.list(job_id=job.id)} == {site.url(p) for p in PRIVATE_PAGES}
+    assert site.hits("/login") == 0 and site.hits("/account/logout") == 0
+
+    whoami = crawl(
+        app,
+        make_definition(
+            [site.url("/whoami"), site.other_host_url("/whoami")],
+            auth_id="http-login",
+            max_depth=0,
+            same_domain=False,
+            render="http",
+        ),
+    )
+    markdown = {d.url: app.documents.get(d.id).markdown for d in app.documents.list(job_id=whoami.id)}
+    assert "Signed in as alice" in markdown[site.url("/whoami")]
+    assert "Not signed in" in markdown[site.other_host_url("/whoami")]  # host-only: not sent to localhost
+
+    export.write_text(_netscape("not-a-valid-session"))
+    app.logins.import_file("stale-http", export)
+    stale = crawl(
+        app,
+        make_definition(
+            [site.url("/private/"), site.url("/private/api-forbidden")],
+            auth_id="stale-http",
+            max_depth=0,
+            render="http",
+        ),
+    )
+    children = {c.url: c.error for c in app.jobs.children(stale.id)}
+    assert children == {site.url("/private/"): AUTH_REQUIRED, site.url("/private/api-forbidden"): AUTH_REQUIRED}
+    assert stale.progress.auth_failures == 2
+    for auth_id in ("http-login", "stale-http"):
+        app.logins.delete(auth_id)

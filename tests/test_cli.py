@@ -34,6 +34,10 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
         "pages_completed",
         "pages_failed",
         "pages_rendered_empty",
+        "pages_new",
+        "pages_changed",
+        "pages_unchanged",
+        "pages_gone",
         "documents",
         "duration_s",
         "crawl_s",
@@ -48,7 +52,7 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
 
     listed = json.loads(cli("documents", "list", "--json", data_dir=data_dir).stdout)
     assert len(listed) == summary["documents"]
-    assert set(listed[0]) == {"id", "url", "title", "job_id", "chars", "updated_at"}
+    assert set(listed[0]) == {"id", "url", "title", "job_id", "chars", "updated_at", "gone"}
     assert {d["job_id"] for d in listed} == {summary["job_id"]}
     assert fresh_site.url("/docs/moved-target") not in {d["url"] for d in listed}
 

@@ -21,7 +21,10 @@ pytestmark = pytest.mark.browser  # every test crawls the test site with Chromiu
 def test_max_pages_and_max_depth_say_they_stopped_the_crawl_and_count_the_urls_left(app, fresh_site):
     phases: list = []
     app.engine().events.subscribe(lambda e: phases.append(e) if isinstance(e, (CrawlPhase, JobProgress)) else None)
-    by_pages = crawl(app, make_definition([fresh_site.url("/big/")], include_patterns=["/big/"], max_pages=5))
+    # render = "browser": the browser starts before any page ("auto" starts it only if a page needs it).
+    by_pages = crawl(
+        app, make_definition([fresh_site.url("/big/")], include_patterns=["/big/"], max_pages=5, render="browser")
+    )
     assert by_pages.status == JobStatus.COMPLETED and by_pages.progress.completed == 5
     # /big/ and 4 of its 10 sections fit; 6 sections and the 4 sections' 100 leaves were left.
     assert (by_pages.stopped_by, by_pages.urls_left) == (StoppedBy.MAX_PAGES, 106)

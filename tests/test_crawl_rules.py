@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from quaero_desktop.crawler.connection_errors import describe_network_error
-from quaero_desktop.crawler.fetcher import TextResponse, retry_after_seconds
+from quaero_desktop.crawler.fetched import TextResponse, retry_after_seconds
 from quaero_desktop.domain.crawl_rate import RateMeter
 from quaero_desktop.domain.job import Progress
 from quaero_desktop.engine.politeness import HostPacer, RobotsRules

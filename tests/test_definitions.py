@@ -72,7 +72,7 @@ def full_definition() -> JobDefinition:
         include_patterns=(r"/wiki/\d+", "(?i)docs"), exclude_patterns=("logout", r"/admin\b", '"quoted"'),
         max_depth=7, max_pages=5000, concurrency=16, follow_links=False, same_domain=False,
         use_default_excludes=False, auth_id="wiki.sso_2-x", schedule="*/15 9-17 * * mon-fri",
-        timeout="1h30m", enabled=False, auto_start=True, keep_hash_routes=False,
+        timeout="1h30m", enabled=False, auto_start=True, keep_hash_routes=False, render="http",
         stay_under_start_path=True, request_delay="250ms", obey_robots_txt=False, user_agent="TeamBot/2 (+ops)",
         headers=(("Accept-Language", "fr"), ("X-Team", "docs")), proxy="socks5://127.0.0.1:1080",
     )  # fmt: skip
@@ -86,7 +86,7 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
         "id", "name", "description", "start_urls", "include_patterns", "exclude_patterns",
         "max_depth", "max_pages", "concurrency", "follow_links", "same_domain",
         "use_default_excludes", "auth_id", "schedule", "timeout", "enabled", "auto_start", "keep_hash_routes",
-        "stay_under_start_path", "request_delay", "obey_robots_txt", "user_agent", "headers", "proxy",
+        "stay_under_start_path", "request_delay", "obey_robots_txt", "user_agent", "headers", "proxy", "render",
     )  # fmt: skip
     assert build().auth_id is None
     assert build().to_mapping() == {
@@ -94,7 +94,7 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
         "include_patterns": [], "exclude_patterns": [], "max_depth": 2, "max_pages": 100, "concurrency": 4,
         "follow_links": True, "same_domain": True, "use_default_excludes": True, "schedule": "", "timeout": "30m",
         "enabled": True, "auto_start": False, "keep_hash_routes": True, "stay_under_start_path": False,
-        "request_delay": "", "user_agent": "", "headers": {}, "proxy": "",
+        "request_delay": "", "user_agent": "", "headers": {}, "proxy": "", "render": "auto",
     }  # fmt: skip
 
 
@@ -166,7 +166,7 @@ def test_unknown_fields_come_first_then_the_first_problem_in_field_order() -> No
         ("max_depth", True), ("max_depth", 2.0), ("max_pages", "100"), ("concurrency", False),
         ("follow_links", 1), ("same_domain", "true"), ("use_default_excludes", 0),
         ("auth_id", 5), ("schedule", 5), ("timeout", 30), ("enabled", "yes"), ("auto_start", 1),
-        ("keep_hash_routes", "false"),
+        ("keep_hash_routes", "false"), ("render", True), ("render", "fast"), ("render", ""),
     ],
 )  # fmt: skip
 def test_wrong_type_is_refused(field: str, value: object) -> None:
@@ -202,6 +202,7 @@ def test_non_string_list_item_is_refused_by_index(field: str) -> None:
         ("auth_id", "A.b_c-1", "A.b_c-1"), ("auth_id", "9", "9"), ("auth_id", "x" * 64, "x" * 64),
         ("schedule", "", ""), ("schedule", " 0 3 * * * ", "0 3 * * *"),
         ("timeout", "90m", "90m"), ("timeout", " 1.5h ", "1.5h"),
+        ("render", "auto", "auto"), ("render", " Browser ", "browser"), ("render", "http", "http"),
     ],
 )  # fmt: skip
 def test_valid_value_is_stored(field: str, value: object, stored: object) -> None:

@@ -149,6 +149,11 @@ def test_new_definition_is_checked_field_by_field_as_typed_then_saved(gui, qloop
         help_texts = [label.text() for label in editor.findChildren(QLabel) if "rendered empty" in label.text()]
         assert help_texts and "shadow roots" in help_texts[0] and "#fragments" in help_texts[0]
         _type(editor, keep_hash_routes=False)
+        render = editor.inputs["render"]
+        assert isinstance(render, QComboBox) and render.currentData() == "auto"  # the definition's default
+        assert [render.itemData(i) for i in range(render.count())] == ["auto", "browser", "http"]
+        assert "several times faster" in editor.boxes["render"].hint.text()
+        render.setCurrentIndex(render.findData("http"))
 
         for field, (text, words) in bad.items():
             _type(editor, **{field: text})
@@ -174,7 +179,7 @@ def test_new_definition_is_checked_field_by_field_as_typed_then_saved(gui, qloop
     assert (stored.name, stored.start_urls, stored.include_patterns) == ("Docs guide", (guide,), ("/docs/",))
     assert (stored.max_depth, stored.max_pages, stored.timeout, stored.schedule) == (0, 10, "5m", "0 3 * * *")
     assert stored.concurrency == context.app.settings.default_concurrency and stored.auth_id is None
-    assert stored.keep_hash_routes is False
+    assert stored.keep_hash_routes is False and stored.render == "http"
     assert _cell(panel, "docs-guide", DefinitionColumn.NAME) == "Docs guide"
     assert _cell(panel, "docs-guide", DefinitionColumn.SCHEDULE) == "0 3 * * *"
     expected_next = when_text(next_run("0 3 * * *", datetime.now().astimezone()))

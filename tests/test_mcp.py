@@ -90,7 +90,7 @@ def test_tools_answer_what_an_assistant_needs_and_never_a_credential(app):
             answers.append(text)
             hits = result.structured_content["results"]
             assert hits[0]["title"] == "Fog signals"  # the title match first
-            assert set(hits[0]) == {"id", "title", "url", "snippet", "crawled", "source"}
+            assert set(hits[0]) == {"id", "title", "url", "snippet", "crawled", "source", "gone"}
             assert "**fog**" in hits[0]["snippet"].lower() and hits[0]["crawled"] == "2026-11-22T12:00:00+00:00"
             result, text = await _call(client, "search", query="fog", source="docs")
             assert [hit["url"] for hit in result.structured_content["results"]] == ["https://docs.example.com/fog"]
@@ -141,6 +141,14 @@ def test_tools_answer_what_an_assistant_needs_and_never_a_credential(app):
             read = await client.read_resource(f"quaero://documents/{ids['Fog signals']}")
             answers.append(read.contents[0].text)
             assert "# Fog signals" in read.contents[0].text
+
+            # A page that answered 404/410 at its last crawl: kept and readable, marked gone, out of searches.
+            with app.database.write() as conn:
+                documents_repo.mark_gone(conn, ids["Fog in the docs"], NOW)
+            result, text = await _call(client, "search", query="fog", source="docs")
+            assert result.structured_content["results"] == []
+            result, text = await _call(client, "read_document", id=ids["Fog in the docs"])
+            assert "\ngone: true" in text and "Fog, documented." in text
 
     anyio.run(scenario)
     everything = "\n".join(answers)

@@ -124,8 +124,14 @@ def list_documents(app: App, args: argparse.Namespace) -> int:
     if not documents:
         print("no documents yet (crawl something with: quaero-desktop run DEF)")
         return 0
-    rows = [(d.id, shorten(d.title, 40), shorten(d.url, 60), d.chars, local_time(d.updated_at)) for d in documents]
-    print_table(("ID", "TITLE", "URL", "CHARS", "UPDATED"), rows)
+    rows = [
+        (d.id, shorten(d.title, 40), shorten(d.url, 60), d.chars, local_time(d.updated_at), "gone" if d.gone else "")
+        for d in documents
+    ]
+    print_table(("ID", "TITLE", "URL", "CHARS", "UPDATED", "PAGE"), rows)
+    gone = sum(d.gone for d in documents)
+    if gone:
+        print(f"\n{gone} document(s) gone: their pages answered 404/410 at the last crawl (left out of searches)")
     return 0
 
 
@@ -145,6 +151,7 @@ def search_documents(app: App, args: argparse.Namespace) -> int:
                     "job_id": h.job_id,
                     "source": h.definition_id,
                     "crawled": h.last_crawled_at.isoformat() if h.last_crawled_at else None,
+                    "gone": h.gone,
                 }
                 for h in hits
             ]

@@ -69,6 +69,7 @@ def child_json(child: ChildJob) -> dict[str, object]:
         "result": str(child.result) if child.result else None,
         "note": child.note,
         "rendered_empty": child.rendered_empty,
+        "change": str(child.change) if child.change else None,
         "error": child.error,
         "attempts": child.attempts,
         "found_on": child.found_on,
@@ -118,6 +119,8 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     print(f"  documents: {job.document_count}")
     if job.stopped_by is not None:
         print(f"  {job.stopped_by_text}")
+    if job.progress.changes_text:
+        print(f"  pages:     {job.progress.changes_text}")
     duration = crawl_duration_text(job.crawl_time_s, job.duration_s)
     print(f"  started:   {local_time(job.started_at)}   duration: {duration}" + (" of crawling" if duration else ""))
     if job.progress.auth_failures:

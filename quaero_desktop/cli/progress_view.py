@@ -62,7 +62,8 @@ class ProgressView:
         elapsed = now - self._started
         empty = f", {progress.rendered_empty} rendered empty" if progress.rendered_empty else ""
         rate = "" if final else self._rate.text(now)
-        return f"{progress.text}; {progress.documents} documents{empty} ({elapsed:.0f}s" + (
+        changes = f" ({progress.changes_text})" if progress.changes_text else ""
+        return f"{progress.text}; {progress.documents} documents{empty}{changes} ({elapsed:.0f}s" + (
             f"; {rate})" if rate else ")"
         )
 

@@ -53,6 +53,10 @@ def summary_json(job: Job) -> dict[str, object]:
         "pages_completed": job.progress.completed,
         "pages_failed": job.progress.failed,
         "pages_rendered_empty": job.progress.rendered_empty,
+        "pages_new": job.progress.new,
+        "pages_changed": job.progress.changed,
+        "pages_unchanged": job.progress.unchanged,
+        "pages_gone": job.progress.gone,
         "documents": job.document_count,
         "stopped_by": job.stopped_by and str(job.stopped_by),
         "urls_left": job.urls_left,
@@ -99,6 +103,8 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
         print(line + (f" — {job.error}" if job.error else ""))
         if job.stopped_by is not None:
             print(f"{job.stopped_by_text} (quaero-desktop jobs show {job.id})")
+        if job.progress.changes_text:
+            print(f"pages: {job.progress.changes_text}")
         if job.progress.auth_failures:
             print(
                 f"{job.progress.auth_failures} page(s) needed a login (session expired?): "

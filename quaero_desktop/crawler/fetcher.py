@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
+import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -17,10 +17,17 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from quaero_desktop.crawler.app_shell import ShellSignals, is_empty_shell
 from quaero_desktop.crawler.connection_errors import describe_network_error, network_error_code
+from quaero_desktop.crawler.fetched import (
+    HTML_TYPES,
+    FetchedPage,
+    FetchError,
+    NonHtmlResponse,
+    TextResponse,
+    retry_after_seconds,
+    source_hash,
+)
 from quaero_desktop.crawler.page_settle import READ_JS, SETTLE_INIT_JS, SettleTimings
 from quaero_desktop.crawler.request_watch import RequestWatch
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 # Network errors worth another attempt; others (refused, DNS, bad certificate) are final.
 _RETRYABLE_NET_ERRORS = (
@@ -35,52 +42,12 @@ _RETRYABLE_NET_ERRORS = (
 
 
 @dataclass(frozen=True)
-class FetchedPage:
-    """An HTML page as the browser rendered it (JavaScript included)."""
+class ServedDocument:
+    """A document fetched over HTTP, handed to a tab to render (see ``PageFetcher.fetch``)."""
 
-    requested_url: str
-    final_url: str
-    status: int | None
-    content_type: str
-    title: str
-    description: str
-    canonical: str
-    language: str
-    has_password_field: bool
-    links: list[str] = field(repr=False)
-    html: str = field(repr=False)
-    rendered_empty: bool = False  # still an empty app shell after the longer wait (see app_shell.py)
-    left_out_frames: tuple[str, ...] = ()  # cross-origin frames, not part of the stored page
-    settle_ms: float = 0.0  # time spent waiting for the page to render after its load event (not reading it)
-    retry_after_s: float | None = None  # a 429/503 answer's Retry-After, in seconds
-
-
-@dataclass(frozen=True)
-class NonHtmlResponse:
-    """A PDF, image, download...: recorded, never stored as a document."""
-
-    requested_url: str
-    final_url: str
-    status: int | None
-    content_type: str
-    retry_after_s: float | None = None
-
-
-@dataclass(frozen=True)
-class TextResponse:
-    """A small text file fetched the way pages are (robots.txt): its status and text."""
-
-    url: str
-    status: int | None
-    text: str
-
-
-class FetchError(Exception):
-    """The page could not be loaded. ``retryable`` for timeouts and transient network faults."""
-
-    def __init__(self, message: str, *, retryable: bool) -> None:
-        super().__init__(message)
-        self.retryable = retryable
+    status: int
+    headers: dict[str, str]
+    body: bytes
 
 
 class PageFetcher:
@@ -108,15 +75,32 @@ class PageFetcher:
             with contextlib.suppress(PlaywrightError):
                 await self._page.close()
 
-    async def fetch(self, url: str) -> FetchedPage | NonHtmlResponse:
-        """Navigate to ``url``, wait for it to load and render, and read it."""
+    async def fetch(self, url: str, *, served: ServedDocument | None = None) -> FetchedPage | NonHtmlResponse:
+        """Navigate to ``url``, wait for it to load and render, and read it.
+
+        ``served``: the document as an HTTP fetch already got it. The tab is given exactly those
+        bytes for ``url`` (its scripts, data and frames still load from the network), so the page
+        is not requested twice and renders from the same HTML the fetch saw."""
         self.uses += 1
         if urldefrag(url).fragment and urldefrag(url).url == urldefrag(self._page.url).url:
             # Only the fragment differs (a hash route of the page shown): the browser would not
             # load the page again, so the route would render from the previous route's state.
             await self._goto("about:blank")
         self._requests.reset()
-        response = await self._goto(url)
+        if served is None:
+            response = await self._goto(url)
+        else:
+            pattern = re.compile("^" + re.escape(urldefrag(url).url) + "$")
+
+            async def serve(route: Route) -> None:
+                await route.fulfill(status=served.status, headers=served.headers, body=served.body)
+
+            await self._page.route(pattern, serve, times=1)
+            try:
+                response = await self._goto(url)
+            finally:
+                with contextlib.suppress(PlaywrightError):
+                    await self._page.unroute(pattern, serve)
         if isinstance(response, _Download):
             return await self._download(url)
         content_type = _content_type(response)
@@ -144,6 +128,10 @@ class PageFetcher:
             left_out_frames=tuple(dict.fromkeys(data["leftOutFrames"])),
             settle_ms=settle_ms,
             retry_after_s=retry_after,
+            rendered_by="browser",
+            etag=_header(response, "etag"),
+            last_modified=_header(response, "last-modified"),
+            source_hash=source_hash(data["html"]),
         )
 
     async def fetch_text(self, url: str, before: Callable[[], Awaitable[object]] | None = None) -> TextResponse:
@@ -266,22 +254,6 @@ async def _refuse(route: Route) -> None:
     await route.abort()
 
 
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """A Retry-After header (seconds, or an HTTP date) as seconds from now; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
 def _shell_signals(data: dict[str, Any]) -> ShellSignals:
     shell = data["shell"]
     return ShellSignals(
@@ -295,6 +267,10 @@ def _navigated_away(exc: PlaywrightError) -> bool:
     """The page's own script navigated while it was being read (the evaluation's context is gone)."""
     message = exc.message
     return "Execution context was destroyed" in message or "navigat" in message
+
+
+def _header(response: Response | None, name: str) -> str:
+    return "" if response is None else response.headers.get(name, "")
 
 
 def _content_type(response: Response | None) -> str:
@@ -317,3 +293,6 @@ def _navigation_error(exc: PlaywrightError) -> FetchError:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unknown browser error"
+
+
+__all__ = ["FetchError", "FetchedPage", "NonHtmlResponse", "PageFetcher", "ServedDocument", "prepare_context"]

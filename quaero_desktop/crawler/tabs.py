@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
-from quaero_desktop.crawler.fetcher import FetchError, PageFetcher, TextResponse
+from quaero_desktop.crawler.fetched import FetchError, TextResponse
+from quaero_desktop.crawler.fetcher import PageFetcher
 from quaero_desktop.crawler.page_settle import SettleTimings
 
 

@@ -29,6 +29,11 @@ _SCHEDULE_EXPECTED = f'{CRON_EXPECTED}, or "" for manual'
 _TIMEOUT_EXPECTED = 'a duration greater than zero, such as "30m", "1h30m" or "45s" (units h, m, s, ms)'
 _DESCRIPTION_EXPECTED = "a string (may be empty)"
 _BOOL_EXPECTED = "true or false (without quotes)"
+RENDER_MODES: Final = ("auto", "browser", "http")
+_RENDER_EXPECTED = (
+    '"auto" (plain HTTP, the browser only for pages that need JavaScript), "browser" (every page in '
+    'the browser) or "http" (never the browser)'
+)
 
 
 class _Missing:
@@ -90,6 +95,7 @@ class JobDefinition:
     user_agent: str = ""
     headers: tuple[tuple[str, str], ...] = ()  # over the app's default headers, by name
     proxy: str = ""
+    render: str = "auto"
 
     def __post_init__(self) -> None:
         values = {name: getattr(self, name) for name in FIELD_NAMES}
@@ -378,6 +384,13 @@ def _proxy(value: object) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc}"
 
 
+def _render(value: object) -> str:
+    mode = _string(value, _RENDER_EXPECTED).strip().lower()
+    if mode not in RENDER_MODES:
+        raise _Invalid(_RENDER_EXPECTED)
+    return mode
+
+
 _START_URLS_EXPECTED = 'a non-empty list of http(s) URLs, such as ["https://wiki.example.com/start"]'
 _REQUIRED_EXPECTED: Final = {"id": _ID_EXPECTED, "name": _NAME_EXPECTED, "start_urls": _START_URLS_EXPECTED}
 _CHECKS: Final[dict[str, _Check]] = {
@@ -405,4 +418,5 @@ _CHECKS: Final[dict[str, _Check]] = {
     "user_agent": _user_agent,
     "headers": _headers,
     "proxy": _proxy,
+    "render": _render,
 }

@@ -29,6 +29,7 @@ class DocumentSummary:
     job_id: str | None
     chars: int
     updated_at: datetime
+    gone: bool = False  # the page answered 404/410 at the last crawl: kept, left out of search
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -38,6 +39,7 @@ class DocumentSummary:
             "job_id": self.job_id,
             "chars": self.chars,
             "updated_at": self.updated_at.isoformat(),
+            "gone": self.gone,
         }
 
 
@@ -58,6 +60,13 @@ class Document:
     first_crawled_at: datetime
     last_crawled_at: datetime
     updated_at: datetime
+    etag: str = ""  # the page's validators as its server last sent them (a re-crawl asks conditionally)
+    last_modified: str = ""
+    gone_at: datetime | None = None  # when the page started answering 404/410; None while it exists
+
+    @property
+    def gone(self) -> bool:
+        return self.gone_at is not None
 
     @property
     def chars(self) -> int:
@@ -74,6 +83,7 @@ class SearchHit:
     job_id: str | None
     definition_id: str | None = None
     last_crawled_at: datetime | None = None
+    gone: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,3 +100,29 @@ class DocumentFilter:
     job_id: str | None = None
     changed_since: datetime | None = None  # added or changed (updated_at) at or after this time
     ids: tuple[int, ...] | None = None
+    gone: bool | None = None  # True: only documents whose page is gone; False: only the others; None: both
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    """What the store knows of a page from an earlier crawl: enough to ask for it conditionally
+    and, when it has not changed, to keep its document and follow its stored links."""
+
+    document_id: int
+    url: str
+    etag: str
+    last_modified: str
+    source_hash: str  # sha256 of the page as fetched (the HTTP body, or the browser's HTML)
+    links: tuple[str, ...]  # every link of the page as stored (absolute, normalised)
+    gone: bool
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """What a crawl learnt about a page besides its content, kept for the next (incremental) crawl."""
+
+    etag: str = ""
+    last_modified: str = ""
+    source_hash: str = ""
+    links: tuple[str, ...] = ()

@@ -53,6 +53,16 @@ class PageResult(enum.StrEnum):
     DOCUMENT = "document"  # stored (or updated) a document
     SKIPPED = "skipped"  # not HTML, or redirected out of scope: nothing to store
     DUPLICATE = "duplicate"  # redirected to a page another child covers
+    GONE = "gone"  # answered 404/410 where a document was stored: the document is kept, marked gone
+
+
+class PageChange(enum.StrEnum):
+    """What a page's fetch did to its stored document, against what the store held before this run."""
+
+    NEW = "new"  # no document for this URL before: stored for the first time
+    CHANGED = "changed"  # the document was rewritten (its page changed, or it came back after being gone)
+    UNCHANGED = "unchanged"  # 304, or the same content: the document was kept as it was (no conversion, no index write)
+    GONE = "gone"  # the page now answers 404/410: its document is kept, marked gone
 
 
 def elapsed_seconds(started_at: datetime | None, finished_at: datetime | None) -> float | None:
@@ -75,6 +85,11 @@ class Progress:
     documents: int = 0
     auth_failures: int = 0
     rendered_empty: int = 0  # pages stored while still an empty app shell (see crawler/app_shell.py)
+    # Pages by what they did to their document (PageChange): an incremental re-crawl's summary.
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    gone: int = 0
 
     @property
     def total(self) -> int:
@@ -104,7 +119,17 @@ class Progress:
             "documents": self.documents,
             "auth_failures": self.auth_failures,
             "rendered_empty": self.rendered_empty,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "gone": self.gone,
         }
+
+    @property
+    def changes_text(self) -> str:
+        """ "3 new, 1 changed, 40 unchanged, 2 gone" (the kinds with pages), "" before any page stored."""
+        parts = [(self.new, "new"), (self.changed, "changed"), (self.unchanged, "unchanged"), (self.gone, "gone")]
+        return ", ".join(f"{n} {label}" for n, label in parts if n)
 
 
 def rendered_empty_text(count: int) -> str:
@@ -194,6 +219,7 @@ class ChildJob:
     note: str | None = None  # why a completed page stored nothing (not HTML...), or what to know about it
     error: str | None = None
     rendered_empty: bool = False  # stored while still an empty app shell
+    change: PageChange | None = None  # what the page did to its document (None: nothing stored or kept)
     started_at: datetime | None = None
     finished_at: datetime | None = None
     found_on: str | None = None  # the page whose link led here (None: a start URL)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 
-from playwright.async_api import BrowserContext
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
+from quaero_desktop.crawler.fetched import Validators
+from quaero_desktop.crawler.page_sources import PageSource
 from quaero_desktop.crawler.request_options import RequestOptions
-from quaero_desktop.crawler.tabs import Tab
 from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus, StoppedBy, rendered_empty_text
+from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching
 from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
@@ -25,7 +28,8 @@ from quaero_desktop.engine.events import (
 )
 from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.login_context import LoginSource, open_crawl_context
+from quaero_desktop.engine.known_pages import KnownPages, mark_running_and_read
+from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid
 from quaero_desktop.engine.page_commit import ChildBudget, enqueue_urls
 from quaero_desktop.engine.page_outcome import (
@@ -96,6 +100,7 @@ class CrawlRun:
         self._retry_failed = retry_failed
         self._timed_out = False
         self._started = time.monotonic()  # set again when the pages start loading
+        self._known = KnownPages(self.definition.start_urls, self.definition.render)
 
     # ----- control (called on the engine loop) -----
 
@@ -114,22 +119,27 @@ class CrawlRun:
 
     async def run(self) -> JobStatus:
         self._started = time.monotonic()
-        context: BrowserContext | None = None
+        fetching = CrawlFetching(
+            self.definition,
+            self._scope,
+            browser=self._browser,
+            settings=self._settings,
+            job_log=self._log,
+            job_id=self.job_id,
+        )
         heartbeat: asyncio.Task[None] | None = None
         try:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
             self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
             options = await self._request_options()
-            if not self._browser.running:
+            if self.definition.render == "browser" and not self._browser.running:
                 self._events.publish(CrawlPhase(self.job_id, CrawlPhase.STARTING_BROWSER))
-            context = await open_crawl_context(
-                self._browser, self._logins, self._auth_id, self._log, self.job_id, options
-            )
+            await fetching.open(self._logins, self._auth_id, options)
             recorder = await self._start()
             self._log.info(self.job_id, self._requests_summary)
             heartbeat = asyncio.create_task(self._heartbeat())
             self._workers = [
-                asyncio.create_task(self._worker(context, recorder), name=f"crawl-{self.job_id}-{i}")
+                asyncio.create_task(self._worker(fetching.source(), recorder), name=f"crawl-{self.job_id}-{i}")
                 for i in range(self.definition.concurrency)
             ]
             self._started = time.monotonic()  # the crawl (and its timeout) starts now, the browser being ready
@@ -157,8 +167,7 @@ class CrawlRun:
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
-            if context is not None:
-                await _close_quietly(context)
+            await fetching.close()
         return await self._finish()
 
     async def _request_options(self) -> RequestOptions:
@@ -181,6 +190,7 @@ class CrawlRun:
             entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
             how = {"schedule": " by its schedule", "auto_start": " at start-up"}.get(self._trigger, "")
             self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {self._limits_text()}")
+            self._log.info(self.job_id, RENDER_TEXT[self.definition.render])
         else:
             pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
             entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
@@ -189,6 +199,7 @@ class CrawlRun:
             else:
                 self._log.info(self.job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
         self._frontier.add(entries)
+        await self._db.read(self._known.load)
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._progress.load(progress)
         if entries:
@@ -196,48 +207,51 @@ class CrawlRun:
         self._progress.publish()
         return recorder
 
-    async def _worker(self, context: BrowserContext, recorder: PageRecorder) -> None:
-        """Load pages one after another in one tab.
+    async def _worker(self, source: PageSource, recorder: PageRecorder) -> None:
+        """Load pages one after another with one source (its own tab, when it uses the browser).
 
         Storing a page (Markdown conversion, the page's transaction) overlaps the next page's
-        load, so the tab is never idle while Python works; at most one page per worker waits
+        load, so the source is never idle while Python works; at most one page per worker waits
         to be stored. A page counts as running in the frontier until it is stored.
         """
-        tab = Tab(
-            context,
-            page_timeout_s=self._settings.page_timeout_s,
-            settle=self._settings.settle,
-            recycle_after=self._settings.recycle_page_after,
-        )
         storing: asyncio.Task[None] | None = None
         try:
             while (entry := await self._frontier.next()) is not None:
                 began = time.monotonic()
-                marked = self._db.write_soon(jobs_repo.mark_child_running, entry.child_id, now_utc())
+                if self._known.preloaded(entry.url):
+                    marked: Awaitable[object] = self._db.write_soon(
+                        jobs_repo.mark_child_running, entry.child_id, now_utc()
+                    )
+                    marked_and_known = None
+                else:  # another host: mark it running and read what is stored, in one transaction
+                    marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, now_utc(), entry.url)
+                    marked = marked_and_known
                 self._progress.started(entry)
                 try:
-                    outcome = await self._fetch(entry.url, tab)
+                    known = await marked_and_known if marked_and_known is not None else self._known.get(entry.url)
+                    outcome = await self._fetch(entry.url, source, self._known.validators(known))
                 except BaseException:
                     self._frontier.done(entry)
                     raise
                 if storing is not None:
                     await storing
-                storing = asyncio.create_task(self._store_page(recorder, entry, outcome, marked, began))
+                storing = asyncio.create_task(self._store_page(recorder, entry, outcome, known, marked, began))
             if storing is not None:
                 await storing
         finally:
             if storing is not None and not storing.done():
                 storing.cancel()
                 await asyncio.gather(storing, return_exceptions=True)
+            await source.close()
 
-    async def _fetch(self, url: str, tab: Tab) -> FetchOutcome | Disallowed:
+    async def _fetch(self, url: str, source: PageSource, validators: Validators | None) -> FetchOutcome | Disallowed:
         """The page, unless robots.txt disallows it; each request waits for its turn at the host."""
         if self._robots is not None:
-            verdict = await self._robots.verdict(url, tab.fetch_text)
+            verdict = await self._robots.verdict(url, source.fetch_text)
             if not verdict.allowed:
                 return Disallowed(verdict.reason)
         return await fetch_with_retries(
-            url, tab, self._settings, lambda message: self._log.info(self.job_id, message), self._pacer
+            url, source, self._settings, lambda message: self._log.info(self.job_id, message), validators, self._pacer
         )
 
     async def _store_page(
@@ -245,19 +259,20 @@ class CrawlRun:
         recorder: PageRecorder,
         entry: FrontierEntry,
         outcome: FetchOutcome | Disallowed,
-        marked: asyncio.Future[None],
+        known: KnownPage | None,
+        marked: Awaitable[object],
         began: float,
     ) -> None:
         try:
             await marked
             try:
-                commit = await recorder.record(entry, outcome)
+                commit = await recorder.record(entry, outcome, known)
             except LocalStorageError:
                 raise
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
                 commit = await recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")
-            self._progress.page_done(entry, commit, outcome, time.monotonic() - began)
+            self._progress.page_done(entry, commit, outcome, known, time.monotonic() - began)
             if commit.new_children:
                 self._frontier.add(commit.new_children)
         except LocalStorageError as exc:
@@ -316,8 +331,10 @@ class CrawlRun:
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._progress.load(progress)
         self._progress.publish()
+        changes = f" ({progress.changes_text})" if progress.changes_text else ""
         summary = (
-            f"{status}: {progress.text}, {progress.documents} document(s) in {duration_text(crawl_seconds)} of crawling"
+            f"{status}: {progress.text}, {progress.documents} document(s){changes} "
+            f"in {duration_text(crawl_seconds)} of crawling"
         )
         if progress.auth_failures:
             self._log.warning(
@@ -399,10 +416,3 @@ class CrawlRun:
     def _limits_text(self) -> str:
         d = self.definition
         return f"max depth {d.max_depth}, max pages {d.max_pages}, concurrency {d.concurrency}, timeout {d.timeout}"
-
-
-async def _close_quietly(context: BrowserContext) -> None:
-    try:
-        await context.close()
-    except Exception:
-        log.debug("closing the browser context failed", exc_info=True)

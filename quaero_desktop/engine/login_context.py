@@ -8,20 +8,23 @@ fails the crawl before any page is fetched; it never crawls logged-out.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
 from typing import TYPE_CHECKING, Protocol
 
 from playwright.async_api import BrowserContext
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.login_state import local_storage_origins, playwright_cookies
+from quaero_desktop.crawler.cookie_jar import browser_like_jar, cookie_jar
+from quaero_desktop.crawler.login_state import CookiePlan, local_storage_origins, playwright_cookies
 from quaero_desktop.crawler.request_options import RequestOptions
-from quaero_desktop.domain.credential import Credential
+from quaero_desktop.domain.credential import Credential, CredentialSecret
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.engine.job_log import JobLog
 
 if TYPE_CHECKING:
     # Playwright's TypedDict for add_cookies() entries; the package does not re-export it.
-    from playwright._impl._api_structures import SetCookieParam
+    from playwright._impl._api_structures import OriginState, SetCookieParam
 
 
 class LoginSource(Protocol):
@@ -32,17 +35,24 @@ class LoginUnusableError(QuaeroError):
     """The crawl's login cannot be used; the message names the auth_id and the cause."""
 
 
-async def open_crawl_context(
-    browser: BrowserService,
-    logins: LoginSource | None,
-    auth_id: str | None,
-    job_log: JobLog,
-    job_id: str,
-    options: RequestOptions | None = None,
-) -> BrowserContext:
-    options = options or RequestOptions()
+@dataclass(frozen=True)
+class CrawlLogin:
+    """A crawl's login, loaded once from the vault: its cookies as the browser and the HTTP client take them."""
+
+    auth_id: str
+    secret: CredentialSecret = field(repr=False)
+    plan: CookiePlan = field(repr=False)
+    origins: list[OriginState] = field(repr=False)
+
+
+async def load_crawl_login(
+    logins: LoginSource | None, auth_id: str | None, job_log: JobLog, job_id: str
+) -> CrawlLogin | None:
+    """The login named by the parent's stored auth_id (None: the crawl runs logged out).
+
+    Raises LoginUnusableError when it cannot be used: the crawl fails before any page is fetched."""
     if not auth_id:
-        return await browser.new_context(options)
+        return None
     if logins is None:
         raise LoginUnusableError(f"the crawl needs the login '{auth_id}', but no credential vault is available")
     try:
@@ -60,7 +70,37 @@ async def open_crawl_context(
         raise LoginUnusableError(
             f"cannot use the login '{auth_id}': every cookie in it has expired; capture or import the login again"
         )
-    origins = local_storage_origins(secret)
+    return CrawlLogin(auth_id, secret, plan, local_storage_origins(secret))
+
+
+def login_cookie_jar(login: CrawlLogin | None, job_log: JobLog, job_id: str) -> CookieJar:
+    """The HTTP client's cookie jar: the login's unexpired cookies, scoped as the browser scopes them."""
+    if login is None:
+        return browser_like_jar()
+    jar = cookie_jar(login.secret.cookies)
+    domains = ", ".join(login.plan.domains) or "no domain"
+    job_log.info(job_id, f"login '{login.auth_id}': {len(jar)} cookie(s) for HTTP requests to {domains}")
+    if login.origins:
+        job_log.warning(
+            job_id,
+            f"login '{login.auth_id}' also holds localStorage, which only the browser can use: pages read over "
+            'HTTP get its cookies alone (use render = "browser" if the site needs more)',
+        )
+    return jar
+
+
+async def open_login_context(
+    browser: BrowserService,
+    login: CrawlLogin | None,
+    job_log: JobLog,
+    job_id: str,
+    options: RequestOptions | None = None,
+) -> BrowserContext:
+    """A browser context for the crawl's requests (``options``), logged in with ``login`` if any."""
+    options = options or RequestOptions()
+    if login is None:
+        return await browser.new_context(options)
+    auth_id, secret, plan, origins = login.auth_id, login.secret, login.plan, login.origins
     context = await browser.new_context(
         options.with_login_user_agent(secret.user_agent),
         storage_state={"cookies": [], "origins": origins} if origins else None,

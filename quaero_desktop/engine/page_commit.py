@@ -8,6 +8,7 @@ These functions run on the engine's single database thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict, Unpack
@@ -15,11 +16,14 @@ from typing import TypedDict, Unpack
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.urls import UrlFilter
-from quaero_desktop.domain.job import JobStatus, PageResult, StoppedBy
+from quaero_desktop.domain.document import FetchRecord, KnownPage
+from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, StoppedBy
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.page_pipeline import PreparedPage
 from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo
 from quaero_desktop.store.jobs_repo import ChildFinishFields
+
+UNCHANGED_NOTE = "unchanged since the last crawl: the stored document was kept"
 
 
 class ChildBudget:
@@ -70,6 +74,7 @@ class PageCommit:
     error: str | None = None
     auth_failed: bool = False
     rendered_empty: bool = False
+    change: PageChange | None = None
 
 
 def enqueue_urls(
@@ -128,9 +133,10 @@ def commit_document_page(
                 conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.DUPLICATE, note=note, **fetched
             )
             return PageCommit(JobStatus.COMPLETED, PageResult.DUPLICATE, note)
-    document_id, new_for_job = documents_repo.upsert(
-        conn, content, job_id=parent_id, definition_id=definition_id, now=now
+    stored = documents_repo.store_page(
+        conn, content, job_id=parent_id, definition_id=definition_id, now=now, record=prepared.record
     )
+    document_id, new_for_job = stored.document_id, stored.new_for_job
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
     children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now, found_on=content.url)
@@ -144,6 +150,7 @@ def commit_document_page(
         result=PageResult.DOCUMENT,
         note=note,
         rendered_empty=rendered_empty,
+        change=stored.change,
         **fetched,
     )
     return PageCommit(
@@ -154,7 +161,82 @@ def commit_document_page(
         new_for_job,
         children,
         rendered_empty=rendered_empty,
+        change=stored.change,
     )
+
+
+def commit_unchanged_page(
+    conn: Connection,
+    *,
+    entry: FrontierEntry,
+    known: KnownPage,
+    links_in_scope: Callable[[tuple[str, ...], str], list[str]],
+    max_depth: int,
+    budget: ChildBudget,
+    definition_id: str | None,
+    http_status: int | None,
+    content_type: str,
+    now: datetime,
+    record: FetchRecord | None = None,
+) -> PageCommit:
+    """The page has not changed since it was stored (a 304, or the same bytes): keep its document as
+    it is (no conversion, no index write), count it for this job like a stored one (lesson 3:
+    ``document_count`` counts the documents the job stored *or kept*), and go on from its stored links."""
+    parent_id = budget.parent_id
+    new_for_job = documents_repo.keep_unchanged(
+        conn, known.document_id, job_id=parent_id, definition_id=definition_id, now=now, record=record
+    )
+    if new_for_job:
+        jobs_repo.increment_document_count(conn, parent_id)
+    links = links_in_scope(known.links or documents_repo.stored_links(conn, known.document_id), known.url)
+    children = []
+    if entry.depth < max_depth:
+        children = enqueue_urls(conn, budget, links, entry.depth + 1, now, found_on=known.url)
+    elif links:
+        frontier_repo.record_left(conn, parent_id, links, StoppedBy.MAX_DEPTH)
+    jobs_repo.finish_child(
+        conn,
+        entry.child_id,
+        JobStatus.COMPLETED,
+        now=now,
+        http_status=http_status,
+        content_type=content_type,
+        title=known.title,
+        result=PageResult.DOCUMENT,
+        note=UNCHANGED_NOTE,
+        change=PageChange.UNCHANGED,
+    )
+    return PageCommit(
+        JobStatus.COMPLETED,
+        PageResult.DOCUMENT,
+        UNCHANGED_NOTE,
+        known.document_id,
+        new_for_job,
+        children,
+        change=PageChange.UNCHANGED,
+    )
+
+
+def commit_gone_page(
+    conn: Connection, *, entry: FrontierEntry, known: KnownPage, http_status: int, content_type: str, now: datetime
+) -> PageCommit:
+    """The page answers 404/410 where a document was stored: the document stays, marked gone (left out of
+    search), and does not count among the job's documents."""
+    documents_repo.mark_gone(conn, known.document_id, now)
+    note = f"gone (HTTP {http_status}): its stored document is kept, marked gone"
+    jobs_repo.finish_child(
+        conn,
+        entry.child_id,
+        JobStatus.COMPLETED,
+        now=now,
+        http_status=http_status,
+        content_type=content_type,
+        title=known.title,
+        result=PageResult.GONE,
+        note=note,
+        change=PageChange.GONE,
+    )
+    return PageCommit(JobStatus.COMPLETED, PageResult.GONE, note, known.document_id, change=PageChange.GONE)
 
 
 def commit_page_without_document(

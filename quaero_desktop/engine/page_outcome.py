@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,10 +11,9 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TypedDict, Unpack
 
-from playwright.async_api import Error as PlaywrightError
-
-from quaero_desktop.crawler.fetcher import FetchedPage, FetchError, NonHtmlResponse
-from quaero_desktop.crawler.tabs import Tab
+from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified, Validators
+from quaero_desktop.crawler.page_sources import PageSource
+from quaero_desktop.domain.document import FetchRecord, KnownPage
 from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.frontier import FrontierEntry
@@ -21,14 +21,16 @@ from quaero_desktop.engine.page_commit import (
     ChildBudget,
     PageCommit,
     commit_document_page,
+    commit_gone_page,
     commit_page_without_document,
+    commit_unchanged_page,
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
 from quaero_desktop.engine.politeness import MAX_RETRY_AFTER_S, HostPacer
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store.jobs_repo import ChildFinishFields
 
-FetchOutcome = FetchedPage | NonHtmlResponse | FetchError
+FetchOutcome = FetchedPage | NonHtmlResponse | NotModified | FetchError
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Disallowed:
 
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+GONE_STATUSES = frozenset({404, 410})
 AUTH_REQUIRED = "authentication required (session expired?)"
 RENDERED_EMPTY = "rendered empty (the app did not finish rendering)"
 _LOGIN_PATH = re.compile(
@@ -49,26 +52,26 @@ _LOGIN_PATH = re.compile(
 
 
 async def fetch_with_retries(
-    url: str, tab: Tab, settings: EngineSettings, on_retry: Callable[[str], None], pacer: HostPacer | None = None
+    url: str,
+    source: PageSource,
+    settings: EngineSettings,
+    on_retry: Callable[[str], None],
+    validators: Validators | None = None,
+    pacer: HostPacer | None = None,
 ) -> FetchOutcome:
     """Fetch ``url``, retrying timeouts, transient network errors, 429 and 5xx with back-off, or after the
     pause the site asked for (Retry-After, for every worker: ``pacer``). Each attempt waits its turn at the host."""
     attempts = settings.retries + 1
     for attempt in range(1, attempts + 1):
         try:
-            fetcher = await tab.fetcher()  # a new tab takes a moment: before the turn, so requests keep their spacing
-            if pacer is not None:
-                await pacer.wait_turn(url)
-            outcome: FetchOutcome = await fetcher.fetch(url)
+            turn = None if pacer is None else functools.partial(pacer.wait_turn, url)
+            outcome: FetchOutcome = await source.fetch(url, validators, turn)
         except FetchError as exc:
             outcome = exc
-        except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
-            await tab.discard()
-            outcome = FetchError(f"browser error: {describe_error(exc)}", retryable=True)
         reason = retry_reason(outcome)
         if reason is None or attempt == attempts:
             return outcome
-        retry_after = None if isinstance(outcome, FetchError) else outcome.retry_after_s
+        retry_after = None if isinstance(outcome, (FetchError, NotModified)) else outcome.retry_after_s
         if retry_after is not None and pacer is not None:
             if retry_after > MAX_RETRY_AFTER_S:
                 return outcome
@@ -87,7 +90,9 @@ async def fetch_with_retries(
 def page_note(page: FetchedPage) -> str | None:
     """What the user should know about a stored page: it rendered empty, frames were left out."""
     notes = []
-    if page.rendered_empty:
+    if page.needs_javascript:
+        notes.append(f'needs JavaScript ({page.needs_javascript}): read without it, as render = "http" asks')
+    elif page.rendered_empty:
         notes.append(RENDERED_EMPTY)
     if page.left_out_frames:
         count = len(page.left_out_frames)
@@ -99,6 +104,8 @@ def page_note(page: FetchedPage) -> str | None:
 def retry_reason(outcome: FetchOutcome) -> str | None:
     if isinstance(outcome, FetchError):
         return str(outcome) if outcome.retryable else None
+    if isinstance(outcome, NotModified):
+        return None
     if outcome.status in RETRY_STATUSES:
         return http_error(outcome.status)
     return None
@@ -159,7 +166,10 @@ class PageRecorder:
         self._definition_id = definition_id
         self.authenticated = authenticated
 
-    async def record(self, entry: FrontierEntry, outcome: FetchOutcome | Disallowed) -> PageCommit:
+    async def record(
+        self, entry: FrontierEntry, outcome: FetchOutcome | Disallowed, known: KnownPage | None = None
+    ) -> PageCommit:
+        """``known``: what the store held for the page's URL before this fetch (an incremental re-crawl)."""
         now = datetime.now(UTC)
         if isinstance(outcome, Disallowed):
             return await self._without_document(
@@ -167,11 +177,25 @@ class PageRecorder:
             )
         if isinstance(outcome, FetchError):
             return await self._without_document(entry, JobStatus.FAILED, error=str(outcome))
+        if isinstance(outcome, NotModified) and known is not None:
+            record = FetchRecord(etag=outcome.etag, last_modified=outcome.last_modified)
+            return await self._unchanged(entry, known, 304, "text/html", now, record)
+        if isinstance(outcome, NotModified):  # a 304 the crawl did not ask for: nothing to keep
+            return await self._without_document(entry, JobStatus.FAILED, error=http_error(304), http_status=304)
         details: _ResponseFields = {"http_status": outcome.status, "content_type": outcome.content_type}
         final_url = self._scope.normalise(outcome.final_url)
         if self.authenticated and needs_login(entry.url, outcome, final_url or outcome.final_url):
             return await self._without_document(
                 entry, JobStatus.FAILED, error=AUTH_REQUIRED, auth_failed=True, **details
+            )
+        if known is not None and outcome.status in GONE_STATUSES:
+            return await self._db.write(
+                commit_gone_page,
+                entry=entry,
+                known=known,
+                http_status=outcome.status,
+                content_type=outcome.content_type,
+                now=now,
             )
         if outcome.status is not None and outcome.status >= 400:
             return await self._without_document(entry, JobStatus.FAILED, error=http_error(outcome.status), **details)
@@ -180,6 +204,16 @@ class PageRecorder:
             return await self._without_document(
                 entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **details
             )
+        if (
+            known is not None
+            and not known.gone
+            and known.source_hash
+            and outcome.rendered_by == "http"
+            and outcome.source_hash == known.source_hash
+            and (final_url or entry.url) == known.url
+        ):  # the same bytes as last time: no conversion, no index write
+            record = FetchRecord(etag=outcome.etag, last_modified=outcome.last_modified)
+            return await self._unchanged(entry, known, outcome.status, outcome.content_type, now, record)
         prepared = await asyncio.to_thread(prepare_page, outcome, final_url or entry.url, self._scope, entry.depth)
         return await self._db.write(
             commit_document_page,
@@ -192,6 +226,29 @@ class PageRecorder:
             note=page_note(outcome),
             rendered_empty=outcome.rendered_empty,
             **details,
+        )
+
+    async def _unchanged(
+        self,
+        entry: FrontierEntry,
+        known: KnownPage,
+        http_status: int | None,
+        content_type: str,
+        now: datetime,
+        record: FetchRecord,
+    ) -> PageCommit:
+        return await self._db.write(
+            commit_unchanged_page,
+            entry=entry,
+            known=known,
+            links_in_scope=self._scope.links_in_scope,
+            max_depth=self._scope.max_depth,
+            budget=self._budget,
+            definition_id=self._definition_id,
+            http_status=http_status,
+            content_type=content_type,
+            now=now,
+            record=record,
         )
 
     async def record_failure(self, entry: FrontierEntry, error: str) -> PageCommit:

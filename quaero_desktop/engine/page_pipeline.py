@@ -8,11 +8,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from quaero_desktop.crawler.fetcher import FetchedPage
+from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.urls import UrlFilter, normalise_url
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.document import PageContent
+from quaero_desktop.domain.document import FetchRecord, PageContent
 
 
 @dataclass(frozen=True)
@@ -67,20 +67,28 @@ class CrawlScope:
             return ScopeVerdict(False, normalised, reason)
         return ScopeVerdict(True, normalised, self.url_filter.acceptance(normalised))
 
-    def links_to_follow(self, links: list[str], base_url: str, depth: int) -> list[str]:
+    def links_to_follow(self, links: list[str] | tuple[str, ...], base_url: str, depth: int) -> list[str]:
         """Normalised, in-scope, de-duplicated links of a page at ``depth``, in page order."""
         if depth >= self.max_depth:
             return []
         return self.links_in_scope(links, base_url)
 
-    def links_in_scope(self, links: list[str], base_url: str) -> list[str]:
+    def links_in_scope(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
         """Normalised, in-scope, de-duplicated links, in page order (whatever the depth)."""
         if not self.follow_links:
             return []
+        return self.in_scope(links, base_url)
+
+    def in_scope(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
+        """Normalised, de-duplicated links the crawl's filters allow, in page order (depth aside)."""
+        return [url for url in self.all_links(links, base_url) if self.url_filter.allows(url)]
+
+    def all_links(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
+        """Every link of a page as the crawl names pages (normalised, de-duplicated, page order)."""
         seen: dict[str, None] = {}
         for link in links:
             url = self.normalise(link, base_url)
-            if url is not None and url not in seen and self.url_filter.allows(url):
+            if url is not None:
                 seen[url] = None
         return list(seen)
 
@@ -88,7 +96,8 @@ class CrawlScope:
 @dataclass(frozen=True)
 class PreparedPage:
     content: PageContent
-    links: list[str]
+    links: list[str]  # to enqueue (in scope, within the depth)
+    record: FetchRecord  # kept with the document for the next crawl (validators, hash, every link)
     links_beyond_depth: list[str] = field(default_factory=list)  # in scope, but one level past max_depth
 
 
@@ -106,7 +115,16 @@ def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth:
         http_status=fetched.status,
         content_hash=hashlib.sha256(converted.markdown.encode("utf-8")).hexdigest(),
     )
+    read_from_html = fetched.rendered_by == "http"
+    # A page the browser rendered is always rendered again: its HTML (and a 304 for it) says
+    # nothing of what its scripts fetch. So only a page read from its HTML keeps validators and hash.
+    record = FetchRecord(
+        etag=fetched.etag if read_from_html else "",
+        last_modified=fetched.last_modified if read_from_html else "",
+        source_hash=fetched.source_hash if read_from_html else "",
+        links=tuple(scope.all_links(fetched.links, fetched.final_url)),
+    )
     links = scope.links_in_scope(fetched.links, fetched.final_url)
     if depth < scope.max_depth:
-        return PreparedPage(content=content, links=links)
-    return PreparedPage(content=content, links=[], links_beyond_depth=links)
+        return PreparedPage(content=content, links=links, record=record)
+    return PreparedPage(content=content, links=[], record=record, links_beyond_depth=links)

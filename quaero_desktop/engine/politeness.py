@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from quaero_desktop.crawler.fetcher import TextResponse
+from quaero_desktop.crawler.fetched import TextResponse
 
 # Loads a text file; awaits its second argument just before the request goes out.
 TextFetch = Callable[[str, Callable[[], Awaitable[object]]], Awaitable[TextResponse]]

@@ -3,7 +3,8 @@ events and the page's log line."""
 
 from __future__ import annotations
 
-from quaero_desktop.crawler.fetcher import FetchedPage, FetchError
+from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified
+from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.job import JobStatus, PageResult, Progress
 from quaero_desktop.engine.events import ChildrenAdded, ChildStatusChanged, DocumentSaved, EventBus, JobProgress
 from quaero_desktop.engine.frontier import FrontierEntry
@@ -29,22 +30,7 @@ class RunProgress:
         self.publish()
 
     def publish(self) -> None:
-        counts = self.counts
-        self._events.publish(
-            JobProgress(
-                self.job_id,
-                Progress(
-                    pending=counts["pending"],
-                    running=counts["running"],
-                    completed=counts["completed"],
-                    failed=counts["failed"],
-                    cancelled=counts["cancelled"],
-                    documents=counts["documents"],
-                    auth_failures=counts["auth_failures"],
-                    rendered_empty=counts["rendered_empty"],
-                ),
-            )
-        )
+        self._events.publish(JobProgress(self.job_id, Progress(**self.counts)))
 
     def started(self, entry: FrontierEntry) -> None:
         self.move("pending", "running")
@@ -54,9 +40,15 @@ class RunProgress:
         self._events.publish(ChildrenAdded(self.job_id, count))
 
     def page_done(
-        self, entry: FrontierEntry, commit: PageCommit, outcome: FetchOutcome | Disallowed, seconds: float
+        self,
+        entry: FrontierEntry,
+        commit: PageCommit,
+        outcome: FetchOutcome | Disallowed,
+        known: KnownPage | None,
+        seconds: float,
     ) -> None:
-        """Counts, events and the log line of a page whose transaction committed."""
+        """Counts, events and the log line of a page whose transaction committed (``known``: its stored
+        document before this crawl, if any)."""
         status = commit.status
         self.move("running", str(status))
         if commit.new_for_job:
@@ -68,8 +60,12 @@ class RunProgress:
             self.counts["auth_failures"] += 1
         if commit.rendered_empty:
             self.counts["rendered_empty"] += 1
+        if commit.change is not None:
+            self.counts[str(commit.change)] += 1
         http_status = None if isinstance(outcome, (FetchError, Disallowed)) else outcome.status
         title = outcome.title if isinstance(outcome, FetchedPage) else None
+        if title is None and isinstance(outcome, NotModified) and known is not None:
+            title = known.title
         error = commit.error
         self.child_event(
             entry, status, http_status=http_status, title=title, result=commit.result, error=error, note=commit.note

@@ -67,6 +67,7 @@ def search_hit(hit: SearchHit) -> dict[str, object]:
         "snippet": hit.snippet,
         "crawled": when(hit.last_crawled_at),
         "source": hit.definition_id,
+        "gone": hit.gone,
     }
 
 
@@ -100,6 +101,8 @@ def document_text(document: Document, page: int = 1, page_chars: int = PAGE_CHAR
         f"updated: {when(document.updated_at)}",
         f"page: {page} of {len(pages)}",
     ]
+    if document.gone:
+        lines.append(f"gone: true  # the page answered 404/410 at the crawl of {when(document.gone_at)}")
     if page < len(pages):
         lines.append(f"next: read_document(id={document.id}, page={page + 1})")
     lines += ["---", ""]
@@ -139,6 +142,10 @@ def job_status(job: Job) -> dict[str, object]:
             "failed": progress.failed,
             "cancelled": progress.cancelled,
             "needing_login": progress.auth_failures,
+            "new": progress.new,
+            "changed": progress.changed,
+            "unchanged": progress.unchanged,
+            "gone": progress.gone,
         },
         "documents": job.document_count,
         "error": safe_text(job.error),

@@ -44,6 +44,8 @@ def _conditions(document_filter: DocumentFilter) -> list[ColumnElement[bool]]:
         found.append(documents.c.updated_at >= document_filter.changed_since)
     if document_filter.ids is not None:
         found.append(_id_in(document_filter.ids))
+    if document_filter.gone is not None:
+        found.append(documents.c.gone_at.is_not(None) if document_filter.gone else documents.c.gone_at.is_(None))
     return found
 
 

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from quaero_desktop.domain.document import Document, DocumentFilter, DocumentSummary, PageContent
+from quaero_desktop.domain.document import (
+    Document,
+    DocumentFilter,
+    DocumentSummary,
+    FetchRecord,
+    KnownPage,
+    PageContent,
+)
+from quaero_desktop.domain.job import PageChange
 from quaero_desktop.store.document_filters import conditions, host_key, host_of_key
 from quaero_desktop.store.schema import ResultRow, documents
 
 
+@dataclass(frozen=True)
+class Stored:
+    document_id: int
+    new_for_job: bool  # the first time this job stored or kept this document (the job counts it once)
+    change: PageChange
+
+
 def upsert(
-    conn: Connection, page: PageContent, *, job_id: str, definition_id: str | None, now: datetime
+    conn: Connection,
+    page: PageContent,
+    *,
+    job_id: str,
+    definition_id: str | None,
+    now: datetime,
+    record: FetchRecord | None = None,
 ) -> tuple[int, bool]:
     """Store ``page`` under its URL: insert, or update the existing row (a re-crawl never duplicates).
 
@@ -22,12 +45,33 @@ def upsert(
     the job only on True, so a page saved twice by one job (a retry, a resumed crawl, two
     URLs redirecting to it) counts once. Run inside a write transaction.
     """
+    stored = store_page(conn, page, job_id=job_id, definition_id=definition_id, now=now, record=record)
+    return stored.document_id, stored.new_for_job
+
+
+def store_page(
+    conn: Connection,
+    page: PageContent,
+    *,
+    job_id: str,
+    definition_id: str | None,
+    now: datetime,
+    record: FetchRecord | None = None,
+) -> Stored:
+    """Insert ``page``, or update its document. Its title and Markdown (what the full-text index
+    holds) are written only when they differ from the stored ones, so an unchanged page costs no
+    index write; the change is ``UNCHANGED`` then (a gone page coming back is ``CHANGED``)."""
+    record = record or FetchRecord()
     existing = conn.execute(
-        select(documents.c.id, documents.c.job_id, documents.c.content_hash).where(documents.c.url == page.url)
+        select(
+            documents.c.id,
+            documents.c.job_id,
+            documents.c.content_hash,
+            documents.c.title,
+            documents.c.gone_at,
+        ).where(documents.c.url == page.url)
     ).first()
-    values = {
-        "title": page.title,
-        "markdown": page.markdown,
+    values: dict[str, object] = {
         "description": page.description,
         "canonical_url": page.canonical_url,
         "language": page.language,
@@ -38,16 +82,103 @@ def upsert(
         "definition_id": definition_id,
         "last_crawled_at": now,
         "host_key": host_key(urlsplit(page.url).hostname or ""),
+        "etag": record.etag,
+        "last_modified": record.last_modified,
+        "source_hash": record.source_hash,
+        "links_json": json.dumps(list(record.links)),
+        "gone_at": None,
     }
     if existing is None:
-        result = conn.execute(insert(documents).values(url=page.url, first_crawled_at=now, updated_at=now, **values))
+        result = conn.execute(
+            insert(documents).values(
+                url=page.url, title=page.title, markdown=page.markdown, first_crawled_at=now, updated_at=now, **values
+            )
+        )
         new_key = result.inserted_primary_key
         assert new_key is not None, "a single-row INSERT reports the key it inserted"
-        return int(new_key[0]), True
-    if existing.content_hash != page.content_hash:
-        values["updated_at"] = now
+        return Stored(int(new_key[0]), True, PageChange.NEW)
+    same = existing.content_hash == page.content_hash and existing.title == page.title
+    if not same:
+        values.update(title=page.title, markdown=page.markdown, updated_at=now)
     conn.execute(update(documents).where(documents.c.id == existing.id).values(**values))
-    return int(existing.id), existing.job_id != job_id
+    change = PageChange.UNCHANGED if same and existing.gone_at is None else PageChange.CHANGED
+    return Stored(int(existing.id), existing.job_id != job_id, change)
+
+
+def known_pages(conn: Connection, hosts: Sequence[str]) -> dict[str, KnownPage]:
+    """What the store holds for the pages on ``hosts``, by URL: validators, hash and state, without
+    their links (``known_page`` has them) — read once when a crawl starts."""
+    keys = [host_key(host) for host in hosts]
+    if not keys:
+        return {}
+    query = select(*_KNOWN_COLUMNS).where(documents.c.host_key.in_(keys))
+    return {str(row.url): _known(row, ()) for row in conn.execute(query)}
+
+
+_KNOWN_COLUMNS = (
+    documents.c.id,
+    documents.c.url,
+    documents.c.etag,
+    documents.c.last_modified,
+    documents.c.source_hash,
+    documents.c.gone_at,
+    documents.c.title,
+)
+
+
+def _known(row: ResultRow, links: tuple[str, ...]) -> KnownPage:
+    return KnownPage(
+        document_id=int(row.id),
+        url=str(row.url),
+        etag=str(row.etag or ""),
+        last_modified=str(row.last_modified or ""),
+        source_hash=str(row.source_hash or ""),
+        links=links,
+        gone=row.gone_at is not None,
+        title=str(row.title or ""),
+    )
+
+
+def stored_links(conn: Connection, document_id: int) -> tuple[str, ...]:
+    """The links stored with a document (every link of its page when it was last read)."""
+    value = conn.execute(select(documents.c.links_json).where(documents.c.id == document_id)).scalar_one_or_none()
+    return tuple(json.loads(value or "[]"))
+
+
+def known_page(conn: Connection, url: str) -> KnownPage | None:
+    """The stored page at ``url`` (a normalised URL), for a conditional fetch; None if never stored."""
+    row = conn.execute(select(*_KNOWN_COLUMNS, documents.c.links_json).where(documents.c.url == url)).first()
+    if row is None:
+        return None
+    return _known(row, tuple(json.loads(row.links_json or "[]")))
+
+
+def keep_unchanged(
+    conn: Connection,
+    document_id: int,
+    *,
+    job_id: str,
+    definition_id: str | None,
+    now: datetime,
+    record: FetchRecord | None = None,
+) -> bool:
+    """The page has not changed (304, or the same bytes): the document stays as it is, now held by
+    this job. Neither title nor Markdown is written (no index write). New validators, when the
+    server sent some, replace the old. Returns True the first time this job keeps it."""
+    previous = conn.execute(select(documents.c.job_id).where(documents.c.id == document_id)).scalar_one()
+    values: dict[str, object] = {"job_id": job_id, "definition_id": definition_id, "last_crawled_at": now}
+    if record is not None and (record.etag or record.last_modified):
+        values.update(etag=record.etag, last_modified=record.last_modified)
+    conn.execute(update(documents).where(documents.c.id == document_id).values(**values))
+    return bool(previous != job_id)
+
+
+def mark_gone(conn: Connection, document_id: int, now: datetime) -> bool:
+    """The page answers 404/410: keep its document, marked gone (since now, if not already). True if newly gone."""
+    result = conn.execute(
+        update(documents).where(documents.c.id == document_id, documents.c.gone_at.is_(None)).values(gone_at=now)
+    )
+    return bool(result.rowcount)
 
 
 def get(conn: Connection, document_id: int) -> Document | None:
@@ -67,6 +198,7 @@ _SUMMARY_COLUMNS = (
     documents.c.job_id,
     func.length(documents.c.markdown).label("chars"),
     documents.c.updated_at,
+    documents.c.gone_at,
 )
 
 
@@ -126,7 +258,13 @@ def source_ids(conn: Connection) -> set[str]:
 
 def _summary(row: ResultRow) -> DocumentSummary:
     return DocumentSummary(
-        id=row.id, url=row.url, title=row.title, job_id=row.job_id, chars=row.chars or 0, updated_at=row.updated_at
+        id=row.id,
+        url=row.url,
+        title=row.title,
+        job_id=row.job_id,
+        chars=row.chars or 0,
+        updated_at=row.updated_at,
+        gone=row.gone_at is not None,
     )
 
 
@@ -147,4 +285,7 @@ def _document(row: ResultRow) -> Document:
         first_crawled_at=row.first_crawled_at,
         last_crawled_at=row.last_crawled_at,
         updated_at=row.updated_at,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        gone_at=row.gone_at,
     )

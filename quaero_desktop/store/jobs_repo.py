@@ -15,6 +15,7 @@ from quaero_desktop.domain.job import (
     JobMetadata,
     JobStatus,
     JobType,
+    PageChange,
     PageResult,
     Progress,
     StoppedBy,
@@ -146,6 +147,13 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
             counts[parent_id][status] = n
             counts[parent_id]["auth_failures"] = counts[parent_id].get("auth_failures", 0) + int(auth_failed or 0)
             counts[parent_id]["rendered_empty"] = counts[parent_id].get("rendered_empty", 0) + int(rendered_empty or 0)
+        change_rows = conn.execute(
+            select(jobs.c.parent_id, jobs.c.change, func.count())
+            .where(jobs.c.parent_id.in_(chunk), jobs.c.change.is_not(None))
+            .group_by(jobs.c.parent_id, jobs.c.change)
+        )
+        for parent_id, change, n in change_rows:
+            counts[parent_id][f"change:{change}"] = n
         doc_rows = conn.execute(select(jobs.c.id, jobs.c.document_count).where(jobs.c.id.in_(chunk)))
         for job_id, document_count in doc_rows:
             counts[job_id]["documents"] = document_count
@@ -159,6 +167,10 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
             documents=c.get("documents", 0),
             auth_failures=c.get("auth_failures", 0),
             rendered_empty=c.get("rendered_empty", 0),
+            new=c.get(f"change:{PageChange.NEW}", 0),
+            changed=c.get(f"change:{PageChange.CHANGED}", 0),
+            unchanged=c.get(f"change:{PageChange.UNCHANGED}", 0),
+            gone=c.get(f"change:{PageChange.GONE}", 0),
         )
         for pid, c in counts.items()
     }
@@ -313,7 +325,13 @@ def requeue_children(conn: Connection, parent_id: str, statuses: Sequence[str]) 
         update(jobs)
         .where(jobs.c.parent_id == parent_id, jobs.c.status.in_(list(statuses)))
         .values(
-            status=JobStatus.PENDING, started_at=None, finished_at=None, error=None, note=None, rendered_empty=False
+            status=JobStatus.PENDING,
+            started_at=None,
+            finished_at=None,
+            error=None,
+            note=None,
+            rendered_empty=False,
+            change=None,
         )
     ).rowcount
 
@@ -345,6 +363,7 @@ class ChildFinishFields(TypedDict, total=False):
     error: str | None
     auth_failed: bool
     rendered_empty: bool
+    change: PageChange | None
 
 
 def finish_child(
@@ -361,6 +380,7 @@ def finish_child(
     error: str | None = None,
     auth_failed: bool = False,
     rendered_empty: bool = False,
+    change: PageChange | None = None,
 ) -> None:
     conn.execute(
         update(jobs)
@@ -376,6 +396,7 @@ def finish_child(
             error=error,
             auth_failed=auth_failed,
             rendered_empty=rendered_empty,
+            change=change,
         )
     )
 
@@ -432,6 +453,7 @@ def _child(row: ResultRow) -> ChildJob:
         finished_at=row.finished_at,
         rendered_empty=row.rendered_empty,
         found_on=row.found_on,
+        change=PageChange(row.change) if row.change else None,
     )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 
@@ -103,6 +104,8 @@ jobs = Table(
     Column("rendered_empty", Boolean, nullable=False, default=False, server_default=false()),
     Column("found_on", Text, nullable=True),  # the page a child was found on (None: a start URL)
     Column("stopped_by", String(16), nullable=True),  # parents: max_pages, max_depth or timeout cut it short
+    # What a page did to its document: new, changed, unchanged or gone (domain.job.PageChange).
+    Column("change", String(16), nullable=True),
     Index("ix_jobs_parent_status", "parent_id", "status"),
     Index("ix_jobs_parent_seq", "parent_id", "seq"),
     Index("ix_jobs_type_created", "type", "created_at"),
@@ -159,9 +162,18 @@ documents = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     # The URL's host, labels reversed (com.example.wiki): site: filters are one index range.
     Column("host_key", Text, nullable=False, default="", server_default=""),
+    # Incremental re-crawls (migration 0008): the validators the server sent, a hash of the page as
+    # fetched, its links (JSON array), and since when it answers 404/410 (NULL while it exists).
+    Column("etag", Text, nullable=False, default="", server_default=""),
+    Column("last_modified", Text, nullable=False, default="", server_default=""),
+    Column("source_hash", String(64), nullable=False, default="", server_default=""),
+    Column("links_json", Text, nullable=False, default="[]", server_default="[]"),
+    Column("gone_at", UtcDateTime, nullable=True),
     Index("ix_documents_job", "job_id"),
     Index("ix_documents_host_key", "host_key"),
     Index("ix_documents_definition", "definition_id"),
+    # Few documents are gone: search leaves them out through this small index, not a scan of all.
+    Index("ix_documents_gone", "gone_at", sqlite_where=text("gone_at IS NOT NULL")),
 )
 
 credentials = Table(

@@ -39,11 +39,14 @@ def search(
     mark: tuple[str, str] = ("[", "]"),
     where: DocumentFilter | None = None,
     as_you_type: bool = False,
+    include_gone: bool = False,
 ) -> list[SearchHit]:
     """Ranked hits (best first) with a snippet around the matched words, marked with ``mark``.
 
     A query with only filters or exclusions (``site:example.com``, ``-draft``) lists the
     matching documents, most recently changed first, with the start of each as its snippet.
+    Documents whose page is gone are left out unless ``where`` asks for them (``gone=True`` or
+    ``gone=None`` given explicitly through ``include_gone``).
     """
     query = (
         text_or_query if isinstance(text_or_query, SearchQuery) else parse_query(text_or_query, as_you_type=as_you_type)
@@ -58,19 +61,27 @@ def search(
         excluded_sites=query.excluded_sites,
     )
     narrowed = conditions(where, own_filter)
+    leave_out_gone = not include_gone and (where is None or where.gone is None)
     if fts.match is None:
+        if leave_out_gone:
+            narrowed.append(documents.c.gone_at.is_(None))
         return _filtered(conn, fts, narrowed, limit, mark)
-    return _ranked(conn, fts, narrowed, limit, mark)
+    return _ranked(conn, fts, narrowed, limit, mark, leave_out_gone)
 
 
 def _ranked(
-    conn: Connection, fts: FtsQuery, narrowed: list[ColumnElement[bool]], limit: int, mark: tuple[str, str]
+    conn: Connection,
+    fts: FtsQuery,
+    narrowed: list[ColumnElement[bool]],
+    limit: int,
+    mark: tuple[str, str],
+    leave_out_gone: bool,
 ) -> list[SearchHit]:
     assert fts.match is not None
     match = _without(fts.match, fts.excluded)
-    ranked = _top(conn, match, narrowed, limit)
+    ranked = _top(conn, match, narrowed, limit, leave_out_gone)
     if fts.exact is not None:  # whole-word matches first, then the prefix-only ones
-        first = _top(conn, _without(fts.exact, fts.excluded), narrowed, limit)
+        first = _top(conn, _without(fts.exact, fts.excluded), narrowed, limit, leave_out_gone)
         seen = {document_id for document_id, _ in first}
         ranked = (first + [(document_id, rank) for document_id, rank in ranked if document_id not in seen])[:limit]
     if not ranked:
@@ -89,12 +100,16 @@ def _without(match: str, excluded: str | None) -> str:
     return match if excluded is None else f"({match}) NOT ({excluded})"
 
 
-def _top(conn: Connection, match: str, narrowed: list[ColumnElement[bool]], limit: int) -> list[tuple[int, float]]:
+def _top(
+    conn: Connection, match: str, narrowed: list[ColumnElement[bool]], limit: int, leave_out_gone: bool
+) -> list[tuple[int, float]]:
     """The best ``limit`` (id, bm25) for ``match`` among the documents passing ``narrowed``.
 
     Only the FTS table is read: joining ``documents`` would read every matching row (its text
     included) before the sort. The filters become one id set; the unary ``+`` keeps SQLite from
     handing that set to FTS5 as rowid lookups (one index seek per id: measured 70 times slower).
+    Gone documents are left out by the (small) set of gone ids, read from a partial index, rather
+    than by a set of every other id.
     """
     query = (
         select(_FTS_ROWID.label("id"), _RANK.label("rank"))
@@ -105,6 +120,9 @@ def _top(conn: Connection, match: str, narrowed: list[ColumnElement[bool]], limi
     )
     if narrowed:
         query = query.where(literal_column("+documents_fts.rowid").in_(select(documents.c.id).where(*narrowed)))
+    if leave_out_gone:
+        gone = select(documents.c.id).where(documents.c.gone_at.is_not(None))
+        query = query.where(literal_column("+documents_fts.rowid").not_in(gone))
     return [(int(row.id), float(row.rank)) for row in conn.execute(query)]
 
 
@@ -153,6 +171,7 @@ _DETAIL_COLUMNS = (
     documents.c.job_id,
     documents.c.definition_id,
     documents.c.last_crawled_at,
+    documents.c.gone_at,
 )
 
 
@@ -171,6 +190,7 @@ def _hit(row: ResultRow, snippet: str, rank: float) -> SearchHit:
         job_id=row.job_id,
         definition_id=row.definition_id,
         last_crawled_at=row.last_crawled_at,
+        gone=row.gone_at is not None,
     )
 
 

@@ -137,6 +137,18 @@ def elsewhere(req: Request, _: re.Match[str]) -> Response:
     return html_response(page("Elsewhere", main, nav=[(home, "Home")], brand_href=home))
 
 
+def cookies_set(_req: Request, _: re.Match[str]) -> Response:
+    """Sets a cookie for /cookies/ only (Set-Cookie) and links to the page that shows it."""
+    main = '<h1>Cookie Set</h1>\n<p>A crumb for the jar.</p>\n<p><a href="/cookies/show">Show the cookies</a></p>'
+    return html_response(page("Cookie Set", main), headers=[("Set-Cookie", "crumb=oat; Path=/cookies/; HttpOnly")])
+
+
+def cookies_show(req: Request, _: re.Match[str]) -> Response:
+    """Lists the cookies the request carried (name=value, sorted)."""
+    shown = ", ".join(f"{esc(name)}={esc(value)}" for name, value in sorted(req.cookies.items())) or "none"
+    return html_response(page("Cookie Show", f"<h1>Cookie Show</h1>\n<p>Cookies received: {shown}.</p>"))
+
+
 def redirect_old(_req: Request, _: re.Match[str]) -> Response:
     """Permanent redirect to the page's new address."""
     return redirect("/docs/moved-target", 301)
@@ -160,4 +172,6 @@ ROUTES: list[Route] = [
     route(r"/calendar/(\d{4})/(\d{2})", calendar_month),
     route(r"/search", search),
     route(r"/elsewhere", elsewhere),
+    route(r"/cookies/set", cookies_set),
+    route(r"/cookies/show", cookies_show),
 ]

@@ -8,12 +8,13 @@ links outside it, so a crawl from /big/ reaches exactly big_paths(N).
 
 from __future__ import annotations
 
+import json
 import random
 import re
 
 from .behaviours import not_found
 from .core import Request, Response, Route, html_response, route
-from .layout import link_list, page
+from .layout import document, link_list, page
 
 SECTION_SIZE = 25
 BIG_NAV = (("/big/", "Big Index"),)
@@ -139,7 +140,25 @@ def big_leaf(req: Request, match: re.Match[str]) -> Response:
         f"<h1>Big Page {section}-{leaf}</h1>\n<p>Token: bigtoken-{section}-{leaf}</p>\n"
         f"{_filler(section, leaf)}\n{link_list(links)}"
     )
+    every = req.state.big_js_every
+    if every and ((section - 1) * SECTION_SIZE + leaf) % every == 0:
+        return _js_only(f"Big Page {section}-{leaf}", main)
     return _big_page(f"Big Page {section}-{leaf}", main)
+
+
+def is_js_only(path: str, every: int) -> bool:
+    """Whether a big leaf is served as a JavaScript-only page (``big_js_every``)."""
+    parts = path.rstrip("/").split("/")
+    if not every or len(parts) != 4 or not parts[3].startswith("p"):
+        return False
+    section, leaf = int(parts[2][1:]), int(parts[3][1:])
+    return ((section - 1) * SECTION_SIZE + leaf) % every == 0
+
+
+def _js_only(title: str, main: str) -> Response:
+    """The same page, but its HTML is an empty app root: the content and links come from its script."""
+    script = f"<script>document.getElementById('app').innerHTML = {json.dumps(main)};</script>"
+    return html_response(document(title, f'<main id="app"></main>\n{script}'))
 
 
 ROUTES: list[Route] = [

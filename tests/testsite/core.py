@@ -21,6 +21,7 @@ class SiteState:
 
     def __init__(self, big_pages: int) -> None:
         self.big_pages = big_pages
+        self.big_js_every = 0  # every K-th big leaf renders its content and links by script (0: none)
         self.base_url = ""  # set once the server is bound: http://127.0.0.1:PORT
         self.other_base_url = ""  # the same server as http://localhost:PORT
         self._lock = threading.Lock()
@@ -30,6 +31,8 @@ class SiteState:
         self._requests: list[SeenRequest] = []  # every GET, with its time and headers (politeness tests)
         self._limited: Counter[str] = Counter()  # GETs per /limited/ page: the first one answers 429
         self.outages: set[str] = set()  # /outage/NAME pages that answer 503 for now
+        self._revisions: dict[str, int] = {}  # path -> how many times change_page() changed it
+        self._removed: set[str] = set()  # paths remove_page() made answer 410 Gone
 
     def record_hit(self, host: str, path: str, headers: dict[str, str] | None = None) -> None:
         """Count one GET request for ``path`` sent with Host ``host``."""
@@ -59,13 +62,34 @@ class SiteState:
             return {path: n for (h, path), n in self._hits.items() if h == host}
 
     def reset_hits(self) -> None:
-        """Forget all hit counts and restart the /flaky sequence."""
+        """Forget all hit counts, restart the /flaky sequence and undo change_page/remove_page."""
         with self._lock:
             self._hits.clear()
             self._flaky_requests = 0
             self._requests.clear()
             self._limited.clear()
             self.outages.clear()
+            self._revisions.clear()
+            self._removed.clear()
+
+    def change_page(self, path: str) -> int:
+        """Change the page at ``path`` (its text gains "Revision N."); returns N."""
+        with self._lock:
+            self._revisions[path] = self._revisions.get(path, 0) + 1
+            return self._revisions[path]
+
+    def remove_page(self, path: str) -> None:
+        """Make ``path`` answer 410 Gone from now on."""
+        with self._lock:
+            self._removed.add(path)
+
+    def revision(self, path: str) -> int:
+        with self._lock:
+            return self._revisions.get(path, 0)
+
+    def removed(self, path: str) -> bool:
+        with self._lock:
+            return path in self._removed
 
     def flaky_attempt(self, consume: bool) -> int:
         """The 1-based number of this /flaky request; HEAD peeks without consuming."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
@@ -9,7 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
-from . import apps, auth, behaviours, big, pages, polite
+from . import apps, auth, behaviours, big, hydrate, pages, polite
 from .behaviours import not_found
 from .big import big_paths
 from .core import SESSION_COOKIE, Request, Response, Route, SeenRequest, SiteState, html_response
@@ -21,6 +24,7 @@ ROUTES: list[Route] = [
     *auth.ROUTES,
     *big.ROUTES,
     *polite.ROUTES,
+    *hydrate.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
@@ -88,6 +92,7 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "GET":
             req.state.record_hit(req.host, req.path, req.headers)
         response = self._dispatch(req)
+        response = _versioned(req, response, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -113,6 +118,35 @@ class _Handler(BaseHTTPRequestHandler):
         return not_found(req)
 
 
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _versioned(req: Request, response: Response, if_none_match: str | None, if_modified_since: str | None) -> Response:
+    """Pages changed or removed by the test (``change_page``/``remove_page``), and validators: every
+    200 HTML page has an ETag (a hash of its body) and a Last-Modified (its revision's date), and a
+    conditional GET or HEAD that still matches gets 304 Not Modified."""
+    if req.state.removed(req.path):
+        return behaviours.error_page(410, "Gone", f"The page at {req.path} was removed.")
+    if response.status != 200 or not response.content_type.startswith("text/html"):
+        return response
+    revision = req.state.revision(req.path)
+    if revision:
+        note = f"<p>Revision {revision} of this page.</p>\n</main>".encode()
+        response = Response(200, response.body.replace(b"</main>", note, 1), response.content_type, response.headers)
+    etag = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+    modified = format_datetime(_EPOCH + timedelta(days=revision), usegmt=True)
+    headers = [*response.headers, ("ETag", etag), ("Last-Modified", modified)]
+    not_modified = if_none_match is not None and etag in [tag.strip() for tag in if_none_match.split(",")]
+    if if_none_match is None and if_modified_since:
+        try:
+            not_modified = parsedate_to_datetime(if_modified_since) >= _EPOCH + timedelta(days=revision)
+        except (TypeError, ValueError):
+            not_modified = False
+    if not_modified:
+        return Response(304, b"", response.content_type, headers)
+    return Response(200, response.body, response.content_type, headers)
+
+
 class TestSite(BackgroundServer):
     """The test suite's local website; see tests/testsite/README.md for the routes.
 
@@ -123,9 +157,10 @@ class TestSite(BackgroundServer):
     __test__ = False  # not a pytest test class
     SESSION_COOKIE: ClassVar[str] = SESSION_COOKIE
 
-    def __init__(self, *, port: int = 0, big_pages: int = 0) -> None:
+    def __init__(self, *, port: int = 0, big_pages: int = 0, big_js_every: int = 0) -> None:
         super().__init__("127.0.0.1", port, _Handler, name="testsite")
         self._state = SiteState(big_pages)
+        self._state.big_js_every = big_js_every
 
     def make_server(self) -> QuietHTTPServer:
         server = super().make_server()
@@ -174,6 +209,14 @@ class TestSite(BackgroundServer):
 
     def end_outage(self, name: str) -> None:
         self._state.outages.discard(name)
+
+    def change_page(self, path: str) -> int:
+        """Change the page at ``path``: its main content gains "Revision N of this page." (N returned)."""
+        return self._state.change_page(path)
+
+    def remove_page(self, path: str) -> None:
+        """Make ``path`` answer 410 Gone."""
+        self._state.remove_page(path)
 
     def create_session(self, username: str = "alice") -> str:
         """A valid value for the SESSION_COOKIE cookie, signed in as ``username``."""

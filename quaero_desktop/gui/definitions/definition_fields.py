@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from quaero_desktop.domain.definition import FIELD_NAMES
 from quaero_desktop.gui.definitions.field_checks import (
     BOOL_FIELDS,
+    CHOICE_FIELDS,
     HEADER_FIELD,
     LIST_FIELDS,
     NUMBER_FIELDS,
@@ -38,7 +39,7 @@ FIELD_LABELS = {
     "use_default_excludes": "Default excludes", "enabled": "Enabled", "auto_start": "Auto start",
     "keep_hash_routes": "Hash routes", "stay_under_start_path": "Start folder",
     "request_delay": "Request delay", "obey_robots_txt": "robots.txt", "user_agent": "User agent",
-    "headers": "Headers", "proxy": "Proxy",
+    "headers": "Headers", "proxy": "Proxy", "render": "Rendering",
 }  # fmt: skip
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
@@ -56,6 +57,19 @@ JAVASCRIPT_HELP = (
     '"rendered empty (the app did not finish rendering)". Text and links inside web components (open '
     "shadow roots) and same-origin frames are part of the page; frames from other sites are left out. "
     "Other #fragments never make a page of their own."
+)
+
+RENDER_CHOICES = (
+    ("auto", "Auto: plain HTTP, the browser only for pages that need JavaScript"),
+    ("browser", "Browser: render every page in the browser"),
+    ("http", "HTTP only: never start the browser"),
+)
+RENDER_HELP = (
+    "Auto reads pages over plain HTTP, several times faster, and renders in the browser the pages whose "
+    "HTML shows they need JavaScript; a few pages of each site are checked in the browser too, and a site "
+    "whose pages differ there is crawled in the browser from then on (the job log says so). Choose Browser "
+    "for sites that block plain HTTP clients or need the login's localStorage; HTTP only for static sites, "
+    "when no browser may start."
 )
 
 
@@ -137,6 +151,11 @@ class DefinitionFields(QWidget):
         )
         self.tester = PatternTester(parent)
         self._add_row(form, "Test a URL", self.tester)
+        render = QComboBox(parent)
+        for value, text in RENDER_CHOICES:
+            render.addItem(text, value)
+        render.setToolTip("render in a definition file")
+        self._add(form, "render", render, hint=RENDER_HELP)
         self._add_row(form, "JavaScript", self._checkboxes(parent, ("keep_hash_routes",), hint=JAVASCRIPT_HELP))
 
     def _limit_rows(self, parent: QWidget, form: QGridLayout) -> None:
@@ -266,11 +285,9 @@ class DefinitionFields(QWidget):
         lines = {field: numbered_lines(self.text(field)) for field in (*LIST_FIELDS, HEADER_FIELD)}
         values: dict[str, object] = {field: [text for _number, text in lines[field]] for field in LIST_FIELDS}
         values[HEADER_FIELD] = header_lines(lines[HEADER_FIELD])[0]
-        robots = self.inputs["obey_robots_txt"]
-        assert isinstance(robots, QComboBox)
-        values["obey_robots_txt"] = robots.currentData()
         values.update({field: number_value(self.text(field)) for field in NUMBER_FIELDS})
         values.update({field: self._checked(field) for field in BOOL_FIELDS})
+        values.update({field: self._choice(field) for field in CHOICE_FIELDS})  # robots.txt may be None
         login = self.inputs["auth_id"]
         assert isinstance(login, LoginCombo)
         values.update(
@@ -292,6 +309,11 @@ class DefinitionFields(QWidget):
             return widget.toPlainText()
         assert isinstance(widget, QLineEdit), f"{field} is not a text field"
         return widget.text()
+
+    def _choice(self, field: str) -> object:
+        widget = self.inputs[field]
+        assert isinstance(widget, QComboBox)
+        return widget.currentData()
 
     def _checked(self, field: str) -> bool:
         widget = self.inputs[field]

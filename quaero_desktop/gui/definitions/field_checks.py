@@ -31,7 +31,8 @@ BOOL_FIELDS = (
     "keep_hash_routes",
     "stay_under_start_path",
 )
-CHOICE_FIELDS = ("obey_robots_txt",)  # None (the app's default), True or False
+# Picked from a list: obey_robots_txt is None (the app's default), True or False; render a word.
+CHOICE_FIELDS = ("obey_robots_txt", "render")
 HEADER_FIELD = "headers"  # one "Name: value" per line
 _VALID_BASE = {"id": "form-check", "name": "Form check", "start_urls": ["https://example.com/"]}
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")

@@ -26,20 +26,27 @@ class ResultRow:
     snippet: str = ""  # with MARK around matched words; empty when listing
     updated_at: datetime | None = None
     chars: int | None = None
+    gone: bool = False  # the page answered 404/410 at the last crawl (the document is kept)
 
     @classmethod
     def from_summary(cls, summary: DocumentSummary) -> ResultRow:
         return cls(
-            id=summary.id, url=summary.url, title=summary.title, updated_at=summary.updated_at, chars=summary.chars
+            id=summary.id,
+            url=summary.url,
+            title=summary.title,
+            updated_at=summary.updated_at,
+            chars=summary.chars,
+            gone=summary.gone,
         )
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> ResultRow:
-        return cls(id=hit.id, url=hit.url, title=hit.title, snippet=hit.snippet)
+        return cls(id=hit.id, url=hit.url, title=hit.title, snippet=hit.snippet, gone=hit.gone)
 
     @property
     def display_title(self) -> str:
-        return self.title.strip() or self.url
+        title = self.title.strip() or self.url
+        return f"{title} (gone)" if self.gone else title
 
 
 def split_marked(snippet: str, mark: tuple[str, str] = MARK) -> tuple[str, list[tuple[int, int]]]:
@@ -96,6 +103,8 @@ class ResultsModel(QAbstractListModel):
         if role == SNIPPET_ROLE:
             return split_marked(row.snippet)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if row.gone:
+                return f"{row.url}\nGone: the page answered 404/410 at the last crawl. Kept here, left out of searches."
             return row.url
         return None
 

@@ -34,7 +34,7 @@ def _muted(palette: QPalette, selected: bool) -> QColor:
 
 
 def _meta_text(row: ResultRow) -> str:
-    parts = []
+    parts = ["Gone (404/410 at the last crawl)"] if row.gone else []
     if row.updated_at is not None:
         parts.append("Updated " + row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"))
     if row.chars is not None:

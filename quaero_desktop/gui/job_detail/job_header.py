@@ -49,6 +49,11 @@ class JobHeader(QFrame):
 
         self.progress_label = QLabel(self)
         self.documents_label = QLabel(self)
+        self.changes_label = QLabel("–", self)  # new / changed / unchanged / gone (an incremental re-crawl)
+        self.changes_label.setToolTip(
+            "What the pages did to their documents: new, changed (rewritten), unchanged (kept as they were, "
+            "not converted or indexed again) and gone (the page answered 404/410; its document is kept)"
+        )
         self.started_label = QLabel(self)
         self.duration_label = QLabel(self)
         facts = QGridLayout()
@@ -58,6 +63,7 @@ class JobHeader(QFrame):
             (
                 ("Pages", self.progress_label),
                 ("Documents", self.documents_label),
+                ("Changes", self.changes_label),
                 ("Started", self.started_label),
                 ("Duration", self.duration_label),
             )
@@ -67,7 +73,7 @@ class JobHeader(QFrame):
             facts.addWidget(heading, 0, column)
             facts.addWidget(value, 1, column)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        facts.setColumnStretch(4, 1)  # the facts keep their width; the rest of the row is empty
+        facts.setColumnStretch(5, 1)  # the facts keep their width; the rest of the row is empty
 
         self.limits_label = QLabel(self)  # what cut the finished crawl short, and the URLs it left
         self.limits_label.setWordWrap(True)
@@ -137,6 +143,7 @@ class JobHeader(QFrame):
     def set_progress(self, progress: Progress) -> None:
         self.progress_label.setText(progress.text)
         self.documents_label.setText(str(progress.documents))
+        self.changes_label.setText(progress.changes_text or "–")
         warnings = []
         if progress.auth_failures:
             warnings.append(f"⚠ {auth_failure_text(progress.auth_failures)}")

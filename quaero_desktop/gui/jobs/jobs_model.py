@@ -105,6 +105,13 @@ class JobRow:
         return self.crawl_seconds or self.duration_s  # jobs from before crawling time was recorded: wall time
 
 
+def documents_text(progress: Progress) -> str | int:
+    """The Documents cell: the count, and after a re-crawl what the pages did ("40 · 2 changed, 38 unchanged")."""
+    if not (progress.changed or progress.unchanged or progress.gone):
+        return progress.documents  # a first crawl: every page is new
+    return f"{progress.documents} · {progress.changes_text}"
+
+
 class JobsTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -149,7 +156,8 @@ class JobsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == JobColumn.DURATION:
                 return wall_time_tooltip(row.crawl_time_s, row.duration_s, running=row.status == JobStatus.RUNNING)
-            return row.error or row.progress_text(self.rate_text(row.id))
+            changes = f"\n{row.progress.changes_text}" if row.progress.changes_text else ""
+            return row.error or row.progress_text(self.rate_text(row.id)) + changes
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (JobColumn.DOCUMENTS, JobColumn.FAILED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -272,7 +280,7 @@ class JobsTableModel(QAbstractTableModel):
             case JobColumn.PROGRESS:
                 return row.progress.text
             case JobColumn.DOCUMENTS:
-                return row.progress.documents
+                return documents_text(row.progress)
             case JobColumn.FAILED:
                 return row.progress.failed
             case JobColumn.STARTED:

@@ -6,7 +6,7 @@ job_left_urls: URLs a crawl found in scope but did not take on (beyond max_pages
 one row per URL, so a link found on many pages counts once.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,119 @@
+"""What fetching a page gives the crawl, whichever way it was fetched (HTTP or a browser tab)."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+RenderedBy = Literal["http", "browser"]
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """An HTML page: as the server sent it (``rendered_by="http"``) or as the browser rendered it."""
+
+    requested_url: str
+    final_url: str
+    status: int | None
+    content_type: str
+    title: str
+    description: str
+    canonical: str
+    language: str
+    has_password_field: bool
+    links: list[str] = field(repr=False)
+    html: str = field(repr=False)
+    rendered_empty: bool = False  # still an empty app shell after the longer wait (see app_shell.py)
+    left_out_frames: tuple[str, ...] = ()  # cross-origin frames, not part of the stored page
+    settle_ms: float = 0.0  # time spent waiting for the page to render after its load event (not reading it)
+    rendered_by: RenderedBy = "browser"
+    etag: str = ""  # the response's validators, kept with the document for the next crawl's conditional request
+    last_modified: str = ""
+    source_hash: str = ""  # sha256 of the page as fetched (the HTTP body; the browser's HTML)
+    needs_javascript: str | None = None  # read over HTTP though its HTML shows it needs scripts (why)
+    retry_after_s: float | None = None  # a 429/503 answer's Retry-After, in seconds
+
+
+@dataclass(frozen=True)
+class NonHtmlResponse:
+    """A PDF, image, download...: recorded, never stored as a document."""
+
+    requested_url: str
+    final_url: str
+    status: int | None
+    content_type: str
+    retry_after_s: float | None = None
+
+
+@dataclass(frozen=True)
+class TextResponse:
+    """A small text file fetched the way pages are (robots.txt): its status and text."""
+
+    url: str
+    status: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """The server answered 304 to a conditional request: the stored document is still the page."""
+
+    requested_url: str
+    final_url: str
+    status: int = 304
+    etag: str = ""  # validators a 304 may refresh
+    last_modified: str = ""
+
+
+class FetchError(Exception):
+    """The page could not be loaded. ``retryable`` for timeouts and transient network faults."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional request sends back to the server (from the stored document)."""
+
+    etag: str = ""
+    last_modified: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+def source_hash(content: bytes | str) -> str:
+    """The hash a re-crawl compares to tell an unchanged page before converting it."""
+    data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    return hashlib.sha256(data).hexdigest()
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds from now; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

@@ -1,0 +1,250 @@
+"""Fetch one page over plain HTTP and read what a crawl needs from its HTML (no JavaScript runs).
+
+Reads the same things the browser path reads (title, description, canonical URL, language, a
+password field, the links of ``a[href]`` and ``area[href]`` resolved against the page's base)
+from the HTML as the server sent it. A non-HTML answer (PDF, image, download) is recognised from
+its headers and its body is never downloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin
+
+import httpx2
+from lxml import etree
+from lxml.etree import _Element
+
+from quaero_desktop.crawler.connection_errors import describe_network_error
+from quaero_desktop.crawler.fetched import (
+    HTML_TYPES,
+    FetchedPage,
+    FetchError,
+    NonHtmlResponse,
+    NotModified,
+    TextResponse,
+    Validators,
+    retry_after_seconds,
+    source_hash,
+)
+
+MAX_HTML_BYTES = 50 * 2**20  # a page larger than this is not a page a reader wants whole
+MAX_TEXT_BYTES = 512 * 2**10  # robots.txt: RFC 9309 asks crawlers to read at least 500 KiB
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class HttpPage:
+    """An HTML answer: the page as the crawl reads it, and the bytes, for a browser to render the same."""
+
+    page: FetchedPage
+    body: bytes
+    headers: dict[str, str]  # the response's headers, one value each (Set-Cookie excepted: see ``sets_cookies``)
+    sets_cookies: bool
+
+
+class HttpFetcher:
+    """Fetches pages with the crawl's client (shared by its workers: one connection pool)."""
+
+    def __init__(self, client: httpx2.AsyncClient, *, page_timeout_s: float) -> None:
+        self._client = client
+        self._page_timeout_s = page_timeout_s
+
+    async def fetch(
+        self, url: str, validators: Validators | None = None, before: Callable[[], Awaitable[object]] | None = None
+    ) -> HttpPage | NonHtmlResponse | NotModified | FetchedPage:
+        """GET ``url`` (conditionally, given the stored page's validators), following redirects;
+        ``before`` is awaited just before the request (its turn at the host: not part of its timeout).
+
+        Raises FetchError: timeouts and dropped connections are retryable, refused connections
+        and bad addresses are not (as on the browser path), and the reason is said in the same words."""
+        if before is not None:
+            await before()
+        try:
+            async with asyncio.timeout(self._page_timeout_s):
+                return await self._get(url, validators)
+        except TimeoutError:
+            raise FetchError(f"timed out after {self._page_timeout_s:g}s", retryable=True) from None
+        except httpx2.TimeoutException:
+            raise FetchError(f"timed out after {self._page_timeout_s:g}s", retryable=True) from None
+        except httpx2.TooManyRedirects:
+            raise FetchError(f"more than {self._client.max_redirects} redirects", retryable=False) from None
+        except httpx2.ProxyError as exc:
+            raise FetchError(describe_network_error("ERR_PROXY_CONNECTION_FAILED", url), retryable=False) from exc
+        except httpx2.ConnectError as exc:
+            code = connect_error_code(exc)
+            if code is None:
+                raise FetchError(f"could not connect: {_reason(exc)} at {url}", retryable=False) from None
+            raise FetchError(describe_network_error(code, url), retryable=code == "ERR_CONNECTION_RESET") from None
+        except (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError) as exc:
+            raise FetchError(f"connection dropped: {_reason(exc)}", retryable=True) from None
+        except (httpx2.UnsupportedProtocol, httpx2.InvalidURL) as exc:
+            raise FetchError(f"cannot fetch {url}: {_reason(exc)}", retryable=False) from None
+        except httpx2.HTTPError as exc:
+            raise FetchError(f"HTTP error: {_reason(exc)}", retryable=True) from None
+
+    async def _get(self, url: str, validators: Validators | None) -> HttpPage | NonHtmlResponse | NotModified:
+        headers = validators.headers() if validators else {}
+        async with self._client.stream("GET", url, headers=headers) as response:
+            final_url = str(response.url)
+            if response.status_code == 304:
+                await response.aread()  # (empty) read to the end, so the connection goes back to the pool
+                if response.history:  # the validators were the old page's, not the redirect target's
+                    return await self._get(url, None)
+                return NotModified(
+                    url, final_url, etag=_value(response, "etag"), last_modified=_value(response, "last-modified")
+                )
+            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            retry_after = retry_after_seconds(response.headers.get("retry-after"))
+            if content_type and not content_type.startswith(HTML_TYPES):
+                return NonHtmlResponse(url, final_url, response.status_code, content_type, retry_after)
+            body = await _read_capped(response)
+            if not content_type:  # no type given: a browser sniffs; so do we
+                if not _HTML_START.match(body[:1024]):
+                    return NonHtmlResponse(url, final_url, response.status_code, "application/octet-stream")
+                content_type = "text/html"
+            html = decode_html(body, response.charset_encoding)
+            page = read_html(html, url, final_url, response.status_code, content_type)
+            page = replace(_with_validators(page, response, body), retry_after_s=retry_after)
+            single = {name.lower(): value for name, value in response.headers.items() if name.lower() != "set-cookie"}
+            sets_cookies = any("set-cookie" in hop.headers for hop in [*response.history, response])
+            return HttpPage(page, body, single, sets_cookies)
+
+    async def fetch_text(self, url: str, before: Callable[[], Awaitable[object]] | None = None) -> TextResponse:
+        """A small text file (robots.txt) with the crawl's client; status None when it could not be loaded."""
+        if before is not None:
+            await before()
+        try:
+            async with asyncio.timeout(self._page_timeout_s), self._client.stream("GET", url) as response:
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size >= MAX_TEXT_BYTES:
+                        break
+                text = b"".join(chunks)[:MAX_TEXT_BYTES].decode(response.encoding or "utf-8", errors="replace")
+                return TextResponse(str(response.url), response.status_code, text)
+        except (TimeoutError, httpx2.HTTPError):
+            return TextResponse(url, None, "")
+
+
+def connect_error_code(exc: httpx2.ConnectError) -> str | None:
+    """The browser's name for why a connection could not be made (so both paths say it alike)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return "ERR_CERT_AUTHORITY_INVALID"
+        if isinstance(cause, ssl.SSLError):
+            return "ERR_SSL_PROTOCOL_ERROR"
+        if isinstance(cause, ConnectionRefusedError):
+            return "ERR_CONNECTION_REFUSED"
+        if isinstance(cause, ConnectionResetError):
+            return "ERR_CONNECTION_RESET"
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).lower()
+    if "refused" in text:
+        return "ERR_CONNECTION_REFUSED"
+    if any(
+        words in text
+        for words in ("name or service not known", "nodename nor servname", "getaddrinfo", "name resolution")
+    ):
+        return "ERR_NAME_NOT_RESOLVED"
+    if "certificate" in text:
+        return "ERR_CERT_AUTHORITY_INVALID"
+    if "network is unreachable" in text or "no route to host" in text:
+        return "ERR_ADDRESS_UNREACHABLE"
+    return None
+
+
+def _with_validators(page: FetchedPage, response: httpx2.Response, body: bytes) -> FetchedPage:
+    return replace(
+        page,
+        etag=_value(response, "etag"),
+        last_modified=_value(response, "last-modified"),
+        source_hash=source_hash(body),
+    )
+
+
+async def _read_capped(response: httpx2.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_HTML_BYTES:
+            raise FetchError(f"the page is larger than {MAX_HTML_BYTES // 2**20} MB", retryable=False)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _value(response: httpx2.Response, name: str) -> str:
+    return response.headers.get(name, "")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def decode_html(body: bytes, header_charset: str | None) -> str:
+    """The page's text: the charset the headers name, else a <meta charset> near the start, else UTF-8."""
+    for candidate in (header_charset, _meta_charset(body)):
+        if candidate:
+            try:
+                return body.decode(candidate, errors="replace")
+            except LookupError:
+                continue
+    return body.decode("utf-8", errors="replace")
+
+
+def _meta_charset(body: bytes) -> str | None:
+    found = _META_CHARSET.search(body[:2048])
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+_LINKS = etree.XPath("//a[@href] | //area[@href]")
+_PASSWORD = etree.XPath("//input[translate(@type, 'PASWORD', 'pasword')='password']")
+_CANONICAL = etree.XPath(
+    "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]"
+)
+_DESCRIPTION = etree.XPath("//meta[translate(@name, 'DESCRIPTION', 'description')='description'][@content]")
+
+
+def read_html(html: str, requested_url: str, final_url: str, status: int | None, content_type: str) -> FetchedPage:
+    """What the browser path reads from a page, read from its HTML (no script has run)."""
+    parser = etree.HTMLParser(remove_comments=True, huge_tree=True)
+    root = etree.fromstring(html, parser) if html.strip() else None
+    if root is None:
+        return FetchedPage(
+            requested_url, final_url, status, content_type, "", "", "", "", False, [], html, rendered_by="http"
+        )
+    base_element = root.find(".//head/base[@href]")
+    base = urljoin(final_url, base_element.get("href", "")) if base_element is not None else final_url
+    title_element = root.find(".//title")
+    title = " ".join((title_element.text or "").split()) if title_element is not None else ""
+    links = [urljoin(base, href) for a in _elements(_LINKS(root)) if (href := (a.get("href") or "").strip())]
+    canonical = _elements(_CANONICAL(root))
+    description = _elements(_DESCRIPTION(root))
+    return FetchedPage(
+        requested_url=requested_url,
+        final_url=final_url,
+        status=status,
+        content_type=content_type,
+        title=title,
+        description=description[0].get("content", "") if description else "",
+        canonical=urljoin(base, canonical[0].get("href", "")) if canonical else "",
+        language=str(root.get("lang", "")),
+        has_password_field=bool(_elements(_PASSWORD(root))),
+        links=links,
+        html=html,
+        rendered_by="http",
+    )
+
+
+def _elements(found: object) -> list[_Element]:
+    return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []

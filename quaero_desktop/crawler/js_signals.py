@@ -1,0 +1,99 @@
+"""Does a page need a browser? Cheap signals on the HTML a server sent, before any script ran.
+
+A page needs the browser when its content or links can only exist once scripts run, or when what
+the browser shows is more than its HTML says:
+
+* an **empty application shell** (``app_shell.py``, the same decision the browser path uses for
+  "rendered empty"): an empty ``#root``/``#app``/``#__next``/``#__nuxt``... or next to no text
+  beside scripts;
+* **little text beside scripts**: fewer than ``LITTLE_TEXT`` visible characters on a page that
+  runs scripts;
+* a ``<noscript>`` that asks for JavaScript ("enable JavaScript", "requires JavaScript");
+* **frames** (the browser path inlines same-origin frames), **declarative shadow roots** and
+  **custom elements** on a page with scripts (web components render themselves).
+
+Framework markers (``__NEXT_DATA__``, ``data-reactroot``, ``ng-version``, ``window.__NUXT__``,
+``data-server-rendered``, ``data-svelte``...) do not make a page need the browser by themselves
+(server-rendered pages carry them and have their content), but they make it worth checking: the
+per-host verification (``render_check.py``) samples such pages more often.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from lxml import etree
+from lxml.etree import _Element
+
+from quaero_desktop.crawler.app_shell import HIDDEN_TEXT_TAGS, is_empty_shell, signals_from_html
+
+EMPTY_SHELL: Final = "an empty app shell in its HTML"
+LITTLE_TEXT: Final = 200
+"""A page with scripts and fewer visible characters than this is read in the browser."""
+
+_NOSCRIPT_ASKS: Final = re.compile(
+    r"(enable|turn on|requires?|needs?|activate|allow)\b[^.]{0,40}\bjava\s*script"
+    r"|java\s*script\b[^.]{0,40}\b(required|disabled|enabled|needed)",
+    re.IGNORECASE,
+)
+_FRAMEWORK_MARKERS: Final = re.compile(
+    r"__NEXT_DATA__|window\.__NUXT__|data-reactroot|data-react-helmet|ng-version=|data-server-rendered"
+    r"|data-svelte|data-v-app|__remixContext|data-astro-cid|id=\"___gatsby\"|data-turbo",
+)
+_CUSTOM_TAG: Final = re.compile(r"<([a-z][a-z0-9]*-[a-z0-9-]*)[\s>/]", re.IGNORECASE)
+_FRAMES: Final = etree.XPath("//iframe[@src] | //frame[@src]")
+_DECLARATIVE_SHADOW: Final = etree.XPath("//template[@shadowrootmode or @shadowroot]")
+_NOSCRIPT: Final = etree.XPath("//noscript")
+
+
+@dataclass(frozen=True)
+class JsSignals:
+    """``needs_browser``: why the page must be rendered (None: its HTML has its content).
+    ``framework``: a JavaScript framework marks the page (check it more often)."""
+
+    needs_browser: str | None
+    framework: bool
+
+
+_MAY_NEED_BROWSER: Final = re.compile(r"<script|<noscript|<iframe|<frame|shadowroot", re.IGNORECASE)
+
+
+def js_signals(html: str) -> JsSignals:
+    if not _MAY_NEED_BROWSER.search(html):  # no scripts, frames or shadow roots: nothing to look for
+        return JsSignals(None, False)
+    framework = bool(_FRAMEWORK_MARKERS.search(html))
+    return JsSignals(_needs_browser(html), framework)
+
+
+def _needs_browser(html: str) -> str | None:
+    shell = signals_from_html(html)
+    if is_empty_shell(shell):
+        return EMPTY_SHELL
+    parser = etree.HTMLParser(remove_comments=True, huge_tree=True)
+    root = etree.fromstring(html, parser) if html.strip() else None
+    if root is None:
+        return None
+    for noscript in _elements(_NOSCRIPT(root)):
+        if _NOSCRIPT_ASKS.search(" ".join(str(text) for text in noscript.itertext())):
+            return "a <noscript> asking for JavaScript"
+    if _elements(_FRAMES(root)):
+        return "frames (their content is part of the page)"
+    if _elements(_DECLARATIVE_SHADOW(root)):
+        return "a declarative shadow root"
+    if shell.script_count == 0:
+        return None
+    if shell.text_chars < LITTLE_TEXT:
+        return f"scripts beside little text ({shell.text_chars} characters)"
+    custom = {match.lower() for match in _CUSTOM_TAG.findall(html) if not match.lower().startswith("font-")}
+    if custom:
+        return f"custom elements (<{sorted(custom)[0]}>) rendered by its scripts"
+    return None
+
+
+def _elements(found: object) -> list[_Element]:
+    return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
+
+
+__all__ = ["EMPTY_SHELL", "HIDDEN_TEXT_TAGS", "JsSignals", "js_signals"]

@@ -1,0 +1,283 @@
+"""How a crawl's workers fetch pages: one protocol, three ways (``render`` in a definition).
+
+* ``BrowserSource`` — every page in a browser tab (today's path: ``Tab``/``PageFetcher``).
+* ``HttpSource`` — every page over plain HTTP (``HttpFetcher``); never starts a browser.
+* ``AutoSource`` — over HTTP, and in the browser only the pages that need it
+  (``render_check.py`` has the rule).
+
+A source returns a ``FetchedPage``, a ``NonHtmlResponse`` or a ``NotModified`` (a 304 to a
+conditional request), or raises ``FetchError``; retries, outcomes and storing are the engine's.
+Politeness is the engine's too: a source awaits ``before`` just before its request goes out (the
+request's turn at the host), and loads robots.txt (``fetch_text``) the way it loads pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from playwright.async_api import BrowserContext
+from playwright.async_api import Error as PlaywrightError
+
+from quaero_desktop.crawler.cookie_sync import CookieSync
+from quaero_desktop.crawler.fetched import (
+    FetchedPage,
+    FetchError,
+    NonHtmlResponse,
+    NotModified,
+    TextResponse,
+    Validators,
+)
+from quaero_desktop.crawler.fetcher import ServedDocument
+from quaero_desktop.crawler.http_fetcher import HttpFetcher, HttpPage
+from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
+from quaero_desktop.crawler.markdown import html_to_markdown
+from quaero_desktop.crawler.page_settle import SettleTimings
+from quaero_desktop.crawler.render_check import Difference, RenderDecisions, compare
+from quaero_desktop.crawler.tabs import Tab
+from quaero_desktop.domain.errors import QuaeroError
+
+log = logging.getLogger(__name__)
+
+SourceResult = FetchedPage | NonHtmlResponse | NotModified
+Turn = Callable[[], Awaitable[object]]  # awaited just before a request goes out (its turn at the host)
+
+
+class PageSource(Protocol):
+    """One worker's way of fetching pages."""
+
+    async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
+        """The page at ``url``; ``validators`` (from the stored document) make the request conditional."""
+        ...
+
+    async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
+        """A small text file (robots.txt), asked for as pages are; status None when it could not be loaded."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+# ----- the browser -----
+
+
+@dataclasses.dataclass(frozen=True)
+class TabSettings:
+    page_timeout_s: float
+    settle: SettleTimings
+    recycle_after: int
+
+
+class SharedBrowser:
+    """A crawl's browser context, opened the first time a worker needs it (auto mode may never).
+
+    ``open_context`` is the crawl's own (it logs in: lesson 1); ``cookies`` keeps the context's
+    cookies and the HTTP client's in step where both are used."""
+
+    def __init__(
+        self,
+        open_context: Callable[[], Awaitable[BrowserContext]],
+        tab_settings: TabSettings,
+        cookies: CookieSync | None = None,
+    ) -> None:
+        self._open_context = open_context
+        self._context: BrowserContext | None = None
+        self._lock = asyncio.Lock()
+        self.tab_settings = tab_settings
+        self.cookies = cookies
+
+    @property
+    def opened(self) -> bool:
+        return self._context is not None
+
+    async def context(self) -> BrowserContext:
+        async with self._lock:
+            if self._context is None:
+                self._context = await self._open_context()
+            return self._context
+
+    async def new_tab(self) -> Tab:
+        settings = self.tab_settings
+        return Tab(
+            await self.context(),
+            page_timeout_s=settings.page_timeout_s,
+            settle=settings.settle,
+            recycle_after=settings.recycle_after,
+        )
+
+    async def close(self) -> None:
+        if self._context is not None:
+            context, self._context = self._context, None
+            try:
+                await context.close()
+            except Exception:  # the browser is gone already (crashed or closed)
+                log.debug("closing the browser context failed", exc_info=True)
+
+
+class BrowserSource:
+    """Every page in this worker's tab."""
+
+    def __init__(self, browser: SharedBrowser) -> None:
+        self._browser = browser
+        self._tab: Tab | None = None
+
+    async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
+        return await self.render(url, before=before)
+
+    async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
+        try:
+            tab = await self._open_tab()
+        except QuaeroError:
+            return TextResponse(url, None, "")
+        return await tab.fetch_text(url, before)
+
+    async def _open_tab(self) -> Tab:
+        if self._tab is None:
+            self._tab = await self._browser.new_tab()
+        return self._tab
+
+    async def render(
+        self, url: str, served: ServedDocument | None = None, *, before: Turn | None = None
+    ) -> FetchedPage | NonHtmlResponse:
+        cookies = self._browser.cookies
+        try:
+            tab = await self._open_tab()
+            if cookies is not None:
+                await cookies.to_browser(await self._browser.context())
+            fetcher = await tab.fetcher()  # a new tab takes a moment: before the turn, so requests keep their spacing
+            if before is not None:
+                await before()
+            result = await fetcher.fetch(url, served=served)
+            if cookies is not None:
+                await cookies.from_browser(await self._browser.context())
+            return result
+        except QuaeroError as exc:  # no browser to render with (auto mode goes on with the other pages)
+            raise FetchError(f"needs the browser, which could not start: {exc}", retryable=False) from None
+        except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
+            if self._tab is not None:
+                await self._tab.discard()
+            raise FetchError(
+                f"browser error: {_first_line(getattr(exc, 'message', '') or str(exc))}", retryable=True
+            ) from None
+
+    async def close(self) -> None:
+        if self._tab is not None:
+            await self._tab.discard()
+
+
+# ----- plain HTTP -----
+
+
+class HttpSource:
+    """Every page over HTTP, read from its HTML as the server sent it."""
+
+    def __init__(self, fetcher: HttpFetcher) -> None:
+        self._fetcher = fetcher
+
+    async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
+        result = await self._fetcher.fetch(url, validators, before)
+        if not isinstance(result, HttpPage):
+            return result
+        signals = await asyncio.to_thread(js_signals, result.page.html)
+        if signals.needs_browser is None:
+            return result.page
+        # Stored as read, with a note; an empty app shell counts as rendered empty, as in a browser.
+        empty = signals.needs_browser == EMPTY_SHELL
+        return dataclasses.replace(result.page, needs_javascript=signals.needs_browser, rendered_empty=empty)
+
+    async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
+        return await self._fetcher.fetch_text(url, before)
+
+    async def close(self) -> None:
+        return None
+
+
+# ----- auto: HTTP first, the browser where the page needs it -----
+
+
+class AutoSource:
+    """HTTP first; the browser for pages that need scripts, for samples, and for hosts that switched."""
+
+    def __init__(
+        self,
+        fetcher: HttpFetcher,
+        browser: SharedBrowser,
+        decisions: RenderDecisions,
+        *,
+        scope_links: Callable[[list[str], str], list[str]],
+        on_switch: Callable[[str], None],
+    ) -> None:
+        self._fetcher = fetcher
+        self._browser_source = BrowserSource(browser)
+        self._decisions = decisions
+        self._scope_links = scope_links
+        self._on_switch = on_switch
+
+    async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
+        if self._decisions.browser_reason(url) is not None:
+            return await self._browser_source.fetch(url, before=before)
+        # The browser renders what this request got (``_render``): one request, one turn at the host.
+        result = await self._fetcher.fetch(url, validators, before)
+        if not isinstance(result, HttpPage):
+            return result
+        page = result.page
+        if page.status is not None and page.status >= 400:  # an error page: the crawl records the status
+            return page
+        if self._decisions.browser_reason(page.final_url) is not None:
+            return await self._render(url, result)
+        signals = await asyncio.to_thread(js_signals, page.html)
+        if signals.needs_browser is not None:
+            log.debug("%s needs the browser: %s", url, signals.needs_browser)
+            return await self._render(url, result)
+        if not self._decisions.sample(page.final_url, framework=signals.framework):
+            return page
+        try:
+            rendered = await self._render(url, result)
+        except FetchError as exc:  # the check failed, not the page: keep what HTTP read
+            log.info("could not check %s in the browser (%s); kept as read over HTTP", url, exc)
+            return page
+        if not isinstance(rendered, FetchedPage):
+            return page
+        difference = await asyncio.to_thread(self._difference, page, rendered)
+        if difference is None:
+            return page
+        reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
+        if self._decisions.switch_to_browser(page.final_url, reason):
+            self._on_switch(reason)
+        return rendered
+
+    async def _render(self, url: str, fetched: HttpPage) -> FetchedPage | NonHtmlResponse:
+        """The page in the browser, from the bytes HTTP got (unless its answer set cookies: then the
+        browser asks itself, so its cookie store takes them as a browser's would)."""
+        page = fetched.page
+        served = None
+        if not fetched.sets_cookies and page.status is not None:
+            headers = {
+                name: value
+                for name, value in fetched.headers.items()
+                if name not in ("content-encoding", "content-length", "transfer-encoding", "connection")
+            }
+            served = ServedDocument(page.status, headers, fetched.body)
+        rendered = await self._browser_source.render(page.final_url, served)
+        if not isinstance(rendered, FetchedPage):
+            return rendered
+        return dataclasses.replace(rendered, requested_url=url, status=rendered.status or page.status)
+
+    async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
+        return await self._fetcher.fetch_text(url, before)
+
+    def _difference(self, page: FetchedPage, rendered: FetchedPage) -> Difference | None:
+        http_text = html_to_markdown(page.html, page.final_url).markdown
+        browser_text = html_to_markdown(rendered.html, rendered.final_url).markdown
+        http_links = self._scope_links(page.links, page.final_url)
+        browser_links = self._scope_links(rendered.links, rendered.final_url)
+        return compare(http_text, http_links, browser_text, browser_links)
+
+    async def close(self) -> None:
+        await self._browser_source.close()
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown browser error"

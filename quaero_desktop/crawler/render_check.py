@@ -1,0 +1,108 @@
+"""Auto mode's rule: which pages a crawl reads over HTTP, which in the browser, and when a host
+stops trusting its HTML (docs/architecture.md, "HTTP fast path").
+
+1. A page whose HTML shows it needs scripts (``js_signals.py``) is rendered in the browser,
+   from the very bytes the HTTP fetch got (nothing is fetched twice).
+2. Every other page is read from its HTML — except a **sample per host**, which is also
+   rendered in the browser and compared: the first ``FIRST_SAMPLES`` pages of each host, then
+   one in ``SAMPLE_EVERY`` (one in ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework
+   marks). The sample's stored version is the browser's when they differ, so it loses nothing.
+3. The two versions **differ** when the rendered page links somewhere in the crawl's scope that
+   the HTML does not, or when its text has at least ``MIN_EXTRA_WORDS`` words (and
+   ``MIN_EXTRA_SHARE`` of its words) that the HTML's text lacks.
+4. A host whose sample differs **switches to the browser** for the rest of the crawl; the job's
+   log says which page and why.
+
+The state is per crawl and lives on the engine's loop (no locking needed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final
+from urllib.parse import urlsplit
+
+FIRST_SAMPLES: Final = 3
+SAMPLE_EVERY: Final = 50
+FRAMEWORK_SAMPLE_EVERY: Final = 10
+MIN_EXTRA_WORDS: Final = 25
+MIN_EXTRA_SHARE: Final = 0.05
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How a rendered page differs from its HTML (for the log)."""
+
+    missing_links: tuple[str, ...]
+    extra_words: int
+    words: int
+
+    def describe(self) -> str:
+        parts = []
+        if self.missing_links:
+            shown = ", ".join(self.missing_links[:2])
+            more = f" and {len(self.missing_links) - 2} more" if len(self.missing_links) > 2 else ""
+            parts.append(f"{len(self.missing_links)} link(s) only the browser shows ({shown}{more})")
+        if self.extra_words:
+            parts.append(f"{self.extra_words} of its {self.words} words only the browser shows")
+        return "; ".join(parts)
+
+
+def compare(
+    http_text: str, http_links: Iterable[str], browser_text: str, browser_links: Iterable[str]
+) -> Difference | None:
+    """None when the HTML holds what the browser shows (rule 3), else what it lacks. The links are
+    the pages' links in the crawl's scope, normalised as the crawl names pages."""
+    known = set(http_links)
+    missing = tuple(dict.fromkeys(link for link in browser_links if link not in known))
+    http_words = Counter(word.lower() for word in _WORD.findall(http_text))
+    browser_words = Counter(word.lower() for word in _WORD.findall(browser_text))
+    extra = sum((browser_words - http_words).values())
+    total = sum(browser_words.values())
+    too_many_words = extra >= MIN_EXTRA_WORDS and extra >= MIN_EXTRA_SHARE * total
+    if not missing and not too_many_words:
+        return None
+    return Difference(missing, extra if too_many_words else 0, total)
+
+
+@dataclass
+class _Host:
+    pages: int = 0  # pages read over HTTP so far (sampled or not)
+    browser_reason: str | None = None  # set once the host switched to the browser
+
+
+@dataclass
+class RenderDecisions:
+    """Per host of one crawl: how many pages were read, and whether it switched to the browser."""
+
+    _hosts: dict[str, _Host] = field(default_factory=dict)
+
+    def browser_reason(self, url: str) -> str | None:
+        """Why every page of this URL's host goes to the browser now (None: it does not)."""
+        return self._host(url).browser_reason
+
+    def sample(self, url: str, *, framework: bool) -> bool:
+        """Count a page read from its HTML; True when it is one to check in the browser too."""
+        host = self._host(url)
+        host.pages += 1
+        if host.pages <= FIRST_SAMPLES:
+            return True
+        every = FRAMEWORK_SAMPLE_EVERY if framework else SAMPLE_EVERY
+        return host.pages % every == 0
+
+    def switch_to_browser(self, url: str, reason: str) -> bool:
+        """The host's pages differ in the browser: all of them go there from now on. True the first time."""
+        host = self._host(url)
+        if host.browser_reason is not None:
+            return False
+        host.browser_reason = reason
+        return True
+
+    def _host(self, url: str) -> _Host:
+        parts = urlsplit(url)
+        return self._hosts.setdefault(f"{parts.scheme}://{parts.netloc}".lower(), _Host())

@@ -1,0 +1,162 @@
+"""What a crawl fetches pages with, by its definition's ``render``: the browser, HTTP, or both.
+
+Built once per run, from the parent's stored login (lesson 1): the HTTP client's cookie jar and
+the browser context both start from it. Both send the crawl's ``RequestOptions`` (user agent,
+headers, proxy and its login). ``render = "http"`` never starts a browser;
+``render = "auto"`` starts one only when the first page needs it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx2
+from playwright.async_api import BrowserContext
+
+from quaero_desktop.crawler.browser import BrowserService
+from quaero_desktop.crawler.cookie_sync import CookieSync
+from quaero_desktop.crawler.http_client import HttpClientOptions, build_http_client
+from quaero_desktop.crawler.http_fetcher import HttpFetcher
+from quaero_desktop.crawler.page_sources import (
+    AutoSource,
+    BrowserSource,
+    HttpSource,
+    PageSource,
+    SharedBrowser,
+    TabSettings,
+)
+from quaero_desktop.crawler.render_check import RenderDecisions
+from quaero_desktop.crawler.request_options import RequestOptions
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.login_context import (
+    CrawlLogin,
+    LoginSource,
+    load_crawl_login,
+    login_cookie_jar,
+    open_login_context,
+)
+from quaero_desktop.engine.page_pipeline import CrawlScope
+from quaero_desktop.engine.settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+RENDER_TEXT = {
+    "auto": "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
+    "browser": "render browser: every page is rendered in the browser",
+    "http": "render http: every page is read over HTTP; the browser is never started",
+}
+
+
+class CrawlFetching:
+    """The crawl's HTTP client and/or browser context, and a ``PageSource`` per worker."""
+
+    def __init__(
+        self,
+        definition: JobDefinition,
+        scope: CrawlScope,
+        *,
+        browser: BrowserService,
+        settings: EngineSettings,
+        job_log: JobLog,
+        job_id: str,
+    ) -> None:
+        self.render = definition.render
+        self._definition = definition
+        self._scope = scope
+        self._browser_service = browser
+        self._settings = settings
+        self._log = job_log
+        self._job_id = job_id
+        self._client: httpx2.AsyncClient | None = None
+        self._browser: SharedBrowser | None = None
+        self._decisions = RenderDecisions()
+        self._login: CrawlLogin | None = None
+        self._browser_failure: str | None = None
+        self._options = RequestOptions()
+
+    @property
+    def uses_browser(self) -> bool:
+        return self._browser is not None and self._browser.opened
+
+    async def open(
+        self, logins: LoginSource | None, auth_id: str | None, options: RequestOptions | None = None
+    ) -> None:
+        """Load the login and open what the render mode needs up front (the browser path opens its
+        context now, so a login the browser refuses fails the crawl before any page)."""
+        self._login = await load_crawl_login(logins, auth_id, self._log, self._job_id)
+        self._options = options or RequestOptions()
+        tab_settings = TabSettings(
+            self._settings.page_timeout_s, self._settings.settle, self._settings.recycle_page_after
+        )
+        if self.render in ("http", "auto"):
+            jar = login_cookie_jar(self._login, self._log, self._job_id)
+            self._client = build_http_client(
+                HttpClientOptions(
+                    concurrency=self._definition.concurrency,
+                    timeout_s=self._settings.page_timeout_s,
+                    cookies=jar,
+                    requests=self._options.with_login_user_agent(
+                        self._login.secret.user_agent if self._login else None
+                    ),
+                )
+            )
+            sync = CookieSync(jar)
+        else:
+            sync = None
+        if self.render in ("browser", "auto"):
+            self._browser = SharedBrowser(self._open_context, tab_settings, sync)
+        if self.render == "browser":
+            assert self._browser is not None
+            await self._browser.context()
+
+    async def _open_context(self) -> BrowserContext:
+        if self._browser_failure is not None:
+            raise _BrowserUnavailable(self._browser_failure)
+        try:
+            context = await open_login_context(
+                self._browser_service, self._login, self._log, self._job_id, self._options
+            )
+        except QuaeroError as exc:
+            if self.render == "browser":
+                raise
+            self._browser_failure = str(exc)
+            self._log.error(self._job_id, f"the browser could not start, so pages that need it fail: {exc}")
+            raise _BrowserUnavailable(str(exc)) from None
+        if self.render == "auto":
+            self._log.info(self._job_id, "started the browser for pages that need JavaScript")
+        return context
+
+    def source(self) -> PageSource:
+        """A source for one worker (each has its own tab; the HTTP client and context are shared)."""
+        if self.render == "http":
+            assert self._client is not None
+            return HttpSource(HttpFetcher(self._client, page_timeout_s=self._settings.page_timeout_s))
+        assert self._browser is not None
+        if self.render == "browser":
+            return BrowserSource(self._browser)
+        assert self._client is not None
+        return AutoSource(
+            HttpFetcher(self._client, page_timeout_s=self._settings.page_timeout_s),
+            self._browser,
+            self._decisions,
+            scope_links=self._scope.in_scope,
+            on_switch=self._switched,
+        )
+
+    def _switched(self, reason: str) -> None:
+        self._log.warning(self._job_id, f"switched the host to the browser for the rest of the crawl: {reason}")
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+        if self._client is not None:
+            try:
+                await self._client.aclose()
+            except Exception:
+                log.debug("closing the HTTP client failed", exc_info=True)
+
+
+class _BrowserUnavailable(QuaeroError):
+    """Auto mode could not start the browser: the pages that need it fail, the others go on."""

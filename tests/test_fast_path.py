@@ -1,0 +1,63 @@
+"""The HTTP fast path against the browser, for real (real Chromium, the test site, real SQLite)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quaero_desktop.app import build_app
+from quaero_desktop.domain.job import JobStatus
+from tests.conftest import crawl, make_definition
+from tests.testsite import hydrate
+from tests.testsite.apps import CRAWL_FROM_INDEX
+
+pytestmark = pytest.mark.browser
+
+
+def test_static_pages_give_the_same_markdown_over_http_and_in_the_browser(tmp_path, fresh_site):
+    site = fresh_site
+    markdown: dict[str, dict[str, tuple[str, str]]] = {}
+    for render in ("browser", "http"):
+        app = build_app(tmp_path / render)
+        try:
+            definition = make_definition(
+                [site.url("/"), site.url("/big/s1/")],
+                max_depth=1,
+                exclude_patterns=["/slow", "/flaky", "/error-500", "/calendar/"],
+                render=render,
+            )
+            job = crawl(app, definition)
+            assert job.status == JobStatus.COMPLETED, job.error
+            markdown[render] = {
+                d.url: (app.documents.get(d.id).title, app.documents.get(d.id).markdown)
+                for d in app.documents.list(job_id=job.id)
+            }
+        finally:
+            app.close(detach=False)
+    static = set(markdown["browser"]) - {site.url("/js-page")}
+    assert len(static) > 30 and set(markdown["http"]) == set(markdown["browser"])
+    for url in sorted(static):
+        assert markdown["http"][url] == markdown["browser"][url], url
+
+
+def test_auto_renders_the_pages_that_need_javascript_and_loses_none(app, fresh_site):
+    site = fresh_site
+    job = crawl(app, make_definition([site.url("/app/")], max_depth=3, include_patterns=["/app/"], render="auto"))
+    stored = {d.url: app.documents.get(d.id).markdown for d in app.documents.list(job_id=job.id)}
+    assert set(stored) == {site.url(path) for path in CRAWL_FROM_INDEX}
+    for path, phrases in CRAWL_FROM_INDEX.items():
+        for phrase in phrases:
+            assert phrase in stored[site.url(path)], (path, phrase)
+    assert "smuggled marmalade" not in stored[site.url("/app/frame")]  # the cross-origin frame stays out
+    assert site.hits("/app/timer") == 1  # rendered from the bytes the HTTP fetch got: not fetched twice
+
+
+def test_a_host_whose_pages_differ_in_the_browser_switches_to_it(app, fresh_site):
+    site = fresh_site
+    job = crawl(app, make_definition([site.url("/hydrate/")], max_depth=2, include_patterns=["/hydrate/"]))
+    urls = {d.url for d in app.documents.list(job_id=job.id)}
+    extras = {site.url(f"/hydrate/extra-{name}") for name in ("index", *hydrate.NAMES)}
+    assert extras <= urls  # every page only the rendered view links to
+    switched = [e.message for e in app.jobs.logs(job.id) if "switched the host to the browser" in e.message]
+    assert len(switched) == 1 and "/hydrate/" in switched[0] and "link(s) only the browser shows" in switched[0]
+    page = app.documents.get_by_url(site.url("/hydrate/a"))
+    assert "orchard telescope" in page.markdown

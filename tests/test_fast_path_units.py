@@ -1,0 +1,117 @@
+"""The HTTP fast path's pure parts: the login's cookies as the browser would send them, the signals
+that send a page to the browser, the host check's comparison, and reading a page from its HTML."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+from quaero_desktop.crawler.cookie_jar import cookie_jar, from_jar_cookie
+from quaero_desktop.crawler.fetched import Validators
+from quaero_desktop.crawler.http_fetcher import decode_html, read_html
+from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
+from quaero_desktop.crawler.render_check import FIRST_SAMPLES, SAMPLE_EVERY, RenderDecisions, compare
+from quaero_desktop.domain.credential import Cookie
+
+
+def _sent(jar, url: str) -> dict[str, str]:
+    request = urllib.request.Request(url)
+    jar.add_cookie_header(request)
+    header = request.get_header("Cookie") or ""
+    return dict(part.split("=", 1) for part in header.split("; ") if part)
+
+
+def test_cookies_go_where_the_browser_would_send_them():
+    now = time.time()
+    jar = cookie_jar(
+        [
+            Cookie("host", "1", "wiki.example.com"),  # host-only: exactly this host
+            Cookie("dom", "2", "example.com", host_only=False),  # .example.com: subdomains too
+            Cookie("sec", "3", "wiki.example.com", secure=True),  # https only
+            Cookie("docs", "4", "wiki.example.com", path="/docs"),  # under /docs only
+            Cookie("old", "5", "wiki.example.com", expires=now - 10),  # expired: never sent
+            Cookie("later", "6", "wiki.example.com", expires=now + 3600),
+            Cookie("local", "7", "localhost"),  # a host name without a dot
+            Cookie("__Host-x", "8", "wiki.example.com"),  # the prefix makes it Secure
+        ]
+    )
+    assert _sent(jar, "http://wiki.example.com/") == {"host": "1", "dom": "2", "later": "6"}
+    assert _sent(jar, "https://wiki.example.com/docs/a") == {
+        "host": "1", "dom": "2", "sec": "3", "docs": "4", "later": "6", "__Host-x": "8"
+    }  # fmt: skip
+    assert _sent(jar, "http://wiki.example.com/docsx") == {"host": "1", "dom": "2", "later": "6"}
+    assert _sent(jar, "http://a.wiki.example.com/") == {"dom": "2"}  # host-only stays on its host
+    assert _sent(jar, "http://example.com/") == {"dom": "2"}
+    assert _sent(jar, "http://other.org/") == {}
+    assert _sent(jar, "http://localhost:8080/") == {"local": "7"}
+    assert _sent(jar, "http://127.0.0.1/") == {}
+    kept = {c.name: from_jar_cookie(c) for c in jar}
+    assert kept["local"].domain == "localhost" and kept["local"].host_only
+    assert kept["dom"].domain == "example.com" and not kept["dom"].host_only
+
+
+def test_validators_make_the_request_conditional():
+    assert Validators('"abc"', "Mon, 01 Jan 2026 00:00:00 GMT").headers() == {
+        "If-None-Match": '"abc"',
+        "If-Modified-Since": "Mon, 01 Jan 2026 00:00:00 GMT",
+    }
+    assert not Validators()
+
+
+def test_signals_that_send_a_page_to_the_browser():
+    text = "<p>" + "Plenty of server-rendered text here. " * 20 + "</p>"
+    assert js_signals(f"<html><body><main>{text}</main></body></html>").needs_browser is None
+    assert js_signals('<body><div id="root"></div><script src="/app.js"></script></body>').needs_browser == EMPTY_SHELL
+    noscript = f"<body>{text}<noscript>Please enable JavaScript to use this app.</noscript><script></script></body>"
+    assert "noscript" in (js_signals(noscript).needs_browser or "")
+    assert "little text" in (
+        js_signals(
+            "<body><p>Hello there, reader, and welcome to this short page.</p><script>x()</script></body>"
+        ).needs_browser
+        or ""
+    )
+    assert "frames" in (js_signals(f'<body>{text}<iframe src="/inner"></iframe></body>').needs_browser or "")
+    custom = f"<body>{text}<lantern-card></lantern-card><script>define()</script></body>"
+    assert "custom elements" in (js_signals(custom).needs_browser or "")
+    shadow = f'<body>{text}<div><template shadowrootmode="open"><p>x</p></template></div></body>'
+    assert "shadow" in (js_signals(shadow).needs_browser or "")
+    next_page = f'<body><div id="__next">{text}</div><script id="__NEXT_DATA__">{{}}</script><script></script></body>'
+    assert js_signals(next_page) == js_signals(next_page).__class__(None, True)  # server-rendered: checked, not forced
+
+
+def test_a_rendered_page_differs_when_it_links_further_or_says_much_more():
+    words = " ".join(f"word{i}" for i in range(100))
+    assert compare(words, ["https://a/x"], words + " tiny", ["https://a/x"]) is None
+    more_links = compare(words, ["https://a/x"], words, ["https://a/x", "https://a/y"])
+    assert more_links is not None and more_links.missing_links == ("https://a/y",)
+    extra = " ".join(f"new{i}" for i in range(30))
+    more_text = compare(words, [], words + " " + extra, [])
+    assert more_text is not None and more_text.extra_words == 30 and "30 of its 130 words" in more_text.describe()
+
+
+def test_each_host_is_sampled_then_checked_now_and_then_and_switches_once():
+    decisions = RenderDecisions()
+    sampled = [decisions.sample("https://a.example/p", framework=False) for _ in range(2 * SAMPLE_EVERY)]
+    assert sampled[:FIRST_SAMPLES] == [True] * FIRST_SAMPLES
+    assert sum(sampled) == FIRST_SAMPLES + 2
+    assert decisions.sample("https://b.example/p", framework=False)  # another host starts its own sample
+    assert decisions.switch_to_browser("https://a.example/q", "why")
+    assert not decisions.switch_to_browser("https://a.example/r", "again")
+    assert decisions.browser_reason("https://a.example/other") == "why"
+    assert decisions.browser_reason("https://b.example/") is None
+
+
+def test_a_page_is_read_from_its_html_as_the_browser_reads_it():
+    html = (
+        '<html lang="de"><head><title> Seite  eins </title><base href="/docs/">'
+        '<meta name="Description" content="About it"><link rel="Canonical" href="eins">'
+        '</head><body><a href="zwei">2</a><a href="#top">top</a><map><area href="/drei"></map>'
+        '<input type="PASSWORD"></body></html>'
+    )
+    page = read_html(html, "https://x.example/a", "https://x.example/b/c", 200, "text/html")
+    assert (page.title, page.description, page.language) == ("Seite eins", "About it", "de")
+    assert page.canonical == "https://x.example/docs/eins"
+    assert page.links == ["https://x.example/docs/zwei", "https://x.example/docs/#top", "https://x.example/drei"]
+    assert page.has_password_field and page.rendered_by == "http"
+    assert decode_html("caf\xe9".encode("latin-1"), "iso-8859-1") == "café"
+    assert decode_html(b'<meta charset="windows-1252"><p>\x93q\x94', None).endswith("\u201cq\u201d")
