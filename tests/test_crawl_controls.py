@@ -1,5 +1,8 @@
 """The crawl controls end to end, real Chromium against the test site: robots.txt, the user agent and
-headers, the delay between requests, Retry-After, and a proxy whose login lives in the keyring."""
+headers, the delay between requests, Retry-After, and a proxy whose login lives in the keyring.
+
+Each holds on both ways a crawl fetches: ``auto`` (the HTTP client, the browser for samples) and
+``browser`` (every request from Chromium)."""
 
 from __future__ import annotations
 
@@ -19,10 +22,12 @@ DELAY_S = 0.2
 SLACK_S = 0.05  # the site sees a request a little after the browser starts it
 
 
-def test_robots_agent_headers_delay_and_retry_after(app, fresh_site):
+@pytest.mark.parametrize("render", ["auto", "browser"])
+def test_robots_agent_headers_delay_and_retry_after(app, fresh_site, render):
     site = fresh_site
     definition = make_definition(
         [site.url("/polite/")],
+        render=render,
         include_patterns=["/polite/", "/limited/"],
         max_depth=1,
         concurrency=3,
@@ -66,12 +71,14 @@ def test_robots_txt_can_be_ignored(app, fresh_site):
 
 
 @pytest.mark.keyring
-def test_a_proxy_carries_every_request_with_its_login_from_the_keyring(app, fresh_site):
+@pytest.mark.parametrize("render", ["auto", "browser"])
+def test_a_proxy_carries_every_request_with_its_login_from_the_keyring(app, fresh_site, render):
     password = "pr0xy-s3cret-pass"
     with TestProxy(login=("ada", password)) as proxy:
         app.proxy_logins.save(proxy.url, ProxyLogin("ada", password))
         try:
-            job = crawl(app, make_definition([fresh_site.url("/polite/open")], max_depth=0, proxy=proxy.url))
+            definition = make_definition([fresh_site.url("/polite/open")], max_depth=0, proxy=proxy.url, render=render)
+            job = crawl(app, definition)
         finally:
             app.proxy_logins.delete(proxy.url)
         seen, proxy_url = proxy.seen(), proxy.url
