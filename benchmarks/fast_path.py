@@ -320,16 +320,19 @@ def main() -> None:
                         raise SystemExit(f"{mode}: {result['pages']} pages, {result['documents']} documents")
                 auto_rate = float(auto["pages"]) / float(auto["seconds"])  # type: ignore[arg-type]
                 browser_rate = float(browser["pages"]) / float(browser["seconds"])  # type: ignore[arg-type]
+                http_rate = float(http["pages"]) / float(http["seconds"])  # type: ignore[arg-type]
                 note("raw", raw)
+                note("http", http_rate)
                 note("auto", auto_rate)
                 note("browser", browser_rate)
                 note("auto/raw", auto_rate / raw)
                 line = f"round {number}: raw {raw:.1f}/s, auto {auto_rate:.1f}/s ({auto_rate / raw:.2f}x raw), "
-                line += f"browser {browser_rate:.1f}/s"
+                line += f"browser {browser_rate:.1f}/s, http {http_rate:.1f}/s"
                 if scrapy is not None:
                     scrapy_pages_s, scrapy_pages = scrapy_rate(scrapy, start, args.concurrency, work)
                     note("scrapy", scrapy_pages_s)
                     note("auto/scrapy", auto_rate / scrapy_pages_s)
+                    note("http/scrapy", http_rate / scrapy_pages_s)
                     versus = auto_rate / scrapy_pages_s
                     line += f", scrapy {scrapy_pages_s:.1f}/s ({scrapy_pages} pages; auto {versus:.2f}x)"
                 print(line, flush=True)
@@ -381,8 +384,9 @@ def main() -> None:
 
     print("\nmedians over the rounds")
     for key, unit in (
-        ("raw", "pages/s"), ("auto", "pages/s"), ("browser", "pages/s"), ("scrapy", "pages/s"),
-        ("auto/raw", "x (goal >= 2.5)"), ("auto/scrapy", "x (goal >= 0.8)"), ("js_auto", "pages/s"),
+        ("raw", "pages/s"), ("auto", "pages/s"), ("browser", "pages/s"), ("http", "pages/s"), ("scrapy", "pages/s"),
+        ("auto/raw", "x (goal >= 2.5)"), ("auto/scrapy", "x (goal >= 0.8)"), ("http/scrapy", "x"),
+        ("js_auto", "pages/s"),
         ("js_lost", "pages lost (goal 0)"), ("recrawl/first", "x (goal <= 0.25)"),
         ("changed_exact", "(1 = exactly the changed pages rewritten)"),
         ("peak_http", "MB"), ("peak_auto", "MB"), ("peak_browser", "MB"),
