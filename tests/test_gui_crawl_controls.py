@@ -18,7 +18,7 @@ from quaero_desktop.gui.job_detail.child_rows import ChildColumn
 from quaero_desktop.gui.jobs.jobs_model import STARTING_BROWSER_TEXT, JobRow
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.settings import SETTINGS_FILENAME
-from quaero_desktop.store import frontier_repo, jobs_repo
+from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo
 from tests.gui_support import run
 from tests.waiting import until
 
@@ -116,17 +116,17 @@ def _finished_job_with_pages(app, job_id: str) -> None:
             now=now - timedelta(seconds=5),
         )
         jobs_repo.mark_parent_running(conn, job_id, owner_pid=0, now=now - timedelta(seconds=5))
-        jobs_repo.add_children(conn, job_id, [(f"{job_id}-1", "https://example.com/", 0, 1)], now)
-        jobs_repo.add_children(
+        pages_repo.add_children(conn, job_id, [(f"{job_id}-1", "https://example.com/", 0, 1)], now)
+        pages_repo.add_children(
             conn,
             job_id,
             [(f"{job_id}-2", "https://example.com/a", 1, 2), (f"{job_id}-3", "https://example.com/b", 1, 3)],
             now,
             found_on="https://example.com/",
         )
-        jobs_repo.finish_child(conn, f"{job_id}-1", JobStatus.COMPLETED, now=now)
-        jobs_repo.finish_child(conn, f"{job_id}-2", JobStatus.COMPLETED, now=now)
-        jobs_repo.finish_child(conn, f"{job_id}-3", JobStatus.FAILED, now=now, error="HTTP 503 Service Unavailable")
+        pages_repo.finish_child(conn, f"{job_id}-1", JobStatus.COMPLETED, now=now)
+        pages_repo.finish_child(conn, f"{job_id}-2", JobStatus.COMPLETED, now=now)
+        pages_repo.finish_child(conn, f"{job_id}-3", JobStatus.FAILED, now=now, error="HTTP 503 Service Unavailable")
         frontier_repo.record_left(conn, job_id, ["https://example.com/c", "https://example.com/d"], StoppedBy.MAX_PAGES)
         jobs_repo.finish_parent(conn, job_id, JobStatus.COMPLETED, error=None, now=now, stopped_by=StoppedBy.MAX_PAGES)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from . import request_fields
 from .durations import parse_duration
 from .errors import ValidationError
+from .field_rules import Check, Invalid, boolean, string_of
 from .schedule import CRON_EXPECTED, validate_cron
 
 ID_PATTERN: Final = re.compile(r"[a-z0-9-]{1,64}")
@@ -28,7 +30,6 @@ _AUTH_ID_EXPECTED = (
 _SCHEDULE_EXPECTED = f'{CRON_EXPECTED}, or "" for manual'
 _TIMEOUT_EXPECTED = 'a duration greater than zero, such as "30m", "1h30m" or "45s" (units h, m, s, ms)'
 _DESCRIPTION_EXPECTED = "a string (may be empty)"
-_BOOL_EXPECTED = "true or false (without quotes)"
 RENDER_MODES: Final = ("auto", "browser", "http")
 _RENDER_EXPECTED = (
     '"auto" (plain HTTP, the browser only for pages that need JavaScript), "browser" (every page in '
@@ -45,19 +46,6 @@ class _Missing:
 
 # The ``value`` of a ValidationError raised for a required field that is absent.
 MISSING: Final = _Missing()
-
-
-_Check = Callable[[object], Any]  # returns the normalised value or raises _Invalid
-
-
-class _Invalid(Exception):
-    """A value broke a rule; ``index`` is set when it is an item of a list field."""
-
-    def __init__(self, expected: str, index: int | None = None, item: object = None) -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.index = index
-        self.item = item
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,7 +153,7 @@ def _validated_fields(values: Mapping[str, object], source: str) -> dict[str, An
         value = values[name]
         try:
             checked[name] = check(value)
-        except _Invalid as invalid:
+        except Invalid as invalid:
             if invalid.index is None:
                 raise ValidationError(source, name, _shown(name, value), invalid.expected) from None
             raise ValidationError(source, f"{name}[{invalid.index}]", invalid.item, invalid.expected) from None
@@ -182,30 +170,18 @@ def _shown(name: str, value: object) -> object:
     return value
 
 
-def _string(value: object, expected: str) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(expected)
-    return value
-
-
-def _boolean(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid(_BOOL_EXPECTED)
-    return value
-
-
-def _whole_number_check(low: int, high: int) -> _Check:
+def _whole_number_check(low: int, high: int) -> Check:
     """An int (not a bool) from ``low`` to ``high`` inclusive."""
 
     def check(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _Invalid(f"a whole number from {low} to {high}")
+            raise Invalid(f"a whole number from {low} to {high}")
         return value
 
     return check
 
 
-def _list_check(expected: str, check_item: _Check, *, non_empty: bool = False) -> _Check:
+def _list_check(expected: str, check_item: Check, *, non_empty: bool = False) -> Check:
     """A list (or tuple) whose items each pass ``check_item``; stored as a tuple.
 
     A bare string is refused rather than taken as a one-element list.
@@ -213,56 +189,56 @@ def _list_check(expected: str, check_item: _Check, *, non_empty: bool = False) -
 
     def check(value: object) -> tuple[object, ...]:
         if not isinstance(value, (list, tuple)) or (non_empty and not value):
-            raise _Invalid(expected)
+            raise Invalid(expected)
         items = []
         for index, item in enumerate(value):
             try:
                 items.append(check_item(item))
-            except _Invalid as invalid:
-                raise _Invalid(invalid.expected, index, item) from None
+            except Invalid as invalid:
+                raise Invalid(invalid.expected, index, item) from None
         return tuple(items)
 
     return check
 
 
 def _id(value: object) -> str:
-    text = _string(value, _ID_EXPECTED)
+    text = string_of(value, _ID_EXPECTED)
     if not ID_PATTERN.fullmatch(text):
-        raise _Invalid(_ID_EXPECTED)
+        raise Invalid(_ID_EXPECTED)
     return text
 
 
 def _description(value: object) -> str:
-    return _string(value, _DESCRIPTION_EXPECTED)
+    return string_of(value, _DESCRIPTION_EXPECTED)
 
 
 def _name(value: object) -> str:
-    text = _string(value, _NAME_EXPECTED).strip()
+    text = string_of(value, _NAME_EXPECTED).strip()
     if not text:
-        raise _Invalid(_NAME_EXPECTED)
+        raise Invalid(_NAME_EXPECTED)
     return text
 
 
 def _start_url(value: object) -> str:
-    url = _string(value, _URL_EXPECTED).strip()
+    url = string_of(value, _URL_EXPECTED).strip()
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a non-numeric or out-of-range port
     except ValueError:
-        raise _Invalid(_URL_EXPECTED) from None
+        raise Invalid(_URL_EXPECTED) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
-        raise _Invalid(_URL_EXPECTED)
+        raise Invalid(_URL_EXPECTED)
     return url
 
 
 def _pattern(value: object) -> str:
-    pattern = _string(value, _PATTERN_EXPECTED)
+    pattern = string_of(value, _PATTERN_EXPECTED)
     if not pattern:
-        raise _Invalid("a non-empty regular expression (an empty pattern matches every URL)")
+        raise Invalid("a non-empty regular expression (an empty pattern matches every URL)")
     try:
         re.compile(pattern)
     except (re.error, OverflowError, RecursionError) as exc:
-        raise _Invalid(f"a valid regular expression ({exc})") from None
+        raise Invalid(f"a valid regular expression ({exc})") from None
     return pattern
 
 
@@ -270,130 +246,41 @@ def _auth_id(value: object) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not AUTH_ID_PATTERN.fullmatch(value):
-        raise _Invalid(_AUTH_ID_EXPECTED)
+        raise Invalid(_AUTH_ID_EXPECTED)
     return value
 
 
 def _schedule(value: object) -> str:
-    expr = _string(value, _SCHEDULE_EXPECTED).strip()
+    expr = string_of(value, _SCHEDULE_EXPECTED).strip()
     if expr:
         try:
             validate_cron(expr)
         except ValueError as exc:
-            raise _Invalid(str(exc)) from None
+            raise Invalid(str(exc)) from None
     return expr
 
 
 def _timeout(value: object) -> str:
-    text = _string(value, _TIMEOUT_EXPECTED).strip()
+    text = string_of(value, _TIMEOUT_EXPECTED).strip()
     try:
         duration = parse_duration(text)
     except ValueError as exc:
-        raise _Invalid(str(exc)) from None
+        raise Invalid(str(exc)) from None
     if not duration:
-        raise _Invalid(_TIMEOUT_EXPECTED)
+        raise Invalid(_TIMEOUT_EXPECTED)
     return text
-
-
-_REQUEST_DELAY_EXPECTED = (
-    'a duration from 0 to 10m between two requests to the same host, such as "250ms" or "1s", '
-    'or "" for the default in Settings'
-)
-_USER_AGENT_EXPECTED = 'a user agent on one line (at most 512 characters), or "" for the default in Settings'
-_HEADERS_EXPECTED = 'a table of header names and text values, such as { "Accept-Language" = "en" }'
-_PROXY_EXPECTED = (
-    '"" (the default in Settings), "system" (the system\'s proxy settings), "none" (no proxy), or a proxy URL '
-    'such as "http://proxy.example.com:3128" or "socks5://127.0.0.1:1080"'
-)
-PROXY_SCHEMES: Final = ("http", "https", "socks4", "socks5")
-_HEADER_NAME: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")
-# Headers a definition may not set: credentials belong in the keyring (a saved login, the proxy's login),
-# and the browser sets the rest itself.
-FORBIDDEN_HEADERS: Final = {
-    "cookie": "cookies belong in a saved login (auth_id), kept in the keyring",
-    "authorization": "credentials never go in a definition (it is stored with every job): use a saved login",
-    "proxy-authorization": "a proxy's login goes in the keyring: quaero-desktop auth proxy URL --username NAME",
-    "user-agent": "use the user_agent field",
-    "host": "the browser sets it from the URL",
-    "content-length": "the browser sets it",
-}
-
-
-def _request_delay(value: object) -> str:
-    text = _string(value, _REQUEST_DELAY_EXPECTED).strip()
-    if not text:
-        return ""
-    try:
-        delay = parse_duration(text)
-    except ValueError:
-        raise _Invalid(_REQUEST_DELAY_EXPECTED) from None
-    if delay.total_seconds() > 600:
-        raise _Invalid(_REQUEST_DELAY_EXPECTED)
-    return text
-
-
-def _optional_boolean(value: object) -> bool | None:
-    return None if value is None else _boolean(value)
-
-
-def _user_agent(value: object) -> str:
-    text = _string(value, _USER_AGENT_EXPECTED).strip()
-    if len(text) > 512 or any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise _Invalid(_USER_AGENT_EXPECTED)
-    return text
-
-
-def _headers(value: object) -> tuple[tuple[str, str], ...]:
-    pairs = list(value.items()) if isinstance(value, Mapping) else value
-    if not isinstance(pairs, (list, tuple)):
-        raise _Invalid(_HEADERS_EXPECTED)
-    checked: dict[str, tuple[str, str]] = {}
-    for pair in pairs:
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise _Invalid(_HEADERS_EXPECTED)
-        name, text = pair
-        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
-            raise _Invalid(f"{_HEADERS_EXPECTED}; {name!r} is not a header name (letters, digits and -)")
-        why = FORBIDDEN_HEADERS.get(name.lower())
-        if why is not None:
-            raise _Invalid(f"a table of headers without {name}: {why}")
-        if not isinstance(text, str) or any(c in text for c in "\r\n\0") or len(text) > 4096:
-            raise _Invalid(f"{_HEADERS_EXPECTED}; the value of {name} must be text on one line")
-        checked[name.lower()] = (name, text.strip())
-    return tuple(checked.values())
-
-
-def _proxy(value: object) -> str:
-    text = _string(value, _PROXY_EXPECTED).strip()
-    if text.lower() in ("", "system", "none"):
-        return text.lower()
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise _Invalid(_PROXY_EXPECTED) from None
-    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname:
-        raise _Invalid(_PROXY_EXPECTED)
-    if parts.username or parts.password:
-        raise _Invalid(
-            "a proxy URL without a user name or password: they go in the keyring, never in a definition "
-            "(quaero-desktop auth proxy URL --username NAME, or Settings → Crawling)"
-        )
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise _Invalid(_PROXY_EXPECTED)
-    return f"{parts.scheme.lower()}://{parts.netloc}"
 
 
 def _render(value: object) -> str:
-    mode = _string(value, _RENDER_EXPECTED).strip().lower()
+    mode = string_of(value, _RENDER_EXPECTED).strip().lower()
     if mode not in RENDER_MODES:
-        raise _Invalid(_RENDER_EXPECTED)
+        raise Invalid(_RENDER_EXPECTED)
     return mode
 
 
 _START_URLS_EXPECTED = 'a non-empty list of http(s) URLs, such as ["https://wiki.example.com/start"]'
 _REQUIRED_EXPECTED: Final = {"id": _ID_EXPECTED, "name": _NAME_EXPECTED, "start_urls": _START_URLS_EXPECTED}
-_CHECKS: Final[dict[str, _Check]] = {
+_CHECKS: Final[dict[str, Check]] = {
     "id": _id,
     "name": _name,
     "description": _description,
@@ -403,20 +290,20 @@ _CHECKS: Final[dict[str, _Check]] = {
     "max_depth": _whole_number_check(0, 100),
     "max_pages": _whole_number_check(1, 1_000_000),
     "concurrency": _whole_number_check(1, 32),
-    "follow_links": _boolean,
-    "same_domain": _boolean,
-    "use_default_excludes": _boolean,
+    "follow_links": boolean,
+    "same_domain": boolean,
+    "use_default_excludes": boolean,
     "auth_id": _auth_id,
     "schedule": _schedule,
     "timeout": _timeout,
-    "enabled": _boolean,
-    "auto_start": _boolean,
-    "keep_hash_routes": _boolean,
-    "stay_under_start_path": _boolean,
-    "request_delay": _request_delay,
-    "obey_robots_txt": _optional_boolean,
-    "user_agent": _user_agent,
-    "headers": _headers,
-    "proxy": _proxy,
+    "enabled": boolean,
+    "auto_start": boolean,
+    "keep_hash_routes": boolean,
+    "stay_under_start_path": boolean,
+    "request_delay": request_fields.request_delay,
+    "obey_robots_txt": request_fields.optional_boolean,
+    "user_agent": request_fields.user_agent,
+    "headers": request_fields.headers,
+    "proxy": request_fields.proxy,
     "render": _render,
 }

@@ -17,7 +17,7 @@ from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import Job, JobStatus, StoppedBy, rendered_empty_text
+from quaero_desktop.domain.job import Job, JobStatus
 from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching
 from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
@@ -41,11 +41,11 @@ from quaero_desktop.engine.page_outcome import (
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.politeness import HostPacer, RobotsRules
+from quaero_desktop.engine.run_end import finish_parent_transaction, start_urls_failure, summary_lines
 from quaero_desktop.engine.run_progress import RunProgress
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.engine.storage_stop import report_storage_stop
-from quaero_desktop.humanize import duration_text
-from quaero_desktop.store import jobs_repo
+from quaero_desktop.store import jobs_repo, pages_repo
 from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class CrawlRun:
 
     async def _start(self) -> PageRecorder:
         """Load (or create) the frontier and the counts from the store; the recorder for the pages."""
-        created, last_seq = await self._db.read(jobs_repo.child_stats, self.job_id)
+        created, last_seq = await self._db.read(pages_repo.child_stats, self.job_id)
         budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
         recorder = PageRecorder(
             self._db, self._scope, budget, definition_id=self.definition_id, authenticated=bool(self._auth_id)
@@ -192,7 +192,7 @@ class CrawlRun:
             self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {self._limits_text()}")
             self._log.info(self.job_id, RENDER_TEXT[self.definition.render])
         else:
-            pending = await self._db.read(jobs_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
+            pending = await self._db.read(pages_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
             entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
             if self._retry_failed:
                 self._log.info(self.job_id, f"retrying {len(entries)} failed page(s) of {created}")
@@ -220,7 +220,7 @@ class CrawlRun:
                 began = time.monotonic()
                 if self._known.preloaded(entry.url):
                     marked: Awaitable[object] = self._db.write_soon(
-                        jobs_repo.mark_child_running, entry.child_id, now_utc()
+                        pages_repo.mark_child_running, entry.child_id, now_utc()
                     )
                     marked_and_known = None
                 else:  # another host: mark it running and read what is stored, in one transaction
@@ -317,7 +317,15 @@ class CrawlRun:
             if error is not None:
                 status = JobStatus.FAILED
         try:
-            await self._db.write(self._finish_transaction, status, error, crawl_seconds)
+            await self._db.write(
+                finish_parent_transaction,
+                self.job_id,
+                status,
+                error,
+                crawl_seconds,
+                timed_out=self._timed_out,
+                resume_on_start=self._resume_on_start,
+            )
         except LocalStorageError as exc:
             # The job stays "running" in the store; the next start finds its process gone and
             # leaves it interrupted with its running pages pending: the same state, one step later.
@@ -331,19 +339,9 @@ class CrawlRun:
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._progress.load(progress)
         self._progress.publish()
-        changes = f" ({progress.changes_text})" if progress.changes_text else ""
-        summary = (
-            f"{status}: {progress.text}, {progress.documents} document(s){changes} "
-            f"in {duration_text(crawl_seconds)} of crawling"
-        )
-        if progress.auth_failures:
-            self._log.warning(
-                self.job_id,
-                f"{progress.auth_failures} page(s) needed a login (session expired?): "
-                f"capture or import the login '{self._auth_id}' again",
-            )
-        if progress.rendered_empty:
-            self._log.warning(self.job_id, rendered_empty_text(progress.rendered_empty))
+        warnings, summary = summary_lines(status, progress, crawl_seconds, self._auth_id)
+        for warning in warnings:
+            self._log.warning(self.job_id, warning)
         if error:
             self._log.write(self.job_id, "info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
         else:
@@ -374,29 +372,11 @@ class CrawlRun:
         jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
         return jobs_repo.heartbeat(conn, self.job_id, now_utc())
 
-    def _finish_transaction(self, conn: Connection, status: JobStatus, error: str | None, crawl_seconds: float) -> None:
-        now = now_utc()
-        jobs_repo.record_crawl_seconds(conn, self.job_id, crawl_seconds)
-        if status == JobStatus.INTERRUPTED:
-            jobs_repo.mark_interrupted(conn, self.job_id, error=error, resume_on_start=self._resume_on_start)
-            return
-        jobs_repo.cancel_children(conn, self.job_id, [JobStatus.PENDING, JobStatus.RUNNING], now)
-        stopped_by = None
-        if self._timed_out:
-            stopped_by = StoppedBy.TIMEOUT
-        elif status in (JobStatus.COMPLETED, JobStatus.FAILED):
-            stopped_by = jobs_repo.limit_that_cut(conn, self.job_id)
-        jobs_repo.finish_parent(conn, self.job_id, status, error=error, now=now, stopped_by=stopped_by)
-
     async def _start_urls_failure(self) -> str | None:
         """The crawl failed as a whole when it stored nothing because every start URL failed."""
         if self._progress.counts.get("documents", 0) > 0:
             return None
-        starts = await self._db.read(jobs_repo.list_children, self.job_id, max_depth=0)
-        if starts and all(c.status == JobStatus.FAILED for c in starts):
-            details = "; ".join(f"{c.url}: {c.error}" for c in starts[:3])
-            return f"start URL unreachable ({details})"
-        return None
+        return start_urls_failure(await self._db.read(pages_repo.list_children, self.job_id, max_depth=0))
 
     async def _heartbeat(self) -> None:
         while True:

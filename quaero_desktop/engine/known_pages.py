@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from quaero_desktop.crawler.fetched import Validators
 from quaero_desktop.domain.document import KnownPage
-from quaero_desktop.store import documents_repo, jobs_repo
+from quaero_desktop.store import documents_repo, pages_repo
 
 
 class KnownPages:
@@ -42,5 +42,5 @@ class KnownPages:
 
 def mark_running_and_read(conn: Connection, child_id: str, now: datetime, url: str) -> KnownPage | None:
     """One transaction: the page is running, and what the store holds for it."""
-    jobs_repo.mark_child_running(conn, child_id, now)
+    pages_repo.mark_child_running(conn, child_id, now)
     return documents_repo.known_page(conn, url)

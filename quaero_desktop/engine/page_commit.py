@@ -20,8 +20,8 @@ from quaero_desktop.domain.document import FetchRecord, KnownPage
 from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, StoppedBy
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.page_pipeline import PreparedPage
-from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo
-from quaero_desktop.store.jobs_repo import ChildFinishFields
+from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, pages_repo
+from quaero_desktop.store.pages_repo import ChildFinishFields
 
 UNCHANGED_NOTE = "unchanged since the last crawl: the stored document was kept"
 
@@ -94,7 +94,7 @@ def enqueue_urls(
     if left:
         frontier_repo.record_left(conn, budget.parent_id, left, StoppedBy.MAX_PAGES)
     rows = budget.plan(claimed, depth)
-    jobs_repo.add_children(conn, budget.parent_id, rows, now, found_on=found_on)
+    pages_repo.add_children(conn, budget.parent_id, rows, now, found_on=found_on)
     budget.apply(rows)
     return [FrontierEntry(child_id=child_id, url=url, depth=d) for child_id, url, d, _ in rows]
 
@@ -123,13 +123,13 @@ def commit_document_page(
         reason = url_filter.rejection(content.url)
         if reason is not None:
             note = f"redirected to {content.url}, which is out of scope ({reason})"
-            jobs_repo.finish_child(
+            pages_repo.finish_child(
                 conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.SKIPPED, note=note, **fetched
             )
             return PageCommit(JobStatus.COMPLETED, PageResult.SKIPPED, note)
         if not frontier_repo.claim_urls(conn, parent_id, [content.url], 1):
             note = f"redirected to {content.url}, which this crawl covers already"
-            jobs_repo.finish_child(
+            pages_repo.finish_child(
                 conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.DUPLICATE, note=note, **fetched
             )
             return PageCommit(JobStatus.COMPLETED, PageResult.DUPLICATE, note)
@@ -142,7 +142,7 @@ def commit_document_page(
     children = enqueue_urls(conn, budget, prepared.links, entry.depth + 1, now, found_on=content.url)
     if prepared.links_beyond_depth:
         frontier_repo.record_left(conn, parent_id, prepared.links_beyond_depth, StoppedBy.MAX_DEPTH)
-    jobs_repo.finish_child(
+    pages_repo.finish_child(
         conn,
         entry.child_id,
         JobStatus.COMPLETED,
@@ -194,7 +194,7 @@ def commit_unchanged_page(
         children = enqueue_urls(conn, budget, links, entry.depth + 1, now, found_on=known.url)
     elif links:
         frontier_repo.record_left(conn, parent_id, links, StoppedBy.MAX_DEPTH)
-    jobs_repo.finish_child(
+    pages_repo.finish_child(
         conn,
         entry.child_id,
         JobStatus.COMPLETED,
@@ -224,7 +224,7 @@ def commit_gone_page(
     search), and does not count among the job's documents."""
     documents_repo.mark_gone(conn, known.document_id, now)
     note = f"gone (HTTP {http_status}): its stored document is kept, marked gone"
-    jobs_repo.finish_child(
+    pages_repo.finish_child(
         conn,
         entry.child_id,
         JobStatus.COMPLETED,
@@ -242,10 +242,10 @@ def commit_gone_page(
 def commit_page_without_document(
     conn: Connection, /, *, entry: FrontierEntry, status: JobStatus, now: datetime, **fields: Unpack[ChildFinishFields]
 ) -> PageCommit:
-    """A page that stored nothing: failed, or skipped (not HTML). ``fields`` as for ``jobs_repo.finish_child``.
+    """A page that stored nothing: failed, or skipped (not HTML). ``fields`` as for ``pages_repo.finish_child``.
 
     ``conn`` is positional-only: beside ``**fields`` that is what lets ``DbWorker.write`` check the call."""
-    jobs_repo.finish_child(conn, entry.child_id, status, now=now, **fields)
+    pages_repo.finish_child(conn, entry.child_id, status, now=now, **fields)
     return PageCommit(
         status,
         fields.get("result"),

@@ -28,7 +28,7 @@ from quaero_desktop.engine.page_commit import (
 from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
 from quaero_desktop.engine.politeness import MAX_RETRY_AFTER_S, HostPacer
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.store.jobs_repo import ChildFinishFields
+from quaero_desktop.store.pages_repo import ChildFinishFields
 
 FetchOutcome = FetchedPage | NonHtmlResponse | NotModified | FetchError
 

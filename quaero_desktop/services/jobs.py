@@ -10,7 +10,7 @@ from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import ChildJob, Job, JobLogEntry, JobStatus
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.ownership import owner_is_alive
-from quaero_desktop.store import jobs_repo, logs_repo
+from quaero_desktop.store import jobs_repo, logs_repo, pages_repo
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import utc_now
 
@@ -66,7 +66,7 @@ class JobsService:
         offset: int = 0,
     ) -> builtins.list[ChildJob]:
         with self._database.read() as conn:
-            return jobs_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
+            return pages_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
 
     def logs(
         self, job_id: str, *, min_level: str = "debug", after_id: int = 0, limit: int | None = None

@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TypedDict
 
 from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
 
 from quaero_desktop.domain.job import (
-    ChildJob,
     Job,
     JobMetadata,
     JobStatus,
     JobType,
     PageChange,
-    PageResult,
     Progress,
     StoppedBy,
 )
@@ -55,44 +52,6 @@ def create_parent(
             heartbeat_at=now,
             cancel_requested=False,
         )
-    )
-
-
-def add_children(
-    conn: Connection,
-    parent_id: str,
-    entries: Sequence[tuple[str, str, int, int]],
-    now: datetime,
-    *,
-    found_on: str | None = None,
-) -> None:
-    """Insert pending children given as (child_id, url, depth, seq), found on the page ``found_on``."""
-    if not entries:
-        return
-    conn.execute(
-        insert(jobs),
-        [
-            {
-                "id": child_id,
-                "parent_id": parent_id,
-                "type": JobType.CRAWLER_URL,
-                "definition_id": None,
-                "name": "",
-                "url": url,
-                "depth": depth,
-                "seq": seq,
-                "status": JobStatus.PENDING,
-                "config_json": "{}",
-                "metadata_json": "{}",
-                "created_at": now,
-                "document_count": 0,
-                "attempts": 0,
-                "auth_failed": False,
-                "cancel_requested": False,
-                "found_on": found_on,
-            }
-            for child_id, url, depth, seq in entries
-        ],
     )
 
 
@@ -174,34 +133,6 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
         )
         for pid, c in counts.items()
     }
-
-
-def list_children(
-    conn: Connection,
-    parent_id: str,
-    *,
-    statuses: Sequence[str] = (),
-    max_depth: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[ChildJob]:
-    """Children in discovery order."""
-    query = select(jobs).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
-    if max_depth is not None:
-        query = query.where(jobs.c.depth <= max_depth)
-    if statuses:
-        query = query.where(jobs.c.status.in_(list(statuses)))
-    if limit is not None:
-        query = query.limit(limit)
-    return [_child(r) for r in conn.execute(query)]
-
-
-def child_stats(conn: Connection, parent_id: str) -> tuple[int, int]:
-    """(number of children, highest seq) of a parent."""
-    row = conn.execute(
-        select(func.count(), func.coalesce(func.max(jobs.c.seq), 0)).where(jobs.c.parent_id == parent_id)
-    ).one()
-    return int(row[0]), int(row[1])
 
 
 def mark_parent_running(conn: Connection, job_id: str, *, owner_pid: int, now: datetime) -> None:
@@ -344,63 +275,6 @@ def cancel_children(conn: Connection, parent_id: str, statuses: Sequence[str], n
     ).rowcount
 
 
-def mark_child_running(conn: Connection, child_id: str, now: datetime) -> None:
-    conn.execute(
-        update(jobs)
-        .where(jobs.c.id == child_id)
-        .values(status=JobStatus.RUNNING, started_at=now, attempts=jobs.c.attempts + 1)
-    )
-
-
-class ChildFinishFields(TypedDict, total=False):
-    """What ``finish_child`` records about a page besides its status and time; all optional."""
-
-    http_status: int | None
-    content_type: str | None
-    title: str | None
-    result: PageResult | None
-    note: str | None
-    error: str | None
-    auth_failed: bool
-    rendered_empty: bool
-    change: PageChange | None
-
-
-def finish_child(
-    conn: Connection,
-    child_id: str,
-    status: JobStatus,
-    *,
-    now: datetime,
-    http_status: int | None = None,
-    content_type: str | None = None,
-    title: str | None = None,
-    result: PageResult | None = None,
-    note: str | None = None,
-    error: str | None = None,
-    auth_failed: bool = False,
-    rendered_empty: bool = False,
-    change: PageChange | None = None,
-) -> None:
-    conn.execute(
-        update(jobs)
-        .where(jobs.c.id == child_id)
-        .values(
-            status=status,
-            finished_at=now,
-            http_status=http_status,
-            content_type=content_type,
-            title=title,
-            result=result,
-            note=note,
-            error=error,
-            auth_failed=auth_failed,
-            rendered_empty=rendered_empty,
-            change=change,
-        )
-    )
-
-
 def increment_document_count(conn: Connection, parent_id: str) -> None:
     """One atomic statement: never read-modify-write (exact under any concurrency)."""
     conn.execute(update(jobs).where(jobs.c.id == parent_id).values(document_count=jobs.c.document_count + 1))
@@ -431,29 +305,6 @@ def _parent(row: ResultRow, progress: Progress, left_out: int = 0) -> Job:
         crawl_seconds=row.crawl_seconds,
         stopped_by=StoppedBy(row.stopped_by) if row.stopped_by else None,
         left_out=left_out,
-    )
-
-
-def _child(row: ResultRow) -> ChildJob:
-    return ChildJob(
-        id=row.id,
-        parent_id=row.parent_id,
-        url=row.url,
-        depth=row.depth,
-        status=JobStatus(row.status),
-        seq=row.seq,
-        attempts=row.attempts,
-        http_status=row.http_status,
-        content_type=row.content_type,
-        title=row.title,
-        result=PageResult(row.result) if row.result else None,
-        note=row.note,
-        error=row.error,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        rendered_empty=row.rendered_empty,
-        found_on=row.found_on,
-        change=PageChange(row.change) if row.change else None,
     )
 
 

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -35,9 +33,9 @@ from quaero_desktop.gui.definitions.definition_flows import DefinitionFlows
 from quaero_desktop.gui.definitions.definitions_model import (
     DEFINITION_ROLE,
     SORT_ROLE,
-    DefinitionColumn,
     DefinitionsTableModel,
 )
+from quaero_desktop.gui.definitions.definitions_table import COMPACT_HIDDEN, configure_definitions_table
 from quaero_desktop.gui.definitions.field_checks import definition_defaults
 from quaero_desktop.gui.empty_state import empty_state_label
 
@@ -47,15 +45,6 @@ EMPTY_DETAIL = (
     "A definition says what to crawl: start URLs, which links to follow, limits,\n"
     "and optionally a saved login and a schedule."
 )
-COLUMN_WIDTHS = {
-    DefinitionColumn.NAME: 210,
-    DefinitionColumn.ID: 150,
-    DefinitionColumn.SCHEDULE: 110,
-    DefinitionColumn.NEXT_RUN: 140,
-    DefinitionColumn.LOGIN: 120,
-    DefinitionColumn.ENABLED: 70,
-}
-COMPACT_HIDDEN = (DefinitionColumn.ID, DefinitionColumn.LOGIN, DefinitionColumn.ENABLED)
 EDITOR_WIDTH = 600
 NEXT_RUN_REFRESH_MS = 30_000
 
@@ -123,23 +112,7 @@ class DefinitionsPanel(QWidget):
 
     def _build_table(self) -> None:
         table = self.table
-        table.setModel(self.proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSortingEnabled(True)
-        table.sortByColumn(DefinitionColumn.NAME, Qt.SortOrder.AscendingOrder)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(30)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(DefinitionColumn.START_URL, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
-        for column, width in COLUMN_WIDTHS.items():
-            table.setColumnWidth(column, width)
+        configure_definitions_table(table, self.proxy)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
         table.doubleClicked.connect(lambda _index: self.edit_selected())

@@ -1,0 +1,66 @@
+"""How a crawl run ends in the store and its log: the parent's final transaction, the failure of every
+start URL, and the summary lines (crawl_run.py decides when)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+
+from quaero_desktop.domain.job import ChildJob, JobStatus, Progress, StoppedBy, rendered_empty_text
+from quaero_desktop.humanize import duration_text
+from quaero_desktop.store import jobs_repo
+
+
+def finish_parent_transaction(
+    conn: Connection,
+    job_id: str,
+    status: JobStatus,
+    error: str | None,
+    crawl_seconds: float,
+    *,
+    timed_out: bool,
+    resume_on_start: bool,
+) -> None:
+    """Store the run's end: an interrupted job stays resumable; any other ends with its unfetched pages
+    cancelled and the limit that cut it short, if one did."""
+    now = datetime.now(UTC)
+    jobs_repo.record_crawl_seconds(conn, job_id, crawl_seconds)
+    if status == JobStatus.INTERRUPTED:
+        jobs_repo.mark_interrupted(conn, job_id, error=error, resume_on_start=resume_on_start)
+        return
+    jobs_repo.cancel_children(conn, job_id, [JobStatus.PENDING, JobStatus.RUNNING], now)
+    stopped_by = None
+    if timed_out:
+        stopped_by = StoppedBy.TIMEOUT
+    elif status in (JobStatus.COMPLETED, JobStatus.FAILED):
+        stopped_by = jobs_repo.limit_that_cut(conn, job_id)
+    jobs_repo.finish_parent(conn, job_id, status, error=error, now=now, stopped_by=stopped_by)
+
+
+def start_urls_failure(starts: list[ChildJob]) -> str | None:
+    """The crawl failed as a whole when it stored nothing because every start URL failed."""
+    if starts and all(c.status == JobStatus.FAILED for c in starts):
+        details = "; ".join(f"{c.url}: {c.error}" for c in starts[:3])
+        return f"start URL unreachable ({details})"
+    return None
+
+
+def summary_lines(
+    status: JobStatus, progress: Progress, crawl_seconds: float, auth_id: str | None
+) -> tuple[list[str], str]:
+    """(warnings, the summary) for the job log of a finished run."""
+    warnings = []
+    if progress.auth_failures:
+        warnings.append(
+            f"{progress.auth_failures} page(s) needed a login (session expired?): "
+            f"capture or import the login '{auth_id}' again"
+        )
+    if progress.rendered_empty:
+        warnings.append(rendered_empty_text(progress.rendered_empty))
+    changes = f" ({progress.changes_text})" if progress.changes_text else ""
+    summary = (
+        f"{status}: {progress.text}, {progress.documents} document(s){changes} "
+        f"in {duration_text(crawl_seconds)} of crawling"
+    )
+    return warnings, summary
