@@ -61,3 +61,6 @@ def test_a_host_whose_pages_differ_in_the_browser_switches_to_it(app, fresh_site
     assert len(switched) == 1 and "/hydrate/" in switched[0] and "link(s) only the browser shows" in switched[0]
     page = app.documents.get_by_url(site.url("/hydrate/a"))
     assert "orchard telescope" in page.markdown
+    # Pages stored from their HTML while the first checks were open were read again, and counted once.
+    assert job.document_count == job.progress.documents == job.progress.new == len(urls) == 10
+    assert job.progress.completed == 10 and job.progress.changed == 0

@@ -6,7 +6,10 @@ import email.utils
 import hashlib
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from quaero_desktop.crawler.render_check import HostChecks
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -37,6 +40,8 @@ class FetchedPage:
     source_hash: str = ""  # sha256 of the page as fetched (the HTTP body; the browser's HTML)
     needs_javascript: str | None = None  # read over HTTP though its HTML shows it needs scripts (why)
     retry_after_s: float | None = None  # a 429/503 answer's Retry-After, in seconds
+    # Auto mode: its host's first checks in the browser were still open when it was read (see render_check.py).
+    host_checks: HostChecks | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from quaero_desktop.crawler.http_fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
 from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.page_settle import SettleTimings
-from quaero_desktop.crawler.render_check import Difference, RenderDecisions, compare
+from quaero_desktop.crawler.render_check import Check, Difference, RenderDecisions, compare
 from quaero_desktop.crawler.tabs import Tab
 from quaero_desktop.domain.errors import QuaeroError
 
@@ -114,6 +114,21 @@ class SharedBrowser:
                 await context.close()
             except Exception:  # the browser is gone already (crashed or closed)
                 log.debug("closing the browser context failed", exc_info=True)
+
+
+class SharedTab:
+    """A tab the crawl's background work shares (checks of samples, pages read again): one page at a time."""
+
+    def __init__(self, browser: SharedBrowser) -> None:
+        self.source = BrowserSource(browser)
+        self._lock = asyncio.Lock()
+
+    async def render(self, url: str, served: ServedDocument | None = None) -> FetchedPage | NonHtmlResponse:
+        async with self._lock:
+            return await self.source.render(url, served)
+
+    async def close(self) -> None:
+        await self.source.close()
 
 
 class BrowserSource:
@@ -206,11 +221,13 @@ class AutoSource:
         browser: SharedBrowser,
         decisions: RenderDecisions,
         *,
+        checking_tab: SharedTab,
         scope_links: Callable[[list[str], str], list[str]],
         on_switch: Callable[[str], None],
     ) -> None:
         self._fetcher = fetcher
         self._browser_source = BrowserSource(browser)
+        self._checking_tab = checking_tab
         self._decisions = decisions
         self._scope_links = scope_links
         self._on_switch = on_switch
@@ -231,8 +248,13 @@ class AutoSource:
         if signals.needs_browser is not None:
             log.debug("%s needs the browser: %s", url, signals.needs_browser)
             return await self._render(url, result)
+        first = self._decisions.in_first_samples(page.final_url)
         if not self._decisions.sample(page.final_url, framework=signals.framework):
-            return page
+            return self._with_open_checks(page)
+        if first:  # checked in the background: the crawl goes on meanwhile (render_check.HostChecks)
+            check: Check = asyncio.ensure_future(self._check(url, result))
+            self._decisions.add_first_check(page.final_url, check)
+            return self._with_open_checks(page, check)
         try:
             rendered = await self._render(url, result)
         except FetchError as exc:  # the check failed, not the page: keep what HTTP read
@@ -242,13 +264,37 @@ class AutoSource:
             return page
         difference = await asyncio.to_thread(self._difference, page, rendered)
         if difference is None:
-            return page
+            return self._with_open_checks(page)
         reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
         if self._decisions.switch_to_browser(page.final_url, reason):
             self._on_switch(reason)
         return rendered
 
-    async def _render(self, url: str, fetched: HttpPage) -> FetchedPage | NonHtmlResponse:
+    def _with_open_checks(self, page: FetchedPage, own: Check | None = None) -> FetchedPage:
+        checks = self._decisions.open_checks(page.final_url, own)
+        return page if checks is None else dataclasses.replace(page, host_checks=checks)
+
+    async def _check(self, url: str, fetched: HttpPage) -> FetchedPage | None:
+        """A first sample in the browser: the rendered page if it differs (the host then switches), else None."""
+        page = fetched.page
+        try:
+            rendered = await self._render(url, fetched, tab=self._checking_tab)
+        except FetchError as exc:  # the check failed, not the page: keep what HTTP read
+            log.info("could not check %s in the browser (%s); kept as read over HTTP", url, exc)
+            return None
+        if not isinstance(rendered, FetchedPage):
+            return None
+        difference = await asyncio.to_thread(self._difference, page, rendered)
+        if difference is None:
+            return None
+        reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
+        if self._decisions.switch_to_browser(page.final_url, reason):
+            self._on_switch(reason)
+        return rendered
+
+    async def _render(
+        self, url: str, fetched: HttpPage, *, tab: SharedTab | None = None
+    ) -> FetchedPage | NonHtmlResponse:
         """The page in the browser, from the bytes HTTP got (unless its answer set cookies: then the
         browser asks itself, so its cookie store takes them as a browser's would)."""
         page = fetched.page
@@ -260,7 +306,10 @@ class AutoSource:
                 if name not in ("content-encoding", "content-length", "transfer-encoding", "connection")
             }
             served = ServedDocument(page.status, headers, fetched.body)
-        rendered = await self._browser_source.render(page.final_url, served)
+        if tab is not None:
+            rendered = await tab.render(page.final_url, served)
+        else:
+            rendered = await self._browser_source.render(page.final_url, served)
         if not isinstance(rendered, FetchedPage):
             return rendered
         return dataclasses.replace(rendered, requested_url=url, status=rendered.status or page.status)

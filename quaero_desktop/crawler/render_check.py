@@ -18,12 +18,16 @@ The state is per crawl and lives on the engine's loop (no locking needed).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from quaero_desktop.crawler.fetched import FetchedPage
 
 FIRST_SAMPLES: Final = 3
 SAMPLE_EVERY: Final = 50
@@ -70,10 +74,37 @@ def compare(
     return Difference(missing, extra if too_many_words else 0, total)
 
 
+Check = asyncio.Future["FetchedPage | None"]
+"""A sample's check in the browser: the rendered page when it differs from its HTML, else None."""
+
+
+@dataclass(frozen=True)
+class HostChecks:
+    """The checks of its host's first samples still open when a page was read over HTTP.
+
+    The first samples are checked without holding the crawl up (its next level can start); a page
+    read meanwhile is stored from its HTML and, should one of these checks find that the host's
+    pages differ in the browser, read again in the browser (``own``: its own check, whose rendered
+    page is then used)."""
+
+    checks: tuple[Check, ...]
+    own: Check | None = None
+
+    async def rendered_instead(self) -> tuple[bool, FetchedPage | None]:
+        """(whether the page must be read in the browser, the rendered page when its own check has it)."""
+        results = await asyncio.gather(*self.checks, return_exceptions=True)
+        differs = any(result is not None and not isinstance(result, BaseException) for result in results)
+        own = None
+        if self.own is not None and self.own.done() and not self.own.cancelled() and self.own.exception() is None:
+            own = self.own.result()
+        return differs, own
+
+
 @dataclass
 class _Host:
     pages: int = 0  # pages read over HTTP so far (sampled or not)
     browser_reason: str | None = None  # set once the host switched to the browser
+    first_checks: list[Check] = field(default_factory=list)  # the checks of its first samples
 
 
 @dataclass
@@ -95,6 +126,20 @@ class RenderDecisions:
         every = FRAMEWORK_SAMPLE_EVERY if framework else SAMPLE_EVERY
         return host.pages % every == 0
 
+    def in_first_samples(self, url: str) -> bool:
+        """Whether the next page of this URL's host is among its first ``FIRST_SAMPLES``."""
+        return self._host(url).pages < FIRST_SAMPLES
+
+    def add_first_check(self, url: str, check: Check) -> None:
+        self._host(url).first_checks.append(check)
+
+    def open_checks(self, url: str, own: Check | None = None) -> HostChecks | None:
+        """The host's first checks a page read now must wait for (None once they all came back the same)."""
+        checks = self._host(url).first_checks
+        if own is None and len(checks) >= FIRST_SAMPLES and all(_came_back_same(check) for check in checks):
+            return None
+        return HostChecks(tuple(checks), own) if checks else None
+
     def switch_to_browser(self, url: str, reason: str) -> bool:
         """The host's pages differ in the browser: all of them go there from now on. True the first time."""
         host = self._host(url)
@@ -106,3 +151,7 @@ class RenderDecisions:
     def _host(self, url: str) -> _Host:
         parts = urlsplit(url)
         return self._hosts.setdefault(f"{parts.scheme}://{parts.netloc}".lower(), _Host())
+
+
+def _came_back_same(check: Check) -> bool:
+    return check.done() and not check.cancelled() and check.exception() is None and check.result() is None

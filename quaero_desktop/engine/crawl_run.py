@@ -11,14 +11,15 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.fetched import Validators
+from quaero_desktop.crawler.fetched import FetchedPage, Validators
 from quaero_desktop.crawler.page_sources import PageSource
+from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus
-from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching
+from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching, read_again_if_host_differs
 from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
@@ -31,7 +32,7 @@ from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.known_pages import KnownPages, mark_running_and_read
 from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid
-from quaero_desktop.engine.page_commit import ChildBudget, enqueue_urls
+from quaero_desktop.engine.page_commit import ChildBudget, PageCommit, enqueue_urls
 from quaero_desktop.engine.page_outcome import (
     Disallowed,
     FetchOutcome,
@@ -93,6 +94,8 @@ class CrawlRun:
         self._storage_failure: LocalStorageError | None = None  # the data directory's storage failed
         self._frontier = Frontier()
         self._workers: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[None]] = set()  # pages read again in the browser (auto mode)
+        self._fetching: CrawlFetching | None = None
         self._resume_on_start = False
         self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
         # Retrying failed pages is a new effort: it gets the whole timeout, not what the crawl left of it.
@@ -127,6 +130,7 @@ class CrawlRun:
             job_log=self._log,
             job_id=self.job_id,
         )
+        self._fetching = fetching
         heartbeat: asyncio.Task[None] | None = None
         try:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
@@ -167,6 +171,9 @@ class CrawlRun:
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
+            for task in list(self._background):
+                task.cancel()
+            await asyncio.gather(*self._background, return_exceptions=True)
             await fetching.close()
         return await self._finish()
 
@@ -275,6 +282,11 @@ class CrawlRun:
             self._progress.page_done(entry, commit, outcome, known, time.monotonic() - began)
             if commit.new_children:
                 self._frontier.add(commit.new_children)
+            if isinstance(outcome, FetchedPage) and outcome.host_checks is not None and commit.document_id is not None:
+                self._frontier.hold()  # released when the checks came back (and the page was read again)
+                task = asyncio.create_task(self._after_host_checks(recorder, entry, outcome.host_checks, commit))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
         except LocalStorageError as exc:
             # Nothing of this page was committed: it stays "running" in the store, and the
             # interrupted job puts it back to pending, so the resume fetches it again.
@@ -284,13 +296,37 @@ class CrawlRun:
             self._frontier.done(entry)
         self._check_failure_tolerance()
 
+    async def _after_host_checks(
+        self, recorder: PageRecorder, entry: FrontierEntry, checks: HostChecks, commit: PageCommit
+    ) -> None:
+        """``entry`` was stored from its HTML while its host's first checks were open: if one found the
+        host's pages differ in the browser, it is stored again as the browser shows it."""
+        assert self._fetching is not None
+        try:
+            again = await read_again_if_host_differs(
+                entry, checks, commit, recorder=recorder, fetching=self._fetching, job_log=self._log, job_id=self.job_id
+            )
+            if again is None:
+                return
+            stored, rendered = again
+            if stored.new_children:
+                self._progress.counts["pending"] += len(stored.new_children)
+                self._frontier.add(stored.new_children)
+                self._progress.added(len(stored.new_children))
+                self._progress.publish()
+            self._progress.child_event(
+                entry, JobStatus.COMPLETED, http_status=rendered.status, title=rendered.title, result=stored.result
+            )
+        finally:
+            self._frontier.release()
+
     # ----- stopping and finishing -----
 
     def _halt(self, status: JobStatus, error: str | None) -> None:
         if self._stop is None:
             self._stop = (status, error)
         self._frontier.close()
-        for task in self._workers:
+        for task in [*self._workers, *self._background]:
             task.cancel()
 
     def _stop_for_storage(self, failure: LocalStorageError) -> None:

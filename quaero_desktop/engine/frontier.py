@@ -29,6 +29,7 @@ class Frontier:
         self._running: Counter[int] = Counter()
         self._changed = asyncio.Event()
         self._closed = False
+        self._holds = 0  # background work that may still add pages (the crawl is not over while any)
         self.add(entries)
 
     def add(self, entries: Iterable[FrontierEntry]) -> None:
@@ -41,6 +42,14 @@ class Frontier:
         self._running[entry.depth] -= 1
         if not self._running[entry.depth]:
             del self._running[entry.depth]
+        self._changed.set()
+
+    def hold(self) -> None:
+        """Keep the crawl open: background work may still add pages (``release`` when it is done)."""
+        self._holds += 1
+
+    def release(self) -> None:
+        self._holds -= 1
         self._changed.set()
 
     def close(self) -> None:
@@ -56,7 +65,7 @@ class Frontier:
             entry = self._take()
             if entry is not None:
                 return entry
-            if not self._pending and not self._running:
+            if not self._pending and not self._running and not self._holds:
                 self._changed.set()  # wake the other workers: they are done too
                 return None
             self._changed.clear()

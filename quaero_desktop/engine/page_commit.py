@@ -112,14 +112,17 @@ def commit_document_page(
     now: datetime,
     note: str | None = None,
     rendered_empty: bool = False,
+    again_as: PageChange | None = None,
 ) -> PageCommit:
     """Store an HTML page, enqueue its links and complete its child, all or nothing.
 
-    ``note`` tells the user something about the stored page (rendered empty, frames left out)."""
+    ``note`` tells the user something about the stored page (rendered empty, frames left out).
+    ``again_as``: the page was stored by this job a moment ago and is stored again, read in the
+    browser (auto mode, its host switched): its scope was checked then, and it keeps that change."""
     parent_id = budget.parent_id
     content = prepared.content
     fetched: _FetchedPageFields = {"http_status": http_status, "content_type": content_type, "title": content.title}
-    if content.url != entry.url:
+    if content.url != entry.url and again_as is None:
         reason = url_filter.rejection(content.url)
         if reason is not None:
             note = f"redirected to {content.url}, which is out of scope ({reason})"
@@ -150,7 +153,7 @@ def commit_document_page(
         result=PageResult.DOCUMENT,
         note=note,
         rendered_empty=rendered_empty,
-        change=stored.change,
+        change=again_as or stored.change,
         **fetched,
     )
     return PageCommit(
@@ -161,7 +164,7 @@ def commit_document_page(
         new_for_job,
         children,
         rendered_empty=rendered_empty,
-        change=stored.change,
+        change=again_as or stored.change,
     )
 
 

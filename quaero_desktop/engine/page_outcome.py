@@ -14,7 +14,7 @@ from typing import TypedDict, Unpack
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified, Validators
 from quaero_desktop.crawler.page_sources import PageSource
 from quaero_desktop.domain.document import FetchRecord, KnownPage
-from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.domain.job import JobStatus, PageChange, PageResult
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.page_commit import (
@@ -226,6 +226,26 @@ class PageRecorder:
             note=page_note(outcome),
             rendered_empty=outcome.rendered_empty,
             **details,
+        )
+
+    async def record_again(self, entry: FrontierEntry, page: FetchedPage, change: PageChange | None) -> PageCommit:
+        """Store ``entry``'s page again as the browser rendered it (its host switched to the browser after
+        the page was stored from its HTML): the document is rewritten and its new links enqueued."""
+        final_url = self._scope.normalise(page.final_url) or entry.url
+        prepared = await asyncio.to_thread(prepare_page, page, final_url, self._scope, entry.depth)
+        return await self._db.write(
+            commit_document_page,
+            entry=entry,
+            prepared=prepared,
+            budget=self._budget,
+            url_filter=self._scope.url_filter,
+            definition_id=self._definition_id,
+            now=datetime.now(UTC),
+            note=page_note(page),
+            rendered_empty=page.rendered_empty,
+            http_status=page.status,
+            content_type=page.content_type,
+            again_as=change or PageChange.NEW,
         )
 
     async def _unchanged(
