@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from quaero_desktop.domain.document import (
     Document,
@@ -141,7 +141,7 @@ def _known(row: ResultRow, links: tuple[str, ...]) -> KnownPage:
 
 def stored_links(conn: Connection, document_id: int) -> tuple[str, ...]:
     """The links stored with a document (every link of its page when it was last read)."""
-    value = conn.execute(select(documents.c.links_json).where(documents.c.id == document_id)).scalar_one_or_none()
+    value = conn.execute(_STORED_LINKS, {"b_id": document_id}).scalar_one_or_none()
     return tuple(json.loads(value or "[]"))
 
 
@@ -165,12 +165,29 @@ def keep_unchanged(
     """The page has not changed (304, or the same bytes): the document stays as it is, now held by
     this job. Neither title nor Markdown is written (no index write). New validators, when the
     server sent some, replace the old. Returns True the first time this job keeps it."""
-    previous = conn.execute(select(documents.c.job_id).where(documents.c.id == document_id)).scalar_one()
-    values: dict[str, object] = {"job_id": job_id, "definition_id": definition_id, "last_crawled_at": now}
+    previous = conn.execute(_HOLDING_JOB, {"b_id": document_id}).scalar_one()
+    values: dict[str, object] = {"b_id": document_id, "b_job_id": job_id, "b_definition_id": definition_id}
+    values["b_last_crawled_at"] = now
     if record is not None and (record.etag or record.last_modified):
-        values.update(etag=record.etag, last_modified=record.last_modified)
-    conn.execute(update(documents).where(documents.c.id == document_id).values(**values))
+        conn.execute(_KEEP_WITH_VALIDATORS, {**values, "b_etag": record.etag, "b_last_modified": record.last_modified})
+    else:
+        conn.execute(_KEEP, values)
     return bool(previous != job_id)
+
+
+# Run for every unchanged page of a re-crawl: built once (see pages_repo.py on why).
+_HOLDING_JOB = select(documents.c.job_id).where(documents.c.id == bindparam("b_id"))
+_KEEP = (
+    update(documents)
+    .where(documents.c.id == bindparam("b_id"))
+    .values(
+        job_id=bindparam("b_job_id"),
+        definition_id=bindparam("b_definition_id"),
+        last_crawled_at=bindparam("b_last_crawled_at"),
+    )
+)
+_KEEP_WITH_VALIDATORS = _KEEP.values(etag=bindparam("b_etag"), last_modified=bindparam("b_last_modified"))
+_STORED_LINKS = select(documents.c.links_json).where(documents.c.id == bindparam("b_id"))
 
 
 def mark_gone(conn: Connection, document_id: int, now: datetime) -> bool:

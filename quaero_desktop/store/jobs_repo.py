@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, select, update
 
 from quaero_desktop.domain.job import (
     Job,
@@ -275,9 +275,16 @@ def cancel_children(conn: Connection, parent_id: str, statuses: Sequence[str], n
     ).rowcount
 
 
+_INCREMENT_DOCUMENT_COUNT = (
+    update(jobs)
+    .where(jobs.c.id == bindparam("b_parent_id"))
+    .values(document_count=jobs.c.document_count + 1)  # built once: run for every stored page
+)
+
+
 def increment_document_count(conn: Connection, parent_id: str) -> None:
     """One atomic statement: never read-modify-write (exact under any concurrency)."""
-    conn.execute(update(jobs).where(jobs.c.id == parent_id).values(document_count=jobs.c.document_count + 1))
+    conn.execute(_INCREMENT_DOCUMENT_COUNT, {"b_parent_id": parent_id})
 
 
 def delete_parent(conn: Connection, job_id: str, *, with_documents: bool) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypedDict
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from quaero_desktop.domain.job import ChildJob, JobStatus, JobType, PageChange, PageResult
 from quaero_desktop.store.schema import ResultRow, jobs
@@ -78,12 +78,36 @@ def child_stats(conn: Connection, parent_id: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+# A page's writes run for every page of every crawl: built once, with bound values, so SQLAlchemy
+# compiles and caches each statement once instead of building it per page (docs/architecture.md,
+# "Incremental re-crawls": what a re-crawl costs).
+_MARK_RUNNING = (
+    update(jobs)
+    .where(jobs.c.id == bindparam("b_child_id"))
+    .values(status=JobStatus.RUNNING, started_at=bindparam("b_now"), attempts=jobs.c.attempts + 1)
+)
+_FINISH_COLUMNS = (
+    "status",
+    "finished_at",
+    "http_status",
+    "content_type",
+    "title",
+    "result",
+    "note",
+    "error",
+    "auth_failed",
+    "rendered_empty",
+    "change",
+)
+_FINISH = (
+    update(jobs)
+    .where(jobs.c.id == bindparam("b_child_id"))
+    .values({name: bindparam(f"b_{name}") for name in _FINISH_COLUMNS})
+)
+
+
 def mark_child_running(conn: Connection, child_id: str, now: datetime) -> None:
-    conn.execute(
-        update(jobs)
-        .where(jobs.c.id == child_id)
-        .values(status=JobStatus.RUNNING, started_at=now, attempts=jobs.c.attempts + 1)
-    )
+    conn.execute(_MARK_RUNNING, {"b_child_id": child_id, "b_now": now})
 
 
 class ChildFinishFields(TypedDict, total=False):
@@ -116,23 +140,20 @@ def finish_child(
     rendered_empty: bool = False,
     change: PageChange | None = None,
 ) -> None:
-    conn.execute(
-        update(jobs)
-        .where(jobs.c.id == child_id)
-        .values(
-            status=status,
-            finished_at=now,
-            http_status=http_status,
-            content_type=content_type,
-            title=title,
-            result=result,
-            note=note,
-            error=error,
-            auth_failed=auth_failed,
-            rendered_empty=rendered_empty,
-            change=change,
-        )
-    )
+    values = {
+        "status": status,
+        "finished_at": now,
+        "http_status": http_status,
+        "content_type": content_type,
+        "title": title,
+        "result": result,
+        "note": note,
+        "error": error,
+        "auth_failed": auth_failed,
+        "rendered_empty": rendered_empty,
+        "change": change,
+    }
+    conn.execute(_FINISH, {"b_child_id": child_id, **{f"b_{name}": value for name, value in values.items()}})
 
 
 def _child(row: ResultRow) -> ChildJob:
