@@ -15,7 +15,7 @@ from playwright.async_api import BrowserContext
 
 from quaero_desktop.crawler.browser import BrowserService
 from quaero_desktop.crawler.cookie_sync import CookieSync
-from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse
+from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
 from quaero_desktop.crawler.http_client import HttpClientOptions, build_http_client
 from quaero_desktop.crawler.http_fetcher import HttpFetcher
 from quaero_desktop.crawler.page_sources import (
@@ -27,11 +27,10 @@ from quaero_desktop.crawler.page_sources import (
     SharedTab,
     TabSettings,
 )
-from quaero_desktop.crawler.render_check import HostChecks, RenderDecisions
+from quaero_desktop.crawler.render_check import RenderDecisions
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.login_context import (
     CrawlLogin,
@@ -40,8 +39,6 @@ from quaero_desktop.engine.login_context import (
     login_cookie_jar,
     open_login_context,
 )
-from quaero_desktop.engine.page_commit import PageCommit
-from quaero_desktop.engine.page_outcome import PageRecorder
 from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
 
@@ -177,40 +174,3 @@ class CrawlFetching:
 
 class _BrowserUnavailable(QuaeroError):
     """Auto mode could not start the browser: the pages that need it fail, the others go on."""
-
-
-async def read_again_if_host_differs(
-    entry: FrontierEntry,
-    checks: HostChecks,
-    commit: PageCommit,
-    *,
-    recorder: PageRecorder,
-    fetching: CrawlFetching,
-    job_log: JobLog,
-    job_id: str,
-) -> tuple[PageCommit, FetchedPage] | None:
-    """Auto mode: ``entry`` was stored from its HTML while its host's first checks in the browser were
-    open. If one of them found the host's pages differ there, read the page again in the browser (or
-    take its own check's rendering) and store it again: its text and links are then the browser's.
-    Returns that second commit and the rendered page; None when nothing had to be read again."""
-    try:
-        differs, rendered = await checks.rendered_instead()
-        if not differs:
-            return None
-        if rendered is None:
-            try:
-                again = await fetching.read_in_browser(entry.url)
-            except FetchError as exc:
-                job_log.warning(job_id, f"could not read {entry.url} again in the browser ({exc})")
-                return None
-            if not isinstance(again, FetchedPage):
-                return None
-            rendered = again
-        stored = await recorder.record_again(entry, rendered, commit.change)
-    except Exception:  # the page stays as read over HTTP
-        log.exception("reading %s again in the browser failed", entry.url)
-        return None
-    job_log.info(
-        job_id, f"read {entry.url} again in the browser (its host switched): {len(stored.new_children)} new link(s)"
-    )
-    return stored, rendered

@@ -13,13 +13,12 @@ from sqlalchemy import Connection
 from quaero_desktop.crawler.browser import BrowserService
 from quaero_desktop.crawler.fetched import FetchedPage, Validators
 from quaero_desktop.crawler.page_sources import PageSource
-from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus
-from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching, read_again_if_host_differs
+from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching
 from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
@@ -28,11 +27,12 @@ from quaero_desktop.engine.events import (
     JobStatusChanged,
 )
 from quaero_desktop.engine.frontier import Frontier, FrontierEntry
+from quaero_desktop.engine.host_rereads import HostRereads
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.known_pages import KnownPages, mark_running_and_read
 from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid
-from quaero_desktop.engine.page_commit import ChildBudget, PageCommit, enqueue_urls
+from quaero_desktop.engine.page_commit import ChildBudget, enqueue_urls
 from quaero_desktop.engine.page_outcome import (
     Disallowed,
     FetchOutcome,
@@ -42,7 +42,7 @@ from quaero_desktop.engine.page_outcome import (
 )
 from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.politeness import HostPacer, RobotsRules
-from quaero_desktop.engine.run_end import finish_parent_transaction, start_urls_failure, summary_lines
+from quaero_desktop.engine.run_end import finish_parent_transaction, limits_text, start_urls_failure, summary_lines
 from quaero_desktop.engine.run_progress import RunProgress
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.engine.storage_stop import report_storage_stop
@@ -94,8 +94,7 @@ class CrawlRun:
         self._storage_failure: LocalStorageError | None = None  # the data directory's storage failed
         self._frontier = Frontier()
         self._workers: list[asyncio.Task[None]] = []
-        self._background: set[asyncio.Task[None]] = set()  # pages read again in the browser (auto mode)
-        self._fetching: CrawlFetching | None = None
+        self._rereads: HostRereads | None = None  # pages read again in the browser (auto mode)
         self._resume_on_start = False
         self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
         # Retrying failed pages is a new effort: it gets the whole timeout, not what the crawl left of it.
@@ -130,7 +129,7 @@ class CrawlRun:
             job_log=self._log,
             job_id=self.job_id,
         )
-        self._fetching = fetching
+        self._rereads = HostRereads(fetching, self._frontier, self._progress, self._log, self.job_id)
         heartbeat: asyncio.Task[None] | None = None
         try:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
@@ -171,9 +170,7 @@ class CrawlRun:
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
-            for task in list(self._background):
-                task.cancel()
-            await asyncio.gather(*self._background, return_exceptions=True)
+            await self._rereads.close()
             await fetching.close()
         return await self._finish()
 
@@ -196,7 +193,7 @@ class CrawlRun:
             starts = list(dict.fromkeys(u for u in map(self._scope.normalise, self.definition.start_urls) if u))
             entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
             how = {"schedule": " by its schedule", "auto_start": " at start-up"}.get(self._trigger, "")
-            self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {self._limits_text()}")
+            self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {limits_text(self.definition)}")
             self._log.info(self.job_id, RENDER_TEXT[self.definition.render])
         else:
             pending = await self._db.read(pages_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
@@ -283,10 +280,8 @@ class CrawlRun:
             if commit.new_children:
                 self._frontier.add(commit.new_children)
             if isinstance(outcome, FetchedPage) and outcome.host_checks is not None and commit.document_id is not None:
-                self._frontier.hold()  # released when the checks came back (and the page was read again)
-                task = asyncio.create_task(self._after_host_checks(recorder, entry, outcome.host_checks, commit))
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+                assert self._rereads is not None
+                self._rereads.watch(recorder, entry, outcome.host_checks, commit)
         except LocalStorageError as exc:
             # Nothing of this page was committed: it stays "running" in the store, and the
             # interrupted job puts it back to pending, so the resume fetches it again.
@@ -296,38 +291,16 @@ class CrawlRun:
             self._frontier.done(entry)
         self._check_failure_tolerance()
 
-    async def _after_host_checks(
-        self, recorder: PageRecorder, entry: FrontierEntry, checks: HostChecks, commit: PageCommit
-    ) -> None:
-        """``entry`` was stored from its HTML while its host's first checks were open: if one found the
-        host's pages differ in the browser, it is stored again as the browser shows it."""
-        assert self._fetching is not None
-        try:
-            again = await read_again_if_host_differs(
-                entry, checks, commit, recorder=recorder, fetching=self._fetching, job_log=self._log, job_id=self.job_id
-            )
-            if again is None:
-                return
-            stored, rendered = again
-            if stored.new_children:
-                self._progress.counts["pending"] += len(stored.new_children)
-                self._frontier.add(stored.new_children)
-                self._progress.added(len(stored.new_children))
-                self._progress.publish()
-            self._progress.child_event(
-                entry, JobStatus.COMPLETED, http_status=rendered.status, title=rendered.title, result=stored.result
-            )
-        finally:
-            self._frontier.release()
-
     # ----- stopping and finishing -----
 
     def _halt(self, status: JobStatus, error: str | None) -> None:
         if self._stop is None:
             self._stop = (status, error)
         self._frontier.close()
-        for task in [*self._workers, *self._background]:
+        for task in self._workers:
             task.cancel()
+        if self._rereads is not None:
+            self._rereads.cancel()
 
     def _stop_for_storage(self, failure: LocalStorageError) -> None:
         """The disk is full (or the database cannot be written): stop now, leave the job resumable."""
@@ -428,7 +401,3 @@ class CrawlRun:
             if cancel_requested:
                 self._log.info(self.job_id, "cancel requested from another process")
                 self.cancel()
-
-    def _limits_text(self) -> str:
-        d = self.definition
-        return f"max depth {d.max_depth}, max pages {d.max_pages}, concurrency {d.concurrency}, timeout {d.timeout}"

@@ -1,5 +1,5 @@
 """How a crawl run ends in the store and its log: the parent's final transaction, the failure of every
-start URL, and the summary lines (crawl_run.py decides when)."""
+start URL, and the summary lines (crawl_run.py decides when); and the limits its log starts with."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
+from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import ChildJob, JobStatus, Progress, StoppedBy, rendered_empty_text
 from quaero_desktop.humanize import duration_text
 from quaero_desktop.store import jobs_repo
@@ -64,3 +65,8 @@ def summary_lines(
         f"in {duration_text(crawl_seconds)} of crawling"
     )
     return warnings, summary
+
+
+def limits_text(definition: JobDefinition) -> str:
+    d = definition
+    return f"max depth {d.max_depth}, max pages {d.max_pages}, concurrency {d.concurrency}, timeout {d.timeout}"

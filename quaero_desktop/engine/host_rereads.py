@@ -1,0 +1,113 @@
+"""Auto mode: pages stored from their HTML while their host's first checks in the browser were open
+are read again in the browser if a check finds the host's pages differ there (render_check.py has
+the rule). The crawl is not over while such a page may still add links (the frontier is held)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from quaero_desktop.crawler.fetched import FetchedPage, FetchError
+from quaero_desktop.crawler.render_check import HostChecks
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.engine.crawl_fetching import CrawlFetching
+from quaero_desktop.engine.frontier import Frontier, FrontierEntry
+from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.page_commit import PageCommit
+from quaero_desktop.engine.page_outcome import PageRecorder
+from quaero_desktop.engine.run_progress import RunProgress
+
+log = logging.getLogger(__name__)
+
+
+class HostRereads:
+    """The pages of one run waiting for their host's checks (background tasks on the engine loop)."""
+
+    def __init__(
+        self, fetching: CrawlFetching, frontier: Frontier, progress: RunProgress, job_log: JobLog, job_id: str
+    ) -> None:
+        self._fetching = fetching
+        self._frontier = frontier
+        self._progress = progress
+        self._log = job_log
+        self._job_id = job_id
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def watch(self, recorder: PageRecorder, entry: FrontierEntry, checks: HostChecks, commit: PageCommit) -> None:
+        """``entry`` was stored (``commit``) while ``checks`` were open: read it again if they say so."""
+        self._frontier.hold()  # released when the checks came back (and the page was read again)
+        task = asyncio.create_task(self._after_checks(recorder, entry, checks, commit))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def cancel(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    async def close(self) -> None:
+        self.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _after_checks(
+        self, recorder: PageRecorder, entry: FrontierEntry, checks: HostChecks, commit: PageCommit
+    ) -> None:
+        try:
+            again = await read_again_if_host_differs(
+                entry,
+                checks,
+                commit,
+                recorder=recorder,
+                fetching=self._fetching,
+                job_log=self._log,
+                job_id=self._job_id,
+            )
+            if again is None:
+                return
+            stored, rendered = again
+            if stored.new_children:
+                self._progress.counts["pending"] += len(stored.new_children)
+                self._frontier.add(stored.new_children)
+                self._progress.added(len(stored.new_children))
+                self._progress.publish()
+            self._progress.child_event(
+                entry, JobStatus.COMPLETED, http_status=rendered.status, title=rendered.title, result=stored.result
+            )
+        finally:
+            self._frontier.release()
+
+
+async def read_again_if_host_differs(
+    entry: FrontierEntry,
+    checks: HostChecks,
+    commit: PageCommit,
+    *,
+    recorder: PageRecorder,
+    fetching: CrawlFetching,
+    job_log: JobLog,
+    job_id: str,
+) -> tuple[PageCommit, FetchedPage] | None:
+    """Auto mode: ``entry`` was stored from its HTML while its host's first checks in the browser were
+    open. If one of them found the host's pages differ there, read the page again in the browser (or
+    take its own check's rendering) and store it again: its text and links are then the browser's.
+    Returns that second commit and the rendered page; None when nothing had to be read again."""
+    try:
+        differs, rendered = await checks.rendered_instead()
+        if not differs:
+            return None
+        if rendered is None:
+            try:
+                again = await fetching.read_in_browser(entry.url)
+            except FetchError as exc:
+                job_log.warning(job_id, f"could not read {entry.url} again in the browser ({exc})")
+                return None
+            if not isinstance(again, FetchedPage):
+                return None
+            rendered = again
+        stored = await recorder.record_again(entry, rendered, commit.change)
+    except Exception:  # the page stays as read over HTTP
+        log.exception("reading %s again in the browser failed", entry.url)
+        return None
+    job_log.info(
+        job_id, f"read {entry.url} again in the browser (its host switched): {len(stored.new_children)} new link(s)"
+    )
+    return stored, rendered
