@@ -252,16 +252,8 @@ class Engine:
         return job_id
 
     async def _resume(self, job_id: str) -> str:
-        if job_id in self._tasks:
-            raise ConflictError(f"job {job_id} is already running")
-        job = await self._db.read(jobs_repo.get_parent, job_id)
-        if job is None:
-            raise NotFoundError(f"no job with id '{job_id}'")
-        if job.status.is_active:
-            owner_pid, heartbeat_at = await self._db.read(jobs_repo.owner_of, job_id)
-            if owner_is_alive(owner_pid, heartbeat_at):
-                raise ConflictError(f"job {job_id} is running in another Quaero process (pid {owner_pid})")
-        elif job.status not in RESUMABLE_STATUSES:
+        job = await self._stopped_job(job_id)  # an active one here was left by a process that is gone
+        if not job.status.is_active and job.status not in RESUMABLE_STATUSES:
             raise ConflictError(f"job {job_id} is {job.status}; only interrupted, cancelled or failed jobs resume")
         requeued = await self._db.write(jobs_repo.requeue_children, job_id, [JobStatus.RUNNING, JobStatus.CANCELLED])
         self._job_log.info(job_id, f"resuming: {requeued} unfinished page(s) back in the queue")

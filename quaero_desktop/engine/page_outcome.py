@@ -214,24 +214,18 @@ class PageRecorder:
         ):  # the same bytes as last time: no conversion, no index write
             record = FetchRecord(etag=outcome.etag, last_modified=outcome.last_modified)
             return await self._unchanged(entry, known, outcome.status, outcome.content_type, now, record)
-        prepared = await asyncio.to_thread(prepare_page, outcome, final_url or entry.url, self._scope, entry.depth)
-        return await self._db.write(
-            commit_document_page,
-            entry=entry,
-            prepared=prepared,
-            budget=self._budget,
-            url_filter=self._scope.url_filter,
-            definition_id=self._definition_id,
-            now=now,
-            note=page_note(outcome),
-            rendered_empty=outcome.rendered_empty,
-            **details,
-        )
+        return await self._store(entry, outcome, final_url or entry.url, now)
 
     async def record_again(self, entry: FrontierEntry, page: FetchedPage, change: PageChange | None) -> PageCommit:
         """Store ``entry``'s page again as the browser rendered it (its host switched to the browser after
         the page was stored from its HTML): the document is rewritten and its new links enqueued."""
         final_url = self._scope.normalise(page.final_url) or entry.url
+        return await self._store(entry, page, final_url, datetime.now(UTC), again_as=change or PageChange.NEW)
+
+    async def _store(
+        self, entry: FrontierEntry, page: FetchedPage, final_url: str, now: datetime, again_as: PageChange | None = None
+    ) -> PageCommit:
+        """Convert the page (off the loop) and store it with its links, all in one transaction."""
         prepared = await asyncio.to_thread(prepare_page, page, final_url, self._scope, entry.depth)
         return await self._db.write(
             commit_document_page,
@@ -240,12 +234,12 @@ class PageRecorder:
             budget=self._budget,
             url_filter=self._scope.url_filter,
             definition_id=self._definition_id,
-            now=datetime.now(UTC),
+            now=now,
             note=page_note(page),
             rendered_empty=page.rendered_empty,
             http_status=page.status,
             content_type=page.content_type,
-            again_as=change or PageChange.NEW,
+            again_as=again_as,
         )
 
     async def _unchanged(
