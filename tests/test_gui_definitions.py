@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 import tomllib
-import types
 from datetime import UTC, datetime
 
 import pytest
@@ -35,30 +32,6 @@ from tests.gui_support import run, shows_the_stored_job
 from tests.waiting import until
 
 pytestmark = pytest.mark.gui
-
-_OTHER_VIEWS = {
-    "quaero_desktop.gui.documents.documents_panel": "DocumentsPanel",
-    "quaero_desktop.gui.job_detail.job_detail_window": "JobDetailWindow",
-    "quaero_desktop.gui.logins.logins_panel": "LoginsPanel",
-}
-
-
-def _stand_in_init(self, *_args, **_kwargs) -> None:
-    QWidget.__init__(self)
-
-
-@pytest.fixture(autouse=True)
-def _other_views_stand_in(monkeypatch):
-    """The main window imports views other engineers are still writing: stand in for the missing ones only."""
-    for module_name, class_name in _OTHER_VIEWS.items():
-        try:
-            importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            stub = types.ModuleType(module_name)
-            setattr(stub, class_name, type(class_name, (QWidget,), {"__init__": _stand_in_init}))
-            monkeypatch.setitem(sys.modules, module_name, stub)
 
 
 def _store_login_metadata(app, auth_id: str, name: str) -> None:
