@@ -1,29 +1,24 @@
-"""The test site (tests/testsite) and the bundled demo server, checked over plain HTTP."""
+"""The test site (tests/testsite), checked over plain HTTP: its routes, statuses and types,
+redirects, rich and JavaScript pages, logins and sessions, hit counts, unique phrases, the big
+pages and a start on a fixed port. The bundled demo server: test_demo_server.py."""
 
 from __future__ import annotations
 
 import errno
 import http.client
-import re
 import socket
 import struct
 import time
-import tomllib
 import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Iterator
-from html import unescape
-from pathlib import Path
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from quaero_desktop.demo import DEFAULT_DEMO_PORT, DemoServer, example_definition_toml
-from quaero_desktop.demo.server import resolve_site_path
 from tests.testsite import TestSite
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.testsite_support import crawl, fetch, links
 
 PHRASES = {
     "/": "copper kettle orchestra",
@@ -60,55 +55,6 @@ PHRASES = {
         for name in ("timer", "raf", "chunk", "shadow", "declarative", "frame", "hash")
     },
 }
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def fetch(
-    url: str,
-    *,
-    method: str = "GET",
-    form: dict[str, str] | None = None,
-    cookie: str | None = None,
-    follow: bool = False,
-) -> tuple[int, http.client.HTTPMessage, str]:
-    """(status, headers, body text) without raising on 4xx/5xx; redirects only if ``follow``."""
-    data = urlencode(form).encode() if form is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    if cookie:
-        request.add_header("Cookie", f"{TestSite.SESSION_COOKIE}={cookie}")
-    opener = urllib.request.build_opener() if follow else _OPENER
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode("utf-8", "replace")
-
-
-def links(html: str) -> list[str]:
-    """The href of every <a> in document order (the sites write them as <a href="...">)."""
-    return [unescape(href) for href in re.findall(r'<a\b[^>]*?\shref="([^"]*)"', html)]
-
-
-def crawl(start: str, prefix: str) -> dict[str, tuple[int, int]]:
-    """Breadth-first over links that start with ``prefix``: url -> (status, depth)."""
-    seen: dict[str, tuple[int, int]] = {}
-    queue = [(start, 0)]
-    while queue:
-        url, depth = queue.pop(0)
-        if url in seen:
-            continue
-        status, _, body = fetch(url)
-        seen[url] = (status, depth)
-        if status == 200:
-            queue += [(u, depth + 1) for u in (urljoin(url, h) for h in links(body)) if u.startswith(prefix)]
-    return seen
 
 
 @pytest.fixture(scope="module")
@@ -397,71 +343,3 @@ def test_fixed_port_start_and_stop() -> None:
     fixed.stop()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[DemoServer]:
-    with DemoServer(port=0) as running:
-        yield running
-
-
-def test_demo_site_crawls_cleanly(demo: DemoServer) -> None:
-    found = crawl(demo.base_url + "/", demo.base_url + "/")
-    failed = {url for url, (status, _) in found.items() if status != 200}
-    assert failed == {demo.base_url + "/maintenance/radio-log.html"}
-    assert len(found) == 14 and max(depth for _, depth in found.values()) == 3
-    status, headers, body = fetch(demo.base_url + "/assets/style.css")
-    assert (status, headers["Content-Type"]) == (200, "text/css; charset=utf-8") and "http" not in body
-
-
-def test_demo_missing_files_and_directories(demo: DemoServer) -> None:
-    status, headers, body = fetch(demo.base_url + "/no-such-page.html")
-    assert (status, headers["Content-Type"]) == (404, "text/html; charset=utf-8") and "Page Not Found" in body
-    assert fetch(demo.base_url + "/assets/")[0] == 404  # no directory listing
-    status, headers, _ = fetch(demo.base_url + "/daily")
-    assert (status, headers["Location"]) == (301, "/daily/")
-
-
-@pytest.mark.parametrize(
-    "raw_path",
-    [
-        "/../../../pyproject.toml",
-        "/../server.py",
-        "/%2e%2e/server.py",
-        "/%2E%2E%2Fserver.py",
-        "/..%2fserver.py",
-        "/daily/%2e%2e/%2e%2e/server.py",
-        "/..%5cserver.py",
-        "//etc/passwd",
-        "/index.html%00.txt",
-    ],
-)
-def test_demo_refuses_path_traversal(demo: DemoServer, raw_path: str) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", demo.port, timeout=5)
-    connection.request("GET", raw_path)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    assert response.status == 404 and b"DemoServer" not in body and b"[project]" not in body
-
-
-def test_resolve_site_path_rejects_symlinks_out_of_root(tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    root.mkdir()
-    (tmp_path / "secret.txt").write_text("secret")
-    (root / "link.txt").symlink_to(tmp_path / "secret.txt")
-    (root / "ok.txt").write_text("ok")
-    assert resolve_site_path(root, "/link.txt") is None
-    assert resolve_site_path(root, "/ok.txt") == (root / "ok.txt").resolve()
-
-
-def test_example_definitions() -> None:
-    examples = ROOT / "resources" / "examples"
-    shipped = tomllib.loads((examples / "demo-site.toml").read_text(encoding="utf-8"))
-    assert tomllib.loads(example_definition_toml(f"http://127.0.0.1:{DEFAULT_DEMO_PORT}")) == shipped
-    assert shipped["start_urls"] == ["http://127.0.0.1:8765/"] and shipped["max_depth"] == 3
-    other = tomllib.loads(example_definition_toml("http://127.0.0.1:9000/"))
-    assert other == {**shipped, "start_urls": ["http://127.0.0.1:9000/"]}
-    wiki = tomllib.loads((examples / "team-wiki.toml").read_text(encoding="utf-8"))
-    assert (wiki["id"], wiki["auth_id"]) == ("team-wiki", "wiki-sso")
-    assert wiki["exclude_patterns"] == ["logout", "/admin"]
