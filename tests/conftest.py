@@ -27,6 +27,8 @@ os.environ.setdefault("QUAERO_KEYRING_SERVICE", "quaero-desktop-tests")  # never
 from quaero_desktop.app import App, build_app
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job
+from quaero_desktop.store import open_database
+from quaero_desktop.store.database import Database
 from tests import guards
 from tests.testsite import TestSite
 
@@ -58,6 +60,14 @@ def app(data_dir: Path) -> Iterator[App]:
     application = build_app(data_dir)
     yield application
     application.close(detach=False)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    """A fresh store (its SQLite file in ``tmp_path``), closed afterwards."""
+    db = open_database(tmp_path)
+    yield db
+    db.dispose()
 
 
 def make_definition(start_urls: list[str], **fields) -> JobDefinition:
