@@ -32,8 +32,6 @@ import tempfile
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -41,7 +39,8 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.testsite.big import big_paths, is_js_only  # noqa: E402
+from benchmarks.fast_path_site import site  # noqa: E402
+from tests.testsite.big import is_js_only  # noqa: E402
 
 SCRAPY_SPIDER = textwrap.dedent(
     """
@@ -73,46 +72,6 @@ SCRAPY_SPIDER = textwrap.dedent(
             print(json.dumps({"pages": self.pages, "seconds": time.perf_counter() - self.began}), flush=True)
     """
 )
-
-
-# ----- the site -----
-
-
-class Site:
-    def __init__(self, pages: int, js_every: int) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.testsite", "--big-pages", str(pages), "--big-js-every", str(js_every)],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.base_url = self.process.stdout.readline().strip()
-        self.pages = pages
-
-    def command(self, line: str) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
-        assert self.process.stdout.readline().strip() == "ok"
-
-    def urls(self) -> list[str]:
-        return [self.base_url + path for path in big_paths(self.pages)]
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(10)
-
-
-@contextmanager
-def site(pages: int, js_every: int = 0) -> Iterator[Site]:
-    served = Site(pages, js_every)
-    try:
-        yield served
-    finally:
-        served.close()
 
 
 # ----- one Quaero crawl, in this (child) process -----
