@@ -284,7 +284,10 @@ def test_without_a_browser_the_installed_program_says_how_to_get_one(installed, 
         pytest.skip("hiding the system's browsers needs a private mount namespace (unshare --mount)")
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    definition = write_definition(tmp_path / "docs.toml", DEFINITION.format(start="http://127.0.0.1:9/"))
+    # render = "browser": a crawl that must render (auto reads static pages without one, and says so
+    # only for the pages that need it).
+    text = DEFINITION.format(start="http://127.0.0.1:9/") + 'render = "browser"\n'
+    definition = write_definition(tmp_path / "docs.toml", text)
     refused = _run(*_without_browsers([str(PROGRAM), "run", str(definition)], empty), env=_user_env(bob))
     assert refused.returncode == 1, refused.stderr
     assert "no Chromium-based browser found (tried:" in refused.stderr
