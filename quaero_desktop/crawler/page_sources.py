@@ -252,33 +252,22 @@ class AutoSource:
         if not self._decisions.sample(page.final_url, framework=signals.framework):
             return self._with_open_checks(page)
         if first:  # checked in the background: the crawl goes on meanwhile (render_check.HostChecks)
-            check: Check = asyncio.ensure_future(self._check(url, result))
+            check: Check = asyncio.ensure_future(self._check(url, result, tab=self._checking_tab))
             self._decisions.add_first_check(page.final_url, check)
             return self._with_open_checks(page, check)
-        try:
-            rendered = await self._render(url, result)
-        except FetchError as exc:  # the check failed, not the page: keep what HTTP read
-            log.info("could not check %s in the browser (%s); kept as read over HTTP", url, exc)
-            return page
-        if not isinstance(rendered, FetchedPage):
-            return page
-        difference = await asyncio.to_thread(self._difference, page, rendered)
-        if difference is None:
-            return self._with_open_checks(page)
-        reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
-        if self._decisions.switch_to_browser(page.final_url, reason):
-            self._on_switch(reason)
-        return rendered
+        # A later sample is checked in this worker's own tab, the page waiting for it.
+        return await self._check(url, result, tab=None) or self._with_open_checks(page)
 
     def _with_open_checks(self, page: FetchedPage, own: Check | None = None) -> FetchedPage:
         checks = self._decisions.open_checks(page.final_url, own)
         return page if checks is None else dataclasses.replace(page, host_checks=checks)
 
-    async def _check(self, url: str, fetched: HttpPage) -> FetchedPage | None:
-        """A first sample in the browser: the rendered page if it differs (the host then switches), else None."""
+    async def _check(self, url: str, fetched: HttpPage, *, tab: SharedTab | None) -> FetchedPage | None:
+        """A sample in the browser (``tab``: the crawl's checking tab; None: this worker's own): the
+        rendered page if it differs from the HTML (the host then switches), else None."""
         page = fetched.page
         try:
-            rendered = await self._render(url, fetched, tab=self._checking_tab)
+            rendered = await self._render(url, fetched, tab=tab)
         except FetchError as exc:  # the check failed, not the page: keep what HTTP read
             log.info("could not check %s in the browser (%s); kept as read over HTTP", url, exc)
             return None
