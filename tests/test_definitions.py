@@ -242,7 +242,7 @@ def test_stay_under_start_path_keeps_to_the_start_folder_and_the_tester_says_why
         "a start URL"
     )
     assert not scope.explain("mailto:keeper@example.com").kept
-    assert scope.links_to_follow(["/lamps/", "fog", "/signals/"], "https://docs.example.com/signals/x", 0) == [
+    assert scope.links_in_scope(["/lamps/", "fog", "/signals/"], "https://docs.example.com/signals/x") == [
         "https://docs.example.com/signals/fog",
         "https://docs.example.com/signals/",
     ]

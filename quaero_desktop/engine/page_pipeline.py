@@ -67,12 +67,6 @@ class CrawlScope:
             return ScopeVerdict(False, normalised, reason)
         return ScopeVerdict(True, normalised, self.url_filter.acceptance(normalised))
 
-    def links_to_follow(self, links: list[str] | tuple[str, ...], base_url: str, depth: int) -> list[str]:
-        """Normalised, in-scope, de-duplicated links of a page at ``depth``, in page order."""
-        if depth >= self.max_depth:
-            return []
-        return self.links_in_scope(links, base_url)
-
     def links_in_scope(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
         """Normalised, in-scope, de-duplicated links, in page order (whatever the depth)."""
         if not self.follow_links:
