@@ -140,6 +140,10 @@ class RenderDecisions:
             return None
         return HostChecks(tuple(checks), own) if checks else None
 
+    def unfinished_checks(self) -> list[Check]:
+        """The first samples' checks still running (a crawl that ends cancels them)."""
+        return [check for host in self._hosts.values() for check in host.first_checks if not check.done()]
+
     def switch_to_browser(self, url: str, reason: str) -> bool:
         """The host's pages differ in the browser: all of them go there from now on. True the first time."""
         host = self._host(url)

@@ -8,7 +8,10 @@ headers, proxy and its login). ``render = "http"`` never starts a browser;
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 import httpx2
 from playwright.async_api import BrowserContext
@@ -43,6 +46,7 @@ from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
+CLOSE_STEP_S = 10.0  # the longest one step of closing may take when a crawl stops
 
 RENDER_TEXT = {
     "auto": "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
@@ -161,15 +165,32 @@ class CrawlFetching:
         self._log.warning(self._job_id, f"switched the host to the browser for the rest of the crawl: {reason}")
 
     async def close(self) -> None:
+        """Stop the checks still running, then close the tab, the browser context and the client.
+
+        Each step is bounded: a crawl that stops must reach its last write (its status, its crawling
+        time) even if the browser no longer answers."""
+        checks = self._decisions.unfinished_checks()
+        for check in checks:
+            check.cancel()
+        if checks:
+            await asyncio.wait(checks, timeout=CLOSE_STEP_S)
         if self._shared_tab is not None:
-            await self._shared_tab.close()
+            await closed_within(self._shared_tab.close(), "the checking tab")
         if self._browser is not None:
-            await self._browser.close()
+            await closed_within(self._browser.close(), "the browser context")
         if self._client is not None:
-            try:
-                await self._client.aclose()
-            except Exception:
-                log.debug("closing the HTTP client failed", exc_info=True)
+            await closed_within(self._client.aclose(), "the HTTP client")
+
+
+async def closed_within(closing: Coroutine[Any, Any, object], what: str) -> None:
+    """Await a close for at most ``CLOSE_STEP_S``; a failure or a hang is logged, never raised."""
+    try:
+        async with asyncio.timeout(CLOSE_STEP_S):
+            await closing
+    except TimeoutError:
+        log.warning("closing %s took more than %ss; left behind", what, CLOSE_STEP_S)
+    except Exception:
+        log.debug("closing %s failed", what, exc_info=True)
 
 
 class _BrowserUnavailable(QuaeroError):

@@ -18,7 +18,7 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus
-from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching
+from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching, closed_within
 from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import (
@@ -170,7 +170,7 @@ class CrawlRun:
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
-            await self._rereads.close()
+            await closed_within(self._rereads.close(), "the pages waiting for their host's checks")
             await fetching.close()
         return await self._finish()
 
@@ -246,7 +246,7 @@ class CrawlRun:
             if storing is not None and not storing.done():
                 storing.cancel()
                 await asyncio.gather(storing, return_exceptions=True)
-            await source.close()
+            await closed_within(source.close(), "a worker's tab")
 
     async def _fetch(self, url: str, source: PageSource, validators: Validators | None) -> FetchOutcome | Disallowed:
         """The page, unless robots.txt disallows it; each request waits for its turn at the host."""

@@ -101,12 +101,30 @@ class Engine:
         try:
             future.result(timeout)
         except concurrent.futures.TimeoutError:
-            log.error("engine did not stop within %ss", timeout)
+            log.error("engine did not stop within %ss; still waiting:\n%s", timeout, self._waiting_tasks())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
         self._db.shutdown()
         self._thread = None
         self._loop = None
+
+    def _waiting_tasks(self) -> str:
+        """What the engine's tasks are waiting on (for the log when shutting down hangs)."""
+        assert self._loop is not None
+        loop = self._loop
+
+        async def describe() -> str:
+            lines = []
+            for task in asyncio.all_tasks(loop):
+                frames = task.get_stack(limit=8)
+                where = " <- ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in reversed(frames))
+                lines.append(f"  {task.get_name()}: {where or 'not started'}")
+            return "\n".join(lines)
+
+        try:
+            return asyncio.run_coroutine_threadsafe(describe(), loop).result(5)
+        except Exception:  # the loop itself is stuck
+            return "  (the engine's loop does not answer)"
 
     # ----- commands (thread-safe) -----
 
