@@ -14,6 +14,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import cli, write_definition
@@ -76,18 +77,24 @@ def test_disk_full_stops_at_once_and_resume_stores_every_page_once(tmp_path, sma
     assert f"quaero-desktop jobs resume {job_id}" in message
     assert "Traceback" not in result.stderr and "sqlalchemy" not in result.stderr.lower()
     assert result.stderr.count("disk is full") == 1  # one clear message, not a wall of errors
-    ((status,),) = _rows(data_dir, "SELECT status FROM jobs WHERE id = ?", (job_id,))
-    assert status == "interrupted"
+    ((status, owner_pid),) = _rows(data_dir, "SELECT status, owner_pid FROM jobs WHERE id = ?", (job_id,))
     by_status = dict(
         _rows(data_dir, "SELECT status, count(*) FROM jobs WHERE parent_id = ? GROUP BY status", (job_id,))
     )
     assert "failed" not in by_status  # no page was marked failed because the disk was full
-    assert "running" not in by_status
+    if status == "running":
+        # Even the crawl's last write found no room: the job is left to a process that is gone, which
+        # the next start leaves interrupted with its running pages (checked once there is room).
+        assert owner_pid is not None and not psutil.pid_exists(owner_pid)
+    else:
+        assert status == "interrupted" and "running" not in by_status
     stored_before = {u for (u,) in _rows(data_dir, "SELECT url FROM documents")}
     assert 0 < len(stored_before) < len(site.big_urls())
     hits_before = {url: site.hits(url.split(str(site.port), 1)[1]) for url in stored_before}
 
     ballast.unlink()  # the user frees space
+    shown = cli("jobs", "show", job_id, "--json", data_dir=data_dir)
+    assert shown.returncode == 0 and json.loads(shown.stdout)["status"] == "interrupted", shown.stderr
     resumed = cli("jobs", "resume", job_id, "--json", data_dir=data_dir)
 
     assert resumed.returncode == 0, resumed.stderr
