@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.fast_path_site import site  # noqa: E402
+from benchmarks.throughput import raw_rate  # noqa: E402  (the same browser ceiling as throughput.py)
 from tests.testsite.big import is_js_only  # noqa: E402
 
 SCRAPY_SPIDER = textwrap.dedent(
@@ -183,29 +184,6 @@ def run_crawl(start: str, data_dir: Path, render: str, concurrency: int) -> dict
 
 
 # ----- the anchors -----
-
-
-async def raw_rate(urls: list[str], concurrency: int) -> float:
-    from playwright.async_api import async_playwright
-
-    from quaero_desktop.crawler.browser_discovery import find_browser, launch_args
-
-    async with async_playwright() as playwright:
-        location = find_browser(None, playwright.chromium.executable_path)
-        browser = await playwright.chromium.launch(executable_path=location.path, args=launch_args())
-        context = await browser.new_context()
-        pages = [await context.new_page() for _ in range(concurrency)]
-        queue = list(reversed(urls))
-
-        async def load(page) -> None:  # type: ignore[no-untyped-def]
-            while queue:
-                await page.goto(queue.pop(), wait_until="load")
-
-        started = time.perf_counter()
-        await asyncio.gather(*(load(page) for page in pages))
-        elapsed = time.perf_counter() - started
-        await browser.close()
-    return len(urls) / elapsed
 
 
 def scrapy_python(venv: Path) -> Path | None:
