@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from contextlib import closing
 
 import pytest
 
-from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.engine.page_outcome import AUTH_REQUIRED
+from quaero_desktop.domain.job import JobStatus, StoppedBy
 from quaero_desktop.vault.keyring_backend import SERVICE_NAME
 from tests.conftest import cli, crawl, make_definition, secret_service_available
+from tests.login_support import COOKIE, cookie_editor, netscape_cookies
 from tests.waiting import wait_until
 
 PRIVATE_PAGES = ["/private/", "/private/report-1", "/private/report-2", "/private/report-3", "/private/admin/settings"]
-COOKIE = "testsite_session"
 
 pytestmark = pytest.mark.keyring
 
@@ -34,35 +32,6 @@ def _forget_saved_logins():
         collection = secretstorage.get_default_collection(connection)
         for item in collection.search_items({"service": SERVICE_NAME}):
             item.delete()
-
-
-def _cookie_editor(value: str) -> str:
-    return json.dumps(
-        [
-            {
-                "domain": "127.0.0.1",
-                "hostOnly": True,
-                "httpOnly": True,
-                "name": COOKIE,
-                "path": "/",
-                "sameSite": "lax",
-                "secure": False,
-                "session": True,
-                "storeId": "0",
-                "value": value,
-            },
-            {
-                "domain": "127.0.0.1",
-                "hostOnly": True,
-                "name": "theme",
-                "path": "/",
-                "sameSite": "unspecified",
-                "session": False,
-                "expirationDate": time.time() + 86400,
-                "value": "dark",
-            },
-        ]
-    )
 
 
 def _storage_state(value: str) -> str:
@@ -83,10 +52,6 @@ def _storage_state(value: str) -> str:
             "origins": [],
         }
     )
-
-
-def _netscape(value: str) -> str:
-    return f"# Netscape HTTP Cookie File\n#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\t{COOKIE}\t{value}\n"
 
 
 def _extension(value: str) -> str:
@@ -113,9 +78,9 @@ def _extension(value: str) -> str:
 
 
 FORMATS = {
-    "cookie-editor.json": _cookie_editor,
+    "cookie-editor.json": cookie_editor,
     "storage-state.json": _storage_state,
-    "cookies.txt": _netscape,
+    "cookies.txt": netscape_cookies,
     "extension.json": _extension,
 }
 
@@ -174,7 +139,7 @@ def test_unavailable_keyring_fails_with_what_to_do(tmp_path, data_dir, fresh_sit
     )
     # Save a login's metadata while the keyring works, then run where there is no D-Bus session.
     export = tmp_path / "cookies.txt"
-    export.write_text(_netscape(fresh_site.create_session()))
+    export.write_text(netscape_cookies(fresh_site.create_session()))
     assert cli("auth", "import", "site-login", str(export), data_dir=data_dir).returncode == 0
     env_without_bus = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
     env_without_bus["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/bus"
@@ -193,29 +158,9 @@ def test_unavailable_keyring_fails_with_what_to_do(tmp_path, data_dir, fresh_sit
 
 
 @pytest.mark.browser
-def test_a_stale_session_marks_pages_authentication_required(app, fresh_site, tmp_path):
-    export = tmp_path / "cookies.txt"
-    export.write_text(_netscape("not-a-valid-session"))
-    app.logins.import_file("stale-login", export)
-    definition = make_definition(
-        [fresh_site.url("/private/"), fresh_site.url("/private/api-forbidden"), fresh_site.url("/docs/guide")],
-        auth_id="stale-login",
-        max_depth=0,
-    )
-    job = crawl(app, definition)
-    children = {c.url: c for c in app.jobs.children(job.id)}
-    assert children[fresh_site.url("/private/")].error == AUTH_REQUIRED  # redirected to /login
-    assert children[fresh_site.url("/private/api-forbidden")].error == AUTH_REQUIRED  # 403
-    assert children[fresh_site.url("/docs/guide")].status == JobStatus.COMPLETED
-    assert job.progress.auth_failures == 2
-    assert any("2 page(s) needed a login" in e.message for e in app.jobs.logs(job.id))
-    app.logins.delete("stale-login")
-
-
-@pytest.mark.browser
 def test_host_only_cookies_go_only_to_their_host(app, fresh_site, tmp_path):
     export = tmp_path / "cookies.json"
-    export.write_text(_cookie_editor(fresh_site.create_session("alice")))
+    export.write_text(cookie_editor(fresh_site.create_session("alice")))
     app.logins.import_file("host-only", export)
     definition = make_definition(
         [fresh_site.url("/whoami"), fresh_site.other_host_url("/whoami")],
@@ -234,7 +179,7 @@ def test_host_only_cookies_go_only_to_their_host(app, fresh_site, tmp_path):
 def test_a_resumed_crawl_in_a_new_process_keeps_the_login(app, fresh_site, tmp_path, data_dir):
     export = tmp_path / "cookies.txt"
     value = fresh_site.create_session("alice")
-    export.write_text(_netscape(value))
+    export.write_text(netscape_cookies(value))
     app.logins.import_file("site-login", export)
     engine = app.engine()
     job_id = engine.submit(_private_definition(fresh_site, "site-login", concurrency=1)).result(30)
@@ -283,7 +228,7 @@ def test_render_http_crawls_behind_the_login_with_the_same_cookies_and_checks(ap
     session's pages marked authentication required as on the browser path."""
     site = fresh_site
     export = tmp_path / "cookies.json"
-    export.write_text(_cookie_editor(site.create_session("alice")))
+    export.write_text(cookie_editor(site.create_session("alice")))
     app.logins.import_file("http-login", export)
     job = crawl(app, _private_definition(site, "http-login", render="http"))
     assert job.status == JobStatus.COMPLETED and job.document_count == len(PRIVATE_PAGES)
@@ -304,7 +249,7 @@ def test_render_http_crawls_behind_the_login_with_the_same_cookies_and_checks(ap
     assert "Signed in as alice" in markdown[site.url("/whoami")]
     assert "Not signed in" in markdown[site.other_host_url("/whoami")]  # host-only: not sent to localhost
 
-    export.write_text(_netscape("not-a-valid-session"))
+    export.write_text(netscape_cookies("not-a-valid-session"))
     app.logins.import_file("stale-http", export)
     stale = crawl(
         app,
@@ -315,8 +260,8 @@ def test_render_http_crawls_behind_the_login_with_the_same_cookies_and_checks(ap
             render="http",
         ),
     )
-    children = {c.url: c.error for c in app.jobs.children(stale.id)}
-    assert children == {site.url("/private/"): AUTH_REQUIRED, site.url("/private/api-forbidden"): AUTH_REQUIRED}
-    assert stale.progress.auth_failures == 2
+    # The first start URL is sent to the sign-in page: the login has expired (test_login_expiry.py).
+    assert (stale.status, stale.stopped_by) == (JobStatus.FAILED, StoppedBy.LOGIN_EXPIRED)
+    assert stale.document_count == 0 and stale.progress.pending >= 1
     for auth_id in ("http-login", "stale-http"):
         app.logins.delete(auth_id)

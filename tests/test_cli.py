@@ -44,8 +44,16 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
         "error",
         "stopped_by",
         "urls_left",
+        "pages_total",
+        "pages_skipped",
+        "pages_duplicate",
+        "pages_cancelled",
+        "pages_pending",
+        "skipped_by",
+        "noise",
     }
     assert summary["status"] == "completed" and summary["error"] is None
+    assert (summary["pages_total"], summary["skipped_by"], summary["noise"]) == (3, {}, [])
     assert summary["pages_completed"] == 3 and summary["pages_failed"] == 0 and summary["documents"] == 3
     assert summary["duration_s"] >= summary["crawl_s"] > 0  # wall time includes the browser's start
     assert "pending" in result.stderr  # progress goes to stderr, never into the JSON

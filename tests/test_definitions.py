@@ -29,6 +29,7 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
         "max_depth", "max_pages", "concurrency", "follow_links", "same_domain",
         "use_default_excludes", "auth_id", "schedule", "timeout", "enabled", "auto_start", "keep_hash_routes",
         "stay_under_start_path", "request_delay", "obey_robots_txt", "user_agent", "headers", "proxy", "render",
+        "obey_noindex", "obey_nofollow", "obey_canonical", "logged_in_selector", "logged_out_selector",
     )  # fmt: skip
     assert build().auth_id is None
     assert build().to_mapping() == {
@@ -37,6 +38,8 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
         "follow_links": True, "same_domain": True, "use_default_excludes": True, "schedule": "", "timeout": "30m",
         "enabled": True, "auto_start": False, "keep_hash_routes": True, "stay_under_start_path": False,
         "request_delay": "", "user_agent": "", "headers": {}, "proxy": "", "render": "auto",
+        "obey_noindex": True, "obey_nofollow": True, "obey_canonical": True, "logged_in_selector": "",
+        "logged_out_selector": "",
     }  # fmt: skip
 
 

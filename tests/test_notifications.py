@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quaero_desktop.domain.job import Job, JobStatus, Progress
+from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy
 from quaero_desktop.gui.notifications.job_notifications import wanted
 from quaero_desktop.gui.notifications.notices import NoticeKind, notice_for
 from quaero_desktop.settings import AppSettings
@@ -36,7 +36,7 @@ def _job(status: JobStatus, **fields) -> Job:
         "finished_at": START + timedelta(minutes=2, seconds=5),
         "crawl_seconds": 125.0,
         "document_count": 118,
-        "progress": Progress(completed=120, failed=3, documents=118),
+        "progress": Progress(completed=120, failed=3, documents=118, skipped=2),
     }
     return Job(**{**values, **fields})
 
@@ -44,7 +44,7 @@ def _job(status: JobStatus, **fields) -> Job:
 def test_notices_name_the_crawl_with_pages_documents_and_duration():
     done = notice_for(_job(JobStatus.COMPLETED))
     assert (done.key, done.kind, done.title) == ("abc123", NoticeKind.COMPLETED, "Crawl completed: Team wiki")
-    assert done.body == "123 pages, 118 documents in 2m05s"
+    assert done.body == "123 pages (2 not stored, 3 failed), 118 documents in 2m05s"  # every page accounted for
     assert not done.persistent
 
     failed = notice_for(
@@ -52,7 +52,7 @@ def test_notices_name_the_crawl_with_pages_documents_and_duration():
     )
     assert failed.title == "Crawl failed: Team wiki" and failed.persistent
     assert (
-        failed.body == "every start URL failed: HTTP 404\n123 pages, 118 documents in 2m05s"
+        failed.body == "every start URL failed: HTTP 404\n123 pages (2 not stored, 3 failed), 118 documents in 2m05s"
     )  # the reason in one line
 
     expired = notice_for(
@@ -65,6 +65,19 @@ def test_notices_name_the_crawl_with_pages_documents_and_duration():
     assert expired.kind == NoticeKind.LOGIN_EXPIRED and expired.persistent
     assert expired.title == "Log in again: Team wiki"
     assert expired.body.startswith("3 pages needed a login (session expired?): capture the login “wiki-sso” again.")
+
+    lost = notice_for(
+        _job(
+            JobStatus.FAILED,
+            metadata={"auth_id": "wiki-sso"},
+            stopped_by=StoppedBy.LOGIN_EXPIRED,
+            error="the login 'wiki-sso' has expired — capture it again, then resume the job (URL shows a login form)",
+            progress=Progress(pending=37, completed=80, documents=80),
+        )
+    )
+    assert (lost.kind, lost.title, lost.persistent) == (NoticeKind.LOGIN_EXPIRED, "Log in again: Team wiki", True)
+    assert lost.body.startswith("the login 'wiki-sso' has expired — capture it again, then resume the job")
+    assert "\n37 pages wait; 80 pages, 118 documents in 2m05s" in lost.body
 
     assert notice_for(_job(JobStatus.CANCELLED)) is None  # the user did that
     assert notice_for(_job(JobStatus.INTERRUPTED)) is None
@@ -127,7 +140,7 @@ def test_notifications_over_dbus_replace_per_job_and_a_click_opens_the_job(
         assert (
             reason.startswith("start URL unreachable")
             and "HTTP 404" in reason
-            and counts.startswith("1 page, 0 documents in ")
+            and counts.startswith("1 page (1 failed), 0 documents in ")
         )
         assert (first.expire_timeout, first.urgency) == (0, 2)  # stays until dismissed
         assert "default" in first.actions  # a click is reported back

@@ -45,6 +45,7 @@ def job_json(job: Job) -> dict[str, object]:
         "status": str(job.status),
         "progress": job.progress.as_dict(),
         "progress_text": job.progress.text,
+        "skipped_by": job.progress.skipped_by_dict(),
         "documents": job.document_count,
         "created_at": job.created_at,
         "started_at": job.started_at,
@@ -70,6 +71,7 @@ def child_json(child: ChildJob) -> dict[str, object]:
         "note": child.note,
         "rendered_empty": child.rendered_empty,
         "change": str(child.change) if child.change else None,
+        "reason": str(child.reason) if child.reason else None,
         "error": child.error,
         "attempts": child.attempts,
         "found_on": child.found_on,
@@ -109,6 +111,7 @@ def show_job(app: App, args: argparse.Namespace) -> int:
                 **job_json(job),
                 "metadata": job.metadata,
                 "config": job.config,
+                "noise": [group.as_dict() for group in app.jobs.noise(job.id)],
                 "children": [child_json(c) for c in children],
             }
         )
@@ -121,12 +124,16 @@ def show_job(app: App, args: argparse.Namespace) -> int:
         print(f"  {job.stopped_by_text}")
     if job.progress.changes_text:
         print(f"  pages:     {job.progress.changes_text}")
+    if job.progress.account_text:
+        print(f"  not stored: {job.progress.account_text}")
     duration = crawl_duration_text(job.crawl_time_s, job.duration_s)
     print(f"  started:   {local_time(job.started_at)}   duration: {duration}" + (" of crawling" if duration else ""))
     if job.progress.auth_failures:
         print(f"  {job.progress.auth_failures} page(s) needed a login (session expired?)")
     if job.progress.rendered_empty:
         print(f"  {rendered_empty_text(job.progress.rendered_empty)}")
+    for group in app.jobs.noise(job.id):
+        print(f"  noise: {group.text}; exclude with {group.exclude_pattern!r}")
     print()
     rows = [
         (c.status, c.http_status or "", c.depth, shorten(c.url, 70), shorten(c.error or c.note or c.title or "", 50))

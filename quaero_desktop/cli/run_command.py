@@ -16,6 +16,7 @@ from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, rendered_empty_text
+from quaero_desktop.domain.url_noise import NoiseGroup
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged
 
@@ -44,14 +45,21 @@ def retry_failed_pages(app: App, reference: str, *, as_json: bool) -> int:
     return _run_to_end(app, lambda _engine: app.jobs.retry_failed(job_id), as_json=as_json)
 
 
-def summary_json(job: Job) -> dict[str, object]:
-    """The stable ``--json`` summary of a finished run."""
+def summary_json(job: Job, noise: list[NoiseGroup] | None = None) -> dict[str, object]:
+    """The stable ``--json`` summary of a finished run (fields are added, never renamed or removed)."""
     return {
         "job_id": job.id,
         "status": str(job.status),
         "error": job.error,
         "pages_completed": job.progress.completed,
         "pages_failed": job.progress.failed,
+        # Every page the crawl met: completed (documents, skipped, duplicates, gone) + failed + cancelled + pending.
+        "pages_total": job.progress.total,
+        "pages_skipped": job.progress.skipped,
+        "pages_duplicate": job.progress.duplicates,
+        "pages_cancelled": job.progress.cancelled,
+        "pages_pending": job.progress.pending,
+        "skipped_by": job.progress.skipped_by_dict(),
         "pages_rendered_empty": job.progress.rendered_empty,
         "pages_new": job.progress.new,
         "pages_changed": job.progress.changed,
@@ -62,6 +70,7 @@ def summary_json(job: Job) -> dict[str, object]:
         "urls_left": job.urls_left,
         "duration_s": round(job.duration_s or 0.0, 3),
         "crawl_s": round(job.crawl_time_s or 0.0, 3),
+        "noise": [group.as_dict() for group in noise or ()],
     }
 
 
@@ -92,8 +101,9 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
     if outcome.storage_failure is not None:
         # The disk may have had no room to record the stop: the run's own account is the truth.
         job = dataclasses.replace(job, status=JobStatus.INTERRUPTED, error=outcome.storage_failure)
+    noise = app.jobs.noise(job.id)
     if as_json:
-        print_json(summary_json(job))
+        print_json(summary_json(job, noise))
     else:
         line = (
             f"job {job.id} {job.status}: {job.progress.completed} pages completed, "
@@ -101,6 +111,8 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             f"{crawl_duration_text(job.crawl_time_s or 0.0, job.duration_s)} of crawling"
         )
         print(line + (f" — {job.error}" if job.error else ""))
+        if job.progress.account_text:
+            print(f"not stored: {job.progress.account_text}")
         if job.stopped_by is not None:
             print(f"{job.stopped_by_text} (quaero-desktop jobs show {job.id})")
         if job.progress.changes_text:
@@ -112,9 +124,16 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
             )
         if job.progress.rendered_empty:
             print(f"{rendered_empty_text(job.progress.rendered_empty)} (quaero-desktop jobs show {job.id})")
+        print_noise(noise)
     if outcome.storage_failure is not None:
         return EXIT_FAILED  # not the user's interruption: the disk (or the database) failed
     return _EXIT_BY_STATUS.get(job.status, EXIT_FAILED)
+
+
+def print_noise(noise: list[NoiseGroup]) -> None:
+    """Noise in the documents, each group with the exclude pattern that leaves it out."""
+    for group in noise:
+        print(f"noise: {group.text}; to leave them out, add to exclude_patterns: {group.exclude_pattern!r}")
 
 
 @dataclass

@@ -18,6 +18,8 @@ from typing import Final
 from lxml import etree
 from lxml.etree import _Element
 
+from quaero_desktop.crawler.html_tree import parse_html
+
 # Where single-page application frameworks mount their view (React, Vue, Next, Nuxt, Svelte,
 # Gatsby, Quasar, Angular). The first of them in document order is the page's app root.
 APP_ROOT_IDS: Final = ("app", "root", "__next", "__nuxt", "svelte", "___gatsby", "q-app")
@@ -79,8 +81,7 @@ def is_empty_shell(signals: ShellSignals) -> bool:
 
 def signals_from_html(html: str) -> ShellSignals:
     """The signals of raw HTML, as a server sent it (no script has run)."""
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    document = etree.fromstring(html.encode("utf-8", "replace"), parser)
+    document = parse_html(html)
     if document is None:
         return ShellSignals(text_chars=0, script_count=0, app_root_text_chars=None)
     found = _SCRIPTS(document)

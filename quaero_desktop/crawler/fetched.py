@@ -40,6 +40,10 @@ class FetchedPage:
     source_hash: str = ""  # sha256 of the page as fetched (the HTTP body; the browser's HTML)
     needs_javascript: str | None = None  # read over HTTP though its HTML shows it needs scripts (why)
     retry_after_s: float | None = None  # a 429/503 answer's Retry-After, in seconds
+    # What the page tells robots (page_directives.py): "noindex", "nofollow" from its meta tag and X-Robots-Tag.
+    robots: frozenset[str] = frozenset()
+    # Links that appear only with rel="nofollow" (``links`` holds the others), resolved as ``links`` are.
+    nofollow_links: tuple[str, ...] = field(default=(), repr=False)
     # Auto mode: its host's first checks in the browser were still open when it was read (see render_check.py).
     host_checks: HostChecks | None = field(default=None, repr=False, compare=False)
 

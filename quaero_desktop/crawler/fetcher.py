@@ -26,6 +26,7 @@ from quaero_desktop.crawler.fetched import (
     retry_after_seconds,
     source_hash,
 )
+from quaero_desktop.crawler.page_directives import robots_directives
 from quaero_desktop.crawler.page_settle import READ_JS, SETTLE_INIT_JS, SettleTimings
 from quaero_desktop.crawler.request_watch import RequestWatch
 
@@ -112,6 +113,8 @@ class PageFetcher:
         content_type = content_type or data["contentType"]
         if not content_type.startswith(HTML_TYPES):
             return NonHtmlResponse(url, self._page.url, status, content_type)
+        links: list[str] = data["links"]
+        followed = set(links)
         return FetchedPage(
             requested_url=url,
             final_url=self._page.url,
@@ -122,7 +125,9 @@ class PageFetcher:
             canonical=data["canonical"],
             language=data["language"],
             has_password_field=data["hasPasswordField"],
-            links=data["links"],
+            links=links,
+            nofollow_links=tuple(link for link in dict.fromkeys(data["nofollowLinks"]) if link not in followed),
+            robots=robots_directives([*data["robots"], _header(response, "x-robots-tag")]),
             html=data["html"],
             rendered_empty=is_empty_shell(_shell_signals(data)),
             left_out_frames=tuple(dict.fromkeys(data["leftOutFrames"])),

@@ -31,10 +31,13 @@ from quaero_desktop.crawler.fetched import (
     retry_after_seconds,
     source_hash,
 )
+from quaero_desktop.crawler.html_tree import parse_html
+from quaero_desktop.crawler.page_directives import robots_directives
 
 MAX_HTML_BYTES = 50 * 2**20  # a page larger than this is not a page a reader wants whole
 MAX_TEXT_BYTES = 512 * 2**10  # robots.txt: RFC 9309 asks crawlers to read at least 500 KiB
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
 
 
@@ -109,7 +112,8 @@ class HttpFetcher:
                     return NonHtmlResponse(url, final_url, response.status_code, "application/octet-stream")
                 content_type = "text/html"
             html = decode_html(body, response.charset_encoding)
-            page = read_html(html, url, final_url, response.status_code, content_type)
+            robots_header = "\n".join(response.headers.get_list("x-robots-tag"))
+            page = read_html(html, url, final_url, response.status_code, content_type, robots_header)
             page = replace(_with_validators(page, response, body), retry_after_s=retry_after)
             single = {name.lower(): value for name, value in response.headers.items() if name.lower() != "set-cookie"}
             sets_cookies = any("set-cookie" in hop.headers for hop in [*response.history, response])
@@ -192,7 +196,8 @@ def _reason(exc: BaseException) -> str:
 
 
 def decode_html(body: bytes, header_charset: str | None) -> str:
-    """The page's text: the charset the headers name, else a <meta charset> near the start, else UTF-8."""
+    """The page's text: the charset the headers name, else a <meta charset> (or an XML declaration's
+    encoding) near the start, else UTF-8."""
     for candidate in (header_charset, _meta_charset(body)):
         if candidate:
             try:
@@ -203,7 +208,7 @@ def decode_html(body: bytes, header_charset: str | None) -> str:
 
 
 def _meta_charset(body: bytes) -> str | None:
-    found = _META_CHARSET.search(body[:2048])
+    found = _META_CHARSET.search(body[:2048]) or _XML_ENCODING.match(body[:512])  # an XHTML page's declaration
     return found.group(1).decode("ascii", "replace") if found else None
 
 
@@ -212,22 +217,44 @@ _PASSWORD = etree.XPath("//input[translate(@type, 'PASWORD', 'pasword')='passwor
 _CANONICAL = etree.XPath(
     "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]"
 )
+_META_ROBOTS = etree.XPath("//meta[translate(@name, 'ROBTS', 'robts')='robots'][@content]")
 _DESCRIPTION = etree.XPath("//meta[translate(@name, 'DESCRIPTION', 'description')='description'][@content]")
 
 
-def read_html(html: str, requested_url: str, final_url: str, status: int | None, content_type: str) -> FetchedPage:
-    """What the browser path reads from a page, read from its HTML (no script has run)."""
-    parser = etree.HTMLParser(remove_comments=True, huge_tree=True)
-    root = etree.fromstring(html, parser) if html.strip() else None
+def read_html(
+    html: str, requested_url: str, final_url: str, status: int | None, content_type: str, robots_header: str = ""
+) -> FetchedPage:
+    """What the browser path reads from a page, read from its HTML (no script has run).
+    ``robots_header``: the answer's X-Robots-Tag values, one per line."""
+    root = parse_html(html)
     if root is None:
         return FetchedPage(
-            requested_url, final_url, status, content_type, "", "", "", "", False, [], html, rendered_by="http"
+            requested_url,
+            final_url,
+            status,
+            content_type,
+            "",
+            "",
+            "",
+            "",
+            False,
+            [],
+            html,
+            rendered_by="http",
+            robots=robots_directives([robots_header]),
         )
     base_element = root.find(".//head/base[@href]")
-    base = urljoin(final_url, base_element.get("href", "")) if base_element is not None else final_url
+    base = _resolved(final_url, base_element.get("href", "").strip()) if base_element is not None else final_url
     title_element = root.find(".//title")
     title = " ".join((title_element.text or "").split()) if title_element is not None else ""
-    links = [urljoin(base, href) for a in _elements(_LINKS(root)) if (href := (a.get("href") or "").strip())]
+    followed: dict[str, None] = {}
+    nofollow: dict[str, None] = {}
+    for anchor in _elements(_LINKS(root)):
+        href = (anchor.get("href") or "").strip()
+        if href:
+            target = followed if "nofollow" not in (anchor.get("rel") or "").lower().split() else nofollow
+            target[_resolved(base, href)] = None
+    meta_robots = [meta.get("content", "") for meta in _elements(_META_ROBOTS(root))]
     canonical = _elements(_CANONICAL(root))
     description = _elements(_DESCRIPTION(root))
     return FetchedPage(
@@ -237,13 +264,22 @@ def read_html(html: str, requested_url: str, final_url: str, status: int | None,
         content_type=content_type,
         title=title,
         description=description[0].get("content", "") if description else "",
-        canonical=urljoin(base, canonical[0].get("href", "")) if canonical else "",
+        canonical=_resolved(base, canonical[0].get("href", "").strip()) if canonical else "",
         language=str(root.get("lang", "")),
         has_password_field=bool(_elements(_PASSWORD(root))),
-        links=links,
+        links=list(followed),
         html=html,
         rendered_by="http",
+        robots=robots_directives([*meta_robots, robots_header]),
+        nofollow_links=tuple(url for url in nofollow if url not in followed),
     )
+
+
+def _resolved(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href)
+    except ValueError:  # a malformed IPv6 host and the like: kept as written (normalising drops it)
+        return href
 
 
 def _elements(found: object) -> list[_Element]:

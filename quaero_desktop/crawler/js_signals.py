@@ -28,6 +28,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from quaero_desktop.crawler.app_shell import HIDDEN_TEXT_TAGS, is_empty_shell, signals_from_html
+from quaero_desktop.crawler.html_tree import parse_html
 
 EMPTY_SHELL: Final = "an empty app shell in its HTML"
 LITTLE_TEXT: Final = 200
@@ -71,8 +72,7 @@ def _needs_browser(html: str) -> str | None:
     shell = signals_from_html(html)
     if is_empty_shell(shell):
         return EMPTY_SHELL
-    parser = etree.HTMLParser(remove_comments=True, huge_tree=True)
-    root = etree.fromstring(html, parser) if html.strip() else None
+    root = parse_html(html)
     if root is None:
         return None
     for noscript in _elements(_NOSCRIPT(root)):

@@ -17,6 +17,8 @@ import html_to_markdown as markdown_writer
 from lxml import etree
 from lxml.etree import _Element, _ElementUnicodeResult
 
+from quaero_desktop.crawler.html_tree import parse_html
+
 
 @dataclass(frozen=True)
 class ConvertedPage:
@@ -83,8 +85,11 @@ _TEXT_WITH_LT: Final = etree.XPath(
 _LITERAL_LT: Final = "\ue000"
 # Elements worth asking _is_hidden_or_banner / _is_page_chrome about; most elements have no attributes.
 _MAY_BE_HIDDEN: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or @class or @id or self::a[@href]]")
+_BREADCRUMB_MARK: Final = " or ".join(
+    f"contains(translate(@{name}, 'BREADCRUM', 'breadcrum'), 'breadcrumb')" for name in ("class", "id", "aria-label")
+)
 _MAY_BE_CHROME: Final = etree.XPath(
-    "/*//*[self::nav or self::aside or self::footer or self::header or self::form or @role]"
+    f"/*//*[self::nav or self::aside or self::footer or self::header or self::form or @role or {_BREADCRUMB_MARK}]"
 )  # stands for a "<" in text while the writer runs; written as "\\<"
 _MAX_NESTING: Final = 100  # deeper elements are written as plain text
 
@@ -110,8 +115,7 @@ def _options(base_url: str) -> markdown_writer.ConversionOptions:
 def html_to_markdown(html: str, url: str = "") -> ConvertedPage:
     """The main content of ``html`` as Markdown; relative links are resolved against
     ``url`` (or the page's <base href>)."""
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    document = etree.fromstring(html.encode("utf-8", "replace"), parser)
+    document = parse_html(html)
     if document is None:  # not even text
         return ConvertedPage("", "", ())
     document_title = _plain_text(document.find("head/title"))
@@ -271,7 +275,12 @@ def _is_page_chrome(element: _Element) -> bool:
     if tag == "form":  # ASP.NET and SharePoint wrap the whole page in one form
         return not _wraps_page_content(element)
     roles = element.get("role")
-    return roles is not None and not _CHROME_ROLES.isdisjoint(roles.split())
+    if roles is not None and not _CHROME_ROLES.isdisjoint(roles.split()):
+        return True
+    # Breadcrumbs ("Home › Docs › Page", a session's "Trace" of recently visited pages): navigation by
+    # every theme's naming, and they change with the reader, not with the page.
+    marks = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}".lower()
+    return "breadcrumb" in marks and not _wraps_page_content(element)
 
 
 def _wraps_page_content(element: _Element) -> bool:

@@ -212,12 +212,15 @@ READ_JS = _fill(
   };
   const composed = !!document.querySelector('iframe, frame') || hasShadowRoot(document);
   const links = [];
+  const nofollow = [];  // links marked rel="nofollow"
+  const collect = (a) => {
+    if (typeof a.href !== 'string') return;
+    (a.relList && a.relList.contains('nofollow') ? nofollow : links).push(a.href);
+  };
   const leftOut = [];
   let html;
   if (!composed) {
-    for (const a of document.querySelectorAll('a[href], area[href]')) {
-      if (typeof a.href === 'string') links.push(a.href);
-    }
+    for (const a of document.querySelectorAll('a[href], area[href]')) collect(a);
     html = document.documentElement.outerHTML;
   } else {
     const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\\u00a0': '&nbsp;' };
@@ -245,9 +248,7 @@ READ_JS = _fill(
         }
         return;
       }
-      if ((tag === 'a' || tag === 'area') && node.hasAttribute('href') && typeof node.href === 'string') {
-        links.push(node.href);
-      }
+      if ((tag === 'a' || tag === 'area') && node.hasAttribute('href')) collect(node);
       const name = inFrame && tag === 'main' ? 'div' : tag;  // a frame's <main> is not the page's
       out.push('<', name);
       for (const attribute of node.attributes) out.push(' ', attribute.name, '="', escAttr(attribute.value), '"');
@@ -274,6 +275,8 @@ READ_JS = _fill(
     contentType: document.contentType || '',
     hasPasswordField: !!document.querySelector('input[type="password" i]'),
     links,
+    nofollowLinks: nofollow,
+    robots: Array.from(document.querySelectorAll('meta[name="robots" i][content]'), (m) => m.getAttribute('content')),
     html,
     leftOutFrames: leftOut,
     shell: {

@@ -224,6 +224,7 @@ class AutoSource:
         checking_tab: SharedTab,
         scope_links: Callable[[list[str], str], list[str]],
         on_switch: Callable[[str], None],
+        known_urls: Callable[[list[str]], Awaitable[set[str]]] | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._browser_source = BrowserSource(browser)
@@ -231,6 +232,7 @@ class AutoSource:
         self._decisions = decisions
         self._scope_links = scope_links
         self._on_switch = on_switch
+        self._known_urls = known_urls  # which of these URLs the crawl has met already
 
     async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
         if self._decisions.browser_reason(url) is not None:
@@ -274,6 +276,13 @@ class AutoSource:
         if not isinstance(rendered, FetchedPage):
             return None
         difference = await asyncio.to_thread(self._difference, page, rendered)
+        if difference is not None and difference.missing_links:
+            # A link to the page itself, or to a page the crawl has met, adds nothing to find (a session's
+            # "recently visited" list, a language switcher's current page).
+            ignored = set(self._scope_links([page.final_url, rendered.final_url], page.final_url))
+            if self._known_urls is not None:
+                ignored |= await self._known_urls(list(difference.missing_links))
+            difference = difference.without_links(ignored)
         if difference is None:
             return None
         reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"

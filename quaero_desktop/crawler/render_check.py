@@ -8,8 +8,10 @@ stops trusting its HTML (docs/architecture.md, "HTTP fast path").
    one in ``SAMPLE_EVERY`` (one in ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework
    marks). The sample's stored version is the browser's when they differ, so it loses nothing.
 3. The two versions **differ** when the rendered page links somewhere in the crawl's scope that
-   the HTML does not, or when its text has at least ``MIN_EXTRA_WORDS`` words (and
-   ``MIN_EXTRA_SHARE`` of its words) that the HTML's text lacks.
+   the HTML does not — not to the page itself, nor to a page the crawl knows already (a session's
+   "recently visited" list differs from one request to the next and adds nothing to find) — or
+   when its text has at least ``MIN_EXTRA_WORDS`` words (and ``MIN_EXTRA_SHARE`` of its words) that
+   the HTML's text lacks.
 4. A host whose sample differs **switches to the browser** for the rest of the crawl; the job's
    log says which page and why.
 
@@ -45,6 +47,13 @@ class Difference:
     missing_links: tuple[str, ...]
     extra_words: int
     words: int
+
+    def without_links(self, links: set[str]) -> Difference | None:
+        """The difference once the browser-only ``links`` no longer count (None: nothing is left)."""
+        missing = tuple(link for link in self.missing_links if link not in links)
+        if not missing and not self.extra_words:
+            return None
+        return Difference(missing, self.extra_words, self.words)
 
     def describe(self) -> str:
         parts = []

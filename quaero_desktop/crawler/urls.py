@@ -50,6 +50,11 @@ DEFAULT_EXCLUDE_PATTERNS: Final[tuple[str, ...]] = (
 """Regexes for links that would end the crawl's login session, searched in a URL's
 path and query (never its host)."""
 
+PROBE_TOKEN: Final = "quaeroprobe"
+"""Starts the made-up name in a URL a crawl asks for to learn a site's "not found" page (a soft 404,
+engine/not_found_pages.py): such a URL is never a page of a crawl, wherever a site echoes it back."""
+_PROBE_URL: Final = re.compile(PROBE_TOKEN + "[0-9a-f]{12}")
+
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 _UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # A percent escape, or one character that may not appear raw in a path or query.
@@ -183,6 +188,8 @@ class UrlFilter:
         for pattern in self._excludes:
             if pattern.search(url):
                 return f"excluded by pattern '{pattern.pattern}'"
+        if _PROBE_URL.search(url):
+            return "a check of the site's not-found page, not a page"
         if self._default_excludes:
             parts = urlsplit(url)
             path_and_query = f"{parts.path}?{parts.query}" if parts.query else parts.path

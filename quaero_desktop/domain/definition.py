@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+import cssselect
+
 from . import request_fields
 from .durations import parse_duration
 from .errors import ValidationError
@@ -30,6 +32,7 @@ _AUTH_ID_EXPECTED = (
 _SCHEDULE_EXPECTED = f'{CRON_EXPECTED}, or "" for manual'
 _TIMEOUT_EXPECTED = 'a duration greater than zero, such as "30m", "1h30m" or "45s" (units h, m, s, ms)'
 _DESCRIPTION_EXPECTED = "a string (may be empty)"
+_SELECTOR_EXPECTED = 'a CSS selector, such as "#user-menu" or "form.login", or "" for none'
 RENDER_MODES: Final = ("auto", "browser", "http")
 _RENDER_EXPECTED = (
     '"auto" (plain HTTP, the browser only for pages that need JavaScript), "browser" (every page in '
@@ -84,6 +87,13 @@ class JobDefinition:
     headers: tuple[tuple[str, str], ...] = ()  # over the app's default headers, by name
     proxy: str = ""
     render: str = "auto"
+    # The site's own signals (docs/architecture.md, "What a site says about its pages"): on unless turned off.
+    obey_noindex: bool = True  # <meta name="robots" content="noindex"> / X-Robots-Tag: noindex pages not stored
+    obey_nofollow: bool = True  # rel="nofollow" links and nofollow pages' links not followed
+    obey_canonical: bool = True  # one document per rel="canonical" URL within scope
+    # How a crawl with a login tells it is still logged in (CSS selectors; "" for none: a password field tells).
+    logged_in_selector: str = ""
+    logged_out_selector: str = ""
 
     def __post_init__(self) -> None:
         values = {name: getattr(self, name) for name in FIELD_NAMES}
@@ -271,6 +281,16 @@ def _timeout(value: object) -> str:
     return text
 
 
+def _css_selector(value: object) -> str:
+    text = string_of(value, _SELECTOR_EXPECTED).strip()
+    if text:
+        try:
+            cssselect.parse(text)
+        except cssselect.SelectorError as exc:
+            raise Invalid(f"{_SELECTOR_EXPECTED} (this one does not parse: {exc})") from None
+    return text
+
+
 def _render(value: object) -> str:
     mode = string_of(value, _RENDER_EXPECTED).strip().lower()
     if mode not in RENDER_MODES:
@@ -306,4 +326,9 @@ _CHECKS: Final[dict[str, Check]] = {
     "headers": request_fields.headers,
     "proxy": request_fields.proxy,
     "render": _render,
+    "obey_noindex": boolean,
+    "obey_nofollow": boolean,
+    "obey_canonical": boolean,
+    "logged_in_selector": _css_selector,
+    "logged_out_selector": _css_selector,
 }

@@ -45,6 +45,8 @@ class StoppedBy(enum.StrEnum):
     MAX_PAGES = "max_pages"  # the page budget was spent while in-scope URLs were still being found
     MAX_DEPTH = "max_depth"  # pages at the last level linked to pages further away
     TIMEOUT = "timeout"  # the job's crawling time ran out with pages still to fetch
+    # The crawl's login stopped working (pages showed a login form): its pages wait, resumable after a new capture.
+    LOGIN_EXPIRED = "login_expired"
 
 
 class PageResult(enum.StrEnum):
@@ -54,6 +56,36 @@ class PageResult(enum.StrEnum):
     SKIPPED = "skipped"  # not HTML, or redirected out of scope: nothing to store
     DUPLICATE = "duplicate"  # redirected to a page another child covers
     GONE = "gone"  # answered 404/410 where a document was stored: the document is kept, marked gone
+
+
+class SkipReason(enum.StrEnum):
+    """Why a finished page stored no document of its own (children whose result is skipped or duplicate)."""
+
+    NOT_HTML = "not_html"  # a PDF, an image, a download
+    ROBOTS_TXT = "robots_txt"  # robots.txt disallows it (not fetched)
+    OUT_OF_SCOPE = "out_of_scope"  # redirected out of the crawl's scope
+    REDIRECT = "redirect"  # redirected to a page another child of the crawl covers (a duplicate)
+    CANONICAL = "canonical"  # its rel="canonical" names another page of the crawl (a duplicate)
+    NOINDEX = "noindex"  # <meta name="robots" content="noindex"> or X-Robots-Tag: noindex
+    LOGIN_FORM = "login_form"  # the page is a login form, not content
+    NOT_FOUND = "not_found"  # answered 200, but it is the site's "not found" page (a soft 404)
+
+    @property
+    def label(self) -> str:
+        """How the crawl's account names it ("skipped: noindex 812")."""
+        return _SKIP_LABELS[self]
+
+
+_SKIP_LABELS = {
+    SkipReason.NOT_HTML: "not HTML",
+    SkipReason.ROBOTS_TXT: "robots.txt",
+    SkipReason.OUT_OF_SCOPE: "redirected out of scope",
+    SkipReason.REDIRECT: "redirected to a page already crawled",
+    SkipReason.CANONICAL: "canonical URL crawled instead",
+    SkipReason.NOINDEX: "noindex",
+    SkipReason.LOGIN_FORM: "login form",
+    SkipReason.NOT_FOUND: "not found (soft 404)",
+}
 
 
 class PageChange(enum.StrEnum):
@@ -90,6 +122,10 @@ class Progress:
     changed: int = 0
     unchanged: int = 0
     gone: int = 0
+    # Completed pages that stored no document of their own, and why (the crawl's account).
+    skipped: int = 0
+    duplicates: int = 0
+    skipped_by: tuple[tuple[str, int], ...] = ()  # (SkipReason, pages), skipped and duplicates together
 
     @property
     def total(self) -> int:
@@ -109,6 +145,7 @@ class Progress:
         return self.finished / self.total if self.total else 0.0
 
     def as_dict(self) -> dict[str, int]:
+        """The counts by name (``skipped_by`` aside: see ``skipped_by_dict``)."""
         return {
             "pending": self.pending,
             "running": self.running,
@@ -123,13 +160,46 @@ class Progress:
             "changed": self.changed,
             "unchanged": self.unchanged,
             "gone": self.gone,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
         }
+
+    def skipped_by_dict(self) -> dict[str, int]:
+        """{reason: pages} for the JSON outputs, most pages first."""
+        return dict(sorted(self.skipped_by, key=lambda pair: (-pair[1], pair[0])))
+
+    @property
+    def account_text(self) -> str:
+        """ "skipped: noindex 812, not HTML 3; duplicates: canonical URL crawled instead 40" ("" when none).
+
+        With ``text`` it accounts for every page: completed = documents + skipped + duplicates + gone."""
+        reasons = self.skipped_by_dict()
+        parts = []
+        for kind, reason_set in (("skipped", _SKIPPED_REASONS), ("duplicates", _DUPLICATE_REASONS)):
+            shown = [f"{SkipReason(r).label} {n:,}" for r, n in reasons.items() if r in reason_set]
+            if shown:
+                parts.append(f"{kind}: {', '.join(shown)}")
+        return "; ".join(parts)
 
     @property
     def changes_text(self) -> str:
         """ "3 new, 1 changed, 40 unchanged, 2 gone" (the kinds with pages), "" before any page stored."""
         parts = [(self.new, "new"), (self.changed, "changed"), (self.unchanged, "unchanged"), (self.gone, "gone")]
         return ", ".join(f"{n} {label}" for n, label in parts if n)
+
+
+_DUPLICATE_REASONS = frozenset({SkipReason.REDIRECT, SkipReason.CANONICAL})
+_SKIPPED_REASONS = frozenset(SkipReason) - _DUPLICATE_REASONS
+
+
+def stopped_by_text(stopped_by: StoppedBy | None, urls_left: int) -> str:
+    """ "stopped by max_pages: 37 URLs left"; a lost login says the pages wait for it ("" when nothing cut it)."""
+    if stopped_by is None:
+        return ""
+    left = f"{urls_left} {'page' if stopped_by == StoppedBy.LOGIN_EXPIRED else 'URL'}{'s' if urls_left != 1 else ''}"
+    if stopped_by == StoppedBy.LOGIN_EXPIRED:
+        return f"stopped: the login expired; {left} wait for a new capture (then resume the job)"
+    return f"stopped by {stopped_by}: {left} left"
 
 
 def rendered_empty_text(count: int) -> str:
@@ -181,10 +251,7 @@ class Job:
     @property
     def stopped_by_text(self) -> str:
         """ "stopped by max_pages: 37 URLs left" (the Jobs view, the job window, the CLI); "" when nothing cut it."""
-        if self.stopped_by is None:
-            return ""
-        left = self.urls_left
-        return f"stopped by {self.stopped_by}: {left} URL{'s' if left != 1 else ''} left"
+        return stopped_by_text(self.stopped_by, self.urls_left)
 
     @property
     def duration_s(self) -> float | None:
@@ -220,6 +287,7 @@ class ChildJob:
     error: str | None = None
     rendered_empty: bool = False  # stored while still an empty app shell
     change: PageChange | None = None  # what the page did to its document (None: nothing stored or kept)
+    reason: SkipReason | None = None  # why a skipped or duplicate page stored no document
     started_at: datetime | None = None
     finished_at: datetime | None = None
     found_on: str | None = None  # the page whose link led here (None: a start URL)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import httpx2
@@ -67,8 +67,10 @@ class CrawlFetching:
         settings: EngineSettings,
         job_log: JobLog,
         job_id: str,
+        known_urls: Callable[[list[str]], Awaitable[set[str]]] | None = None,
     ) -> None:
         self.render = definition.render
+        self._known_urls = known_urls
         self._definition = definition
         self._scope = scope
         self._browser_service = browser
@@ -154,6 +156,7 @@ class CrawlFetching:
             checking_tab=self._shared_tab,
             scope_links=self._scope.in_scope,
             on_switch=self._switched,
+            known_urls=self._known_urls,
         )
 
     async def read_in_browser(self, url: str) -> FetchedPage | NonHtmlResponse:

@@ -8,45 +8,38 @@ import time
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection
-
 from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.fetched import FetchedPage, Validators
+from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.page_sources import PageSource
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import Job, JobStatus
-from quaero_desktop.engine.crawl_fetching import RENDER_TEXT, CrawlFetching, closed_within
+from quaero_desktop.domain.job import Job, JobStatus, SkipReason
+from quaero_desktop.engine.crawl_fetching import CrawlFetching, closed_within
 from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
-from quaero_desktop.engine.events import (
-    CrawlPhase,
-    EventBus,
-    JobStatusChanged,
-)
+from quaero_desktop.engine.events import CrawlPhase, EventBus, JobStatusChanged
 from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.host_rereads import HostRereads
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.known_pages import KnownPages, mark_running_and_read
 from quaero_desktop.engine.login_context import LoginSource
+from quaero_desktop.engine.not_found_pages import NotFoundPages
 from quaero_desktop.engine.ownership import current_pid
-from quaero_desktop.engine.page_commit import ChildBudget, enqueue_urls
-from quaero_desktop.engine.page_outcome import (
-    Disallowed,
-    FetchOutcome,
-    PageRecorder,
-    describe_error,
-    fetch_with_retries,
-)
+from quaero_desktop.engine.page_commit import CanonicalSkips, ChildBudget
+from quaero_desktop.engine.page_fetch import describe_error, describe_unexpected
+from quaero_desktop.engine.page_outcome import PageRecorder
 from quaero_desktop.engine.page_pipeline import CrawlScope
-from quaero_desktop.engine.politeness import HostPacer, RobotsRules
-from quaero_desktop.engine.run_end import finish_parent_transaction, limits_text, start_urls_failure, summary_lines
+from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
+from quaero_desktop.engine.run_clock import RunClock, keep_heartbeat
+from quaero_desktop.engine.run_end import finish_parent_transaction, start_urls_failure, summary_lines
+from quaero_desktop.engine.run_fetch import RunFetcher
 from quaero_desktop.engine.run_progress import RunProgress
+from quaero_desktop.engine.run_start import first_pages
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.engine.storage_stop import report_storage_stop
-from quaero_desktop.store import jobs_repo, pages_repo
+from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo
 from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
@@ -75,8 +68,6 @@ class CrawlRun:
     ) -> None:
         self.job_id = job.id
         self._proxy_logins = proxy_logins
-        self._pacer = HostPacer(0.0)
-        self._robots: RobotsRules | None = None
         self._requests_summary = ""
         self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
         self.definition_id = job.definition_id
@@ -96,13 +87,30 @@ class CrawlRun:
         self._workers: list[asyncio.Task[None]] = []
         self._rereads: HostRereads | None = None  # pages read again in the browser (auto mode)
         self._resume_on_start = False
-        self._earlier_seconds = job.crawl_seconds  # crawling time of earlier runs (resumed job)
-        # Retrying failed pages is a new effort: it gets the whole timeout, not what the crawl left of it.
-        self._timeout_s = self.definition.timeout_seconds - (0.0 if retry_failed else self._earlier_seconds)
+        self._clock = RunClock(self.definition, earlier_seconds=job.crawl_seconds, retry_failed=retry_failed)
         self._retry_failed = retry_failed
         self._timed_out = False
-        self._started = time.monotonic()  # set again when the pages start loading
+        self._login_expired = False
         self._known = KnownPages(self.definition.start_urls, self.definition.render)
+        self._fetching = CrawlFetching(
+            self.definition,
+            self._scope,
+            browser=browser,
+            settings=settings,
+            job_log=job_log,
+            job_id=job.id,
+            known_urls=lambda urls: db.read(frontier_repo.claimed_among, job.id, urls),
+        )
+        self._pages = RunFetcher(
+            self._fetching,
+            self.definition,
+            self._scope,
+            auth_id=self._auth_id,
+            settings=settings,
+            job_log=job_log,
+            job_id=job.id,
+        )
+        self._not_found = NotFoundPages(self._pages.probe, self._pages.start_urls, self._scope.normalise)
 
     # ----- control (called on the engine loop) -----
 
@@ -120,15 +128,8 @@ class CrawlRun:
     # ----- the run -----
 
     async def run(self) -> JobStatus:
-        self._started = time.monotonic()
-        fetching = CrawlFetching(
-            self.definition,
-            self._scope,
-            browser=self._browser,
-            settings=self._settings,
-            job_log=self._log,
-            job_id=self.job_id,
-        )
+        self._clock.start()
+        fetching = self._fetching
         self._rereads = HostRereads(fetching, self._frontier, self._progress, self._log, self.job_id)
         heartbeat: asyncio.Task[None] | None = None
         try:
@@ -140,20 +141,29 @@ class CrawlRun:
             await fetching.open(self._logins, self._auth_id, options)
             recorder = await self._start()
             self._log.info(self.job_id, self._requests_summary)
-            heartbeat = asyncio.create_task(self._heartbeat())
+            heartbeat = asyncio.create_task(
+                keep_heartbeat(
+                    self._db,
+                    self.job_id,
+                    self._clock,
+                    self._settings.heartbeat_s,
+                    self._stop_for_storage,
+                    self._cancelled_elsewhere,
+                )
+            )
             self._workers = [
                 asyncio.create_task(self._worker(fetching.source(), recorder), name=f"crawl-{self.job_id}-{i}")
                 for i in range(self.definition.concurrency)
             ]
-            self._started = time.monotonic()  # the crawl (and its timeout) starts now, the browser being ready
+            self._clock.start()  # the crawl (and its timeout) starts now, the browser being ready
             self._events.publish(CrawlPhase(self.job_id, CrawlPhase.CRAWLING))
             try:
-                async with asyncio.timeout(max(0.0, self._timeout_s)):
-                    await asyncio.gather(*self._workers, return_exceptions=True)
+                async with asyncio.timeout(max(0.0, self._clock.timeout_s)):
+                    self._check_workers(await asyncio.gather(*self._workers, return_exceptions=True))
             except TimeoutError:
                 self._timed_out = self._stop is None
-                self._halt(JobStatus.FAILED, self._timeout_message())
-                await asyncio.gather(*self._workers, return_exceptions=True)
+                self._halt(JobStatus.FAILED, self._clock.timeout_message())
+                self._check_workers(await asyncio.gather(*self._workers, return_exceptions=True))
         except asyncio.CancelledError:
             self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
             await asyncio.gather(*self._workers, return_exceptions=True)
@@ -171,6 +181,8 @@ class CrawlRun:
             if heartbeat is not None:
                 heartbeat.cancel()
             await closed_within(self._rereads.close(), "the pages waiting for their host's checks")
+            self._not_found.close()
+            await self._pages.close()
             await fetching.close()
         return await self._finish()
 
@@ -179,7 +191,8 @@ class CrawlRun:
         setup = await crawl_requests(
             self.definition, self._settings.crawl_defaults, self._proxy_logins, self._log, self.job_id
         )
-        self._pacer, self._robots, self._requests_summary = setup.pacer, setup.robots, setup.summary
+        self._pages.use(setup.pacer, setup.robots)
+        self._requests_summary = setup.summary
         return setup.options
 
     async def _start(self) -> PageRecorder:
@@ -187,21 +200,25 @@ class CrawlRun:
         created, last_seq = await self._db.read(pages_repo.child_stats, self.job_id)
         budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
         recorder = PageRecorder(
-            self._db, self._scope, budget, definition_id=self.definition_id, authenticated=bool(self._auth_id)
+            self._db,
+            self._scope,
+            budget,
+            definition_id=self.definition_id,
+            authenticated=bool(self._auth_id),
+            not_found=self._not_found,
+            canonical_skips=CanonicalSkips(
+                await self._db.read(pages_repo.urls_with_reason, self.job_id, SkipReason.CANONICAL) if created else None
+            ),
         )
-        if created == 0:
-            starts = list(dict.fromkeys(u for u in map(self._scope.normalise, self.definition.start_urls) if u))
-            entries = await self._db.write(enqueue_urls, budget, starts, 0, now_utc())
-            how = {"schedule": " by its schedule", "auto_start": " at start-up"}.get(self._trigger, "")
-            self._log.info(self.job_id, f"started{how}: {len(entries)} start URL(s), {limits_text(self.definition)}")
-            self._log.info(self.job_id, RENDER_TEXT[self.definition.render])
-        else:
-            pending = await self._db.read(pages_repo.list_children, self.job_id, statuses=[JobStatus.PENDING])
-            entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
-            if self._retry_failed:
-                self._log.info(self.job_id, f"retrying {len(entries)} failed page(s) of {created}")
-            else:
-                self._log.info(self.job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
+        entries = await first_pages(
+            self._db,
+            self._log,
+            self.definition,
+            budget,
+            start_urls=self._pages.start_urls,
+            trigger=self._trigger,
+            retry_failed=self._retry_failed,
+        )
         self._frontier.add(entries)
         await self._db.read(self._known.load)
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
@@ -233,10 +250,14 @@ class CrawlRun:
                 self._progress.started(entry)
                 try:
                     known = await marked_and_known if marked_and_known is not None else self._known.get(entry.url)
-                    outcome = await self._fetch(entry.url, source, self._known.validators(known))
+                    outcome = await self._pages.page(entry.url, source, self._known.validators(known))
                 except BaseException:
                     self._frontier.done(entry)
                     raise
+                if isinstance(outcome, LoginLost):  # nothing recorded: the page waits for the resume
+                    self._frontier.done(entry)
+                    self._stop_for_login(outcome.message)
+                    break
                 if storing is not None:
                     await storing
                 storing = asyncio.create_task(self._store_page(recorder, entry, outcome, known, marked, began))
@@ -248,21 +269,11 @@ class CrawlRun:
                 await asyncio.gather(storing, return_exceptions=True)
             await closed_within(source.close(), "a worker's tab")
 
-    async def _fetch(self, url: str, source: PageSource, validators: Validators | None) -> FetchOutcome | Disallowed:
-        """The page, unless robots.txt disallows it; each request waits for its turn at the host."""
-        if self._robots is not None:
-            verdict = await self._robots.verdict(url, source.fetch_text)
-            if not verdict.allowed:
-                return Disallowed(verdict.reason)
-        return await fetch_with_retries(
-            url, source, self._settings, lambda message: self._log.info(self.job_id, message), validators, self._pacer
-        )
-
     async def _store_page(
         self,
         recorder: PageRecorder,
         entry: FrontierEntry,
-        outcome: FetchOutcome | Disallowed,
+        outcome: FetchOutcome | Disallowed | NotStored,
         known: KnownPage | None,
         marked: Awaitable[object],
         began: float,
@@ -302,6 +313,19 @@ class CrawlRun:
         if self._rereads is not None:
             self._rereads.cancel()
 
+    def _stop_for_login(self, message: str) -> None:
+        """The login expired: stop now; the pages wait (pending) for the job's resume after a new capture."""
+        self._login_expired = True
+        self._halt(JobStatus.FAILED, message)
+
+    def _check_workers(self, results: list[object]) -> None:
+        """A worker that ended on an error nobody planned for fails the crawl with that error: its page
+        would otherwise be left unfinished by a crawl that says "completed"."""
+        for result in results:
+            if isinstance(result, Exception):
+                log.error("a crawl worker of %s failed", self.job_id, exc_info=result)
+                self._halt(JobStatus.FAILED, f"the crawl stopped on an unexpected error: {describe_unexpected(result)}")
+
     def _stop_for_storage(self, failure: LocalStorageError) -> None:
         """The disk is full (or the database cannot be written): stop now, leave the job resumable."""
         if self._storage_failure is None:
@@ -309,30 +333,30 @@ class CrawlRun:
         self._halt(JobStatus.INTERRUPTED, str(failure))
 
     def _check_failure_tolerance(self) -> None:
-        finished = self._progress.counts["completed"] + self._progress.counts["failed"]
-        failed = self._progress.counts["failed"]
-        if finished >= self._settings.failure_min_pages and failed > finished * self._settings.failure_ratio:
-            self._halt(
-                JobStatus.FAILED,
-                f"stopped: too many pages failed ({failed} of {finished}, "
-                f"more than {self._settings.failure_ratio:.0%})",
-            )
+        too_many = self._progress.too_many_failures(self._settings.failure_min_pages, self._settings.failure_ratio)
+        if too_many is not None:
+            self._halt(JobStatus.FAILED, too_many)
+
+    def _cancelled_elsewhere(self) -> None:
+        self._log.info(self.job_id, "cancel requested from another process")
+        self.cancel()
 
     async def _finish(self) -> JobStatus:
         status, error = self._stop or (JobStatus.COMPLETED, None)
-        crawl_seconds = self._crawl_seconds()  # stored and logged alike: the window shows the same
+        crawl_seconds = self._clock.crawl_seconds()  # stored and logged alike: the window shows the same
         if self._stop is None and self._storage_failure is None:
             error = await self._start_urls_failure()
             if error is not None:
                 status = JobStatus.FAILED
         try:
-            await self._db.write(
+            status, error = await self._db.write(
                 finish_parent_transaction,
                 self.job_id,
                 status,
                 error,
                 crawl_seconds,
                 timed_out=self._timed_out,
+                login_expired=self._login_expired,
                 resume_on_start=self._resume_on_start,
             )
         except LocalStorageError as exc:
@@ -365,39 +389,8 @@ class CrawlRun:
         except LocalStorageError:  # the lines stay buffered: stored by a later flush once there is room
             log.debug("job log lines of %s wait for disk space", self.job_id)
 
-    def _timeout_message(self) -> str:
-        if self._earlier_seconds and not self._retry_failed:
-            return (
-                f"timed out after {self.definition.timeout} of crawling "
-                "(the job's timeout; time spent before the crawl was resumed counts)"
-            )
-        return f"timed out after {self.definition.timeout} (the job's timeout)"
-
-    def _crawl_seconds(self) -> float:
-        """Crawling time over every run of this job, this one included."""
-        return self._earlier_seconds + time.monotonic() - self._started
-
-    def _heartbeat_transaction(self, conn: Connection) -> bool:
-        jobs_repo.record_crawl_seconds(conn, self.job_id, self._crawl_seconds())
-        return jobs_repo.heartbeat(conn, self.job_id, now_utc())
-
     async def _start_urls_failure(self) -> str | None:
         """The crawl failed as a whole when it stored nothing because every start URL failed."""
         if self._progress.counts.get("documents", 0) > 0:
             return None
         return start_urls_failure(await self._db.read(pages_repo.list_children, self.job_id, max_depth=0))
-
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(self._settings.heartbeat_s)
-            try:
-                cancel_requested = await self._db.write(self._heartbeat_transaction)
-            except LocalStorageError as exc:
-                self._stop_for_storage(exc)
-                return
-            except Exception:
-                log.exception("heartbeat for %s failed", self.job_id)
-                continue
-            if cancel_requested:
-                self._log.info(self.job_id, "cancel requested from another process")
-                self.cancel()

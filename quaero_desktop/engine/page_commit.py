@@ -8,6 +8,7 @@ These functions run on the engine's single database thread.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,7 @@ from sqlalchemy import Connection
 
 from quaero_desktop.crawler.urls import UrlFilter
 from quaero_desktop.domain.document import FetchRecord, KnownPage
-from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, StoppedBy
+from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipReason, StoppedBy
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.page_pipeline import PreparedPage
 from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, pages_repo
@@ -75,6 +76,7 @@ class PageCommit:
     auth_failed: bool = False
     rendered_empty: bool = False
     change: PageChange | None = None
+    reason: SkipReason | None = None
 
 
 def enqueue_urls(
@@ -126,16 +128,14 @@ def commit_document_page(
         reason = url_filter.rejection(content.url)
         if reason is not None:
             note = f"redirected to {content.url}, which is out of scope ({reason})"
-            pages_repo.finish_child(
-                conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.SKIPPED, note=note, **fetched
+            return _finish_without_document(
+                conn, entry, PageResult.SKIPPED, SkipReason.OUT_OF_SCOPE, note, now=now, **fetched
             )
-            return PageCommit(JobStatus.COMPLETED, PageResult.SKIPPED, note)
         if not frontier_repo.claim_urls(conn, parent_id, [content.url], 1):
             note = f"redirected to {content.url}, which this crawl covers already"
-            pages_repo.finish_child(
-                conn, entry.child_id, JobStatus.COMPLETED, now=now, result=PageResult.DUPLICATE, note=note, **fetched
+            return _finish_without_document(
+                conn, entry, PageResult.DUPLICATE, SkipReason.REDIRECT, note, now=now, **fetched
             )
-            return PageCommit(JobStatus.COMPLETED, PageResult.DUPLICATE, note)
     stored = documents_repo.store_page(
         conn, content, job_id=parent_id, definition_id=definition_id, now=now, record=prepared.record
     )
@@ -166,6 +166,123 @@ def commit_document_page(
         rendered_empty=rendered_empty,
         change=again_as or stored.change,
     )
+
+
+def commit_skipped_page(
+    conn: Connection,
+    *,
+    entry: FrontierEntry,
+    reason: SkipReason,
+    note: str,
+    links: list[str],
+    max_depth: int,
+    budget: ChildBudget,
+    found_on: str,
+    http_status: int | None,
+    content_type: str,
+    title: str,
+    now: datetime,
+) -> PageCommit:
+    """A page fetched but not stored (noindex, a login form, the site's "not found" page), with the
+    links it leads to (in scope, already filtered): a noindex page's links are still followed."""
+    children: list[FrontierEntry] = []
+    if entry.depth < max_depth:
+        children = enqueue_urls(conn, budget, links, entry.depth + 1, now, found_on=found_on)
+    elif links:
+        frontier_repo.record_left(conn, budget.parent_id, links, StoppedBy.MAX_DEPTH)
+    commit = _finish_without_document(
+        conn,
+        entry,
+        PageResult.SKIPPED,
+        reason,
+        note,
+        now=now,
+        http_status=http_status,
+        content_type=content_type,
+        title=title,
+    )
+    return dataclasses.replace(commit, new_children=children)
+
+
+class CanonicalSkips:
+    """URLs of this crawl skipped because their rel="canonical" named another page (only touched in
+    transactions on the database thread, like ``ChildBudget``). A page whose canonical URL is one of
+    them is stored after all: two pages naming each other would otherwise store neither."""
+
+    def __init__(self, urls: set[str] | None = None) -> None:
+        self.urls = urls or set()
+
+
+def commit_canonical_duplicate(
+    conn: Connection,
+    *,
+    entry: FrontierEntry,
+    page_url: str,
+    canonical_url: str,
+    budget: ChildBudget,
+    skips: CanonicalSkips,
+    http_status: int | None,
+    content_type: str,
+    title: str,
+    now: datetime,
+) -> PageCommit | None:
+    """The page names another page of the scope as its canonical URL: one document per canonical URL.
+
+    The canonical page is claimed (at this page's depth: it stands for it) unless the crawl has it
+    already, and this page completes as its duplicate. None: store this page after all (its canonical
+    URL was itself skipped for naming another, or the page budget has no room for it)."""
+    if canonical_url in skips.urls:
+        return None
+    claimed = frontier_repo.claim_urls(conn, budget.parent_id, [canonical_url], budget.remaining)
+    if not claimed and not frontier_repo.is_claimed(conn, budget.parent_id, canonical_url):
+        return None  # no room for it (max_pages)
+    children: list[FrontierEntry] = []
+    if claimed:
+        rows = budget.plan(claimed, entry.depth)
+        pages_repo.add_children(conn, budget.parent_id, rows, now, found_on=page_url)
+        budget.apply(rows)
+        children = [FrontierEntry(child_id=child_id, url=url, depth=d) for child_id, url, d, _ in rows]
+    skips.urls.add(page_url)
+    note = f"its canonical URL is {canonical_url}: stored there, once"
+    commit = _finish_without_document(
+        conn,
+        entry,
+        PageResult.DUPLICATE,
+        SkipReason.CANONICAL,
+        note,
+        now=now,
+        http_status=http_status,
+        content_type=content_type,
+        title=title,
+    )
+    return dataclasses.replace(commit, new_children=children)
+
+
+def _finish_without_document(
+    conn: Connection,
+    entry: FrontierEntry,
+    result: PageResult,
+    reason: SkipReason,
+    note: str,
+    *,
+    now: datetime,
+    http_status: int | None,
+    content_type: str,
+    title: str,
+) -> PageCommit:
+    pages_repo.finish_child(
+        conn,
+        entry.child_id,
+        JobStatus.COMPLETED,
+        now=now,
+        result=result,
+        reason=reason,
+        note=note,
+        http_status=http_status,
+        content_type=content_type,
+        title=title,
+    )
+    return PageCommit(JobStatus.COMPLETED, result, note, reason=reason)
 
 
 def commit_unchanged_page(
@@ -221,12 +338,22 @@ def commit_unchanged_page(
 
 
 def commit_gone_page(
-    conn: Connection, *, entry: FrontierEntry, known: KnownPage, http_status: int, content_type: str, now: datetime
+    conn: Connection,
+    *,
+    entry: FrontierEntry,
+    known: KnownPage,
+    http_status: int,
+    content_type: str,
+    now: datetime,
+    soft: bool = False,
 ) -> PageCommit:
-    """The page answers 404/410 where a document was stored: the document stays, marked gone (left out of
-    search), and does not count among the job's documents."""
+    """The page answers 404/410 (or, ``soft``, 200 with the site's "not found" page) where a document was
+    stored: the document stays, marked gone (left out of search), and does not count among the job's documents."""
     documents_repo.mark_gone(conn, known.document_id, now)
-    note = f"gone (HTTP {http_status}): its stored document is kept, marked gone"
+    if soft:
+        note = 'gone (the site\'s "not found" page, answered 200): its stored document is kept, marked gone'
+    else:
+        note = f"gone (HTTP {http_status}): its stored document is kept, marked gone"
     pages_repo.finish_child(
         conn,
         entry.child_id,
@@ -255,4 +382,5 @@ def commit_page_without_document(
         fields.get("note"),
         error=fields.get("error"),
         auth_failed=fields.get("auth_failed", False),
+        reason=fields.get("reason"),
     )

@@ -1,90 +1,46 @@
-"""What a fetched page means for the crawl: retry it, fail it, skip it or store it."""
+"""What a fetched page means for the crawl: fail it, skip it (with its reason) or store it.
+
+``PageRecorder.record`` turns each outcome into the page's one transaction (page_commit.py). The
+order of the questions is the crawl's account (docs/architecture.md, "Every page accounted for"):
+refused by robots.txt, failed, not modified, refused by the login, gone, an HTTP error, not HTML,
+unchanged bytes, then what the page says of itself (noindex, a canonical URL elsewhere), and last,
+once converted, whether it is the site's "not found" page.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from http import HTTPStatus
 from typing import TypedDict, Unpack
 
-from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified, Validators
-from quaero_desktop.crawler.page_sources import PageSource
+from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified
 from quaero_desktop.domain.document import FetchRecord, KnownPage
-from quaero_desktop.domain.job import JobStatus, PageChange, PageResult
+from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipReason
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.frontier import FrontierEntry
+from quaero_desktop.engine.login_watch import looks_like_login
+from quaero_desktop.engine.not_found_pages import NotFoundPages
 from quaero_desktop.engine.page_commit import (
+    CanonicalSkips,
     ChildBudget,
     PageCommit,
+    commit_canonical_duplicate,
     commit_document_page,
     commit_gone_page,
     commit_page_without_document,
+    commit_skipped_page,
     commit_unchanged_page,
 )
-from quaero_desktop.engine.page_pipeline import CrawlScope, prepare_page
-from quaero_desktop.engine.politeness import MAX_RETRY_AFTER_S, HostPacer
-from quaero_desktop.engine.settings import EngineSettings
+from quaero_desktop.engine.page_fetch import http_error
+from quaero_desktop.engine.page_pipeline import CrawlScope, PreparedPage, prepare_page
+from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, NotStored
 from quaero_desktop.store.pages_repo import ChildFinishFields
 
-FetchOutcome = FetchedPage | NonHtmlResponse | NotModified | FetchError
-
-
-@dataclass(frozen=True)
-class Disallowed:
-    """Not fetched: robots.txt disallows the page (``reason`` is the page's note)."""
-
-    reason: str
-
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})
 AUTH_REQUIRED = "authentication required (session expired?)"
 RENDERED_EMPTY = "rendered empty (the app did not finish rendering)"
-_LOGIN_PATH = re.compile(
-    r"/(?:log-?in|sign-?in|sign_in|log-?on|auth(?:enticate)?|sso|oauth2?|authorize|session/new|users/sign_in)"
-    r"(?:[/.?]|$)",
-    re.IGNORECASE,
-)
-
-
-async def fetch_with_retries(
-    url: str,
-    source: PageSource,
-    settings: EngineSettings,
-    on_retry: Callable[[str], None],
-    validators: Validators | None = None,
-    pacer: HostPacer | None = None,
-) -> FetchOutcome:
-    """Fetch ``url``, retrying timeouts, transient network errors, 429 and 5xx with back-off, or after the
-    pause the site asked for (Retry-After, for every worker: ``pacer``). Each attempt waits its turn at the host."""
-    attempts = settings.retries + 1
-    for attempt in range(1, attempts + 1):
-        try:
-            turn = None if pacer is None else functools.partial(pacer.wait_turn, url)
-            outcome: FetchOutcome = await source.fetch(url, validators, turn)
-        except FetchError as exc:
-            outcome = exc
-        reason = retry_reason(outcome)
-        if reason is None or attempt == attempts:
-            return outcome
-        retry_after = None if isinstance(outcome, (FetchError, NotModified)) else outcome.retry_after_s
-        if retry_after is not None and pacer is not None:
-            if retry_after > MAX_RETRY_AFTER_S:
-                return outcome
-            pacer.hold(url, retry_after)
-            on_retry(
-                f"retrying {url} in {retry_after:g}s ({reason}: the site asked to wait (Retry-After); "
-                f"attempt {attempt} of {attempts})"
-            )
-            continue
-        delay = settings.retry_backoff_s * 2 ** (attempt - 1)
-        on_retry(f"retrying {url} in {delay:g}s ({reason}; attempt {attempt} of {attempts})")
-        await asyncio.sleep(delay)
-    raise AssertionError("unreachable")
+NOINDEX_NOTE = "not stored: the page asks not to be indexed (noindex)"
+NOT_FOUND_NOTE = 'not stored: the site\'s "not found" page, though it answered 200 (a soft 404)'
 
 
 def page_note(page: FetchedPage) -> str | None:
@@ -101,44 +57,12 @@ def page_note(page: FetchedPage) -> str | None:
     return "; ".join(notes) or None
 
 
-def retry_reason(outcome: FetchOutcome) -> str | None:
-    if isinstance(outcome, FetchError):
-        return str(outcome) if outcome.retryable else None
-    if isinstance(outcome, NotModified):
-        return None
-    if outcome.status in RETRY_STATUSES:
-        return http_error(outcome.status)
-    return None
-
-
-def http_error(status: int) -> str:
-    try:
-        return f"HTTP {status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"HTTP {status}"
-
-
-def describe_error(exc: BaseException) -> str:
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return text.strip().splitlines()[0]
-
-
-def looks_like_login(url: str) -> bool:
-    """Does the URL's path look like a sign-in page (/login, /signin, /sso, /oauth ...)?"""
-    path = url.split("://", 1)[-1].partition("/")[2]
-    return bool(_LOGIN_PATH.search("/" + path))
-
-
 def needs_login(entry_url: str, outcome: FetchedPage | NonHtmlResponse, final_url: str) -> bool:
-    """An authenticated fetch that was refused (401/403) or sent to a login page (``final_url``, normalised)."""
+    """An authenticated fetch that was refused (401/403) or sent to a sign-in URL (``final_url``, normalised).
+    A login form shown in place is the login watch's (login_watch.py): it never reaches the store."""
     if outcome.status in (401, 403):
         return True
-    if not isinstance(outcome, FetchedPage):
-        return False
-    final = final_url
-    if final == entry_url or looks_like_login(entry_url):
-        return False
-    return looks_like_login(final) or outcome.has_password_field
+    return final_url != entry_url and looks_like_login(final_url) and not looks_like_login(entry_url)
 
 
 class _ResponseFields(TypedDict):
@@ -159,50 +83,49 @@ class PageRecorder:
         *,
         definition_id: str | None,
         authenticated: bool,
+        not_found: NotFoundPages | None = None,
+        canonical_skips: CanonicalSkips | None = None,
     ) -> None:
         self._db = db
         self._scope = scope
         self._budget = budget
         self._definition_id = definition_id
         self.authenticated = authenticated
+        self._not_found = not_found
+        self._canonical_skips = canonical_skips or CanonicalSkips()
 
     async def record(
-        self, entry: FrontierEntry, outcome: FetchOutcome | Disallowed, known: KnownPage | None = None
+        self, entry: FrontierEntry, outcome: FetchOutcome | Disallowed | NotStored, known: KnownPage | None = None
     ) -> PageCommit:
         """``known``: what the store held for the page's URL before this fetch (an incremental re-crawl)."""
         now = datetime.now(UTC)
         if isinstance(outcome, Disallowed):
             return await self._without_document(
-                entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=outcome.reason
+                entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, reason=SkipReason.ROBOTS_TXT, note=outcome.reason
             )
         if isinstance(outcome, FetchError):
             return await self._without_document(entry, JobStatus.FAILED, error=str(outcome))
+        if isinstance(outcome, NotStored):
+            return await self._not_stored(entry, outcome, now)
         if isinstance(outcome, NotModified) and known is not None:
             record = FetchRecord(etag=outcome.etag, last_modified=outcome.last_modified)
             return await self._unchanged(entry, known, 304, "text/html", now, record)
         if isinstance(outcome, NotModified):  # a 304 the crawl did not ask for: nothing to keep
             return await self._without_document(entry, JobStatus.FAILED, error=http_error(304), http_status=304)
         details: _ResponseFields = {"http_status": outcome.status, "content_type": outcome.content_type}
-        final_url = self._scope.normalise(outcome.final_url)
-        if self.authenticated and needs_login(entry.url, outcome, final_url or outcome.final_url):
+        final_url = self._scope.normalise(outcome.final_url) or entry.url
+        if self.authenticated and needs_login(entry.url, outcome, final_url):
             return await self._without_document(
                 entry, JobStatus.FAILED, error=AUTH_REQUIRED, auth_failed=True, **details
             )
         if known is not None and outcome.status in GONE_STATUSES:
-            return await self._db.write(
-                commit_gone_page,
-                entry=entry,
-                known=known,
-                http_status=outcome.status,
-                content_type=outcome.content_type,
-                now=now,
-            )
+            return await self._gone(entry, known, outcome.status, outcome.content_type, now)
         if outcome.status is not None and outcome.status >= 400:
             return await self._without_document(entry, JobStatus.FAILED, error=http_error(outcome.status), **details)
         if isinstance(outcome, NonHtmlResponse):
             note = f"not HTML ({outcome.content_type}): not stored"
             return await self._without_document(
-                entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, note=note, **details
+                entry, JobStatus.COMPLETED, result=PageResult.SKIPPED, reason=SkipReason.NOT_HTML, note=note, **details
             )
         if (
             known is not None
@@ -210,11 +133,34 @@ class PageRecorder:
             and known.source_hash
             and outcome.rendered_by == "http"
             and outcome.source_hash == known.source_hash
-            and (final_url or entry.url) == known.url
+            and final_url == known.url
         ):  # the same bytes as last time: no conversion, no index write
             record = FetchRecord(etag=outcome.etag, last_modified=outcome.last_modified)
             return await self._unchanged(entry, known, outcome.status, outcome.content_type, now, record)
-        return await self._store(entry, outcome, final_url or entry.url, now)
+        if self._scope.noindex(outcome):
+            if known is not None and not known.gone:  # a stored page that now says noindex: removed since?
+                prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
+                if await self._is_not_found(entry, prepared):
+                    return await self._gone(entry, known, outcome.status or 200, outcome.content_type, now, soft=True)
+            follow = NotStored(outcome, SkipReason.NOINDEX, NOINDEX_NOTE, follow_links=True)
+            return await self._not_stored(entry, follow, now)
+        canonical = self._scope.canonical_elsewhere(outcome, final_url)
+        if canonical is not None:
+            duplicate = await self._db.write(
+                commit_canonical_duplicate,
+                entry=entry,
+                page_url=final_url,
+                canonical_url=canonical,
+                budget=self._budget,
+                skips=self._canonical_skips,
+                http_status=outcome.status,
+                content_type=outcome.content_type,
+                title=outcome.title,
+                now=now,
+            )
+            if duplicate is not None:
+                return duplicate
+        return await self._store(entry, outcome, final_url, now, known=known)
 
     async def record_again(self, entry: FrontierEntry, page: FetchedPage, change: PageChange | None) -> PageCommit:
         """Store ``entry``'s page again as the browser rendered it (its host switched to the browser after
@@ -223,10 +169,21 @@ class PageRecorder:
         return await self._store(entry, page, final_url, datetime.now(UTC), again_as=change or PageChange.NEW)
 
     async def _store(
-        self, entry: FrontierEntry, page: FetchedPage, final_url: str, now: datetime, again_as: PageChange | None = None
+        self,
+        entry: FrontierEntry,
+        page: FetchedPage,
+        final_url: str,
+        now: datetime,
+        *,
+        known: KnownPage | None = None,
+        again_as: PageChange | None = None,
     ) -> PageCommit:
         """Convert the page (off the loop) and store it with its links, all in one transaction."""
         prepared = await asyncio.to_thread(prepare_page, page, final_url, self._scope, entry.depth)
+        if again_as is None and await self._is_not_found(entry, prepared):
+            if known is not None:
+                return await self._gone(entry, known, page.status or 200, page.content_type, now, soft=True)
+            return await self._not_stored(entry, NotStored(page, SkipReason.NOT_FOUND, NOT_FOUND_NOTE), now)
         return await self._db.write(
             commit_document_page,
             entry=entry,
@@ -242,6 +199,51 @@ class PageRecorder:
             again_as=again_as,
         )
 
+    async def _is_not_found(self, entry: FrontierEntry, prepared: PreparedPage) -> bool:
+        if self._not_found is None or prepared.content.url != entry.url:
+            return False  # a redirected page keeps its own rules (out of scope, covered already)
+        return await self._not_found.matches(entry.url, prepared.content.markdown)
+
+    async def _not_stored(self, entry: FrontierEntry, outcome: NotStored, now: datetime) -> PageCommit:
+        """A page fetched but not kept: a login form, noindex, a soft 404. A stored document of its URL
+        stays as it was (a login form never replaces one)."""
+        page = outcome.page
+        links = self._scope.links_in_scope(self._scope.followed_links(page), page.final_url)
+        return await self._db.write(
+            commit_skipped_page,
+            entry=entry,
+            reason=outcome.reason,
+            note=outcome.note,
+            links=links if outcome.follow_links else [],
+            max_depth=self._scope.max_depth,
+            budget=self._budget,
+            found_on=self._scope.normalise(page.final_url) or entry.url,
+            http_status=page.status,
+            content_type=page.content_type,
+            title=page.title,
+            now=now,
+        )
+
+    async def _gone(
+        self,
+        entry: FrontierEntry,
+        known: KnownPage,
+        status: int,
+        content_type: str,
+        now: datetime,
+        *,
+        soft: bool = False,
+    ) -> PageCommit:
+        return await self._db.write(
+            commit_gone_page,
+            entry=entry,
+            known=known,
+            http_status=status,
+            content_type=content_type,
+            now=now,
+            soft=soft,
+        )
+
     async def _unchanged(
         self,
         entry: FrontierEntry,
@@ -251,6 +253,8 @@ class PageRecorder:
         now: datetime,
         record: FetchRecord,
     ) -> PageCommit:
+        if self._not_found is not None:
+            self._not_found.saw_page(entry.url)  # a stored page that did not change: a real page of its kind
         return await self._db.write(
             commit_unchanged_page,
             entry=entry,

@@ -6,10 +6,13 @@ CPU work (HTML parsing and conversion), run off the event loop.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.markdown import html_to_markdown
+from quaero_desktop.crawler.page_directives import NOFOLLOW, NOINDEX
 from quaero_desktop.crawler.urls import UrlFilter, normalise_url
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import FetchRecord, PageContent
@@ -31,6 +34,9 @@ class CrawlScope:
     max_depth: int
     max_pages: int
     keep_hash_routes: bool = True
+    obey_nofollow: bool = True  # rel="nofollow" links and the links of nofollow pages are not followed
+    obey_noindex: bool = True
+    obey_canonical: bool = True
 
     def normalise(self, url: str, base: str | None = None) -> str | None:
         """``url`` as this crawl names pages (hash routes kept or not, as the definition says)."""
@@ -51,6 +57,9 @@ class CrawlScope:
             max_depth=definition.max_depth,
             max_pages=definition.max_pages,
             keep_hash_routes=definition.keep_hash_routes,
+            obey_nofollow=definition.obey_nofollow,
+            obey_noindex=definition.obey_noindex,
+            obey_canonical=definition.obey_canonical,
         )
 
     def explain(self, url: str, start_urls: tuple[str, ...] = ()) -> ScopeVerdict:
@@ -77,6 +86,26 @@ class CrawlScope:
         """Normalised, de-duplicated links the crawl's filters allow, in page order (depth aside)."""
         return [url for url in self.all_links(links, base_url) if self.url_filter.allows(url)]
 
+    def followed_links(self, page: FetchedPage) -> list[str]:
+        """The page's links the crawl may follow: none from a nofollow page, no rel="nofollow" link
+        (unless the definition ignores nofollow)."""
+        if not self.obey_nofollow:
+            return [*page.links, *page.nofollow_links]
+        return [] if NOFOLLOW in page.robots else page.links
+
+    def noindex(self, page: FetchedPage) -> bool:
+        """The page asks not to be indexed (and the definition obeys it)."""
+        return self.obey_noindex and NOINDEX in page.robots
+
+    def canonical_elsewhere(self, page: FetchedPage, final_url: str) -> str | None:
+        """The page's canonical URL when it names another page of the crawl's scope (None: store this one)."""
+        if not self.obey_canonical or not page.canonical:
+            return None
+        canonical = self.normalise(page.canonical, page.final_url)
+        if canonical is None or canonical == final_url or not self.url_filter.allows(canonical):
+            return None
+        return canonical
+
     def all_links(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
         """Every link of a page as the crawl names pages (normalised, de-duplicated, page order)."""
         seen: dict[str, None] = {}
@@ -95,6 +124,20 @@ class PreparedPage:
     links_beyond_depth: list[str] = field(default_factory=list)  # in scope, but one level past max_depth
 
 
+_RELATIVE_TIME: Final = re.compile(
+    r"\b(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b|\bjust now\b", re.IGNORECASE
+)
+_COUNTER: Final = re.compile(
+    r"\b\d[\d,.\u202f\u00a0]*\s*(?:page\s?)?(?:views?|visits?|visitors?|reads?|hits?)\b", re.IGNORECASE
+)
+
+
+def change_fingerprint(markdown: str) -> str:
+    """The Markdown as change detection compares it: relative times ("3 minutes ago") and view counters
+    ("1,234 views") masked, as they change with every visit, not with the page (``content_hash``)."""
+    return _COUNTER.sub("# views", _RELATIVE_TIME.sub("some time ago", markdown))
+
+
 def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth: int) -> PreparedPage:
     """Convert ``fetched`` to Markdown and pick the links to enqueue."""
     converted = html_to_markdown(fetched.html, fetched.final_url)
@@ -107,8 +150,9 @@ def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth:
         language=fetched.language,
         final_url=fetched.final_url,
         http_status=fetched.status,
-        content_hash=hashlib.sha256(converted.markdown.encode("utf-8")).hexdigest(),
+        content_hash=hashlib.sha256(change_fingerprint(converted.markdown).encode("utf-8")).hexdigest(),
     )
+    followed = scope.followed_links(fetched)
     read_from_html = fetched.rendered_by == "http"
     # A page the browser rendered is always rendered again: its HTML (and a 304 for it) says
     # nothing of what its scripts fetch. So only a page read from its HTML keeps validators and hash.
@@ -116,9 +160,9 @@ def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth:
         etag=fetched.etag if read_from_html else "",
         last_modified=fetched.last_modified if read_from_html else "",
         source_hash=fetched.source_hash if read_from_html else "",
-        links=tuple(scope.all_links(fetched.links, fetched.final_url)),
+        links=tuple(scope.all_links(followed, fetched.final_url)),
     )
-    links = scope.links_in_scope(fetched.links, fetched.final_url)
+    links = scope.links_in_scope(followed, fetched.final_url)
     if depth < scope.max_depth:
         return PreparedPage(content=content, links=links, record=record)
     return PreparedPage(content=content, links=[], record=record, links_beyond_depth=links)

@@ -21,22 +21,33 @@ def finish_parent_transaction(
     crawl_seconds: float,
     *,
     timed_out: bool,
+    login_expired: bool = False,
     resume_on_start: bool,
-) -> None:
-    """Store the run's end: an interrupted job stays resumable; any other ends with its unfetched pages
-    cancelled and the limit that cut it short, if one did."""
+) -> tuple[JobStatus, str | None]:
+    """Store the run's end; returns the status and error stored. An interrupted job stays resumable, and
+    so does one whose login expired (its pages wait, pending); any other ends with its unfetched pages
+    cancelled and the limit that cut it short, if one did. A run that would end "completed" with pages
+    left unfinished (a fault of Quaero's, never a crawl's outcome) is failed instead, saying so."""
     now = datetime.now(UTC)
     jobs_repo.record_crawl_seconds(conn, job_id, crawl_seconds)
     if status == JobStatus.INTERRUPTED:
         jobs_repo.mark_interrupted(conn, job_id, error=error, resume_on_start=resume_on_start)
-        return
-    jobs_repo.cancel_children(conn, job_id, [JobStatus.PENDING, JobStatus.RUNNING], now)
+        return status, error
+    if login_expired:
+        jobs_repo.requeue_children(conn, job_id, [JobStatus.RUNNING])
+        jobs_repo.finish_parent(conn, job_id, status, error=error, now=now, stopped_by=StoppedBy.LOGIN_EXPIRED)
+        return status, error
+    unfinished = jobs_repo.cancel_children(conn, job_id, [JobStatus.PENDING, JobStatus.RUNNING], now)
+    if status == JobStatus.COMPLETED and unfinished:
+        status = JobStatus.FAILED
+        error = f"{unfinished} page(s) were left unfinished by an error in Quaero Desktop (see the log); resume the job"
     stopped_by = None
     if timed_out:
         stopped_by = StoppedBy.TIMEOUT
     elif status in (JobStatus.COMPLETED, JobStatus.FAILED):
         stopped_by = jobs_repo.limit_that_cut(conn, job_id)
     jobs_repo.finish_parent(conn, job_id, status, error=error, now=now, stopped_by=stopped_by)
+    return status, error
 
 
 def start_urls_failure(starts: list[ChildJob]) -> str | None:

@@ -3,6 +3,8 @@ events and the page's log line."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.job import JobStatus, PageResult, Progress
@@ -10,7 +12,7 @@ from quaero_desktop.engine.events import ChildrenAdded, ChildStatusChanged, Docu
 from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.page_commit import PageCommit
-from quaero_desktop.engine.page_outcome import Disallowed, FetchOutcome
+from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, NotStored
 
 
 class RunProgress:
@@ -19,18 +21,32 @@ class RunProgress:
         self._events = events
         self._log = job_log
         self.counts: dict[str, int] = {}
+        self.skipped_by: Counter[str] = Counter()  # SkipReason -> pages (skipped and duplicates)
 
     def load(self, progress: Progress) -> None:
         """Counts as the store has them (at the start and the end of a run)."""
         self.counts = {k: v for k, v in progress.as_dict().items() if k != "total"}
+        self.skipped_by = Counter(dict(progress.skipped_by))
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(**self.counts, skipped_by=tuple(sorted(self.skipped_by.items())))
 
     def move(self, from_status: str, to_status: str) -> None:
         self.counts[from_status] -= 1
         self.counts[to_status] += 1
         self.publish()
 
+    def too_many_failures(self, min_pages: int, ratio: float) -> str | None:
+        """Why the crawl must stop for its failures (more than ``ratio`` of at least ``min_pages``), or None."""
+        finished = self.counts["completed"] + self.counts["failed"]
+        failed = self.counts["failed"]
+        if finished >= min_pages and failed > finished * ratio:
+            return f"stopped: too many pages failed ({failed} of {finished}, more than {ratio:.0%})"
+        return None
+
     def publish(self) -> None:
-        self._events.publish(JobProgress(self.job_id, Progress(**self.counts)))
+        self._events.publish(JobProgress(self.job_id, self.progress))
 
     def started(self, entry: FrontierEntry) -> None:
         self.move("pending", "running")
@@ -43,14 +59,15 @@ class RunProgress:
         self,
         entry: FrontierEntry,
         commit: PageCommit,
-        outcome: FetchOutcome | Disallowed,
+        outcome: FetchOutcome | Disallowed | NotStored,
         known: KnownPage | None,
         seconds: float,
     ) -> None:
         """Counts, events and the log line of a page whose transaction committed (``known``: its stored
         document before this crawl, if any)."""
         status = commit.status
-        self.move("running", str(status))
+        self.counts["running"] -= 1
+        self.counts[str(status)] += 1
         if commit.new_for_job:
             self.counts["documents"] += 1
         if commit.new_children:
@@ -62,6 +79,15 @@ class RunProgress:
             self.counts["rendered_empty"] += 1
         if commit.change is not None:
             self.counts[str(commit.change)] += 1
+        if commit.result == PageResult.SKIPPED:
+            self.counts["skipped"] += 1
+        elif commit.result == PageResult.DUPLICATE:
+            self.counts["duplicates"] += 1
+        if commit.reason is not None:
+            self.skipped_by[str(commit.reason)] += 1
+        self.publish()
+        if isinstance(outcome, NotStored):
+            outcome = outcome.page
         http_status = None if isinstance(outcome, (FetchError, Disallowed)) else outcome.status
         title = outcome.title if isinstance(outcome, FetchedPage) else None
         if title is None and isinstance(outcome, NotModified) and known is not None:
@@ -78,6 +104,8 @@ class RunProgress:
             self._log.warning(self.job_id, f"failed {entry.url}: {error}")
         elif isinstance(outcome, Disallowed):
             self._log.info(self.job_id, f"skipped {entry.url}: {outcome.reason}")
+        elif commit.reason is not None and commit.result == PageResult.SKIPPED:
+            self._log.debug(self.job_id, f"skipped {entry.url}: {commit.note}")
         elif commit.rendered_empty:
             self._log.warning(self.job_id, f"stored {entry.url} as it was: {commit.note}")
         else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import ChildJob, Job, JobLogEntry, JobStatus
+from quaero_desktop.domain.url_noise import NoiseGroup, noise_groups
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.ownership import owner_is_alive
 from quaero_desktop.store import jobs_repo, logs_repo, pages_repo
@@ -67,6 +68,17 @@ class JobsService:
     ) -> builtins.list[ChildJob]:
         with self._database.read() as conn:
             return pages_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
+
+    def noise(self, job_id: str) -> builtins.list[NoiseGroup]:
+        """Large groups of the job's documents whose URLs look like actions or variants (edit, history,
+        sort orders...), each with the exclude pattern that leaves them out (domain/url_noise.py)."""
+        with self._database.read() as conn:
+            job = jobs_repo.get_parent(conn, job_id)
+            urls = pages_repo.document_urls(conn, job_id)
+        if job is None:
+            raise NotFoundError(f"no job with id '{job_id}' (see: jobs list)")
+        starts = job.config.get("start_urls", [])
+        return noise_groups(urls, [str(url) for url in starts] if isinstance(starts, list) else [])
 
     def logs(
         self, job_id: str, *, min_level: str = "debug", after_id: int = 0, limit: int | None = None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, func, select
 
-from quaero_desktop.store.schema import job_left_urls
+from quaero_desktop.store.schema import job_left_urls, job_seen_urls
 
 _CHUNK = 400  # well under SQLite's bound-parameter limit
 
@@ -33,6 +33,24 @@ def claim_urls(conn: Connection, job_id: str, urls: Sequence[str], limit: int) -
         )
         claimed.update(row[0] for row in rows)
     return [url for url in ordered if url in claimed]
+
+
+def is_claimed(conn: Connection, job_id: str, url: str) -> bool:
+    """Whether ``job_id`` has claimed ``url`` already (its primary key: one index lookup)."""
+    row = conn.execute(select(job_seen_urls.c.url).where(job_seen_urls.c.job_id == job_id, job_seen_urls.c.url == url))
+    return row.first() is not None
+
+
+def claimed_among(conn: Connection, job_id: str, urls: Sequence[str]) -> set[str]:
+    """Which of ``urls`` the job has claimed already."""
+    found: set[str] = set()
+    for start in range(0, len(urls), _CHUNK):
+        chunk = list(urls[start : start + _CHUNK])
+        rows = conn.execute(
+            select(job_seen_urls.c.url).where(job_seen_urls.c.job_id == job_id, job_seen_urls.c.url.in_(chunk))
+        )
+        found.update(row.url for row in rows)
+    return found
 
 
 def over_budget(urls: Sequence[str], claimed: Sequence[str], limit: int) -> list[str]:

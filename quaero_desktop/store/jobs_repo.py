@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from quaero_desktop.domain.job import (
     JobStatus,
     JobType,
     PageChange,
+    PageResult,
     Progress,
     StoppedBy,
 )
@@ -88,6 +90,7 @@ def list_parents(conn: Connection, *, limit: int | None = None, statuses: Sequen
 def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progress]:
     """Exact child counts by status, document counts, auth failures and pages rendered empty, per parent."""
     counts: dict[str, dict[str, int]] = {pid: {} for pid in parent_ids}
+    skipped_by: dict[str, Counter[str]] = {pid: Counter() for pid in parent_ids}
     if not parent_ids:
         return {}
     for chunk in _chunks(list(parent_ids), 500):
@@ -113,6 +116,15 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
         )
         for parent_id, change, n in change_rows:
             counts[parent_id][f"change:{change}"] = n
+        result_rows = conn.execute(
+            select(jobs.c.parent_id, jobs.c.result, jobs.c.reason, func.count())
+            .where(jobs.c.parent_id.in_(chunk), jobs.c.result.in_([PageResult.SKIPPED, PageResult.DUPLICATE]))
+            .group_by(jobs.c.parent_id, jobs.c.result, jobs.c.reason)
+        )
+        for parent_id, result, reason, n in result_rows:
+            counts[parent_id][f"result:{result}"] = counts[parent_id].get(f"result:{result}", 0) + n
+            if reason is not None:
+                skipped_by[parent_id][reason] += n
         doc_rows = conn.execute(select(jobs.c.id, jobs.c.document_count).where(jobs.c.id.in_(chunk)))
         for job_id, document_count in doc_rows:
             counts[job_id]["documents"] = document_count
@@ -130,6 +142,9 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
             changed=c.get(f"change:{PageChange.CHANGED}", 0),
             unchanged=c.get(f"change:{PageChange.UNCHANGED}", 0),
             gone=c.get(f"change:{PageChange.GONE}", 0),
+            skipped=c.get(f"result:{PageResult.SKIPPED}", 0),
+            duplicates=c.get(f"result:{PageResult.DUPLICATE}", 0),
+            skipped_by=tuple(sorted(skipped_by[pid].items())),
         )
         for pid, c in counts.items()
     }
@@ -192,6 +207,7 @@ def requeue_failed(conn: Connection, parent_id: str) -> int:
             content_type=None,
             title=None,
             result=None,
+            reason=None,
             auth_failed=False,
             rendered_empty=False,
         )
@@ -263,6 +279,8 @@ def requeue_children(conn: Connection, parent_id: str, statuses: Sequence[str]) 
             note=None,
             rendered_empty=False,
             change=None,
+            result=None,
+            reason=None,
         )
     ).rowcount
 

@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from quaero_desktop.domain.job import ChildJob, JobStatus, JobType, PageChange, PageResult
+from quaero_desktop.domain.job import ChildJob, JobStatus, JobType, PageChange, PageResult, SkipReason
 from quaero_desktop.store.schema import ResultRow, jobs
 
 
@@ -70,6 +70,22 @@ def list_children(
     return [_child(r) for r in conn.execute(query)]
 
 
+def document_urls(conn: Connection, parent_id: str) -> list[str]:
+    """The URLs of a parent's children that stored (or kept) a document, in discovery order."""
+    rows = conn.execute(
+        select(jobs.c.url)
+        .where(jobs.c.parent_id == parent_id, jobs.c.result == PageResult.DOCUMENT)
+        .order_by(jobs.c.seq)
+    )
+    return [row.url for row in rows]
+
+
+def urls_with_reason(conn: Connection, parent_id: str, reason: SkipReason) -> set[str]:
+    """The URLs of a parent's children that ended skipped (or duplicate) for ``reason`` (a resumed run's memory)."""
+    rows = conn.execute(select(jobs.c.url).where(jobs.c.parent_id == parent_id, jobs.c.reason == reason))
+    return {row.url for row in rows}
+
+
 def child_stats(conn: Connection, parent_id: str) -> tuple[int, int]:
     """(number of children, highest seq) of a parent."""
     row = conn.execute(
@@ -98,6 +114,7 @@ _FINISH_COLUMNS = (
     "auth_failed",
     "rendered_empty",
     "change",
+    "reason",
 )
 _FINISH = (
     update(jobs)
@@ -122,6 +139,7 @@ class ChildFinishFields(TypedDict, total=False):
     auth_failed: bool
     rendered_empty: bool
     change: PageChange | None
+    reason: SkipReason | None
 
 
 def finish_child(
@@ -139,6 +157,7 @@ def finish_child(
     auth_failed: bool = False,
     rendered_empty: bool = False,
     change: PageChange | None = None,
+    reason: SkipReason | None = None,
 ) -> None:
     values = {
         "status": status,
@@ -152,6 +171,7 @@ def finish_child(
         "auth_failed": auth_failed,
         "rendered_empty": rendered_empty,
         "change": change,
+        "reason": reason,
     }
     conn.execute(_FINISH, {"b_child_id": child_id, **{f"b_{name}": value for name, value in values.items()}})
 
@@ -176,4 +196,5 @@ def _child(row: ResultRow) -> ChildJob:
         rendered_empty=row.rendered_empty,
         found_on=row.found_on,
         change=PageChange(row.change) if row.change else None,
+        reason=SkipReason(row.reason) if row.reason else None,
     )

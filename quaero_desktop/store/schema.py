@@ -106,6 +106,8 @@ jobs = Table(
     Column("stopped_by", String(16), nullable=True),  # parents: max_pages, max_depth or timeout cut it short
     # What a page did to its document: new, changed, unchanged or gone (domain.job.PageChange).
     Column("change", String(16), nullable=True),
+    # Why a skipped or duplicate page stored no document (domain.job.SkipReason; migration 0010).
+    Column("reason", String(16), nullable=True),
     Index("ix_jobs_parent_status", "parent_id", "status"),
     Index("ix_jobs_parent_seq", "parent_id", "seq"),
     Index("ix_jobs_type_created", "type", "created_at"),

@@ -108,6 +108,12 @@ def admin_settings(req: Request, _: re.Match[str]) -> Response:
 
 
 @requires_session
+def staff_only(req: Request, _: re.Match[str]) -> Response:
+    """403 for every signed-in user: a section the account cannot see (the login itself still works)."""
+    return error_page(403, "Forbidden", "Staff only: your account cannot see this page.")
+
+
+@requires_session
 def private_unknown(req: Request, _: re.Match[str]) -> Response:
     """Unknown private paths: login redirect without a session, 404 with one."""
     return not_found(req)
@@ -138,5 +144,6 @@ ROUTES: list[Route] = [
     route(r"/private/", private_index),
     route(r"/private/report-(\d+)", private_report),
     route(r"/private/admin/settings", admin_settings),
+    route(r"/private/staff-only", staff_only),
     route(r"/private/.*", private_unknown),
 ]

@@ -33,12 +33,16 @@ class SiteState:
         self.outages: set[str] = set()  # /outage/NAME pages that answer 503 for now
         self._revisions: dict[str, int] = {}  # path -> how many times change_page() changed it
         self._removed: set[str] = set()  # paths remove_page() made answer 410 Gone
+        self._wiki_traces: dict[str, list[str]] = {}  # session token -> the wiki pages it visited last
+        self._wiki_removed: set[str] = set()  # wiki page ids remove_wiki_page() deleted
+        self._wiki_visits = 0
+        self._sessions_left: int | None = None  # wiki requests until every session ends (None: never)
 
-    def record_hit(self, host: str, path: str, headers: dict[str, str] | None = None) -> None:
-        """Count one GET request for ``path`` sent with Host ``host``."""
+    def record_hit(self, host: str, path: str, headers: dict[str, str] | None = None, query: str = "") -> None:
+        """Count one GET request for ``path`` sent with Host ``host`` (``query``: as sent, undecoded)."""
         with self._lock:
             self._hits[(host, path)] += 1
-            self._requests.append(SeenRequest(host, path, time.monotonic(), headers or {}))
+            self._requests.append(SeenRequest(host, path, time.monotonic(), headers or {}, query))
 
     def requests(self, prefix: str = "/") -> list[SeenRequest]:
         """GET requests whose path starts with ``prefix``, in the order they came."""
@@ -71,6 +75,9 @@ class SiteState:
             self.outages.clear()
             self._revisions.clear()
             self._removed.clear()
+            self._wiki_traces.clear()
+            self._wiki_removed.clear()
+            self._sessions_left = None
 
     def change_page(self, path: str) -> int:
         """Change the page at ``path`` (its text gains "Revision N."); returns N."""
@@ -113,6 +120,46 @@ class SiteState:
         with self._lock:
             return self._sessions.get(token)
 
+    def end_sessions(self) -> None:
+        """Every session ends (the server restarted, or they all expired)."""
+        with self._lock:
+            self._sessions.clear()
+
+    def wiki_trace(self, token: str | None, page_id: str | None) -> list[str]:
+        """The wiki pages a session visited last, ``page_id`` (this visit) included: DokuWiki's "Trace"."""
+        with self._lock:
+            trace = self._wiki_traces.setdefault(token or "", [])
+            if page_id is not None:
+                if page_id in trace:
+                    trace.remove(page_id)
+                trace.append(page_id)
+                del trace[:-5]
+            return list(trace)
+
+    def wiki_visit(self) -> int:
+        """Count a wiki request; the one after ``expire_sessions_after(n)``'s n-th ends every session."""
+        with self._lock:
+            self._wiki_visits += 1
+            if self._sessions_left is not None:
+                if self._sessions_left <= 0:
+                    self._sessions.clear()
+                    self._sessions_left = None
+                else:
+                    self._sessions_left -= 1
+            return self._wiki_visits
+
+    def expire_sessions_after(self, requests: int) -> None:
+        with self._lock:
+            self._sessions_left = requests
+
+    def remove_wiki_page(self, page_id: str) -> None:
+        with self._lock:
+            self._wiki_removed.add(page_id)
+
+    def wiki_removed(self, page_id: str) -> bool:
+        with self._lock:
+            return page_id in self._wiki_removed
+
     def end_session(self, token: str | None) -> None:
         """Delete a session; unknown tokens are ignored."""
         with self._lock:
@@ -127,6 +174,7 @@ class SeenRequest:
     path: str
     at: float
     headers: dict[str, str]
+    query: str = ""  # the query string as sent (undecoded), without "?"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
-from . import apps, auth, behaviours, big, hydrate, pages, polite
+from . import apps, auth, behaviours, big, hydrate, manual, pages, polite, tags, wiki
 from .behaviours import not_found
 from .big import big_paths
 from .core import SESSION_COOKIE, Request, Response, Route, SeenRequest, SiteState, html_response
@@ -25,6 +25,9 @@ ROUTES: list[Route] = [
     *big.ROUTES,
     *polite.ROUTES,
     *hydrate.ROUTES,
+    *manual.ROUTES,
+    *tags.ROUTES,
+    *wiki.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
@@ -90,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         req = self._request(method)
         if method == "GET":
-            req.state.record_hit(req.host, req.path, req.headers)
+            req.state.record_hit(req.host, req.path, req.headers, urlsplit(self.path).query)
         response = self._dispatch(req)
         response = _versioned(req, response, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
         self.send_response(response.status)
@@ -217,6 +220,22 @@ class TestSite(BackgroundServer):
     def remove_page(self, path: str) -> None:
         """Make ``path`` answer 410 Gone."""
         self._state.remove_page(path)
+
+    def end_sessions(self) -> None:
+        """Every session ends: the wiki and the private pages answer as to a reader not logged in."""
+        self._state.end_sessions()
+
+    def expire_sessions_after(self, requests: int) -> None:
+        """After ``requests`` more wiki requests, every session ends (a login expiring mid-crawl)."""
+        self._state.expire_sessions_after(requests)
+
+    def remove_wiki_page(self, page_id: str) -> None:
+        """The wiki page ``page_id`` is deleted: it answers 200 "This topic does not exist yet" (a soft 404)."""
+        self._state.remove_wiki_page(page_id)
+
+    def wiki_url(self, page_id: str = "start", action: str = "") -> str:
+        """base_url + /wiki/doku.php?id=PAGE[&do=ACTION]."""
+        return self.url(f"/wiki/doku.php?id={page_id}" + (f"&do={action}" if action else ""))
 
     def create_session(self, username: str = "alice") -> str:
         """A valid value for the SESSION_COOKIE cookie, signed in as ``username``."""

@@ -39,7 +39,9 @@ FIELD_LABELS = {
     "use_default_excludes": "Default excludes", "enabled": "Enabled", "auto_start": "Auto start",
     "keep_hash_routes": "Hash routes", "stay_under_start_path": "Start folder",
     "request_delay": "Request delay", "obey_robots_txt": "robots.txt", "user_agent": "User agent",
-    "headers": "Headers", "proxy": "Proxy", "render": "Rendering",
+    "headers": "Headers", "proxy": "Proxy", "render": "Rendering", "obey_noindex": "Noindex",
+    "obey_nofollow": "Nofollow", "obey_canonical": "Canonical URLs", "logged_in_selector": "Logged in when",
+    "logged_out_selector": "Logged out when",
 }  # fmt: skip
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
@@ -49,7 +51,19 @@ _CHECKBOX_TEXTS = {
     "auto_start": "Run when Quaero Desktop starts",
     "keep_hash_routes": "Crawl #/ and #! routes of single-page apps as pages of their own",
     "stay_under_start_path": "Stay under the start URLs' folders (started at /signals/: keep to /signals/)",
+    "obey_noindex": 'Skip pages that ask not to be indexed (robots "noindex")',
+    "obey_nofollow": 'Don\'t follow links marked "nofollow", nor the links of nofollow pages',
+    "obey_canonical": 'One document per canonical URL (rel="canonical" within the crawl)',
 }
+SIGNALS_HELP = (
+    "What a site says about its pages: wikis and forums mark their edit, history and login pages so. "
+    "Skipped pages are counted in the job's account with their reason."
+)
+LOGIN_MARKER_HELP = (
+    "How the crawl tells that its login still works. Empty: a page showing a login form (a password field) "
+    "means the session ended, and the crawl stops so you can capture the login again. A CSS selector here "
+    "decides instead, e.g. #user-menu (shown only when logged in) or form#login."
+)
 ROBOTS_CHOICES = (("Settings' default", None), ("Obey robots.txt", True), ("Ignore robots.txt", False))
 JAVASCRIPT_HELP = (
     "Pages are read once their JavaScript has rendered them: nothing left loading and no change for a "
@@ -149,6 +163,11 @@ class DefinitionFields(QWidget):
             "Links",
             self._checkboxes(parent, ("follow_links", "same_domain", "stay_under_start_path", "use_default_excludes")),
         )
+        self._add_row(
+            form,
+            "Site signals",
+            self._checkboxes(parent, ("obey_noindex", "obey_nofollow", "obey_canonical"), hint=SIGNALS_HELP),
+        )
         self.tester = PatternTester(parent)
         self._add_row(form, "Test a URL", self.tester)
         render = QComboBox(parent)
@@ -199,6 +218,8 @@ class DefinitionFields(QWidget):
         login = LoginCombo(parent)
         login.setToolTip("A saved login (auth_id) whose cookies every page of the crawl gets")
         self._add(form, "auth_id", login)
+        self._add_text(parent, form, "logged_in_selector", "CSS, e.g. #user-menu (optional)")
+        self._add_text(parent, form, "logged_out_selector", "CSS, e.g. form#login (optional)", hint=LOGIN_MARKER_HELP)
         self._add_text(
             parent, form, "schedule", "e.g. 0 3 * * *", width=150, note="minute hour day month weekday, empty = manual"
         )
@@ -300,6 +321,8 @@ class DefinitionFields(QWidget):
             request_delay=self.text("request_delay"),
             user_agent=self.text("user_agent"),
             proxy=self.text("proxy"),
+            logged_in_selector=self.text("logged_in_selector"),
+            logged_out_selector=self.text("logged_out_selector"),
         )
         return {field: values[field] for field in FIELD_NAMES}, lines
 

@@ -21,7 +21,19 @@ from quaero_desktop.domain.schedule import next_run
 FORM_SOURCE = "the form"
 LIST_FIELDS = ("start_urls", "include_patterns", "exclude_patterns")
 NUMBER_FIELDS = ("max_depth", "max_pages", "concurrency")
-TEXT_FIELDS = ("id", "name", "description", "auth_id", "schedule", "timeout", "request_delay", "user_agent", "proxy")
+TEXT_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "auth_id",
+    "schedule",
+    "timeout",
+    "request_delay",
+    "user_agent",
+    "proxy",
+    "logged_in_selector",
+    "logged_out_selector",
+)
 BOOL_FIELDS = (
     "follow_links",
     "same_domain",
@@ -30,6 +42,9 @@ BOOL_FIELDS = (
     "auto_start",
     "keep_hash_routes",
     "stay_under_start_path",
+    "obey_noindex",
+    "obey_nofollow",
+    "obey_canonical",
 )
 # Picked from a list: obey_robots_txt is None (the app's default), True or False; render a word.
 CHOICE_FIELDS = ("obey_robots_txt", "render")

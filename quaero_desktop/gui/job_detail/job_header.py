@@ -75,6 +75,14 @@ class JobHeader(QFrame):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         facts.setColumnStretch(5, 1)  # the facts keep their width; the rest of the row is empty
 
+        self.account_label = QLabel(self)  # the pages that stored no document of their own, by reason
+        self.account_label.setWordWrap(True)
+        self.account_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.account_label.setToolTip(
+            "Pages the crawl met but did not store as documents of their own, and why: not HTML, robots.txt, "
+            "noindex, a login form, the site's not-found page, or a duplicate of another page (redirect, canonical URL)"
+        )
+        self.account_label.hide()
         self.limits_label = QLabel(self)  # what cut the finished crawl short, and the URLs it left
         self.limits_label.setWordWrap(True)
         self.limits_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -96,6 +104,7 @@ class JobHeader(QFrame):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(title_row)
         layout.addLayout(facts)
+        layout.addWidget(self.account_label)
         layout.addWidget(self.limits_label)
         layout.addWidget(self.warnings_label)
         layout.addWidget(self.error_label)
@@ -144,6 +153,9 @@ class JobHeader(QFrame):
         self.progress_label.setText(progress.text)
         self.documents_label.setText(str(progress.documents))
         self.changes_label.setText(progress.changes_text or "–")
+        account = progress.account_text
+        self.account_label.setText(f"Not stored: {account}" if account else "")
+        self.account_label.setVisible(bool(account))
         warnings = []
         if progress.auth_failures:
             warnings.append(f"⚠ {auth_failure_text(progress.auth_failures)}")
@@ -185,6 +197,12 @@ def limits_text(job: Job) -> str:
         return ""
     left = job.urls_left
     urls = f"{left} URL{'s' if left != 1 else ''}"
+    if job.stopped_by == StoppedBy.LOGIN_EXPIRED:
+        pages = f"{left} page{'s' if left != 1 else ''}"
+        return (
+            f"Stopped: the crawl's login expired (pages showed a login form); {pages} wait. "
+            "Capture the login again (Logins), then Resume: nothing the site showed logged out was stored."
+        )
     why = {
         StoppedBy.MAX_PAGES: "the crawl reached its page limit (max_pages)",
         StoppedBy.MAX_DEPTH: "pages at the last level (max_depth) link further",

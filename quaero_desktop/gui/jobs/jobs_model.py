@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from quaero_desktop.domain.crawl_rate import RateMeter
-from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy, elapsed_seconds
+from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy, elapsed_seconds, stopped_by_text
 from quaero_desktop.gui.format import duration_text, local_time, wall_time_tooltip
 from quaero_desktop.gui.style import status_colour, status_icon
 
@@ -86,8 +86,7 @@ class JobRow:
         if self.status == JobStatus.RUNNING and rate:
             return f"{text} · {rate}"
         if self.stopped_by is not None and not self.status.is_active:
-            left = self.urls_left
-            return f"{text} · stopped by {self.stopped_by}: {left} URL{'s' if left != 1 else ''} left"
+            return f"{text} · {stopped_by_text(self.stopped_by, self.urls_left)}"
         return text
 
     @property

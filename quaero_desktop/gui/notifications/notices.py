@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from quaero_desktop.domain.job import Job, JobStatus
+from quaero_desktop.domain.job import Job, JobStatus, StoppedBy
 from quaero_desktop.humanize import duration_text
 
 
@@ -39,10 +39,21 @@ def notice_for(job: Job) -> Notice | None:
     progress = job.progress
     pages = progress.completed + progress.failed
     seconds = job.crawl_seconds or job.duration_s
+    not_stored = progress.skipped + progress.duplicates
+    besides = ", ".join(f"{n} {what}" for n, what in ((not_stored, "not stored"), (progress.failed, "failed")) if n)
     summary = (
-        f"{pages} page{'s' if pages != 1 else ''}, {job.document_count} "
-        f"document{'s' if job.document_count != 1 else ''} in {duration_text(seconds) or '0s'}"
+        f"{pages} page{'s' if pages != 1 else ''}{f' ({besides})' if besides else ''}, "
+        f"{job.document_count} document{'s' if job.document_count != 1 else ''} in {duration_text(seconds) or '0s'}"
     )
+    if job.stopped_by == StoppedBy.LOGIN_EXPIRED:
+        waiting = progress.pending
+        return Notice(
+            job.id,
+            NoticeKind.LOGIN_EXPIRED,
+            f"Log in again: {name}",
+            f"{one_line(job.error or 'the login expired')}.\n"
+            f"{waiting} page{'s' if waiting != 1 else ''} wait; {summary}",
+        )
     if job.status == JobStatus.FAILED:
         reason = one_line(job.error or "the crawl failed")
         return Notice(job.id, NoticeKind.FAILED, f"Crawl failed: {name}", f"{reason}\n{summary}")

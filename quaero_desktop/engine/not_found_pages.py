@@ -1,0 +1,119 @@
+"""Soft 404s: pages that answer 200 but are the site's "not found" page (docs/architecture.md,
+"What a site says about its pages").
+
+Learned per *kind of URL* (scheme, host, port, folder and query keys: a wiki's ``doku.php?id=…``
+is one kind, ``/docs/…`` another), the first time a short page of that kind is about to be stored:
+the crawl asks for a URL of the same kind that cannot exist (the last path segment, or the longest
+query value, replaced by a random token). A real 404 (the common case) means the kind has no soft
+404s and costs nothing more. A 200 page is the kind's "not found" template: a later page of that
+kind whose text holds the template's text (``CONTAINED``) and little else (``EXTRA``), the words
+of either URL aside, is that page too — provided the crawl has met a page of that kind that is *not*
+like the template: a search page echoing its query (``/search?q=kept``) answers a made-up query with
+the same page, and all its pages look alike; a wiki's real pages do not look like its "not found"
+page. Start URLs are never taken for one (the user asked for them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Final
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from quaero_desktop.crawler.fetched import FetchedPage
+from quaero_desktop.crawler.markdown import html_to_markdown
+from quaero_desktop.crawler.urls import PROBE_TOKEN
+
+MAX_WORDS: Final = 400
+"""Pages with more words than this are never compared (a "not found" page is short): no probe for them."""
+CONTAINED: Final = 0.9
+"""Share of the template's words a page must hold to be the "not found" page."""
+EXTRA: Final = 0.15
+"""Words a page may have beyond the template, as a share of the template's words."""
+
+_WORD: Final = re.compile(r"\w+", re.UNICODE)
+Probe = Callable[[str], Awaitable[object]]
+
+_Template = Counter[str]
+
+
+class NotFoundPages:
+    """The "not found" templates of one run, by kind of URL (probed once each, on the engine's loop)."""
+
+    def __init__(self, probe: Probe, start_urls: Iterable[str], normalise: Callable[[str], str | None]) -> None:
+        self._probe = probe
+        self._starts = set(start_urls)
+        self._normalise = normalise
+        self._templates: dict[tuple[str, ...], asyncio.Task[_Template | None]] = {}
+        self._real_pages: Counter[tuple[str, ...]] = Counter()  # pages of each kind unlike its template
+
+    async def matches(self, url: str, markdown: str) -> bool:
+        """Is the page at ``url`` (its stored Markdown) the site's "not found" page?"""
+        key, probe_url = kind_of(url)
+        words = _words(markdown) - _words(url)
+        if sum(words.values()) > MAX_WORDS:
+            self._real_pages[key] += 1
+            return False
+        template = await self._template(key, probe_url)
+        if not template:
+            return False
+        if not is_same_page(words, template):
+            self._real_pages[key] += 1
+            return False
+        return url not in self._starts and self._real_pages[key] > 0
+
+    def saw_page(self, url: str) -> None:
+        """A page of ``url``'s kind was met that is real content (a stored page, unchanged)."""
+        self._real_pages[kind_of(url)[0]] += 1
+
+    async def _template(self, key: tuple[str, ...], probe_url: str) -> _Template | None:
+        task = self._templates.get(key)
+        if task is None or task.cancelled():
+            task = self._templates[key] = asyncio.ensure_future(self._learn(probe_url))
+        return await asyncio.shield(task)
+
+    async def _learn(self, probe_url: str) -> _Template | None:
+        answer = await self._probe(probe_url)
+        if not isinstance(answer, FetchedPage) or answer.status != 200:
+            return None  # a real 404 (or no answer): this kind of URL has no soft 404s
+        if self._normalise(answer.final_url) != self._normalise(probe_url):
+            return None  # sent elsewhere (home, a search): pages sent there are duplicates already
+        markdown = await asyncio.to_thread(lambda: html_to_markdown(answer.html, answer.final_url).markdown)
+        return _words(markdown) - _words(probe_url)
+
+    def close(self) -> None:
+        for task in self._templates.values():
+            task.cancel()
+
+
+def is_same_page(words: Counter[str], template: Counter[str]) -> bool:
+    """Does a page of ``words`` hold the template's text, and little else?"""
+    size = sum(template.values())
+    if not size:
+        return False
+    shared = sum((words & template).values())
+    extra = sum((words - template).values())
+    return shared >= CONTAINED * size and extra <= EXTRA * size
+
+
+def kind_of(url: str) -> tuple[tuple[str, ...], str]:
+    """(the kind of URL, a URL of that kind that cannot exist)."""
+    parts = urlsplit(url)
+    token = PROBE_TOKEN + secrets.token_hex(6)  # one word: it takes no word away from a template
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    folder, _, last = parts.path.rpartition("/")
+    if query:
+        longest = max(range(len(query)), key=lambda i: len(query[i][1]))
+        probe_query = [(k, token if i == longest else v) for i, (k, v) in enumerate(query)]
+        key = (parts.scheme, parts.netloc, parts.path, *sorted({k for k, _ in query}))
+        return key, urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(probe_query), ""))
+    extension = last[last.rfind(".") :] if "." in last else ""
+    key = (parts.scheme, parts.netloc, folder + "/", extension)
+    return key, urlunsplit((parts.scheme, parts.netloc, f"{folder}/{token}{extension}", "", ""))
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(word.lower() for word in _WORD.findall(text))

@@ -1,0 +1,44 @@
+"""Where a run starts from: a new crawl's start URLs, or what a resumed (or retried) one still has to fetch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.engine.crawl_fetching import RENDER_TEXT
+from quaero_desktop.engine.db_worker import DbWorker
+from quaero_desktop.engine.frontier import FrontierEntry
+from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.page_commit import ChildBudget, enqueue_urls
+from quaero_desktop.engine.run_end import limits_text
+from quaero_desktop.store import pages_repo
+
+_HOW = {"schedule": " by its schedule", "auto_start": " at start-up"}
+
+
+async def first_pages(
+    db: DbWorker,
+    job_log: JobLog,
+    definition: JobDefinition,
+    budget: ChildBudget,
+    *,
+    start_urls: list[str],
+    trigger: str,
+    retry_failed: bool,
+) -> list[FrontierEntry]:
+    """The pages the run begins with (a new crawl's start URLs are claimed and created here), logged."""
+    job_id = budget.parent_id
+    created = budget.created
+    if created == 0:
+        entries = await db.write(enqueue_urls, budget, list(dict.fromkeys(start_urls)), 0, datetime.now(UTC))
+        job_log.info(job_id, f"started{_HOW.get(trigger, '')}: {len(entries)} start URL(s), {limits_text(definition)}")
+        job_log.info(job_id, RENDER_TEXT[definition.render])
+        return entries
+    pending = await db.read(pages_repo.list_children, job_id, statuses=[JobStatus.PENDING])
+    entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
+    if retry_failed:
+        job_log.info(job_id, f"retrying {len(entries)} failed page(s) of {created}")
+    else:
+        job_log.info(job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
+    return entries
