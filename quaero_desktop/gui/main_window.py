@@ -21,6 +21,7 @@ from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
 from quaero_desktop.gui.document_count import StoredDocumentCount
 from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
 from quaero_desktop.gui.job_detail.job_details import JobDetails
+from quaero_desktop.gui.job_detail.noise_banner import NoiseExclusion
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
 from quaero_desktop.gui.logins.logins_panel import LoginsPanel
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     def _connect_views(self) -> None:
         self.jobs.openJob.connect(self.open_job)
         self.jobs.jobDeleted.connect(self.job_details.close)
+        self.job_details.excludeNoiseRequested.connect(self.exclude_noise)
         self.definitions.runRequested.connect(self.run_definition)
         self.definitions.definitionsChanged.connect(self.context.definitions.refresh_soon)
         # The definition editor lists the stored logins: re-read them when they change.
@@ -195,6 +197,16 @@ class MainWindow(QMainWindow):
     def open_job(self, job_id: str) -> None:
         """Show a job's own window (pages, log, configuration)."""
         self.job_details.open(job_id)
+
+    def exclude_noise(self, exclusion: NoiseExclusion) -> None:
+        """A job's window offered an exclude pattern: this window on top, on Definitions, with the
+        definition's form open, the pattern added (not saved) and the pattern tester on one of its URLs."""
+        self.bring_forward()
+        self.show_view(self.definitions)
+        self.context.tasks.start(
+            self.definitions.edit_adding_exclude(exclusion.definition, exclusion.pattern, exclusion.example_url),
+            what="Opening the definition",
+        )
 
     def run_definition(self, definition: JobDefinition) -> None:
         """Run now (from the Definitions view or the tray): the Jobs view shows the new crawl."""

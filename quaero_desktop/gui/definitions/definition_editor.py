@@ -8,9 +8,19 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from quaero_desktop.domain.definition import FIELD_NAMES, JobDefinition
 from quaero_desktop.domain.errors import ValidationError
@@ -143,6 +153,27 @@ class DefinitionEditor(QWidget):
         field_input.setFocus()
         if isinstance(field_input, QLineEdit):
             field_input.selectAll()
+
+    def add_exclude_pattern(self, pattern: str, test_url: str = "") -> None:
+        """Add ``pattern`` as the Exclude field's last line, as if typed: the form becomes unsaved (Save
+        stores it, Ctrl+Z takes it back). ``test_url`` goes to the pattern tester, which judges it by the
+        form as it is now, so it shows the pattern leaving that URL out."""
+        excludes = self.inputs["exclude_patterns"]
+        assert isinstance(excludes, QPlainTextEdit)
+        text = excludes.toPlainText()
+        if pattern not in (line.strip() for line in text.splitlines()):
+            cursor = excludes.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(pattern if not text or text.endswith("\n") else f"\n{pattern}")
+            excludes.setTextCursor(cursor)
+        if test_url:
+            self.fields.tester.url_edit.setText(test_url)
+        excludes.setFocus()
+        # The form was just opened at its top: lay it out now, then bring the field and the verdict into view.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.scroll_area.ensureWidgetVisible(self.fields.tester)
+        self.scroll_area.ensureWidgetVisible(self.boxes["exclude_patterns"])
+        self.scroll_area.horizontalScrollBar().setValue(0)  # ensureWidgetVisible scrolls sideways too: labels first
 
     # ----- reading and checking -----
 

@@ -85,6 +85,10 @@ class DefinitionFlows:
             await in_thread(self._context.app.definitions.delete, definition.id)
         return True
 
+    async def stored(self, definition_id: str) -> JobDefinition | None:
+        """The stored definition with this id, None when there is none (deleted, or never stored)."""
+        return await in_thread(self._stored, definition_id)
+
     async def _may_replace(self, definition: JobDefinition) -> bool:
         """True when no definition has this id yet, or the user agrees to replace it."""
         existing = await in_thread(self._stored, definition.id)

@@ -280,6 +280,14 @@ class DefinitionsPanel(QWidget):
         self.editor.focus_first_field()
         return True
 
+    async def edit_adding_exclude(self, definition: JobDefinition, pattern: str, test_url: str) -> bool:
+        """The form on ``definition`` with ``pattern`` added to its excludes, unsaved, testing ``test_url``."""
+        if not await self.open_editor(definition.to_mapping(), EditorMode.EDIT):
+            return False  # the user kept the unsaved changes of the open form
+        self.select_definition(definition.id)
+        self.editor.add_exclude_pattern(pattern, test_url)
+        return True
+
     def _on_close_requested(self) -> None:
         """Cancel / Esc: close the form, asking first when it has unsaved changes."""
         if not self.editor.is_dirty:

@@ -5,6 +5,8 @@ engine's events for its own job only. When the job starts, stops or resumes, pag
 change in the store without events (pending pages cancelled at the end, cancelled pages
 requeued on resume), so the window then reads pages and log again and merges them in place.
 A job run by another process sends no events: while it is active the window polls the store.
+Each time the job is seen stopped (when the window opens, when a run ends), the window reads the
+crawl's noise and offers its exclude patterns under the header (noise_banner.py).
 """
 
 from __future__ import annotations
@@ -13,23 +15,27 @@ import asyncio
 import contextlib
 import dataclasses
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QTabWidget, QToolBar, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from quaero_desktop.app import App
-from quaero_desktop.domain.job import Job, Progress
+from quaero_desktop.domain.job import Job, JobStatus, Progress
+from quaero_desktop.domain.url_noise import NoiseGroup
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged, JobStatusChanged
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.definitions.definition_flows import DefinitionFlows
 from quaero_desktop.gui.job_detail.config_tab import ConfigTab
 from quaero_desktop.gui.job_detail.job_header import JobHeader
 from quaero_desktop.gui.job_detail.log_model import LogLine
 from quaero_desktop.gui.job_detail.log_tab import LogTab
+from quaero_desktop.gui.job_detail.noise_banner import NoiseBanner, NoiseExclusion
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
 from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
 
@@ -42,7 +48,13 @@ def read_log_lines(app: App, job_id: str, after_id: int) -> list[LogLine]:
     return [LogLine.from_entry(entry) for entry in app.jobs.logs(job_id, after_id=after_id)]
 
 
+# (status, finished at, documents) of a stopped job: its noise is read again only when this changes
+StoppedRun = tuple[JobStatus, datetime | None, int]
+
+
 class JobDetailWindow(QWidget):
+    excludeNoiseRequested = Signal(object)  # NoiseExclusion: the main window opens the definition's form
+
     def __init__(self, context: GuiContext, job_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -54,10 +66,14 @@ class JobDetailWindow(QWidget):
         self._syncing = False
         self._sync_again = False
         self.flows = JobFlows(context)
+        self.definition_flows = DefinitionFlows(context)
+        self._noise_read_for: StoppedRun | None = None
         self.setWindowTitle(f"Job — {job_id}")
         self.resize(1100, 700)
 
         self.header = JobHeader(self)
+        self.noise = NoiseBanner(self)
+        self.noise.excludeRequested.connect(self._exclude_noise)
         self.pages = PagesTab(context.app, job_id, self)
         self.log = LogTab(self)
         self.config = ConfigTab(self)
@@ -72,6 +88,7 @@ class JobDetailWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.header)
+        layout.addWidget(self.noise)
         layout.addWidget(self.tabs, 1)
 
         self._connections = [
@@ -173,6 +190,47 @@ class JobDetailWindow(QWidget):
         self.header.show_job(job)
         self.config.show_job(job)
         self._update_actions()
+        self._follow_noise(job)
+
+    # ----- noise -----
+
+    def _follow_noise(self, job: Job) -> None:
+        """Read the crawl's noise once per stop (polls and syncs show the same job many times over);
+        while the job runs, the last run's noise is hidden: the documents are changing."""
+        if job.status.is_active:
+            self._noise_read_for = None
+            self.noise.show_groups([])
+            return
+        stopped: StoppedRun = (job.status, job.finished_at, job.document_count)
+        if stopped != self._noise_read_for:
+            self._noise_read_for = stopped
+            self._start(self._load_noise(stopped), "Looking for noise among the documents")
+
+    async def _load_noise(self, stopped: StoppedRun) -> None:
+        groups = await in_thread(self.context.app.jobs.noise, self.job_id)
+        if self._alive() and self._noise_read_for == stopped:  # not resumed or stopped again meanwhile
+            self.noise.show_groups(groups)
+
+    def _exclude_noise(self, group: NoiseGroup) -> None:
+        self._start(self._open_definition_excluding(group), "Opening the definition")
+
+    async def _open_definition_excluding(self, group: NoiseGroup) -> None:
+        """The stored definition (today's, not the job's snapshot) goes to the main window's form; a
+        crawl whose definition is not stored (deleted, or run from a file) says so in the box."""
+        definition_id = self.job.definition_id if self.job is not None else None
+        definition = await self.definition_flows.stored(definition_id) if definition_id else None
+        if not self._alive():
+            return
+        if definition is None:
+            self.noise.show_note(
+                f"No stored definition “{definition_id or self.job_id}” (deleted, or this crawl ran from a file): "
+                f"add {group.exclude_pattern} to the Exclude patterns of the definition you run."
+            )
+            return
+        self.noise.show_note("")
+        self.excludeNoiseRequested.emit(
+            NoiseExclusion(definition, group.exclude_pattern, next(iter(group.examples), ""))
+        )
 
     # ----- engine events (this job only) -----
 

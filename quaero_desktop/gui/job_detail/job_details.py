@@ -1,15 +1,22 @@
-"""The open job windows: one per job, brought forward when asked again, closed with their job."""
+"""The open job windows: one per job, brought forward when asked again, closed with their job.
+
+What a job's window asks of the main window comes out here, one signal for every window.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
 
 
-class JobDetails:
+class JobDetails(QObject):
+    excludeNoiseRequested = Signal(object)  # a window's NoiseExclusion (noise_banner.py)
+
     def __init__(self, context: GuiContext, parent: QWidget) -> None:
+        super().__init__(parent)
         self._context = context
         self._parent = parent
         self._open: dict[str, JobDetailWindow] = {}
@@ -21,6 +28,7 @@ class JobDetails:
             detail = JobDetailWindow(self._context, job_id, self._parent)
             self._open[job_id] = detail
             detail.destroyed.connect(lambda *_: self._open.pop(job_id, None))
+            detail.excludeNoiseRequested.connect(self.excludeNoiseRequested)
             self._context.tasks.start(detail.reload(), what="Loading the job")
         detail.show()
         detail.raise_()
