@@ -285,6 +285,34 @@ def test_default_excludes_catch_logout_links(path: str) -> None:
 @pytest.mark.parametrize(
     "path",
     [
+        "/doku.php?id=start&do=revert&rev=1796593341&sectok=d450265de36a",
+        "/doku.php?id=start&rev=1796593341&do=revert",
+        "/index.php?title=Main&action=rollback&from=Ann&token=abc",
+        "/index.php?title=Main&action=delete",
+        "/wp-admin/post.php?post=7&action=trash&_wpnonce=1a2b3c",
+        "/posts/7?authenticity_token=xyz",
+        "/node/7?op=Unpublish",
+        "/items/7?csrf_token=q",
+    ],
+)
+def test_default_excludes_catch_links_that_change_the_site(path: str) -> None:
+    url = f"https://wiki.example.com{path}"
+    assert UrlFilter(_START).rejection(url).startswith("looks like a link that changes the site")
+    assert UrlFilter(_START, use_default_excludes=False, same_domain=False).allows(url)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/docs/how-to-delete-a-branch", "/doku.php?id=wiki:revert_guide", "/index.php?title=Deletion_policy",
+     "/search?q=delete", "/doku.php?id=start&do=revisions", "/api/tokens"],
+)  # fmt: skip
+def test_words_of_actions_in_page_names_are_not_actions(path: str) -> None:
+    assert UrlFilter(["https://wiki.example.com/"]).allows(f"https://wiki.example.com{path}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
         "/blog/outdoor",
         "/catalog-offers",
         "/catalog/offers",

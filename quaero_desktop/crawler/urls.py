@@ -50,6 +50,19 @@ DEFAULT_EXCLUDE_PATTERNS: Final[tuple[str, ...]] = (
 """Regexes for links that would end the crawl's login session, searched in a URL's
 path and query (never its host)."""
 
+SITE_CHANGING_PATTERNS: Final[tuple[str, ...]] = (
+    # A link that carries a CSRF token performs an action: that is what the token is for
+    # (DokuWiki's sectok, WordPress's _wpnonce, Rails' authenticity_token, Django's csrfmiddlewaretoken).
+    r"(?i)[?&;](?:sectok|_wpnonce|authenticity_token|csrfmiddlewaretoken|_?csrf[\w-]*|_?xsrf[\w-]*)=",
+    # An action that changes the site, asked for in the query (?do=revert, ?action=rollback...).
+    r"(?i)[?&;](?:do|action|act|op|cmd|task)=(?:revert|rollback|undo|delete|undelete|purge|restore|remove|"
+    r"trash|untrash|watch|unwatch|subscribe|unsubscribe|lock|unlock|protect|unprotect|markpatrolled|"
+    r"approve|reject|block|unblock|move|rename|publish|unpublish)(?![\w-])",
+)
+"""Regexes for links that would change the site when a crawler follows them: a crawl logged in as
+an editor or administrator must never revert, delete or approve anything (a wiki crawl that followed
+its revisions pages restored old revisions of eight pages). Searched like the logout patterns."""
+
 PROBE_TOKEN: Final = "quaeroprobe"
 """Starts the made-up name in a URL a crawl asks for to learn a site's "not found" page (a soft 404,
 engine/not_found_pages.py): such a URL is never a page of a crawl, wherever a site echoes it back."""
@@ -178,6 +191,9 @@ class UrlFilter:
         self._default_excludes = (
             tuple(re.compile(pattern) for pattern in DEFAULT_EXCLUDE_PATTERNS) if use_default_excludes else ()
         )
+        self._site_changing = (
+            tuple(re.compile(pattern) for pattern in SITE_CHANGING_PATTERNS) if use_default_excludes else ()
+        )
         self._same_domain = same_domain
         self._hosts = frozenset(_start_host(url) for url in start_urls)
         # stay_under_start_path: each start URL's folder, as "scheme://host[:port]/folder/"
@@ -195,6 +211,8 @@ class UrlFilter:
             path_and_query = f"{parts.path}?{parts.query}" if parts.query else parts.path
             if any(pattern.search(path_and_query) for pattern in self._default_excludes):
                 return "looks like a logout link"
+            if any(pattern.search(path_and_query) for pattern in self._site_changing):
+                return "looks like a link that changes the site (an action, or a link with a CSRF token)"
         if self._same_domain:
             host = host_of(url)
             if host not in self._hosts:

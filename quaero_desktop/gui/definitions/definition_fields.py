@@ -46,7 +46,7 @@ FIELD_LABELS = {
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
     "same_domain": "Stay on the start URLs' hosts",
-    "use_default_excludes": "Skip logout and sign-out links",
+    "use_default_excludes": "Skip logout links and links that change the site (revert, delete…)",
     "enabled": "Enabled: runs on its schedule",
     "auto_start": "Run when Quaero Desktop starts",
     "keep_hash_routes": "Crawl #/ and #! routes of single-page apps as pages of their own",
