@@ -64,14 +64,17 @@ def test_a_wiki_is_stored_page_by_page_once_without_its_action_pages(app, fresh_
         assert phrase in stored[site.wiki_url(page_id)]
         assert "Trace" not in stored[site.wiki_url(page_id)]  # the session's breadcrumbs are chrome
     requested = [unquote(r.query) for r in site.requests("/wiki/")]
-    # Every action link is rel="nofollow": none was requested, nor the missing page; one check of a made-up page.
-    assert sorted(q for q in requested if "quaeroprobe" not in q) == sorted(f"id={page_id}" for page_id in PAGES)
-    assert job.progress.total == len(PAGES) and job.progress.account_text == ""
+    # Every action link is rel="nofollow": none was requested, nor the missing page; one check of a made-up
+    # page; and the start page's canonical URL, the wiki's root, which redirects back to it (stored there).
+    pages = [f"id={page_id}" for page_id in PAGES]
+    assert sorted(q for q in requested if "quaeroprobe" not in q) == sorted(["", "id=start", *pages])
+    assert job.progress.total == len(PAGES) + 1
+    assert job.progress.account_text == "duplicates: canonical URL crawled instead 1"
 
     again = crawl(app, _wiki(site))  # the trace differs on every page: the stored content does not
     assert (again.progress.new, again.progress.changed, again.progress.unchanged) == (0, 0, len(PAGES))
 
-    site.remove_wiki_page("guide")  # it answers 200 "This topic does not exist yet" now
+    site.remove_wiki_page("guide")  # it answers 200 "This page does not exist anymore" now
     third = crawl(app, _wiki(site))
     guide = {c.url: c for c in app.jobs.children(third.id)}[site.wiki_url("guide")]
     assert (guide.result, guide.change) == (PageResult.GONE, "gone") and "not found" in (guide.note or "")
@@ -107,7 +110,7 @@ def test_an_expired_login_stops_the_crawl_stores_no_form_and_resumes_after_a_new
     wiki_login()  # a new capture of the same login
     code, resumed = _cli_json(app, "jobs", "resume", job.id)
     assert code == 0 and resumed["status"] == "completed" and resumed["stopped_by"] is None
-    assert resumed["documents"] == len(PAGES) and resumed["pages_total"] == len(PAGES)
+    assert resumed["documents"] == len(PAGES) and resumed["pages_total"] == len(PAGES) + 1  # and the root
     assert (resumed["pages_cancelled"], resumed["pages_pending"]) == (0, 0)
 
 

@@ -15,7 +15,7 @@ from quaero_desktop.app import App
 from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import Job, JobStatus, rendered_empty_text
+from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text
 from quaero_desktop.domain.url_noise import NoiseGroup
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged
@@ -113,6 +113,12 @@ def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> i
         print(line + (f" — {job.error}" if job.error else ""))
         if job.progress.account_text:
             print(f"not stored: {job.progress.account_text}")
+        noindex = job.progress.skipped_by_dict().get(SkipReason.NOINDEX, 0)
+        if noindex:
+            print(
+                f"{noindex} page(s) asked not to be indexed (robots noindex; wikis mark recently edited pages so): "
+                "set obey_noindex = false in the definition to store them"
+            )
         if job.stopped_by is not None:
             print(f"{job.stopped_by_text} (quaero-desktop jobs show {job.id})")
         if job.progress.changes_text:

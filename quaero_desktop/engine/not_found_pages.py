@@ -11,6 +11,11 @@ of either URL aside, is that page too — provided the crawl has met a page of t
 like the template: a search page echoing its query (``/search?q=kept``) answers a made-up query with
 the same page, and all its pages look alike; a wiki's real pages do not look like its "not found"
 page. Start URLs are never taken for one (the user asked for them).
+
+A page with a stored document may come back as a *variant* of the "not found" page (DokuWiki says
+"This page does not exist anymore" for a deleted page, "This topic does not exist yet" for one that
+never was): it is gone when it reads much more like the template (``LIKE_TEMPLATE``, and
+``CLOSER`` times more) than like its stored self, and is short.
 """
 
 from __future__ import annotations
@@ -34,7 +39,13 @@ CONTAINED: Final = 0.9
 EXTRA: Final = 0.15
 """Words a page may have beyond the template, as a share of the template's words."""
 
+LIKE_TEMPLATE: Final = 0.2
+"""Word overlap (Jaccard) with the template above which a stored page's new text may be a variant of it."""
+CLOSER: Final = 2.0
+"""How many times closer to the template than to its stored text a page must read to be gone."""
+
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
+_LINK_TARGET: Final = re.compile(r"\]\([^)]*\)")  # a Markdown link's URL: not words of the page
 Probe = Callable[[str], Awaitable[object]]
 
 _Template = Counter[str]
@@ -50,8 +61,9 @@ class NotFoundPages:
         self._templates: dict[tuple[str, ...], asyncio.Task[_Template | None]] = {}
         self._real_pages: Counter[tuple[str, ...]] = Counter()  # pages of each kind unlike its template
 
-    async def matches(self, url: str, markdown: str) -> bool:
-        """Is the page at ``url`` (its stored Markdown) the site's "not found" page?"""
+    async def matches(self, url: str, markdown: str, stored: Callable[[], Awaitable[str]] | None = None) -> bool:
+        """Is the page at ``url`` (its Markdown) the site's "not found" page? ``stored``: the text of the
+        document stored for ``url`` (asked only when needed), when there is one."""
         key, probe_url = kind_of(url)
         words = _words(markdown) - _words(url)
         if sum(words.values()) > MAX_WORDS:
@@ -60,10 +72,13 @@ class NotFoundPages:
         template = await self._template(key, probe_url)
         if not template:
             return False
-        if not is_same_page(words, template):
-            self._real_pages[key] += 1
-            return False
-        return url not in self._starts and self._real_pages[key] > 0
+        if is_same_page(words, template):
+            # A stored page proves the kind has real pages; a page met first needs another one.
+            return url not in self._starts and (stored is not None or self._real_pages[key] > 0)
+        if stored is not None and reads_like_template(words, template, _words(await stored()) - _words(url)):
+            return url not in self._starts
+        self._real_pages[key] += 1
+        return False
 
     def saw_page(self, url: str) -> None:
         """A page of ``url``'s kind was met that is real content (a stored page, unchanged)."""
@@ -99,6 +114,19 @@ def is_same_page(words: Counter[str], template: Counter[str]) -> bool:
     return shared >= CONTAINED * size and extra <= EXTRA * size
 
 
+def reads_like_template(words: Counter[str], template: Counter[str], stored: Counter[str]) -> bool:
+    """A stored page's new ``words`` read as a variant of the "not found" template, not as itself."""
+    if sum(words.values()) > 2 * sum(template.values()):
+        return False
+    like_template = _jaccard(words, template)
+    return like_template >= LIKE_TEMPLATE and like_template >= CLOSER * _jaccard(words, stored)
+
+
+def _jaccard(first: Counter[str], second: Counter[str]) -> float:
+    union = sum((first | second).values())
+    return sum((first & second).values()) / union if union else 0.0
+
+
 def kind_of(url: str) -> tuple[tuple[str, ...], str]:
     """(the kind of URL, a URL of that kind that cannot exist)."""
     parts = urlsplit(url)
@@ -116,4 +144,4 @@ def kind_of(url: str) -> tuple[tuple[str, ...], str]:
 
 
 def _words(text: str) -> Counter[str]:
-    return Counter(word.lower() for word in _WORD.findall(text))
+    return Counter(word.lower() for word in _WORD.findall(_LINK_TARGET.sub("]", text)))

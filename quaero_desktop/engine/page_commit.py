@@ -115,6 +115,7 @@ def commit_document_page(
     note: str | None = None,
     rendered_empty: bool = False,
     again_as: PageChange | None = None,
+    canonical_skips: CanonicalSkips | None = None,
 ) -> PageCommit:
     """Store an HTML page, enqueue its links and complete its child, all or nothing.
 
@@ -131,7 +132,13 @@ def commit_document_page(
             return _finish_without_document(
                 conn, entry, PageResult.SKIPPED, SkipReason.OUT_OF_SCOPE, note, now=now, **fetched
             )
-        if not frontier_repo.claim_urls(conn, parent_id, [content.url], 1):
+        skipped_for_canonical = canonical_skips is not None and content.url in canonical_skips.urls
+        if skipped_for_canonical:
+            # The page named this URL as its canonical one, and this URL leads back to it (a site's
+            # canonical "/" that redirects to "/start"): stored here, or neither would be.
+            assert canonical_skips is not None
+            canonical_skips.urls.discard(content.url)
+        elif not frontier_repo.claim_urls(conn, parent_id, [content.url], 1):
             note = f"redirected to {content.url}, which this crawl covers already"
             return _finish_without_document(
                 conn, entry, PageResult.DUPLICATE, SkipReason.REDIRECT, note, now=now, **fetched

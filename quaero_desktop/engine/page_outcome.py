@@ -34,6 +34,7 @@ from quaero_desktop.engine.page_commit import (
 from quaero_desktop.engine.page_fetch import http_error
 from quaero_desktop.engine.page_pipeline import CrawlScope, PreparedPage, prepare_page
 from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, NotStored
+from quaero_desktop.store import documents_repo
 from quaero_desktop.store.pages_repo import ChildFinishFields
 
 GONE_STATUSES = frozenset({404, 410})
@@ -140,12 +141,12 @@ class PageRecorder:
         if self._scope.noindex(outcome):
             if known is not None and not known.gone:  # a stored page that now says noindex: removed since?
                 prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
-                if await self._is_not_found(entry, prepared):
+                if await self._is_not_found(entry, prepared, known):
                     return await self._gone(entry, known, outcome.status or 200, outcome.content_type, now, soft=True)
             follow = NotStored(outcome, SkipReason.NOINDEX, NOINDEX_NOTE, follow_links=True)
             return await self._not_stored(entry, follow, now)
         canonical = self._scope.canonical_elsewhere(outcome, final_url)
-        if canonical is not None:
+        if canonical is not None and canonical != entry.url:  # (asked for the canonical URL, sent here: store it)
             duplicate = await self._db.write(
                 commit_canonical_duplicate,
                 entry=entry,
@@ -180,7 +181,7 @@ class PageRecorder:
     ) -> PageCommit:
         """Convert the page (off the loop) and store it with its links, all in one transaction."""
         prepared = await asyncio.to_thread(prepare_page, page, final_url, self._scope, entry.depth)
-        if again_as is None and await self._is_not_found(entry, prepared):
+        if again_as is None and await self._is_not_found(entry, prepared, known):
             if known is not None:
                 return await self._gone(entry, known, page.status or 200, page.content_type, now, soft=True)
             return await self._not_stored(entry, NotStored(page, SkipReason.NOT_FOUND, NOT_FOUND_NOTE), now)
@@ -197,12 +198,21 @@ class PageRecorder:
             http_status=page.status,
             content_type=page.content_type,
             again_as=again_as,
+            canonical_skips=self._canonical_skips,
         )
 
-    async def _is_not_found(self, entry: FrontierEntry, prepared: PreparedPage) -> bool:
+    async def _is_not_found(self, entry: FrontierEntry, prepared: PreparedPage, known: KnownPage | None) -> bool:
         if self._not_found is None or prepared.content.url != entry.url:
             return False  # a redirected page keeps its own rules (out of scope, covered already)
-        return await self._not_found.matches(entry.url, prepared.content.markdown)
+        stored = None
+        if known is not None and not known.gone:
+            document_id = known.document_id
+
+            async def stored_text() -> str:
+                return await self._db.read(documents_repo.markdown_of, document_id)
+
+            stored = stored_text
+        return await self._not_found.matches(entry.url, prepared.content.markdown, stored)
 
     async def _not_stored(self, entry: FrontierEntry, outcome: NotStored, now: datetime) -> PageCommit:
         """A page fetched but not kept: a login form, noindex, a soft 404. A stored document of its URL

@@ -198,6 +198,11 @@ def mark_gone(conn: Connection, document_id: int, now: datetime) -> bool:
     return bool(result.rowcount)
 
 
+def markdown_of(conn: Connection, document_id: int) -> str:
+    """A document's Markdown ("" when it no longer exists)."""
+    return str(conn.execute(select(documents.c.markdown).where(documents.c.id == document_id)).scalar() or "")
+
+
 def get(conn: Connection, document_id: int) -> Document | None:
     row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
     return _document(row) if row else None

@@ -10,8 +10,9 @@ wiki meets, in a few pages (issue 17; benchmarks/real_wiki.py checks the real Do
   ``noindex,nofollow``; a page says ``index,follow`` and names ``doku.php?id=PAGE`` as canonical.
 * The header's "Trace" lists the session's last visited pages (it changes with every request), and
   every answer sets a cookie, so a browser asks for a page again itself and sees another trace.
-* A page that does not exist (or was removed: ``site.remove_wiki_page(id)``) answers **200** "This
-  topic does not exist yet" (``noindex,follow``): a soft 404.
+* A page that does not exist answers **200** "This topic does not exist yet", one removed with
+  ``site.remove_wiki_page(id)`` **200** "This page does not exist anymore" (both ``noindex,follow``):
+  soft 404s. The start page names the wiki's root ``/wiki/`` as canonical; the root redirects back.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .core import Request, Response, Route, html_response, route
+from .core import Request, Response, Route, html_response, redirect, route
 
 WIKI_PATH = "/wiki/doku.php"
 
@@ -45,11 +46,9 @@ def _href(page_id: str, action: str = "", **extra: str) -> str:
 
 
 def _document(req: Request, page_id: str, *, title: str, robots: str, main: str, logged_in: bool) -> str:
-    canonical = (
-        f'<link rel="canonical" href="{req.state.base_url}{WIKI_PATH}?id={page_id}"/>'
-        if robots == "index,follow"
-        else ""
-    )
+    # Like DokuWiki: the start page names the wiki's root as canonical, and the root redirects back to it.
+    target = "/wiki/" if page_id == "start" else f"{WIKI_PATH}?id={page_id}"
+    canonical = f'<link rel="canonical" href="{req.state.base_url}{target}"/>' if robots == "index,follow" else ""
     if logged_in:
         user_tools = (
             f'<li class="user">Logged in as: <bdi>{escape(req.user or "")}</bdi></li>'
@@ -67,6 +66,8 @@ def _document(req: Request, page_id: str, *, title: str, robots: str, main: str,
         f'<bdi><a href="{WIKI_PATH}?id={visited}" class="breadcrumbs">{visited.rsplit(":", 1)[-1]}</a></bdi>'
         for visited in req.state.wiki_trace(req.session_token, page_id if shown else None)
     )
+    # Like DokuWiki: a page that exists says when it changed last; the login form and a missing page say nothing.
+    doc_info = f"{escape(page_id.replace(':', '/'))}.txt · Last modified: 2026/11/02 10:00" if shown else ""
     page_tools = "".join(
         f'<li><a href="{_href(page_id, action)}" rel="nofollow">{action.title()}</a></li>' for action in ACTIONS
     )
@@ -81,7 +82,7 @@ def _document(req: Request, page_id: str, *, title: str, robots: str, main: str,
         f'<div class="breadcrumbs"><div class="trace"><span class="bchead">Trace:</span> {trace}</div></div>\n'
         f'</header>\n<main id="dokuwiki__content"><div class="pageId"><span>{escape(page_id)}</span></div>\n'
         f'<div class="page group">\n{main}\n</div>\n'
-        f'<div class="docInfo">{escape(page_id.replace(":", "/"))}.txt · Last modified: 2026/11/02 10:00</div>\n'
+        f'<div class="docInfo">{doc_info}</div>\n'
         f'</main>\n<nav id="dokuwiki__pagetools"><ul>{page_tools}</ul></nav>\n'
         '<footer id="dokuwiki__footer"><div class="license">Licensed CC BY-SA 4.0</div></footer>\n</div>\n'
         "</body>\n</html>\n"
@@ -113,6 +114,11 @@ _LOGIN_FORM = (
     '<label>Password <input name="password" type="password"></label>'
     '<button type="submit">Log In</button></fieldset></form>'
 )
+_REMOVED = (
+    '<h1>This page does not exist anymore</h1>\n<div class="level1"><p>You&#039;ve followed a link to a page that no '
+    "longer exists. You can check the list of old revisions to see when and why it was deleted, access old "
+    "revisions or restore it.</p></div>"
+)
 _NOT_FOUND = (
     f'<h1>{NOT_FOUND_TEXT}</h1>\n<div class="level1"><p>You&#039;ve followed a link to a topic that doesn&#039;t '
     "exist yet. If permissions allow, you may create it by clicking on “Create this page”.</p></div>"
@@ -131,6 +137,8 @@ def wiki(req: Request, _: re.Match[str]) -> Response:
         robots = "noindex,nofollow"
     elif page_id in PAGES and not req.state.wiki_removed(page_id):
         main, robots = _page_body(page_id), "index,follow"
+    elif page_id in PAGES:  # deleted: another text than a page that never was
+        main, robots = _REMOVED, "noindex,follow"
     else:
         main, robots = _NOT_FOUND, "noindex,follow"
     return html_response(
@@ -138,4 +146,8 @@ def wiki(req: Request, _: re.Match[str]) -> Response:
     )
 
 
-ROUTES: list[Route] = [route(re.escape(WIKI_PATH), wiki)]
+def wiki_root(_req: Request, _: re.Match[str]) -> Response:
+    return redirect(f"{WIKI_PATH}?id=start", 302)
+
+
+ROUTES: list[Route] = [route(re.escape(WIKI_PATH), wiki), route("/wiki/", wiki_root)]
