@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quaero_desktop.crawler.browser import BrowserService  # noqa: E402
-from quaero_desktop.crawler.fetcher import FetchedPage, PageFetcher  # noqa: E402
+from quaero_desktop.crawler.browser.page_fetcher import FetchedPage, PageFetcher  # noqa: E402
+from quaero_desktop.crawler.browser.service import BrowserService  # noqa: E402
+from quaero_desktop.crawler.browser.settle import SettleTimings  # noqa: E402
 from quaero_desktop.crawler.markdown import html_to_markdown  # noqa: E402
-from quaero_desktop.crawler.page_settle import SettleTimings  # noqa: E402
 from tests.testsite.apps import CRAWL_FROM_INDEX  # noqa: E402
 
 STATIC_PAGES = ("/", "/docs/guide", "/docs/reference", "/big/s1/p1", "/big/s1/p2", "/big/s2/p7")

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quaero_desktop.app import build_app  # noqa: E402
-from quaero_desktop.crawler.browser_discovery import find_browser, launch_args  # noqa: E402
+from quaero_desktop.crawler.browser.discovery import find_browser, launch_args  # noqa: E402
 from quaero_desktop.domain.definition import JobDefinition  # noqa: E402
 from quaero_desktop.domain.job import JobStatus  # noqa: E402
 from tests.testsite.big import big_paths  # noqa: E402

@@ -4,7 +4,7 @@ PyInstaller's bootloader puts the bundle's libraries first on ``LD_LIBRARY_PATH`
 user's value in ``LD_LIBRARY_PATH_ORIG``). This process has read it already; the programs it
 starts (Chromium, Playwright's Node.js driver, xdg-open) must see the system's libraries, so
 the user's value is put back. A frozen Playwright would look for browsers inside the bundle:
-it is pointed at the user's browser cache instead (``crawler/playwright_browsers.py``).
+it is pointed at the user's browser cache instead (``crawler/browser/playwright_browsers.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from quaero_desktop.crawler.playwright_browsers import is_frozen, use_user_browsers_dir
+from quaero_desktop.crawler.browser.playwright_browsers import is_frozen, use_user_browsers_dir
 
 LIBRARY_PATH_ENV = "LD_LIBRARY_PATH"
 WINDOWED_EXECUTABLE = "QuaeroDesktop.exe"  # Windows: the window's twin without a console (packaging/)

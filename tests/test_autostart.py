@@ -6,7 +6,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from quaero_desktop.autostart import XdgAutostart, launch_command, platform_autostart
+from quaero_desktop.gui.autostart import XdgAutostart, launch_command, platform_autostart
 
 
 def test_the_entry_starts_the_app_minimized_and_honours_xdg_config_home(tmp_path: Path, monkeypatch):
@@ -42,7 +42,7 @@ def test_the_launch_command_runs_this_installation():
 
 def test_a_frozen_app_starts_at_login_through_its_own_command(monkeypatch):
     """A packaged build is started by the command that opens it (/usr/bin/quaero-desktop from the .deb)."""
-    import quaero_desktop.autostart as autostart_module
+    import quaero_desktop.gui.autostart as autostart_module
 
     monkeypatch.setattr(autostart_module, "is_frozen", lambda: True)
     monkeypatch.setattr(autostart_module, "window_command", lambda: ["/usr/bin/quaero-desktop"])
@@ -52,7 +52,7 @@ def test_a_frozen_app_starts_at_login_through_its_own_command(monkeypatch):
 def test_the_macos_login_item_is_a_launch_agent_run_at_load(tmp_path: Path):
     import plistlib
 
-    from quaero_desktop.autostart import LaunchAgentAutostart
+    from quaero_desktop.gui.autostart import LaunchAgentAutostart
 
     agent = LaunchAgentAutostart(
         ["/Applications/Quaero Desktop.app/Contents/MacOS/quaero-desktop", "--minimized"], tmp_path

@@ -8,9 +8,9 @@ import pytest
 
 from quaero_desktop import frozen
 from quaero_desktop.cli.main import build_parser
-from quaero_desktop.crawler import playwright_browsers
-from quaero_desktop.crawler.browser_install import ChromiumInstaller, InstallProgress
-from quaero_desktop.crawler.playwright_browsers import (
+from quaero_desktop.crawler.browser import playwright_browsers
+from quaero_desktop.crawler.browser.install import ChromiumInstaller, InstallProgress
+from quaero_desktop.crawler.browser.playwright_browsers import (
     BROWSERS_PATH_ENV,
     browsers_dir,
     default_browsers_dir,
@@ -115,7 +115,7 @@ def test_the_command_line_has_find_browser_and_install_browser():
 
 
 def test_a_failed_download_says_what_to_do():
-    from quaero_desktop.crawler.browser_install import _advice
+    from quaero_desktop.crawler.browser.install import _advice
 
     offline = [
         "Error: getaddrinfo ENOTFOUND cdn.playwright.dev",

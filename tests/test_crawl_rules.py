@@ -12,8 +12,8 @@ from quaero_desktop.crawler.connection_errors import describe_network_error
 from quaero_desktop.crawler.fetched import TextResponse, retry_after_seconds
 from quaero_desktop.domain.crawl_rate import RateMeter
 from quaero_desktop.domain.job import Progress
-from quaero_desktop.engine.politeness import HostPacer, RobotsRules
-from quaero_desktop.engine.storage_stop import storage_stop_message
+from quaero_desktop.engine.run.politeness import HostPacer, RobotsRules
+from quaero_desktop.engine.run.storage_stop import storage_stop_message
 from quaero_desktop.store.storage_errors import LocalStorageError, storage_error
 
 

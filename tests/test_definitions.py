@@ -232,7 +232,7 @@ def test_crawl_controls_are_checked_and_never_echo_a_secret() -> None:
 
 
 def test_stay_under_start_path_keeps_to_the_start_folder_and_the_tester_says_why() -> None:
-    from quaero_desktop.engine.page_pipeline import CrawlScope
+    from quaero_desktop.crawler.scope import CrawlScope
 
     definition = build(start_urls=["https://docs.example.com/signals/index.html"], stay_under_start_path=True)
     scope = CrawlScope.from_definition(definition)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import psutil
 import pytest
 
-from quaero_desktop.crawler import browser_discovery
-from quaero_desktop.crawler.playwright_browsers import locate_browser
+from quaero_desktop.crawler.browser import discovery as browser_discovery
+from quaero_desktop.crawler.browser.playwright_browsers import locate_browser
 from quaero_desktop.gui.browser_download import BrowserDownloadDialog, DownloadState, offer_browser_download
 from tests.browser_download_host import DownloadHost
 from tests.gui_support import run

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.events import ChildStatusChanged, JobLogged
-from quaero_desktop.engine.page_outcome import RENDERED_EMPTY
+from quaero_desktop.engine.run.page_recorder import RENDERED_EMPTY
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab

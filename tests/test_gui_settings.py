@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError, find_browser
+from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError, find_browser
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.gui.settings import settings_dialog
 from quaero_desktop.gui.settings.browser_field import EMPTY_HINT, PathState
@@ -168,7 +168,7 @@ def test_show_for_reuses_the_open_dialog_and_open_folder_shows_the_data_dir(gui,
 
 
 def test_start_at_login_writes_and_removes_the_autostart_entry(gui, qloop, tmp_path: Path):
-    from quaero_desktop.autostart import XdgAutostart
+    from quaero_desktop.gui.autostart import XdgAutostart
 
     window, context = gui
     context.autostart = XdgAutostart(["/opt/quaero/quaero-desktop", "--minimized"], config_home=tmp_path / "config")

@@ -15,7 +15,7 @@ import pytest
 
 from quaero_desktop.app import App
 from quaero_desktop.domain.job import Job, JobStatus, PageResult
-from quaero_desktop.engine.page_outcome import RENDERED_EMPTY
+from quaero_desktop.engine.run.page_recorder import RENDERED_EMPTY
 from quaero_desktop.store import documents_repo
 from tests.conftest import cli, crawl, make_definition, write_definition
 from tests.testsite import TestSite

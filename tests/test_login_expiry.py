@@ -16,7 +16,7 @@ import pytest
 
 from quaero_desktop.cli.main import main
 from quaero_desktop.domain.job import JobStatus, PageResult, SkipReason, StoppedBy
-from quaero_desktop.engine.page_outcome import AUTH_REQUIRED
+from quaero_desktop.engine.run.page_recorder import AUTH_REQUIRED
 from tests.conftest import crawl, make_definition
 from tests.login_support import netscape_cookies
 from tests.testsite.wiki import PAGES

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from quaero_desktop import __version__
-from quaero_desktop.crawler import browser_discovery
+from quaero_desktop.crawler.browser import discovery as browser_discovery
 from tests.browser_download_host import DownloadHost
 from tests.conftest import ROOT, write_definition
 from tests.test_gui_lifecycle import display  # noqa: F401 (a fixture: a private Xvfb screen)

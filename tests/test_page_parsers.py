@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from quaero_desktop.crawler.app_shell import signals_from_html
 from quaero_desktop.crawler.html_tree import parse_html
-from quaero_desktop.crawler.http_fetcher import decode_html, read_html
+from quaero_desktop.crawler.http.fetcher import decode_html, read_html
 from quaero_desktop.crawler.js_signals import js_signals
 from quaero_desktop.crawler.login_form import LoginMarkers, login_evidence
 from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.page_directives import robots_directives
-from quaero_desktop.engine.not_found_pages import kind_of
+from quaero_desktop.engine.run.not_found_pages import kind_of
 
 URL = "http://docs.example.com/manual/ch01.html"
 MARKERS = LoginMarkers(logged_in="#user-menu", logged_out="form.login, input[type=password]")

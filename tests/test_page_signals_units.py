@@ -13,9 +13,9 @@ from quaero_desktop.crawler.render_check import Difference
 from quaero_desktop.crawler.urls import UrlFilter
 from quaero_desktop.domain.job import Progress, SkipReason
 from quaero_desktop.domain.url_noise import noise_groups
-from quaero_desktop.engine.login_watch import LoginWatch, looks_like_login
-from quaero_desktop.engine.not_found_pages import NotFoundPages, is_same_page, kind_of
-from quaero_desktop.engine.page_verdicts import LoginLost, NotStored
+from quaero_desktop.engine.run.login_watch import LoginWatch, looks_like_login
+from quaero_desktop.engine.run.not_found_pages import NotFoundPages, is_same_page, kind_of
+from quaero_desktop.engine.run.page_verdicts import LoginLost, NotStored
 
 WIKI = "http://wiki.test/doku.php?id="
 FORM = '<form><input name="u"><input name="p" type="password"><button>Log in</button></form>'

@@ -8,11 +8,11 @@ import stat
 
 import pytest
 
-from quaero_desktop.crawler import browser_discovery
-from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError, find_browser
+from quaero_desktop.crawler.browser import discovery as browser_discovery
+from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError, find_browser
 from quaero_desktop.domain.errors import ValidationError
-from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.redaction import MASK, Redactor
+from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
 from quaero_desktop.settings import AppSettings, load_settings, save_settings
 
 

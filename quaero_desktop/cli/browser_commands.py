@@ -7,8 +7,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.output import print_json
-from quaero_desktop.crawler.browser_install import BrowserInstallCancelled, ChromiumInstaller, InstallProgress
-from quaero_desktop.crawler.playwright_browsers import browsers_dir, locate_browser
+from quaero_desktop.crawler.browser.install import BrowserInstallCancelled, ChromiumInstaller, InstallProgress
+from quaero_desktop.crawler.browser.playwright_browsers import browsers_dir, locate_browser
 from quaero_desktop.paths import resolve_data_dir
 from quaero_desktop.settings import load_settings
 

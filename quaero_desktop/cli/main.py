@@ -20,7 +20,7 @@ from quaero_desktop.cli import (
     mcp_command,
 )
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
-from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError
+from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError
 from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
 from quaero_desktop.frozen import prepare_environment
 from quaero_desktop.paths import DATA_DIR_ENV

@@ -13,8 +13,8 @@ from http.cookiejar import CookieJar
 
 from playwright.async_api import BrowserContext
 
-from quaero_desktop.crawler.cookie_jar import from_jar_cookie, to_jar_cookie
-from quaero_desktop.crawler.login_state import playwright_cookies
+from quaero_desktop.crawler.browser.login_state import playwright_cookies
+from quaero_desktop.crawler.http.cookie_jar import from_jar_cookie, to_jar_cookie
 from quaero_desktop.domain.credential import Cookie, CredentialSecret
 
 

@@ -65,7 +65,7 @@ its revisions pages restored old revisions of eight pages). Searched like the lo
 
 PROBE_TOKEN: Final = "quaeroprobe"
 """Starts the made-up name in a URL a crawl asks for to learn a site's "not found" page (a soft 404,
-engine/not_found_pages.py): such a URL is never a page of a crawl, wherever a site echoes it back."""
+engine/run/not_found_pages.py): such a URL is never a page of a crawl, wherever a site echoes it back."""
 _PROBE_URL: Final = re.compile(PROBE_TOKEN + "[0-9a-f]{12}")
 
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}

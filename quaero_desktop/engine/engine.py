@@ -18,20 +18,20 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
-from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.browser_discovery import BrowserLocation
+from quaero_desktop.crawler.browser.discovery import BrowserLocation
+from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus
 from quaero_desktop.domain.schedule import SlotRecord
-from quaero_desktop.engine.crawl_requests import ProxyLoginSource
-from quaero_desktop.engine.crawl_run import CrawlRun, now_utc
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.login_context import LoginSource
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
 from quaero_desktop.engine.redaction import Redactor
+from quaero_desktop.engine.run.crawl_requests import ProxyLoginSource
+from quaero_desktop.engine.run.crawl_run import CrawlRun, now_utc
+from quaero_desktop.engine.run.login_context import LoginSource
 from quaero_desktop.engine.schedule_policy import Decision
 from quaero_desktop.engine.scheduler import Scheduler, utc_clock
 from quaero_desktop.engine.settings import EngineSettings

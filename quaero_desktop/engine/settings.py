@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quaero_desktop.crawler.page_settle import SettleTimings
+from quaero_desktop.crawler.browser.settle import SettleTimings
 from quaero_desktop.domain.crawl_defaults import CrawlDefaults
 
 

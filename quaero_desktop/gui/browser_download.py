@@ -17,14 +17,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPalette
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError, find_browser
-from quaero_desktop.crawler.browser_install import (
+from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError, find_browser
+from quaero_desktop.crawler.browser.install import (
     BrowserInstallCancelled,
     BrowserInstallError,
     ChromiumInstaller,
     InstallProgress,
 )
-from quaero_desktop.crawler.playwright_browsers import browsers_dir, locate_browser
+from quaero_desktop.crawler.browser.playwright_browsers import browsers_dir, locate_browser
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quaero_desktop.app import App
-from quaero_desktop.autostart import Autostart
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.gui.async_tasks import TaskRunner
+from quaero_desktop.gui.autostart import Autostart
 from quaero_desktop.gui.bridge import EngineBridge
 from quaero_desktop.gui.dialogs import Dialogs
 from quaero_desktop.gui.stored_definitions import StoredDefinitions

@@ -19,13 +19,13 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from quaero_desktop.app import App
-from quaero_desktop.autostart import Autostart
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.engine.schedule_policy import next_fire
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
+from quaero_desktop.gui.autostart import Autostart
 from quaero_desktop.gui.bridge import EngineBridge
 from quaero_desktop.gui.browser_download import offer_browser_download
 from quaero_desktop.gui.context import GuiContext

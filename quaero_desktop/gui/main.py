@@ -18,8 +18,8 @@ import qasync  # type: ignore[import-untyped]  # qasync ships no type informatio
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quaero_desktop.app import build_app
-from quaero_desktop.autostart import platform_autostart
 from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.gui.autostart import platform_autostart
 from quaero_desktop.gui.desktop_app import DesktopApp
 from quaero_desktop.gui.single_instance import SingleInstance
 from quaero_desktop.gui.style import app_icon, apply_theme

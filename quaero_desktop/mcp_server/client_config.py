@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from quaero_desktop.crawler.playwright_browsers import is_frozen
+from quaero_desktop.crawler.browser.playwright_browsers import is_frozen
 from quaero_desktop.frozen import installed_command
 
 ClientKind = Literal["claude", "vscode"]

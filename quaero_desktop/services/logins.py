@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page
 
-from quaero_desktop.crawler.login_capture import CapturedLogin, LoginCapture
+from quaero_desktop.crawler.browser.login_capture import CapturedLogin, LoginCapture
 from quaero_desktop.domain.credential import AUTH_ID_PATTERN, Credential, CredentialSecret, CredentialSummary
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.engine.engine import Engine

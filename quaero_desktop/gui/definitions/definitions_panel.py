@@ -1,8 +1,7 @@
 """The Definitions view: stored crawl definitions, a form to create and edit them, import/export, Run now.
 
-The form is a side pane (master/detail) that opens beside the list while a definition is
-being edited: the list stays in view (the saved row appears beside the form) and the form gets
-the window's full height. While it is open the list shows its essential columns only.
+The form is a side pane beside the list while a definition is edited: the list stays in view (the saved row appears
+beside the form) with its essential columns only, and the form gets the window's full height.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Awaitable, Callable
 
-from quaero_desktop.crawler.login_capture import CapturedLogin, LoginCapture
+from quaero_desktop.crawler.browser.login_capture import CapturedLogin, LoginCapture
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.logins.login_form import LoginRequest

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.crawler.login_capture import LoginCapture
+from quaero_desktop.crawler.browser.login_capture import LoginCapture
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from quaero_desktop.crawler.browser_discovery import BrowserNotFoundError, find_browser
+from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError, find_browser
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from quaero_desktop.crawler.browser_discovery import BrowserLocation, find_browser
+from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_browser
 
 BROWSERS_PATH_ENV = "PLAYWRIGHT_BROWSERS_PATH"
 

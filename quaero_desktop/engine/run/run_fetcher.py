@@ -8,15 +8,15 @@ import logging
 
 from quaero_desktop.crawler.fetched import FetchError, Validators
 from quaero_desktop.crawler.login_form import LoginMarkers
-from quaero_desktop.crawler.page_sources import PageSource
+from quaero_desktop.crawler.scope import CrawlScope
+from quaero_desktop.crawler.sources import PageSource
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.engine.crawl_fetching import CrawlFetching, closed_within
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.login_watch import LoginWatch
-from quaero_desktop.engine.page_fetch import describe_unexpected, fetch_with_retries
-from quaero_desktop.engine.page_pipeline import CrawlScope
-from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
-from quaero_desktop.engine.politeness import HostPacer, RobotsRules
+from quaero_desktop.engine.run.fetching import CrawlFetching, closed_within
+from quaero_desktop.engine.run.login_watch import LoginWatch
+from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
+from quaero_desktop.engine.run.politeness import HostPacer, RobotsRules
+from quaero_desktop.engine.run.retries import describe_unexpected, fetch_with_retries
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store.storage_errors import LocalStorageError
 

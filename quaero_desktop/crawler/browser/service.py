@@ -7,8 +7,8 @@ import logging
 
 from playwright.async_api import Browser, BrowserContext, Playwright, StorageState, async_playwright
 
-from quaero_desktop.crawler.browser_discovery import BrowserLocation, find_browser, launch_args
-from quaero_desktop.crawler.fetcher import prepare_context
+from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_browser, launch_args
+from quaero_desktop.crawler.browser.page_fetcher import prepare_context
 from quaero_desktop.crawler.request_options import RequestOptions
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
+from quaero_desktop.crawler.browser.page_fetcher import PageFetcher
+from quaero_desktop.crawler.browser.settle import SettleTimings
 from quaero_desktop.crawler.fetched import FetchError, TextResponse
-from quaero_desktop.crawler.fetcher import PageFetcher
-from quaero_desktop.crawler.page_settle import SettleTimings
 
 
 class Tab:

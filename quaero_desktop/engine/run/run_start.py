@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.engine.crawl_fetching import RENDER_TEXT
 from quaero_desktop.engine.db_worker import DbWorker
-from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.page_commit import ChildBudget, enqueue_urls
-from quaero_desktop.engine.run_end import limits_text
+from quaero_desktop.engine.run.fetching import RENDER_TEXT
+from quaero_desktop.engine.run.frontier import FrontierEntry
+from quaero_desktop.engine.run.page_transactions import ChildBudget, enqueue_urls
+from quaero_desktop.engine.run.run_end import limits_text
 from quaero_desktop.store import pages_repo
 
 _HOW = {"schedule": " by its schedule", "auto_start": " at start-up"}

@@ -26,7 +26,7 @@ from typing import Final
 from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
 from quaero_desktop.crawler.login_form import LoginEvidence, LoginMarkers, login_evidence, may_show_login
 from quaero_desktop.domain.job import SkipReason
-from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
+from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
 
 FORM_PAGE_WORDS: Final = 150
 """A page with a login form and fewer words than this outside forms and chrome is the form (crawls

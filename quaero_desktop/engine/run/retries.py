@@ -9,9 +9,9 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from quaero_desktop.crawler.fetched import FetchError, NotModified, Validators
-from quaero_desktop.crawler.page_sources import PageSource
-from quaero_desktop.engine.page_verdicts import FetchOutcome
-from quaero_desktop.engine.politeness import MAX_RETRY_AFTER_S, HostPacer
+from quaero_desktop.crawler.sources import PageSource
+from quaero_desktop.engine.run.page_verdicts import FetchOutcome
+from quaero_desktop.engine.run.politeness import MAX_RETRY_AFTER_S, HostPacer
 from quaero_desktop.engine.settings import EngineSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from playwright.async_api import BrowserContext, Page, StorageState, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from quaero_desktop.crawler.browser_discovery import find_browser, launch_args
-from quaero_desktop.crawler.login_state import secret_from_storage_state
+from quaero_desktop.crawler.browser.discovery import find_browser, launch_args
+from quaero_desktop.crawler.browser.login_state import secret_from_storage_state
 from quaero_desktop.domain.credential import CredentialSecret
 from quaero_desktop.domain.errors import QuaeroError
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from playwright.async_api import BrowserContext
 
-from quaero_desktop.crawler.browser import BrowserService
-from quaero_desktop.crawler.cookie_jar import browser_like_jar, cookie_jar
-from quaero_desktop.crawler.login_state import CookiePlan, local_storage_origins, playwright_cookies
+from quaero_desktop.crawler.browser.login_state import CookiePlan, local_storage_origins, playwright_cookies
+from quaero_desktop.crawler.browser.service import BrowserService
+from quaero_desktop.crawler.http.cookie_jar import browser_like_jar, cookie_jar
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.credential import Credential, CredentialSecret
 from quaero_desktop.domain.errors import QuaeroError

@@ -19,8 +19,8 @@ from sqlalchemy import Connection
 from quaero_desktop.crawler.urls import UrlFilter
 from quaero_desktop.domain.document import FetchRecord, KnownPage
 from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipReason, StoppedBy
-from quaero_desktop.engine.frontier import FrontierEntry
-from quaero_desktop.engine.page_pipeline import PreparedPage
+from quaero_desktop.engine.run.frontier import FrontierEntry
+from quaero_desktop.engine.run.prepared_page import PreparedPage
 from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, pages_repo
 from quaero_desktop.store.pages_repo import ChildFinishFields
 

@@ -1,6 +1,6 @@
 """What a fetched page means for the crawl: fail it, skip it (with its reason) or store it.
 
-``PageRecorder.record`` turns each outcome into the page's one transaction (page_commit.py). The
+``PageRecorder.record`` turns each outcome into the page's one transaction (page_transactions.py). The
 order of the questions is the crawl's account (docs/architecture.md, "Every page accounted for"):
 refused by robots.txt, failed, not modified, refused by the login, gone, an HTTP error, not HTML,
 unchanged bytes, then what the page says of itself (noindex, a canonical URL elsewhere), and last,
@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from typing import TypedDict, Unpack
 
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified
+from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.document import FetchRecord, KnownPage
 from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipReason
 from quaero_desktop.engine.db_worker import DbWorker
-from quaero_desktop.engine.frontier import FrontierEntry
-from quaero_desktop.engine.login_watch import looks_like_login
-from quaero_desktop.engine.not_found_pages import NotFoundPages
-from quaero_desktop.engine.page_commit import (
+from quaero_desktop.engine.run.frontier import FrontierEntry
+from quaero_desktop.engine.run.login_watch import looks_like_login
+from quaero_desktop.engine.run.not_found_pages import NotFoundPages
+from quaero_desktop.engine.run.page_transactions import (
     CanonicalSkips,
     ChildBudget,
     PageCommit,
@@ -31,9 +32,9 @@ from quaero_desktop.engine.page_commit import (
     commit_skipped_page,
     commit_unchanged_page,
 )
-from quaero_desktop.engine.page_fetch import http_error
-from quaero_desktop.engine.page_pipeline import CrawlScope, PreparedPage, prepare_page
-from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, NotStored
+from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, NotStored
+from quaero_desktop.engine.run.prepared_page import PreparedPage, prepare_page
+from quaero_desktop.engine.run.retries import http_error
 from quaero_desktop.store import documents_repo
 from quaero_desktop.store.pages_repo import ChildFinishFields
 

@@ -16,12 +16,15 @@ from typing import Any
 import httpx2
 from playwright.async_api import BrowserContext
 
-from quaero_desktop.crawler.browser import BrowserService
+from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
-from quaero_desktop.crawler.http_client import HttpClientOptions, build_http_client
-from quaero_desktop.crawler.http_fetcher import HttpFetcher
-from quaero_desktop.crawler.page_sources import (
+from quaero_desktop.crawler.http.client import HttpClientOptions, build_http_client
+from quaero_desktop.crawler.http.fetcher import HttpFetcher
+from quaero_desktop.crawler.render_check import RenderDecisions
+from quaero_desktop.crawler.request_options import RequestOptions
+from quaero_desktop.crawler.scope import CrawlScope
+from quaero_desktop.crawler.sources import (
     AutoSource,
     BrowserSource,
     HttpSource,
@@ -30,19 +33,16 @@ from quaero_desktop.crawler.page_sources import (
     SharedTab,
     TabSettings,
 )
-from quaero_desktop.crawler.render_check import RenderDecisions
-from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.login_context import (
+from quaero_desktop.engine.run.login_context import (
     CrawlLogin,
     LoginSource,
     load_crawl_login,
     login_cookie_jar,
     open_login_context,
 )
-from quaero_desktop.engine.page_pipeline import CrawlScope
 from quaero_desktop.engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Protocol
 
-from quaero_desktop.crawler.playwright_browsers import is_frozen
+from quaero_desktop.crawler.browser.playwright_browsers import is_frozen
 from quaero_desktop.files import write_text_atomically
 from quaero_desktop.frozen import window_command
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import psutil
 
-from quaero_desktop.crawler.playwright_browsers import browsers_dir
+from quaero_desktop.crawler.browser.playwright_browsers import browsers_dir
 from quaero_desktop.domain.errors import QuaeroError
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from quaero_desktop.domain.crawl_defaults import CrawlControls, CrawlDefaults, P
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.politeness import HostPacer, RobotsRules
+from quaero_desktop.engine.run.politeness import HostPacer, RobotsRules
 
 
 class ProxyLoginSource(Protocol):

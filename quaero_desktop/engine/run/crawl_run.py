@@ -8,37 +8,37 @@ import time
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 
-from quaero_desktop.crawler.browser import BrowserService
+from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.fetched import FetchedPage
-from quaero_desktop.crawler.page_sources import PageSource
 from quaero_desktop.crawler.request_options import RequestOptions
+from quaero_desktop.crawler.scope import CrawlScope
+from quaero_desktop.crawler.sources import PageSource
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import Job, JobStatus, SkipReason
-from quaero_desktop.engine.crawl_fetching import CrawlFetching, closed_within
-from quaero_desktop.engine.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import CrawlPhase, EventBus, JobStatusChanged
-from quaero_desktop.engine.frontier import Frontier, FrontierEntry
-from quaero_desktop.engine.host_rereads import HostRereads
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.known_pages import KnownPages, mark_running_and_read
-from quaero_desktop.engine.login_context import LoginSource
-from quaero_desktop.engine.not_found_pages import NotFoundPages
 from quaero_desktop.engine.ownership import current_pid
-from quaero_desktop.engine.page_commit import CanonicalSkips, ChildBudget
-from quaero_desktop.engine.page_fetch import describe_error, describe_unexpected
-from quaero_desktop.engine.page_outcome import PageRecorder
-from quaero_desktop.engine.page_pipeline import CrawlScope
-from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
-from quaero_desktop.engine.run_clock import RunClock, keep_heartbeat
-from quaero_desktop.engine.run_end import finish_parent_transaction, start_urls_failure, summary_lines
-from quaero_desktop.engine.run_fetch import RunFetcher
-from quaero_desktop.engine.run_progress import RunProgress
-from quaero_desktop.engine.run_start import first_pages
+from quaero_desktop.engine.run.crawl_requests import ProxyLoginSource, crawl_requests
+from quaero_desktop.engine.run.fetching import CrawlFetching, closed_within
+from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
+from quaero_desktop.engine.run.host_rereads import HostRereads
+from quaero_desktop.engine.run.known_pages import KnownPages, mark_running_and_read
+from quaero_desktop.engine.run.login_context import LoginSource
+from quaero_desktop.engine.run.not_found_pages import NotFoundPages
+from quaero_desktop.engine.run.page_recorder import PageRecorder
+from quaero_desktop.engine.run.page_transactions import CanonicalSkips, ChildBudget
+from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
+from quaero_desktop.engine.run.retries import describe_error, describe_unexpected
+from quaero_desktop.engine.run.run_clock import RunClock, keep_heartbeat
+from quaero_desktop.engine.run.run_end import finish_parent_transaction, start_urls_failure, summary_lines
+from quaero_desktop.engine.run.run_fetcher import RunFetcher
+from quaero_desktop.engine.run.run_progress import RunProgress
+from quaero_desktop.engine.run.run_start import first_pages
+from quaero_desktop.engine.run.storage_stop import report_storage_stop
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.engine.storage_stop import report_storage_stop
 from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo
 from quaero_desktop.store.storage_errors import LocalStorageError
 

@@ -10,12 +10,12 @@ import logging
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError
 from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.engine.crawl_fetching import CrawlFetching
-from quaero_desktop.engine.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.page_commit import PageCommit
-from quaero_desktop.engine.page_outcome import PageRecorder
-from quaero_desktop.engine.run_progress import RunProgress
+from quaero_desktop.engine.run.fetching import CrawlFetching
+from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
+from quaero_desktop.engine.run.page_recorder import PageRecorder
+from quaero_desktop.engine.run.page_transactions import PageCommit
+from quaero_desktop.engine.run.run_progress import RunProgress
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,9 @@ from typing import Protocol
 from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
+from quaero_desktop.crawler.browser.page_fetcher import ServedDocument
+from quaero_desktop.crawler.browser.settle import SettleTimings
+from quaero_desktop.crawler.browser.tabs import Tab
 from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import (
     FetchedPage,
@@ -31,13 +34,10 @@ from quaero_desktop.crawler.fetched import (
     TextResponse,
     Validators,
 )
-from quaero_desktop.crawler.fetcher import ServedDocument
-from quaero_desktop.crawler.http_fetcher import HttpFetcher, HttpPage
+from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
 from quaero_desktop.crawler.markdown import html_to_markdown
-from quaero_desktop.crawler.page_settle import SettleTimings
 from quaero_desktop.crawler.render_check import Check, Difference, RenderDecisions, compare
-from quaero_desktop.crawler.tabs import Tab
 from quaero_desktop.domain.errors import QuaeroError
 
 log = logging.getLogger(__name__)

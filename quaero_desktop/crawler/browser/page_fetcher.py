@@ -16,6 +16,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from quaero_desktop.crawler.app_shell import ShellSignals, is_empty_shell
+from quaero_desktop.crawler.browser.request_watch import RequestWatch
+from quaero_desktop.crawler.browser.settle import READ_JS, SETTLE_INIT_JS, SettleTimings
 from quaero_desktop.crawler.connection_errors import describe_network_error, network_error_code
 from quaero_desktop.crawler.fetched import (
     HTML_TYPES,
@@ -27,8 +29,6 @@ from quaero_desktop.crawler.fetched import (
     source_hash,
 )
 from quaero_desktop.crawler.page_directives import robots_directives
-from quaero_desktop.crawler.page_settle import READ_JS, SETTLE_INIT_JS, SettleTimings
-from quaero_desktop.crawler.request_watch import RequestWatch
 
 # Network errors worth another attempt; others (refused, DNS, bad certificate) are final.
 _RETRYABLE_NET_ERRORS = (

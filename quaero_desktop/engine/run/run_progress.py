@@ -9,10 +9,10 @@ from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.job import JobStatus, PageResult, Progress
 from quaero_desktop.engine.events import ChildrenAdded, ChildStatusChanged, DocumentSaved, EventBus, JobProgress
-from quaero_desktop.engine.frontier import FrontierEntry
 from quaero_desktop.engine.job_log import JobLog
-from quaero_desktop.engine.page_commit import PageCommit
-from quaero_desktop.engine.page_verdicts import Disallowed, FetchOutcome, NotStored
+from quaero_desktop.engine.run.frontier import FrontierEntry
+from quaero_desktop.engine.run.page_transactions import PageCommit
+from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, NotStored
 
 
 class RunProgress:

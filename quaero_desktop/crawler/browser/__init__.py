@@ -1,0 +1,1 @@
+"""Chromium through Playwright: finding and installing it, tabs, reading a rendered page, capturing a login."""
