@@ -14,7 +14,7 @@ from quaero_desktop.crawler.urls import UrlFilter
 from quaero_desktop.domain.job import Progress, SkipReason
 from quaero_desktop.domain.url_noise import noise_groups
 from quaero_desktop.engine.run.login_watch import LoginWatch, looks_like_login
-from quaero_desktop.engine.run.not_found_pages import NotFoundPages, is_same_page, kind_of
+from quaero_desktop.engine.run.not_found_pages import NotFoundPages, is_same_page, kind_of, probe_url
 from quaero_desktop.engine.run.page_verdicts import LoginLost, NotStored
 
 WIKI = "http://wiki.test/doku.php?id="
@@ -114,10 +114,13 @@ def test_a_soft_404_is_the_template_and_little_else_and_needs_a_real_page_of_its
     longer = template + Counter(["a", "real", "page", "with", "much", "more", "to", "say", "about", "it"])
     assert not is_same_page(longer, template)
 
-    key, probe = kind_of(WIKI + "guide")
-    assert kind_of(WIKI + "other")[0] == key and "quaeroprobe" in probe and probe.startswith(WIKI)
-    assert kind_of("http://docs.test/a/b.html")[1].endswith(".html")
-    assert kind_of("http://docs.test/a/b.html")[0] != kind_of("http://docs.test/c/b.html")[0]
+    assert kind_of(WIKI + "guide") == kind_of(WIKI + "other") != kind_of("http://wiki.test/doku.php?q=x")
+    probe = probe_url(WIKI + "guide")
+    assert probe.startswith(WIKI + "quaeroprobe") and probe != probe_url(WIKI + "guide")  # made up each time
+    assert probe_url("http://docs.test/a/b/c.html").startswith("http://docs.test/a/quaeroprobe")
+    assert probe_url("http://docs.test/a/b/c.html").endswith(".html")
+    assert kind_of("http://docs.test/a/x/b.html") == kind_of("http://docs.test/a/y/c.html")  # one site, one answer
+    assert kind_of("http://docs.test/a/b.html") != kind_of("http://docs.test/c/b.html") != kind_of("http://d.test/c/")
 
     not_found = "<html><body><main><h1>This topic does not exist yet</h1><p>Create it.</p></main></body></html>"
     probes: list[str] = []

@@ -1,10 +1,10 @@
 """Soft 404s: pages that answer 200 but are the site's "not found" page (docs/architecture.md,
 "What a site says about its pages").
 
-Learned per *kind of URL* (scheme, host, port, folder and query keys: a wiki's ``doku.php?id=…``
-is one kind, ``/docs/…`` another), the first time a short page of that kind is about to be stored:
-the crawl asks for a URL of the same kind that cannot exist (the last path segment, or the longest
-query value, replaced by a random token). A real 404 (the common case) means the kind has no soft
+Learned per *kind of URL* (``kind_of``: a wiki's ``doku.php?id=…`` is one kind, ``/docs/….html``
+another), the first time a short page of that kind is about to be stored: the crawl asks for a URL of
+the same kind that cannot exist (``probe_url``: the longest query value, or a name under the first
+folder, made up). A real 404 (the common case) means the kind has no soft
 404s and costs nothing more. A 200 page is the kind's "not found" template: a later page of that
 kind whose text holds the template's text (``CONTAINED``) and little else (``EXTRA``), the words
 of either URL aside, is that page too — provided the crawl has met a page of that kind that is *not*
@@ -64,12 +64,15 @@ class NotFoundPages:
     async def matches(self, url: str, markdown: str, stored: Callable[[], Awaitable[str]] | None = None) -> bool:
         """Is the page at ``url`` (its Markdown) the site's "not found" page? ``stored``: the text of the
         document stored for ``url`` (asked only when needed), when there is one."""
-        key, probe_url = kind_of(url)
+        key = kind_of(url)
+        learned = self._templates.get(key)
+        if learned is not None and learned.done() and not learned.cancelled() and learned.result() is None:
+            return False  # this kind answers a made-up URL with a real 404: nothing to compare (the common case)
         words = _words(markdown) - _words(url)
         if sum(words.values()) > MAX_WORDS:
             self._real_pages[key] += 1
             return False
-        template = await self._template(key, probe_url)
+        template = await self._template(key, url)
         if not template:
             return False
         if is_same_page(words, template):
@@ -82,12 +85,12 @@ class NotFoundPages:
 
     def saw_page(self, url: str) -> None:
         """A page of ``url``'s kind was met that is real content (a stored page, unchanged)."""
-        self._real_pages[kind_of(url)[0]] += 1
+        self._real_pages[kind_of(url)] += 1
 
-    async def _template(self, key: tuple[str, ...], probe_url: str) -> _Template | None:
+    async def _template(self, key: tuple[str, ...], url: str) -> _Template | None:
         task = self._templates.get(key)
         if task is None or task.cancelled():
-            task = self._templates[key] = asyncio.ensure_future(self._learn(probe_url))
+            task = self._templates[key] = asyncio.ensure_future(self._learn(probe_url(url)))
         return await asyncio.shield(task)
 
     async def _learn(self, probe_url: str) -> _Template | None:
@@ -127,20 +130,41 @@ def _jaccard(first: Counter[str], second: Counter[str]) -> float:
     return sum((first & second).values()) / union if union else 0.0
 
 
-def kind_of(url: str) -> tuple[tuple[str, ...], str]:
-    """(the kind of URL, a URL of that kind that cannot exist)."""
+def kind_of(url: str) -> tuple[str, ...]:
+    """The kind of URL whose pages share a "not found" page: for a URL with a query, the script and its
+    keys (``doku.php`` + ``id``: the application there decides); else the host's first folder and the
+    extension (``/wiki/…``, ``/docs/….html``: a site answers its missing paths alike, and a handful of
+    probes per site is all it costs)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if query:
+        return (parts.scheme, parts.netloc, parts.path, *sorted({key for key, _ in query}))
+    return (parts.scheme, parts.netloc, _first_folder(parts.path), _extension(parts.path))
+
+
+def probe_url(url: str) -> str:
+    """A URL of ``url``'s kind that cannot exist: the longest query value, else the name under the first
+    folder, a made-up word."""
     parts = urlsplit(url)
     token = PROBE_TOKEN + secrets.token_hex(6)  # one word: it takes no word away from a template
     query = parse_qsl(parts.query, keep_blank_values=True)
-    folder, _, last = parts.path.rpartition("/")
     if query:
         longest = max(range(len(query)), key=lambda i: len(query[i][1]))
         probe_query = [(k, token if i == longest else v) for i, (k, v) in enumerate(query)]
-        key = (parts.scheme, parts.netloc, parts.path, *sorted({k for k, _ in query}))
-        return key, urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(probe_query), ""))
-    extension = last[last.rfind(".") :] if "." in last else ""
-    key = (parts.scheme, parts.netloc, folder + "/", extension)
-    return key, urlunsplit((parts.scheme, parts.netloc, f"{folder}/{token}{extension}", "", ""))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(probe_query), ""))
+    path = f"{_first_folder(parts.path)}{token}{_extension(parts.path)}"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _first_folder(path: str) -> str:
+    """ "/wiki/" for /wiki/a/b, "/" for /page.html."""
+    segments = path.split("/")
+    return f"/{segments[1]}/" if len(segments) > 2 and segments[1] else "/"
+
+
+def _extension(path: str) -> str:
+    last = path.rpartition("/")[2]
+    return last[last.rfind(".") :] if "." in last else ""
 
 
 def _words(text: str) -> Counter[str]:
