@@ -6,10 +6,7 @@ import email.utils
 import hashlib
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from quaero_desktop.crawler.render_check import HostChecks
+from typing import Literal
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -44,8 +41,6 @@ class FetchedPage:
     robots: frozenset[str] = frozenset()
     # Links that appear only with rel="nofollow" (``links`` holds the others), resolved as ``links`` are.
     nofollow_links: tuple[str, ...] = field(default=(), repr=False)
-    # Auto mode: its host's first checks in the browser were still open when it was read (see render_check.py).
-    host_checks: HostChecks | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

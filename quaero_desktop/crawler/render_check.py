@@ -25,11 +25,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import Final
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from quaero_desktop.crawler.fetched import FetchedPage
+from quaero_desktop.crawler.fetched import FetchedPage
 
 FIRST_SAMPLES: Final = 3
 SAMPLE_EVERY: Final = 50
@@ -83,7 +82,7 @@ def compare(
     return Difference(missing, extra if too_many_words else 0, total)
 
 
-Check = asyncio.Future["FetchedPage | None"]
+Check = asyncio.Future[FetchedPage | None]
 """A sample's check in the browser: the rendered page when it differs from its HTML, else None."""
 
 

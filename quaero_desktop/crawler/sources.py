@@ -7,6 +7,8 @@
 
 A source returns a ``FetchedPage``, a ``NonHtmlResponse`` or a ``NotModified`` (a 304 to a
 conditional request), or raises ``FetchError``; retries, outcomes and storing are the engine's.
+Auto mode's checks still open when a page was read are handed over beside it (``take_host_checks``),
+never carried by the page itself (a value, without running tasks).
 Politeness is the engine's too: a source awaits ``before`` just before its request goes out (the
 request's turn at the host), and loads robots.txt (``fetch_text``) the way it loads pages.
 """
@@ -37,7 +39,7 @@ from quaero_desktop.crawler.fetched import (
 from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
 from quaero_desktop.crawler.markdown import html_to_markdown
-from quaero_desktop.crawler.render_check import Check, Difference, RenderDecisions, compare
+from quaero_desktop.crawler.render_check import Check, Difference, HostChecks, RenderDecisions, compare
 from quaero_desktop.domain.errors import QuaeroError
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,11 @@ class PageSource(Protocol):
 
     async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
         """A small text file (robots.txt), asked for as pages are; status None when it could not be loaded."""
+        ...
+
+    def take_host_checks(self, url: str) -> HostChecks | None:
+        """Auto mode: the checks of its host's first samples still open when this source last read ``url``
+        over HTTP (render_check.HostChecks), handed over once. None for any other page, and in other modes."""
         ...
 
     async def close(self) -> None: ...
@@ -153,6 +160,9 @@ class BrowserSource:
             self._tab = await self._browser.new_tab()
         return self._tab
 
+    def take_host_checks(self, url: str) -> HostChecks | None:
+        return None
+
     async def render(
         self, url: str, served: ServedDocument | None = None, *, before: Turn | None = None
     ) -> FetchedPage | NonHtmlResponse:
@@ -205,6 +215,9 @@ class HttpSource:
     async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
         return await self._fetcher.fetch_text(url, before)
 
+    def take_host_checks(self, url: str) -> HostChecks | None:
+        return None
+
     async def close(self) -> None:
         return None
 
@@ -233,8 +246,10 @@ class AutoSource:
         self._scope_links = scope_links
         self._on_switch = on_switch
         self._known_urls = known_urls  # which of these URLs the crawl has met already
+        self._host_checks: tuple[str, HostChecks] | None = None  # those of the page read last, by its URL
 
     async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
+        self._host_checks = None
         if self._decisions.browser_reason(url) is not None:
             return await self._browser_source.fetch(url, before=before)
         # The browser renders what this request got (``_render``): one request, one turn at the host.
@@ -252,17 +267,23 @@ class AutoSource:
             return await self._render(url, result)
         first = self._decisions.in_first_samples(page.final_url)
         if not self._decisions.sample(page.final_url, framework=signals.framework):
-            return self._with_open_checks(page)
+            return self._with_open_checks(url, page)
         if first:  # checked in the background: the crawl goes on meanwhile (render_check.HostChecks)
             check: Check = asyncio.ensure_future(self._check(url, result, tab=self._checking_tab))
             self._decisions.add_first_check(page.final_url, check)
-            return self._with_open_checks(page, check)
+            return self._with_open_checks(url, page, check)
         # A later sample is checked in this worker's own tab, the page waiting for it.
-        return await self._check(url, result, tab=None) or self._with_open_checks(page)
+        return await self._check(url, result, tab=None) or self._with_open_checks(url, page)
 
-    def _with_open_checks(self, page: FetchedPage, own: Check | None = None) -> FetchedPage:
+    def _with_open_checks(self, url: str, page: FetchedPage, own: Check | None = None) -> FetchedPage:
+        """``page``, its host's open checks kept for ``take_host_checks(url)``."""
         checks = self._decisions.open_checks(page.final_url, own)
-        return page if checks is None else dataclasses.replace(page, host_checks=checks)
+        self._host_checks = None if checks is None else (url, checks)
+        return page
+
+    def take_host_checks(self, url: str) -> HostChecks | None:
+        held, self._host_checks = self._host_checks, None
+        return held[1] if held is not None and held[0] == url else None
 
     async def _check(self, url: str, fetched: HttpPage, *, tab: SharedTab | None) -> FetchedPage | None:
         """A sample in the browser (``tab``: the crawl's checking tab; None: this worker's own): the

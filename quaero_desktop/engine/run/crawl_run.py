@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.fetched import FetchedPage
+from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.crawler.sources import PageSource
@@ -251,6 +252,7 @@ class CrawlRun:
                 try:
                     known = await marked_and_known if marked_and_known is not None else self._known.get(entry.url)
                     outcome = await self._pages.page(entry.url, source, self._known.validators(known))
+                    checks = source.take_host_checks(entry.url)  # auto mode: its host's checks still open
                 except BaseException:
                     self._frontier.done(entry)
                     raise
@@ -260,7 +262,7 @@ class CrawlRun:
                     break
                 if storing is not None:
                     await storing
-                storing = asyncio.create_task(self._store_page(recorder, entry, outcome, known, marked, began))
+                storing = asyncio.create_task(self._store_page(recorder, entry, outcome, checks, known, marked, began))
             if storing is not None:
                 await storing
         finally:
@@ -274,6 +276,7 @@ class CrawlRun:
         recorder: PageRecorder,
         entry: FrontierEntry,
         outcome: FetchOutcome | Disallowed | NotStored,
+        checks: HostChecks | None,
         known: KnownPage | None,
         marked: Awaitable[object],
         began: float,
@@ -290,9 +293,9 @@ class CrawlRun:
             self._progress.page_done(entry, commit, outcome, known, time.monotonic() - began)
             if commit.new_children:
                 self._frontier.add(commit.new_children)
-            if isinstance(outcome, FetchedPage) and outcome.host_checks is not None and commit.document_id is not None:
+            if isinstance(outcome, FetchedPage) and checks is not None and commit.document_id is not None:
                 assert self._rereads is not None
-                self._rereads.watch(recorder, entry, outcome.host_checks, commit)
+                self._rereads.watch(recorder, entry, checks, commit)
         except LocalStorageError as exc:
             # Nothing of this page was committed: it stays "running" in the store, and the
             # interrupted job puts it back to pending, so the resume fetches it again.
