@@ -33,8 +33,9 @@ from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
 from quaero_desktop.gui.jobs.job_flows import JobFlows
 from quaero_desktop.gui.main_window import WINDOW_SETTINGS_FILE, MainWindow
 from quaero_desktop.gui.notifications.balloon import BalloonNotifier
+from quaero_desktop.gui.notifications.fallback import platform_notifiers
 from quaero_desktop.gui.notifications.job_notifications import JobNotifications
-from quaero_desktop.gui.notifications.notifier import Notifier, platform_notifiers
+from quaero_desktop.gui.notifications.notifier import Notifier
 from quaero_desktop.gui.stored_definitions import StoredDefinitions
 from quaero_desktop.gui.tray.tray_icon import TrayIcon
 from quaero_desktop.gui.tray.tray_status import APP_NAME, RunningJob, TrayStatus

@@ -3,20 +3,18 @@
 ``Notifier`` is what the desktop app uses and tests replace. Implementations:
 ``freedesktop.FreedesktopNotifier`` (Linux: the org.freedesktop.Notifications D-Bus service),
 ``native.NativeNotifier`` (macOS and Windows notification centres through desktop-notifier) and
-``balloon.BalloonNotifier`` (Qt's tray balloon). ``FallbackNotifier`` moves to the next one when a
-service is missing. Why these: docs/architecture.md, "Notifications".
+``balloon.BalloonNotifier`` (Qt's tray balloon); ``fallback.platform_notifiers`` chains them. This
+module holds only what they share, so they import it and it imports none of them.
+Why these: docs/architecture.md, "Notifications".
 """
 
 from __future__ import annotations
 
-import logging
-import sys
 from collections.abc import Callable
 from typing import Protocol
 
 from quaero_desktop.gui.notifications.notices import Notice
 
-log = logging.getLogger(__name__)
 ClickHandler = Callable[[str], None]  # called with the clicked notice's key (a job id)
 
 
@@ -36,51 +34,3 @@ class Notifier(Protocol):
         """Show ``notice``, replacing the earlier one with the same key; NotifierUnavailable if it cannot."""
 
     async def close(self) -> None: ...
-
-
-class FallbackNotifier:
-    """The first notifier that works; one that fails is left for the rest of the session."""
-
-    def __init__(self, notifiers: list[Notifier]) -> None:
-        self._notifiers = notifiers
-        self._handler: ClickHandler | None = None
-
-    @property
-    def name(self) -> str:
-        return self._notifiers[0].name if self._notifiers else "none"
-
-    def on_clicked(self, handler: ClickHandler) -> None:
-        for notifier in self._notifiers:
-            notifier.on_clicked(handler)
-
-    async def show(self, notice: Notice) -> None:
-        while self._notifiers:
-            try:
-                await self._notifiers[0].show(notice)
-                return
-            except NotifierUnavailable as exc:
-                failed = self._notifiers.pop(0)
-                # Common and harmless (a desktop without a notification server): said in the -v log only.
-                log.info("notifications through %s are not available (%s)", failed.name, exc)
-                await failed.close()
-        raise NotifierUnavailable("no way to show notifications here")
-
-    async def close(self) -> None:
-        for notifier in self._notifiers:
-            await notifier.close()
-
-
-def platform_notifiers(app_name: str, icon_path: str, balloon: Notifier | None) -> Notifier:
-    """The platform's own service first, Qt's tray balloon (when there is a tray) as the fallback."""
-    chain: list[Notifier] = []
-    if sys.platform.startswith("linux") or "bsd" in sys.platform:
-        from quaero_desktop.gui.notifications.freedesktop import FreedesktopNotifier
-
-        chain.append(FreedesktopNotifier(app_name, icon_path))
-    elif sys.platform in ("darwin", "win32"):
-        from quaero_desktop.gui.notifications.native import NativeNotifier
-
-        chain.append(NativeNotifier(app_name, icon_path))
-    if balloon is not None:
-        chain.append(balloon)
-    return FallbackNotifier(chain)
