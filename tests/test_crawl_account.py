@@ -12,7 +12,7 @@ import pytest
 
 from quaero_desktop.cli.main import main
 from quaero_desktop.domain.job import JobStatus, StoppedBy
-from quaero_desktop.engine.events import CrawlPhase, JobProgress
+from quaero_desktop.engine.events import CrawlPhase, JobProgress, Phase
 from tests.conftest import crawl, make_definition
 
 pytestmark = pytest.mark.browser  # every test crawls the test site with Chromium
@@ -28,7 +28,7 @@ def test_max_pages_and_max_depth_say_they_stopped_the_crawl_and_count_the_urls_l
     assert by_pages.status == JobStatus.COMPLETED and by_pages.progress.completed == 5
     # /big/ and 4 of its 10 sections fit; 6 sections and the 4 sections' 100 leaves were left.
     assert (by_pages.stopped_by, by_pages.urls_left) == (StoppedBy.MAX_PAGES, 106)
-    assert isinstance(phases[0], CrawlPhase) and phases[0].phase == CrawlPhase.STARTING_BROWSER  # before any count
+    assert isinstance(phases[0], CrawlPhase) and phases[0].phase == Phase.STARTING_BROWSER  # before any count
 
     calendar = make_definition([fresh_site.url("/calendar/2026/01")], include_patterns=["/calendar/"], max_depth=1)
     by_depth = crawl(app, calendar)

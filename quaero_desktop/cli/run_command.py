@@ -18,7 +18,7 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text
 from quaero_desktop.domain.url_noise import NoiseGroup
 from quaero_desktop.engine.engine import Engine
-from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged
+from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged, Phase
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -159,7 +159,7 @@ def _drain(
         if getattr(event, "job_id", None) == job_id:
             if isinstance(event, JobProgress):
                 view.update(event.progress)
-            elif isinstance(event, CrawlPhase) and event.phase == CrawlPhase.STARTING_BROWSER:
+            elif isinstance(event, CrawlPhase) and event.phase == Phase.STARTING_BROWSER:
                 view.starting_browser()
             elif isinstance(event, JobLogged) and event.level in ("warning", "error"):
                 view.message(f"{event.level}: {event.message}")

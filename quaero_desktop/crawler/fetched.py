@@ -8,14 +8,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+from quaero_desktop.domain.definition import RenderMode
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
-RenderedBy = Literal["http", "browser"]
+RenderedBy = Literal[RenderMode.HTTP, RenderMode.BROWSER]  # how a page was read: never "auto"
 
 
 @dataclass(frozen=True)
 class FetchedPage:
-    """An HTML page: as the server sent it (``rendered_by="http"``) or as the browser rendered it."""
+    """An HTML page: as the server sent it (``rendered_by`` HTTP) or as the browser rendered it."""
 
     requested_url: str
     final_url: str
@@ -31,7 +33,7 @@ class FetchedPage:
     rendered_empty: bool = False  # still an empty app shell after the longer wait (see app_shell.py)
     left_out_frames: tuple[str, ...] = ()  # cross-origin frames, not part of the stored page
     settle_ms: float = 0.0  # time spent waiting for the page to render after its load event (not reading it)
-    rendered_by: RenderedBy = "browser"
+    rendered_by: RenderedBy = RenderMode.BROWSER
     etag: str = ""  # the response's validators, kept with the document for the next crawl's conditional request
     last_modified: str = ""
     source_hash: str = ""  # sha256 of the page as fetched (the HTTP body; the browser's HTML)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,11 +34,18 @@ _SCHEDULE_EXPECTED = f'{CRON_EXPECTED}, or "" for manual'
 _TIMEOUT_EXPECTED = 'a duration greater than zero, such as "30m", "1h30m" or "45s" (units h, m, s, ms)'
 _DESCRIPTION_EXPECTED = "a string (may be empty)"
 _SELECTOR_EXPECTED = 'a CSS selector, such as "#user-menu" or "form.login", or "" for none'
-RENDER_MODES: Final = ("auto", "browser", "http")
 _RENDER_EXPECTED = (
     '"auto" (plain HTTP, the browser only for pages that need JavaScript), "browser" (every page in '
     'the browser) or "http" (never the browser)'
 )
+
+
+class RenderMode(enum.StrEnum):
+    """How a crawl fetches its pages (``render``): written in files as its value, read case-insensitively."""
+
+    AUTO = "auto"  # plain HTTP, the browser only for the pages that need JavaScript
+    BROWSER = "browser"  # every page in the browser
+    HTTP = "http"  # never the browser
 
 
 class _Missing:
@@ -86,7 +94,7 @@ class JobDefinition:
     user_agent: str = ""
     headers: tuple[tuple[str, str], ...] = ()  # over the app's default headers, by name
     proxy: str = ""
-    render: str = "auto"
+    render: RenderMode = RenderMode.AUTO
     # The site's own signals (docs/architecture.md, "What a site says about its pages"): on unless turned off.
     obey_noindex: bool = True  # <meta name="robots" content="noindex"> / X-Robots-Tag: noindex pages not stored
     obey_nofollow: bool = True  # rel="nofollow" links and nofollow pages' links not followed
@@ -123,6 +131,8 @@ class JobDefinition:
                 continue
             if name == "headers":
                 mapping[name] = dict(value)
+            elif isinstance(value, enum.Enum):
+                mapping[name] = value.value  # the plain string: files and stored snapshots stay as they were
             else:
                 mapping[name] = list(value) if isinstance(value, tuple) else value
         return mapping
@@ -291,11 +301,11 @@ def _css_selector(value: object) -> str:
     return text
 
 
-def _render(value: object) -> str:
-    mode = string_of(value, _RENDER_EXPECTED).strip().lower()
-    if mode not in RENDER_MODES:
-        raise Invalid(_RENDER_EXPECTED)
-    return mode
+def _render(value: object) -> RenderMode:
+    try:
+        return RenderMode(string_of(value, _RENDER_EXPECTED).strip().lower())
+    except ValueError:
+        raise Invalid(_RENDER_EXPECTED) from None
 
 
 _START_URLS_EXPECTED = 'a non-empty list of http(s) URLs, such as ["https://wiki.example.com/start"]'

@@ -39,6 +39,15 @@ CANCELLABLE_STATUSES = frozenset({JobStatus.PENDING, JobStatus.RUNNING, JobStatu
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
+class JobTrigger(enum.StrEnum):
+    """What started a parent job (``trigger`` in its metadata, stored as the value)."""
+
+    MANUAL = "manual"  # Run in the window, or the CLI
+    SCHEDULE = "schedule"  # the definition's schedule
+    AUTO_START = "auto_start"  # the definition's auto_start, when Quaero Desktop starts
+    ASSISTANT = "assistant"  # an AI assistant, through the MCP start_crawl tool
+
+
 class StoppedBy(enum.StrEnum):
     """The limit that cut a finished crawl short (``stopped_by`` in the CLI's JSON)."""
 
@@ -215,7 +224,7 @@ class JobMetadata(TypedDict, total=False):
     """How a parent job was started; stored as JSON with its row when the job is created."""
 
     job_definition_id: str
-    trigger: str  # "manual", "schedule", "auto_start" or "assistant" (the MCP start_crawl tool)
+    trigger: JobTrigger
     auth_id: str  # the saved login the crawl runs with; absent when it runs logged out
 
 

@@ -22,7 +22,7 @@ from quaero_desktop.crawler.browser.discovery import BrowserLocation
 from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
-from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus
+from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus, JobTrigger
 from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated
@@ -128,10 +128,12 @@ class Engine:
 
     # ----- commands (thread-safe) -----
 
-    def submit(self, definition: JobDefinition, *, trigger: str = "manual") -> concurrent.futures.Future[str]:
+    def submit(
+        self, definition: JobDefinition, *, trigger: JobTrigger = JobTrigger.MANUAL
+    ) -> concurrent.futures.Future[str]:
         """Create a parent job for ``definition`` and start crawling; resolves to the job id.
 
-        ``trigger`` ("manual", "schedule", "auto_start") is recorded in the job's metadata.
+        ``trigger`` (what started it) is recorded in the job's metadata.
         """
         return self._call(self._submit(definition, trigger))
 
@@ -237,7 +239,7 @@ class Engine:
         return {run.definition_id for run in self._runs.values() if run.definition_id}
 
     async def _submit_scheduled(self, decision: Decision) -> str:
-        job_id = await self._submit(decision.definition, "schedule")
+        job_id = await self._submit(decision.definition, JobTrigger.SCHEDULE)
         if decision.missed:
             self._job_log.info(job_id, decision.describe())
         return job_id
@@ -248,7 +250,7 @@ class Engine:
             if run.definition_id == decision.definition.id:
                 self._job_log.warning(job_id, decision.describe())
 
-    async def _submit(self, definition: JobDefinition, trigger: str = "manual") -> str:
+    async def _submit(self, definition: JobDefinition, trigger: JobTrigger = JobTrigger.MANUAL) -> str:
         job_id = new_job_id()
         now = now_utc()
         metadata: JobMetadata = {"job_definition_id": definition.id, "trigger": trigger}

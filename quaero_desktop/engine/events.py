@@ -6,6 +6,7 @@ the window's bridge re-emits each event as a queued Qt signal; the CLI puts it o
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 from collections.abc import Callable
@@ -35,15 +36,19 @@ class JobStatusChanged:
     storage_failed: bool = False
 
 
-@dataclass(frozen=True)
-class CrawlPhase:
-    """What a running crawl is doing before (and once) its pages load: starting the browser takes seconds."""
+class Phase(enum.StrEnum):
+    """A ``CrawlPhase``: the crawl waits for its browser to start, or its pages load."""
 
     STARTING_BROWSER = "starting_browser"
     CRAWLING = "crawling"
 
+
+@dataclass(frozen=True)
+class CrawlPhase:
+    """What a running crawl is doing before (and once) its pages load: starting the browser takes seconds."""
+
     job_id: str
-    phase: str
+    phase: Phase
 
 
 @dataclass(frozen=True)

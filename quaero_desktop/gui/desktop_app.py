@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from quaero_desktop.app import App
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.job import JobStatus, JobTrigger
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.engine.schedule_policy import next_fire
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
@@ -159,7 +159,7 @@ class DesktopApp(QObject):
         for definition in self.definitions.enabled:
             if definition.auto_start:
                 try:
-                    started.append(await self.jobs.submit(definition, trigger="auto_start"))
+                    started.append(await self.jobs.submit(definition, trigger=JobTrigger.AUTO_START))
                 except QuaeroError as exc:
                     self.dialogs.error(f"Starting '{definition.name}' failed", str(exc))
         return started

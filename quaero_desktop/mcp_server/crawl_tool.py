@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from quaero_desktop.app import App
 from quaero_desktop.domain.errors import ConflictError
-from quaero_desktop.domain.job import Job, JobStatus
+from quaero_desktop.domain.job import Job, JobStatus, JobTrigger
 
-TRIGGER = "assistant"
 _SUBMIT_TIMEOUT_S = 60
 
 
@@ -28,5 +27,5 @@ def start_crawl_for(app: App, source: str) -> Job:
         raise ConflictError(
             f"'{definition.id}' is being crawled already (job {running[0].id}); follow it with crawl_status"
         )
-    job_id = app.engine().submit(definition, trigger=TRIGGER).result(_SUBMIT_TIMEOUT_S)
+    job_id = app.engine().submit(definition, trigger=JobTrigger.ASSISTANT).result(_SUBMIT_TIMEOUT_S)
     return app.jobs.get(job_id)

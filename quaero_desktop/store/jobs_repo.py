@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,7 @@ from quaero_desktop.domain.job import (
     Job,
     JobMetadata,
     JobStatus,
+    JobTrigger,
     JobType,
     PageChange,
     PageResult,
@@ -319,7 +321,7 @@ def _parent(row: ResultRow, progress: Progress, left_out: int = 0) -> Job:
         status=JobStatus(row.status),
         definition_id=row.definition_id,
         config=json.loads(row.config_json),
-        metadata=json.loads(row.metadata_json),
+        metadata=_metadata(row.metadata_json),
         created_at=row.created_at,
         started_at=row.started_at,
         finished_at=row.finished_at,
@@ -331,6 +333,15 @@ def _parent(row: ResultRow, progress: Progress, left_out: int = 0) -> Job:
         stopped_by=StoppedBy(row.stopped_by) if row.stopped_by else None,
         left_out=left_out,
     )
+
+
+def _metadata(text: str) -> JobMetadata:
+    """The stored metadata with its trigger a JobTrigger again (one this version does not know stays as written)."""
+    metadata: JobMetadata = json.loads(text)
+    if "trigger" in metadata:
+        with contextlib.suppress(ValueError):
+            metadata["trigger"] = JobTrigger(metadata["trigger"])
+    return metadata
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

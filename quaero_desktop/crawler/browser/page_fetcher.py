@@ -29,6 +29,7 @@ from quaero_desktop.crawler.fetched import (
     source_hash,
 )
 from quaero_desktop.crawler.page_directives import robots_directives
+from quaero_desktop.domain.definition import RenderMode
 
 # Network errors worth another attempt; others (refused, DNS, bad certificate) are final.
 _RETRYABLE_NET_ERRORS = (
@@ -133,7 +134,7 @@ class PageFetcher:
             left_out_frames=tuple(dict.fromkeys(data["leftOutFrames"])),
             settle_ms=settle_ms,
             retry_after_s=retry_after,
-            rendered_by="browser",
+            rendered_by=RenderMode.BROWSER,
             etag=_header(response, "etag"),
             last_modified=_header(response, "last-modified"),
             source_hash=source_hash(data["html"]),

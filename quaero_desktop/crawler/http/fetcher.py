@@ -33,6 +33,7 @@ from quaero_desktop.crawler.fetched import (
 )
 from quaero_desktop.crawler.html_tree import parse_html
 from quaero_desktop.crawler.page_directives import robots_directives
+from quaero_desktop.domain.definition import RenderMode
 
 MAX_HTML_BYTES = 50 * 2**20  # a page larger than this is not a page a reader wants whole
 MAX_TEXT_BYTES = 512 * 2**10  # robots.txt: RFC 9309 asks crawlers to read at least 500 KiB
@@ -240,7 +241,7 @@ def read_html(
             False,
             [],
             html,
-            rendered_by="http",
+            rendered_by=RenderMode.HTTP,
             robots=robots_directives([robots_header]),
         )
     base_element = root.find(".//head/base[@href]")
@@ -269,7 +270,7 @@ def read_html(
         has_password_field=bool(_elements(_PASSWORD(root))),
         links=list(followed),
         html=html,
-        rendered_by="http",
+        rendered_by=RenderMode.HTTP,
         robots=robots_directives([*meta_robots, robots_header]),
         nofollow_links=tuple(url for url in nofollow if url not in followed),
     )

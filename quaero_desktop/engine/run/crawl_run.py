@@ -14,12 +14,12 @@ from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.crawler.sources import PageSource
-from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import Job, JobStatus, SkipReason
+from quaero_desktop.domain.job import Job, JobStatus, JobTrigger, SkipReason
 from quaero_desktop.engine.db_worker import DbWorker
-from quaero_desktop.engine.events import CrawlPhase, EventBus, JobStatusChanged
+from quaero_desktop.engine.events import CrawlPhase, EventBus, JobStatusChanged, Phase
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.ownership import current_pid
 from quaero_desktop.engine.run.crawl_requests import ProxyLoginSource, crawl_requests
@@ -72,7 +72,7 @@ class CrawlRun:
         self._requests_summary = ""
         self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
         self.definition_id = job.definition_id
-        self._trigger = job.metadata.get("trigger", "manual")
+        self._trigger = job.metadata.get("trigger", JobTrigger.MANUAL)
         self._auth_id: str | None = job.metadata.get("auth_id")  # as stored with the parent row
         self._logins = logins
         self._db = db
@@ -137,8 +137,8 @@ class CrawlRun:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
             self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
             options = await self._request_options()
-            if self.definition.render == "browser" and not self._browser.running:
-                self._events.publish(CrawlPhase(self.job_id, CrawlPhase.STARTING_BROWSER))
+            if self.definition.render == RenderMode.BROWSER and not self._browser.running:
+                self._events.publish(CrawlPhase(self.job_id, Phase.STARTING_BROWSER))
             await fetching.open(self._logins, self._auth_id, options)
             recorder = await self._start()
             self._log.info(self.job_id, self._requests_summary)
@@ -157,7 +157,7 @@ class CrawlRun:
                 for i in range(self.definition.concurrency)
             ]
             self._clock.start()  # the crawl (and its timeout) starts now, the browser being ready
-            self._events.publish(CrawlPhase(self.job_id, CrawlPhase.CRAWLING))
+            self._events.publish(CrawlPhase(self.job_id, Phase.CRAWLING))
             try:
                 async with asyncio.timeout(max(0.0, self._clock.timeout_s)):
                     self._check_workers(await asyncio.gather(*self._workers, return_exceptions=True))

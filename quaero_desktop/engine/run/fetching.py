@@ -33,7 +33,7 @@ from quaero_desktop.crawler.sources import (
     SharedTab,
     TabSettings,
 )
-from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.run.login_context import (
@@ -49,9 +49,9 @@ log = logging.getLogger(__name__)
 CLOSE_STEP_S = 10.0  # the longest one step of closing may take when a crawl stops
 
 RENDER_TEXT = {
-    "auto": "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
-    "browser": "render browser: every page is rendered in the browser",
-    "http": "render http: every page is read over HTTP; the browser is never started",
+    RenderMode.AUTO: "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
+    RenderMode.BROWSER: "render browser: every page is rendered in the browser",
+    RenderMode.HTTP: "render http: every page is read over HTTP; the browser is never started",
 }
 
 
@@ -99,7 +99,7 @@ class CrawlFetching:
         tab_settings = TabSettings(
             self._settings.page_timeout_s, self._settings.settle, self._settings.recycle_page_after
         )
-        if self.render in ("http", "auto"):
+        if self.render in (RenderMode.HTTP, RenderMode.AUTO):
             jar = login_cookie_jar(self._login, self._log, self._job_id)
             self._client = build_http_client(
                 HttpClientOptions(
@@ -114,12 +114,12 @@ class CrawlFetching:
             sync = CookieSync(jar)
         else:
             sync = None
-        if self.render in ("browser", "auto"):
+        if self.render in (RenderMode.BROWSER, RenderMode.AUTO):
             self._browser = SharedBrowser(self._open_context, tab_settings, sync)
-        if self.render == "auto":
+        if self.render == RenderMode.AUTO:
             assert self._browser is not None
             self._shared_tab = SharedTab(self._browser)
-        if self.render == "browser":
+        if self.render == RenderMode.BROWSER:
             assert self._browser is not None
             await self._browser.context()
 
@@ -131,22 +131,22 @@ class CrawlFetching:
                 self._browser_service, self._login, self._log, self._job_id, self._options
             )
         except QuaeroError as exc:
-            if self.render == "browser":
+            if self.render == RenderMode.BROWSER:
                 raise
             self._browser_failure = str(exc)
             self._log.error(self._job_id, f"the browser could not start, so pages that need it fail: {exc}")
             raise _BrowserUnavailable(str(exc)) from None
-        if self.render == "auto":
+        if self.render == RenderMode.AUTO:
             self._log.info(self._job_id, "started the browser for pages that need JavaScript")
         return context
 
     def source(self) -> PageSource:
         """A source for one worker (each has its own tab; the HTTP client and context are shared)."""
-        if self.render == "http":
+        if self.render == RenderMode.HTTP:
             assert self._client is not None
             return HttpSource(HttpFetcher(self._client, page_timeout_s=self._settings.page_timeout_s))
         assert self._browser is not None
-        if self.render == "browser":
+        if self.render == RenderMode.BROWSER:
             return BrowserSource(self._browser)
         assert self._client is not None and self._shared_tab is not None
         return AutoSource(

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.fetched import Validators
+from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.store import documents_repo, pages_repo
 
@@ -16,7 +17,7 @@ class KnownPages:
     """What the store holds for the pages on the start URLs' hosts, read once when the run starts, so
     no page waits for the store before its fetch; pages on other hosts are read one by one."""
 
-    def __init__(self, start_urls: tuple[str, ...], render: str) -> None:
+    def __init__(self, start_urls: tuple[str, ...], render: RenderMode) -> None:
         self.hosts = sorted({urlsplit(url).hostname or "" for url in start_urls} - {""})
         self._render = render
         self._stored: dict[str, KnownPage] = {}
@@ -35,7 +36,7 @@ class KnownPages:
     def validators(self, known: KnownPage | None) -> Validators | None:
         """Ask for a stored page conditionally — if it was read from its HTML (a page the browser
         rendered is always rendered again: a 304 for its HTML says nothing of what its scripts fetch)."""
-        if known is None or known.gone or not known.source_hash or self._render == "browser":
+        if known is None or known.gone or not known.source_hash or self._render == RenderMode.BROWSER:
             return None
         return Validators(known.etag, known.last_modified) or None
 

@@ -15,6 +15,7 @@ from typing import TypedDict, Unpack
 
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified
 from quaero_desktop.crawler.scope import CrawlScope
+from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.document import FetchRecord, KnownPage
 from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipReason
 from quaero_desktop.engine.db_worker import DbWorker
@@ -133,7 +134,7 @@ class PageRecorder:
             known is not None
             and not known.gone
             and known.source_hash
-            and outcome.rendered_by == "http"
+            and outcome.rendered_by == RenderMode.HTTP
             and outcome.source_hash == known.source_hash
             and final_url == known.url
         ):  # the same bytes as last time: no conversion, no index write

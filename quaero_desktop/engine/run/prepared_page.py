@@ -13,6 +13,7 @@ from typing import Final
 from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.scope import CrawlScope
+from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.document import FetchRecord, PageContent
 
 
@@ -53,7 +54,7 @@ def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth:
         content_hash=hashlib.sha256(change_fingerprint(converted.markdown).encode("utf-8")).hexdigest(),
     )
     followed = scope.followed_links(fetched)
-    read_from_html = fetched.rendered_by == "http"
+    read_from_html = fetched.rendered_by == RenderMode.HTTP
     # A page the browser rendered is always rendered again: its HTML (and a 304 for it) says
     # nothing of what its scripts fetch. So only a page read from its HTML keeps validators and hash.
     record = FetchRecord(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.job import JobStatus, JobTrigger
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.run.fetching import RENDER_TEXT
@@ -14,7 +14,7 @@ from quaero_desktop.engine.run.page_transactions import ChildBudget, enqueue_url
 from quaero_desktop.engine.run.run_end import limits_text
 from quaero_desktop.store import pages_repo
 
-_HOW = {"schedule": " by its schedule", "auto_start": " at start-up"}
+_HOW = {JobTrigger.SCHEDULE: " by its schedule", JobTrigger.AUTO_START: " at start-up"}
 
 
 async def first_pages(
@@ -24,7 +24,7 @@ async def first_pages(
     budget: ChildBudget,
     *,
     start_urls: list[str],
-    trigger: str,
+    trigger: JobTrigger,
     retry_failed: bool,
 ) -> list[FrontierEntry]:
     """The pages the run begins with (a new crawl's start URLs are claimed and created here), logged."""

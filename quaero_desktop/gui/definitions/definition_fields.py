@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.domain.definition import FIELD_NAMES
+from quaero_desktop.domain.definition import FIELD_NAMES, RenderMode
 from quaero_desktop.gui.definitions.field_checks import (
     BOOL_FIELDS,
     CHOICE_FIELDS,
@@ -74,9 +74,9 @@ JAVASCRIPT_HELP = (
 )
 
 RENDER_CHOICES = (
-    ("auto", "Auto: plain HTTP, the browser only for pages that need JavaScript"),
-    ("browser", "Browser: render every page in the browser"),
-    ("http", "HTTP only: never start the browser"),
+    (RenderMode.AUTO, "Auto: plain HTTP, the browser only for pages that need JavaScript"),
+    (RenderMode.BROWSER, "Browser: render every page in the browser"),
+    (RenderMode.HTTP, "HTTP only: never start the browser"),
 )
 RENDER_HELP = (
     "Auto reads pages over plain HTTP, several times faster, and renders in the browser the pages whose "

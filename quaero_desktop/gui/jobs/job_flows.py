@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.definition_io import load_definition_file
-from quaero_desktop.domain.job import CANCELLABLE_STATUSES, RESUMABLE_STATUSES, JobStatus
+from quaero_desktop.domain.job import CANCELLABLE_STATUSES, RESUMABLE_STATUSES, JobStatus, JobTrigger
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.services.jobs import CancelOutcome
@@ -54,7 +54,7 @@ class JobFlows:
         """True while this program's engine runs the job (another process may run it too)."""
         return job_id in self._context.engine.active_job_ids()
 
-    async def submit(self, definition: JobDefinition, *, trigger: str = "manual") -> str:
+    async def submit(self, definition: JobDefinition, *, trigger: JobTrigger = JobTrigger.MANUAL) -> str:
         """Start a crawl of ``definition``; returns the new job's id."""
         return await engine_result(self._context.engine.submit(definition, trigger=trigger))
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.engine.events import CrawlPhase, JobCreated, JobStatusChanged
+from quaero_desktop.engine.events import JobCreated, JobStatusChanged, Phase
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
@@ -63,7 +63,7 @@ class JobsPanel(QWidget):
         bridge.progressChanged.connect(self.model.apply_progress)
         bridge.jobStatusChanged.connect(self._on_status)
         bridge.phaseChanged.connect(
-            lambda event: self.model.set_starting_browser(event.job_id, event.phase == CrawlPhase.STARTING_BROWSER)
+            lambda event: self.model.set_starting_browser(event.job_id, event.phase == Phase.STARTING_BROWSER)
         )
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self.model.tick_durations)
