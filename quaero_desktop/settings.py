@@ -11,9 +11,11 @@ from typing import Any
 
 import tomli_w
 
+from quaero_desktop.domain import request_fields
 from quaero_desktop.domain.crawl_defaults import CrawlDefaults
-from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.domain.field_rules import Invalid
+from quaero_desktop.domain.limits import CONCURRENCY, PAGE_TIMEOUT
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.files import write_text_atomically
 
@@ -59,8 +61,8 @@ class AppSettings:
 
 _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted types, what is expected)
     "browser_path": (str, 'a path to a Chromium-based browser, or "" to detect one'),
-    "default_concurrency": (int, "a whole number from 1 to 32"),
-    "page_timeout_s": ((int, float), "a number of seconds from 1 to 600"),
+    "default_concurrency": (int, CONCURRENCY.expected),
+    "page_timeout_s": ((int, float), PAGE_TIMEOUT.expected),
     "notifications": (bool, "true or false"),
     "close_to_tray": (bool, "true or false"),
     "notify_completed": (bool, "true or false"),
@@ -75,8 +77,6 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "headers": (dict, 'a table of header names and values, such as { "Accept-Language" = "en" }'),
     "proxy": (str, '"system", "none" or a proxy URL such as "http://proxy.example.com:3128"'),
 }
-# Settings that are crawl controls: checked by the definition's own rules for the same field.
-_CONTROL_FIELDS = ("request_delay", "user_agent", "headers", "proxy")
 
 
 def load_settings(data_dir: Path) -> AppSettings:
@@ -99,26 +99,24 @@ def settings_from_mapping(data: dict[str, Any], source: str) -> AppSettings:
         types, expected = _RULES[key]
         if (isinstance(value, bool) and types is not bool) or not isinstance(value, types):
             raise ValidationError(source, key, value, expected)
-    for key in _CONTROL_FIELDS:
+    for key in request_fields.DEFAULTABLE_CHECKS:
         if key in data:
-            _check_control(source, key, data[key])
+            check_crawl_default(key, data[key], source)
     settings = AppSettings(**data)
-    if not 1 <= settings.default_concurrency <= 32:
-        raise ValidationError(
-            source, "default_concurrency", settings.default_concurrency, _RULES["default_concurrency"][1]
-        )
-    if not 1 <= settings.page_timeout_s <= 600:
-        raise ValidationError(source, "page_timeout_s", settings.page_timeout_s, _RULES["page_timeout_s"][1])
+    if settings.default_concurrency not in CONCURRENCY:
+        raise ValidationError(source, "default_concurrency", settings.default_concurrency, CONCURRENCY.expected)
+    if settings.page_timeout_s not in PAGE_TIMEOUT:
+        raise ValidationError(source, "page_timeout_s", settings.page_timeout_s, PAGE_TIMEOUT.expected)
     return settings
 
 
-def _check_control(source: str, key: str, value: object) -> None:
+def check_crawl_default(key: str, value: object, source: str) -> Any:
+    """A crawl control's default (request_delay, user_agent, headers, proxy) checked by the definition field's
+    own rule, normalised as a definition stores it; ValidationError names ``key`` and shows no secret of the value."""
     try:
-        JobDefinition.from_mapping(
-            {"id": "settings", "name": "Settings", "start_urls": ["https://example.com/"], key: value}, source
-        )
-    except ValidationError as exc:
-        raise ValidationError(source, key, exc.value, exc.expected) from None
+        return request_fields.DEFAULTABLE_CHECKS[key](value)
+    except Invalid as invalid:
+        raise ValidationError(source, key, request_fields.shown_value(key, value), invalid.expected) from None
 
 
 def save_settings(data_dir: Path, settings: AppSettings) -> None:

@@ -11,8 +11,8 @@ from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.domain.crawl_defaults import ProxyLogin
 from quaero_desktop.domain.credential import CredentialSummary
-from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.settings import check_crawl_default
 
 
 def add_parser(
@@ -134,8 +134,7 @@ def save_proxy_login(app: App, args: argparse.Namespace) -> int:
 
 def _proxy_url(text: str) -> str:
     """The proxy URL checked as a definition checks it (no login inside it)."""
-    base = {"id": "proxy", "name": "Proxy", "start_urls": ["https://example.com/"]}
-    proxy = JobDefinition.from_mapping({**base, "proxy": text}, "PROXY_URL").proxy
+    proxy = str(check_crawl_default("proxy", text, "PROXY_URL"))
     if proxy in ("", "system", "none"):
         raise ValidationError("PROXY_URL", "proxy", text, "a proxy URL such as http://proxy.example.com:3128")
     return proxy

@@ -17,6 +17,7 @@ from . import request_fields
 from .durations import parse_duration
 from .errors import ValidationError
 from .field_rules import Check, Invalid, boolean, string_of
+from .limits import CONCURRENCY, MAX_DEPTH, MAX_PAGES, Limit
 from .schedule import CRON_EXPECTED, validate_cron
 
 ID_PATTERN: Final = re.compile(r"[a-z0-9-]{1,64}")
@@ -175,27 +176,17 @@ def _validated_fields(values: Mapping[str, object], source: str) -> dict[str, An
             checked[name] = check(value)
         except Invalid as invalid:
             if invalid.index is None:
-                raise ValidationError(source, name, _shown(name, value), invalid.expected) from None
+                raise ValidationError(source, name, request_fields.shown_value(name, value), invalid.expected) from None
             raise ValidationError(source, f"{name}[{invalid.index}]", invalid.item, invalid.expected) from None
     return checked
 
 
-def _shown(name: str, value: object) -> object:
-    """The value as an error may show it: never a proxy's password or a header's value (a secret, maybe)."""
-    if name == "proxy" and isinstance(value, str) and "@" in value:
-        scheme, _, rest = value.partition("://")
-        return f"{scheme}://***@{rest.rpartition('@')[2]}"
-    if name == "headers" and isinstance(value, Mapping):
-        return dict.fromkeys(value, "***")
-    return value
-
-
-def _whole_number_check(low: int, high: int) -> Check:
-    """An int (not a bool) from ``low`` to ``high`` inclusive."""
+def _whole_number_check(limit: Limit) -> Check:
+    """An int (not a bool) within ``limit``."""
 
     def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise Invalid(f"a whole number from {low} to {high}")
+        if isinstance(value, bool) or not isinstance(value, int) or value not in limit:
+            raise Invalid(limit.expected)
         return value
 
     return check
@@ -317,9 +308,9 @@ _CHECKS: Final[dict[str, Check]] = {
     "start_urls": _list_check(_START_URLS_EXPECTED, _start_url, non_empty=True),
     "include_patterns": _list_check('a list of regular expressions, such as ["/wiki/"]', _pattern),
     "exclude_patterns": _list_check('a list of regular expressions, such as ["logout", "/admin"]', _pattern),
-    "max_depth": _whole_number_check(0, 100),
-    "max_pages": _whole_number_check(1, 1_000_000),
-    "concurrency": _whole_number_check(1, 32),
+    "max_depth": _whole_number_check(MAX_DEPTH),
+    "max_pages": _whole_number_check(MAX_PAGES),
+    "concurrency": _whole_number_check(CONCURRENCY),
     "follow_links": boolean,
     "same_domain": boolean,
     "use_default_excludes": boolean,

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Final
 from urllib.parse import urlsplit
 
-from .durations import parse_duration
-from .field_rules import Invalid, boolean, string_of
+from .durations import format_duration, parse_duration
+from .field_rules import Check, Invalid, boolean, string_of
+from .limits import REQUEST_DELAY, USER_AGENT_LENGTH
 
 _REQUEST_DELAY_EXPECTED = (
-    'a duration from 0 to 10m between two requests to the same host, such as "250ms" or "1s", '
-    'or "" for the default in Settings'
+    f"a duration from {REQUEST_DELAY.low} to {format_duration(timedelta(seconds=REQUEST_DELAY.high))} between two "
+    'requests to the same host, such as "250ms" or "1s", or "" for the default in Settings'
 )
-_USER_AGENT_EXPECTED = 'a user agent on one line (at most 512 characters), or "" for the default in Settings'
+_USER_AGENT_EXPECTED = (
+    f'a user agent on one line (at most {USER_AGENT_LENGTH.high} characters), or "" for the default in Settings'
+)
 _HEADERS_EXPECTED = 'a table of header names and text values, such as { "Accept-Language" = "en" }'
 _PROXY_EXPECTED = (
     '"" (the default in Settings), "system" (the system\'s proxy settings), "none" (no proxy), or a proxy URL '
@@ -36,6 +40,16 @@ FORBIDDEN_HEADERS: Final = {
 }
 
 
+def shown_value(name: str, value: object) -> object:
+    """The value as an error may show it: never a proxy's password or a header's value (a secret, maybe)."""
+    if name == "proxy" and isinstance(value, str) and "@" in value:
+        scheme, _, rest = value.partition("://")
+        return f"{scheme}://***@{rest.rpartition('@')[2]}"
+    if name == "headers" and isinstance(value, Mapping):
+        return dict.fromkeys(value, "***")
+    return value
+
+
 def request_delay(value: object) -> str:
     text = string_of(value, _REQUEST_DELAY_EXPECTED).strip()
     if not text:
@@ -44,7 +58,7 @@ def request_delay(value: object) -> str:
         delay = parse_duration(text)
     except ValueError:
         raise Invalid(_REQUEST_DELAY_EXPECTED) from None
-    if delay.total_seconds() > 600:
+    if delay.total_seconds() not in REQUEST_DELAY:
         raise Invalid(_REQUEST_DELAY_EXPECTED)
     return text
 
@@ -55,7 +69,7 @@ def optional_boolean(value: object) -> bool | None:
 
 def user_agent(value: object) -> str:
     text = string_of(value, _USER_AGENT_EXPECTED).strip()
-    if len(text) > 512 or any(ord(c) < 32 or ord(c) == 127 for c in text):
+    if len(text) not in USER_AGENT_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise Invalid(_USER_AGENT_EXPECTED)
     return text
 
@@ -99,3 +113,12 @@ def proxy(value: object) -> str:
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise Invalid(_PROXY_EXPECTED)
     return f"{parts.scheme.lower()}://{parts.netloc}"
+
+
+# The request fields that are also app settings (their defaults, in Settings), checked by the same rules.
+DEFAULTABLE_CHECKS: Final[dict[str, Check]] = {
+    "request_delay": request_delay,
+    "user_agent": user_agent,
+    "headers": headers,
+    "proxy": proxy,
+}

@@ -7,12 +7,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QWidget
 
 from quaero_desktop.domain.crawl_defaults import ProxyLogin
-from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.gui.definitions.field_checks import header_lines, numbered_lines
-from quaero_desktop.settings import AppSettings
+from quaero_desktop.settings import AppSettings, check_crawl_default
 
-_BASE = {"id": "settings", "name": "Settings", "start_urls": ["https://example.com/"]}
 _LABELS = {"request_delay": "Request delay", "user_agent": "User agent", "headers": "Headers", "proxy": "Proxy"}
 
 
@@ -72,7 +70,7 @@ class RequestsGroup(QGroupBox):
         values = self.values()
         for key in ("request_delay", "user_agent", "headers", "proxy"):
             try:
-                JobDefinition.from_mapping({**_BASE, key: values[key]}, "Settings")
+                check_crawl_default(key, values[key], "Settings")
             except ValidationError as exc:
                 return f"{_LABELS[key]}: expected {exc.expected}"
         if self.proxy_password_edit.text() and not self.proxy_user_edit.text().strip():

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.limits import CONCURRENCY, PAGE_TIMEOUT
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.settings.assistants_group import AssistantsGroup
@@ -78,15 +79,19 @@ class SettingsDialog(QDialog):
         self.browser_edit = self.browser.edit
         self.detect_button = self.browser.detect_button
         self.concurrency_spin = QSpinBox(self)
-        self.concurrency_spin.setRange(1, 32)
+        self.concurrency_spin.setRange(CONCURRENCY.low, CONCURRENCY.high)
         self.concurrency_spin.setValue(current.default_concurrency)
         self.concurrency_spin.setSuffix(" pages at a time")
-        self.concurrency_spin.setToolTip("How many pages a new definition fetches at the same time (1–32)")
+        self.concurrency_spin.setToolTip(
+            f"How many pages a new definition fetches at the same time ({CONCURRENCY.range_text})"
+        )
         self.timeout_spin = QSpinBox(self)
-        self.timeout_spin.setRange(1, 600)
+        self.timeout_spin.setRange(PAGE_TIMEOUT.low, PAGE_TIMEOUT.high)
         self.timeout_spin.setValue(round(current.page_timeout_s))
         self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setToolTip("How long to wait for one page to load before it counts as failed (1–600 s)")
+        self.timeout_spin.setToolTip(
+            f"How long to wait for one page to load before it counts as failed ({PAGE_TIMEOUT.range_text})"
+        )
         self.notifications_check = QCheckBox("Show notifications when a crawl ends", self)
         self.notifications_check.setChecked(current.notifications)
         self.notify_completed_check = QCheckBox("Completed (pages, documents, duration)", self)
