@@ -4,6 +4,11 @@ The engine publishes on its own thread, possibly thousands of events a second. T
 buffers them and delivers batches on the GUI thread at most every ``interval_ms``
 (100 ms: at most ~10 repaints a second however many events arrive): per job only the latest
 progress, per child only its latest status, log lines and status changes in order.
+
+Each signal names its payload's class. A Python class in a ``Signal`` is carried as a ``PyObject``:
+the receiver gets the very object emitted. ``Signal(dict)`` and ``Signal(list)`` would instead
+go through ``QVariantMap``/``QVariantList`` (a copy, a map's keys sorted, a dict with keys other
+than strings dropped), so the batches are small named subclasses of ``dict`` and ``list``.
 """
 
 from __future__ import annotations
@@ -30,15 +35,31 @@ from quaero_desktop.engine.events import (
 FLUSH_INTERVAL_MS = 100
 
 
+class ProgressByJob(dict[str, Progress]):
+    """A batch's latest progress per job id."""
+
+
+class ChildChanges(list[ChildStatusChanged]):
+    """A batch's latest status per child, in the order the children last changed."""
+
+
+class NewChildren(dict[str, int]):
+    """A batch's number of new children per parent job id."""
+
+
+class LogLines(list[JobLogged]):
+    """A batch's job log lines, in order."""
+
+
 class EngineBridge(QObject):
-    jobCreated = Signal(object)  # JobCreated
-    jobStatusChanged = Signal(object)  # JobStatusChanged
-    progressChanged = Signal(object)  # dict[str, Progress]: latest per job
-    childrenChanged = Signal(object)  # list[ChildStatusChanged]: latest per child, in order
-    childrenAdded = Signal(object)  # dict[str, int]: new children per job
-    logged = Signal(object)  # list[JobLogged]
+    jobCreated = Signal(JobCreated)
+    jobStatusChanged = Signal(JobStatusChanged)
+    progressChanged = Signal(ProgressByJob)
+    childrenChanged = Signal(ChildChanges)
+    childrenAdded = Signal(NewChildren)
+    logged = Signal(LogLines)
     documentsSaved = Signal(int)  # documents stored since the last batch
-    phaseChanged = Signal(object)  # CrawlPhase: a crawl starts its browser, or starts loading pages
+    phaseChanged = Signal(CrawlPhase)  # a crawl starts its browser, or starts loading pages
     _wake = Signal()
 
     def __init__(
@@ -80,10 +101,10 @@ class EngineBridge(QObject):
 
     def deliver(self, events: list[EngineEvent]) -> None:
         """Emit one coalesced batch (also used directly by tests and benchmarks)."""
-        progress: dict[str, Progress] = {}
+        progress = ProgressByJob()
         children: dict[str, ChildStatusChanged] = {}
-        added: dict[str, int] = {}
-        logs: list[JobLogged] = []
+        added = NewChildren()
+        logs = LogLines()
         documents = 0
         created: list[JobCreated] = []
         statuses: list[JobStatusChanged] = []
@@ -113,7 +134,7 @@ class EngineBridge(QObject):
         if added:
             self.childrenAdded.emit(added)
         if children:
-            self.childrenChanged.emit(list(children.values()))
+            self.childrenChanged.emit(ChildChanges(children.values()))
         if progress:
             self.progressChanged.emit(progress)
         if logs:

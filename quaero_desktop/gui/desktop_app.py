@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from quaero_desktop.app import App
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import JobStatus, JobTrigger
+from quaero_desktop.domain.job import JobStatus, JobTrigger, Progress
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.engine.schedule_policy import next_fire
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
@@ -286,14 +286,14 @@ class DesktopApp(QObject):
         self.status.running[event.job_id] = RunningJob(event.name)
         self._update_tray()
 
-    def _on_progress(self, progress: dict[str, object]) -> None:
+    def _on_progress(self, progress: dict[str, Progress]) -> None:
         for job_id, value in progress.items():
             job = self.status.running.get(job_id)
             if job is None and job_id in self.engine.active_job_ids():  # resumed: no JobCreated event
                 job = self.status.running[job_id] = RunningJob(job_id)
                 self.tasks.start(self._name_running_job(job_id), what="Reading the job")
             if job is not None:
-                job.progress = value  # type: ignore[assignment]  # the bridge's signal carries dict[str, Progress]
+                job.progress = value
         self._update_tray()
 
     async def _name_running_job(self, job_id: str) -> None:
