@@ -46,11 +46,11 @@ class DownloadState(Enum):
 class _ProgressRelay(QObject):
     """Lives on the GUI thread; ``progressed`` is emitted on the worker thread, so Qt queues it."""
 
-    progressed = Signal(object)  # InstallProgress
+    progressed = Signal(InstallProgress)
 
 
 class BrowserDownloadDialog(QDialog):
-    stateChanged = Signal(object)  # DownloadState
+    stateChanged = Signal(DownloadState)
 
     def __init__(self, context: GuiContext, problem: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

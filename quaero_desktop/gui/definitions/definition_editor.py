@@ -51,7 +51,7 @@ def id_from_name(name: str) -> str:
 
 
 class DefinitionEditor(QWidget):
-    saveRequested = Signal(object)  # a valid JobDefinition
+    saveRequested = Signal(JobDefinition)  # a valid one
     closeRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -61,7 +61,7 @@ def copy_id_for(definition_id: str, taken: set[str]) -> str:
 
 
 class DefinitionsPanel(QWidget):
-    runRequested = Signal(object)  # JobDefinition: the main window runs it and shows the Jobs view
+    runRequested = Signal(JobDefinition)  # the main window runs it and shows the Jobs view
     definitionsChanged = Signal()  # this view saved, imported or deleted one
 
     def __init__(

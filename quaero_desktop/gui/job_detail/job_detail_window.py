@@ -53,7 +53,7 @@ StoppedRun = tuple[JobStatus, datetime | None, int]
 
 
 class JobDetailWindow(QWidget):
-    excludeNoiseRequested = Signal(object)  # NoiseExclusion: the main window opens the definition's form
+    excludeNoiseRequested = Signal(NoiseExclusion)  # the main window opens the definition's form
 
     def __init__(self, context: GuiContext, job_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QWidget
 
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
+from quaero_desktop.gui.job_detail.noise_banner import NoiseExclusion
 
 
 class JobDetails(QObject):
-    excludeNoiseRequested = Signal(object)  # a window's NoiseExclusion (noise_banner.py)
+    excludeNoiseRequested = Signal(NoiseExclusion)  # passed on from any job window (noise_banner.py)
 
     def __init__(self, context: GuiContext, parent: QWidget) -> None:
         super().__init__(parent)

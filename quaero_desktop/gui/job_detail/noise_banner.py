@@ -62,7 +62,7 @@ class NoiseRow(QWidget):
 class NoiseBanner(QWidget):
     """Under the job's header, lined up with it: a framed box that is shown only while there is noise."""
 
-    excludeRequested = Signal(object)  # the NoiseGroup whose exclude pattern the user asked for
+    excludeRequested = Signal(NoiseGroup)  # the group whose exclude pattern the user asked for
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

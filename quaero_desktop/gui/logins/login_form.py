@@ -33,7 +33,7 @@ class LoginRequest:
 class LoginForm(QDialog):
     """Non-modal: ``submitted`` carries the request when the user presses the action button."""
 
-    submitted = Signal(object)
+    submitted = Signal(LoginRequest)
 
     def __init__(self, parent: QWidget, *, mode: str, taken_ids: list[str]) -> None:
         super().__init__(parent)

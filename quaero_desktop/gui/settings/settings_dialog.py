@@ -58,7 +58,7 @@ def _hint(text: str, parent: QWidget) -> QLabel:
 
 
 class SettingsDialog(QDialog):
-    saved = Signal(object)  # the new AppSettings, once written and applied
+    saved = Signal(AppSettings)  # the new settings, once written and applied
 
     def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.gui.stored_definitions import StoredDefinitions
 from quaero_desktop.gui.tray.tray_images import tray_icon
 from quaero_desktop.gui.tray.tray_status import APP_NAME, TrayState
@@ -19,7 +20,7 @@ from quaero_desktop.gui.tray.tray_status import APP_NAME, TrayState
 
 class TrayIcon(QObject):
     toggleWindowRequested = Signal()
-    runRequested = Signal(object)  # JobDefinition
+    runRequested = Signal(JobDefinition)
     pauseRequested = Signal(bool)  # True: pause schedules
     cancelAllRequested = Signal()
     quitRequested = Signal()
