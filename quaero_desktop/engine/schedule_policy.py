@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from croniter import croniter
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.schedule import SlotRecord, next_run, previous_run
+from quaero_desktop.domain.schedule import SlotRecord, previous_run, scheduled
 
 # A recorded slot later than now by more than this means the clock was set back.
 CLOCK_BACK_TOLERANCE = timedelta(minutes=2)
@@ -67,10 +67,6 @@ class Decision:
         if self.action == Action.CLOCK_BACK:
             return f"the clock went back before {when}: the schedule counts from now"
         return f"schedule '{self.definition.schedule}' counts from {when}"
-
-
-def scheduled(definitions: Iterable[JobDefinition]) -> list[JobDefinition]:
-    return [d for d in definitions if d.enabled and d.schedule]
 
 
 def plan(
@@ -116,14 +112,3 @@ def count_slots_between(expr: str, after: datetime, before: datetime) -> int:
             break
         count += 1
     return count
-
-
-def next_fire(definitions: Iterable[JobDefinition], now: datetime) -> tuple[JobDefinition, datetime] | None:
-    """The scheduled definition that runs next after ``now``, and when (for the tray's tooltip)."""
-    local_now = now.astimezone().replace(tzinfo=None)
-    soonest: tuple[JobDefinition, datetime] | None = None
-    for definition in scheduled(definitions):
-        fire = next_run(definition.schedule, local_now)
-        if fire is not None and (soonest is None or fire < soonest[1]):
-            soonest = (definition, fire)
-    return soonest
