@@ -10,6 +10,7 @@ from pathlib import Path
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.recovery import recover_interrupted_jobs
 from quaero_desktop.paths import resolve_data_dir
+from quaero_desktop.services.crawls import CrawlsService
 from quaero_desktop.services.definitions import DefinitionsService
 from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
@@ -27,6 +28,7 @@ class App:
     data_dir: Path
     settings: AppSettings
     database: Database
+    crawls: CrawlsService = field(init=False)
     definitions: DefinitionsService = field(init=False)
     documents: DocumentsService = field(init=False)
     jobs: JobsService = field(init=False)
@@ -35,16 +37,19 @@ class App:
     _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
+        # Every front end starts, resumes, retries and cancels crawls through this one service.
+        self.crawls = CrawlsService(self.database, self.engine, lambda: self._engine)
         self.definitions = DefinitionsService(self.database)
         self.documents = DocumentsService(self.database)
-        self.jobs = JobsService(self.database, self.engine, lambda: self._engine)
+        self.jobs = JobsService(self.database, self.crawls.runs_here)
         self.sources = SourcesService(self.database)
 
     def engine(self) -> Engine:
         """The engine, started on first use (the browser itself starts with the first crawl).
 
-        The command line starts it only for commands that crawl; the desktop program calls this
-        once at start and keeps the handle (gui/desktop_app.py)."""
+        Front ends never call it: crawls go through ``crawls`` (services/crawls.py), a login's
+        capture through ``logins``. The command line starts it only for commands that crawl; the
+        desktop program starts it once at start (``crawls.start()`` in gui/desktop_app.py)."""
         with self._engine_lock:
             if self._engine is None:
                 self._engine = Engine(
@@ -69,6 +74,7 @@ class App:
 
     def close(self, *, detach: bool = True, resume_on_start: bool = False) -> None:
         """Stop the engine (crawls left resumable when ``detach``) and release the database."""
+        self.crawls.close()
         if self._engine is not None:
             self._engine.shutdown(detach=detach, resume_on_start=resume_on_start)
             self._engine = None

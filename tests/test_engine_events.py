@@ -110,8 +110,8 @@ def test_quitting_detaches_a_crawl_and_it_resumes_to_an_exact_finish(app, fresh_
         assert job.progress.running == 0
         stored_before = {d.url for d in reopened.documents.list(job_id=job_id)}
         hits_before = {url: site.hits(url.split(str(site.port), 1)[1]) for url in stored_before}
-        reopened.jobs.resume(job_id)
-        assert reopened.engine().wait(job_id).result(120) == JobStatus.COMPLETED
+        reopened.crawls.resume(job_id).result(30)
+        assert reopened.crawls.wait(job_id).result(120) == JobStatus.COMPLETED
         job = reopened.jobs.get(job_id)
         documents = reopened.documents.list(job_id=job_id)
         assert job.progress.total == 60 and job.progress.completed == 60
@@ -141,8 +141,8 @@ def test_a_resumed_crawl_gets_what_is_left_of_its_timeout_not_a_fresh_one(app, f
         assert first.status == JobStatus.INTERRUPTED  # stopped by the quit, not by its timeout
         # Two 1.5 s pages were crawled before the stop, and no more time was counted than passed.
         assert 2.5 <= spent <= first_run_wall
-        reopened.jobs.resume(job_id)
-        assert reopened.engine().wait(job_id).result(60) == JobStatus.FAILED
+        reopened.crawls.resume(job_id).result(30)
+        assert reopened.crawls.wait(job_id).result(60) == JobStatus.FAILED
         job = reopened.jobs.get(job_id)
         assert "timed out after 8s of crawling" in job.error and "resumed" in job.error
         assert job.crawl_seconds >= 8

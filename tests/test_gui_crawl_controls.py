@@ -98,7 +98,7 @@ def test_settings_tabs_keep_the_crawl_defaults_and_check_them(gui, qloop):
         False,
     )
     assert saved["headers"] == {"Accept-Language": "en"}
-    assert context.engine.settings.crawl_defaults.request_delay == "500ms"
+    assert context.app.engine().settings.crawl_defaults.request_delay == "500ms"
 
 
 def _finished_job_with_pages(app, job_id: str) -> None:

@@ -32,8 +32,8 @@ def _crawl_with_view_open(window, context, qloop, site) -> DocumentsPanel:
         await until(lambda: panel.shown_query == "", what="the empty list")
         assert panel.results.placeholder_text == NO_DOCUMENTS
         assert panel.count_label.text() == "No documents"
-        job_id = await engine_result(context.engine.submit(make_definition([site.url("/")], max_depth=1)))
-        await engine_result(context.engine.wait(job_id))
+        job_id = await engine_result(context.crawls.submit(make_definition([site.url("/")], max_depth=1)))
+        await engine_result(context.crawls.wait(job_id))
         await until(lambda: panel.model.rowCount() == 10, what="the view to show the 10 new documents")
 
     run(qloop, scenario())

@@ -49,8 +49,8 @@ def _cells(detail: JobDetailWindow, path: str) -> dict[str, str]:
 
 
 async def _crawl(context, definition) -> str:
-    job_id = await engine_result(context.engine.submit(definition))
-    await engine_result(context.engine.wait(job_id))
+    job_id = await engine_result(context.crawls.submit(definition))
+    await engine_result(context.crawls.wait(job_id))
     return job_id
 
 
@@ -165,7 +165,7 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
     seen: dict[str, list[str]] = {url: [] for url in urls}
 
     async def scenario():
-        job_id = await engine_result(context.engine.submit(make_definition(urls, max_depth=0, concurrency=2)))
+        job_id = await engine_result(context.crawls.submit(make_definition(urls, max_depth=0, concurrency=2)))
         detail = _open(window, job_id)
         await until(lambda: detail.pages.model.total == 6, what="the pages")
         resets: list[int] = []

@@ -74,12 +74,12 @@ def test_noise_is_shown_and_one_click_puts_its_exclude_pattern_in_the_definition
     run(qloop, window.definitions.reload())
 
     async def crawl_with_its_window_open() -> JobDetailWindow:
-        job_id = await engine_result(context.engine.submit(definition))
+        job_id = await engine_result(context.crawls.submit(definition))
         detail = _open(window, job_id)
         await until(lambda: detail.job is not None, what="the job's window to load")
         if detail.job is not None and detail.job.status.is_active:
             assert detail.noise.isHidden()  # no box while the documents are still coming
-        await engine_result(context.engine.wait(job_id))
+        await engine_result(context.crawls.wait(job_id))
         await until(lambda: detail.header.status == JobStatus.COMPLETED, what="the crawl's end in its window")
         # The engine's last events reached the window (the bridge delivers them every 100 ms).
         await until(lambda: shows_the_stored_job(window.jobs, app, job_id), what="the finished job in the Jobs view")
@@ -150,8 +150,8 @@ def test_a_crawl_without_noise_shows_no_box(gui, qloop, fresh_site):
 
     async def scenario() -> JobDetailWindow:
         definition = make_definition([fresh_site.url("/")], max_depth=1, render="http")
-        job_id = await engine_result(context.engine.submit(definition))
-        await engine_result(context.engine.wait(job_id))
+        job_id = await engine_result(context.crawls.submit(definition))
+        await engine_result(context.crawls.wait(job_id))
         detail = _open(window, job_id)
         await until(lambda: detail.header.status == JobStatus.COMPLETED, what="the finished job in its window")
         # The engine's last events reached the window (the bridge delivers them every 100 ms).

@@ -24,8 +24,8 @@ def test_a_recrawl_shows_unchanged_and_gone_pages(gui, qloop, fresh_site):
     definition = make_definition([site.url("/docs/guide")], include_patterns=["/docs/"], max_depth=1, render="http")
 
     async def crawl() -> str:
-        job_id = await engine_result(context.engine.submit(definition))
-        await engine_result(context.engine.wait(job_id))
+        job_id = await engine_result(context.crawls.submit(definition))
+        await engine_result(context.crawls.wait(job_id))
         return job_id
 
     async def scenario() -> tuple[str, JobDetailWindow]:

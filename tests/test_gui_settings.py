@@ -32,7 +32,7 @@ def _saved_file(context) -> dict:
 def test_ok_saves_concurrency_and_timeout_and_applies_them(gui, qloop):
     window, context = gui
     engine_updates: list[EngineSettings] = []
-    context.engine.update_settings = engine_updates.append  # the engine takes new settings when it can
+    context.crawls.update_settings = engine_updates.append  # the engine takes new settings when it can
     dialog = _open(window, context)
     assert dialog.data_dir_edit.text() == str(context.app.data_dir) and dialog.data_dir_edit.isReadOnly()
     assert dialog.concurrency_spin.value() == 4 and dialog.timeout_spin.value() == 30

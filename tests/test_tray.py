@@ -82,10 +82,10 @@ def test_pause_schedules_is_kept_and_quit_ends_the_program(program, app, qloop):
 
     desktop = program(tray=True)
     app.definitions.save(make_definition(["https://a.example/"], id="nightly", name="Nightly", schedule="0 3 * * *"))
-    desktop.engine.start_scheduler()
+    desktop.crawls.start_scheduler()
     _menu(desktop)["Pause schedules"].trigger()
     run(qloop, desktop.tasks.wait_all())
-    assert desktop.engine.schedules_paused and app.settings.schedules_paused
+    assert desktop.crawls.schedules_paused and app.settings.schedules_paused
     assert _saved_settings(app)["schedules_paused"] is True  # still paused at the next start
     assert _menu(desktop)["Pause schedules"].isChecked()
     assert "Schedules paused" in desktop.tray.icon.toolTip()
@@ -111,7 +111,7 @@ def test_closing_the_window_hides_it_to_the_tray_and_says_so_once(program, qloop
     window = desktop.show_window()
     window.close()  # the window's close button
     assert not window.isVisible() and desktop.has_window()
-    assert desktop.engine.running  # crawls go on
+    assert desktop.app.engine().running  # crawls go on
     assert len(told) == 1 and "still running" in told[0][0]
     desktop.show_window()
     window.action_close.trigger()  # Ctrl+W

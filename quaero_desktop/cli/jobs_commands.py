@@ -1,4 +1,4 @@
-"""``jobs list | show | cancel | resume``."""
+"""``jobs list | show | cancel | resume | retry-failed``."""
 
 from __future__ import annotations
 
@@ -149,5 +149,5 @@ def show_job(app: App, args: argparse.Namespace) -> int:
 
 
 def cancel_job(app: App, args: argparse.Namespace) -> int:
-    print(app.jobs.cancel(args.job_id).message)
+    print(app.crawls.cancel(app.jobs.resolve_id(args.job_id)).result().message)
     return 0

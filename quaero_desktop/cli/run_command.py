@@ -1,7 +1,10 @@
-"""``run`` and ``jobs resume``: crawl to the end in this process, progress on stderr."""
+"""``run``, ``jobs resume`` and ``jobs retry-failed``: crawl to the end in this process, progress on stderr.
+
+The crawl is started through ``app.crawls`` (services/crawls.py) and this command blocks on its futures."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import queue
 import signal
@@ -17,8 +20,8 @@ from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text
 from quaero_desktop.domain.url_noise import NoiseGroup
-from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged, Phase
+from quaero_desktop.services.crawls import CrawlsService
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -32,17 +35,17 @@ _EXIT_BY_STATUS = {
 
 
 def run_definition(app: App, definition: JobDefinition, *, as_json: bool) -> int:
-    return _run_to_end(app, lambda engine: engine.submit(definition).result(), as_json=as_json)
+    return _run_to_end(app, lambda: app.crawls.submit(definition), as_json=as_json)
 
 
 def resume_job(app: App, reference: str, *, as_json: bool) -> int:
     job_id = app.jobs.resolve_id(reference)
-    return _run_to_end(app, lambda _engine: app.jobs.resume(job_id), as_json=as_json)
+    return _run_to_end(app, lambda: app.crawls.resume(job_id), as_json=as_json)
 
 
 def retry_failed_pages(app: App, reference: str, *, as_json: bool) -> int:
     job_id = app.jobs.resolve_id(reference)
-    return _run_to_end(app, lambda _engine: app.jobs.retry_failed(job_id), as_json=as_json)
+    return _run_to_end(app, lambda: app.crawls.retry_failed(job_id), as_json=as_json)
 
 
 def summary_json(job: Job, noise: list[NoiseGroup] | None = None) -> dict[str, object]:
@@ -74,18 +77,18 @@ def summary_json(job: Job, noise: list[NoiseGroup] | None = None) -> dict[str, o
     }
 
 
-def _run_to_end(app: App, start: Callable[[Engine], str], *, as_json: bool) -> int:
-    engine = app.engine()
+def _run_to_end(app: App, start: Callable[[], concurrent.futures.Future[str]], *, as_json: bool) -> int:
+    crawls = app.crawls
     view = ProgressView()
     events: queue.Queue[EngineEvent] = queue.Queue()
-    unsubscribe = engine.events.subscribe(events.put)
-    stopper = _CtrlC(engine, view)
+    unsubscribe = crawls.events.subscribe(events.put)
+    stopper = _CtrlC(crawls, view)
     outcome = _RunOutcome()
     try:
         with stopper:
-            job_id = start(engine)
+            job_id = start().result()
             stopper.job_id = job_id
-            finished = engine.wait(job_id)
+            finished = crawls.wait(job_id)
             while not finished.done():
                 _drain(events, job_id, view, outcome, timeout=0.1)
             _drain(events, job_id, view, outcome, timeout=0)
@@ -176,8 +179,8 @@ def _drain(
 class _CtrlC:
     """First Ctrl+C cancels the crawl cleanly; a second one stops at once (job left resumable)."""
 
-    def __init__(self, engine: Engine, view: ProgressView) -> None:
-        self._engine = engine
+    def __init__(self, crawls: CrawlsService, view: ProgressView) -> None:
+        self._crawls = crawls
         self._view = view
         self._presses = 0
         self._job_id: str | None = None
@@ -192,7 +195,7 @@ class _CtrlC:
     def job_id(self, value: str) -> None:
         self._job_id = value
         if self._presses:
-            self._engine.cancel(value)
+            self._crawls.cancel(value)
 
     def __enter__(self) -> _CtrlC:
         if threading.current_thread() is threading.main_thread():
@@ -209,4 +212,4 @@ class _CtrlC:
             raise KeyboardInterrupt
         print("\ncancelling the crawl… (Ctrl+C again to stop at once)", file=sys.stderr)
         if self._job_id is not None:
-            self._engine.cancel(self._job_id)
+            self._crawls.cancel(self._job_id)

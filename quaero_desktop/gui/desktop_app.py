@@ -1,9 +1,10 @@
 """The desktop program: what lives as long as Quaero Desktop runs, with or without its window.
 
-``DesktopApp`` owns the engine (one handle, started once here), the bridge of its events, the
-scheduler (on the engine's thread), the tray icon, the notifications and the single-instance
-guard. The main window is one view of it: created when first shown, hidden when closed (a
-crawl never notices), shown again from the tray, a notification, or a second start of the app.
+``DesktopApp`` starts the engine once, through ``app.crawls`` (services/crawls.py: every crawl
+starts and stops there), and owns the bridge of its events, the scheduler (on the engine's
+thread), the tray icon, the notifications and the single-instance guard. The main window is one
+view of it: created when first shown, hidden when closed (a crawl never notices), shown again
+from the tray, a notification, or a second start of the app.
 Every way of quitting (File → Quit, the tray's Quit, Ctrl+C, SIGTERM at logout) ends in
 ``quit()``, after which ``shutdown()`` detaches running crawls so they resume at the next start.
 """
@@ -75,14 +76,15 @@ class DesktopApp(QObject):
         """``tray``: None asks the platform whether a system tray exists (tests say True or False)."""
         super().__init__(parent)
         self.app = app
-        self.engine = app.engine()  # the one handle, started here once
+        self.crawls = app.crawls  # every crawl starts and stops through it
+        self.crawls.start()  # the engine, started here once
         self.dialogs = dialogs or QtDialogs()
         self.tasks = TaskRunner(self.dialogs.error)
-        self.bridge = EngineBridge(self.engine.events, self)
+        self.bridge = EngineBridge(self.crawls.events, self)
         self.definitions = StoredDefinitions(self._read_definitions, self.tasks, self)
         self.context = GuiContext(
             app=app,
-            engine=self.engine,
+            crawls=self.crawls,
             dialogs=self.dialogs,
             tasks=self.tasks,
             bridge=self.bridge,
@@ -103,7 +105,7 @@ class DesktopApp(QObject):
                 self.definitions,
                 window_visible=self.window_visible,
                 schedules_paused=lambda: self.app.settings.schedules_paused,
-                running_count=lambda: len(self.engine.active_job_ids()),
+                running_count=lambda: len(self.crawls.active_job_ids()),
                 parent=self,
             )
             self.tray.toggleWindowRequested.connect(self.toggle_window)
@@ -138,7 +140,7 @@ class DesktopApp(QObject):
         await self.definitions.refresh()
         await self.resume_crawls_left_at_quit()
         await self.start_auto_start_definitions()
-        self.engine.start_scheduler(paused=self.app.settings.schedules_paused)
+        self.crawls.start_scheduler(paused=self.app.settings.schedules_paused)
         self._update_tray()
 
     async def resume_crawls_left_at_quit(self) -> list[str]:
@@ -269,7 +271,7 @@ class DesktopApp(QObject):
         self.tasks.start(self.jobs.cancel_all(), what="Cancelling every crawl")
 
     def set_schedules_paused(self, paused: bool) -> None:
-        self.engine.pause_schedules(paused)
+        self.crawls.pause_schedules(paused)
         self.tasks.start(
             self.save_settings(dataclasses.replace(self.app.settings, schedules_paused=paused)),
             what="Pausing schedules" if paused else "Resuming schedules",
@@ -289,7 +291,7 @@ class DesktopApp(QObject):
     def _on_progress(self, progress: dict[str, Progress]) -> None:
         for job_id, value in progress.items():
             job = self.status.running.get(job_id)
-            if job is None and job_id in self.engine.active_job_ids():  # resumed: no JobCreated event
+            if job is None and self.crawls.runs_here(job_id):  # resumed: no JobCreated event
                 job = self.status.running[job_id] = RunningJob(job_id)
                 self.tasks.start(self._name_running_job(job_id), what="Reading the job")
             if job is not None:

@@ -166,10 +166,10 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        engine = self.context.engine
-        location = engine.browser_location
+        crawls = self.context.crawls
+        location = crawls.browser_location
         self.engine_label.setText(f"Browser: {location.source}" if location else "Browser starts with the first crawl")
-        running = len(engine.active_job_ids())
+        running = len(crawls.active_job_ids())
         self.running_label.setText(f"{running} running job{'s' if running != 1 else ''}")
         documents = self.document_count.value
         self.documents_label.setText(

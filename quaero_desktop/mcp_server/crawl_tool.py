@@ -1,10 +1,11 @@
 """Starting a crawl for an assistant (the ``start_crawl`` tool, off unless ``mcp_allow_crawl`` is set).
 
-The crawl runs in this process's engine, as ``quaero-desktop run ID`` runs one beside the window
-(docs/architecture.md, "Several processes, one store"): the job records this process as its
-owner and heartbeats, so the window shows it, can cancel it (``cancel_requested``) and never
-takes it for a dead crawl. What is refused: a source that is already being crawled, by any
-process, since two crawls of one definition would fetch every page twice.
+The crawl starts through ``app.crawls`` (services/crawls.py) and runs in this process's engine,
+as ``quaero-desktop run ID`` runs one beside the window (docs/architecture.md, "Several
+processes, one store"): the job records this process as its owner and heartbeats, so the
+window shows it, can cancel it (``cancel_requested``) and never takes it for a dead crawl. What
+is refused: a source that is already being crawled, by any process, since two crawls of one
+definition would fetch every page twice.
 """
 
 from __future__ import annotations
@@ -27,5 +28,5 @@ def start_crawl_for(app: App, source: str) -> Job:
         raise ConflictError(
             f"'{definition.id}' is being crawled already (job {running[0].id}); follow it with crawl_status"
         )
-    job_id = app.engine().submit(definition, trigger=JobTrigger.ASSISTANT).result(_SUBMIT_TIMEOUT_S)
+    job_id = app.crawls.submit(definition, trigger=JobTrigger.ASSISTANT).result(_SUBMIT_TIMEOUT_S)
     return app.jobs.get(job_id)

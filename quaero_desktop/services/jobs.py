@@ -1,38 +1,26 @@
-"""Jobs as the CLI and the window see them: listing, detail, cancel, resume, delete."""
+"""Jobs as the CLI and the window see them: listing, detail, pages, logs, delete.
+
+Starting, resuming, retrying and cancelling a crawl is ``CrawlsService``'s (services/crawls.py)."""
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
-from quaero_desktop.domain.job import ChildJob, Job, JobLogEntry, JobStatus
+from quaero_desktop.domain.job import ChildJob, Job, JobLogEntry
 from quaero_desktop.domain.url_noise import NoiseGroup, noise_groups
-from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.ownership import owner_is_alive
 from quaero_desktop.store import jobs_repo, logs_repo, pages_repo
 from quaero_desktop.store.database import Database
-from quaero_desktop.store.schema import utc_now
-
-
-@dataclass(frozen=True)
-class CancelOutcome:
-    job_id: str
-    message: str
-    # True when another process runs the crawl: it was asked to stop and does so at its next heartbeat.
-    requested_elsewhere: bool = False
 
 
 class JobsService:
     # Signatures below the ``list`` method say ``builtins.list``: in the class body, ``list`` is that method.
 
-    def __init__(
-        self, database: Database, engine: Callable[[], Engine], running_engine: Callable[[], Engine | None]
-    ) -> None:
+    def __init__(self, database: Database, runs_here: Callable[[str], bool]) -> None:
         self._database = database
-        self._engine = engine  # starts the engine on first use (resume needs it)
-        self._running_engine = running_engine  # the engine if this process started one, else None
+        self._runs_here = runs_here  # whether this process's engine runs a job (CrawlsService.runs_here)
 
     def list(self, *, limit: int | None = None, statuses: Sequence[str] = ()) -> list[Job]:
         with self._database.read() as conn:
@@ -92,44 +80,9 @@ class JobsService:
             owner_pid, heartbeat_at = jobs_repo.owner_of(conn, job_id)
         return owner_is_alive(owner_pid, heartbeat_at)
 
-    def cancel(self, reference: str) -> CancelOutcome:
-        """Cancel a job wherever it runs: in this process, in another one, or not at all (interrupted)."""
-        job = self.get(reference)
-        engine = self._running_engine()
-        if engine is not None and job.id in engine.active_job_ids():
-            engine.cancel(job.id).result()
-            return CancelOutcome(job.id, f"cancelling job {job.id}")
-        with self._database.write() as conn:
-            if job.status.is_active:
-                owner_pid, heartbeat_at = jobs_repo.owner_of(conn, job.id)
-                if owner_is_alive(owner_pid, heartbeat_at):
-                    jobs_repo.request_cancel(conn, job.id)
-                    return CancelOutcome(
-                        job.id,
-                        f"cancel requested: the crawl running in process {owner_pid} stops within seconds",
-                        requested_elsewhere=True,
-                    )
-            if job.status.is_terminal:
-                raise ConflictError(f"job {job.id} is already {job.status}; nothing to cancel")
-            now = utc_now()
-            jobs_repo.cancel_children(conn, job.id, [JobStatus.PENDING, JobStatus.RUNNING], now)
-            jobs_repo.finish_parent(conn, job.id, JobStatus.CANCELLED, error="cancelled by the user", now=now)
-        return CancelOutcome(job.id, f"job {job.id} cancelled")
-
-    def resume(self, reference: str) -> str:
-        """Continue a job in this process's engine; returns its id (wait on the engine for the end)."""
-        job_id = self.resolve_id(reference)
-        return self._engine().resume(job_id).result()
-
-    def retry_failed(self, reference: str) -> str:
-        """Fetch a stopped job's failed pages again in this process's engine; returns its id."""
-        job_id = self.resolve_id(reference)
-        return self._engine().retry_failed(job_id).result()
-
     def delete(self, reference: str, *, with_documents: bool) -> None:
         job = self.get(reference)
-        engine = self._running_engine()
-        if engine is not None and job.id in engine.active_job_ids():
+        if self._runs_here(job.id):
             raise ConflictError(f"job {job.id} is running; cancel it before deleting it")
         with self._database.write() as conn:
             jobs_repo.delete_parent(conn, job.id, with_documents=with_documents)

@@ -2,7 +2,7 @@
 
 The pattern of every view's flows (``*_flows.py``): a class built from the ``GuiContext``
 alone, whose coroutines do the work off the GUI thread (``in_thread`` for the store, the
-engine's futures), ask questions through ``context.dialogs`` and return what happened. They
+crawls' futures), ask questions through ``context.dialogs`` and return what happened. They
 never touch a widget: the view that called them shows the result, so flows import no view
 and any view (or the tray) can use them.
 """
@@ -16,7 +16,7 @@ from quaero_desktop.domain.definition_io import load_definition_file
 from quaero_desktop.domain.job import CANCELLABLE_STATUSES, RESUMABLE_STATUSES, JobStatus, JobTrigger
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
-from quaero_desktop.services.jobs import CancelOutcome
+from quaero_desktop.services.crawls import CancelOutcome
 
 DELETE_WITH_DOCUMENTS = "Delete job and its documents"
 DELETE_KEEP_DOCUMENTS = "Delete job, keep documents"
@@ -52,11 +52,11 @@ class JobFlows:
 
     def runs_here(self, job_id: str) -> bool:
         """True while this program's engine runs the job (another process may run it too)."""
-        return job_id in self._context.engine.active_job_ids()
+        return self._context.crawls.runs_here(job_id)
 
     async def submit(self, definition: JobDefinition, *, trigger: JobTrigger = JobTrigger.MANUAL) -> str:
         """Start a crawl of ``definition``; returns the new job's id."""
-        return await engine_result(self._context.engine.submit(definition, trigger=trigger))
+        return await engine_result(self._context.crawls.submit(definition, trigger=trigger))
 
     async def submit_file(self) -> str | None:
         """Pick a definition file and run it as is (it is not stored)."""
@@ -71,25 +71,22 @@ class JobFlows:
         return await self.submit(JobDefinition.from_mapping(job.config, f"job {job.id}"))
 
     async def resume(self, job_id: str) -> str:
-        return await engine_result(self._context.engine.resume(job_id))
+        return await engine_result(self._context.crawls.resume(job_id))
 
     async def retry_failed(self, job_id: str) -> str:
         """Fetch the job's failed pages again (and the new pages they link to)."""
-        return await engine_result(self._context.engine.retry_failed(job_id))
+        return await engine_result(self._context.crawls.retry_failed(job_id))
 
     async def cancel(self, job_id: str) -> CancelOutcome:
         """Cancel a crawl wherever it runs; a crawl of another process is asked to stop (and the user told)."""
-        outcome = await in_thread(self._context.app.jobs.cancel, job_id)
+        outcome = await engine_result(self._context.crawls.cancel(job_id))
         if outcome.requested_elsewhere:
             self._context.dialogs.info("Cancelling", outcome.message)
         return outcome
 
     async def cancel_all(self) -> int:
         """Cancel every crawl this program runs; returns how many."""
-        running = self._context.engine.active_job_ids()
-        for job_id in running:
-            await engine_result(self._context.engine.cancel(job_id))
-        return len(running)
+        return await engine_result(self._context.crawls.cancel_all())
 
     async def delete(self, job_id: str, name: str, documents: int) -> bool:
         """Delete a job after asking whether its documents go too; False when the user cancelled."""

@@ -332,7 +332,7 @@ class SettingsDialog(QDialog):
             self._update_buttons()
         self._context.app.settings = new
         self._applied = new
-        self._context.engine.update_settings(new.engine_settings())
+        self._context.crawls.update_settings(new.engine_settings())
         self._update_buttons()
         self.saved.emit(new)
         if close:
