@@ -14,7 +14,8 @@ import pytest
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.domain.schedule import SlotRecord, next_fire
+from quaero_desktop.domain.next_runs import next_fire
+from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.engine.schedule_policy import Action, Decision, count_slots_between
 from quaero_desktop.engine.scheduler import Scheduler
 from tests.conftest import make_definition

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from croniter import CroniterBadDateError, croniter
-
-if TYPE_CHECKING:  # definition.py validates its schedule with this module
-    from quaero_desktop.domain.definition import JobDefinition
 
 CRON_EXPECTED = 'a 5-field cron expression such as "0 3 * * *" (minute hour day month weekday)'
 _FIELD_NAMES = ("minute", "hour", "day", "month", "weekday")
@@ -74,21 +69,6 @@ def previous_run(expr: str, at_or_before: datetime) -> datetime | None:
     validate_cron(expr)
     fire_time: datetime = croniter(expr, at_or_before + timedelta(seconds=1)).get_prev(datetime)
     return fire_time if at_or_before.tzinfo is not None else fire_time.astimezone()
-
-
-def scheduled(definitions: Iterable[JobDefinition]) -> list[JobDefinition]:
-    return [d for d in definitions if d.enabled and d.schedule]
-
-
-def next_fire(definitions: Iterable[JobDefinition], now: datetime) -> tuple[JobDefinition, datetime] | None:
-    """The scheduled definition that runs next after ``now``, and when (for the tray's tooltip)."""
-    local_now = now.astimezone().replace(tzinfo=None)
-    soonest: tuple[JobDefinition, datetime] | None = None
-    for definition in scheduled(definitions):
-        fire = next_run(definition.schedule, local_now)
-        if fire is not None and (soonest is None or fire < soonest[1]):
-            soonest = (definition, fire)
-    return soonest
 
 
 def describe_schedule(expr: str) -> str:

@@ -27,7 +27,8 @@ from datetime import datetime, timedelta
 from croniter import croniter
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.schedule import SlotRecord, previous_run, scheduled
+from quaero_desktop.domain.next_runs import scheduled
+from quaero_desktop.domain.schedule import SlotRecord, previous_run
 
 # A recorded slot later than now by more than this means the clock was set back.
 CLOCK_BACK_TOLERANCE = timedelta(minutes=2)

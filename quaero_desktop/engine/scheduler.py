@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.schedule import SlotRecord, next_fire
+from quaero_desktop.domain.next_runs import next_fire
+from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.engine.schedule_policy import Action, Decision, plan
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from quaero_desktop.app import App
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import JobStatus, JobTrigger, Progress
-from quaero_desktop.domain.schedule import next_fire
+from quaero_desktop.domain.next_runs import next_fire
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
 from quaero_desktop.gui.autostart import Autostart
