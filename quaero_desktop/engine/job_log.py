@@ -43,6 +43,10 @@ class JobLog:
     def error(self, job_id: str, message: str) -> None:
         self.write(job_id, "error", message)
 
+    def for_job(self, job_id: str) -> RunLog:
+        """The log of one job, as the pieces of its run write to it (no job id to pass along)."""
+        return RunLog(self, job_id)
+
     async def flush(self) -> None:
         if not self._buffer:
             return
@@ -62,3 +66,35 @@ class JobLog:
                 _py_log.debug("job log lines wait: %s", exc)
             except Exception:
                 _py_log.exception("could not store job log lines")
+
+
+class RunLog:
+    """One job's log: what a run writes, bound to its job (``JobLog.for_job``)."""
+
+    def __init__(self, job_log: JobLog, job_id: str) -> None:
+        self._job_log = job_log
+        self.job_id = job_id
+
+    @property
+    def redactor(self) -> Redactor:
+        """The engine's redactor: a run registers its secrets (login, proxy password) with it."""
+        return self._job_log.redactor
+
+    def write(self, level: str, message: str) -> None:
+        self._job_log.write(self.job_id, level, message)
+
+    def debug(self, message: str) -> None:
+        self._job_log.write(self.job_id, "debug", message)
+
+    def info(self, message: str) -> None:
+        self._job_log.write(self.job_id, "info", message)
+
+    def warning(self, message: str) -> None:
+        self._job_log.write(self.job_id, "warning", message)
+
+    def error(self, message: str) -> None:
+        self._job_log.write(self.job_id, "error", message)
+
+    async def flush(self) -> None:
+        """Store the lines written so far (the engine's buffer: every job's lines)."""
+        await self._job_log.flush()

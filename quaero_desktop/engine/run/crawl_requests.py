@@ -11,7 +11,7 @@ from quaero_desktop.crawler.request_options import RequestOptions, proxy_uses_lo
 from quaero_desktop.domain.crawl_defaults import CrawlControls, CrawlDefaults, ProxyLogin
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.politeness import HostPacer, RobotsRules
 
 
@@ -31,8 +31,7 @@ async def crawl_requests(
     definition: JobDefinition,
     defaults: CrawlDefaults,
     proxy_logins: ProxyLoginSource | None,
-    job_log: JobLog,
-    job_id: str,
+    run_log: RunLog,
 ) -> CrawlRequests:
     controls = CrawlControls.of(definition, defaults)
     login = None
@@ -40,13 +39,13 @@ async def crawl_requests(
         try:
             login = await asyncio.to_thread(proxy_logins.load, controls.proxy)
         except QuaeroError as exc:  # a locked keyring: the proxy may not need a login; say so
-            job_log.warning(job_id, f"the proxy's login could not be read from the keyring: {exc}")
+            run_log.warning(f"the proxy's login could not be read from the keyring: {exc}")
     options = RequestOptions.of(controls, proxy_login=login, user_agent_chosen=bool(definition.user_agent))
-    job_log.redactor.add_secrets(options.secrets)
+    run_log.redactor.add_secrets(options.secrets)
     pacer = HostPacer(controls.request_delay_s)
     robots = None
     if controls.obey_robots_txt:
-        robots = RobotsRules(options.user_agent, pacer, on_loaded=lambda _origin, what: job_log.info(job_id, what))
+        robots = RobotsRules(options.user_agent, pacer, on_loaded=lambda _origin, what: run_log.info(what))
     delay = f"{controls.request_delay_s:g}s between requests to a host" if controls.request_delay_s else "no delay"
     obeying = "obeying robots.txt" if controls.obey_robots_txt else "ignoring robots.txt"
     return CrawlRequests(options, pacer, robots, f"requests: {options.describe()}; {delay}; {obeying}")

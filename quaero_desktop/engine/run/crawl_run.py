@@ -78,10 +78,10 @@ class CrawlRun:
         self._db = db
         self._browser = browser
         self._events = events
-        self._log = job_log
+        self._log = job_log.for_job(job.id)  # this run's lines, bound to its job
         self._settings = settings
         self._scope = CrawlScope.from_definition(self.definition)
-        self._progress = RunProgress(job.id, events, job_log)
+        self._progress = RunProgress(events, self._log)
         self._stop: tuple[JobStatus, str | None] | None = None
         self._storage_failure: LocalStorageError | None = None  # the data directory's storage failed
         self._frontier = Frontier()
@@ -98,8 +98,7 @@ class CrawlRun:
             self._scope,
             browser=browser,
             settings=settings,
-            job_log=job_log,
-            job_id=job.id,
+            run_log=self._log,
             known_urls=lambda urls: db.read(frontier_repo.claimed_among, job.id, urls),
         )
         self._pages = RunFetcher(
@@ -108,8 +107,7 @@ class CrawlRun:
             self._scope,
             auth_id=self._auth_id,
             settings=settings,
-            job_log=job_log,
-            job_id=job.id,
+            run_log=self._log,
         )
         self._not_found = NotFoundPages(self._pages.probe, self._pages.start_urls, self._scope.normalise)
 
@@ -131,7 +129,7 @@ class CrawlRun:
     async def run(self) -> JobStatus:
         self._clock.start()
         fetching = self._fetching
-        self._rereads = HostRereads(fetching, self._frontier, self._progress, self._log, self.job_id)
+        self._rereads = HostRereads(fetching, self._frontier, self._progress, self._log)
         heartbeat: asyncio.Task[None] | None = None
         try:
             await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
@@ -141,7 +139,7 @@ class CrawlRun:
                 self._events.publish(CrawlPhase(self.job_id, Phase.STARTING_BROWSER))
             await fetching.open(self._logins, self._auth_id, options)
             recorder = await self._start()
-            self._log.info(self.job_id, self._requests_summary)
+            self._log.info(self._requests_summary)
             heartbeat = asyncio.create_task(
                 keep_heartbeat(
                     self._db,
@@ -189,9 +187,7 @@ class CrawlRun:
 
     async def _request_options(self) -> RequestOptions:
         """How this crawl's requests go out, and its politeness (definition over the app's defaults)."""
-        setup = await crawl_requests(
-            self.definition, self._settings.crawl_defaults, self._proxy_logins, self._log, self.job_id
-        )
+        setup = await crawl_requests(self.definition, self._settings.crawl_defaults, self._proxy_logins, self._log)
         self._pages.use(setup.pacer, setup.robots)
         self._requests_summary = setup.summary
         return setup.options
@@ -341,7 +337,7 @@ class CrawlRun:
             self._halt(JobStatus.FAILED, too_many)
 
     def _cancelled_elsewhere(self) -> None:
-        self._log.info(self.job_id, "cancel requested from another process")
+        self._log.info("cancel requested from another process")
         self.cancel()
 
     async def _finish(self) -> JobStatus:
@@ -368,7 +364,7 @@ class CrawlRun:
             self._storage_failure = self._storage_failure or exc
         if self._storage_failure is not None:
             pages_left = self._progress.counts.get("pending", 0) + self._progress.counts.get("running", 0)
-            await report_storage_stop(self._db, self._log, self._events, self.job_id, self._storage_failure, pages_left)
+            await report_storage_stop(self._db, self._log, self._events, self._storage_failure, pages_left)
             self._progress.publish()
             return JobStatus.INTERRUPTED
         await self._flush_log()
@@ -377,11 +373,11 @@ class CrawlRun:
         self._progress.publish()
         warnings, summary = summary_lines(status, progress, crawl_seconds, self._auth_id)
         for warning in warnings:
-            self._log.warning(self.job_id, warning)
+            self._log.warning(warning)
         if error:
-            self._log.write(self.job_id, "info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
+            self._log.write("info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
         else:
-            self._log.info(self.job_id, summary)
+            self._log.info(summary)
         await self._flush_log()
         self._events.publish(JobStatusChanged(self.job_id, status, error))
         return status

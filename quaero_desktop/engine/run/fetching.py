@@ -35,7 +35,7 @@ from quaero_desktop.crawler.sources import (
 )
 from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.login_context import (
     CrawlLogin,
     LoginSource,
@@ -65,8 +65,7 @@ class CrawlFetching:
         *,
         browser: BrowserService,
         settings: EngineSettings,
-        job_log: JobLog,
-        job_id: str,
+        run_log: RunLog,
         known_urls: Callable[[list[str]], Awaitable[set[str]]] | None = None,
     ) -> None:
         self.render = definition.render
@@ -75,8 +74,7 @@ class CrawlFetching:
         self._scope = scope
         self._browser_service = browser
         self._settings = settings
-        self._log = job_log
-        self._job_id = job_id
+        self._log = run_log
         self._client: httpx2.AsyncClient | None = None
         self._browser: SharedBrowser | None = None
         self._decisions = RenderDecisions()
@@ -94,13 +92,13 @@ class CrawlFetching:
     ) -> None:
         """Load the login and open what the render mode needs up front (the browser path opens its
         context now, so a login the browser refuses fails the crawl before any page)."""
-        self._login = await load_crawl_login(logins, auth_id, self._log, self._job_id)
+        self._login = await load_crawl_login(logins, auth_id, self._log)
         self._options = options or RequestOptions()
         tab_settings = TabSettings(
             self._settings.page_timeout_s, self._settings.settle, self._settings.recycle_page_after
         )
         if self.render in (RenderMode.HTTP, RenderMode.AUTO):
-            jar = login_cookie_jar(self._login, self._log, self._job_id)
+            jar = login_cookie_jar(self._login, self._log)
             self._client = build_http_client(
                 HttpClientOptions(
                     concurrency=self._definition.concurrency,
@@ -127,17 +125,15 @@ class CrawlFetching:
         if self._browser_failure is not None:
             raise _BrowserUnavailable(self._browser_failure)
         try:
-            context = await open_login_context(
-                self._browser_service, self._login, self._log, self._job_id, self._options
-            )
+            context = await open_login_context(self._browser_service, self._login, self._log, self._options)
         except QuaeroError as exc:
             if self.render == RenderMode.BROWSER:
                 raise
             self._browser_failure = str(exc)
-            self._log.error(self._job_id, f"the browser could not start, so pages that need it fail: {exc}")
+            self._log.error(f"the browser could not start, so pages that need it fail: {exc}")
             raise _BrowserUnavailable(str(exc)) from None
         if self.render == RenderMode.AUTO:
-            self._log.info(self._job_id, "started the browser for pages that need JavaScript")
+            self._log.info("started the browser for pages that need JavaScript")
         return context
 
     def source(self) -> PageSource:
@@ -165,7 +161,7 @@ class CrawlFetching:
         return await self._shared_tab.render(url)
 
     def _switched(self, reason: str) -> None:
-        self._log.warning(self._job_id, f"switched the host to the browser for the rest of the crawl: {reason}")
+        self._log.warning(f"switched the host to the browser for the rest of the crawl: {reason}")
 
     async def close(self) -> None:
         """Stop the checks still running, then close the tab, the browser context and the client.

@@ -10,7 +10,7 @@ import logging
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError
 from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.domain.job import JobStatus
-from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.fetching import CrawlFetching
 from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
 from quaero_desktop.engine.run.page_recorder import PageRecorder
@@ -23,14 +23,11 @@ log = logging.getLogger(__name__)
 class HostRereads:
     """The pages of one run waiting for their host's checks (background tasks on the engine loop)."""
 
-    def __init__(
-        self, fetching: CrawlFetching, frontier: Frontier, progress: RunProgress, job_log: JobLog, job_id: str
-    ) -> None:
+    def __init__(self, fetching: CrawlFetching, frontier: Frontier, progress: RunProgress, run_log: RunLog) -> None:
         self._fetching = fetching
         self._frontier = frontier
         self._progress = progress
-        self._log = job_log
-        self._job_id = job_id
+        self._log = run_log
         self._tasks: set[asyncio.Task[None]] = set()
 
     def watch(self, recorder: PageRecorder, entry: FrontierEntry, checks: HostChecks, commit: PageCommit) -> None:
@@ -58,8 +55,7 @@ class HostRereads:
                 commit,
                 recorder=recorder,
                 fetching=self._fetching,
-                job_log=self._log,
-                job_id=self._job_id,
+                run_log=self._log,
             )
             if again is None:
                 return
@@ -83,8 +79,7 @@ async def read_again_if_host_differs(
     *,
     recorder: PageRecorder,
     fetching: CrawlFetching,
-    job_log: JobLog,
-    job_id: str,
+    run_log: RunLog,
 ) -> tuple[PageCommit, FetchedPage] | None:
     """Auto mode: ``entry`` was stored from its HTML while its host's first checks in the browser were
     open. If one of them found the host's pages differ there, read the page again in the browser (or
@@ -98,7 +93,7 @@ async def read_again_if_host_differs(
             try:
                 again = await fetching.read_in_browser(entry.url)
             except FetchError as exc:
-                job_log.warning(job_id, f"could not read {entry.url} again in the browser ({exc})")
+                run_log.warning(f"could not read {entry.url} again in the browser ({exc})")
                 return None
             if not isinstance(again, FetchedPage):
                 return None
@@ -107,7 +102,5 @@ async def read_again_if_host_differs(
     except Exception:  # the page stays as read over HTTP
         log.exception("reading %s again in the browser failed", entry.url)
         return None
-    job_log.info(
-        job_id, f"read {entry.url} again in the browser (its host switched): {len(stored.new_children)} new link(s)"
-    )
+    run_log.info(f"read {entry.url} again in the browser (its host switched): {len(stored.new_children)} new link(s)")
     return stored, rendered

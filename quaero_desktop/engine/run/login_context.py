@@ -20,7 +20,7 @@ from quaero_desktop.crawler.http.cookie_jar import browser_like_jar, cookie_jar
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.domain.credential import Credential, CredentialSecret
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.job_log import RunLog
 
 if TYPE_CHECKING:
     # Playwright's TypedDict for add_cookies() entries; the package does not re-export it.
@@ -45,9 +45,7 @@ class CrawlLogin:
     origins: list[OriginState] = field(repr=False)
 
 
-async def load_crawl_login(
-    logins: LoginSource | None, auth_id: str | None, job_log: JobLog, job_id: str
-) -> CrawlLogin | None:
+async def load_crawl_login(logins: LoginSource | None, auth_id: str | None, run_log: RunLog) -> CrawlLogin | None:
     """The login named by the parent's stored auth_id (None: the crawl runs logged out).
 
     Raises LoginUnusableError when it cannot be used: the crawl fails before any page is fetched."""
@@ -60,12 +58,10 @@ async def load_crawl_login(
     except QuaeroError as exc:
         raise LoginUnusableError(f"cannot use the login '{auth_id}': {exc}") from None
     secret = credential.secret
-    job_log.redactor.add_secrets(secret.secret_values())
+    run_log.redactor.add_secrets(secret.secret_values())
     plan = playwright_cookies(secret)
     if plan.expired:
-        job_log.warning(
-            job_id, f"login '{auth_id}': skipped {len(plan.expired)} expired cookie(s): {', '.join(plan.expired)}"
-        )
+        run_log.warning(f"login '{auth_id}': skipped {len(plan.expired)} expired cookie(s): {', '.join(plan.expired)}")
     if not plan.cookies and not secret.local_storage:
         raise LoginUnusableError(
             f"cannot use the login '{auth_id}': every cookie in it has expired; capture or import the login again"
@@ -73,16 +69,15 @@ async def load_crawl_login(
     return CrawlLogin(auth_id, secret, plan, local_storage_origins(secret))
 
 
-def login_cookie_jar(login: CrawlLogin | None, job_log: JobLog, job_id: str) -> CookieJar:
+def login_cookie_jar(login: CrawlLogin | None, run_log: RunLog) -> CookieJar:
     """The HTTP client's cookie jar: the login's unexpired cookies, scoped as the browser scopes them."""
     if login is None:
         return browser_like_jar()
     jar = cookie_jar(login.secret.cookies)
     domains = ", ".join(login.plan.domains) or "no domain"
-    job_log.info(job_id, f"login '{login.auth_id}': {len(jar)} cookie(s) for HTTP requests to {domains}")
+    run_log.info(f"login '{login.auth_id}': {len(jar)} cookie(s) for HTTP requests to {domains}")
     if login.origins:
-        job_log.warning(
-            job_id,
+        run_log.warning(
             f"login '{login.auth_id}' also holds localStorage, which only the browser can use: pages read over "
             'HTTP get its cookies alone (use render = "browser" if the site needs more)',
         )
@@ -92,8 +87,7 @@ def login_cookie_jar(login: CrawlLogin | None, job_log: JobLog, job_id: str) -> 
 async def open_login_context(
     browser: BrowserService,
     login: CrawlLogin | None,
-    job_log: JobLog,
-    job_id: str,
+    run_log: RunLog,
     options: RequestOptions | None = None,
 ) -> BrowserContext:
     """A browser context for the crawl's requests (``options``), logged in with ``login`` if any."""
@@ -113,14 +107,12 @@ async def open_login_context(
         raise
     refused = [c["name"] for c in plan.cookies if (c["name"], _domain(c)) not in accepted]
     injected = len(plan.cookies) - len(refused)
-    job_log.info(
-        job_id,
+    run_log.info(
         f"login '{auth_id}': injected {injected} cookie(s) for {', '.join(plan.domains) or 'no domain'}"
         + (f"; localStorage for {len(origins)} origin(s)" if origins else ""),
     )
     if refused:
-        job_log.warning(
-            job_id,
+        run_log.warning(
             f"login '{auth_id}': the browser refused {len(refused)} cookie(s): {', '.join(refused)} "
             "(SameSite=None cookies must be Secure)",
         )

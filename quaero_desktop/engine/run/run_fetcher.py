@@ -11,7 +11,7 @@ from quaero_desktop.crawler.login_form import LoginMarkers
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.crawler.sources import PageSource
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.fetching import CrawlFetching, closed_within
 from quaero_desktop.engine.run.login_watch import LoginWatch
 from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
@@ -34,13 +34,11 @@ class RunFetcher:
         *,
         auth_id: str | None,
         settings: EngineSettings,
-        job_log: JobLog,
-        job_id: str,
+        run_log: RunLog,
     ) -> None:
         self._fetching = fetching
         self._settings = settings
-        self._log = job_log
-        self._job_id = job_id
+        self._log = run_log
         self._pacer = HostPacer(0.0)
         self._robots: RobotsRules | None = None
         self._probe_source: PageSource | None = None
@@ -77,7 +75,7 @@ class RunFetcher:
             if not verdict.allowed:
                 return Disallowed(verdict.reason)
         return await fetch_with_retries(
-            url, source, self._settings, lambda message: self._log.info(self._job_id, message), validators, self._pacer
+            url, source, self._settings, lambda message: self._log.info(message), validators, self._pacer
         )
 
     async def probe(self, url: str) -> FetchOutcome | Disallowed:
@@ -85,7 +83,7 @@ class RunFetcher:
         async with self._probe_lock:
             if self._probe_source is None:
                 self._probe_source = self._fetching.source()
-            self._log.debug(self._job_id, f"asking {url} (a check, not a page of the crawl)")
+            self._log.debug(f"asking {url} (a check, not a page of the crawl)")
             return await self.fetch(url, self._probe_source, None)
 
     async def close(self) -> None:

@@ -9,17 +9,17 @@ from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified
 from quaero_desktop.domain.document import KnownPage
 from quaero_desktop.domain.job import JobStatus, PageResult, Progress
 from quaero_desktop.engine.events import ChildrenAdded, ChildStatusChanged, DocumentSaved, EventBus, JobProgress
-from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.frontier import FrontierEntry
 from quaero_desktop.engine.run.page_transactions import PageCommit
 from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, NotStored
 
 
 class RunProgress:
-    def __init__(self, job_id: str, events: EventBus, job_log: JobLog) -> None:
-        self.job_id = job_id
+    def __init__(self, events: EventBus, run_log: RunLog) -> None:
+        self.job_id = run_log.job_id
         self._events = events
-        self._log = job_log
+        self._log = run_log
         self.counts: dict[str, int] = {}
         self.skipped_by: Counter[str] = Counter()  # SkipReason -> pages (skipped and duplicates)
 
@@ -101,16 +101,16 @@ class RunProgress:
                 DocumentSaved(self.job_id, commit.document_id, entry.url, title or "", commit.new_for_job)
             )
         if status == JobStatus.FAILED:
-            self._log.warning(self.job_id, f"failed {entry.url}: {error}")
+            self._log.warning(f"failed {entry.url}: {error}")
         elif isinstance(outcome, Disallowed):
-            self._log.info(self.job_id, f"skipped {entry.url}: {outcome.reason}")
+            self._log.info(f"skipped {entry.url}: {outcome.reason}")
         elif commit.reason is not None and commit.result == PageResult.SKIPPED:
-            self._log.debug(self.job_id, f"skipped {entry.url}: {commit.note}")
+            self._log.debug(f"skipped {entry.url}: {commit.note}")
         elif commit.rendered_empty:
-            self._log.warning(self.job_id, f"stored {entry.url} as it was: {commit.note}")
+            self._log.warning(f"stored {entry.url} as it was: {commit.note}")
         else:
             detail = commit.note or f"{len(commit.new_children)} new link(s)"
-            self._log.debug(self.job_id, f"fetched {entry.url} ({http_status}, {seconds:.2f}s): {detail}")
+            self._log.debug(f"fetched {entry.url} ({http_status}, {seconds:.2f}s): {detail}")
 
     def child_event(
         self,

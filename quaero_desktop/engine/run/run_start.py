@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus, JobTrigger
 from quaero_desktop.engine.db_worker import DbWorker
-from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.fetching import RENDER_TEXT
 from quaero_desktop.engine.run.frontier import FrontierEntry
 from quaero_desktop.engine.run.page_transactions import ChildBudget, enqueue_urls
@@ -19,7 +19,7 @@ _HOW = {JobTrigger.SCHEDULE: " by its schedule", JobTrigger.AUTO_START: " at sta
 
 async def first_pages(
     db: DbWorker,
-    job_log: JobLog,
+    run_log: RunLog,
     definition: JobDefinition,
     budget: ChildBudget,
     *,
@@ -32,13 +32,13 @@ async def first_pages(
     created = budget.created
     if created == 0:
         entries = await db.write(enqueue_urls, budget, list(dict.fromkeys(start_urls)), 0, datetime.now(UTC))
-        job_log.info(job_id, f"started{_HOW.get(trigger, '')}: {len(entries)} start URL(s), {limits_text(definition)}")
-        job_log.info(job_id, RENDER_TEXT[definition.render])
+        run_log.info(f"started{_HOW.get(trigger, '')}: {len(entries)} start URL(s), {limits_text(definition)}")
+        run_log.info(RENDER_TEXT[definition.render])
         return entries
     pending = await db.read(pages_repo.list_children, job_id, statuses=[JobStatus.PENDING])
     entries = [FrontierEntry(c.id, c.url, c.depth) for c in pending]
     if retry_failed:
-        job_log.info(job_id, f"retrying {len(entries)} failed page(s) of {created}")
+        run_log.info(f"retrying {len(entries)} failed page(s) of {created}")
     else:
-        job_log.info(job_id, f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
+        run_log.info(f"resumed: {len(entries)} page(s) still to fetch of {created} found so far")
     return entries
