@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 from urllib.parse import urljoin
 
 import html_to_markdown as markdown_writer
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from lxml.etree import _Element, _ElementUnicodeResult
 
 from quaero_desktop.crawler.html_tree import parse_html
@@ -112,7 +114,21 @@ def _options(base_url: str) -> markdown_writer.ConversionOptions:
     )
 
 
-def html_to_markdown(html: str, url: str = "") -> ConvertedPage:
+@dataclass(frozen=True)
+class ContentRules:
+    """A definition's own say over what a page's content is (CSS selectors, checked when it was loaded).
+
+    ``content_selector``: the content root (its first match; the page's own choice when nothing matches).
+    ``exclude_selectors``: removed before anything else is decided."""
+
+    content_selector: str = ""
+    exclude_selectors: tuple[str, ...] = ()
+
+
+NO_RULES: Final = ContentRules()
+
+
+def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -> ConvertedPage:
     """The main content of ``html`` as Markdown; relative links are resolved against
     ``url`` (or the page's <base href>)."""
     document = parse_html(html)
@@ -121,11 +137,14 @@ def html_to_markdown(html: str, url: str = "") -> ConvertedPage:
     document_title = _plain_text(document.find("head/title"))
     base_url = _base_url(document, url)
 
+    for selector in rules.exclude_selectors:
+        _remove_all(_select_elements(_css(selector), document), lambda _element: True)
+    chosen = _select_elements(_css(rules.content_selector), document) if rules.content_selector else []
     etree.strip_elements(document, *_JUNK_TAGS, with_tail=False)
     _remove_all(_select_elements(_MAY_BE_HIDDEN, document), _is_hidden_or_banner)
     page_h1 = _first_h1(document)  # may sit in the page header, about to be removed
     _remove_all(_select_elements(_MAY_BE_CHROME, document), _is_page_chrome)
-    content = _content_root(document)
+    content = chosen[0] if chosen and _in_tree(chosen[0], document) else _content_root(document)
     content_h1 = _first_h1(content)
     title = _plain_text(content_h1 if content_h1 is not None else page_h1) or document_title
     if content_h1 is not None:
@@ -172,6 +191,17 @@ def _prepare_for_writer(content: _Element) -> None:
             owner.text = text.replace("<", _LITERAL_LT)
         else:
             owner.tail = text.replace("<", _LITERAL_LT)
+
+
+@lru_cache(maxsize=64)
+def _css(selector: str) -> CSSSelector:
+    """A compiled CSS selector (a definition's were checked when it was loaded)."""
+    return CSSSelector(selector)
+
+
+def _in_tree(element: _Element, document: _Element) -> bool:
+    """Whether ``element`` is still in ``document`` (cleaning may have removed what a selector chose)."""
+    return element is document or any(ancestor is document for ancestor in element.iterancestors())
 
 
 def _select_elements(query: etree.XPath | str, context: _Element) -> list[_Element]:
