@@ -27,5 +27,6 @@ def full_definition() -> JobDefinition:
         stay_under_start_path=True, request_delay="250ms", obey_robots_txt=False, user_agent="TeamBot/2 (+ops)",
         headers=(("Accept-Language", "fr"), ("X-Team", "docs")), proxy="socks5://127.0.0.1:1080",
         obey_noindex=False, obey_nofollow=False, obey_canonical=False, logged_in_selector="#user-menu > a[href]",
-        logged_out_selector='form[action*="login"], input[type="password"]',
+        logged_out_selector='form[action*="login"], input[type="password"]', content_selector="main > article",
+        exclude_selectors=(".comments", 'aside[data-kind="ad"]'),
     )  # fmt: skip

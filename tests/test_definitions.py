@@ -30,6 +30,7 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
         "use_default_excludes", "auth_id", "schedule", "timeout", "enabled", "auto_start", "keep_hash_routes",
         "stay_under_start_path", "request_delay", "obey_robots_txt", "user_agent", "headers", "proxy", "render",
         "obey_noindex", "obey_nofollow", "obey_canonical", "logged_in_selector", "logged_out_selector",
+        "content_selector", "exclude_selectors",
     )  # fmt: skip
     assert build().auth_id is None
     assert build().to_mapping() == {
@@ -39,7 +40,7 @@ def test_fields_types_and_defaults_are_as_specified() -> None:
         "enabled": True, "auto_start": False, "keep_hash_routes": True, "stay_under_start_path": False,
         "request_delay": "", "user_agent": "", "headers": {}, "proxy": "", "render": "auto",
         "obey_noindex": True, "obey_nofollow": True, "obey_canonical": True, "logged_in_selector": "",
-        "logged_out_selector": "",
+        "logged_out_selector": "", "content_selector": "", "exclude_selectors": [],
     }  # fmt: skip
 
 
@@ -119,7 +120,7 @@ def test_wrong_type_is_refused(field: str, value: object) -> None:
     assert (error.field, error.value) == (field, value)
 
 
-@pytest.mark.parametrize("field", ["start_urls", "include_patterns", "exclude_patterns"])
+@pytest.mark.parametrize("field", ["start_urls", "include_patterns", "exclude_patterns", "exclude_selectors"])
 def test_non_string_list_item_is_refused_by_index(field: str) -> None:
     good = "https://wiki.example.com/start" if field == "start_urls" else "ok"
     error = refusal(**{field: [good, 42]})
@@ -204,6 +205,36 @@ def test_patterns_must_compile_and_report_the_regex_error(field: str) -> None:
 def test_empty_patterns_and_patterns_too_big_for_the_regex_engine_are_refused(bad: str, expected: str) -> None:
     error = refusal(exclude_patterns=[bad])
     assert (error.field, error.value) == ("exclude_patterns[0]", bad) and expected in error.expected
+
+
+# --- what of a page is stored: content_selector, exclude_selectors ---------------------------
+
+
+def test_content_rules_are_css_selectors_stripped_and_stored() -> None:
+    definition = build(content_selector=" article.post ", exclude_selectors=[" .comments", "#related > ul"])
+    assert definition.content_selector == "article.post"
+    assert definition.exclude_selectors == (".comments", "#related > ul")
+    assert build(content_selector="").content_selector == "" and build().exclude_selectors == ()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "value", "expected"),
+    [
+        ({"content_selector": "div["}, "content_selector", "div[", "does not parse: Expected ident"),
+        ({"content_selector": "p::first-line"}, "content_selector", "p::first-line", "cannot be applied to a page"),
+        ({"content_selector": ["main"]}, "content_selector", ["main"], 'such as "main" or "#content"'),
+        ({"exclude_selectors": [".ad", "nav >"]}, "exclude_selectors[1]", "nav >", "does not parse"),
+        ({"exclude_selectors": [".ad", " "]}, "exclude_selectors[1]", " ", "a CSS selector of elements to leave out"),
+        ({"exclude_selectors": ".ad"}, "exclude_selectors", ".ad", "a list of CSS selectors"),
+    ],
+)  # fmt: skip
+def test_a_bad_content_rule_is_refused_naming_the_field_and_the_selector(
+    overrides: dict[str, object], field: str, value: object, expected: str
+) -> None:
+    error = refusal(**overrides)
+    assert (error.field, error.value) == (field, value)
+    assert expected in error.expected
+    assert f"field '{field}' = {value!r}" in str(error)
 
 
 # --- the crawl controls (issue 11) -------------------------------------------------------

@@ -35,6 +35,10 @@ _SCHEDULE_EXPECTED = f'{CRON_EXPECTED}, or "" for manual'
 _TIMEOUT_EXPECTED = 'a duration greater than zero, such as "30m", "1h30m" or "45s" (units h, m, s, ms)'
 _DESCRIPTION_EXPECTED = "a string (may be empty)"
 _SELECTOR_EXPECTED = 'a CSS selector, such as "#user-menu" or "form.login", or "" for none'
+_CONTENT_SELECTOR_EXPECTED = (
+    'a CSS selector of the element holding the content, such as "main" or "#content", or "" for the page\'s own choice'
+)
+_EXCLUDE_SELECTOR_EXPECTED = 'a CSS selector of elements to leave out, such as ".comments" or "div.ad"'
 _RENDER_EXPECTED = (
     '"auto" (plain HTTP, the browser only for pages that need JavaScript), "browser" (every page in '
     'the browser) or "http" (never the browser)'
@@ -103,6 +107,10 @@ class JobDefinition:
     # How a crawl with a login tells it is still logged in (CSS selectors; "" for none: a password field tells).
     logged_in_selector: str = ""
     logged_out_selector: str = ""
+    # What of a page is stored (crawler/markdown.py's ContentRules; CSS): the content's root ("" for the
+    # page's own choice) and the elements left out before it is converted.
+    content_selector: str = ""
+    exclude_selectors: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         values = {name: getattr(self, name) for name in FIELD_NAMES}
@@ -292,6 +300,28 @@ def _css_selector(value: object) -> str:
     return text
 
 
+def _content_selector(expected: str, *, optional: bool) -> Check:
+    """A CSS selector the Markdown writer can apply to a page's HTML (lxml, through cssselect's translation
+    to XPath): what only a browser can apply, such as a pseudo-element (::before), is refused here, not at the
+    crawl's first page."""
+
+    def check(value: object) -> str:
+        text = string_of(value, expected).strip()
+        if not text:
+            if optional:
+                return text
+            raise Invalid(expected)
+        try:
+            cssselect.GenericTranslator().css_to_xpath(text)
+        except cssselect.SelectorSyntaxError as exc:
+            raise Invalid(f"{expected} (this one does not parse: {exc})") from None
+        except cssselect.SelectorError as exc:
+            raise Invalid(f"{expected} (this one cannot be applied to a page's HTML: {exc})") from None
+        return text
+
+    return check
+
+
 def _render(value: object) -> RenderMode:
     try:
         return RenderMode(string_of(value, _RENDER_EXPECTED).strip().lower())
@@ -332,4 +362,9 @@ _CHECKS: Final[dict[str, Check]] = {
     "obey_canonical": boolean,
     "logged_in_selector": _css_selector,
     "logged_out_selector": _css_selector,
+    "content_selector": _content_selector(_CONTENT_SELECTOR_EXPECTED, optional=True),
+    "exclude_selectors": _list_check(
+        'a list of CSS selectors, such as [".comments", "#related"]',
+        _content_selector(_EXCLUDE_SELECTOR_EXPECTED, optional=False),
+    ),
 }

@@ -41,7 +41,7 @@ FIELD_LABELS = {
     "request_delay": "Request delay", "obey_robots_txt": "robots.txt", "user_agent": "User agent",
     "headers": "Headers", "proxy": "Proxy", "render": "Rendering", "obey_noindex": "Noindex",
     "obey_nofollow": "Nofollow", "obey_canonical": "Canonical URLs", "logged_in_selector": "Logged in when",
-    "logged_out_selector": "Logged out when",
+    "logged_out_selector": "Logged out when", "content_selector": "Content root", "exclude_selectors": "Leave out",
 }  # fmt: skip
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
@@ -72,6 +72,14 @@ JAVASCRIPT_HELP = (
     "shadow roots) and same-origin frames are part of the page; frames from other sites are left out. "
     "Other #fragments never make a page of their own."
 )
+
+CONTENT_ROOT_HELP = (
+    "What of each page is stored. Empty: the page's main content as the page marks it (main, a single "
+    "article, else the body), without navigation, header, footer, sidebars and cookie banners. A CSS selector "
+    "names the content's root instead (its first match; where nothing matches, the page's own choice). "
+    "Test a URL above shows the Markdown a crawl would store."
+)
+LEAVE_OUT_HELP = "One CSS selector per line: what it matches is removed first, wherever it is on the page."
 
 RENDER_CHOICES = (
     (RenderMode.AUTO, "Auto: plain HTTP, the browser only for pages that need JavaScript"),
@@ -105,6 +113,8 @@ class DefinitionFields(QWidget):
         for heading, fill in (
             ("Definition", self._identity_rows),
             ("What to crawl", self._scope_rows),
+            ("Content", self._content_rows),
+            ("Reading pages", self._reading_rows),
             ("Limits", self._limit_rows),
             ("Politeness and requests", self._request_rows),
             ("Login and schedule", self._login_schedule_rows),
@@ -170,6 +180,12 @@ class DefinitionFields(QWidget):
         )
         self.tester = PatternTester(parent)
         self._add_row(form, "Test a URL", self.tester)
+
+    def _content_rows(self, parent: QWidget, form: QGridLayout) -> None:
+        self._add_text(parent, form, "content_selector", "The page's own main content", hint=CONTENT_ROOT_HELP)
+        self._add(form, "exclude_selectors", LinesEdit(2, "e.g. .comments", parent), hint=LEAVE_OUT_HELP)
+
+    def _reading_rows(self, parent: QWidget, form: QGridLayout) -> None:
         render = QComboBox(parent)
         for value, text in RENDER_CHOICES:
             render.addItem(text, value)
@@ -323,6 +339,7 @@ class DefinitionFields(QWidget):
             proxy=self.text("proxy"),
             logged_in_selector=self.text("logged_in_selector"),
             logged_out_selector=self.text("logged_out_selector"),
+            content_selector=self.text("content_selector"),
         )
         return {field: values[field] for field in FIELD_NAMES}, lines
 

@@ -19,7 +19,7 @@ from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.domain.schedule import next_run
 
 FORM_SOURCE = "the form"
-LIST_FIELDS = ("start_urls", "include_patterns", "exclude_patterns")
+LIST_FIELDS = ("start_urls", "include_patterns", "exclude_patterns", "exclude_selectors")
 NUMBER_FIELDS = ("max_depth", "max_pages", "concurrency")
 TEXT_FIELDS = (
     "id",
@@ -33,6 +33,7 @@ TEXT_FIELDS = (
     "proxy",
     "logged_in_selector",
     "logged_out_selector",
+    "content_selector",
 )
 BOOL_FIELDS = (
     "follow_links",
