@@ -8,6 +8,7 @@ from collections import Counter
 
 from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
 from quaero_desktop.crawler.login_form import LoginMarkers, login_evidence
+from quaero_desktop.crawler.markdown import NO_RULES
 from quaero_desktop.crawler.page_directives import robots_directives
 from quaero_desktop.crawler.render_check import Difference
 from quaero_desktop.crawler.urls import UrlFilter
@@ -130,7 +131,7 @@ def test_a_soft_404_is_the_template_and_little_else_and_needs_a_real_page_of_its
         return _page(url, not_found)
 
     async def scenario() -> tuple[bool, bool, bool]:
-        pages = NotFoundPages(probe, [WIKI + "start"], normalise=lambda url: url)
+        pages = NotFoundPages(probe, [WIKI + "start"], normalise=lambda url: url, rules=NO_RULES)
         echo_first = await pages.matches(WIKI + "gone", "# This topic does not exist yet\n\nCreate it.\n")
         real = await pages.matches(WIKI + "boats", "# Boats\n\nA page about the harbour's boats.\n")
         gone = await pages.matches(WIKI + "gone", "# This topic does not exist yet\n\nCreate it.\n")

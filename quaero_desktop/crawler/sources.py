@@ -38,7 +38,7 @@ from quaero_desktop.crawler.fetched import (
 )
 from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
-from quaero_desktop.crawler.markdown import html_to_markdown
+from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
 from quaero_desktop.crawler.render_check import Check, Difference, HostChecks, RenderDecisions, compare
 from quaero_desktop.domain.errors import QuaeroError
 
@@ -238,8 +238,10 @@ class AutoSource:
         scope_links: Callable[[list[str], str], list[str]],
         on_switch: Callable[[str], None],
         known_urls: Callable[[list[str]], Awaitable[set[str]]] | None = None,
+        rules: ContentRules,
     ) -> None:
         self._fetcher = fetcher
+        self._rules = rules  # the definition's content rules: the two versions are compared as they'd be stored
         self._browser_source = BrowserSource(browser)
         self._checking_tab = checking_tab
         self._decisions = decisions
@@ -337,8 +339,8 @@ class AutoSource:
         return await self._fetcher.fetch_text(url, before)
 
     def _difference(self, page: FetchedPage, rendered: FetchedPage) -> Difference | None:
-        http_text = html_to_markdown(page.html, page.final_url).markdown
-        browser_text = html_to_markdown(rendered.html, rendered.final_url).markdown
+        http_text = html_to_markdown(page.html, page.final_url, self._rules).markdown
+        browser_text = html_to_markdown(rendered.html, rendered.final_url, self._rules).markdown
         http_links = self._scope_links(page.links, page.final_url)
         browser_links = self._scope_links(rendered.links, rendered.final_url)
         return compare(http_text, http_links, browser_text, browser_links)

@@ -32,6 +32,7 @@ from quaero_desktop.engine.run.not_found_pages import NotFoundPages
 from quaero_desktop.engine.run.page_recorder import PageRecorder
 from quaero_desktop.engine.run.page_transactions import CanonicalSkips, ChildBudget
 from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
+from quaero_desktop.engine.run.prepared_page import content_rules
 from quaero_desktop.engine.run.retries import describe_error, describe_unexpected
 from quaero_desktop.engine.run.run_clock import RunClock, keep_heartbeat
 from quaero_desktop.engine.run.run_end import finish_parent_transaction, start_urls_failure, summary_lines
@@ -92,7 +93,7 @@ class CrawlRun:
         self._retry_failed = retry_failed
         self._timed_out = False
         self._login_expired = False
-        self._known = KnownPages(self.definition.start_urls, self.definition.render)
+        self._known = KnownPages(self.definition)
         self._fetching = CrawlFetching(
             self.definition,
             self._scope,
@@ -109,7 +110,9 @@ class CrawlRun:
             settings=settings,
             run_log=self._log,
         )
-        self._not_found = NotFoundPages(self._pages.probe, self._pages.start_urls, self._scope.normalise)
+        self._not_found = NotFoundPages(
+            self._pages.probe, self._pages.start_urls, self._scope.normalise, rules=content_rules(self.definition)
+        )
 
     # ----- control (called on the engine loop) -----
 
@@ -202,6 +205,7 @@ class CrawlRun:
             budget,
             definition_id=self.definition_id,
             authenticated=bool(self._auth_id),
+            rules=content_rules(self.definition),
             not_found=self._not_found,
             canonical_skips=CanonicalSkips(
                 await self._db.read(pages_repo.urls_with_reason, self.job_id, SkipReason.CANONICAL) if created else None

@@ -43,6 +43,7 @@ from quaero_desktop.engine.run.login_context import (
     login_cookie_jar,
     open_login_context,
 )
+from quaero_desktop.engine.run.prepared_page import content_rules
 from quaero_desktop.engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ class CrawlFetching:
             scope_links=self._scope.in_scope,
             on_switch=self._switched,
             known_urls=self._known_urls,
+            rules=content_rules(self._definition),
         )
 
     async def read_in_browser(self, url: str) -> FetchedPage | NonHtmlResponse:

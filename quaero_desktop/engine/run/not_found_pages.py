@@ -29,7 +29,7 @@ from typing import Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from quaero_desktop.crawler.fetched import FetchedPage
-from quaero_desktop.crawler.markdown import html_to_markdown
+from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
 from quaero_desktop.crawler.urls import PROBE_TOKEN
 
 MAX_WORDS: Final = 400
@@ -54,8 +54,16 @@ _Template = Counter[str]
 class NotFoundPages:
     """The "not found" templates of one run, by kind of URL (probed once each, on the engine's loop)."""
 
-    def __init__(self, probe: Probe, start_urls: Iterable[str], normalise: Callable[[str], str | None]) -> None:
+    def __init__(
+        self,
+        probe: Probe,
+        start_urls: Iterable[str],
+        normalise: Callable[[str], str | None],
+        *,
+        rules: ContentRules,
+    ) -> None:
         self._probe = probe
+        self._rules = rules  # the crawl's content rules: the template is read as its pages are
         self._starts = set(start_urls)
         self._normalise = normalise
         self._templates: dict[tuple[str, ...], asyncio.Task[_Template | None]] = {}
@@ -99,7 +107,9 @@ class NotFoundPages:
             return None  # a real 404 (or no answer): this kind of URL has no soft 404s
         if self._normalise(answer.final_url) != self._normalise(probe_url):
             return None  # sent elsewhere (home, a search): pages sent there are duplicates already
-        markdown = await asyncio.to_thread(lambda: html_to_markdown(answer.html, answer.final_url).markdown)
+        markdown = await asyncio.to_thread(
+            lambda: html_to_markdown(answer.html, answer.final_url, self._rules).markdown
+        )
         return _words(markdown) - _words(probe_url)
 
     def close(self) -> None:

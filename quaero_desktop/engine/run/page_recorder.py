@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TypedDict, Unpack
 
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified
+from quaero_desktop.crawler.markdown import ContentRules
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.document import FetchRecord, KnownPage
@@ -34,7 +35,7 @@ from quaero_desktop.engine.run.page_transactions import (
     commit_unchanged_page,
 )
 from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, NotStored
-from quaero_desktop.engine.run.prepared_page import PreparedPage, prepare_page
+from quaero_desktop.engine.run.prepared_page import PreparedPage, prepare_page, stored_source_hash
 from quaero_desktop.engine.run.retries import http_error
 from quaero_desktop.store import documents_repo
 from quaero_desktop.store.pages_repo import ChildFinishFields
@@ -86,6 +87,7 @@ class PageRecorder:
         *,
         definition_id: str | None,
         authenticated: bool,
+        rules: ContentRules,
         not_found: NotFoundPages | None = None,
         canonical_skips: CanonicalSkips | None = None,
     ) -> None:
@@ -94,6 +96,7 @@ class PageRecorder:
         self._budget = budget
         self._definition_id = definition_id
         self.authenticated = authenticated
+        self._rules = rules  # the definition's content rules: what of each page is stored
         self._not_found = not_found
         self._canonical_skips = canonical_skips or CanonicalSkips()
 
@@ -135,14 +138,16 @@ class PageRecorder:
             and not known.gone
             and known.source_hash
             and outcome.rendered_by == RenderMode.HTTP
-            and outcome.source_hash == known.source_hash
+            and stored_source_hash(outcome.source_hash, self._rules) == known.source_hash
             and final_url == known.url
         ):  # the same bytes as last time: no conversion, no index write
             record = FetchRecord(etag=outcome.etag, last_modified=outcome.last_modified)
             return await self._unchanged(entry, known, outcome.status, outcome.content_type, now, record)
         if self._scope.noindex(outcome):
             if known is not None and not known.gone:  # a stored page that now says noindex: removed since?
-                prepared = await asyncio.to_thread(prepare_page, outcome, final_url, self._scope, entry.depth)
+                prepared = await asyncio.to_thread(
+                    prepare_page, outcome, final_url, self._scope, entry.depth, self._rules
+                )
                 if await self._is_not_found(entry, prepared, known):
                     return await self._gone(entry, known, outcome.status or 200, outcome.content_type, now, soft=True)
             follow = NotStored(outcome, SkipReason.NOINDEX, NOINDEX_NOTE, follow_links=True)
@@ -182,7 +187,7 @@ class PageRecorder:
         again_as: PageChange | None = None,
     ) -> PageCommit:
         """Convert the page (off the loop) and store it with its links, all in one transaction."""
-        prepared = await asyncio.to_thread(prepare_page, page, final_url, self._scope, entry.depth)
+        prepared = await asyncio.to_thread(prepare_page, page, final_url, self._scope, entry.depth, self._rules)
         if again_as is None and await self._is_not_found(entry, prepared, known):
             if known is not None:
                 return await self._gone(entry, known, page.status or 200, page.content_type, now, soft=True)

@@ -6,14 +6,15 @@ CPU work (HTML parsing and conversion), run off the event loop.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Final
 
 from quaero_desktop.crawler.fetched import FetchedPage
-from quaero_desktop.crawler.markdown import html_to_markdown
+from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, html_to_markdown
 from quaero_desktop.crawler.scope import CrawlScope
-from quaero_desktop.domain.definition import RenderMode
+from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.document import FetchRecord, PageContent
 
 
@@ -39,9 +40,35 @@ def change_fingerprint(markdown: str) -> str:
     return _COUNTER.sub("# views", _RELATIVE_TIME.sub("some time ago", markdown))
 
 
-def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth: int) -> PreparedPage:
-    """Convert ``fetched`` to Markdown and pick the links to enqueue."""
-    converted = html_to_markdown(fetched.html, fetched.final_url)
+def content_rules(definition: JobDefinition) -> ContentRules:
+    """The definition's say over what of a page is stored: every conversion of its crawl uses them (the
+    stored page, auto mode's comparison of HTML and browser, the soft-404 template), and so does the
+    editor's preview (services/page_preview.py)."""
+    return ContentRules(definition.content_selector, definition.exclude_selectors)
+
+
+def stored_source_hash(source_hash: str, rules: ContentRules) -> str:
+    """A page's source hash as its document keeps it: the bytes' hash, then a mark of the content rules
+    it was converted with ("+" and 16 hex digits; none without rules, as before rules existed). The same
+    bytes converted with other rules are not the same stored page: a re-crawl after the rules changed
+    converts it again (``converted_with`` keeps the 304 from answering for it)."""
+    if not source_hash or rules == NO_RULES:
+        return source_hash
+    text = json.dumps([rules.content_selector, list(rules.exclude_selectors)])
+    return f"{source_hash}+{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+
+
+def converted_with(stored_hash: str, rules: ContentRules) -> bool:
+    """Whether a document whose source hash is ``stored_hash`` was converted with ``rules``."""
+    body_hash = stored_hash.partition("+")[0]
+    return stored_source_hash(body_hash, rules) == stored_hash
+
+
+def prepare_page(
+    fetched: FetchedPage, final_url: str, scope: CrawlScope, depth: int, rules: ContentRules
+) -> PreparedPage:
+    """Convert ``fetched`` to Markdown with the crawl's content ``rules`` and pick the links to enqueue."""
+    converted = html_to_markdown(fetched.html, fetched.final_url, rules)
     content = PageContent(
         url=final_url,
         title=converted.title or fetched.title,
@@ -60,7 +87,7 @@ def prepare_page(fetched: FetchedPage, final_url: str, scope: CrawlScope, depth:
     record = FetchRecord(
         etag=fetched.etag if read_from_html else "",
         last_modified=fetched.last_modified if read_from_html else "",
-        source_hash=fetched.source_hash if read_from_html else "",
+        source_hash=stored_source_hash(fetched.source_hash, rules) if read_from_html else "",
         links=tuple(scope.all_links(followed, fetched.final_url)),
     )
     links = scope.links_in_scope(followed, fetched.final_url)
