@@ -15,6 +15,7 @@ from quaero_desktop.services.definitions import DefinitionsService
 from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
 from quaero_desktop.services.logins import LoginsService
+from quaero_desktop.services.page_preview import PagePreviews
 from quaero_desktop.services.sources import SourcesService
 from quaero_desktop.settings import AppSettings, load_settings
 from quaero_desktop.store import open_database
@@ -71,6 +72,12 @@ class App:
     @cached_property
     def logins(self) -> LoginsService:
         return LoginsService(self.vault, self.engine)
+
+    @cached_property
+    def previews(self) -> PagePreviews:
+        """The definition editor's preview of a page as a crawl would store it (the keyring is read only for
+        a definition with a login or a proxy's login; the settings as they are at each preview)."""
+        return PagePreviews(lambda: self.vault, lambda: self.proxy_logins, lambda: self.settings)
 
     def close(self, *, detach: bool = True, resume_on_start: bool = False) -> None:
         """Stop the engine (crawls left resumable when ``detach``) and release the database."""

@@ -80,6 +80,7 @@ class DefinitionsPanel(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.table = QTableView(self)
         self.editor = DefinitionEditor(self)
+        self.editor.fields.tester.use_preview(context.app.previews, context.tasks)
         self.flows = DefinitionFlows(context)
         self._build_table()
         self._build_actions()

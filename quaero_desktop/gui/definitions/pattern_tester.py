@@ -1,17 +1,24 @@
-"""The definition editor's pattern tester: paste a URL, see whether the crawl would keep it and why.
+"""The definition editor's pattern tester: paste a URL, see whether the crawl would keep it and why,
+and the Markdown it would store for it.
 
 It asks the crawl's own rule (``CrawlScope.explain``: normalisation, same host, the start URL's
-folder, default and own exclude patterns, include patterns), built from the form as it is now.
+folder, default and own exclude patterns, include patterns), built from the form as it is now; the
+preview (markdown_preview.py) reads the page with the form's login and content rules.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.gui.async_tasks import TaskRunner
+from quaero_desktop.gui.definitions.markdown_preview import MarkdownPreview, PreviewService
 from quaero_desktop.gui.style import status_colour
+from quaero_desktop.services.page_preview import PreviewRequest
 
 
 class PatternTester(QWidget):
@@ -32,12 +39,20 @@ class PatternTester(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.result)
+        self.preview = MarkdownPreview(self)
+        layout.addWidget(self.preview)
         self._definition: JobDefinition | None = None
         self.url_edit.textChanged.connect(lambda _text: self._show())
 
     def set_definition(self, definition: JobDefinition | None) -> None:
         """The form as a valid definition, or None while it is not one."""
         self._definition = definition
+        self._show()
+
+    def use_preview(self, service: PreviewService, tasks: TaskRunner) -> None:
+        """Show the Markdown a crawl would store for the tested URL, read by ``service`` (in a thread)."""
+        self.url_edit.setPlaceholderText("Paste a URL to see whether this crawl keeps it, and what it stores")
+        self.preview.use(service, tasks)
         self._show()
 
     def verdict_text(self) -> str:
@@ -47,11 +62,13 @@ class PatternTester(QWidget):
         url = self.url_edit.text().strip()
         if not url:
             self.result.hide()
+            self.preview.want(None)
             return
         definition = self._definition
         if definition is None:
             self.result.setText("Fix the form's problems first: the test uses the crawl's own scope.")
             self.result.setStyleSheet("")
+            self.preview.hold()
         else:
             verdict = CrawlScope.from_definition(definition).explain(url, definition.start_urls)
             shown = f" ({verdict.normalised})" if verdict.normalised and verdict.normalised != url else ""
@@ -61,4 +78,15 @@ class PatternTester(QWidget):
             else:
                 self.result.setText(f"✘ Left out{shown}: {verdict.reason}")
                 self.result.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
+            web_page = _is_web_address(url)
+            self.preview.want(PreviewRequest.of(url, definition) if web_page else None, kept=verdict.kept)
         self.result.show()
+
+
+def _is_web_address(url: str) -> bool:
+    """Whether the preview can ask for ``url`` (an http(s) address with a host)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a malformed IPv6 host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
