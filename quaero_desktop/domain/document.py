@@ -55,11 +55,12 @@ class Document:
     final_url: str
     http_status: int | None
     content_hash: str
-    job_id: str | None
-    definition_id: str | None
+    job_id: str | None  # the last job that stored or kept it
+    definition_id: str | None  # that job's source
     first_crawled_at: datetime
     last_crawled_at: datetime
     updated_at: datetime
+    sources: tuple[str, ...] = ()  # every source (definition id) that crawled it, the first first
     etag: str = ""  # the page's validators as its server last sent them (a re-crawl asks conditionally)
     last_modified: str = ""
     gone_at: datetime | None = None  # when the page started answering 404/410; None while it exists
@@ -81,9 +82,10 @@ class SearchHit:
     snippet: str
     rank: float
     job_id: str | None
-    definition_id: str | None = None
+    definition_id: str | None = None  # the source of the last crawl that stored or kept it
     last_crawled_at: datetime | None = None
     gone: bool = False
+    sources: tuple[str, ...] = ()  # every source that crawled it, the first first
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from quaero_desktop.domain.document import (
     PageContent,
 )
 from quaero_desktop.domain.job import PageChange
+from quaero_desktop.store import document_sources_repo
 from quaero_desktop.store.document_filters import conditions, host_key, host_of_key
 from quaero_desktop.store.schema import ResultRow, documents
 
@@ -58,9 +59,10 @@ def store_page(
     now: datetime,
     record: FetchRecord | None = None,
 ) -> Stored:
-    """Insert ``page``, or update its document. Its title and Markdown (what the full-text index
-    holds) are written only when they differ from the stored ones, so an unchanged page costs no
-    index write; the change is ``UNCHANGED`` then (a gone page coming back is ``CHANGED``)."""
+    """Insert ``page``, or update its document, which then belongs to ``definition_id`` too. Its title
+    and Markdown (what the full-text index holds) are written only when they differ from the stored
+    ones, so an unchanged page costs no index write; the change is ``UNCHANGED`` then (a gone page
+    coming back is ``CHANGED``)."""
     record = record or FetchRecord()
     existing = conn.execute(
         select(
@@ -96,13 +98,23 @@ def store_page(
         )
         new_key = result.inserted_primary_key
         assert new_key is not None, "a single-row INSERT reports the key it inserted"
+        _link(conn, int(new_key[0]), job_id=job_id, definition_id=definition_id, now=now)
         return Stored(int(new_key[0]), True, PageChange.NEW)
     same = existing.content_hash == page.content_hash and existing.title == page.title
     if not same:
         values.update(title=page.title, markdown=page.markdown, updated_at=now)
     conn.execute(update(documents).where(documents.c.id == existing.id).values(**values))
     change = PageChange.UNCHANGED if same and existing.gone_at is None else PageChange.CHANGED
-    return Stored(int(existing.id), existing.job_id != job_id, change)
+    new_for_job = _link(conn, int(existing.id), job_id=job_id, definition_id=definition_id, now=now)
+    return Stored(int(existing.id), existing.job_id != job_id if new_for_job is None else new_for_job, change)
+
+
+def _link(conn: Connection, document_id: int, *, job_id: str, definition_id: str | None, now: datetime) -> bool | None:
+    """The document belongs to ``definition_id`` too: whether this job holds it for the first time
+    (None without a definition: the caller asks the document's own job)."""
+    if definition_id is None:
+        return None
+    return document_sources_repo.link(conn, document_id, definition_id=definition_id, job_id=job_id, now=now)
 
 
 def known_pages(conn: Connection, hosts: Sequence[str]) -> dict[str, KnownPage]:
@@ -163,16 +175,17 @@ def keep_unchanged(
     record: FetchRecord | None = None,
 ) -> bool:
     """The page has not changed (304, or the same bytes): the document stays as it is, now held by
-    this job. Neither title nor Markdown is written (no index write). New validators, when the
-    server sent some, replace the old. Returns True the first time this job keeps it."""
-    previous = conn.execute(_HOLDING_JOB, {"b_id": document_id}).scalar_one()
+    this job (and its source). Neither title nor Markdown is written (no index write). New validators,
+    when the server sent some, replace the old. Returns True the first time this job keeps it."""
+    previous = conn.execute(_HOLDING_JOB, {"b_id": document_id}).scalar_one() if definition_id is None else None
     values: dict[str, object] = {"b_id": document_id, "b_job_id": job_id, "b_definition_id": definition_id}
     values["b_last_crawled_at"] = now
     if record is not None and (record.etag or record.last_modified):
         conn.execute(_KEEP_WITH_VALIDATORS, {**values, "b_etag": record.etag, "b_last_modified": record.last_modified})
     else:
         conn.execute(_KEEP, values)
-    return bool(previous != job_id)
+    new_for_job = _link(conn, document_id, job_id=job_id, definition_id=definition_id, now=now)
+    return bool(previous != job_id) if new_for_job is None else new_for_job
 
 
 # Run for every unchanged page of a re-crawl: built once (see pages_repo.py on why).
@@ -205,12 +218,12 @@ def markdown_of(conn: Connection, document_id: int) -> str:
 
 def get(conn: Connection, document_id: int) -> Document | None:
     row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
-    return _document(row) if row else None
+    return _document(row, document_sources_repo.sources_of(conn, [row.id]).get(row.id, ())) if row else None
 
 
 def get_by_url(conn: Connection, url: str) -> Document | None:
     row = conn.execute(select(documents).where(documents.c.url == url)).first()
-    return _document(row) if row else None
+    return _document(row, document_sources_repo.sources_of(conn, [row.id]).get(row.id, ())) if row else None
 
 
 _SUMMARY_COLUMNS = (
@@ -255,8 +268,9 @@ def iter_documents(
         rows = conn.execute(query).all()
         if not rows:
             return
+        sources = document_sources_repo.sources_of(conn, [row.id for row in rows])
         for row in rows:
-            yield _document(row)
+            yield _document(row, sources.get(row.id, ()))
         last_id = rows[-1].id
 
 
@@ -273,9 +287,8 @@ def sites(conn: Connection) -> list[tuple[str, int]]:
 
 
 def source_ids(conn: Connection) -> set[str]:
-    """Every definition id that documents were stored under."""
-    query = select(documents.c.definition_id).where(documents.c.definition_id.is_not(None)).distinct()
-    return {str(value) for value in conn.execute(query).scalars()}
+    """Every definition id that holds documents."""
+    return document_sources_repo.source_ids(conn)
 
 
 def _summary(row: ResultRow) -> DocumentSummary:
@@ -290,7 +303,7 @@ def _summary(row: ResultRow) -> DocumentSummary:
     )
 
 
-def _document(row: ResultRow) -> Document:
+def _document(row: ResultRow, sources: tuple[str, ...]) -> Document:
     return Document(
         id=row.id,
         url=row.url,
@@ -304,6 +317,7 @@ def _document(row: ResultRow) -> Document:
         content_hash=row.content_hash,
         job_id=row.job_id,
         definition_id=row.definition_id,
+        sources=sources,
         first_crawled_at=row.first_crawled_at,
         last_crawled_at=row.last_crawled_at,
         updated_at=row.updated_at,

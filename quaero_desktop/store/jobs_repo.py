@@ -21,8 +21,8 @@ from quaero_desktop.domain.job import (
     Progress,
     StoppedBy,
 )
-from quaero_desktop.store import frontier_repo
-from quaero_desktop.store.schema import ResultRow, documents, jobs
+from quaero_desktop.store import document_sources_repo, frontier_repo
+from quaero_desktop.store.schema import ResultRow, jobs
 
 
 def create_parent(
@@ -308,9 +308,10 @@ def increment_document_count(conn: Connection, parent_id: str) -> None:
 
 
 def delete_parent(conn: Connection, job_id: str, *, with_documents: bool) -> bool:
-    """Delete a parent with its children, frontier and logs; its documents too if asked."""
+    """Delete a parent with its children, frontier and logs; its documents too if asked (those another
+    source also holds stay: ``document_sources_repo.delete_job_documents``)."""
     if with_documents:
-        conn.execute(delete(documents).where(documents.c.job_id == job_id))
+        document_sources_repo.delete_job_documents(conn, job_id)
     return bool(conn.execute(delete(jobs).where(and_(jobs.c.id == job_id, jobs.c.type == JobType.PARENT))).rowcount)
 
 

@@ -178,6 +178,24 @@ documents = Table(
     Index("ix_documents_gone", "gone_at", sqlite_where=text("gone_at IS NOT NULL")),
 )
 
+# Every source a document belongs to (migration 0011): one row per crawl definition that stored or
+# kept it, with that source's job that last did and when. documents.definition_id and job_id name only
+# the last crawl's; per-source counts, filters and deletions read this table. source: filters read the
+# narrow (definition_id, document_id) index alone (the rows, with their times, are three times wider).
+document_sources = Table(
+    "document_sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("definition_id", String(64), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True),
+    Column("first_crawled_at", UtcDateTime, nullable=False),
+    Column("last_crawled_at", UtcDateTime, nullable=False),
+    Index("ix_document_sources_definition", "definition_id", "document_id", unique=True),
+    Index("ix_document_sources_document", "document_id"),
+    Index("ix_document_sources_job", "job_id"),
+)
+
 credentials = Table(
     "credentials",
     metadata,

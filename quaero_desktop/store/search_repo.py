@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Connection, Select, false, func, literal_c
 
 from quaero_desktop.domain.document import DocumentFilter, SearchHit
 from quaero_desktop.domain.search_syntax import SearchQuery, parse_query
-from quaero_desktop.store.document_filters import conditions
+from quaero_desktop.store import document_sources_repo
+from quaero_desktop.store.document_filters import conditions, id_conditions
 from quaero_desktop.store.schema import ResultRow, documents
 from quaero_desktop.store.search_query import FtsQuery, to_fts
 
@@ -23,6 +24,8 @@ TITLE_WEIGHT = 8.0  # bm25 weight of the title column (the body's is 1)
 SNIPPET_TOKENS = 16
 _RANK: ColumnElement[float] = literal_column(f"bm25(documents_fts, {TITLE_WEIGHT}, 1.0)")
 _FTS_ROWID: ColumnElement[int] = literal_column("documents_fts.rowid")
+# The rowid as filters see it: the unary + keeps SQLite from handing an id set to FTS5 as rowid lookups.
+_FILTERED_ROWID: ColumnElement[int] = literal_column("+documents_fts.rowid")
 
 # FTS5 marks matches with these (private-use characters never found in pages), so the Markdown
 # syntax can be taken out of a snippet before the caller's own marks go in.
@@ -60,19 +63,19 @@ def search(
         sites=query.sites,
         excluded_sites=query.excluded_sites,
     )
-    narrowed = conditions(where, own_filter)
     leave_out_gone = not include_gone and (where is None or where.gone is None)
     if fts.match is None:
+        narrowed = conditions(where, own_filter)
         if leave_out_gone:
             narrowed.append(documents.c.gone_at.is_(None))
         return _filtered(conn, fts, narrowed, limit, mark)
-    return _ranked(conn, fts, narrowed, limit, mark, leave_out_gone)
+    return _ranked(conn, fts, id_conditions(_FILTERED_ROWID, where, own_filter), limit, mark, leave_out_gone)
 
 
 def _ranked(
     conn: Connection,
     fts: FtsQuery,
-    narrowed: list[ColumnElement[bool]],
+    narrowed: list[ColumnElement[bool]],  # on _FILTERED_ROWID
     limit: int,
     mark: tuple[str, str],
     leave_out_gone: bool,
@@ -89,8 +92,14 @@ def _ranked(
     ids = [document_id for document_id, _ in ranked]
     snippets = _snippets(conn, match, ids)
     details = _details(conn, ids)
+    sources = document_sources_repo.sources_of(conn, ids)
     return [
-        _hit(details[document_id], readable_snippet(snippets.get(document_id, ""), mark), rank)
+        _hit(
+            details[document_id],
+            readable_snippet(snippets.get(document_id, ""), mark),
+            rank,
+            sources.get(document_id, ()),
+        )
         for document_id, rank in ranked
         if document_id in details
     ]
@@ -106,8 +115,9 @@ def _top(
     """The best ``limit`` (id, bm25) for ``match`` among the documents passing ``narrowed``.
 
     Only the FTS table is read: joining ``documents`` would read every matching row (its text
-    included) before the sort. The filters become one id set; the unary ``+`` keeps SQLite from
-    handing that set to FTS5 as rowid lookups (one index seek per id: measured 70 times slower).
+    included) before the sort. The filters are id sets (``document_filters.id_conditions``); the unary
+    ``+`` keeps SQLite from handing a set to FTS5 as rowid lookups (one index seek per id: measured 70
+    times slower).
     Gone documents are left out by the (small) set of gone ids, read from a partial index, rather
     than by a set of every other id.
     """
@@ -119,10 +129,10 @@ def _top(
         .limit(limit)
     )
     if narrowed:
-        query = query.where(literal_column("+documents_fts.rowid").in_(select(documents.c.id).where(*narrowed)))
+        query = query.where(*narrowed)
     if leave_out_gone:
         gone = select(documents.c.id).where(documents.c.gone_at.is_not(None))
-        query = query.where(literal_column("+documents_fts.rowid").not_in(gone))
+        query = query.where(_FILTERED_ROWID.not_in(gone))
     return [(int(row.id), float(row.rank)) for row in conn.execute(query)]
 
 
@@ -138,10 +148,12 @@ def _filtered(
         .order_by(documents.c.updated_at.desc(), documents.c.id.desc())
         .limit(limit)
     )
+    rows = conn.execute(query).all()
+    sources = document_sources_repo.sources_of(conn, [row.id for row in rows])
     hits = []
-    for row in conn.execute(query):
+    for row in rows:
         opening = readable_snippet(row.opening, mark)
-        hits.append(_hit(row, opening[:200] + ("…" if len(opening) > 200 else ""), 0.0))
+        hits.append(_hit(row, opening[:200] + ("…" if len(opening) > 200 else ""), 0.0, sources.get(row.id, ())))
     return hits
 
 
@@ -180,7 +192,7 @@ def _details(conn: Connection, ids: list[int]) -> dict[int, ResultRow]:
     return {int(row.id): row for row in rows}
 
 
-def _hit(row: ResultRow, snippet: str, rank: float) -> SearchHit:
+def _hit(row: ResultRow, snippet: str, rank: float, sources: tuple[str, ...]) -> SearchHit:
     return SearchHit(
         id=row.id,
         url=row.url,
@@ -191,6 +203,7 @@ def _hit(row: ResultRow, snippet: str, rank: float) -> SearchHit:
         definition_id=row.definition_id,
         last_crawled_at=row.last_crawled_at,
         gone=row.gone_at is not None,
+        sources=sources,
     )
 
 

@@ -8,28 +8,25 @@ from datetime import datetime
 from sqlalchemy import Connection, func, select
 
 from quaero_desktop.domain.job import JobType
-from quaero_desktop.store.schema import documents, jobs
+from quaero_desktop.store.schema import document_sources, jobs
 
 
 @dataclass(frozen=True)
 class SourceCounts:
     definition_id: str
     documents: int
-    newest_crawl: datetime | None  # the most recent last_crawled_at among its documents
-    oldest_crawl: datetime | None  # the least recently crawled of its documents
+    newest_crawl: datetime | None  # when this source last crawled the most recently crawled of its documents
+    oldest_crawl: datetime | None  # ... and the least recently crawled one
 
 
 def document_counts(conn: Connection) -> dict[str, SourceCounts]:
-    query = (
-        select(
-            documents.c.definition_id,
-            func.count().label("n"),
-            func.max(documents.c.last_crawled_at).label("newest"),
-            func.min(documents.c.last_crawled_at).label("oldest"),
-        )
-        .where(documents.c.definition_id.is_not(None))
-        .group_by(documents.c.definition_id)
-    )
+    """Per source, the documents it holds (a document several sources crawled counts for each)."""
+    query = select(
+        document_sources.c.definition_id,
+        func.count().label("n"),
+        func.max(document_sources.c.last_crawled_at).label("newest"),
+        func.min(document_sources.c.last_crawled_at).label("oldest"),
+    ).group_by(document_sources.c.definition_id)
     counts: dict[str, SourceCounts] = {}
     for row in conn.execute(query):
         counts[row.definition_id] = SourceCounts(
