@@ -19,7 +19,10 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element, _ElementUnicodeResult
 
+from quaero_desktop.crawler.content_choice import ChosenText, chosen_paragraphs
+from quaero_desktop.crawler.doc_chrome import drop_doc_navigation, tidy_doc_chrome, title_heading
 from quaero_desktop.crawler.html_tree import parse_html
+from quaero_desktop.crawler.markdown_elements import SHOWN_MARK, keep_app_content, prepare_elements
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,6 @@ _JUNK_TAGS: Final = frozenset(
         "iframe",
         "object",
         "embed",
-        "button",
         "input",
         "select",
         "textarea",
@@ -93,6 +95,10 @@ _BREADCRUMB_MARK: Final = " or ".join(
 _MAY_BE_CHROME: Final = etree.XPath(
     f"/*//*[self::nav or self::aside or self::footer or self::header or self::form or @role or {_BREADCRUMB_MARK}]"
 )  # stands for a "<" in text while the writer runs; written as "\\<"
+_SHOWN_PARTS: Final = etree.XPath(f"//*[@{SHOWN_MARK}]")
+APP_VIEW_PARTS: Final = 8
+"""Parts an app shows on demand (panels, buttons kept as text) left after the page's chrome went, from which
+a page is an application's view rather than an article (news pages have a "Read more" or two)."""
 _MAX_NESTING: Final = 100  # deeper elements are written as plain text
 
 
@@ -140,15 +146,28 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
     for selector in rules.exclude_selectors:
         _remove_all(_select_elements(_css(selector), document), lambda _element: True)
     chosen = _select_elements(_css(rules.content_selector), document) if rules.content_selector else []
+    keep_app_content(document)  # buttons' text, collapsed panels and tabs (markdown_elements.py)
     etree.strip_elements(document, *_JUNK_TAGS, with_tail=False)
     _remove_all(_select_elements(_MAY_BE_HIDDEN, document), _is_hidden_or_banner)
-    page_h1 = _first_h1(document)  # may sit in the page header, about to be removed
+    page_h1 = title_heading(document, document_title)  # may sit in the page header, about to be removed
     _remove_all(_select_elements(_MAY_BE_CHROME, document), _is_page_chrome)
-    content = chosen[0] if chosen and _in_tree(chosen[0], document) else _content_root(document)
-    content_h1 = _first_h1(content)
-    title = _plain_text(content_h1 if content_h1 is not None else page_h1) or document_title
+    drop_doc_navigation(document)  # manuals' prev/next bars, link bars, breadcrumbs (doc_chrome.py)
+    if chosen and _in_tree(chosen[0], document):
+        content, chosen_title = chosen[0], None
+    elif len(_select_elements(_SHOWN_PARTS, document)) >= APP_VIEW_PARTS:
+        # An application's view (an API reference's operations, tabs, panels): article extractors take
+        # its headers, buttons and samples for boilerplate, so the page's own content root is kept whole.
+        content, chosen_title = _content_root(document), None
+    else:
+        content, chosen_title = _chosen_content(document, url)
+    if page_h1 is None:  # the page's H1s, if any, are its sections: the <title> titles it (doc_chrome.py)
+        content_h1 = chosen_title = None
+    else:
+        content_h1 = title_heading(content, document_title)
+    title = _plain_text(content_h1) or chosen_title or _plain_text(page_h1) or document_title
     if content_h1 is not None:
         _remove(content_h1)  # it becomes the document's first line
+    tidy_doc_chrome(content, title)  # the title repeated as text, heading levels (doc_chrome.py)
     for anchor in _select_elements(_HEADING_SELF_LINKS, content):  # a heading, not a link to itself
         anchor.tag = "span"
     for too_deep in _select_elements("*/" * _MAX_NESTING + "*", content):  # absurd nesting: kept, as plain text
@@ -169,9 +188,28 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
     return ConvertedPage(markdown, title, headings)
 
 
+def _chosen_content(document: _Element, url: str) -> tuple[_Element, str | None]:
+    """The page's content and its title: the text the extractor chooses, kept in the page's own markup
+    (content_choice.py); the page's semantic content root when the extractor finds next to nothing.
+    The extractor reads the page as cleaned so far (no scripts, styles, hidden parts, navigation): less to
+    parse, and no chrome to mistake for content."""
+    paragraphs = chosen_paragraphs(etree.tostring(document, encoding="unicode", method="html"), url)
+    marked = _content_root(document)
+    if paragraphs is None:
+        return marked, None
+    body = document.find("body")
+    root = body if body is not None else document
+    chosen = ChosenText(root, paragraphs)
+    if marked is not root and chosen.is_index_of_links(marked):
+        return marked, None  # the extractor cut a list of the page's sections off its introduction
+    return root, chosen.keep()
+
+
 def _prepare_for_writer(content: _Element) -> None:
     """Small fixes the writer does not make: links that lead nowhere become their text, empty list
-    items go, Sphinx code blocks keep their language, and a "<" in text stays text."""
+    items go, Sphinx code blocks keep their language, and a "<" in text stays text; code drawn as
+    rows becomes one block and items side by side do not glue (markdown_elements.py)."""
+    prepare_elements(content)
     for anchor in _select_elements(_DEAD_LINKS, content):
         _unwrap(anchor)
     for item in _select_elements(_EMPTY_ITEMS, content):
@@ -316,10 +354,6 @@ def _is_page_chrome(element: _Element) -> bool:
 def _wraps_page_content(element: _Element) -> bool:
     """True if the element holds a main, an article or an H1: the page, not a banner."""
     return next(element.iter("main", "article", "h1"), None) is not None
-
-
-def _first_h1(root: _Element) -> _Element | None:
-    return next((heading for heading in root.iter("h1") if _plain_text(heading)), None)
 
 
 def _content_root(document: _Element) -> _Element:

@@ -86,7 +86,9 @@ def slow(req: Request, _: re.Match[str]) -> Response:
     except ValueError:
         delay_ms = SLOW_DEFAULT_MS
     time.sleep(delay_ms / 1000)
-    main = f"<h1>Slow Page</h1>\n<p>The patient glacier answered after {delay_ms} ms.</p>"
+    # Each query its own page (``?ms=1500&n=3``): pages of the same text would be stored once, as duplicates.
+    asked = "".join(f" {key}={value}" for key, value in sorted(req.query.items()) if key != "ms")
+    main = f"<h1>Slow Page</h1>\n<p>The patient glacier answered after {delay_ms} ms.{asked}</p>"
     return html_response(page("Slow Page", main))
 
 

@@ -209,6 +209,7 @@ class Response:
     body: bytes = b""
     content_type: str = HTML_TYPE
     headers: list[tuple[str, str]] = field(default_factory=list)
+    body_delay_s: float = 0.0  # send the headers and the body's first half, the rest this much later
 
 
 Handler = Callable[[Request, "re.Match[str]"], Response]

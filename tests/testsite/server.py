@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.cookies import CookieError, SimpleCookie
@@ -12,7 +13,22 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
-from . import apps, auth, behaviours, big, hydrate, manual, pages, polite, tags, wiki
+from . import (
+    api_reference,
+    apps,
+    articles,
+    auth,
+    behaviours,
+    big,
+    duplicates,
+    hydrate,
+    ledger,
+    manual,
+    pages,
+    polite,
+    tags,
+    wiki,
+)
 from .behaviours import not_found
 from .big import big_paths
 from .core import SESSION_COOKIE, Request, Response, Route, SeenRequest, SiteState, html_response
@@ -21,6 +37,7 @@ ROUTES: list[Route] = [
     *pages.ROUTES,
     *behaviours.ROUTES,
     *apps.ROUTES,
+    *ledger.ROUTES,
     *auth.ROUTES,
     *big.ROUTES,
     *polite.ROUTES,
@@ -28,6 +45,9 @@ ROUTES: list[Route] = [
     *manual.ROUTES,
     *tags.ROUTES,
     *wiki.ROUTES,
+    *duplicates.ROUTES,
+    *api_reference.ROUTES,
+    *articles.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
@@ -104,7 +124,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Connection", "close" if self.close_connection else "keep-alive")
         self.end_headers()
-        if method != "HEAD":
+        if method != "HEAD" and response.body_delay_s:  # data arriving late: the body in two parts
+            half = len(response.body) // 2
+            self.wfile.write(response.body[:half])
+            self.wfile.flush()
+            time.sleep(response.body_delay_s)
+            self.wfile.write(response.body[half:])
+        elif method != "HEAD":
             self.wfile.write(response.body)
 
     @staticmethod

@@ -1,0 +1,261 @@
+"""Which of a page's text is its content — chosen by a well-kept extractor, kept in the page's own markup.
+
+trafilatura (maintained, measured best of the open-source article extractors on the benchmarks we use)
+reads the page and gives the text it takes for the content, as plain paragraphs: it knows boilerplate
+(related-article lists, share bars, comment threads, "most popular" boxes) better than a few rules
+can. Its output loses what a knowledge base needs (headings as headings, code blocks and their
+language, tables, in-article links), so it only *chooses*: its paragraphs are placed, in order, on the
+page's own text (crawler/text_alignment.py), and the page's text nodes that they do not cover (half their
+words) are dropped from its own tree, which the Markdown writer then converts with the rest of its
+structure intact. A code listing is kept or dropped whole, a heading or a term is kept with the text
+after it; short blocks that are all links, elements left empty and headings left bare then go.
+
+Not used (markdown.py keeps the page's own content root instead) when trafilatura finds next to nothing
+(``MIN_WORDS``), or when the page's marked content is an index of links it cut short
+(``ChosenText.is_index_of_links``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from lxml.etree import _Element
+
+from quaero_desktop.crawler.text_alignment import Words, align
+from quaero_desktop.crawler.text_segments import HEADINGS, Segment, segments
+
+MIN_WORDS: Final = 20
+"""Below this many words chosen, the page's own content root is used whole."""
+COVERED: Final = 0.5
+"""Share of a text node's words that must be covered for it to stay."""
+INDEX_LINK_SHARE: Final = 0.8
+"""Share of link text in what the extractor left out of the page's marked content, from which it is an index."""
+LINK_ONLY_WORDS: Final = 20
+"""A block of at most this many words that are all link text is navigation ("Read more", a headline)."""
+
+_WORD: Final = re.compile(r"\w+", re.UNICODE)
+_KEEP_EMPTY: Final = frozenset({"br", "hr", "img", "td", "th"})  # a row with text keeps its grid
+_LINK_ONLY_CANDIDATES: Final = ("p", "li", "div", "span", "dd", "dt", "h2", "h3", "h4", "h5", "h6")
+
+
+def chosen_paragraphs(html: str, url: str = "") -> list[Words] | None:
+    """The paragraphs the extractor takes for the page's content, as lower-case words; None when it
+    takes next to nothing (the caller then keeps the page's own content root)."""
+    import trafilatura  # imported when a page is first converted: commands that convert nothing never pay for it
+
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its per-page notes are not ours to show
+    text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=True, fast=True)
+    if not text:
+        return None
+    paragraphs = [words for line in text.split("\n") if (words := _words(line))]
+    if sum(len(words) for words in paragraphs) < MIN_WORDS:
+        return None
+    return paragraphs
+
+
+class ChosenText:
+    """The chosen paragraphs placed on ``root``'s text, once: read by ``is_index_of_links`` and ``keep``."""
+
+    def __init__(self, root: _Element, paragraphs: Sequence[Words]) -> None:
+        self.root = root
+        self.chosen_words = sum(len(paragraph) for paragraph in paragraphs)
+        self.segments = segments(root)
+        owner: list[int] = []
+        stream: Words = []
+        for index, segment in enumerate(self.segments):
+            words = _words(segment.text)
+            stream.extend(words)
+            owner.extend([index] * len(words))
+        covered = align(stream, paragraphs)
+        self.words_of = [0] * len(self.segments)
+        self.covered_of = [0] * len(self.segments)
+        for position, index in enumerate(owner):
+            self.words_of[index] += 1
+            self.covered_of[index] += covered[position]
+
+    def is_index_of_links(self, marked: _Element) -> bool:
+        """Whether ``marked`` (the page's marked main content, inside the root) is an index the extractor cut
+        short: it chose under half of its words, and what it left out is link text (a manual's chapter page:
+        an introduction, then the list of its sections). News pages' teasers and comments, also left out,
+        are mostly text that links nowhere."""
+        inside = set(marked.iter())
+        words = left_out = linked = 0
+        for index, segment in enumerate(self.segments):
+            element = segment.element
+            if element not in inside or (segment.is_tail and element is marked) or not self.words_of[index]:
+                continue
+            words += self.words_of[index]
+            missed = self.words_of[index] - self.covered_of[index]
+            left_out += missed
+            linked += missed if segment.around.link is not None and segment.around.link in inside else 0
+        if words < self.chosen_words:
+            return False  # an empty main a script fills, an ad slot: no judge of the choice
+        return left_out > words / 2 and linked >= INDEX_LINK_SHARE * left_out
+
+    def keep(self) -> str | None:
+        """Drop from the root (in place) the text the chosen paragraphs do not cover, then what is left empty.
+
+        Returns the title: the last H1 before the content (the site's name in a header H1 comes before the
+        article's own), whose text the extractor leaves out of the content."""
+        segments, words_of, covered_of = self.segments, self.words_of, self.covered_of
+        keep = [words_of[i] > 0 and covered_of[i] >= COVERED * words_of[i] for i in range(len(segments))]
+        _keep_listings_whole(segments, words_of, covered_of, keep)
+        _keep_headings_of_kept_text(segments, words_of, keep)
+        title = _title_before(segments, keep)
+        kept_blocks = {segment.around.block for i, segment in enumerate(segments) if keep[i]}
+        for i, segment in enumerate(segments):
+            if keep[i] or not segment.text.strip():
+                continue
+            if words_of[i] == 0 and segment.around.block in kept_blocks:
+                continue  # punctuation beside kept words ("“", ")")
+            if segment.is_tail:
+                segment.element.tail = " "
+            else:
+                segment.element.text = ""
+        _drop_link_only_blocks(self.root)
+        _drop_empty(self.root)
+        _drop_bare_headings(self.root)
+        return title
+
+
+def _keep_listings_whole(segments: list[Segment], words_of: list[int], covered_of: list[int], keep: list[bool]) -> None:
+    """A code listing is kept or dropped whole: the extractor's text of code differs from the page's in
+    escapes and symbols (``"\\bar"``), so some of its tokens are never covered, and a listing with a
+    hole in it is wrong where a paragraph missing a word is only shorter."""
+    listings: dict[_Element, list[int]] = {}  # the element itself: lxml's proxies keep no stable id()
+    for index, segment in enumerate(segments):
+        if segment.around.listing is not None:
+            listings.setdefault(segment.around.listing, []).append(index)
+    for members in listings.values():
+        words = sum(words_of[i] for i in members)
+        kept = words > 0 and sum(covered_of[i] for i in members) >= COVERED * words
+        for i in members:
+            keep[i] = kept
+
+
+def _keep_headings_of_kept_text(segments: list[Segment], words_of: list[int], keep: list[bool]) -> None:
+    """A heading, or a definition's term, is kept when the text right after it is: extractors often leave them
+    out of their text (a manual's numbered section titles), and a knowledge base needs them in place."""
+    heading_of = [segment.around.label for segment in segments]
+    following: int | None = None  # the next segment with words outside any heading, walking backwards
+    for index in range(len(segments) - 1, -1, -1):
+        if heading_of[index] is None:
+            if words_of[index]:
+                following = index
+            continue
+        if following is not None and keep[following]:
+            keep[index] = True
+
+
+def _title_before(segments: list[Segment], keep: list[bool]) -> str | None:
+    """The text of the last H1 that starts before the first kept text node (None: no such heading)."""
+    first_kept = next((i for i, kept in enumerate(keep) if kept), len(segments))
+    title = None
+    for segment in segments[: first_kept + 1]:
+        heading = segment.around.heading
+        if heading is not None and heading.tag == "h1" and (text := " ".join(_text(heading).split())):
+            title = text
+    return title
+
+
+def _drop_link_only_blocks(root: _Element) -> None:
+    """Short blocks that are all links to other pages go: "Read more", a related headline, a menu item
+    the extractor let through. A link to a place on the same page (a heading's own anchor) is text.
+    (An index page whose list of links is its content never gets here: see ``ChosenText.is_index_of_links``.)"""
+    words: dict[_Element, int] = {}
+    linked: dict[_Element, int] = {}
+    for element in _post_order(root):
+        markup: object = element.tag  # a comment's or processing instruction's text is not the page's
+        own = len(_WORD.findall(element.text or "")) if isinstance(markup, str) else 0
+        counted = own + sum(words[child] + len(_WORD.findall(child.tail or "")) for child in element)
+        words[element] = counted
+        is_link = element.tag == "a" and not (element.get("href") or "").startswith("#")
+        linked[element] = counted if is_link else sum(linked[child] for child in element)
+    candidates = [
+        block
+        for block in root.iter(*_LINK_ONLY_CANDIDATES)
+        if 0 < words[block] <= LINK_ONLY_WORDS and linked[block] >= words[block]
+    ]
+    chosen = set(candidates)
+    outermost = [block for block in candidates if not any(above in chosen for above in block.iterancestors())]
+    for block in outermost:
+        if block.getparent() is not None:
+            _remove(block)
+
+
+def _post_order(root: _Element) -> list[_Element]:
+    """``root`` and every node under it, each after its children."""
+    ordered: list[_Element] = []
+    stack: list[tuple[_Element, bool]] = [(root, False)]
+    while stack:
+        element, children_done = stack.pop()
+        if children_done:
+            ordered.append(element)
+            continue
+        stack.append((element, True))
+        stack.extend((child, False) for child in element)
+    return ordered
+
+
+def _drop_bare_headings(root: _Element) -> None:
+    """A heading with no text under it before the next heading of its level or above goes: the title of a
+    "Most popular" list whose links went, a "Related" box's."""
+    headings = [element for element in root.iter(*HEADINGS) if element.getparent() is not None]
+    if not headings:
+        return
+    level_of = {heading: int(str(heading.tag)[1]) for heading in headings}
+    under: dict[_Element, int] = dict.fromkeys(headings, 0)  # words under each heading
+    open_headings: list[_Element] = []
+    for segment in segments(root):
+        node = segment.around.heading
+        if node is not None:  # a heading's own text: it closes the headings of its level and below
+            open_headings = [h for h in open_headings if level_of[h] < level_of[node] and h is not node]
+            if node not in open_headings:
+                open_headings.append(node)
+            continue
+        words = len(_WORD.findall(segment.text))
+        for heading in open_headings:
+            under[heading] += words
+    for heading, words in under.items():
+        if not words and heading.getparent() is not None:
+            _remove(heading)
+
+
+def _drop_empty(root: _Element) -> None:
+    """Elements left without text go, innermost first (images and rules stay: the writer skips them)."""
+    has_text: dict[_Element, bool] = {}
+    for element in _post_order(root):  # children first: whether each holds text, counted once
+        markup: object = element.tag  # a comment's text is not the page's
+        own = (element.text or "") if isinstance(markup, str) else ""
+        has_text[element] = bool(own.strip()) or any(
+            has_text[child] or bool((child.tail or "").strip()) for child in element
+        )
+    for element in reversed(list(root.iterdescendants())):
+        if element.tag in _KEEP_EMPTY or element.getparent() is None or has_text[element]:
+            continue
+        _remove(element)
+
+
+def _remove(element: _Element) -> None:
+    """Remove the element, keeping the text that follows it."""
+    parent = element.getparent()
+    assert parent is not None, "only elements inside the tree are removed"
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _text(element: _Element) -> str:
+    """The element's text (lxml's stubs allow bytes for documents parsed without an encoding; ours give str)."""
+    return "".join(part for part in element.itertext() if isinstance(part, str))
+
+
+def _words(text: str) -> Words:
+    return [word.lower() for word in _WORD.findall(text)]
