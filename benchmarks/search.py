@@ -98,6 +98,10 @@ def generate(database: Database, documents: int, rng: random.Random) -> list[str
                 )
                 batch.clear()
                 print(f"\rgenerating: {n:,}/{documents:,}", end="", file=sys.stderr, flush=True)
+        cursor.execute(  # each document belongs to its source, as a crawl records it
+            "INSERT INTO document_sources (definition_id, document_id, first_crawled_at, last_crawled_at)"
+            " SELECT definition_id, id, first_crawled_at, last_crawled_at FROM documents"
+        )
         cursor.execute("COMMIT")
         cursor.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -34,6 +34,7 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
         "pages_completed",
         "pages_failed",
         "pages_rendered_empty",
+        "pages_rendered_incomplete",
         "pages_new",
         "pages_changed",
         "pages_unchanged",
@@ -60,7 +61,7 @@ def test_run_json_summary_and_exit_code(tmp_path, data_dir, fresh_site):
 
     listed = json.loads(cli("documents", "list", "--json", data_dir=data_dir).stdout)
     assert len(listed) == summary["documents"]
-    assert set(listed[0]) == {"id", "url", "title", "job_id", "chars", "updated_at", "gone"}
+    assert set(listed[0]) == {"id", "url", "title", "job_id", "chars", "updated_at", "gone", "aliases", "sources"}
     assert {d["job_id"] for d in listed} == {summary["job_id"]}
     assert fresh_site.url("/docs/moved-target") not in {d["url"] for d in listed}
 

@@ -90,7 +90,7 @@ def test_tools_answer_what_an_assistant_needs_and_never_a_credential(app):
             answers.append(text)
             hits = result.structured_content["results"]
             assert hits[0]["title"] == "Fog signals"  # the title match first
-            assert set(hits[0]) == {"id", "title", "url", "snippet", "crawled", "source", "gone"}
+            assert set(hits[0]) == {"id", "title", "url", "snippet", "crawled", "source", "sources", "gone", "aliases"}
             assert "**fog**" in hits[0]["snippet"].lower() and hits[0]["crawled"] == "2026-11-22T12:00:00+00:00"
             result, text = await _call(client, "search", query="fog", source="docs")
             assert [hit["url"] for hit in result.structured_content["results"]] == ["https://docs.example.com/fog"]

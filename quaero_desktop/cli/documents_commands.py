@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
-from quaero_desktop.domain.document import DocumentFilter
-from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.crawler.urls import normalise_url
+from quaero_desktop.domain.document import Document, DocumentFilter
+from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.domain.search_syntax import normalise_site
 from quaero_desktop.services.document_export import EXPORT_FORMATS, JSONL_NAME, MANIFEST_NAME
 
@@ -60,7 +61,8 @@ def add_parser(
     _add_filters(searching)
     searching.set_defaults(handler=search_documents)
     showing = commands.add_parser("show", parents=[common], help="print a document's Markdown")
-    showing.add_argument("doc_id", type=_positive_int)
+    showing.add_argument("doc_id", metavar="DOC", help="its id, or its URL (or one of its aliases)")
+    showing.add_argument("--json", action="store_true", help="print JSON (metadata, aliases and Markdown)")
     showing.set_defaults(handler=show_document)
     exporting = commands.add_parser(
         "export",
@@ -150,8 +152,10 @@ def search_documents(app: App, args: argparse.Namespace) -> int:
                     "rank": h.rank,
                     "job_id": h.job_id,
                     "source": h.definition_id,
+                    "sources": list(h.sources),
                     "crawled": h.last_crawled_at.isoformat() if h.last_crawled_at else None,
                     "gone": h.gone,
+                    "aliases": list(h.aliases),
                 }
                 for h in hits
             ]
@@ -176,9 +180,40 @@ def _marks() -> tuple[str, str]:
 
 
 def show_document(app: App, args: argparse.Namespace) -> int:
-    document = app.documents.get(args.doc_id)
+    document = _document(app, args.doc_id)
+    if args.json:
+        print_json(
+            {
+                "id": document.id,
+                "url": document.url,
+                "title": document.title,
+                "aliases": list(document.aliases),
+                "source": document.definition_id,
+                "sources": list(document.sources),
+                "job_id": document.job_id,
+                "crawled": document.last_crawled_at,
+                "updated": document.updated_at,
+                "gone": document.gone,
+                "chars": document.chars,
+                "markdown": document.markdown,
+            }
+        )
+        return 0
     sys.stdout.write(document.markdown if document.markdown.endswith("\n") else document.markdown + "\n")
     return 0
+
+
+def _document(app: App, key: str) -> Document:
+    """The document with the id ``key``, or stored under the URL ``key`` (or having it as an alias)."""
+    if key.isdigit():
+        return app.documents.get(_positive_int(key))
+    try:
+        return app.documents.get_by_url(key)
+    except NotFoundError:
+        normalised = normalise_url(key)  # as typed: the stored URL is normalised
+        if normalised is None or normalised == key:
+            raise
+        return app.documents.get_by_url(normalised)
 
 
 def export_documents(app: App, args: argparse.Namespace) -> int:

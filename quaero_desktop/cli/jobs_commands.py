@@ -7,7 +7,14 @@ import argparse
 from quaero_desktop.app import App
 from quaero_desktop.cli.output import crawl_duration_text, local_time, print_json, print_table, shorten
 from quaero_desktop.cli.run_command import resume_job, retry_failed_pages
-from quaero_desktop.domain.job import ChildJob, Job, rendered_empty_text
+from quaero_desktop.domain.job import (
+    ChildJob,
+    Job,
+    PageResult,
+    SkipReason,
+    rendered_empty_text,
+    rendered_incomplete_text,
+)
 
 
 def add_parser(
@@ -70,12 +77,30 @@ def child_json(child: ChildJob) -> dict[str, object]:
         "result": str(child.result) if child.result else None,
         "note": child.note,
         "rendered_empty": child.rendered_empty,
+        "rendered_incomplete": child.rendered_incomplete,
         "change": str(child.change) if child.change else None,
         "reason": str(child.reason) if child.reason else None,
         "error": child.error,
         "attempts": child.attempts,
         "found_on": child.found_on,
     }
+
+
+def _children_json(children: list[ChildJob], same_as: dict[str, str]) -> list[dict[str, object]]:
+    """Each page as ``child_json`` has it; a page that stored a document with the URLs found to show its
+    text (``aliases``), a page that showed a stored document's text with that document's URL (``same_as``)."""
+    aliases: dict[str, list[str]] = {}
+    for alias, document_url in sorted(same_as.items()):
+        aliases.setdefault(document_url, []).append(alias)
+    shown = []
+    for child in children:
+        fields = child_json(child)
+        if child.result == PageResult.DOCUMENT:
+            fields["aliases"] = aliases.get(child.url, [])
+        elif child.reason == SkipReason.SAME_CONTENT and child.url in same_as:
+            fields["same_as"] = same_as[child.url]
+        shown.append(fields)
+    return shown
 
 
 def list_jobs(app: App, args: argparse.Namespace) -> int:
@@ -112,7 +137,7 @@ def show_job(app: App, args: argparse.Namespace) -> int:
                 "metadata": job.metadata,
                 "config": job.config,
                 "noise": [group.as_dict() for group in app.jobs.noise(job.id)],
-                "children": [child_json(c) for c in children],
+                "children": _children_json(children, app.documents.aliases_met(job.id)),
             }
         )
         return 0
@@ -132,6 +157,8 @@ def show_job(app: App, args: argparse.Namespace) -> int:
         print(f"  {job.progress.auth_failures} page(s) needed a login (session expired?)")
     if job.progress.rendered_empty:
         print(f"  {rendered_empty_text(job.progress.rendered_empty)}")
+    if job.progress.rendered_incomplete:
+        print(f"  {rendered_incomplete_text(job.progress.rendered_incomplete)}")
     for group in app.jobs.noise(job.id):
         print(f"  noise: {group.text}; exclude with {group.exclude_pattern!r}")
     print()

@@ -61,6 +61,8 @@ class ProgressView:
         now = time.monotonic()
         elapsed = now - self._started
         empty = f", {progress.rendered_empty} rendered empty" if progress.rendered_empty else ""
+        if progress.rendered_incomplete:
+            empty += f", {progress.rendered_incomplete} rendered incomplete"
         rate = "" if final else self._rate.text(now)
         changes = f" ({progress.changes_text})" if progress.changes_text else ""
         return f"{progress.text}; {progress.documents} documents{empty}{changes} ({elapsed:.0f}s" + (

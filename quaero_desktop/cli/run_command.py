@@ -18,7 +18,7 @@ from quaero_desktop.app import App
 from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text
+from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text, rendered_incomplete_text
 from quaero_desktop.domain.url_noise import NoiseGroup
 from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged, Phase
 from quaero_desktop.services.crawls import CrawlsService
@@ -64,6 +64,7 @@ def summary_json(job: Job, noise: list[NoiseGroup] | None = None) -> dict[str, o
         "pages_pending": job.progress.pending,
         "skipped_by": job.progress.skipped_by_dict(),
         "pages_rendered_empty": job.progress.rendered_empty,
+        "pages_rendered_incomplete": job.progress.rendered_incomplete,
         "pages_new": job.progress.new,
         "pages_changed": job.progress.changed,
         "pages_unchanged": job.progress.unchanged,
@@ -133,6 +134,8 @@ def _run_to_end(app: App, start: Callable[[], concurrent.futures.Future[str]], *
             )
         if job.progress.rendered_empty:
             print(f"{rendered_empty_text(job.progress.rendered_empty)} (quaero-desktop jobs show {job.id})")
+        if job.progress.rendered_incomplete:
+            print(f"{rendered_incomplete_text(job.progress.rendered_incomplete)} (quaero-desktop jobs show {job.id})")
         print_noise(noise)
     if outcome.storage_failure is not None:
         return EXIT_FAILED  # not the user's interruption: the disk (or the database) failed

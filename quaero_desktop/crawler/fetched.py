@@ -31,6 +31,7 @@ class FetchedPage:
     links: list[str] = field(repr=False)
     html: str = field(repr=False)
     rendered_empty: bool = False  # still an empty app shell after the longer wait (see app_shell.py)
+    rendered_incomplete: str | None = None  # still loading its data when the wait ended: why (half_loaded.py)
     left_out_frames: tuple[str, ...] = ()  # cross-origin frames, not part of the stored page
     settle_ms: float = 0.0  # time spent waiting for the page to render after its load event (not reading it)
     rendered_by: RenderedBy = RenderMode.BROWSER

@@ -19,6 +19,7 @@ class PageContent:
     final_url: str = ""  # as the browser reported it after redirects
     http_status: int | None = None
     content_hash: str = ""
+    outline_key: str = ""  # its title and headings, hashed (crawler/page_likeness.py): near-identical pages share it
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class DocumentSummary:
     chars: int
     updated_at: datetime
     gone: bool = False  # the page answered 404/410 at the last crawl: kept, left out of search
+    aliases: tuple[str, ...] = ()  # other URLs that showed its text (stored once, under ``url``)
+    sources: tuple[str, ...] = ()  # every source (definition id) that crawled it, the first first
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -40,6 +43,8 @@ class DocumentSummary:
             "chars": self.chars,
             "updated_at": self.updated_at.isoformat(),
             "gone": self.gone,
+            "aliases": list(self.aliases),
+            "sources": list(self.sources),
         }
 
 
@@ -64,6 +69,7 @@ class Document:
     etag: str = ""  # the page's validators as its server last sent them (a re-crawl asks conditionally)
     last_modified: str = ""
     gone_at: datetime | None = None  # when the page started answering 404/410; None while it exists
+    aliases: tuple[str, ...] = ()  # other URLs that showed its text (stored once, under ``url``)
 
     @property
     def gone(self) -> bool:
@@ -86,6 +92,7 @@ class SearchHit:
     last_crawled_at: datetime | None = None
     gone: bool = False
     sources: tuple[str, ...] = ()  # every source that crawled it, the first first
+    aliases: tuple[str, ...] = ()  # other URLs that showed its text
 
 
 @dataclass(frozen=True)

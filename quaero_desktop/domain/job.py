@@ -63,7 +63,7 @@ class PageResult(enum.StrEnum):
 
     DOCUMENT = "document"  # stored (or updated) a document
     SKIPPED = "skipped"  # not HTML, or redirected out of scope: nothing to store
-    DUPLICATE = "duplicate"  # redirected to a page another child covers
+    DUPLICATE = "duplicate"  # redirected to a page another child covers, or shows a stored document's text
     GONE = "gone"  # answered 404/410 where a document was stored: the document is kept, marked gone
 
 
@@ -78,6 +78,7 @@ class SkipReason(enum.StrEnum):
     NOINDEX = "noindex"  # <meta name="robots" content="noindex"> or X-Robots-Tag: noindex
     LOGIN_FORM = "login_form"  # the page is a login form, not content
     NOT_FOUND = "not_found"  # answered 200, but it is the site's "not found" page (a soft 404)
+    SAME_CONTENT = "same_content"  # shows the text of a stored document (identical or near-identical): its alias
 
     @property
     def label(self) -> str:
@@ -94,6 +95,7 @@ _SKIP_LABELS = {
     SkipReason.NOINDEX: "noindex",
     SkipReason.LOGIN_FORM: "login form",
     SkipReason.NOT_FOUND: "not found (soft 404)",
+    SkipReason.SAME_CONTENT: "same content as a stored page",
 }
 
 
@@ -126,6 +128,7 @@ class Progress:
     documents: int = 0
     auth_failures: int = 0
     rendered_empty: int = 0  # pages stored while still an empty app shell (see crawler/app_shell.py)
+    rendered_incomplete: int = 0  # pages stored while their app still loaded its data (crawler/half_loaded.py)
     # Pages by what they did to their document (PageChange): an incremental re-crawl's summary.
     new: int = 0
     changed: int = 0
@@ -165,6 +168,7 @@ class Progress:
             "documents": self.documents,
             "auth_failures": self.auth_failures,
             "rendered_empty": self.rendered_empty,
+            "rendered_incomplete": self.rendered_incomplete,
             "new": self.new,
             "changed": self.changed,
             "unchanged": self.unchanged,
@@ -197,7 +201,7 @@ class Progress:
         return ", ".join(f"{n} {label}" for n, label in parts if n)
 
 
-_DUPLICATE_REASONS = frozenset({SkipReason.REDIRECT, SkipReason.CANONICAL})
+_DUPLICATE_REASONS = frozenset({SkipReason.REDIRECT, SkipReason.CANONICAL, SkipReason.SAME_CONTENT})
 _SKIPPED_REASONS = frozenset(SkipReason) - _DUPLICATE_REASONS
 
 
@@ -217,6 +221,18 @@ def rendered_empty_text(count: int) -> str:
         return "1 page rendered empty (the app did not finish rendering): stored as it was, without its content"
     return (
         f"{count} pages rendered empty (the app did not finish rendering): stored as they were, without their content"
+    )
+
+
+def rendered_incomplete_text(count: int) -> str:
+    """What the job log, the CLI and the window say about pages stored while their app still loaded data."""
+    if count == 1:
+        return (
+            "1 page rendered incomplete (the app was still loading its data, also when tried again): stored as it was"
+        )
+    return (
+        f"{count} pages rendered incomplete (the app was still loading its data, also when tried again): "
+        "stored as they were"
     )
 
 
@@ -295,6 +311,7 @@ class ChildJob:
     note: str | None = None  # why a completed page stored nothing (not HTML...), or what to know about it
     error: str | None = None
     rendered_empty: bool = False  # stored while still an empty app shell
+    rendered_incomplete: bool = False  # stored while its app still loaded its data (the note says why)
     change: PageChange | None = None  # what the page did to its document (None: nothing stored or kept)
     reason: SkipReason | None = None  # why a skipped or duplicate page stored no document
     started_at: datetime | None = None

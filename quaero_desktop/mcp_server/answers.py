@@ -67,7 +67,9 @@ def search_hit(hit: SearchHit) -> dict[str, object]:
         "snippet": hit.snippet,
         "crawled": when(hit.last_crawled_at),
         "source": hit.definition_id,
+        "sources": list(hit.sources),
         "gone": hit.gone,
+        "aliases": [safe_url(url) for url in hit.aliases],
     }
 
 
@@ -96,7 +98,9 @@ def document_text(document: Document, page: int = 1, page_chars: int = PAGE_CHAR
         f"id: {document.id}",
         f"title: {_quoted(document.title)}",
         f"url: {_quoted(safe_url(document.url))}",
+        *_aliases(document.aliases),
         f"source: {_quoted(document.definition_id or '')}",
+        f"sources: [{', '.join(_quoted(source) for source in document.sources)}]",
         f"crawled: {when(document.last_crawled_at)}",
         f"updated: {when(document.updated_at)}",
         f"page: {page} of {len(pages)}",
@@ -150,6 +154,13 @@ def job_status(job: Job) -> dict[str, object]:
         "documents": job.document_count,
         "error": safe_text(job.error),
     }
+
+
+def _aliases(urls: tuple[str, ...]) -> list[str]:
+    """The front matter's ``aliases``: other URLs that showed the document's text (none: no line)."""
+    if not urls:
+        return []
+    return ["aliases:", *(f"  - {_quoted(safe_url(url))}" for url in urls)]
 
 
 def _quoted(text: str) -> str:

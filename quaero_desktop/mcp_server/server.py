@@ -76,8 +76,9 @@ def build_server(app: App) -> QuaeroMCPServer:
         title="Search the knowledge base",
         description=(
             "Full-text search over the crawled pages, best matches first (whole words before prefixes, titles "
-            "before text). Returns id, title, url, snippet (matched words in **bold**), crawled time and source "
-            f"for each hit. Syntax: {SYNTAX_HELP}. source: a definition id from list_sources; site: a host name."
+            "before text). Returns id, title, url, snippet (matched words in **bold**), crawled time, source (the "
+            "last crawl's) and sources (every definition that crawled it) for each hit. "
+            f"Syntax: {SYNTAX_HELP}. source: a definition id from list_sources; site: a host name."
         ),
     )
     def search(query: str, limit: int = 10, source: str | None = None, site: str | None = None) -> dict[str, object]:
@@ -94,8 +95,9 @@ def build_server(app: App) -> QuaeroMCPServer:
     @server.tool(
         title="Read a document",
         description=(
-            "A crawled page as Markdown, with its title, URL, source and crawl time in front. Give its id (from "
-            f"search) or its url. Long documents come in pages of about {answers.PAGE_CHARS:,} characters: the "
+            "A crawled page as Markdown, with its title, URL (and aliases: other URLs that showed the same text), "
+            "source and crawl time in front. Give its id (from search) or its url, or one of its aliases. Long "
+            f"documents come in pages of about {answers.PAGE_CHARS:,} characters: the "
             "front matter says 'page N of M' and how to ask for the next one."
         ),
     )

@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +24,7 @@ from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.files import atomic_writer, write_text_atomically
 from quaero_desktop.services.vault_layout import assign_paths, rewrite_links
-from quaero_desktop.store import documents_repo
+from quaero_desktop.store import aliases_repo, documents_repo
 from quaero_desktop.store.database import Database
 
 ExportFormat = Literal["markdown", "jsonl"]
@@ -87,13 +87,18 @@ def _export_vault(
         # Files of documents that are still stored keep their path; the others go (below).
         kept = {doc_id: entry["path"] for doc_id, entry in manifest.items() if doc_id in existing}
         paths = assign_paths(chosen, kept)
-        path_by_url = {existing[doc_id]: path for doc_id, path in {**kept, **paths}.items()}
+        placed = {**kept, **paths}
+        path_by_url = {existing[doc_id]: path for doc_id, path in placed.items()}
+        aliases = aliases_repo.aliases_of(conn, list(placed))
+        for doc_id, urls in aliases.items():  # a link to another URL of a document leads to its file too
+            path_by_url.update(dict.fromkeys((url for url in urls if url not in path_by_url), placed[doc_id]))
         entries = {doc_id: entry for doc_id, entry in manifest.items() if doc_id in existing}
         try:
             for position, document in enumerate(documents_repo.iter_documents(conn, where=where), start=1):
                 if cancelled():
                     raise ExportCancelled(f"export cancelled after {position - 1} of {len(chosen)} documents")
                 relative = paths[document.id]
+                document = replace(document, aliases=aliases.get(document.id, ()))
                 text = render_markdown(document, rewrite_links(document.markdown, relative, path_by_url.get))
                 digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
                 path = target / relative
@@ -150,6 +155,7 @@ def _export_jsonl(
         for position, document in enumerate(documents_repo.iter_documents(conn, where=where), start=1):
             if cancelled():
                 raise ExportCancelled(f"export cancelled after {position - 1} of {total} documents")
+            document = replace(document, aliases=aliases_repo.aliases_of(conn, [document.id]).get(document.id, ()))
             handle.write(json.dumps(document_record(document), ensure_ascii=False) + "\n")
             result.written += 1
             if progress is not None:
@@ -164,6 +170,8 @@ def document_record(document: Document) -> dict[str, object]:
         "url": document.url,
         "title": document.title,
         "source": document.definition_id,
+        "sources": list(document.sources),
+        "aliases": list(document.aliases),
         "job_id": document.job_id,
         "description": document.description,
         "language": document.language,
@@ -184,7 +192,11 @@ def render_markdown(document: Document, body: str | None = None) -> str:
         "updated": document.updated_at.isoformat(timespec="seconds"),
     }
     if document.definition_id:
-        front["source"] = document.definition_id
+        front["source"] = document.definition_id  # the last crawl's; sources: every one that crawled it
+    if document.sources:
+        front["sources"] = list(document.sources)
+    if document.aliases:
+        front["aliases"] = list(document.aliases)  # other URLs that showed its text (stored once)
     if document.description:
         front["description"] = document.description
     if document.language:

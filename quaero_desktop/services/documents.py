@@ -10,7 +10,7 @@ from pathlib import Path
 from quaero_desktop.domain.document import Document, DocumentFilter, DocumentSummary, SearchHit
 from quaero_desktop.domain.errors import NotFoundError
 from quaero_desktop.services.document_export import ExportFormat, ExportResult, export_documents
-from quaero_desktop.store import documents_repo, search_repo
+from quaero_desktop.store import aliases_repo, document_sources_repo, documents_repo, search_repo
 from quaero_desktop.store.database import Database
 
 
@@ -29,7 +29,14 @@ class DocumentsService:
         where: DocumentFilter | None = None,
     ) -> list[DocumentSummary]:
         with self._database.read() as conn:
-            return documents_repo.list_summaries(conn, job_id=job_id, limit=limit, offset=offset, where=where)
+            summaries = documents_repo.list_summaries(conn, job_id=job_id, limit=limit, offset=offset, where=where)
+            ids = [summary.id for summary in summaries]
+            aliases = aliases_repo.aliases_of(conn, ids)
+            sources = document_sources_repo.sources_of(conn, ids)
+        return [
+            replace(summary, aliases=aliases.get(summary.id, ()), sources=sources.get(summary.id, ()))
+            for summary in summaries
+        ]
 
     def count(self, *, job_id: str | None = None, where: DocumentFilter | None = None) -> int:
         with self._database.read() as conn:
@@ -50,21 +57,32 @@ class DocumentsService:
         (the window); the command line and MCP search whole words unless a word ends in ``*``.
         """
         with self._database.read() as conn:
-            return search_repo.search(conn, text, limit=limit, mark=mark, where=where, as_you_type=as_you_type)
+            hits = search_repo.search(conn, text, limit=limit, mark=mark, where=where, as_you_type=as_you_type)
+            aliases = aliases_repo.aliases_of(conn, [hit.id for hit in hits])
+        return [replace(hit, aliases=aliases[hit.id]) if hit.id in aliases else hit for hit in hits]
 
     def get(self, document_id: int) -> Document:
         with self._database.read() as conn:
-            document = documents_repo.get(conn, document_id)
+            document = aliases_repo.with_aliases(conn, documents_repo.get(conn, document_id))
         if document is None:
             raise NotFoundError(f"no document with id {document_id} (see: documents list)")
         return document
 
     def get_by_url(self, url: str) -> Document:
+        """The document stored under ``url``, or the one ``url`` is an alias of (it showed its text)."""
         with self._database.read() as conn:
             document = documents_repo.get_by_url(conn, url)
+            if document is None and (aliased := aliases_repo.document_of(conn, url)) is not None:
+                document = documents_repo.get(conn, aliased)
+            document = aliases_repo.with_aliases(conn, document)
         if document is None:
             raise NotFoundError(f"no document with the URL {url} (see: documents list)")
         return document
+
+    def aliases_met(self, job_id: str) -> dict[str, str]:
+        """{alias URL: its document's URL} for the pages the crawl ``job_id`` found showing a stored document's text."""
+        with self._database.read() as conn:
+            return aliases_repo.met_by_job(conn, job_id)
 
     def sites(self) -> builtins.list[tuple[str, int]]:
         """Every host with documents and how many, most first."""

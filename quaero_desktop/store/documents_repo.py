@@ -80,6 +80,7 @@ def store_page(
         "final_url": page.final_url or page.url,
         "http_status": page.http_status,
         "content_hash": page.content_hash,
+        "outline_key": page.outline_key,
         "job_id": job_id,
         "definition_id": definition_id,
         "last_crawled_at": now,

@@ -103,14 +103,17 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
                 func.count(),
                 func.sum(case((jobs.c.auth_failed, 1), else_=0)),
                 func.sum(case((jobs.c.rendered_empty, 1), else_=0)),
+                func.sum(case((jobs.c.rendered_incomplete, 1), else_=0)),
             )
             .where(jobs.c.parent_id.in_(chunk))
             .group_by(jobs.c.parent_id, jobs.c.status)
         )
-        for parent_id, status, n, auth_failed, rendered_empty in rows:
-            counts[parent_id][status] = n
-            counts[parent_id]["auth_failures"] = counts[parent_id].get("auth_failures", 0) + int(auth_failed or 0)
-            counts[parent_id]["rendered_empty"] = counts[parent_id].get("rendered_empty", 0) + int(rendered_empty or 0)
+        for parent_id, status, n, auth_failed, rendered_empty, rendered_incomplete in rows:
+            counted = counts[parent_id]
+            counted[status] = n
+            counted["auth_failures"] = counted.get("auth_failures", 0) + int(auth_failed or 0)
+            counted["rendered_empty"] = counted.get("rendered_empty", 0) + int(rendered_empty or 0)
+            counted["rendered_incomplete"] = counted.get("rendered_incomplete", 0) + int(rendered_incomplete or 0)
         change_rows = conn.execute(
             select(jobs.c.parent_id, jobs.c.change, func.count())
             .where(jobs.c.parent_id.in_(chunk), jobs.c.change.is_not(None))
@@ -140,6 +143,7 @@ def progress_for(conn: Connection, parent_ids: Sequence[str]) -> dict[str, Progr
             documents=c.get("documents", 0),
             auth_failures=c.get("auth_failures", 0),
             rendered_empty=c.get("rendered_empty", 0),
+            rendered_incomplete=c.get("rendered_incomplete", 0),
             new=c.get(f"change:{PageChange.NEW}", 0),
             changed=c.get(f"change:{PageChange.CHANGED}", 0),
             unchanged=c.get(f"change:{PageChange.UNCHANGED}", 0),
@@ -212,6 +216,7 @@ def requeue_failed(conn: Connection, parent_id: str) -> int:
             reason=None,
             auth_failed=False,
             rendered_empty=False,
+            rendered_incomplete=False,
         )
     ).rowcount
 
@@ -280,6 +285,7 @@ def requeue_children(conn: Connection, parent_id: str, statuses: Sequence[str]) 
             error=None,
             note=None,
             rendered_empty=False,
+            rendered_incomplete=False,
             change=None,
             result=None,
             reason=None,

@@ -113,6 +113,7 @@ _FINISH_COLUMNS = (
     "error",
     "auth_failed",
     "rendered_empty",
+    "rendered_incomplete",
     "change",
     "reason",
 )
@@ -138,6 +139,7 @@ class ChildFinishFields(TypedDict, total=False):
     error: str | None
     auth_failed: bool
     rendered_empty: bool
+    rendered_incomplete: bool
     change: PageChange | None
     reason: SkipReason | None
 
@@ -156,6 +158,7 @@ def finish_child(
     error: str | None = None,
     auth_failed: bool = False,
     rendered_empty: bool = False,
+    rendered_incomplete: bool = False,
     change: PageChange | None = None,
     reason: SkipReason | None = None,
 ) -> None:
@@ -170,6 +173,7 @@ def finish_child(
         "error": error,
         "auth_failed": auth_failed,
         "rendered_empty": rendered_empty,
+        "rendered_incomplete": rendered_incomplete,
         "change": change,
         "reason": reason,
     }
@@ -194,6 +198,7 @@ def _child(row: ResultRow) -> ChildJob:
         started_at=row.started_at,
         finished_at=row.finished_at,
         rendered_empty=row.rendered_empty,
+        rendered_incomplete=row.rendered_incomplete,
         found_on=row.found_on,
         change=PageChange(row.change) if row.change else None,
         reason=SkipReason(row.reason) if row.reason else None,

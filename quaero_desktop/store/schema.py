@@ -102,6 +102,8 @@ jobs = Table(
     Column("resume_on_start", Boolean, nullable=False, default=False, server_default=false()),
     Column("crawl_seconds", Float, nullable=False, default=0.0, server_default="0"),
     Column("rendered_empty", Boolean, nullable=False, default=False, server_default=false()),
+    # A page stored while its app still loaded its data (crawler/half_loaded.py; migration 0013).
+    Column("rendered_incomplete", Boolean, nullable=False, default=False, server_default=false()),
     Column("found_on", Text, nullable=True),  # the page a child was found on (None: a start URL)
     Column("stopped_by", String(16), nullable=True),  # parents: max_pages, max_depth or timeout cut it short
     # What a page did to its document: new, changed, unchanged or gone (domain.job.PageChange).
@@ -171,6 +173,9 @@ documents = Table(
     Column("source_hash", String(64), nullable=False, default="", server_default=""),
     Column("links_json", Text, nullable=False, default="[]", server_default="[]"),
     Column("gone_at", UtcDateTime, nullable=True),
+    # Its title and headings, hashed (crawler/page_likeness.py; migration 0012): a crawl finds the pages
+    # near-identical to a stored one among those of its outline.
+    Column("outline_key", String(16), nullable=False, default="", server_default=""),
     Index("ix_documents_job", "job_id"),
     Index("ix_documents_host_key", "host_key"),
     Index("ix_documents_definition", "definition_id"),
@@ -194,6 +199,21 @@ document_sources = Table(
     Index("ix_document_sources_definition", "definition_id", "document_id", unique=True),
     Index("ix_document_sources_document", "document_id"),
     Index("ix_document_sources_job", "job_id"),
+)
+
+# Other URLs of a document (migration 0012): pages that showed its text (identical, or near-identical:
+# ``similarity`` below 1.0), stored once under the document's URL. One row per URL; the crawl that met it last.
+document_aliases = Table(
+    "document_aliases",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True),
+    Column("similarity", Float, nullable=False, default=1.0),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Index("ix_document_aliases_document", "document_id"),
+    Index("ix_document_aliases_job", "job_id"),
 )
 
 credentials = Table(

@@ -28,6 +28,7 @@ from quaero_desktop.crawler.fetched import (
     retry_after_seconds,
     source_hash,
 )
+from quaero_desktop.crawler.half_loaded import LoadingSignals, incomplete_reason
 from quaero_desktop.crawler.page_directives import robots_directives
 from quaero_desktop.domain.definition import RenderMode
 
@@ -116,6 +117,7 @@ class PageFetcher:
             return NonHtmlResponse(url, self._page.url, status, content_type)
         links: list[str] = data["links"]
         followed = set(links)
+        empty = is_empty_shell(_shell_signals(data))
         return FetchedPage(
             requested_url=url,
             final_url=self._page.url,
@@ -130,7 +132,8 @@ class PageFetcher:
             nofollow_links=tuple(link for link in dict.fromkeys(data["nofollowLinks"]) if link not in followed),
             robots=robots_directives([*data["robots"], _header(response, "x-robots-tag")]),
             html=data["html"],
-            rendered_empty=is_empty_shell(_shell_signals(data)),
+            rendered_empty=empty,
+            rendered_incomplete=None if empty else incomplete_reason(_loading_signals(data)),
             left_out_frames=tuple(dict.fromkeys(data["leftOutFrames"])),
             settle_ms=settle_ms,
             retry_after_s=retry_after,
@@ -227,6 +230,7 @@ class PageFetcher:
                 raise FetchError("the page stopped responding while it rendered", retryable=True) from None
             waited_ms += float(data["settled"]["waitedMs"])
             if (self._requests.idle and self._requests.changes == changes) or time.monotonic() >= deadline:
+                data["settled"]["watched"] = self._requests.in_flight  # chunks and frames still loading
                 return data, waited_ms
             started = time.monotonic()
             await self._requests.wait_idle(deadline - time.monotonic())
@@ -266,6 +270,18 @@ def _shell_signals(data: dict[str, Any]) -> ShellSignals:
         text_chars=int(shell["textChars"]),
         script_count=int(shell["scriptCount"]),
         app_root_text_chars=None if shell["appRootTextChars"] is None else int(shell["appRootTextChars"]),
+    )
+
+
+def _loading_signals(data: dict[str, Any]) -> LoadingSignals:
+    settled = data["settled"]
+    content_chars = settled.get("contentChars")
+    return LoadingSignals(
+        timed_out=bool(settled["timedOut"]),
+        indicator=str(settled.get("indicator") or ""),
+        growing=bool(settled.get("growing")),
+        requests=int(settled.get("requests") or 0) + int(settled.get("watched") or 0),
+        content_chars=None if content_chars is None else int(content_chars),
     )
 
 

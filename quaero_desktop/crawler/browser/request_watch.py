@@ -36,6 +36,10 @@ class RequestWatch:
     def idle(self) -> bool:
         return not self._in_flight
 
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
     def reset(self) -> None:
         """Forget every request (before a navigation: the old page's requests end with it)."""
         self._in_flight.clear()

@@ -24,6 +24,13 @@ import json
 from dataclasses import dataclass
 
 from quaero_desktop.crawler.app_shell import APP_ROOT_CSS, HIDDEN_TEXT_TAGS, SCRIPT_CSS, TEXT_CAP
+from quaero_desktop.crawler.half_loaded import (
+    BUSY_CSS,
+    LOADING_TEXT,
+    LOADING_XPATH,
+    PLACEHOLDER_CLASS,
+    PLACEHOLDER_CSS,
+)
 
 TIMER_HORIZON_MS = 1000
 """Timers due within this are awaited; longer ones (polls, session keep-alives) are not."""
@@ -31,6 +38,8 @@ MAX_GENERATION = 4
 """A timer or frame callback scheduled by a counted one is counted up to this depth of chaining."""
 POLL_MS = 10
 """How often the waiting page checks its state."""
+LOADING_POLL_MS = 50
+"""How often a page that is quiet but shows a loading indicator is checked again."""
 
 
 def _fill(script: str, **values: object) -> str:
@@ -51,16 +60,19 @@ class SettleTimings:
 
 
 SETTLE_INIT_JS = _fill(
-    """(() => {
+    r"""(() => {
   if (window.__quaeroState) return;
   const HORIZON = __HORIZON__, MAX_GENERATION = __GENERATIONS__;
+  const BUSY = __BUSY__, PLACEHOLDERS = __PLACEHOLDERS__, LOADING_XPATH = __LOADING_XPATH__;
+  const PLACEHOLDER_WORD = new RegExp(__PLACEHOLDER_WORD__, 'i'), PLACEHOLDER_CAMEL = new RegExp(__PLACEHOLDER_CAMEL__);
+  const LOADING_TEXT = new RegExp(__LOADING_TEXT__, 'i');
   const realSetTimeout = window.setTimeout.bind(window);
   const realClearTimeout = window.clearTimeout.bind(window);
   const realClearInterval = window.clearInterval.bind(window);
   const realRaf = window.requestAnimationFrame ? window.requestAnimationFrame.bind(window) : null;
   const realCancelRaf = window.cancelAnimationFrame ? window.cancelAnimationFrame.bind(window) : null;
   const now = () => performance.timeOrigin + performance.now();
-  const state = { activity: 0, loadedAt: 0, net: 0, timers: new Set(), frames: new Set(), generation: 0 };
+  const state = { activity: 0, grew: 0, loadedAt: 0, net: 0, timers: new Set(), frames: new Set(), generation: 0 };
   const touch = () => { state.activity = now(); };
   Object.defineProperty(window, '__quaeroState', { value: state });
 
@@ -103,6 +115,17 @@ SETTLE_INIT_JS = _fill(
       return originalFetch.apply(this, args).finally(done);
     };
   }
+  // A response's body can arrive long after its headers (which settle fetch's promise): reading it counts too.
+  if (window.Response) {
+    for (const name of ['json', 'text', 'arrayBuffer', 'blob', 'formData']) {
+      const read = Response.prototype[name];
+      if (typeof read !== 'function') continue;
+      Response.prototype[name] = function (...args) {
+        state.net++;
+        return read.apply(this, args).finally(done);
+      };
+    }
+  }
   const originalSend = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.send = function send(...args) {
     state.net++;
@@ -113,7 +136,10 @@ SETTLE_INIT_JS = _fill(
   // DOM changes count from the load event on (only those can follow it): watching the parser
   // build the page would cost every page a record per insertion for nothing.
   const observed = { childList: true, subtree: true, characterData: true };
-  const observer = new MutationObserver(touch);
+  const observer = new MutationObserver((records) => {
+    touch();
+    if (records.some((r) => r.addedNodes.length > r.removedNodes.length)) state.grew = state.activity;
+  });
   const roots = [];
   const originalAttachShadow = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function attachShadow(...args) {
@@ -135,26 +161,59 @@ SETTLE_INIT_JS = _fill(
     if (doc.readyState !== 'complete') into.pending++;
     if (s) {
       into.pending += s.net + s.timers.size + s.frames.size;
+      into.requests += s.net;
       into.activity = Math.max(into.activity, s.activity);
+      into.grew = Math.max(into.grew, s.grew);
     }
     for (let i = 0; i < win.frames.length; i++) survey(win.frames[i], into);
     return into;
   };
-  // Resolves once the page has rendered: nothing pending and no DOM change for quietMs, counted
-  // from the last change after the load event (since = 'load') or after this call (since = 'call').
-  // With changeMs, it first waits up to that long for anything to change at all.
+  // The loading indicator a document (or a same-origin frame) shows, named; '' when none (half_loaded.py).
+  const shown = (el) => (el.checkVisibility
+    ? el.checkVisibility({ opacityProperty: true, visibilityProperty: true })
+    : el.getClientRects().length > 0);
+  const placeholderClass = (token) => PLACEHOLDER_WORD.test(token) || PLACEHOLDER_CAMEL.test(token);
+  const indicator = (win) => {
+    let doc;
+    try { doc = win.document; } catch (_) { return ''; }
+    for (const el of doc.querySelectorAll(BUSY)) {
+      if (shown(el)) return el.matches('[aria-busy="true" i]') ? 'a region marked aria-busy' : 'a progress bar';
+    }
+    for (const el of doc.querySelectorAll(PLACEHOLDERS)) {
+      const token = el.localName === 'img' ? null : Array.from(el.classList).find(placeholderClass);
+      if (token && shown(el)) return `a placeholder (class ${token})`;
+    }
+    const texts = doc.evaluate(LOADING_XPATH, doc, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+    for (let i = 0; i < texts.snapshotLength; i++) {
+      const text = texts.snapshotItem(i).data.trim().replace(/\s+/g, ' ');
+      const parent = texts.snapshotItem(i).parentElement;
+      if (LOADING_TEXT.test(text) && parent && shown(parent)) return `"${text}"`;
+    }
+    for (let i = 0; i < win.frames.length; i++) {
+      const found = indicator(win.frames[i]);
+      if (found) return found;
+    }
+    return '';
+  };
+  // Resolves once the page has rendered: nothing pending, no DOM change for quietMs (counted from
+  // the last change after the load event (since = 'load') or after this call (since = 'call')) and
+  // no loading indicator shown. With changeMs, it first waits up to that long for anything to change.
   const settle = ({ quietMs, maxMs, since, changeMs }) => new Promise((resolve) => {
     const started = now();
     const check = () => {
       const t = now();
-      const { pending, activity } = survey(window, { pending: 0, activity: 0 });
+      const { pending, requests, activity, grew } = survey(window, { pending: 0, requests: 0, activity: 0, grew: 0 });
       const floor = since === 'call' ? started : state.loadedAt;
       const quietSince = activity > floor ? activity : (since === 'call' ? started : -Infinity);
       const changed = !changeMs || activity > started || t - started >= changeMs;
       const waited = t - started;
-      if (waited >= maxMs) resolve({ waitedMs: waited, timedOut: true, pending });
-      else if (changed && pending === 0 && t - quietSince >= quietMs) resolve({ waitedMs: waited, timedOut: false });
-      else realSetTimeout(check, __POLL__);
+      if (waited >= maxMs) {
+        const growing = grew > floor && t - grew < quietMs;
+        resolve({ waitedMs: waited, timedOut: true, pending, requests, growing, indicator: indicator(window) });
+      } else if (changed && pending === 0 && t - quietSince >= quietMs) {
+        if (!indicator(window)) resolve({ waitedMs: waited, timedOut: false });
+        else realSetTimeout(check, __LOADING_POLL__);  // quiet, but still saying it is loading
+      } else realSetTimeout(check, __POLL__);
     };
     check();
   });
@@ -163,6 +222,13 @@ SETTLE_INIT_JS = _fill(
     HORIZON=TIMER_HORIZON_MS,
     GENERATIONS=MAX_GENERATION,
     POLL=POLL_MS,
+    LOADING_POLL=LOADING_POLL_MS,
+    BUSY=BUSY_CSS,
+    PLACEHOLDERS=PLACEHOLDER_CSS,
+    PLACEHOLDER_WORD=PLACEHOLDER_CLASS[0],
+    PLACEHOLDER_CAMEL=PLACEHOLDER_CLASS[1],
+    LOADING_XPATH=LOADING_XPATH,
+    LOADING_TEXT=LOADING_TEXT,
 )
 
 
@@ -262,6 +328,10 @@ READ_JS = _fill(
   }
   const scriptCount = document.querySelectorAll(__SCRIPTS__).length;
   const appRoot = scriptCount ? document.querySelector(__ROOTS__) : null;
+  if (settled.timedOut) {  // how much content its content region shows (half_loaded.py)
+    const region = document.querySelector('main, [role="main" i]') || appRoot || document.body;
+    settled.contentChars = region ? visibleChars(region) : 0;
+  }
   const attr = (selector, name) => {
     const el = document.querySelector(selector);
     return el ? (el.getAttribute(name) || '') : '';

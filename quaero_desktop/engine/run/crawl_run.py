@@ -39,6 +39,7 @@ from quaero_desktop.engine.run.run_end import finish_parent_transaction, start_u
 from quaero_desktop.engine.run.run_fetcher import RunFetcher
 from quaero_desktop.engine.run.run_progress import RunProgress
 from quaero_desktop.engine.run.run_start import first_pages
+from quaero_desktop.engine.run.same_content import SameContent
 from quaero_desktop.engine.run.storage_stop import report_storage_stop
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo
@@ -199,6 +200,8 @@ class CrawlRun:
         """Load (or create) the frontier and the counts from the store; the recorder for the pages."""
         created, last_seq = await self._db.read(pages_repo.child_stats, self.job_id)
         budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
+        same_content = SameContent(self.job_id, self.definition_id)
+        await self._db.read(same_content.load)  # the source's documents, this job's own on a resume
         recorder = PageRecorder(
             self._db,
             self._scope,
@@ -210,6 +213,7 @@ class CrawlRun:
             canonical_skips=CanonicalSkips(
                 await self._db.read(pages_repo.urls_with_reason, self.job_id, SkipReason.CANONICAL) if created else None
             ),
+            same_content=same_content,
         )
         entries = await first_pages(
             self._db,
@@ -293,7 +297,8 @@ class CrawlRun:
             self._progress.page_done(entry, commit, outcome, known, time.monotonic() - began)
             if commit.new_children:
                 self._frontier.add(commit.new_children)
-            if isinstance(outcome, FetchedPage) and checks is not None and commit.document_id is not None:
+            read_again = commit.document_id is not None or commit.reason == SkipReason.SAME_CONTENT
+            if isinstance(outcome, FetchedPage) and checks is not None and read_again:
                 assert self._rereads is not None
                 self._rereads.watch(recorder, entry, checks, commit)
         except LocalStorageError as exc:

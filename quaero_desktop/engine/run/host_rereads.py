@@ -1,6 +1,7 @@
 """Auto mode: pages stored from their HTML while their host's first checks in the browser were open
 are read again in the browser if a check finds the host's pages differ there (render_check.py has
-the rule). The crawl is not over while such a page may still add links (the frontier is held)."""
+the rule). The crawl is not over while such a page may still add links (the frontier is held).
+So are pages whose HTML showed a stored document's text (its aliases): rendered, they may not."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError
 from quaero_desktop.crawler.render_check import HostChecks
-from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.job import JobStatus, PageResult, SkipReason
 from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.fetching import CrawlFetching
 from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
@@ -60,13 +61,23 @@ class HostRereads:
             if again is None:
                 return
             stored, rendered = again
+            if commit.reason == SkipReason.SAME_CONTENT:
+                _recount(self._progress, commit, stored)
+            if stored.rendered_incomplete:  # counted and said as RunProgress.page_done does for any page
+                self._progress.counts["rendered_incomplete"] += 1
+                self._log.warning(f"stored {entry.url} as it was: {stored.note}")
             if stored.new_children:
                 self._progress.counts["pending"] += len(stored.new_children)
                 self._frontier.add(stored.new_children)
                 self._progress.added(len(stored.new_children))
                 self._progress.publish()
             self._progress.child_event(
-                entry, JobStatus.COMPLETED, http_status=rendered.status, title=rendered.title, result=stored.result
+                entry,
+                JobStatus.COMPLETED,
+                http_status=rendered.status,
+                title=rendered.title,
+                result=stored.result,
+                note=stored.note,
             )
         finally:
             self._frontier.release()
@@ -98,9 +109,37 @@ async def read_again_if_host_differs(
             if not isinstance(again, FetchedPage):
                 return None
             rendered = again
-        stored = await recorder.record_again(entry, rendered, commit.change)
+        if rendered.rendered_incomplete:
+            rendered = await _once_more(entry.url, rendered, fetching, run_log)
+        stored = await recorder.record_again(
+            entry, rendered, commit.change, alias=commit.reason == SkipReason.SAME_CONTENT
+        )
     except Exception:  # the page stays as read over HTTP
         log.exception("reading %s again in the browser failed", entry.url)
         return None
     run_log.info(f"read {entry.url} again in the browser (its host switched): {len(stored.new_children)} new link(s)")
     return stored, rendered
+
+
+async def _once_more(url: str, rendered: FetchedPage, fetching: CrawlFetching, run_log: RunLog) -> FetchedPage:
+    """A rendering still loading its data is read once more, as ``fetch_with_retries`` does for any page."""
+    run_log.info(f"retrying {url} once (rendered incomplete: {rendered.rendered_incomplete})")
+    try:
+        again = await fetching.read_in_browser(url)
+    except FetchError as exc:
+        run_log.warning(f"could not read {url} again in the browser ({exc})")
+        return rendered
+    return again if isinstance(again, FetchedPage) else rendered
+
+
+def _recount(progress: RunProgress, before: PageCommit, after: PageCommit) -> None:
+    """A page counted as an alias, read again in the browser: its counts move to what it is now."""
+    for commit, step in ((before, -1), (after, 1)):
+        if commit.result == PageResult.DUPLICATE:
+            progress.counts["duplicates"] += step
+        if commit.reason is not None:
+            progress.skipped_by[str(commit.reason)] += step
+        if commit.new_for_job:
+            progress.counts["documents"] += step
+        if commit.change is not None:
+            progress.counts[str(commit.change)] += step

@@ -37,23 +37,27 @@ from quaero_desktop.engine.run.page_transactions import (
 from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, NotStored
 from quaero_desktop.engine.run.prepared_page import PreparedPage, prepare_page, stored_source_hash
 from quaero_desktop.engine.run.retries import http_error
+from quaero_desktop.engine.run.same_content import PageOnce, SameContent
 from quaero_desktop.store import documents_repo
 from quaero_desktop.store.pages_repo import ChildFinishFields
 
 GONE_STATUSES = frozenset({404, 410})
 AUTH_REQUIRED = "authentication required (session expired?)"
 RENDERED_EMPTY = "rendered empty (the app did not finish rendering)"
+RENDERED_INCOMPLETE = "rendered incomplete"
 NOINDEX_NOTE = "not stored: the page asks not to be indexed (noindex)"
 NOT_FOUND_NOTE = 'not stored: the site\'s "not found" page, though it answered 200 (a soft 404)'
 
 
 def page_note(page: FetchedPage) -> str | None:
-    """What the user should know about a stored page: it rendered empty, frames were left out."""
+    """What the user should know about a stored page: it rendered empty or incomplete, frames were left out."""
     notes = []
     if page.needs_javascript:
         notes.append(f'needs JavaScript ({page.needs_javascript}): read without it, as render = "http" asks')
     elif page.rendered_empty:
         notes.append(RENDERED_EMPTY)
+    elif page.rendered_incomplete:
+        notes.append(f"{RENDERED_INCOMPLETE} (the app was still loading its data: {page.rendered_incomplete})")
     if page.left_out_frames:
         count = len(page.left_out_frames)
         shown = ", ".join(page.left_out_frames[:2]) + (f" and {count - 2} more" if count > 2 else "")
@@ -90,6 +94,7 @@ class PageRecorder:
         rules: ContentRules,
         not_found: NotFoundPages | None = None,
         canonical_skips: CanonicalSkips | None = None,
+        same_content: SameContent | None = None,
     ) -> None:
         self._db = db
         self._scope = scope
@@ -99,6 +104,7 @@ class PageRecorder:
         self._rules = rules  # the definition's content rules: what of each page is stored
         self._not_found = not_found
         self._canonical_skips = canonical_skips or CanonicalSkips()
+        self._same_content = same_content  # the documents a page may show the text of (stored once)
 
     async def record(
         self, entry: FrontierEntry, outcome: FetchOutcome | Disallowed | NotStored, known: KnownPage | None = None
@@ -170,10 +176,15 @@ class PageRecorder:
                 return duplicate
         return await self._store(entry, outcome, final_url, now, known=known)
 
-    async def record_again(self, entry: FrontierEntry, page: FetchedPage, change: PageChange | None) -> PageCommit:
+    async def record_again(
+        self, entry: FrontierEntry, page: FetchedPage, change: PageChange | None, *, alias: bool = False
+    ) -> PageCommit:
         """Store ``entry``'s page again as the browser rendered it (its host switched to the browser after
-        the page was stored from its HTML): the document is rewritten and its new links enqueued."""
+        the page was stored from its HTML): the document is rewritten and its new links enqueued. ``alias``:
+        its HTML showed a stored document's text; rendered, it is compared again (stored, or an alias still)."""
         final_url = self._scope.normalise(page.final_url) or entry.url
+        if alias:
+            return await self._store(entry, page, final_url, datetime.now(UTC))
         return await self._store(entry, page, final_url, datetime.now(UTC), again_as=change or PageChange.NEW)
 
     async def _store(
@@ -202,11 +213,22 @@ class PageRecorder:
             now=now,
             note=page_note(page),
             rendered_empty=page.rendered_empty,
+            rendered_incomplete=page.rendered_incomplete is not None and not page.rendered_empty,
             http_status=page.status,
             content_type=page.content_type,
             again_as=again_as,
             canonical_skips=self._canonical_skips,
+            once=self._once(entry, page, prepared, now, known) if again_as is None else None,
         )
+
+    def _once(
+        self, entry: FrontierEntry, page: FetchedPage, prepared: PreparedPage, now: datetime, known: KnownPage | None
+    ) -> PageOnce | None:
+        """The comparison with the stored documents (none for a page that rendered empty: its text is not its own)."""
+        if self._same_content is None or page.rendered_empty:
+            return None
+        own = known.document_id if known is not None and known.url == prepared.content.url else None
+        return PageOnce(self._same_content, entry, prepared, self._budget, now, own, page.status, page.content_type)
 
     async def _is_not_found(self, entry: FrontierEntry, prepared: PreparedPage, known: KnownPage | None) -> bool:
         if self._not_found is None or prepared.content.url != entry.url:

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypedDict, Unpack
+from typing import Protocol, TypedDict, Unpack
 
 from sqlalchemy import Connection
 
@@ -75,6 +75,7 @@ class PageCommit:
     error: str | None = None
     auth_failed: bool = False
     rendered_empty: bool = False
+    rendered_incomplete: bool = False
     change: PageChange | None = None
     reason: SkipReason | None = None
 
@@ -101,6 +102,14 @@ def enqueue_urls(
     return [FrontierEntry(child_id=child_id, url=url, depth=d) for child_id, url, d, _ in rows]
 
 
+class StoreOnce(Protocol):
+    """Whether a page is stored, or is a stored document's alias (engine/run/same_content.py)."""
+
+    def instead(self, conn: Connection) -> PageCommit | None: ...
+
+    def stored(self, conn: Connection, document_id: int, *, new: bool) -> None: ...
+
+
 def commit_document_page(
     conn: Connection,
     *,
@@ -114,14 +123,18 @@ def commit_document_page(
     now: datetime,
     note: str | None = None,
     rendered_empty: bool = False,
+    rendered_incomplete: bool = False,
     again_as: PageChange | None = None,
     canonical_skips: CanonicalSkips | None = None,
+    once: StoreOnce | None = None,
 ) -> PageCommit:
     """Store an HTML page, enqueue its links and complete its child, all or nothing.
 
-    ``note`` tells the user something about the stored page (rendered empty, frames left out).
+    ``note`` tells the user something about the stored page (rendered empty or incomplete, frames left out).
     ``again_as``: the page was stored by this job a moment ago and is stored again, read in the
-    browser (auto mode, its host switched): its scope was checked then, and it keeps that change."""
+    browser (auto mode, its host switched): its scope was checked then, and it keeps that change.
+    ``once``: asked last, before the page is stored (a page that shows a stored document's text is not
+    stored: its commit is the page's), and told of the stored document (engine/run/same_content.py)."""
     parent_id = budget.parent_id
     content = prepared.content
     fetched: _FetchedPageFields = {"http_status": http_status, "content_type": content_type, "title": content.title}
@@ -143,9 +156,13 @@ def commit_document_page(
             return _finish_without_document(
                 conn, entry, PageResult.DUPLICATE, SkipReason.REDIRECT, note, now=now, **fetched
             )
+    if once is not None and (commit := once.instead(conn)) is not None:
+        return commit
     stored = documents_repo.store_page(
         conn, content, job_id=parent_id, definition_id=definition_id, now=now, record=prepared.record
     )
+    if once is not None:
+        once.stored(conn, stored.document_id, new=stored.change == PageChange.NEW)
     document_id, new_for_job = stored.document_id, stored.new_for_job
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
@@ -160,6 +177,7 @@ def commit_document_page(
         result=PageResult.DOCUMENT,
         note=note,
         rendered_empty=rendered_empty,
+        rendered_incomplete=rendered_incomplete,
         change=again_as or stored.change,
         **fetched,
     )
@@ -171,6 +189,7 @@ def commit_document_page(
         new_for_job,
         children,
         rendered_empty=rendered_empty,
+        rendered_incomplete=rendered_incomplete,
         change=again_as or stored.change,
     )
 

@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
+from quaero_desktop.crawler.anchor_links import heading_anchor_links
 from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, html_to_markdown
+from quaero_desktop.crawler.page_likeness import outline_key
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.document import FetchRecord, PageContent
@@ -79,8 +81,12 @@ def prepare_page(
         final_url=fetched.final_url,
         http_status=fetched.status,
         content_hash=hashlib.sha256(change_fingerprint(converted.markdown).encode("utf-8")).hexdigest(),
+        outline_key=outline_key(converted.headings),
     )
     followed = scope.followed_links(fetched)
+    every_link = scope.all_links(followed, fetched.final_url)
+    # Links that only scroll this page to one of its headings (#/page?id=heading) are the page itself.
+    anchors = heading_anchor_links(final_url, every_link, fetched.html)
     read_from_html = fetched.rendered_by == RenderMode.HTTP
     # A page the browser rendered is always rendered again: its HTML (and a 304 for it) says
     # nothing of what its scripts fetch. So only a page read from its HTML keeps validators and hash.
@@ -88,9 +94,9 @@ def prepare_page(
         etag=fetched.etag if read_from_html else "",
         last_modified=fetched.last_modified if read_from_html else "",
         source_hash=stored_source_hash(fetched.source_hash, rules) if read_from_html else "",
-        links=tuple(scope.all_links(followed, fetched.final_url)),
+        links=tuple(link for link in every_link if link not in anchors),
     )
-    links = scope.links_in_scope(followed, fetched.final_url)
+    links = [link for link in scope.links_in_scope(followed, fetched.final_url) if link not in anchors]
     if depth < scope.max_depth:
         return PreparedPage(content=content, links=links, record=record)
     return PreparedPage(content=content, links=[], record=record, links_beyond_depth=links)

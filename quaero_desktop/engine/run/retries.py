@@ -1,5 +1,5 @@
 """Fetching a page with retries: timeouts, transient network faults, 429 and 5xx are tried again,
-after a back-off or the pause the site asked for (Retry-After)."""
+after a back-off or the pause the site asked for (Retry-After); a page rendered incomplete once more."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 from http import HTTPStatus
 
-from quaero_desktop.crawler.fetched import FetchError, NotModified, Validators
+from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NotModified, Validators
 from quaero_desktop.crawler.sources import PageSource
 from quaero_desktop.engine.run.page_verdicts import FetchOutcome
 from quaero_desktop.engine.run.politeness import MAX_RETRY_AFTER_S, HostPacer
@@ -26,14 +26,22 @@ async def fetch_with_retries(
     pacer: HostPacer | None = None,
 ) -> FetchOutcome:
     """Fetch ``url``, retrying timeouts, transient network errors, 429 and 5xx with back-off, or after the
-    pause the site asked for (Retry-After, for every worker: ``pacer``). Each attempt waits its turn at the host."""
+    pause the site asked for (Retry-After, for every worker: ``pacer``). A page rendered incomplete (its app
+    still loading its data when the wait ended) is fetched once more, at once. Each attempt waits its turn
+    at the host."""
     attempts = settings.retries + 1
-    for attempt in range(1, attempts + 1):
+    attempt = 1
+    tried_incomplete = False  # a page rendered incomplete is fetched once more, besides the attempts for errors
+    while True:
         try:
             turn = None if pacer is None else functools.partial(pacer.wait_turn, url)
             outcome: FetchOutcome = await source.fetch(url, validators, turn)
         except FetchError as exc:
             outcome = exc
+        if isinstance(outcome, FetchedPage) and outcome.rendered_incomplete and not tried_incomplete:
+            tried_incomplete = True
+            on_retry(f"retrying {url} once (rendered incomplete: {outcome.rendered_incomplete})")
+            continue
         reason = retry_reason(outcome)
         if reason is None or attempt == attempts:
             return outcome
@@ -46,11 +54,11 @@ async def fetch_with_retries(
                 f"retrying {url} in {retry_after:g}s ({reason}: the site asked to wait (Retry-After); "
                 f"attempt {attempt} of {attempts})"
             )
-            continue
-        delay = settings.retry_backoff_s * 2 ** (attempt - 1)
-        on_retry(f"retrying {url} in {delay:g}s ({reason}; attempt {attempt} of {attempts})")
-        await asyncio.sleep(delay)
-    raise AssertionError("unreachable")
+        else:
+            delay = settings.retry_backoff_s * 2 ** (attempt - 1)
+            on_retry(f"retrying {url} in {delay:g}s ({reason}; attempt {attempt} of {attempts})")
+            await asyncio.sleep(delay)
+        attempt += 1
 
 
 def retry_reason(outcome: FetchOutcome) -> str | None:

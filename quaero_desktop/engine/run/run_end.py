@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import ChildJob, JobStatus, Progress, StoppedBy, rendered_empty_text
+from quaero_desktop.domain.job import (
+    ChildJob,
+    JobStatus,
+    Progress,
+    StoppedBy,
+    rendered_empty_text,
+    rendered_incomplete_text,
+)
 from quaero_desktop.humanize import duration_text
 from quaero_desktop.store import jobs_repo
 
@@ -70,6 +77,8 @@ def summary_lines(
         )
     if progress.rendered_empty:
         warnings.append(rendered_empty_text(progress.rendered_empty))
+    if progress.rendered_incomplete:
+        warnings.append(rendered_incomplete_text(progress.rendered_incomplete))
     changes = f" ({progress.changes_text})" if progress.changes_text else ""
     summary = (
         f"{status}: {progress.text}, {progress.documents} document(s){changes} "

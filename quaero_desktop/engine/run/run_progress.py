@@ -77,6 +77,8 @@ class RunProgress:
             self.counts["auth_failures"] += 1
         if commit.rendered_empty:
             self.counts["rendered_empty"] += 1
+        if commit.rendered_incomplete:
+            self.counts["rendered_incomplete"] += 1
         if commit.change is not None:
             self.counts[str(commit.change)] += 1
         if commit.result == PageResult.SKIPPED:
@@ -106,7 +108,7 @@ class RunProgress:
             self._log.info(f"skipped {entry.url}: {outcome.reason}")
         elif commit.reason is not None and commit.result == PageResult.SKIPPED:
             self._log.debug(f"skipped {entry.url}: {commit.note}")
-        elif commit.rendered_empty:
+        elif commit.rendered_empty or commit.rendered_incomplete:
             self._log.warning(f"stored {entry.url} as it was: {commit.note}")
         else:
             detail = commit.note or f"{len(commit.new_children)} new link(s)"

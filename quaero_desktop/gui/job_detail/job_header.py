@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy, rendered_empty_text
+from quaero_desktop.domain.job import (
+    Job,
+    JobStatus,
+    Progress,
+    StoppedBy,
+    rendered_empty_text,
+    rendered_incomplete_text,
+)
 from quaero_desktop.gui.format import crawl_duration_text, local_time, wall_time_tooltip
 from quaero_desktop.gui.style import status_colour, status_icon
 
@@ -161,6 +168,8 @@ class JobHeader(QFrame):
             warnings.append(f"⚠ {auth_failure_text(progress.auth_failures)}")
         if progress.rendered_empty:
             warnings.append(f"⚠ {rendered_empty_text(progress.rendered_empty)}")
+        if progress.rendered_incomplete:
+            warnings.append(f"⚠ {rendered_incomplete_text(progress.rendered_incomplete)}")
         self.warnings_label.setText("\n".join(warnings))
         self.warnings_label.setVisible(bool(warnings))
 
