@@ -30,7 +30,6 @@ from quaero_desktop.engine.run.known_pages import KnownPages, mark_running_and_r
 from quaero_desktop.engine.run.login_context import LoginSource
 from quaero_desktop.engine.run.not_found_pages import NotFoundPages
 from quaero_desktop.engine.run.page_recorder import PageRecorder
-from quaero_desktop.engine.run.page_transactions import CanonicalSkips, ChildBudget
 from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, LoginLost, NotStored
 from quaero_desktop.engine.run.prepared_page import content_rules
 from quaero_desktop.engine.run.retries import describe_error, describe_unexpected
@@ -38,8 +37,7 @@ from quaero_desktop.engine.run.run_clock import RunClock, keep_heartbeat
 from quaero_desktop.engine.run.run_end import finish_parent_transaction, start_urls_failure, summary_lines
 from quaero_desktop.engine.run.run_fetcher import RunFetcher
 from quaero_desktop.engine.run.run_progress import RunProgress
-from quaero_desktop.engine.run.run_start import first_pages
-from quaero_desktop.engine.run.same_content import SameContent
+from quaero_desktop.engine.run.run_start import first_pages, open_recorder
 from quaero_desktop.engine.run.storage_stop import report_storage_stop
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo
@@ -198,22 +196,14 @@ class CrawlRun:
 
     async def _start(self) -> PageRecorder:
         """Load (or create) the frontier and the counts from the store; the recorder for the pages."""
-        created, last_seq = await self._db.read(pages_repo.child_stats, self.job_id)
-        budget = ChildBudget(self.job_id, max_pages=self.definition.max_pages, created=created, last_seq=last_seq)
-        same_content = SameContent(self.job_id, self.definition_id)
-        await self._db.read(same_content.load)  # the source's documents, this job's own on a resume
-        recorder = PageRecorder(
+        recorder, budget = await open_recorder(
             self._db,
+            self.job_id,
+            self.definition,
             self._scope,
-            budget,
             definition_id=self.definition_id,
             authenticated=bool(self._auth_id),
-            rules=content_rules(self.definition),
             not_found=self._not_found,
-            canonical_skips=CanonicalSkips(
-                await self._db.read(pages_repo.urls_with_reason, self.job_id, SkipReason.CANONICAL) if created else None
-            ),
-            same_content=same_content,
         )
         entries = await first_pages(
             self._db,

@@ -20,12 +20,12 @@ from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.document import FetchRecord, KnownPage
 from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipReason
 from quaero_desktop.engine.db_worker import DbWorker
+from quaero_desktop.engine.run.child_budget import ChildBudget
 from quaero_desktop.engine.run.frontier import FrontierEntry
 from quaero_desktop.engine.run.login_watch import looks_like_login
 from quaero_desktop.engine.run.not_found_pages import NotFoundPages
 from quaero_desktop.engine.run.page_transactions import (
     CanonicalSkips,
-    ChildBudget,
     PageCommit,
     commit_canonical_duplicate,
     commit_document_page,
