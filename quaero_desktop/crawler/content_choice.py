@@ -78,11 +78,12 @@ class ChosenText:
 
     def is_index_of_links(self, marked: _Element) -> bool:
         """Whether ``marked`` (the page's marked main content, inside the root) is an index the extractor cut
-        short: it chose under half of its words, and what it left out is link text (a manual's chapter page:
-        an introduction, then the list of its sections). News pages' teasers and comments, also left out,
-        are mostly text that links nowhere."""
+        short: it chose under half of its words, and what it left out is link text that follows the chosen
+        introduction (a manual's chapter page: an introduction, then the list of its sections). A news
+        article's share bars and related lists also sit before the story; its comments link nowhere."""
         inside = set(marked.iter())
-        words = left_out = linked = 0
+        words = left_out = linked = before = 0
+        chosen_yet = False
         for index, segment in enumerate(self.segments):
             element = segment.element
             if element not in inside or (segment.is_tail and element is marked) or not self.words_of[index]:
@@ -91,9 +92,13 @@ class ChosenText:
             missed = self.words_of[index] - self.covered_of[index]
             left_out += missed
             linked += missed if segment.around.link is not None and segment.around.link in inside else 0
+            if not chosen_yet and self.covered_of[index]:
+                chosen_yet = True
+            elif not chosen_yet and segment.around.heading is None:
+                before += missed  # an index leaves nothing out before its introduction but its title
         if words < self.chosen_words:
             return False  # an empty main a script fills, an ad slot: no judge of the choice
-        return left_out > words / 2 and linked >= INDEX_LINK_SHARE * left_out
+        return left_out > words / 2 and linked >= INDEX_LINK_SHARE * left_out and before <= 0.1 * left_out
 
     def keep(self) -> str | None:
         """Drop from the root (in place) the text the chosen paragraphs do not cover, then what is left empty.
@@ -172,7 +177,8 @@ def _drop_link_only_blocks(root: _Element) -> None:
         own = len(_WORD.findall(element.text or "")) if isinstance(markup, str) else 0
         counted = own + sum(words[child] + len(_WORD.findall(child.tail or "")) for child in element)
         words[element] = counted
-        is_link = element.tag == "a" and not (element.get("href") or "").startswith("#")
+        href = (element.get("href") or "").strip() if element.tag == "a" else ""
+        is_link = element.tag == "a" and not (href.startswith("#") and len(href) > 1)  # "#": a script's toggle
         linked[element] = counted if is_link else sum(linked[child] for child in element)
     candidates = [
         block
