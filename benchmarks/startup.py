@@ -1,0 +1,173 @@
+"""Start-up of the command line, measured (issue 20, item 4: "Quick to start").
+
+Serves a generated site (``tests.testsite``, ``--pages`` leaves under /big/) in another process and
+crawls it over plain HTTP into a fresh data directory with ``quaero-desktop run``, so the store holds a
+definition, jobs and documents as a user's would. Then, in alternating rounds, runs each command of
+``COMMANDS`` as a whole process (``python -m quaero_desktop``) and prints its median wall time and which
+of the heavy libraries (``HEAVY``) it imported (one more run under ``python -X importtime``). The
+crawl itself is timed as a whole process too: the first crawl and a re-crawl of the unchanged site
+(goal: the re-crawl in <= 0.25x the first crawl).
+
+``--baseline REV`` measures the package as committed at REV beside the checkout (``git archive``
+into a temporary directory, put first on ``PYTHONPATH``; each side has its own data directory,
+filled by its own first crawl).
+
+    .venv/bin/python benchmarks/startup.py [--pages 200] [--runs 7] [--baseline REV]
+
+Not part of the test suite (tests/test_startup_imports.py guards the import list).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.fast_path_site import site  # noqa: E402
+
+COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("--version",),
+    ("jobs", "list", "--json"),
+    ("documents", "list", "--json"),
+    ("definitions", "list"),
+)
+HEAVY = ("playwright", "PySide6", "alembic", "sqlalchemy", "trafilatura", "httpx", "httpx2", "mcp")
+
+DEFINITION = """\
+id = "startup-benchmark"
+name = "Start-up benchmark"
+start_urls = ["{base}/big/"]
+include_patterns = ["/big/"]
+max_depth = 5
+max_pages = 100000
+concurrency = 4
+timeout = "1h"
+render = "http"
+"""
+
+
+@dataclass
+class Side:
+    """The package one side runs (``tree`` first on PYTHONPATH) and its own data directory."""
+
+    name: str
+    tree: Path
+    data_dir: Path
+    walls: dict[str, list[float]] = field(default_factory=dict)
+    imports: dict[str, list[str]] = field(default_factory=dict)
+    crawls: dict[str, float] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(self.tree), "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def command(self, args: tuple[str, ...], *, importtime: bool = False) -> list[str]:
+        flags = ["-X", "importtime"] if importtime else []
+        return [sys.executable, *flags, "-m", "quaero_desktop", "--data-dir", str(self.data_dir), *args]
+
+    def run(self, args: tuple[str, ...], *, importtime: bool = False) -> tuple[float, str]:
+        # cwd is the data directory's parent: with -m, the working directory comes first on sys.path,
+        # and the checkout's root there would shadow the tree under measure.
+        began = time.perf_counter()
+        done = subprocess.run(
+            self.command(args, importtime=importtime),
+            cwd=self.data_dir.parent,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - began
+        if done.returncode != 0:
+            raise SystemExit(f"{self.name}: {' '.join(args)} exited {done.returncode}: {done.stderr[-2000:]}")
+        return wall, done.stderr
+
+
+def heavy_imports(importtime_report: str) -> list[str]:
+    """The libraries of ``HEAVY`` that a ``-X importtime`` report names, in HEAVY's order."""
+    tops: set[str] = set()
+    for line in importtime_report.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            tops.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return [name for name in HEAVY if name in tops]
+
+
+@contextmanager
+def archived_tree(rev: str) -> Iterator[Path]:
+    """The package as committed at ``rev`` (``git archive``), in a temporary directory."""
+    archive = subprocess.run(["git", "archive", rev, "quaero_desktop"], cwd=ROOT, capture_output=True, check=True)
+    with tempfile.TemporaryDirectory(prefix="quaero-startup-tree-") as tmp:
+        with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        yield Path(tmp)
+
+
+def label(args: tuple[str, ...]) -> str:
+    return " ".join(args)
+
+
+def fill(side: Side, definition: Path) -> None:
+    """The first crawl and a re-crawl of the unchanged site, each a whole process."""
+    side.crawls["first crawl"] = side.run(("run", str(definition), "--json"))[0]
+    side.crawls["re-crawl"] = side.run(("run", str(definition), "--json"))[0]
+
+
+def measure(sides: list[Side], runs: int) -> None:
+    for args in COMMANDS:
+        for side in sides:
+            side.imports[label(args)] = heavy_imports(side.run(args, importtime=True)[1])
+    for _ in range(runs):
+        for args in COMMANDS:
+            for side in sides:  # alternating, so a busy moment of the machine touches both sides alike
+                side.walls.setdefault(label(args), []).append(side.run(args)[0])
+
+
+def report(sides: list[Side], runs: int, pages: int) -> None:
+    print(f"median wall time of {runs} runs per command (whole process), and the heavy libraries imported")
+    for args in COMMANDS:
+        print(f"\n  quaero-desktop {label(args)}")
+        for side in sides:
+            walls = side.walls[label(args)]
+            imported = ", ".join(side.imports[label(args)]) or "none of them"
+            print(f"    {side.name:>16}: {statistics.median(walls):.3f} s (min {min(walls):.3f}); imports {imported}")
+    print(f"\na crawl of {pages} unchanged pages over HTTP, as a whole process")
+    for side in sides:
+        first, again = side.crawls["first crawl"], side.crawls["re-crawl"]
+        print(f"    {side.name:>16}: first {first:.2f} s, re-crawl {again:.2f} s ({again / first:.2f}x; goal <= 0.25x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=200, help="leaves of the generated site (default 200)")
+    parser.add_argument("--runs", type=int, default=7, help="runs of each command per side (default 7)")
+    parser.add_argument("--baseline", metavar="REV", help="also measure the package as committed at REV")
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="quaero-startup-")))
+        sides = [Side("checkout", ROOT, work / "checkout-data")]
+        if args.baseline:
+            tree = stack.enter_context(archived_tree(args.baseline))
+            sides.append(Side(f"at {args.baseline}", tree, work / "baseline-data"))
+        served = stack.enter_context(site(args.pages))
+        definition = work / "startup.toml"
+        definition.write_text(DEFINITION.format(base=served.base_url.rstrip("/")))
+        for side in sides:
+            side.data_dir.mkdir()
+            fill(side, definition)
+        measure(sides, args.runs)
+    report(sides, args.runs, args.pages)
+
+
+if __name__ == "__main__":
+    main()
