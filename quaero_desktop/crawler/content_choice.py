@@ -31,6 +31,8 @@ MIN_WORDS: Final = 20
 """Below this many words chosen, the page's own content root is used whole."""
 COVERED: Final = 0.5
 """Share of a text node's words that must be covered for it to stay."""
+INDEX_LEFT_OUT: Final = 0.5
+"""Share of the page's marked main content the extractor must leave out for it to be judged an index."""
 INDEX_LINK_SHARE: Final = 0.8
 """Share of link text in what the extractor left out of the page's marked content, from which it is an index."""
 LINK_ONLY_WORDS: Final = 20
@@ -98,7 +100,7 @@ class ChosenText:
                 before += missed  # an index leaves nothing out before its introduction but its title
         if words < self.chosen_words:
             return False  # an empty main a script fills, an ad slot: no judge of the choice
-        return left_out > words / 2 and linked >= INDEX_LINK_SHARE * left_out and before <= 0.1 * left_out
+        return left_out > INDEX_LEFT_OUT * words and linked >= INDEX_LINK_SHARE * left_out and before <= 0.1 * left_out
 
     def keep(self) -> str | None:
         """Drop from the root (in place) the text the chosen paragraphs do not cover, then what is left empty.
