@@ -1,4 +1,8 @@
-"""Composition root: builds settings, store, engine and services. Nothing else lives here."""
+"""Composition root: builds settings, store, engine and services. Nothing else lives here.
+
+Only what every command needs is imported here: the engine (Playwright, the HTTP client, the crawler),
+saved logins (the keyring) and the page preview are imported where they are first used, so a command
+that only reads the store starts without them (docs/architecture.md, "Start-up")."""
 
 from __future__ import annotations
 
@@ -6,22 +10,25 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.recovery import recover_interrupted_jobs
 from quaero_desktop.paths import resolve_data_dir
 from quaero_desktop.services.crawls import CrawlsService
 from quaero_desktop.services.definitions import DefinitionsService
 from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
-from quaero_desktop.services.logins import LoginsService
-from quaero_desktop.services.page_preview import PagePreviews
 from quaero_desktop.services.sources import SourcesService
 from quaero_desktop.settings import AppSettings, load_settings
 from quaero_desktop.store import open_database
 from quaero_desktop.store.database import Database
-from quaero_desktop.vault.credential_vault import CredentialVault
-from quaero_desktop.vault.proxy_logins import ProxyLogins
+
+if TYPE_CHECKING:
+    from quaero_desktop.engine.engine import Engine
+    from quaero_desktop.services.logins import LoginsService
+    from quaero_desktop.services.page_preview import PagePreviews
+    from quaero_desktop.vault.credential_vault import CredentialVault
+    from quaero_desktop.vault.proxy_logins import ProxyLogins
 
 
 @dataclass
@@ -53,6 +60,8 @@ class App:
         desktop program starts it once at start (``crawls.start()`` in gui/desktop_app.py)."""
         with self._engine_lock:
             if self._engine is None:
+                from quaero_desktop.engine.engine import Engine  # Playwright and the crawler load here
+
                 self._engine = Engine(
                     self.database, self.settings.engine_settings(), logins=self.vault, proxy_logins=self.proxy_logins
                 )
@@ -62,21 +71,29 @@ class App:
     @cached_property
     def vault(self) -> CredentialVault:
         """Saved logins (the keyring backend is looked up on first use)."""
+        from quaero_desktop.vault.credential_vault import CredentialVault
+
         return CredentialVault(self.database)
 
     @cached_property
     def proxy_logins(self) -> ProxyLogins:
         """Proxies' user names and passwords, in the keyring only."""
+        from quaero_desktop.vault.proxy_logins import ProxyLogins
+
         return ProxyLogins(self.vault.secret_store)
 
     @cached_property
     def logins(self) -> LoginsService:
+        from quaero_desktop.services.logins import LoginsService  # a login's capture runs Playwright
+
         return LoginsService(self.vault, self.engine)
 
     @cached_property
     def previews(self) -> PagePreviews:
         """The definition editor's preview of a page as a crawl would store it (the keyring is read only for
         a definition with a login or a proxy's login; the settings as they are at each preview)."""
+        from quaero_desktop.services.page_preview import PagePreviews  # the HTTP client and the crawler
+
         return PagePreviews(lambda: self.vault, lambda: self.proxy_logins, lambda: self.settings)
 
     def close(self, *, detach: bool = True, resume_on_start: bool = False) -> None:

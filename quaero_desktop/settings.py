@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
@@ -16,8 +16,10 @@ from quaero_desktop.domain.crawl_defaults import CrawlDefaults
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.domain.field_rules import Invalid
 from quaero_desktop.domain.limits import CONCURRENCY, PAGE_TIMEOUT
-from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.files import write_text_atomically
+
+if TYPE_CHECKING:
+    from quaero_desktop.engine.settings import EngineSettings
 
 SETTINGS_FILENAME = "settings.toml"
 
@@ -43,6 +45,9 @@ class AppSettings:
     proxy: str = "system"
 
     def engine_settings(self) -> EngineSettings:
+        # Imported here: the engine's settings bring the page settling's timings (and lxml) along.
+        from quaero_desktop.engine.settings import EngineSettings
+
         return EngineSettings(
             browser_path=self.browser_path or None,
             page_timeout_s=self.page_timeout_s,

@@ -10,9 +10,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from quaero_desktop.domain.document import PageContent
-from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, open_database, search_repo
+from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, migrate, open_database, search_repo
 from quaero_desktop.store.migrate import current_revision, head_revision
 from quaero_desktop.store.schema import metadata
+from quaero_desktop.store.schema_version import HEAD_REVISION, stored_revision
 from quaero_desktop.store.search_query import to_fts_query
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -51,6 +52,30 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database):
     differences = [d for d in differences if not (d[0] == "remove_table" and d[1].name.startswith("documents_fts"))]
     assert differences == []
     assert pragmas == ["wal", 1]
+
+
+def test_the_revision_known_without_alembic_is_alembics_head(database):
+    # open_database loads Alembic only when the file's revision differs from HEAD_REVISION: a new
+    # migration must bump it (store/schema_version.py).
+    assert head_revision() == HEAD_REVISION
+    assert stored_revision(database) == current_revision(database) == HEAD_REVISION
+
+
+def test_an_older_file_is_upgraded_without_alembic_at_every_later_start(tmp_path, monkeypatch):
+    first = open_database(tmp_path)
+    with first.write() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0012'")
+        conn.exec_driver_sql("ALTER TABLE jobs DROP COLUMN rendered_incomplete")  # what 0013 adds
+    first.dispose()
+    again = open_database(tmp_path)  # the file lacks 0013: Alembic applies it
+    assert stored_revision(again) == HEAD_REVISION
+    again.dispose()
+
+    def no_alembic(_database: object) -> None:
+        raise AssertionError("Alembic ran for a current file")
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", no_alembic)
+    open_database(tmp_path).dispose()
 
 
 def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):

@@ -6,13 +6,16 @@ import argparse
 import getpass
 import sys
 import threading
+from typing import TYPE_CHECKING
 
-from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.domain.crawl_defaults import ProxyLogin
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.settings import check_crawl_default
+
+if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
+    from quaero_desktop.app import App
 
 
 def add_parser(

@@ -6,11 +6,14 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.domain.definition_io import export_format
 from quaero_desktop.domain.schedule import next_run
+
+if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
+    from quaero_desktop.app import App
 
 
 def add_parser(

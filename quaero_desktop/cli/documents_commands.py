@@ -6,14 +6,17 @@ import argparse
 import os
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from quaero_desktop.app import App
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.domain.search_syntax import normalise_site
-from quaero_desktop.services.document_export import EXPORT_FORMATS, JSONL_NAME, MANIFEST_NAME
+from quaero_desktop.services.export_formats import EXPORT_FORMATS, JSONL_NAME, MANIFEST_NAME
+
+if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
+    from quaero_desktop.app import App
 
 SEARCH_SYNTAX = """\
 search syntax (the same in the window and for AI assistants over MCP):

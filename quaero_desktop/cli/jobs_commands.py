@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from quaero_desktop.app import App
 from quaero_desktop.cli.output import crawl_duration_text, local_time, print_json, print_table, shorten
 from quaero_desktop.cli.run_command import resume_job, retry_failed_pages
 from quaero_desktop.domain.job import (
@@ -15,6 +15,9 @@ from quaero_desktop.domain.job import (
     rendered_empty_text,
     rendered_incomplete_text,
 )
+
+if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
+    from quaero_desktop.app import App
 
 
 def add_parser(

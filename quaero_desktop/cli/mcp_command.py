@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
-from quaero_desktop.app import App
 from quaero_desktop.mcp_server.client_config import CLIENTS, ClientKind, client_config_text
 
 DESCRIPTION = """\
@@ -15,6 +14,10 @@ Protocol on stdin/stdout. The assistant starts this command itself: add the snip
 --print-config prints to its MCP settings. Tools: search, read_document, list_sources,
 crawl_status (and start_crawl when the setting mcp_allow_crawl is true); documents are also
 resources, quaero://documents/{id}. Logs go to stderr; stdout carries only the protocol."""
+
+
+if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
+    from quaero_desktop.app import App
 
 
 def add_parser(

@@ -13,15 +13,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from quaero_desktop.app import App
 from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text, rendered_incomplete_text
 from quaero_desktop.domain.url_noise import NoiseGroup
 from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged, Phase
-from quaero_desktop.services.crawls import CrawlsService
+
+if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
+    from quaero_desktop.app import App
+    from quaero_desktop.services.crawls import CrawlsService
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -17,19 +17,21 @@ import concurrent.futures
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, TypeVarTuple
+from typing import TYPE_CHECKING, TypeVar, TypeVarTuple
 
-from quaero_desktop.crawler.browser.discovery import BrowserLocation
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import JobStatus, JobTrigger
-from quaero_desktop.engine.engine import Engine
-from quaero_desktop.engine.events import EventBus
 from quaero_desktop.engine.ownership import owner_is_alive
-from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import jobs_repo
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import utc_now
+
+if TYPE_CHECKING:  # the engine is imported by whoever builds it (app.py), so listing jobs loads no crawler
+    from quaero_desktop.crawler.browser.discovery import BrowserLocation
+    from quaero_desktop.engine.engine import Engine
+    from quaero_desktop.engine.events import EventBus
+    from quaero_desktop.engine.settings import EngineSettings
 
 T = TypeVar("T")
 U = TypeVar("U")

@@ -18,19 +18,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.files import atomic_writer, write_text_atomically
+from quaero_desktop.services.export_formats import JSONL_NAME, MANIFEST_NAME, ExportFormat
 from quaero_desktop.services.vault_layout import assign_paths, rewrite_links
 from quaero_desktop.store import aliases_repo, documents_repo
 from quaero_desktop.store.database import Database
-
-ExportFormat = Literal["markdown", "jsonl"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("markdown", "jsonl")
-MANIFEST_NAME = ".quaero-export.json"
-JSONL_NAME = "quaero-documents.jsonl"
 
 
 class ExportCancelled(QuaeroError):

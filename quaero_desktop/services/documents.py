@@ -9,7 +9,8 @@ from pathlib import Path
 
 from quaero_desktop.domain.document import Document, DocumentFilter, DocumentSummary, SearchHit
 from quaero_desktop.domain.errors import NotFoundError
-from quaero_desktop.services.document_export import ExportFormat, ExportResult, export_documents
+from quaero_desktop.services.document_export import ExportResult, export_documents
+from quaero_desktop.services.export_formats import ExportFormat
 from quaero_desktop.store import aliases_repo, document_sources_repo, documents_repo, search_repo
 from quaero_desktop.store.database import Database
 

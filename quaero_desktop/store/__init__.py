@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quaero_desktop.store.database import Database, check_fts5
-from quaero_desktop.store.migrate import upgrade_to_head
+from quaero_desktop.store.schema_version import is_current
 
 DATABASE_FILENAME = "quaero.db"
 
@@ -18,7 +18,11 @@ def open_database(data_dir: Path) -> Database:
     """Open (creating and upgrading as needed) the database in ``data_dir``."""
     check_fts5()
     database = Database(Path(data_dir) / DATABASE_FILENAME)
-    upgrade_to_head(database)
+    if not is_current(database):
+        # Alembic loads only for a file that lacks a migration (store/schema_version.py says why).
+        from quaero_desktop.store.migrate import upgrade_to_head
+
+        upgrade_to_head(database)
     return database
 
 

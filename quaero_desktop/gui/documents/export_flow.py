@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QProgressBar, QPushButton, QTo
 from quaero_desktop.domain.document import DocumentFilter
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
-from quaero_desktop.services.document_export import ExportCancelled, ExportFormat, ExportResult
+from quaero_desktop.services.document_export import ExportCancelled, ExportResult
+from quaero_desktop.services.export_formats import ExportFormat
 
 _PROGRESS_EVERY_S = 0.1
 
