@@ -1,0 +1,99 @@
+"""Commands that do not crawl start quickly: they import no Playwright, Qt, Alembic, MCP SDK, HTTP client or
+trafilatura (issue 20, item 4). Each command runs in a fresh process under ``python -X importtime``; a
+failure names the chain of imports that brought the library in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.guards import FORBIDDEN_ENV
+
+# Each costs tens to hundreds of milliseconds at import; none is needed to read or list the store.
+FORBIDDEN = ("playwright", "PySide6", "alembic", "mcp", "httpx2", "trafilatura")
+
+
+def import_chains(report: str, forbidden: tuple[str, ...] = FORBIDDEN) -> list[str]:
+    """For each forbidden library a ``-X importtime`` report names, the chain that imported it first.
+
+    The report lists an import when it ends, after the imports it caused, each indented two spaces per
+    level: a module's importer is the next line one level shallower."""
+    entries: list[tuple[int, str]] = []
+    for line in report.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            name = line.rsplit("|", 1)[1]
+            stripped = name.lstrip(" ")
+            entries.append(((len(name) - len(stripped) - 1) // 2, stripped.strip()))
+    chains: dict[str, str] = {}
+    for index, (depth, name) in enumerate(entries):
+        top = name.split(".")[0]
+        if top not in forbidden or top in chains:
+            continue
+        chain, wanted = [name], depth - 1
+        for later_depth, later_name in entries[index + 1 :]:
+            if wanted < 0:
+                break
+            if later_depth == wanted:
+                chain.append(later_name)
+                wanted -= 1
+        chains[top] = " <- ".join(chain)
+    return [f"{top}: {chain}" for top, chain in chains.items()]
+
+
+def test_import_chains_reads_the_report() -> None:
+    report = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:        10 |         10 |       playwright._impl",
+            "import time:        10 |         20 |     playwright",
+            "import time:        10 |         30 |   quaero_desktop.crawler.browser.service",
+            "import time:        10 |         10 |   quaero_desktop.paths",
+            "import time:        10 |         50 | quaero_desktop.app",
+        ]
+    )
+    assert import_chains(report) == [
+        "playwright: playwright._impl <- playwright <- quaero_desktop.crawler.browser.service <- quaero_desktop.app"
+    ]
+
+
+def run_cli(*args: str, cwd: Path) -> str:
+    """Run the command line in a fresh process under ``-X importtime``; its report (stderr)."""
+    # Without the child guard (tests/child_guard): it imports Playwright to stop a browser's launch, and a
+    # process that never imports Playwright launches none.
+    env = {**{k: v for k, v in os.environ.items() if k != FORBIDDEN_ENV}, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "quaero_desktop", *args],
+        cwd=cwd,  # not the checkout's root, which -m would put first on sys.path: PYTHONPATH names it
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("jobs", "list", "--json"),
+        ("documents", "list", "--json"),
+        ("documents", "search", "anything", "--json"),
+        ("definitions", "list", "--json"),
+    ],
+    ids=" ".join,
+)
+def test_a_command_that_does_not_crawl_imports_no_heavy_library(command: tuple[str, ...], tmp_path: Path) -> None:
+    data_dir = str(tmp_path / "data")
+    run_cli("--data-dir", data_dir, *command, cwd=tmp_path)  # creates the store (Alembic loads to migrate)
+    assert import_chains(run_cli("--data-dir", data_dir, *command, cwd=tmp_path)) == []
+
+
+@pytest.mark.parametrize("command", [("--version",), ("--help",)], ids=" ".join)
+def test_version_and_help_import_not_even_the_store(command: tuple[str, ...], tmp_path: Path) -> None:
+    assert import_chains(run_cli(*command, cwd=tmp_path), (*FORBIDDEN, "sqlalchemy")) == []
