@@ -71,7 +71,8 @@ class Side:
     crawls: dict[str, float] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": str(self.tree), "PYTHONDONTWRITEBYTECODE": "1"}
+        # Bytecode is cached on both sides alike (the import-list run warms each tree's __pycache__).
+        return {**os.environ, "PYTHONPATH": str(self.tree)}
 
     def command(self, args: tuple[str, ...], *, importtime: bool = False) -> list[str]:
         flags = ["-X", "importtime"] if importtime else []

@@ -6,13 +6,16 @@ import builtins
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quaero_desktop.domain.document import Document, DocumentFilter, DocumentSummary, SearchHit
 from quaero_desktop.domain.errors import NotFoundError
-from quaero_desktop.services.document_export import ExportResult, export_documents
 from quaero_desktop.services.export_formats import ExportFormat
 from quaero_desktop.store import aliases_repo, document_sources_repo, documents_repo, search_repo
 from quaero_desktop.store.database import Database
+
+if TYPE_CHECKING:
+    from quaero_desktop.services.document_export import ExportResult
 
 
 class DocumentsService:
@@ -101,6 +104,9 @@ class DocumentsService:
         cancelled: Callable[[], bool] = lambda: False,
     ) -> ExportResult:
         """Export the documents passing ``where`` (and in ``ids``, when given): see ``document_export``."""
+        # Imported here: the exports' file naming (pathvalidate) is not needed to list or search.
+        from quaero_desktop.services.document_export import export_documents
+
         if ids is not None:
             where = DocumentFilter(ids=tuple(ids)) if where is None else _with_ids(where, ids)
         return export_documents(self._database, directory, fmt=fmt, where=where, progress=progress, cancelled=cancelled)
