@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from croniter import CroniterBadDateError, croniter
+# croniter (and dateutil with it) is imported where an expression is read: most commands never read one,
+# and it costs them ~15 ms of their start (docs/architecture.md, "Start-up").
 
 CRON_EXPECTED = 'a 5-field cron expression such as "0 3 * * *" (minute hour day month weekday)'
 _FIELD_NAMES = ("minute", "hour", "day", "month", "weekday")
@@ -27,6 +28,8 @@ def validate_cron(expr: str) -> None:
     "" is refused here: callers treat an empty schedule as "manual" before asking.
     The message says what is expected and, where it can, which field is wrong.
     """
+    from croniter import CroniterBadDateError, croniter
+
     fields = expr.split()
     if len(fields) != len(_FIELD_NAMES):
         raise ValueError(f"{CRON_EXPECTED}; found {len(fields)} field(s)")
@@ -40,6 +43,8 @@ def validate_cron(expr: str) -> None:
 
 def _which_field_is_wrong(fields: list[str]) -> str:
     """Name the first field that is invalid on its own (the others replaced by "*")."""
+    from croniter import croniter
+
     for index, name in enumerate(_FIELD_NAMES):
         alone = " ".join(field if i == index else "*" for i, field in enumerate(fields))
         if not croniter.is_valid(alone):
@@ -58,6 +63,8 @@ def next_run(expr: str, after: datetime) -> datetime | None:
     if expr == "":
         return None
     validate_cron(expr)
+    from croniter import croniter
+
     fire_time: datetime = croniter(expr, after).get_next(datetime)
     return fire_time if after.tzinfo is not None else fire_time.astimezone()
 
@@ -67,6 +74,8 @@ def previous_run(expr: str, at_or_before: datetime) -> datetime | None:
     if expr == "":
         return None
     validate_cron(expr)
+    from croniter import croniter
+
     fire_time: datetime = croniter(expr, at_or_before + timedelta(seconds=1)).get_prev(datetime)
     return fire_time if at_or_before.tzinfo is not None else fire_time.astimezone()
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
-import psutil
-
 # A heartbeat older than this means the owner stopped even if its pid was reused.
 STALE_AFTER = timedelta(seconds=60)
 
@@ -23,4 +21,6 @@ def owner_is_alive(owner_pid: int | None, heartbeat_at: datetime | None, now: da
         return False
     if owner_pid == os.getpid():
         return True
+    import psutil  # only for another process's job: a start with nothing running never loads it
+
     return psutil.pid_exists(owner_pid)
