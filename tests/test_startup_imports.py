@@ -97,3 +97,15 @@ def test_a_command_that_does_not_crawl_imports_no_heavy_library(command: tuple[s
 @pytest.mark.parametrize("command", [("--version",), ("--help",)], ids=" ".join)
 def test_version_and_help_import_not_even_the_store(command: tuple[str, ...], tmp_path: Path) -> None:
     assert import_chains(run_cli(*command, cwd=tmp_path), (*FORBIDDEN, "sqlalchemy")) == []
+
+
+def test_a_crawl_over_http_imports_no_playwright(site, tmp_path: Path) -> None:
+    # render = "http": the engine starts and crawls without a browser, so Playwright never loads.
+    definition = tmp_path / "http.toml"
+    definition.write_text(
+        f'id = "http-only"\nname = "HTTP only"\nstart_urls = ["{site.url("/big/s1/")}"]\n'
+        'include_patterns = ["/big/s1/"]\nmax_pages = 5\nrender = "http"\n',
+        encoding="utf-8",
+    )
+    report = run_cli("--data-dir", str(tmp_path / "data"), "run", str(definition), "--json", cwd=tmp_path)
+    assert import_chains(report, ("playwright", "PySide6", "mcp")) == []

@@ -10,12 +10,14 @@ context until it expires or is replaced: Playwright adds cookies but deletes onl
 from __future__ import annotations
 
 from http.cookiejar import CookieJar
-
-from playwright.async_api import BrowserContext
+from typing import TYPE_CHECKING
 
 from quaero_desktop.crawler.browser.login_state import playwright_cookies
 from quaero_desktop.crawler.http.cookie_jar import from_jar_cookie, to_jar_cookie
 from quaero_desktop.domain.credential import Cookie, CredentialSecret
+
+if TYPE_CHECKING:  # Playwright loads with the first browser (crawler/browser/service.py)
+    from playwright.async_api import BrowserContext
 
 
 class CookieSync:

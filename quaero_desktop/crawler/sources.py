@@ -19,14 +19,9 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from playwright.async_api import BrowserContext
-from playwright.async_api import Error as PlaywrightError
-
-from quaero_desktop.crawler.browser.page_fetcher import ServedDocument
 from quaero_desktop.crawler.browser.settle import SettleTimings
-from quaero_desktop.crawler.browser.tabs import Tab
 from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import (
     FetchedPage,
@@ -41,6 +36,12 @@ from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
 from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
 from quaero_desktop.crawler.render_check import Check, Difference, HostChecks, RenderDecisions, compare
 from quaero_desktop.domain.errors import QuaeroError
+
+if TYPE_CHECKING:  # Playwright and the browser's tabs load with the first page a browser renders
+    from playwright.async_api import BrowserContext
+
+    from quaero_desktop.crawler.browser.page_fetcher import ServedDocument
+    from quaero_desktop.crawler.browser.tabs import Tab
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,8 @@ class SharedBrowser:
             return self._context
 
     async def new_tab(self) -> Tab:
+        from quaero_desktop.crawler.browser.tabs import Tab
+
         settings = self.tab_settings
         return Tab(
             await self.context(),
@@ -166,6 +169,8 @@ class BrowserSource:
     async def render(
         self, url: str, served: ServedDocument | None = None, *, before: Turn | None = None
     ) -> FetchedPage | NonHtmlResponse:
+        from playwright.async_api import Error as PlaywrightError
+
         cookies = self._browser.cookies
         try:
             tab = await self._open_tab()
@@ -318,6 +323,8 @@ class AutoSource:
     ) -> FetchedPage | NonHtmlResponse:
         """The page in the browser, from the bytes HTTP got (unless its answer set cookies: then the
         browser asks itself, so its cookie store takes them as a browser's would)."""
+        from quaero_desktop.crawler.browser.page_fetcher import ServedDocument
+
         page = fetched.page
         served = None
         if not fetched.sets_cookies and page.status is not None:

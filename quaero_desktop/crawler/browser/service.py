@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-
-from playwright.async_api import Browser, BrowserContext, Playwright, StorageState, async_playwright
+from typing import TYPE_CHECKING
 
 from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_browser, launch_args
-from quaero_desktop.crawler.browser.page_fetcher import prepare_context
 from quaero_desktop.crawler.request_options import RequestOptions
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Playwright, StorageState
+
+# Playwright (and the page fetcher built on it) is imported when the first browser starts: an engine
+# that crawls over HTTP only never loads it (docs/architecture.md, "Start-up").
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +68,8 @@ class BrowserService:
             if self._browser is not None and self._browser.is_connected():
                 return self._browser
             if self._playwright is None:
+                from playwright.async_api import async_playwright
+
                 self._playwright = await async_playwright().start()
             self._location = find_browser(self._configured_path, self._playwright.chromium.executable_path)
             log.info("starting %s at %s", self._location.source, self._location.path)
@@ -78,6 +84,8 @@ class BrowserService:
         self, options: RequestOptions | None = None, *, storage_state: StorageState | None = None
     ) -> BrowserContext:
         """A fresh, isolated context (own cookies and storage) for one crawl, its requests as ``options`` say."""
+        from quaero_desktop.crawler.browser.page_fetcher import prepare_context
+
         options = options or RequestOptions()
         browser = await self.browser()
         context = await browser.new_context(

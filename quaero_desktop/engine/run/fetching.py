@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
-from playwright.async_api import BrowserContext
 
 from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.cookie_sync import CookieSync
@@ -45,6 +44,9 @@ from quaero_desktop.engine.run.login_context import (
 )
 from quaero_desktop.engine.run.prepared_page import content_rules
 from quaero_desktop.engine.settings import EngineSettings
+
+if TYPE_CHECKING:  # Playwright loads with the first browser (crawler/browser/service.py)
+    from playwright.async_api import BrowserContext
 
 log = logging.getLogger(__name__)
 CLOSE_STEP_S = 10.0  # the longest one step of closing may take when a crawl stops

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from typing import TYPE_CHECKING, Protocol
 
-from playwright.async_api import BrowserContext
-
 from quaero_desktop.crawler.browser.login_state import CookiePlan, local_storage_origins, playwright_cookies
 from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.http.cookie_jar import browser_like_jar, cookie_jar
@@ -25,6 +23,7 @@ from quaero_desktop.engine.job_log import RunLog
 if TYPE_CHECKING:
     # Playwright's TypedDict for add_cookies() entries; the package does not re-export it.
     from playwright._impl._api_structures import OriginState, SetCookieParam
+    from playwright.async_api import BrowserContext
 
 
 class LoginSource(Protocol):
