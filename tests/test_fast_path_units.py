@@ -115,3 +115,33 @@ def test_a_page_is_read_from_its_html_as_the_browser_reads_it():
     assert page.has_password_field and page.rendered_by == "http"
     assert decode_html("caf\xe9".encode("latin-1"), "iso-8859-1") == "café"
     assert decode_html(b'<meta charset="windows-1252"><p>\x93q\x94', None).endswith("\u201cq\u201d")
+
+
+def test_small_text_differences_do_not_count():
+    """Chrome or a detail (under a tenth of the page and under 500 words) is no reason to use the browser."""
+    page = " ".join(f"word{i}" for i in range(2819))
+    assert compare(page, [], page + " " + " ".join(f"new{i}" for i in range(205)), []) is None  # 7 % (issue 20)
+    short = " ".join(f"word{i}" for i in range(100))
+    assert compare(short, [], short + " " + " ".join(f"new{i}" for i in range(20)), []) is None  # under 25 words
+    tenth = compare(short, [], short + " " + " ".join(f"new{i}" for i in range(25)), [])
+    assert tenth is not None and tenth.extra_words == 25  # a fifth of a short page
+    long_page = " ".join(f"word{i}" for i in range(6000))
+    much = compare(long_page, [], long_page + " " + " ".join(f"new{i}" for i in range(500)), [])
+    assert much is not None and much.extra_words == 500  # 8 % of a long page, but a section's worth of words
+
+
+def test_links_to_the_page_itself_or_its_anchors_do_not_count():
+    page = "https://a/docs/download.html"
+    difference = compare("", [], "", [page, "https://a/docs/other.html"])
+    assert difference is not None
+    left = difference.without_own_links([page], "")
+    assert left is not None and left.missing_links == ("https://a/docs/other.html",)
+    assert difference.without_own_links(["https://a/docs/download"], "") == difference  # another URL, another page
+    self_only = compare("", [], "", [page, page + "#top"])
+    assert self_only is not None and self_only.without_own_links([page], "") is None
+    # A hash-routed app: its own heading's anchor is the page; another route is another page.
+    app = "https://a/app/#/guide"
+    routed = compare("", [], "", [app + "?id=install", "https://a/app/#/api"])
+    assert routed is not None
+    left = routed.without_own_links([app], '<h2 id="install">Install</h2>')
+    assert left is not None and left.missing_links == ("https://a/app/#/api",)

@@ -9,9 +9,9 @@ stops trusting its HTML (docs/architecture.md, "HTTP fast path").
    marks). The sample's stored version is the browser's when they differ, so it loses nothing.
 3. The two versions **differ** when the rendered page links somewhere in the crawl's scope that
    the HTML does not — not to the page itself, nor to a page the crawl knows already (a session's
-   "recently visited" list differs from one request to the next and adds nothing to find) — or
-   when its text has at least ``MIN_EXTRA_WORDS`` words (and ``MIN_EXTRA_SHARE`` of its words) that
-   the HTML's text lacks.
+   "recently visited" list differs from one request to the next and adds nothing to find; nor to
+   one of the page's anchors) — or when its text has at least ``MIN_EXTRA_WORDS`` words that the
+   HTML's text lacks and those are ``MIN_EXTRA_SHARE`` of its words or ``MANY_EXTRA_WORDS``.
 4. A host whose sample differs **switches to the browser** for the rest of the crawl; the job's
    log says which page and why.
 
@@ -28,13 +28,22 @@ from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlsplit
 
+from quaero_desktop.crawler.anchor_links import heading_anchor_links
 from quaero_desktop.crawler.fetched import FetchedPage
+from quaero_desktop.crawler.urls import hash_route
 
 FIRST_SAMPLES: Final = 3
 SAMPLE_EVERY: Final = 50
 FRAMEWORK_SAMPLE_EVERY: Final = 10
+# A text difference smaller than this is chrome or a detail (a copy button's label, a version
+# switcher, a script-filled date), not a page that needs the browser: 25 words and a tenth of the
+# page, or 500 words whatever the page's length. A generated manual's page with 205 of its 2,819 words
+# only in the browser (7 %) sent all 758 pages of the site to the browser (issue 20). 48 pages of five
+# Debian manuals: Sphinx, DocBook, AsciiDoc, Texinfo differ by no word; Doxygen's by its script-built
+# menu (4 words, up to 17 % of a short page: hence the floor); Texinfo's redirect stubs by a whole page.
 MIN_EXTRA_WORDS: Final = 25
-MIN_EXTRA_SHARE: Final = 0.05
+MIN_EXTRA_SHARE: Final = 0.10
+MANY_EXTRA_WORDS: Final = 500
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -46,6 +55,21 @@ class Difference:
     missing_links: tuple[str, ...]
     extra_words: int
     words: int
+
+    def without_own_links(self, own_urls: Iterable[str], html: str) -> Difference | None:
+        """The difference once links to the page itself no longer count (None: nothing is left).
+
+        ``own_urls``: the page's names, normalised (as requested, after redirects, as rendered);
+        ``html``: the rendered page. A link to the page or one of its anchors finds nothing new: a
+        Sphinx page's self-link that only its scripts write switched a whole 500-page site (issue 20)."""
+        own = set(own_urls)
+        for link in self.missing_links:
+            base, hash_mark, fragment = link.partition("#")
+            if hash_mark and not hash_route(fragment) and base in own:  # an anchor, if normalising kept one
+                own.add(link)
+        for url in list(own):  # a hash-routed page's heading anchors (#/guide?id=install)
+            own |= heading_anchor_links(url, self.missing_links, html)
+        return self.without_links(own)
 
     def without_links(self, links: set[str]) -> Difference | None:
         """The difference once the browser-only ``links`` no longer count (None: nothing is left)."""
@@ -76,7 +100,7 @@ def compare(
     browser_words = Counter(word.lower() for word in _WORD.findall(browser_text))
     extra = sum((browser_words - http_words).values())
     total = sum(browser_words.values())
-    too_many_words = extra >= MIN_EXTRA_WORDS and extra >= MIN_EXTRA_SHARE * total
+    too_many_words = extra >= MIN_EXTRA_WORDS and (extra >= MIN_EXTRA_SHARE * total or extra >= MANY_EXTRA_WORDS)
     if not missing and not too_many_words:
         return None
     return Difference(missing, extra if too_many_words else 0, total)

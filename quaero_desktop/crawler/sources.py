@@ -305,12 +305,13 @@ class AutoSource:
             return None
         difference = await asyncio.to_thread(self._difference, page, rendered)
         if difference is not None and difference.missing_links:
-            # A link to the page itself, or to a page the crawl has met, adds nothing to find (a session's
-            # "recently visited" list, a language switcher's current page).
-            ignored = set(self._scope_links([page.final_url, rendered.final_url], page.final_url))
-            if self._known_urls is not None:
-                ignored |= await self._known_urls(list(difference.missing_links))
-            difference = difference.without_links(ignored)
+            # A link to the page itself (under any of its names, or to one of its anchors), or to a page the
+            # crawl has met, adds nothing to find (a self-link, a session's "recently visited" list, a
+            # language switcher's current page).
+            own = self._scope_links([url, page.final_url, rendered.final_url], page.final_url)
+            difference = difference.without_own_links(own, rendered.html)
+        if difference is not None and difference.missing_links and self._known_urls is not None:
+            difference = difference.without_links(await self._known_urls(list(difference.missing_links)))
         if difference is None:
             return None
         reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
