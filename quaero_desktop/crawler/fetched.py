@@ -85,6 +85,16 @@ class FetchError(Exception):
         self.retryable = retryable
 
 
+# A page larger than this is not a page a reader wants whole. Both paths hold it: the HTTP fetch
+# counts the body it reads, a browser tab the document's decoded bytes and the DOM before it is read.
+MAX_HTML_BYTES = 50 * 2**20
+
+
+def page_too_large() -> FetchError:
+    """The error of a page over MAX_HTML_BYTES, the same on the HTTP and the browser path."""
+    return FetchError(f"the page is larger than {MAX_HTML_BYTES // 2**20} MB", retryable=False)
+
+
 @dataclass(frozen=True)
 class Validators:
     """What a conditional request sends back to the server (from the stored document)."""

@@ -8,7 +8,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 
@@ -210,6 +210,9 @@ class Response:
     content_type: str = HTML_TYPE
     headers: list[tuple[str, str]] = field(default_factory=list)
     body_delay_s: float = 0.0  # send the headers and the body's first half, the rest this much later
+    # A body too large to hold: sent chunk by chunk (``body`` is then unused), Content-Length ``length``.
+    chunks: Callable[[], Iterator[bytes]] | None = None
+    length: int = 0
 
 
 Handler = Callable[[Request, "re.Match[str]"], Response]

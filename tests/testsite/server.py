@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from . import (
     behaviours,
     big,
     duplicates,
+    huge,
     hydrate,
     ledger,
     manual,
@@ -40,6 +42,7 @@ ROUTES: list[Route] = [
     *ledger.ROUTES,
     *auth.ROUTES,
     *big.ROUTES,
+    *huge.ROUTES,
     *polite.ROUTES,
     *hydrate.ROUTES,
     *manual.ROUTES,
@@ -118,13 +121,18 @@ class _Handler(BaseHTTPRequestHandler):
         response = _versioned(req, response, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(response.length if response.chunks else len(response.body)))
         self.send_header("Cache-Control", "no-store")
         for name, value in response.headers:
             self.send_header(name, value)
         self.send_header("Connection", "close" if self.close_connection else "keep-alive")
         self.end_headers()
-        if method != "HEAD" and response.body_delay_s:  # data arriving late: the body in two parts
+        if method != "HEAD" and response.chunks is not None:
+            with contextlib.suppress(ConnectionError):  # the client stopped reading (a page over the size bound)
+                for chunk in response.chunks():
+                    self.wfile.write(chunk)
+            self.close_connection = True
+        elif method != "HEAD" and response.body_delay_s:  # data arriving late: the body in two parts
             half = len(response.body) // 2
             self.wfile.write(response.body[:half])
             self.wfile.flush()
@@ -156,7 +164,7 @@ def _versioned(req: Request, response: Response, if_none_match: str | None, if_m
     conditional GET or HEAD that still matches gets 304 Not Modified."""
     if req.state.removed(req.path):
         return behaviours.error_page(410, "Gone", f"The page at {req.path} was removed.")
-    if response.status != 200 or not response.content_type.startswith("text/html"):
+    if response.status != 200 or not response.content_type.startswith("text/html") or response.chunks is not None:
         return response
     revision = req.state.revision(req.path)
     if revision:

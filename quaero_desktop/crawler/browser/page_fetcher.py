@@ -16,6 +16,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from quaero_desktop.crawler.app_shell import ShellSignals, is_empty_shell
+from quaero_desktop.crawler.browser.document_size import DocumentSizeWatch
 from quaero_desktop.crawler.browser.request_watch import RequestWatch
 from quaero_desktop.crawler.browser.settle import READ_JS, SETTLE_INIT_JS, SettleTimings
 from quaero_desktop.crawler.connection_errors import describe_network_error, network_error_code
@@ -25,6 +26,7 @@ from quaero_desktop.crawler.fetched import (
     FetchError,
     NonHtmlResponse,
     TextResponse,
+    page_too_large,
     retry_after_seconds,
     source_hash,
 )
@@ -56,8 +58,9 @@ class ServedDocument:
 class PageFetcher:
     """One reusable browser tab. Recycled by the caller after ``uses`` pages to keep memory flat."""
 
-    def __init__(self, page: Page, *, page_timeout_s: float, settle: SettleTimings) -> None:
+    def __init__(self, page: Page, sizes: DocumentSizeWatch, *, page_timeout_s: float, settle: SettleTimings) -> None:
         self._page = page
+        self._sizes = sizes
         self._page_timeout_ms = page_timeout_s * 1000
         self._settle = settle
         self._requests = RequestWatch(page)
@@ -67,7 +70,8 @@ class PageFetcher:
     @classmethod
     async def open(cls, context: BrowserContext, *, page_timeout_s: float, settle: SettleTimings) -> PageFetcher:
         """A new tab in ``context`` (whose pages run SETTLE_INIT_JS: see ``prepare_context``)."""
-        return cls(await context.new_page(), page_timeout_s=page_timeout_s, settle=settle)
+        page = await context.new_page()
+        return cls(page, await DocumentSizeWatch.attach(page), page_timeout_s=page_timeout_s, settle=settle)
 
     @property
     def closed(self) -> bool:
@@ -83,8 +87,37 @@ class PageFetcher:
 
         ``served``: the document as an HTTP fetch already got it. The tab is given exactly those
         bytes for ``url`` (its scripts, data and frames still load from the network), so the page
-        is not requested twice and renders from the same HTML the fetch saw."""
+        is not requested twice and renders from the same HTML the fetch saw.
+
+        A document over MAX_HTML_BYTES closes the tab while it loads (see document_size.py): the
+        error the load then ends in is that one's."""
         self.uses += 1
+        self._sizes.reset()
+        work = asyncio.ensure_future(self._fetch(url, served))
+        cut = asyncio.ensure_future(self._sizes.cut.wait())
+        try:
+            await asyncio.wait((work, cut), return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # the crawl stopped: so does the load
+            work.cancel()
+            raise
+        finally:
+            cut.cancel()
+        if not work.done():  # cut off: its navigation may not end even with its tab closed
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError, FetchError, PlaywrightError):
+                await work
+        else:
+            try:
+                result = work.result()
+                if not self._sizes.too_large:  # a frame's document can pass the bound after the page loaded
+                    return result
+            except (FetchError, PlaywrightError):
+                if not self._sizes.too_large:
+                    raise
+        await self._sizes.closed()
+        raise page_too_large()
+
+    async def _fetch(self, url: str, served: ServedDocument | None) -> FetchedPage | NonHtmlResponse:
         if urldefrag(url).fragment and urldefrag(url).url == urldefrag(self._page.url).url:
             # Only the fragment differs (a hash route of the page shown): the browser would not
             # load the page again, so the route would render from the previous route's state.
@@ -228,6 +261,8 @@ class PageFetcher:
             except TimeoutError:
                 await self.close()  # a fresh tab for the next page: this one may never answer again
                 raise FetchError("the page stopped responding while it rendered", retryable=True) from None
+            if data.get("tooLarge"):  # its DOM (built by its scripts, say) is larger than a page may be
+                raise page_too_large()
             waited_ms += float(data["settled"]["waitedMs"])
             if (self._requests.idle and self._requests.changes == changes) or time.monotonic() >= deadline:
                 data["settled"]["watched"] = self._requests.in_flight  # chunks and frames still loading

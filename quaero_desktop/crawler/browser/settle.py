@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass
 
 from quaero_desktop.crawler.app_shell import APP_ROOT_CSS, HIDDEN_TEXT_TAGS, SCRIPT_CSS, TEXT_CAP
+from quaero_desktop.crawler.fetched import MAX_HTML_BYTES
 from quaero_desktop.crawler.half_loaded import (
     BUSY_CSS,
     LOADING_TEXT,
@@ -238,6 +239,10 @@ READ_JS = _fill(
   const settled = window.__quaeroSettle
     ? await window.__quaeroSettle(options)
     : { waitedMs: 0, timedOut: false, pending: 0 };
+  // The page-size bound (fetched.MAX_HTML_BYTES) before the DOM is read: an element is at least 7
+  // characters of HTML ("<b></b>"), so the element count bounds the HTML's size without building it.
+  const MAX_CHARS = __MAX__;
+  if (document.getElementsByTagName('*').length * 7 > MAX_CHARS) return { tooLarge: true, settled };
   const HIDDEN = new Set(__HIDDEN__);
   const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param',
                         'source', 'track', 'wbr']);
@@ -326,6 +331,7 @@ READ_JS = _fill(
     write(document.documentElement, false);
     html = '<!DOCTYPE html>' + out.join('');
   }
+  if (html.length > MAX_CHARS) return { tooLarge: true, settled };  // never sent to the crawl
   const scriptCount = document.querySelectorAll(__SCRIPTS__).length;
   const appRoot = scriptCount ? document.querySelector(__ROOTS__) : null;
   if (settled.timedOut) {  // how much content its content region shows (half_loaded.py)
@@ -361,4 +367,5 @@ READ_JS = _fill(
     CAP=TEXT_CAP,
     SCRIPTS=SCRIPT_CSS,
     ROOTS=APP_ROOT_CSS,
+    MAX=MAX_HTML_BYTES,
 )

@@ -22,12 +22,14 @@ from lxml.etree import _Element
 from quaero_desktop.crawler.connection_errors import describe_network_error
 from quaero_desktop.crawler.fetched import (
     HTML_TYPES,
+    MAX_HTML_BYTES,
     FetchedPage,
     FetchError,
     NonHtmlResponse,
     NotModified,
     TextResponse,
     Validators,
+    page_too_large,
     retry_after_seconds,
     source_hash,
 )
@@ -35,7 +37,6 @@ from quaero_desktop.crawler.html_tree import parse_html
 from quaero_desktop.crawler.page_directives import robots_directives
 from quaero_desktop.domain.definition import RenderMode
 
-MAX_HTML_BYTES = 50 * 2**20  # a page larger than this is not a page a reader wants whole
 MAX_TEXT_BYTES = 512 * 2**10  # robots.txt: RFC 9309 asks crawlers to read at least 500 KiB
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -182,7 +183,7 @@ async def _read_capped(response: httpx2.Response) -> bytes:
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > MAX_HTML_BYTES:
-            raise FetchError(f"the page is larger than {MAX_HTML_BYTES // 2**20} MB", retryable=False)
+            raise page_too_large()
         chunks.append(chunk)
     return b"".join(chunks)
 
