@@ -24,6 +24,7 @@ from typing import Final
 
 from lxml.etree import _Element
 
+from quaero_desktop.crawler.html_tree import remove_element, text_of
 from quaero_desktop.crawler.text_alignment import Words, align
 from quaero_desktop.crawler.text_segments import HEADINGS, Segment, segments
 
@@ -163,7 +164,7 @@ def _title_before(segments: list[Segment], keep: list[bool]) -> str | None:
     title = None
     for segment in segments[: first_kept + 1]:
         heading = segment.around.heading
-        if heading is not None and heading.tag == "h1" and (text := " ".join(_text(heading).split())):
+        if heading is not None and heading.tag == "h1" and (text := " ".join(text_of(heading).split())):
             title = text
     return title
 
@@ -191,7 +192,7 @@ def _drop_link_only_blocks(root: _Element) -> None:
     outermost = [block for block in candidates if not any(above in chosen for above in block.iterancestors())]
     for block in outermost:
         if block.getparent() is not None:
-            _remove(block)
+            remove_element(block)
 
 
 def _post_order(root: _Element) -> list[_Element]:
@@ -229,7 +230,7 @@ def _drop_bare_headings(root: _Element) -> None:
             under[heading] += words
     for heading, words in under.items():
         if not words and heading.getparent() is not None:
-            _remove(heading)
+            remove_element(heading)
 
 
 def _drop_empty(root: _Element) -> None:
@@ -244,25 +245,7 @@ def _drop_empty(root: _Element) -> None:
     for element in reversed(list(root.iterdescendants())):
         if element.tag in _KEEP_EMPTY or element.getparent() is None or has_text[element]:
             continue
-        _remove(element)
-
-
-def _remove(element: _Element) -> None:
-    """Remove the element, keeping the text that follows it."""
-    parent = element.getparent()
-    assert parent is not None, "only elements inside the tree are removed"
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
-def _text(element: _Element) -> str:
-    """The element's text (lxml's stubs allow bytes for documents parsed without an encoding; ours give str)."""
-    return "".join(part for part in element.itertext() if isinstance(part, str))
+        remove_element(element)
 
 
 def _words(text: str) -> Words:

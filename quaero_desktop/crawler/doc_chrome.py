@@ -34,6 +34,8 @@ from typing import Final
 from lxml import etree
 from lxml.etree import _Element
 
+from quaero_desktop.crawler.html_tree import remove_element, text_of
+
 _HEADINGS: Final = ("h1", "h2", "h3", "h4", "h5", "h6")
 # rel values and link texts of a manual's own navigation between its pages.
 _NAV_RELS: Final = frozenset({"next", "prev", "previous", "up", "start", "first", "last", "home", "top", "parent"})
@@ -213,7 +215,7 @@ def _number_headings(content: _Element) -> None:
 
 def _link_text(anchor: _Element) -> str:
     """A link's text, or the ``alt`` of its image when it has none (icons of prev/next/up)."""
-    text = " ".join(_text(anchor).split())
+    text = " ".join(text_of(anchor).split())
     if text:
         return text
     return " ".join(str(image.get("alt") or "") for image in anchor.iter("img")).strip()
@@ -256,12 +258,8 @@ def _in_tree(element: _Element, root: _Element) -> bool:
     return any(ancestor is root for ancestor in element.iterancestors())
 
 
-def _text(element: _Element) -> str:
-    return "".join(part for part in element.itertext() if isinstance(part, str))
-
-
 def _one_line(element: _Element) -> str:
-    return _one_line_text(_text(element))
+    return _one_line_text(text_of(element))
 
 
 def _one_line_text(text: str) -> str:
@@ -269,14 +267,5 @@ def _one_line_text(text: str) -> str:
 
 
 def _remove(element: _Element) -> None:
-    """Remove the element and its subtree, keeping the text that follows it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
+    if element.getparent() is not None:  # not gone already with an ancestor
+        remove_element(element)

@@ -41,3 +41,21 @@ def parse_html(html: str, *, keep_processing_instructions: bool = False) -> _Ele
         return etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError):  # "Document is empty" and the like: nothing to read
         return None
+
+
+def text_of(element: _Element) -> str:
+    """The element's text (lxml's stubs allow bytes for documents parsed without an encoding; ours give str)."""
+    return "".join(part for part in element.itertext() if isinstance(part, str))
+
+
+def remove_element(element: _Element) -> None:
+    """Remove the element and its subtree, keeping the text that follows it (its tail)."""
+    parent = element.getparent()
+    assert parent is not None, "the root element cannot be removed"
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -21,7 +21,7 @@ from lxml.etree import _Element, _ElementUnicodeResult
 
 from quaero_desktop.crawler.content_choice import ChosenText, chosen_paragraphs
 from quaero_desktop.crawler.doc_chrome import drop_doc_navigation, tidy_doc_chrome, title_heading
-from quaero_desktop.crawler.html_tree import parse_html
+from quaero_desktop.crawler.html_tree import parse_html, remove_element
 from quaero_desktop.crawler.markdown_elements import SHOWN_MARK, keep_app_content, prepare_elements
 
 
@@ -166,7 +166,7 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
         content_h1 = title_heading(content, document_title)
     title = _plain_text(content_h1) or chosen_title or _plain_text(page_h1) or document_title
     if content_h1 is not None:
-        _remove(content_h1)  # it becomes the document's first line
+        remove_element(content_h1)  # it becomes the document's first line
     tidy_doc_chrome(content, title)  # the title repeated as text, heading levels (doc_chrome.py)
     for anchor in _select_elements(_HEADING_SELF_LINKS, content):  # a heading, not a link to itself
         anchor.tag = "span"
@@ -213,7 +213,7 @@ def _prepare_for_writer(content: _Element) -> None:
     for anchor in _select_elements(_DEAD_LINKS, content):
         _unwrap(anchor)
     for item in _select_elements(_EMPTY_ITEMS, content):
-        _remove(item)
+        remove_element(item)
     for pre in content.iter("pre"):
         classes = " ".join(filter(None, [pre.get("class"), *(c.get("class") for c in pre.iter("code"))]))
         if "language-" not in classes and "lang-" not in classes:
@@ -300,24 +300,11 @@ def _base_url(document: _Element, url: str) -> str:
         return url
 
 
-def _remove(element: _Element) -> None:
-    """Remove the element and its subtree, keeping the text that follows it."""
-    parent = element.getparent()
-    assert parent is not None, "the root element cannot be removed"
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
 def _remove_all(candidates: list[_Element], should_remove: Callable[[_Element], bool]) -> None:
     """Remove the candidates that ``should_remove`` selects (XPath narrows them down first: fast)."""
     for element in [element for element in candidates if should_remove(element)]:
         if element.getparent() is not None:
-            _remove(element)
+            remove_element(element)
 
 
 def _is_hidden_or_banner(element: _Element) -> bool:

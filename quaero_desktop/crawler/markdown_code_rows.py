@@ -17,6 +17,8 @@ from typing import Final
 from lxml import etree
 from lxml.etree import _Element
 
+from quaero_desktop.crawler.html_tree import text_of
+
 # Elements that are a line of their own inside a code container.
 _ROW_TAGS: Final = frozenset({"div", "p", "li", "tr", "pre", "ul", "ol", "table", "tbody", "thead", "section", "dd"})
 _LISTS: Final = frozenset({"ul", "ol"})
@@ -114,7 +116,7 @@ def _unwrap_table(table: _Element) -> None:
             continue
         leading: list[_Element] = []
         for cell in cells:
-            if cell.find(".//pre") is not None and _NUMBERS.fullmatch(_text(cell)) is not None:
+            if cell.find(".//pre") is not None and _NUMBERS.fullmatch(text_of(cell)) is not None:
                 _drop(cell)  # line numbers beside the code
             elif not _BLOCK_IN_CELL(cell):
                 cell.tag = "span"
@@ -135,7 +137,7 @@ def _unwrap_table(table: _Element) -> None:
 
 
 def _leaf_block(block: _Element) -> bool:
-    return bool(_text(block).strip()) and not _BLOCK_IN_CELL(block)
+    return bool(text_of(block).strip()) and not _BLOCK_IN_CELL(block)
 
 
 def _leaf_rows(element: _Element) -> int:
@@ -160,11 +162,7 @@ def _is_line_number(element: _Element) -> bool:
     marked = _NUMBER_CLASS.search((element.get("class") or "").lower()) or any(
         element.get(name) is not None for name in _NUMBER_ATTRIBUTES
     )
-    return bool(marked) and _DIGITS.fullmatch(_text(element)) is not None
-
-
-def _text(element: _Element) -> str:
-    return "".join(part for part in element.itertext() if isinstance(part, str))
+    return bool(marked) and _DIGITS.fullmatch(text_of(element)) is not None
 
 
 def _replace_by_block(container: _Element) -> None:
@@ -244,7 +242,7 @@ class _Lines:
         else:
             inner = depth + 1 if tag in _LISTS else depth
         if row and children and not (element.text or "").strip() and _is_number_cell(children[0]):
-            self._number = _text(children[0]).strip()
+            self._number = text_of(children[0]).strip()
             self.add(children[0].tail)
             children = children[1:]
         for child in children:
@@ -261,7 +259,7 @@ def _is_number_cell(element: _Element) -> bool:
         return False
     if _VALUE_CLASS.search((element.get("class") or "").lower()):
         return False
-    text = _text(element).strip()
+    text = text_of(element).strip()
     return text.isdigit() and len(text) <= 6
 
 

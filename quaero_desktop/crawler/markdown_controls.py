@@ -15,6 +15,7 @@ from typing import Final
 from lxml import etree
 from lxml.etree import _Element
 
+from quaero_desktop.crawler.html_tree import text_of
 from quaero_desktop.crawler.markdown_code_rows import is_markup
 
 BLOCK_TAGS: Final = frozenset(
@@ -162,10 +163,6 @@ def shown_text(element: _Element) -> str:
     return "".join(parts)
 
 
-def text_of(element: _Element) -> str:
-    return "".join(part for part in element.itertext() if isinstance(part, str))
-
-
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -193,16 +190,3 @@ def _glues(left: str, right: str) -> bool:
 
 def _in_code(element: _Element | None) -> bool:
     return element is not None and any(ancestor.tag in _CODE_TAGS for ancestor in (element, *element.iterancestors()))
-
-
-def remove(element: _Element) -> None:
-    """Remove the element and its subtree, keeping the text that follows it."""
-    parent = element.getparent()
-    assert parent is not None, "the root element cannot be removed"
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)

@@ -23,6 +23,7 @@ from typing import Final
 from lxml import etree
 from lxml.etree import _Element
 
+from quaero_desktop.crawler.html_tree import remove_element, text_of
 from quaero_desktop.crawler.markdown_code_rows import is_markup, write_code_rows
 from quaero_desktop.crawler.markdown_controls import (
     BLOCK_TAGS,
@@ -33,10 +34,8 @@ from quaero_desktop.crawler.markdown_controls import (
     is_hidden,
     one_line,
     opens_popup,
-    remove,
     shown_text,
     space_side_by_side,
-    text_of,
     write_inline,
 )
 
@@ -95,7 +94,7 @@ def keep_app_content(document: _Element) -> int:
             kept += 1
     for element in not_content:
         if element.getparent() is not None:
-            remove(element)
+            remove_element(element)
     for button in _elements(_BUTTONS, document):
         if button.getparent() is None:
             continue
@@ -104,7 +103,7 @@ def keep_app_content(document: _Element) -> int:
             write_inline(button)
             kept += 1
         else:
-            remove(button)
+            remove_element(button)
     return kept
 
 
@@ -210,7 +209,7 @@ def _show_tab_bar(tabs: list[_Element], panels: list[_Element]) -> None:
             panel.insert(0, heading)
     for tab in tabs:
         if tab.getparent() is not None:
-            remove(tab)
+            remove_element(tab)
 
 
 def _controlled(control: _Element, by_id: dict[str, _Element]) -> list[_Element]:
