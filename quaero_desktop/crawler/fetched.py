@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -75,6 +76,10 @@ class NotModified:
     status: int = 304
     etag: str = ""  # validators a 304 may refresh
     last_modified: str = ""
+
+
+SourceResult = FetchedPage | NonHtmlResponse | NotModified  # what a page source returns (crawler/sources.py)
+Turn = Callable[[], Awaitable[object]]  # awaited just before a request goes out (its turn at the host)
 
 
 class FetchError(Exception):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from quaero_desktop.crawler.browser.service import BrowserService
+from quaero_desktop.crawler.browser_sources import BrowserSource, SharedBrowser, SharedTab, TabSettings
 from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
 from quaero_desktop.crawler.http.client import HttpClientOptions, build_http_client
@@ -23,15 +24,7 @@ from quaero_desktop.crawler.http.fetcher import HttpFetcher
 from quaero_desktop.crawler.render_check import RenderDecisions
 from quaero_desktop.crawler.request_options import RequestOptions
 from quaero_desktop.crawler.scope import CrawlScope
-from quaero_desktop.crawler.sources import (
-    AutoSource,
-    BrowserSource,
-    HttpSource,
-    PageSource,
-    SharedBrowser,
-    SharedTab,
-    TabSettings,
-)
+from quaero_desktop.crawler.sources import AutoSource, HttpSource, PageSource
 from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.engine.job_log import RunLog
