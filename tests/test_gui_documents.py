@@ -99,6 +99,18 @@ def test_search_as_you_type_finds_the_guide_and_previews_it(gui, qloop, fresh_si
     marked = [s.cursor.selectedText() for s in preview.browser.extraSelections()]
     assert marked == ["marzipan"]
 
+    # A pasted page of words: its first words are searched, and the count says the query was shortened.
+    long_query = "marzipan " + " ".join(["marzipan"] * 3000)
+
+    async def paste_a_long_query() -> None:
+        panel.search_edit.setText(long_query)
+        await until(lambda: panel.shown_query == long_query, what="the long query's results")
+
+    run(qloop, paste_a_long_query())
+    assert _titles(panel) == ["The Guide"]
+    assert panel.count_label.text().endswith("(query shortened)")
+    assert "only its first 2,000 characters" in panel.count_label.toolTip()
+
     # Clearing the search lists every document again, newest first.
     run(qloop, _clear_and_wait(panel))
     assert panel.model.rowCount() == 10 and panel.count_label.text() == "10 documents"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quaero_desktop.domain.document import DocumentFilter, PageContent
-from quaero_desktop.domain.search_syntax import SearchQuery, Term, parse_query
+from quaero_desktop.domain.search_syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS, SearchQuery, Term, parse_query
 from quaero_desktop.store import documents_repo, open_database, search_repo
 from quaero_desktop.store.search_query import to_fts, to_fts_query
 
@@ -195,3 +195,33 @@ def test_no_text_ever_raises_an_error(database, text, as_you_type):
     for expression in (fts.match, fts.exact, fts.excluded):
         if expression is not None:
             probe.execute("SELECT * FROM t WHERE t MATCH ?", (expression,)).fetchall()
+
+
+# ----- long queries: bounded, and said -----
+
+
+def test_a_long_query_searches_its_first_words_and_says_so(database):
+    filler = " ".join(f"nothing{n}" for n in range(5000))  # 5,000 words no document has, after the first ones
+    query = parse_query(f"fog keeper {filler}")
+    assert sum(len(term.words) for term in query.positive_terms()) == MAX_QUERY_WORDS
+    assert "first" in query.cut and "characters" in query.cut  # what was searched, in words for the user
+    assert parse_query("fog keeper").cut == ""
+    with database.read() as conn:
+        assert search_repo.search(conn, f"fog keeper {filler}") == []  # 30 filler words are within the bound
+        repeated = search_repo.search(conn, "fog keeper " + "fog " * 5000)  # the same word again counts once
+    assert sorted(hit.url for hit in repeated) == ["https://docs.example.com/fog", "https://wiki.example.com/keeper"]
+
+
+@settings(max_examples=60, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(st.one_of(_SYNTAX_PIECES, st.text(max_size=12)), min_size=0, max_size=3000).map(" ".join),
+    as_you_type=st.booleans(),
+)
+def test_any_text_parses_within_the_bounds(text, as_you_type):
+    query = parse_query(text, as_you_type=as_you_type)
+    words = sum(len(term.words) for term in (*query.positive_terms(), *query.excluded))
+    assert words + len(query.sites) + len(query.excluded_sites) + len(query.sources) + len(query.excluded_sources) <= (
+        MAX_QUERY_WORDS
+    )
+    if len(text) > MAX_QUERY_CHARS:
+        assert query.cut

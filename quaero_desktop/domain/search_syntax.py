@@ -17,6 +17,7 @@ two words. Parsing never fails; what the store makes of the result can never be 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -25,6 +26,12 @@ from urllib.parse import urlsplit
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _FIELDS = ("site", "title", "source")
 _FIELD = re.compile(r"(?i)(site|title|source):(?=\S)")
+
+# A query's bounds. FTS5 ranks and makes snippets in time that grows with the square of a query's
+# terms (a 400-word query took a minute, issue 21); nobody types more than a few words, and an
+# assistant's long question gains nothing past these. The rest of a longer query is left out, said.
+MAX_QUERY_WORDS = 32  # words of terms and phrases, excluded ones too; each site:/source: filter counts one
+MAX_QUERY_CHARS = 2000  # read at most this much of what was typed (a pasted page is not parsed whole)
 
 # While typing, the last word counts as a prefix from this many characters on: "t*" or "to*" would
 # match most of a knowledge base and rank slowly, and one or two letters rarely mean a word yet.
@@ -59,6 +66,7 @@ class SearchQuery:
     excluded_sites: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     excluded_sources: tuple[str, ...] = ()
+    cut: str = ""  # what was left out of a query over its bounds, in words for the user ("" when nothing was)
 
     @property
     def has_text(self) -> bool:
@@ -102,8 +110,8 @@ class _Builder:
 def parse_query(text: str, *, as_you_type: bool = False) -> SearchQuery:
     """Parse what the user typed. ``as_you_type``: a last word not followed by a space is a prefix
     (the window searches while the user types; the command line and MCP take whole words)."""
-    tokens = _tokens(text)
-    if as_you_type and tokens and not text[-1:].isspace():
+    tokens, cut = _within_bounds(_tokens(text[:MAX_QUERY_CHARS]), len(text))
+    if as_you_type and tokens and not cut and not text[-1:].isspace():
         tokens[-1].at_end = True
     built = _Builder()
     pending_or = False
@@ -132,13 +140,44 @@ def parse_query(text: str, *, as_you_type: bool = False) -> SearchQuery:
             built.clauses.append([term])
         pending_or = False
     return SearchQuery(
-        clauses=tuple(tuple(dict.fromkeys(clause)) for clause in built.clauses),
+        clauses=tuple(dict.fromkeys(tuple(dict.fromkeys(clause)) for clause in built.clauses)),
         excluded=tuple(dict.fromkeys(built.excluded)),
         sites=tuple(dict.fromkeys(built.sites)),
         excluded_sites=tuple(dict.fromkeys(built.excluded_sites)),
         sources=tuple(dict.fromkeys(built.sources)),
         excluded_sources=tuple(dict.fromkeys(built.excluded_sources)),
+        cut=cut,
     )
+
+
+def _within_bounds(tokens: list[_Token], length: int) -> tuple[list[_Token], str]:
+    """The tokens within MAX_QUERY_WORDS (a phrase that would pass it cut short), and what was left out."""
+    kept: list[_Token] = []
+    budget = MAX_QUERY_WORDS
+    for token in tokens:
+        if token.is_or:
+            kept.append(token)
+            continue
+        words = 1 if token.field in ("site", "source") else len(WORD.findall(token.value))
+        if words > budget:
+            if budget > 0 and token.field not in ("site", "source"):
+                last = list(WORD.finditer(token.value))[budget - 1]
+                kept.append(dataclasses.replace(token, value=token.value[: last.end()], prefix=False))
+            return kept, _cut_note(length)
+        budget -= words
+        kept.append(token)
+    if length > MAX_QUERY_CHARS:
+        return kept, _cut_note(length)
+    return kept, ""
+
+
+def _cut_note(length: int) -> str:
+    if length > MAX_QUERY_CHARS:
+        return (
+            f"The query is {length:,} characters long: only its first {MAX_QUERY_CHARS:,} characters and at most "
+            f"{MAX_QUERY_WORDS} words were searched."
+        )
+    return f"The query has more than {MAX_QUERY_WORDS} words: only its first {MAX_QUERY_WORDS} were searched."
 
 
 def normalise_site(value: str) -> str:

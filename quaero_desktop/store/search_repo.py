@@ -3,7 +3,7 @@
 Ranking, best first: documents that match every term as a whole word before those that only
 match through a prefix (``5*`` also finds ``51``: the exact ``5`` comes first), then bm25 with
 a title match worth eight body matches. The ranked ids are found first and the snippets made
-for those rows only: ``snippet()`` in the ranking query would run for every match. Numbers
+for those rows only (``snippets.py``: in time linear in the text, unlike FTS5's ``snippet()``). Numbers
 behind these choices: docs/architecture.md, "Search".
 """
 
@@ -19,17 +19,14 @@ from quaero_desktop.store import document_sources_repo
 from quaero_desktop.store.document_filters import conditions, id_conditions
 from quaero_desktop.store.schema import ResultRow, documents
 from quaero_desktop.store.search_query import FtsQuery, to_fts
+from quaero_desktop.store.snippets import MARK_END, MARK_START, snippets
 
 TITLE_WEIGHT = 8.0  # bm25 weight of the title column (the body's is 1)
-SNIPPET_TOKENS = 16
 _RANK: ColumnElement[float] = literal_column(f"bm25(documents_fts, {TITLE_WEIGHT}, 1.0)")
 _FTS_ROWID: ColumnElement[int] = literal_column("documents_fts.rowid")
 # The rowid as filters see it: the unary + keeps SQLite from handing an id set to FTS5 as rowid lookups.
 _FILTERED_ROWID: ColumnElement[int] = literal_column("+documents_fts.rowid")
 
-# FTS5 marks matches with these (private-use characters never found in pages), so the Markdown
-# syntax can be taken out of a snippet before the caller's own marks go in.
-_MARK_START, _MARK_END = "\ue001", "\ue002"
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\)|(?=…)|$)")  # also a target the snippet cut short
 _MARKDOWN_NOISE = re.compile(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+|\\(?=[\\`*_\[\]<>#])|[*_`|]{1,3}|^-{3,}$")
 
@@ -90,13 +87,13 @@ def _ranked(
     if not ranked:
         return []
     ids = [document_id for document_id, _ in ranked]
-    snippets = _snippets(conn, match, ids)
+    found = snippets(conn, match, ids)
     details = _details(conn, ids)
     sources = document_sources_repo.sources_of(conn, ids)
     return [
         _hit(
             details[document_id],
-            readable_snippet(snippets.get(document_id, ""), mark),
+            readable_snippet(found.get(document_id, ""), mark),
             rank,
             sources.get(document_id, ()),
         )
@@ -162,20 +159,6 @@ def _matching_ids(match: str, name: str) -> Select[tuple[int]]:
     return select(literal_column("rowid")).select_from(text(f"documents_fts(:{name})").bindparams(**{name: match}))
 
 
-def _snippets(conn: Connection, match: str, ids: list[int]) -> dict[int, str]:
-    query = (
-        select(
-            _FTS_ROWID.label("id"),
-            func.snippet(literal_column("documents_fts"), 1, _MARK_START, _MARK_END, "…", SNIPPET_TOKENS).label(
-                "snippet"
-            ),
-        )
-        .select_from(text("documents_fts"))
-        .where(text("documents_fts MATCH :match").bindparams(match=match), _FTS_ROWID.in_(ids))
-    )
-    return {int(row.id): str(row.snippet or "") for row in conn.execute(query)}
-
-
 _DETAIL_COLUMNS = (
     documents.c.id,
     documents.c.url,
@@ -212,4 +195,4 @@ def readable_snippet(snippet: str, mark: tuple[str, str]) -> str:
     text_ = _LINK_TARGET.sub("]", snippet)
     text_ = _MARKDOWN_NOISE.sub(" ", text_).replace("[", "").replace("]", "")
     text_ = " ".join(text_.split())
-    return text_.replace(_MARK_START, mark[0]).replace(_MARK_END, mark[1])
+    return text_.replace(MARK_START, mark[0]).replace(MARK_END, mark[1])

@@ -228,7 +228,11 @@ class DocumentsPanel(QWidget):
             self._restoring = False
         query_changed = query != self._shown_query
         self._shown_query = query
-        self.count_label.setText(count_text(query, len(rows), searching=searching, total=self._total))
+        cut = parse_query(query).cut if searching else ""  # a query over its bounds: said beside the count
+        self.count_label.setText(
+            count_text(query, len(rows), searching=searching, total=self._total) + (" (query shortened)" if cut else "")
+        )
+        self.count_label.setToolTip(cut)
         empty = NO_DOCUMENTS_HERE if self.filter_bar.is_narrowed else NO_DOCUMENTS
         self.results.set_placeholder_text(
             f"No matches for “{query.strip()}”\nTry other or fewer words." if searching else empty
