@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.domain.crawl_defaults import ProxyLogin
 from quaero_desktop.domain.credential import CredentialSummary
-from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.settings import check_crawl_default
+from quaero_desktop.vault.errors import CredentialNotFoundError
 
 if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
     from quaero_desktop.app import App
@@ -104,7 +105,10 @@ def list_logins(app: App, args: argparse.Namespace) -> int:
 
 
 def delete_login(app: App, args: argparse.Namespace) -> int:
-    app.logins.delete(args.auth_id)
+    try:
+        app.logins.delete(args.auth_id)
+    except CredentialNotFoundError as exc:  # not found exits 2, as for every other command
+        raise NotFoundError(str(exc)) from None
     print(f"deleted login '{args.auth_id}' (and its keyring entries)")
     return 0
 

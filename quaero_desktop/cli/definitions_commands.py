@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quaero_desktop.cli.arguments import OutputFile
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.domain.definition_io import export_format
 from quaero_desktop.domain.schedule import next_run
@@ -29,7 +30,12 @@ def add_parser(
     importing.set_defaults(handler=import_definition)
     exporting = commands.add_parser("export", parents=[common], help="print a definition (or write it to FILE)")
     exporting.add_argument("id")
-    exporting.add_argument("file", nargs="?", help="a .toml or .json file; prints TOML when omitted")
+    exporting.add_argument(
+        "file",
+        nargs="?",
+        type=OutputFile("a .toml or .json file to write"),
+        help="a .toml or .json file; prints TOML when omitted",
+    )
     exporting.set_defaults(handler=export_definition)
     deleting = commands.add_parser("delete", parents=[common], help="delete a stored definition")
     deleting.add_argument("id")

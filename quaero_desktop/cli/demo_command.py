@@ -7,6 +7,7 @@ import contextlib
 import threading
 from typing import TYPE_CHECKING
 
+from quaero_desktop.cli.arguments import WholeNumber
 from quaero_desktop.cli.run_command import run_definition
 from quaero_desktop.demo import DEFAULT_DEMO_PORT, DemoServer, example_definition_toml
 from quaero_desktop.domain.definition_io import parse_definition_text
@@ -14,13 +15,18 @@ from quaero_desktop.domain.definition_io import parse_definition_text
 if TYPE_CHECKING:
     from quaero_desktop.app import App
 
+PORT = WholeNumber(0, 65535, " (0: any free port)")
+
 
 def add_parser(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     parser = subparsers.add_parser("demo", parents=[common], help="serve the bundled demo site (try a crawl offline)")
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_DEMO_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_DEMO_PORT})"
+        "--port",
+        type=PORT,
+        default=DEFAULT_DEMO_PORT,
+        help=f"port on 127.0.0.1, {PORT.allowed} (default {DEFAULT_DEMO_PORT})",
     )
     parser.add_argument(
         "--crawl", action="store_true", help="crawl the demo site once with the example definition, then stop"

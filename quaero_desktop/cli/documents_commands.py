@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from quaero_desktop.cli.arguments import SQLITE_MAX_INTEGER, DirectoryPath, WholeNumber
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.document import Document, DocumentFilter
@@ -31,6 +32,8 @@ search syntax (the same in the window and for AI assistants over MCP):
 Anything else is taken literally: punctuation only separates words.
 Best matches first: whole words before prefix matches, the title counts more than the text.
 Matched words are shown in bold on a terminal, [in brackets] when the output is piped."""
+
+SEARCH_LIMIT = WholeNumber(1, 1_000_000)
 
 EXPORT_HELP = f"""\
 --format markdown (the default) writes a vault that Obsidian or Logseq opens: one folder per host
@@ -60,7 +63,9 @@ def add_parser(
     )
     searching.add_argument("query", nargs="+", help="what to look for (see the search syntax below)")
     searching.add_argument("--json", action="store_true", help="print JSON")
-    searching.add_argument("--limit", type=_positive_int, default=20, help="at most N results (default 20)")
+    searching.add_argument(
+        "--limit", type=SEARCH_LIMIT, default=20, help=f"at most N results, {SEARCH_LIMIT.allowed} (default 20)"
+    )
     _add_filters(searching)
     searching.set_defaults(handler=search_documents)
     showing = commands.add_parser("show", parents=[common], help="print a document's Markdown")
@@ -74,7 +79,7 @@ def add_parser(
         epilog=EXPORT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    exporting.add_argument("dir")
+    exporting.add_argument("dir", type=DirectoryPath("a directory to export into"))
     exporting.add_argument("--format", choices=EXPORT_FORMATS, default="markdown", help="default: markdown")
     exporting.add_argument("--source", metavar="DEFINITION_ID", action="append", help="only this definition's")
     exporting.add_argument(
@@ -88,16 +93,6 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
         "--source", metavar="DEFINITION_ID", action="append", help="only documents of this definition (repeatable)"
     )
     parser.add_argument("--site", metavar="HOST", action="append", help="only documents from this host (repeatable)")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 1 or more")
-    return value
 
 
 def _date(text: str) -> datetime:
@@ -209,7 +204,9 @@ def show_document(app: App, args: argparse.Namespace) -> int:
 def _document(app: App, key: str) -> Document:
     """The document with the id ``key``, or stored under the URL ``key`` (or having it as an alias)."""
     if key.isdigit():
-        return app.documents.get(_positive_int(key))
+        if not 1 <= int(key) <= SQLITE_MAX_INTEGER:
+            raise ValidationError("DOC", "id", key, f"a document id from 1 to {SQLITE_MAX_INTEGER}, or its URL")
+        return app.documents.get(int(key))
     try:
         return app.documents.get_by_url(key)
     except NotFoundError:
@@ -221,14 +218,11 @@ def _document(app: App, key: str) -> Document:
 
 def export_documents(app: App, args: argparse.Namespace) -> int:
     where = _filter(app, args)
-
-    def report(done: int, total: int) -> None:
-        if done % 100 == 0 or done == total:
-            print(f"\rexported {done}/{total}", end="", file=sys.stderr, flush=True)
-
-    result = app.documents.export(args.dir, fmt=args.format, where=where, progress=report)
-    if result.exported:
-        print(file=sys.stderr)
+    progress = _ExportProgress()
+    try:
+        result = app.documents.export(args.dir, fmt=args.format, where=where, progress=progress.report)
+    finally:
+        progress.end()
     if args.format == "jsonl":
         print(f"wrote {result.exported} document(s) to {result.files[0]}")
         return 0
@@ -237,3 +231,26 @@ def export_documents(app: App, args: argparse.Namespace) -> int:
         details.append(f"{result.removed} removed (no longer in the knowledge base)")
     print(f"wrote {result.exported} document(s) to {args.dir} ({', '.join(details)})")
     return 0
+
+
+class _ExportProgress:
+    """ "exported N/M" on stderr: one line rewritten in place on a terminal, a line each when piped
+    (a log or a pipe gets no carriage returns); either way the output ends with a newline."""
+
+    def __init__(self) -> None:
+        self._on_terminal = sys.stderr.isatty()
+        self._open_line = False
+
+    def report(self, done: int, total: int) -> None:
+        if done % 100 == 0 or done == total:
+            text = f"exported {done}/{total}"
+            if self._on_terminal:
+                print(f"\r{text}", end="", file=sys.stderr, flush=True)
+                self._open_line = True
+            else:
+                print(text, file=sys.stderr, flush=True)
+
+    def end(self) -> None:
+        if self._open_line:
+            print(file=sys.stderr, flush=True)
+            self._open_line = False

@@ -19,6 +19,7 @@ from quaero_desktop.cli import (
     jobs_commands,
     mcp_command,
 )
+from quaero_desktop.cli.arguments import DirectoryPath, problem_with
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
 from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError
 from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
@@ -29,18 +30,24 @@ if TYPE_CHECKING:
     from quaero_desktop.app import App
 
 EXIT_BAD_INPUT = 2
+DATA_DIR = DirectoryPath("a directory for the data")
 
 
 def build_parser() -> argparse.ArgumentParser:
     # --data-dir is accepted before or after the command; SUPPRESS keeps one from overwriting the other.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=f"data directory (env {DATA_DIR_ENV})")
+    common.add_argument(
+        "--data-dir", type=DATA_DIR, default=argparse.SUPPRESS, help=f"data directory (env {DATA_DIR_ENV})"
+    )
     parser = argparse.ArgumentParser(
         prog="quaero-desktop",
         description="Crawl websites, including ones behind a login, into a local searchable Markdown knowledge base.",
     )
     parser.add_argument(
-        "--data-dir", default=None, help=f"data directory (default: env {DATA_DIR_ENV} or the user data dir)"
+        "--data-dir",
+        type=DATA_DIR,
+        default=None,
+        help=f"data directory (default: env {DATA_DIR_ENV} or the user data dir)",
     )
     parser.add_argument("--version", action="version", version=f"quaero-desktop {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
@@ -79,12 +86,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command is None:
         return _open_window(args)
+    from_env = None if args.data_dir else os.environ.get(DATA_DIR_ENV)
+    if from_env and (problem := problem_with(DATA_DIR, from_env)):
+        print(f"error: {DATA_DIR_ENV}={problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     app: App | None = None
     try:
         if getattr(args, "needs_app", True):
             from quaero_desktop.app import build_app
 
-            app = build_app(args.data_dir)
+            try:
+                app = build_app(args.data_dir)
+            except OSError as exc:  # checked above: what a check cannot see (a read-only disk, a race)
+                print(f"error: the data directory cannot be used: {exc}; give another with --data-dir", file=sys.stderr)
+                return EXIT_BAD_INPUT
         # Every command's handler takes (app, args) and returns the exit code; app is None only for
         # commands registered with needs_app=False.
         exit_code: int = args.handler(app, args)

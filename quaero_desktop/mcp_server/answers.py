@@ -24,6 +24,14 @@ _SECRET_PARAMETER = re.compile(
     r"(?i)^(?:.*(?:token|secret|password|passwd|pwd|session|credential|signature|api[-_]?key|auth).*|sid|sig|key|jwt|code)$"
 )
 _TEXT_REDACTOR = Redactor()  # no known values here: it masks Cookie:/Authorization: style text
+# The services' messages end with the command that lists what exists ("(see: jobs list)"); an
+# assistant has tools instead.
+_COMMAND_HINT = re.compile(r"\s*\(see: (documents|jobs|definitions) list\)")
+_TOOL_HINTS = {
+    "documents": "search finds documents and their ids",
+    "jobs": "crawl_status without a job_id lists the recent crawls",
+    "definitions": "list_sources names them",
+}
 
 
 def safe_url(url: str) -> str:
@@ -53,6 +61,11 @@ def safe_text(text: str | None) -> str | None:
         return None
     masked = _TEXT_REDACTOR.redact(text)
     return re.sub(r"https?://[^\s\"'<>)]+", lambda match: safe_url(match.group(0)), masked)
+
+
+def for_assistant(message: str) -> str:
+    """A service's error message with its hint at a command line command turned into one at a tool."""
+    return _COMMAND_HINT.sub(lambda match: f"; {_TOOL_HINTS[match.group(1)]}", message)
 
 
 def when(value: datetime | None) -> str | None:

@@ -31,9 +31,12 @@ class DocumentsService:
         limit: int | None = None,
         offset: int = 0,
         where: DocumentFilter | None = None,
+        newest_first: bool = False,
     ) -> list[DocumentSummary]:
         with self._database.read() as conn:
-            summaries = documents_repo.list_summaries(conn, job_id=job_id, limit=limit, offset=offset, where=where)
+            summaries = documents_repo.list_summaries(
+                conn, job_id=job_id, limit=limit, offset=offset, where=where, newest_first=newest_first
+            )
             ids = [summary.id for summary in summaries]
             aliases = aliases_repo.aliases_of(conn, ids)
             sources = document_sources_repo.sources_of(conn, ids)

@@ -245,9 +245,12 @@ def list_summaries(
     limit: int | None = None,
     offset: int = 0,
     where: DocumentFilter | None = None,
+    newest_first: bool = False,
 ) -> list[DocumentSummary]:
+    """In id order, or most recently added or changed first (``newest_first``)."""
     query = select(*_SUMMARY_COLUMNS).where(*conditions(where, DocumentFilter(job_id=job_id)))
-    query = query.order_by(documents.c.id).offset(offset)
+    order = (documents.c.updated_at.desc(), documents.c.id.desc()) if newest_first else (documents.c.id,)
+    query = query.order_by(*order).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [_summary(r) for r in conn.execute(query)]
