@@ -44,7 +44,7 @@ def test_a_wikis_changing_trace_sends_nothing_to_the_browser_and_a_lost_login_st
     assert job.status == JobStatus.COMPLETED, job.error
     assert {d.url for d in app.documents.list(job_id=job.id)} == {site.wiki_url(page_id) for page_id in PAGES}
     logs = [entry.message for entry in app.jobs.logs(job.id)]
-    assert not any("switched the host to the browser" in message for message in logs), logs
+    assert not any("to the browser for the rest of the crawl" in message for message in logs), logs
 
     site.expire_sessions_after(3)
     lost = crawl(app, definition)

@@ -1,19 +1,25 @@
-"""Auto mode's rule: which pages a crawl reads over HTTP, which in the browser, and when a host
-stops trusting its HTML (docs/architecture.md, "HTTP fast path").
+"""Auto mode's rule: which pages a crawl reads over HTTP, which in the browser, and when a kind of
+page (or a whole host) stops trusting its HTML (docs/architecture.md, "HTTP fast path").
 
 1. A page whose HTML shows it needs scripts (``js_signals.py``) is rendered in the browser,
    from the very bytes the HTTP fetch got (nothing is fetched twice).
-2. Every other page is read from its HTML — except a **sample per host**, which is also
-   rendered in the browser and compared: the first ``FIRST_SAMPLES`` pages of each host, then
-   one in ``SAMPLE_EVERY`` (one in ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework
-   marks). The sample's stored version is the browser's when they differ, so it loses nothing.
+2. Every other page is read from its HTML — except **samples**, which are also rendered in the
+   browser and compared: the first ``FIRST_SAMPLES`` pages of each host, the first page of each
+   **kind** (``page_kind``: the host and the URL's directory, ``/docs/api/`` for
+   ``/docs/api/widgets.html``), then one in ``SAMPLE_EVERY`` of the host's pages (one in
+   ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework marks). The sample's stored version
+   is the browser's when they differ, so it loses nothing.
 3. The two versions **differ** when the rendered page links somewhere in the crawl's scope that
    the HTML does not — not to the page itself, nor to a page the crawl knows already (a session's
    "recently visited" list differs from one request to the next and adds nothing to find; nor to
    one of the page's anchors) — or when its text has at least ``MIN_EXTRA_WORDS`` words that the
    HTML's text lacks and those are ``MIN_EXTRA_SHARE`` of its words or ``MANY_EXTRA_WORDS``.
-4. A host whose sample differs **switches to the browser** for the rest of the crawl; the job's
-   log says which page and why.
+   A sample the browser ends on another URL (a ``<meta http-equiv=refresh>`` stub, a script's
+   redirect) is a redirect, not a difference.
+4. A sample that differs **switches its kind to the browser** for the rest of the crawl: the pages
+   of its directory on its host, nothing else (a site's one script-built page does not send its
+   other pages there). Once ``KINDS_BEFORE_HOST`` kinds of a host have differed, the **whole host**
+   switches. The job's log says which page, which kind, and why.
 
 The state is per crawl and lives on the engine's loop (no locking needed).
 """
@@ -23,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlsplit
@@ -35,6 +41,9 @@ from quaero_desktop.crawler.urls import hash_route
 FIRST_SAMPLES: Final = 3
 SAMPLE_EVERY: Final = 50
 FRAMEWORK_SAMPLE_EVERY: Final = 10
+# Kinds of a host whose samples differed before the whole host goes to the browser: by then most of
+# its pages likely need it, and sampling each new kind would cost more than rendering them all.
+KINDS_BEFORE_HOST: Final = 3
 # A text difference smaller than this is chrome or a detail (a copy button's label, a version
 # switcher, a script-filled date), not a page that needs the browser: 25 words and a tenth of the
 # page, or 500 words whatever the page's length. A generated manual's page with 205 of its 2,819 words
@@ -112,82 +121,117 @@ Check = asyncio.Future[FetchedPage | None]
 
 @dataclass(frozen=True)
 class HostChecks:
-    """The checks of its host's first samples still open when a page was read over HTTP.
+    """The checks still open, when a page was read over HTTP, that may send it to the browser.
 
     The first samples are checked without holding the crawl up (its next level can start); a page
-    read meanwhile is stored from its HTML and, should one of these checks find that the host's
-    pages differ in the browser, read again in the browser (``own``: its own check, whose rendered
-    page is then used)."""
+    read meanwhile is stored from its HTML and, should one of these checks find that pages like it
+    differ in the browser, read again in the browser (``own``: its own check, whose rendered page is
+    then used). ``goes_to_browser`` says, once the checks came back, whether the page's kind (or its
+    host) switched; without it, any check that differed counts."""
 
     checks: tuple[Check, ...]
     own: Check | None = None
+    goes_to_browser: Callable[[], bool] | None = None
 
     async def rendered_instead(self) -> tuple[bool, FetchedPage | None]:
         """(whether the page must be read in the browser, the rendered page when its own check has it)."""
         results = await asyncio.gather(*self.checks, return_exceptions=True)
-        differs = any(result is not None and not isinstance(result, BaseException) for result in results)
+        if self.goes_to_browser is not None:
+            differs = self.goes_to_browser()
+        else:
+            differs = any(result is not None and not isinstance(result, BaseException) for result in results)
         own = None
         if self.own is not None and self.own.done() and not self.own.cancelled() and self.own.exception() is None:
             own = self.own.result()
         return differs, own
 
 
+def page_kind(url: str) -> str:
+    """The kind of page a URL names, as auto mode switches pages to the browser: its host and its
+    directory (``https://a.example/docs/api/`` for ``https://a.example/docs/api/x.html?v=2``). Known
+    from the URL alone, so a page of a switched kind goes straight to the browser, read once."""
+    parts = urlsplit(url)
+    directory = parts.path[: parts.path.rfind("/") + 1] or "/"
+    return f"{parts.scheme}://{parts.netloc}".lower() + directory
+
+
 @dataclass
 class _Host:
     pages: int = 0  # pages read over HTTP so far (sampled or not)
-    browser_reason: str | None = None  # set once the host switched to the browser
-    first_checks: list[Check] = field(default_factory=list)  # the checks of its first samples
+    browser_reason: str | None = None  # set once the whole host switched to the browser
+    kinds_seen: set[str] = field(default_factory=set)  # kinds whose first page was sampled
+    switched: dict[str, str] = field(default_factory=dict)  # kind -> why its pages go to the browser
+    checks: dict[str, list[Check]] = field(default_factory=dict)  # kind -> its background checks
 
 
 @dataclass
 class RenderDecisions:
-    """Per host of one crawl: how many pages were read, and whether it switched to the browser."""
+    """Per host of one crawl: how many pages were read, and which kinds (or the whole host) switched."""
 
     _hosts: dict[str, _Host] = field(default_factory=dict)
 
     def browser_reason(self, url: str) -> str | None:
-        """Why every page of this URL's host goes to the browser now (None: it does not)."""
-        return self._host(url).browser_reason
+        """Why this URL's page goes to the browser now: its host or its kind switched (None: neither)."""
+        host = self._host(url)
+        return host.browser_reason or host.switched.get(page_kind(url))
 
     def sample(self, url: str, *, framework: bool) -> bool:
         """Count a page read from its HTML; True when it is one to check in the browser too."""
         host = self._host(url)
         host.pages += 1
-        if host.pages <= FIRST_SAMPLES:
+        kind = page_kind(url)
+        new_kind = kind not in host.kinds_seen
+        host.kinds_seen.add(kind)
+        if host.pages <= FIRST_SAMPLES or new_kind:
             return True
         every = FRAMEWORK_SAMPLE_EVERY if framework else SAMPLE_EVERY
         return host.pages % every == 0
 
     def in_first_samples(self, url: str) -> bool:
-        """Whether the next page of this URL's host is among its first ``FIRST_SAMPLES``."""
-        return self._host(url).pages < FIRST_SAMPLES
+        """Whether the next page of this URL is among its host's first ``FIRST_SAMPLES`` or its
+        kind's first page (checked in the background, ``add_first_check``)."""
+        host = self._host(url)
+        return host.pages < FIRST_SAMPLES or page_kind(url) not in host.kinds_seen
 
     def add_first_check(self, url: str, check: Check) -> None:
-        self._host(url).first_checks.append(check)
+        self._host(url).checks.setdefault(page_kind(url), []).append(check)
 
     def open_checks(self, url: str, own: Check | None = None) -> HostChecks | None:
-        """The host's first checks a page read now must wait for (None once they all came back the same)."""
-        checks = self._host(url).first_checks
-        if own is None and len(checks) >= FIRST_SAMPLES and all(_came_back_same(check) for check in checks):
+        """What a page read now over HTTP must wait for: the open checks of its kind (of its host once
+        one more kind differing would switch it), or None when no check may send it to the browser."""
+        host = self._host(url)
+        kind = page_kind(url)
+        waiting_on = [check for check in host.checks.get(kind, ()) if not check.done()]
+        if len(host.switched) >= KINDS_BEFORE_HOST - 1:
+            waiting_on = [check for checks in host.checks.values() for check in checks if not check.done()]
+        if own is not None and own not in waiting_on:
+            waiting_on.append(own)
+        if not waiting_on and self.browser_reason(url) is None:
             return None
-        return HostChecks(tuple(checks), own) if checks else None
+        return HostChecks(tuple(waiting_on), own, lambda: self.browser_reason(url) is not None)
 
     def unfinished_checks(self) -> list[Check]:
-        """The first samples' checks still running (a crawl that ends cancels them)."""
-        return [check for host in self._hosts.values() for check in host.first_checks if not check.done()]
+        """The background checks still running (a crawl that ends cancels them)."""
+        return [
+            check for host in self._hosts.values() for checks in host.checks.values() for check in checks
+            if not check.done()
+        ]  # fmt: skip
 
-    def switch_to_browser(self, url: str, reason: str) -> bool:
-        """The host's pages differ in the browser: all of them go there from now on. True the first time."""
+    def switch_to_browser(self, url: str, reason: str) -> str | None:
+        """Pages like ``url``'s differ in the browser (``reason``): its kind goes there from now on,
+        and its whole host once ``KINDS_BEFORE_HOST`` kinds did. The line for the job's log, the
+        first time (None when they already went to the browser)."""
         host = self._host(url)
-        if host.browser_reason is not None:
-            return False
-        host.browser_reason = reason
-        return True
+        kind = page_kind(url)
+        if host.browser_reason is not None or kind in host.switched:
+            return None
+        host.switched[kind] = reason
+        if len(host.switched) < KINDS_BEFORE_HOST:
+            return f"switched the pages under {kind} to the browser for the rest of the crawl: {reason}"
+        kinds = ", ".join(host.switched)
+        host.browser_reason = f"{len(host.switched)} kinds of its pages differ in the browser ({kinds})"
+        return f"switched the host to the browser for the rest of the crawl ({host.browser_reason}): {reason}"
 
     def _host(self, url: str) -> _Host:
         parts = urlsplit(url)
         return self._hosts.setdefault(f"{parts.scheme}://{parts.netloc}".lower(), _Host())
-
-
-def _came_back_same(check: Check) -> bool:
-    return check.done() and not check.cancelled() and check.exception() is None and check.result() is None

@@ -3,7 +3,10 @@
 * ``BrowserSource`` — every page in a browser tab (``browser_sources.py``: ``Tab``/``PageFetcher``).
 * ``HttpSource`` — every page over plain HTTP (``HttpFetcher``); never starts a browser.
 * ``AutoSource`` — over HTTP, and in the browser only the pages that need it
-  (``render_check.py`` has the rule).
+  (``render_check.py`` has the rule: per kind of page, not per host).
+
+Over HTTP, a ``<meta http-equiv=refresh>`` stub's target is one of its links (``meta_refresh.py``):
+the crawl follows it as a browser would.
 
 A source returns a ``FetchedPage``, a ``NonHtmlResponse`` or a ``NotModified`` (a 304 to a
 conditional request), or raises ``FetchError``; retries, outcomes and storing are the engine's.
@@ -20,6 +23,7 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urldefrag
 
 from quaero_desktop.crawler.browser_sources import BrowserSource, SharedBrowser, SharedTab
 from quaero_desktop.crawler.fetched import (
@@ -34,6 +38,7 @@ from quaero_desktop.crawler.fetched import (
 from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
 from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
+from quaero_desktop.crawler.meta_refresh import refresh_target
 from quaero_desktop.crawler.render_check import Check, Difference, HostChecks, RenderDecisions, compare
 
 if TYPE_CHECKING:  # Playwright loads with the first page a browser renders
@@ -74,12 +79,13 @@ class HttpSource:
         result = await self._fetcher.fetch(url, validators, before)
         if not isinstance(result, HttpPage):
             return result
-        signals = await asyncio.to_thread(js_signals, result.page.html)
+        page, _ = with_refresh_target(result.page)
+        signals = await asyncio.to_thread(js_signals, page.html)
         if signals.needs_browser is None:
-            return result.page
+            return page
         # Stored as read, with a note; an empty app shell counts as rendered empty, as in a browser.
         empty = signals.needs_browser == EMPTY_SHELL
-        return dataclasses.replace(result.page, needs_javascript=signals.needs_browser, rendered_empty=empty)
+        return dataclasses.replace(page, needs_javascript=signals.needs_browser, rendered_empty=empty)
 
     async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
         return await self._fetcher.fetch_text(url, before)
@@ -91,11 +97,21 @@ class HttpSource:
         return None
 
 
+def with_refresh_target(page: FetchedPage) -> tuple[FetchedPage, str | None]:
+    """``page`` with the target of its meta refresh among its links (followed like a redirect), and
+    that target (None: the page sends the browser nowhere else)."""
+    target = refresh_target(page.html, page.final_url)
+    if target is None or target in page.links:
+        return page, target
+    return dataclasses.replace(page, links=[*page.links, target]), target
+
+
 # ----- auto: HTTP first, the browser where the page needs it -----
 
 
 class AutoSource:
-    """HTTP first; the browser for pages that need scripts, for samples, and for hosts that switched."""
+    """HTTP first; the browser for pages that need scripts, for samples, and for the kinds of page
+    (or hosts) that switched."""
 
     def __init__(
         self,
@@ -115,7 +131,7 @@ class AutoSource:
         self._checking_tab = checking_tab
         self._decisions = decisions
         self._scope_links = scope_links
-        self._on_switch = on_switch
+        self._on_switch = on_switch  # told the job log's line when pages switch to the browser
         self._known_urls = known_urls  # which of these URLs the crawl has met already
         self._host_checks: tuple[str, HostChecks] | None = None  # those of the page read last, by its URL
 
@@ -132,6 +148,9 @@ class AutoSource:
             return page
         if self._decisions.browser_reason(page.final_url) is not None:
             return await self._render(url, result)
+        page, refresh = with_refresh_target(page)
+        if refresh is not None:  # a redirect written in HTML: the browser would show another page
+            return self._with_open_checks(url, page)
         signals = await asyncio.to_thread(js_signals, page.html)
         if signals.needs_browser is not None:
             log.debug("%s needs the browser: %s", url, signals.needs_browser)
@@ -158,7 +177,7 @@ class AutoSource:
 
     async def _check(self, url: str, fetched: HttpPage, *, tab: SharedTab | None) -> FetchedPage | None:
         """A sample in the browser (``tab``: the crawl's checking tab; None: this worker's own): the
-        rendered page if it differs from the HTML (the host then switches), else None."""
+        rendered page if it differs from the HTML (pages like it then switch), else None."""
         page = fetched.page
         try:
             rendered = await self._render(url, fetched, tab=tab)
@@ -166,6 +185,11 @@ class AutoSource:
             log.info("could not check %s in the browser (%s); kept as read over HTTP", url, exc)
             return None
         if not isinstance(rendered, FetchedPage):
+            return None
+        if urldefrag(rendered.final_url)[0] not in (urldefrag(page.final_url)[0], urldefrag(url)[0]):
+            # The browser ended elsewhere (a meta refresh, a script's redirect): a redirect, which shows
+            # a whole other page, not this page's missing content. The target is a link of its own.
+            log.debug("%s sends the browser on to %s: a redirect, not a difference", url, rendered.final_url)
             return None
         difference = await asyncio.to_thread(self._difference, page, rendered)
         if difference is not None and difference.missing_links:
@@ -179,8 +203,9 @@ class AutoSource:
         if difference is None:
             return None
         reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
-        if self._decisions.switch_to_browser(page.final_url, reason):
-            self._on_switch(reason)
+        switched = self._decisions.switch_to_browser(page.final_url, reason)
+        if switched is not None:
+            self._on_switch(switched)
         return rendered
 
     async def _render(

@@ -157,8 +157,9 @@ class CrawlFetching:
         assert self._shared_tab is not None, "only auto mode reads pages again"
         return await self._shared_tab.render(url)
 
-    def _switched(self, reason: str) -> None:
-        self._log.warning(f"switched the host to the browser for the rest of the crawl: {reason}")
+    def _switched(self, line: str) -> None:
+        """Pages of a kind, or a whole host, switched to the browser: which, and why (render_check.py)."""
+        self._log.warning(line)
 
     async def close(self) -> None:
         """Stop the checks still running, then close the tab, the browser context and the client.
