@@ -8,6 +8,8 @@ import asyncio
 from quaero_desktop.crawler.meta_refresh import refresh_target
 from quaero_desktop.crawler.render_check import (
     FIRST_SAMPLES,
+    FREE_KIND_SAMPLES,
+    KIND_SAMPLE_SHARE,
     KINDS_BEFORE_HOST,
     SAMPLE_EVERY,
     Check,
@@ -112,3 +114,11 @@ def test_a_meta_refresh_stub_is_a_redirect():
     assert refresh_target('<head><meta http-equiv="refresh" content="600; url=/b"></head>', base) is None  # later
     assert refresh_target('<head><meta http-equiv="refresh" content="0; url=#top"></head>', base) is None  # itself
     assert refresh_target(f"<head><title>t</title></head><body>{WORDS}</body>", base) is None
+
+
+def test_a_site_whose_every_page_is_a_directory_is_not_all_rendered():
+    decisions = RenderDecisions()
+    sampled = [decisions.sample(f"https://blog.example/2024/05/post-{i}/", framework=False) for i in range(1000)]
+    assert all(sampled[:FREE_KIND_SAMPLES]) and not sampled[FREE_KIND_SAMPLES]  # the first kinds, then a budget
+    assert sum(sampled) <= FIRST_SAMPLES + FREE_KIND_SAMPLES + 1000 // KIND_SAMPLE_SHARE + 1
+    assert sum(sampled[500:]) >= 500 // KIND_SAMPLE_SHARE - 1  # still one in ten, not one in fifty

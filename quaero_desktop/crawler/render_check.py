@@ -7,7 +7,10 @@ page (or a whole host) stops trusting its HTML (docs/architecture.md, "HTTP fast
    browser and compared: the first ``FIRST_SAMPLES`` pages of each host, the first page of each
    **kind** (``page_kind``: the host and the URL's directory, ``/docs/api/`` for
    ``/docs/api/widgets.html``), then one in ``SAMPLE_EVERY`` of the host's pages (one in
-   ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework marks). The sample's stored version
+   ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework marks). A site whose every page is a
+   directory of its own (``/2024/05/12/a-post/``) is no reason to render them all: past
+   ``FREE_KIND_SAMPLES`` kinds, a new kind is sampled only while the host's samples stay under one
+   in ``KIND_SAMPLE_SHARE`` of its pages (else its next page is). The sample's stored version
    is the browser's when they differ, so it loses nothing.
 3. The two versions **differ** when the rendered page links somewhere in the crawl's scope that
    the HTML does not — not to the page itself, nor to a page the crawl knows already (a session's
@@ -39,6 +42,8 @@ from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.urls import hash_route
 
 FIRST_SAMPLES: Final = 3
+FREE_KIND_SAMPLES: Final = 10
+KIND_SAMPLE_SHARE: Final = 10
 SAMPLE_EVERY: Final = 50
 FRAMEWORK_SAMPLE_EVERY: Final = 10
 # Kinds of a host whose samples differed before the whole host goes to the browser: by then most of
@@ -159,7 +164,8 @@ def page_kind(url: str) -> str:
 class _Host:
     pages: int = 0  # pages read over HTTP so far (sampled or not)
     browser_reason: str | None = None  # set once the whole host switched to the browser
-    kinds_seen: set[str] = field(default_factory=set)  # kinds whose first page was sampled
+    samples: int = 0  # pages sampled so far
+    kinds_seen: set[str] = field(default_factory=set)  # kinds one of whose pages was sampled
     switched: dict[str, str] = field(default_factory=dict)  # kind -> why its pages go to the browser
     checks: dict[str, list[Check]] = field(default_factory=dict)  # kind -> its background checks
 
@@ -178,20 +184,27 @@ class RenderDecisions:
     def sample(self, url: str, *, framework: bool) -> bool:
         """Count a page read from its HTML; True when it is one to check in the browser too."""
         host = self._host(url)
+        first = self._first_sample(host, page_kind(url))
         host.pages += 1
-        kind = page_kind(url)
-        new_kind = kind not in host.kinds_seen
-        host.kinds_seen.add(kind)
-        if host.pages <= FIRST_SAMPLES or new_kind:
-            return True
         every = FRAMEWORK_SAMPLE_EVERY if framework else SAMPLE_EVERY
-        return host.pages % every == 0
+        if not first and host.pages % every != 0:
+            return False
+        host.samples += 1
+        host.kinds_seen.add(page_kind(url))
+        return True
 
     def in_first_samples(self, url: str) -> bool:
         """Whether the next page of this URL is among its host's first ``FIRST_SAMPLES`` or its
-        kind's first page (checked in the background, ``add_first_check``)."""
-        host = self._host(url)
-        return host.pages < FIRST_SAMPLES or page_kind(url) not in host.kinds_seen
+        kind's first sample (checked in the background, ``add_first_check``)."""
+        return self._first_sample(self._host(url), page_kind(url))
+
+    @staticmethod
+    def _first_sample(host: _Host, kind: str) -> bool:
+        if host.pages < FIRST_SAMPLES:
+            return True
+        if kind in host.kinds_seen:
+            return False
+        return len(host.kinds_seen) < FREE_KIND_SAMPLES or host.samples * KIND_SAMPLE_SHARE < host.pages
 
     def add_first_check(self, url: str, check: Check) -> None:
         self._host(url).checks.setdefault(page_kind(url), []).append(check)
