@@ -1,31 +1,63 @@
-"""The page-size bound in browser mode: a 60 MB page, a gzip bomb and a DOM its script makes huge
-each fail with the HTTP path's message, and the crawl completes the other pages."""
+"""The page bounds in browser mode: a 60 MB page, gzip bombs (of a comment, of tiny paragraphs), a
+page of a million elements, a page whose frame is 60 MB and a DOM its script makes huge each fail
+with the HTTP path's message, and the crawl completes the other pages, a long one included."""
 
 from __future__ import annotations
 
 import pytest
 
-from quaero_desktop.crawler.fetched import page_too_large
+from quaero_desktop.crawler.fetched import page_too_large, page_too_many_elements
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.store import documents_repo
 from tests.conftest import crawl, make_definition
 
 pytestmark = pytest.mark.browser
 
 TOO_LARGE = "the page is larger than 50 MB"
+TOO_MANY_ELEMENTS = "the page has more than 100,000 elements"
+REFUSED = {
+    "/huge/page": TOO_LARGE,
+    "/huge/bomb": TOO_LARGE,
+    "/huge/dense": TOO_MANY_ELEMENTS,
+    "/huge/crowded": TOO_MANY_ELEMENTS,
+    "/huge/framed": TOO_LARGE,
+    "/huge/built": TOO_LARGE,
+}
 
 
-def test_pages_over_the_size_bound_fail_alone_in_browser_mode(app, fresh_site):
+def _outcomes(app, job) -> dict[str, tuple[JobStatus, str | None]]:
+    return {c.url: (c.status, c.error) for c in app.jobs.children(job.id)}
+
+
+def test_pages_over_the_bounds_fail_alone_in_browser_mode(app, fresh_site):
     site = fresh_site
     job = crawl(app, make_definition([site.url("/huge/")], max_depth=1, concurrency=2, render="browser"))
 
     assert job.status == JobStatus.COMPLETED, job.error
-    children = {c.url: c for c in app.jobs.children(job.id)}
-    for path in ("/huge/page", "/huge/bomb", "/huge/built"):
-        assert (children[site.url(path)].status, children[site.url(path)].error) == (JobStatus.FAILED, TOO_LARGE), path
-        assert children[site.url(path)].attempts == 1  # the bound is final, not retried
-    assert {d.url for d in app.documents.list(job_id=job.id)} == {site.url("/huge/"), site.url("/huge/fine")}
-    assert job.progress.text == "0 pending, 0 running, 2 completed, 3 failed"
+    outcomes = _outcomes(app, job)
+    assert {path: outcomes[site.url(path)] for path in REFUSED} == {
+        path: (JobStatus.FAILED, error) for path, error in REFUSED.items()
+    }
+    assert all(c.attempts == 1 for c in app.jobs.children(job.id))  # the bounds are final, not retried
+    stored = {d.url: d for d in app.documents.list(job_id=job.id)}
+    assert set(stored) == {site.url("/huge/"), site.url("/huge/fine"), site.url("/huge/long")}
+    with app.database.read() as conn:
+        long_page = documents_repo.get_by_url(conn, site.url("/huge/long"))
+    assert "Paragraph 19999 of a long page." in long_page.markdown
+    assert job.progress.text == "0 pending, 0 running, 3 completed, 6 failed"
 
 
-def test_the_message_is_the_http_paths():
+def test_the_http_path_refuses_the_same_pages_with_the_same_messages(app, fresh_site):
+    site = fresh_site
+    job = crawl(app, make_definition([site.url("/huge/")], max_depth=1, concurrency=2, render="http"))
+
+    outcomes = _outcomes(app, job)
+    served_whole = ("/huge/framed", "/huge/built")  # HTTP reads neither frames nor scripts
+    assert {path: outcomes[site.url(path)] for path in REFUSED if path not in served_whole} == {
+        path: (JobStatus.FAILED, error) for path, error in REFUSED.items() if path not in served_whole
+    }
+
+
+def test_the_messages_are_final():
     assert str(page_too_large()) == TOO_LARGE and not page_too_large().retryable
+    assert str(page_too_many_elements()) == TOO_MANY_ELEMENTS and not page_too_many_elements().retryable

@@ -1,99 +1,125 @@
-"""The page-size bound in a browser tab: the decoded bytes each document request received.
+"""The page bounds in a browser tab: each document's body is read and bounded before the renderer sees it.
 
-Playwright reports a response only once it is whole, which is too late for a 60 MB page or a
-gzip bomb (small on the wire, gigabytes decoded): Chromium would parse it all, and its processes
-grow by gigabytes. The DevTools protocol reports every chunk as it arrives (``Network.dataReceived``,
-whose ``dataLength`` is the decoded size), so the tab is closed as soon as one document (the page
-or a frame) passes MAX_HTML_BYTES: the renderer holding the partial page goes with it.
+A renderer parses what it is given at once, and what it builds costs far more than the bytes: a
+60 MB page, a gzip bomb (small on the wire, gigabytes decoded) or a few MB of tiny paragraphs grow
+its process by gigabytes before anything could read the page's size in it. So the tab's document
+responses (the page's and its frames', nothing else: scripts, styles and images go on untouched)
+are paused once their headers arrived, their decoded body is read here against the bounds of
+fetched.PageBound (MAX_HTML_BYTES; MAX_HTML_ELEMENTS for HTML), and the renderer is handed the
+body only when it is within them. A document over them fails its request: the renderer never
+sees a byte of it, and the page fails with the HTTP path's message.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 from typing import Any
 
 from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
-from quaero_desktop.crawler.fetched import MAX_HTML_BYTES
+from quaero_desktop.crawler.fetched import HTML_TYPES, FetchError, PageBound
 
-# DevTools keeps response bodies for later inspection; a crawl never asks for them, so the buffer
-# it keeps for this session stays tiny (the defaults are 100 MB in all, 10 MB a resource).
-_BUFFER_BYTES = 1024
-_CLOSE_WAIT_S = 10.0
+# Read a few MB a time: a normal page in one read, a bomb stopped within a few MB past the bound.
+_READ_BYTES = 4 * 2**20
+# Statuses whose body no one reads: redirects are followed by the browser, a 304 has no body.
+_NO_BODY = frozenset({204, 205, 301, 302, 303, 304, 307, 308})
+# Headers that described the body as it came over the wire: the renderer is handed it decoded.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_EMPTY = {"responseHeaders": [{"name": "Content-Type", "value": "text/html"}], "body": ""}
 
 
 class DocumentSizeWatch:
-    """Watches one tab's document requests; ``too_large`` once one was cut off (the tab is closed then)."""
+    """Bounds one tab's documents; ``failure`` is the error of the first one over a bound, if any."""
 
-    def __init__(self, page: Page, session: CDPSession) -> None:
-        self._page = page
+    def __init__(self, session: CDPSession) -> None:
         self._session = session
-        self._received: dict[str, int] = {}  # decoded bytes by request id, documents only
-        self._closing: asyncio.Task[None] | None = None
-        self.too_large = False
-        self.cut = asyncio.Event()  # set with too_large: a load that never ends when its tab closes is not waited for
+        self._reads: set[asyncio.Task[None]] = set()
+        self.failure: FetchError | None = None
 
     @classmethod
     async def attach(cls, page: Page) -> DocumentSizeWatch:
         session = await page.context.new_cdp_session(page)
-        watch = cls(page, session)
-        session.on("Network.requestWillBeSent", watch._sent)
-        session.on("Network.responseReceived", watch._response)
-        session.on("Network.dataReceived", watch._data)
-        session.on("Network.loadingFinished", watch._ended)
-        session.on("Network.loadingFailed", watch._ended)
-        await session.send(
-            "Network.enable", {"maxTotalBufferSize": _BUFFER_BYTES, "maxResourceBufferSize": _BUFFER_BYTES}
-        )
+        watch = cls(session)
+        session.on("Fetch.requestPaused", watch._paused)
+        pattern = {"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"}
+        await session.send("Fetch.enable", {"patterns": [pattern]})
         return watch
 
     def reset(self) -> None:
         """Before a navigation: the verdict is about the page that loads next."""
-        self._received.clear()
-        self.too_large = False
-        self.cut.clear()
+        self.failure = None
 
-    async def closed(self) -> None:
-        """Until the tab closed after a document was cut off (at once if none was)."""
-        if self._closing is not None:
-            with contextlib.suppress(TimeoutError):  # a renderer too busy to answer: the tab is dropped anyway
-                async with asyncio.timeout(_CLOSE_WAIT_S):
-                    await asyncio.shield(self._closing)
+    def _paused(self, event: dict[str, Any]) -> None:
+        read = asyncio.get_running_loop().create_task(self._bound(event))
+        self._reads.add(read)  # held until done: a task only the loop references may be collected
+        read.add_done_callback(self._reads.discard)
 
-    def _sent(self, event: dict[str, Any]) -> None:
-        if event.get("type") == "Document":
-            self._received.setdefault(event["requestId"], 0)
-
-    def _response(self, event: dict[str, Any]) -> None:
-        """A document that says it is larger (Content-Length) is cut off before its body is parsed:
-        a renderer under load parses a few MB a second, slower than a page's timeout allows."""
-        if event["requestId"] not in self._received:
-            return
-        headers = {name.lower(): value for name, value in event["response"].get("headers", {}).items()}
-        with contextlib.suppress(ValueError):
-            if int(headers.get("content-length", "").strip() or 0) > MAX_HTML_BYTES:
-                self._cut_off()
-
-    def _data(self, event: dict[str, Any]) -> None:
+    async def _bound(self, event: dict[str, Any]) -> None:
         request_id = event["requestId"]
-        if request_id not in self._received:
+        status = event.get("responseStatusCode")
+        headers: list[dict[str, str]] = event.get("responseHeaders") or []
+        content_type = _header(headers, "content-type").split(";")[0].strip().lower()
+        downloaded = _header(headers, "content-disposition").strip().lower().startswith("attachment")
+        if event.get("responseErrorReason") or status in _NO_BODY or downloaded or not _shown(content_type):
+            await self._send("Fetch.continueRequest", {"requestId": request_id})
             return
-        self._received[request_id] += int(event.get("dataLength") or 0)
-        if self._received[request_id] > MAX_HTML_BYTES:
-            self._cut_off()
+        bound = PageBound(count_elements=not content_type or content_type.startswith(HTML_TYPES))
+        try:
+            bound.declare(_header(headers, "content-length"))  # a length said at once: not read at all
+            body = await self._read(request_id, bound)
+        except FetchError as exc:
+            if self.failure is None:
+                self.failure = exc  # set first: the load that ends next is read as refused
+            # An empty page in its place, rather than a failed request: a failed navigation commits
+            # an error page later, which would interrupt the tab's next navigation.
+            await self._send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": 200, **_EMPTY})
+            return
+        except PlaywrightError:  # the tab closed meanwhile, or the request was cancelled
+            return
+        kept = [header for header in headers if header["name"].lower() not in _WIRE_HEADERS]
+        fulfilment = {
+            "requestId": request_id,
+            "responseCode": status,
+            "responseHeaders": kept,  # Set-Cookie too: the store took it on arrival, taking it again changes nothing
+            "body": base64.b64encode(body).decode("ascii"),
+        }
+        if event.get("responseStatusText"):
+            fulfilment["responsePhrase"] = event["responseStatusText"]
+        await self._send("Fetch.fulfillRequest", fulfilment)
 
-    def _cut_off(self) -> None:
-        if not self.too_large:
-            self.too_large = True
-            self.cut.set()
-            # Closing the tab ends the load at once (goto fails) and frees the renderer's memory.
-            self._closing = asyncio.get_running_loop().create_task(self._close())
+    async def _read(self, request_id: str, bound: PageBound) -> bytes:
+        """The decoded body, read until its end or until it passes a bound (FetchError)."""
+        stream = (await self._session.send("Fetch.takeResponseBodyAsStream", {"requestId": request_id}))["stream"]
+        chunks: list[bytes] = []
+        try:
+            while True:
+                piece = await self._session.send("IO.read", {"handle": stream, "size": _READ_BYTES})
+                data = piece.get("data", "")
+                chunk = base64.b64decode(data) if piece.get("base64Encoded") else data.encode("utf-8")
+                bound.add(chunk)
+                chunks.append(chunk)
+                if piece.get("eof"):
+                    return b"".join(chunks)
+        finally:
+            await self._send("IO.close", {"handle": stream})
 
-    def _ended(self, event: dict[str, Any]) -> None:
-        self._received.pop(event["requestId"], None)
+    async def _send(self, method: str, params: dict[str, Any]) -> None:
+        with contextlib.suppress(PlaywrightError):  # the tab or the request is gone: nothing to release
+            await self._session.send(method, params)
 
-    async def _close(self) -> None:
-        with contextlib.suppress(PlaywrightError):
-            await self._page.close()
+
+def _header(headers: list[dict[str, str]], name: str) -> str:
+    return next((header["value"] for header in headers if header["name"].lower() == name), "")
+
+
+def _shown(content_type: str) -> bool:
+    """Whether a document of this type is parsed or shown by the renderer (rather than downloaded,
+    or handed to a viewer): those are the ones its bounds are about. No type: the browser sniffs it."""
+    return (
+        not content_type
+        or content_type.startswith(("text/", *HTML_TYPES))
+        or content_type.endswith(("+xml", "/xml", "/json", "+json"))
+    )

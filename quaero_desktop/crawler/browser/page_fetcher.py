@@ -89,33 +89,19 @@ class PageFetcher:
         bytes for ``url`` (its scripts, data and frames still load from the network), so the page
         is not requested twice and renders from the same HTML the fetch saw.
 
-        A document over MAX_HTML_BYTES closes the tab while it loads (see document_size.py): the
-        error the load then ends in is that one's."""
+        A document (the page's or a frame's) over the page bounds is refused before the renderer
+        parses it (see document_size.py): the page fails with that bound's error."""
         self.uses += 1
         self._sizes.reset()
-        work = asyncio.ensure_future(self._fetch(url, served))
-        cut = asyncio.ensure_future(self._sizes.cut.wait())
         try:
-            await asyncio.wait((work, cut), return_when=asyncio.FIRST_COMPLETED)
-        except asyncio.CancelledError:  # the crawl stopped: so does the load
-            work.cancel()
+            result = await self._fetch(url, served)
+        except (FetchError, PlaywrightError):
+            if self._sizes.failure is not None:  # the load failed because its document was refused
+                raise self._sizes.failure from None
             raise
-        finally:
-            cut.cancel()
-        if not work.done():  # cut off: its navigation may not end even with its tab closed
-            work.cancel()
-            with contextlib.suppress(asyncio.CancelledError, FetchError, PlaywrightError):
-                await work
-        else:
-            try:
-                result = work.result()
-                if not self._sizes.too_large:  # a frame's document can pass the bound after the page loaded
-                    return result
-            except (FetchError, PlaywrightError):
-                if not self._sizes.too_large:
-                    raise
-        await self._sizes.closed()
-        raise page_too_large()
+        if self._sizes.failure is not None:  # a frame's document was refused: the page is not whole
+            raise self._sizes.failure
+        return result
 
     async def _fetch(self, url: str, served: ServedDocument | None) -> FetchedPage | NonHtmlResponse:
         if urldefrag(url).fragment and urldefrag(url).url == urldefrag(self._page.url).url:
@@ -137,6 +123,8 @@ class PageFetcher:
             finally:
                 with contextlib.suppress(PlaywrightError):
                     await self._page.unroute(pattern, serve)
+        if self._sizes.failure is not None:  # its document was refused: the tab shows an empty page
+            raise self._sizes.failure
         if isinstance(response, _Download):
             return await self._download(url)
         content_type = _content_type(response)

@@ -22,14 +22,13 @@ from lxml.etree import _Element
 from quaero_desktop.crawler.connection_errors import describe_network_error
 from quaero_desktop.crawler.fetched import (
     HTML_TYPES,
-    MAX_HTML_BYTES,
     FetchedPage,
     FetchError,
     NonHtmlResponse,
     NotModified,
+    PageBound,
     TextResponse,
     Validators,
-    page_too_large,
     retry_after_seconds,
     source_hash,
 )
@@ -179,11 +178,10 @@ def _with_validators(page: FetchedPage, response: httpx2.Response, body: bytes) 
 
 async def _read_capped(response: httpx2.Response) -> bytes:
     chunks: list[bytes] = []
-    size = 0
+    bound = PageBound()  # the browser's bounds too (its bytes and elements): one page, one verdict
+    bound.declare(response.headers.get("content-length", ""))
     async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > MAX_HTML_BYTES:
-            raise page_too_large()
+        bound.add(chunk)
         chunks.append(chunk)
     return b"".join(chunks)
 
