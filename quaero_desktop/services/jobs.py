@@ -13,6 +13,7 @@ from quaero_desktop.domain.url_noise import NoiseGroup, noise_groups
 from quaero_desktop.engine.ownership import owner_is_alive
 from quaero_desktop.store import jobs_repo, logs_repo, pages_repo
 from quaero_desktop.store.database import Database
+from quaero_desktop.store.pages_repo import PageListing as PageListing  # for the window, which never imports the store
 
 
 class JobsService:
@@ -56,6 +57,11 @@ class JobsService:
     ) -> builtins.list[ChildJob]:
         with self._database.read() as conn:
             return pages_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
+
+    def page_listings(self, job_id: str, *, limit: int | None = None, offset: int = 0) -> builtins.list[PageListing]:
+        """The job's pages in discovery order as a list of them shows them (cheaper than ``children``)."""
+        with self._database.read() as conn:
+            return pages_repo.list_page_listings(conn, job_id, limit=limit, offset=offset)
 
     def noise(self, job_id: str) -> builtins.list[NoiseGroup]:
         """Large groups of the job's documents whose URLs look like actions or variants (edit, history,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
@@ -60,7 +60,7 @@ def list_children(
     offset: int = 0,
 ) -> list[ChildJob]:
     """Children in discovery order."""
-    query = select(jobs).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
+    query = select(*_CHILD_COLUMNS).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
     if max_depth is not None:
         query = query.where(jobs.c.depth <= max_depth)
     if statuses:
@@ -68,6 +68,71 @@ def list_children(
     if limit is not None:
         query = query.limit(limit)
     return [_child(r) for r in conn.execute(query)]
+
+
+class PageListing(NamedTuple):
+    """A page as a list of a crawl's pages shows it (the job window's Pages table): what a ChildJob says
+    of its progress, without building one. A ChildJob (a frozen dataclass of 20 fields) costs ~4 µs: of
+    the ~70 ms of CPU that 10,000 pages took to read, that was 40."""
+
+    id: str
+    seq: int
+    url: str
+    depth: int
+    status: JobStatus
+    http_status: int | None
+    title: str | None
+    result: PageResult | None
+    error: str | None
+    note: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    found_on: str | None
+
+
+_LISTING_COLUMNS = tuple(jobs.c[name] for name in PageListing._fields)
+
+
+def list_page_listings(
+    conn: Connection, parent_id: str, *, limit: int | None = None, offset: int = 0
+) -> list[PageListing]:
+    """Children in discovery order, as ``PageListing``s."""
+    query = select(*_LISTING_COLUMNS).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    statuses, results = _STATUSES, _RESULTS
+    return [
+        PageListing(
+            child_id,
+            seq,
+            url,
+            depth,
+            statuses[status],
+            http_status,
+            title,
+            results[result] if result else None,
+            error,
+            note,
+            started_at,
+            finished_at,
+            found_on,
+        )
+        for (
+            child_id,
+            seq,
+            url,
+            depth,
+            status,
+            http_status,
+            title,
+            result,
+            error,
+            note,
+            started_at,
+            finished_at,
+            found_on,
+        ) in conn.execute(query)
+    ]
 
 
 def document_urls(conn: Connection, parent_id: str) -> list[str]:
@@ -180,26 +245,78 @@ def finish_child(
     conn.execute(_FINISH, {"b_child_id": child_id, **{f"b_{name}": value for name, value in values.items()}})
 
 
+# The columns a ChildJob is made of, in the order ``_child`` unpacks them. Read by position: reading a
+# SQLAlchemy row by name costs ~5x more, and the job window reads 10,000 children while a crawl runs.
+_CHILD_COLUMNS = (
+    jobs.c.id,
+    jobs.c.parent_id,
+    jobs.c.url,
+    jobs.c.depth,
+    jobs.c.status,
+    jobs.c.seq,
+    jobs.c.attempts,
+    jobs.c.http_status,
+    jobs.c.content_type,
+    jobs.c.title,
+    jobs.c.result,
+    jobs.c.note,
+    jobs.c.error,
+    jobs.c.started_at,
+    jobs.c.finished_at,
+    jobs.c.rendered_empty,
+    jobs.c.rendered_incomplete,
+    jobs.c.found_on,
+    jobs.c.change,
+    jobs.c.reason,
+)
+_STATUSES = {str(status): status for status in JobStatus}  # a dict lookup instead of an enum call per row
+_RESULTS = {str(result): result for result in PageResult}
+_CHANGES = {str(change): change for change in PageChange}
+_REASONS = {str(reason): reason for reason in SkipReason}
+
+
 def _child(row: ResultRow) -> ChildJob:
+    (
+        child_id,
+        parent_id,
+        url,
+        depth,
+        status,
+        seq,
+        attempts,
+        http_status,
+        content_type,
+        title,
+        result,
+        note,
+        error,
+        started_at,
+        finished_at,
+        rendered_empty,
+        rendered_incomplete,
+        found_on,
+        change,
+        reason,
+    ) = row
     return ChildJob(
-        id=row.id,
-        parent_id=row.parent_id,
-        url=row.url,
-        depth=row.depth,
-        status=JobStatus(row.status),
-        seq=row.seq,
-        attempts=row.attempts,
-        http_status=row.http_status,
-        content_type=row.content_type,
-        title=row.title,
-        result=PageResult(row.result) if row.result else None,
-        note=row.note,
-        error=row.error,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        rendered_empty=row.rendered_empty,
-        rendered_incomplete=row.rendered_incomplete,
-        found_on=row.found_on,
-        change=PageChange(row.change) if row.change else None,
-        reason=SkipReason(row.reason) if row.reason else None,
+        id=child_id,
+        parent_id=parent_id,
+        url=url,
+        depth=depth,
+        status=_STATUSES[status],
+        seq=seq,
+        attempts=attempts,
+        http_status=http_status,
+        content_type=content_type,
+        title=title,
+        result=_RESULTS[result] if result else None,
+        note=note,
+        error=error,
+        started_at=started_at,
+        finished_at=finished_at,
+        rendered_empty=rendered_empty,
+        rendered_incomplete=rendered_incomplete,
+        found_on=found_on,
+        change=_CHANGES[change] if change else None,
+        reason=_REASONS[reason] if reason else None,
     )

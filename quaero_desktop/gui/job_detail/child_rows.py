@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from quaero_desktop.domain.job import ChildJob, JobStatus, PageResult
+from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.events import ChildStatusChanged
 from quaero_desktop.gui.format import duration_text
+from quaero_desktop.services.jobs import PageListing
 
 
 class ChildColumn(enum.IntEnum):
@@ -65,22 +66,9 @@ class ChildRow:
     found_on: str | None = None  # the page whose link led here (never changes)
 
     @classmethod
-    def from_child(cls, child: ChildJob) -> ChildRow:
-        return cls(
-            id=child.id,
-            seq=child.seq,
-            url=child.url,
-            depth=child.depth,
-            status=child.status,
-            http_status=child.http_status,
-            title=child.title,
-            result=child.result,
-            error=child.error,
-            note=child.note,
-            started_at=child.started_at,
-            finished_at=child.finished_at,
-            found_on=child.found_on,
-        )
+    def from_listing(cls, listing: PageListing) -> ChildRow:
+        """The store's listing of a page: the same fields in the same order (checked below)."""
+        return cls(*listing)
 
     def copy_from(self, other: ChildRow) -> bool:
         """Take ``other``'s values (the store's view of this page); True when anything changed."""
@@ -92,7 +80,7 @@ class ChildRow:
                 changed = True
         return changed
 
-    def same_as(self, other: ChildRow | ChildJob) -> bool:
+    def same_as(self, other: ChildRow | PageListing) -> bool:
         """Equal in everything the store records about the page's progress."""
         return (
             self.status == other.status
@@ -142,6 +130,9 @@ class ChildRow:
             return str(self.result)
         return ""
 
+
+if tuple(field.name for field in fields(ChildRow)) != PageListing._fields:  # from_listing reads by position
+    raise TypeError("ChildRow and PageListing must list the same fields in the same order")
 
 _STORED_FIELDS = ("status", "http_status", "title", "result", "error", "note", "started_at", "finished_at")
 

@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon
 
-from quaero_desktop.domain.job import ChildJob, JobStatus
+from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import ChildStatusChanged
 from quaero_desktop.gui.job_detail.child_rows import HEADERS, ChildColumn, ChildRow, partial_display, stage
 from quaero_desktop.gui.job_detail.visible_order import VisibleOrder
 from quaero_desktop.gui.style import status_colour, status_icon
+from quaero_desktop.services.jobs import PageListing
 
 CHILD_ROLE = Qt.ItemDataRole.UserRole + 1
 BULK_CHANGES = 500  # above this many events at once, sort everything again instead of moving rows one by one
@@ -173,7 +174,7 @@ class ChildrenTableModel(QAbstractTableModel):
                     self._insert_visible(position)
         return len(fresh)
 
-    def differing(self, stored: list[ChildJob]) -> list[ChildRow]:
+    def differing(self, stored: list[PageListing]) -> list[ChildRow]:
         """Rows for the pages of a fresh read that are new or differ from the rows shown.
 
         Only reads, so it runs on the worker thread that read the store and ``merge`` gets a
@@ -185,7 +186,7 @@ class ChildrenTableModel(QAbstractTableModel):
         for child in stored:
             at = position.get(child.id)
             if at is None or at >= len(rows) or not rows[at].same_as(child):
-                out.append(ChildRow.from_child(child))
+                out.append(ChildRow.from_listing(child))
         return out
 
     def merge(self, rows: list[ChildRow], *, authoritative: bool) -> None:

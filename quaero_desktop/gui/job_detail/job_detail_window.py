@@ -133,12 +133,13 @@ class JobDetailWindow(QWidget):
     # ----- loading -----
 
     async def reload(self) -> None:
-        """Read the job, its pages and its log from the services."""
+        """Read the job, its pages and its log from the services, all at once."""
+        await asyncio.gather(self._load_job(), self.pages.load(), self._load_log(all_lines=True))
+
+    async def _load_job(self) -> None:
         job = await in_thread(self.context.app.jobs.get, self.job_id)
-        if not self._alive():
-            return
-        self._show_job(job)
-        await asyncio.gather(self.pages.load(), self._load_log(all_lines=True))
+        if self._alive():
+            self._show_job(job)
 
     async def _load_log(self, *, all_lines: bool = False) -> None:
         after = 0 if all_lines else self.log.lines.last_id
@@ -207,6 +208,8 @@ class JobDetailWindow(QWidget):
             self._start(self._load_noise(stopped), "Looking for noise among the documents")
 
     async def _load_noise(self, stopped: StoppedRun) -> None:
+        # After the pages: both are ~70 ms of CPU for 10,000 pages, and the pages are what the user waits for.
+        await self.pages.first_read.wait()
         groups = await in_thread(self.context.app.jobs.noise, self.job_id)
         if self._alive() and self._noise_read_for == stopped:  # not resumed or stopped again meanwhile
             self.noise.show_groups(groups)

@@ -1,0 +1,312 @@
+"""Does the window stay quick while a crawl runs in the same process? (Issue 20, item 5.)
+
+Two user actions on a job whose crawl has ``--children`` pages (10,000), timed on the GUI thread:
+
+* **open**: from the Jobs panel's "open job" handler (``MainWindow.open_job``, what double-click and
+  Details call) to the window shown (``shown``) and to its Pages table holding every row, painted
+  (``filled``: the row count reached, then a synchronous repaint of the table);
+* **sort**: from a header click's ``sortByColumn`` to the sorted rows painted (Title, URL, Status,
+  Time; ascending, then descending).
+
+Each is measured with no crawl running (``idle``) and while a real crawl runs at full speed in the
+same process (``busy``): the engine on its own thread crawling the generated test site
+(``tests.testsite --big-pages``, served by another process) in ``--render`` mode (auto) at
+``--concurrency`` (4), so its conversion threads compete with the GUI for the GIL. Everything is
+real: the desktop program (``DesktopApp``: main window, Jobs panel, bridge), its services, and a
+SQLite store in a temporary directory (the 10,000-page job written with the store's repositories).
+
+The code before (``--base``, a git worktree of commit 7f1284d, made if missing) and after (this
+checkout) each run in a child process with their own code on ``sys.path``, rounds interleaved, and
+are printed side by side. Target: open filled and sort <= 150 ms with the crawl running.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/job_detail_open.py [--rounds 3] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE_COMMIT = "7f1284d"
+TARGET_MS = 150.0
+SORTS = (("Title", 4), ("URL", 0), ("Status", 1), ("Time", 5))  # ChildColumn values, stable across versions
+
+
+# ----- in the child process: one version of the code -----
+
+
+def store_big_job(app: object, job_id: str, children: int) -> None:
+    """A finished crawl of ``children`` pages, written with the store's own repositories."""
+    from datetime import UTC, datetime, timedelta
+
+    from quaero_desktop.domain.definition import JobDefinition
+    from quaero_desktop.domain.job import JobStatus, PageResult
+    from quaero_desktop.store import jobs_repo, pages_repo
+
+    config = {"id": "big", "name": "Big crawl", "start_urls": ["https://example.com/"]}
+    now = datetime.now(UTC) - timedelta(hours=1)
+    with app.database.write() as conn:  # type: ignore[attr-defined]
+        jobs_repo.create_parent(
+            conn,
+            job_id=job_id,
+            name="Big crawl",
+            definition_id="big",
+            config=JobDefinition.from_mapping(config, "benchmark").to_mapping(),
+            metadata={"job_definition_id": "big"},
+            owner_pid=0,
+            now=now,
+        )
+        jobs_repo.mark_parent_running(conn, job_id, owner_pid=0, now=now)
+        entries = [
+            (f"{job_id}-{i}", f"https://example.com/section-{i % 97}/page-{i}", 1 + i % 4, i) for i in range(children)
+        ]
+        for first in range(0, children, 1000):
+            pages_repo.add_children(conn, job_id, entries[first : first + 1000], now, found_on="https://example.com/")
+        for i, (child_id, _url, _depth, _seq) in enumerate(entries):
+            started = now + timedelta(milliseconds=i * 7)
+            pages_repo.mark_child_running(conn, child_id, started)
+            failed = i % 50 == 0
+            pages_repo.finish_child(
+                conn,
+                child_id,
+                JobStatus.FAILED if failed else JobStatus.COMPLETED,
+                now=started + timedelta(milliseconds=40 + i % 900),
+                http_status=500 if failed else 200,
+                content_type="text/html",
+                title=None if failed else f"Page {i} of section {i % 97}",
+                result=None if failed else PageResult.DOCUMENT,
+                error="HTTP 500" if failed else None,
+            )
+        jobs_repo.finish_parent(conn, job_id, JobStatus.COMPLETED, error=None, now=now + timedelta(minutes=30))
+
+
+def paint_recorder(model: object) -> object:
+    """An event filter that records each paint of the table (time, rows the table then had)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[tuple[float, int]] = []
+
+        def eventFilter(self, watched: object, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.seen.append((time.perf_counter(), model.rowCount()))  # type: ignore[attr-defined]
+            return False
+
+        def first(self, rows: Callable[[int], bool]) -> float | None:
+            return next((at for at, count in self.seen if rows(count)), None)
+
+    return Paints()
+
+
+def measure(start_url: str, children: int, repeats: int, render: str, concurrency: int) -> dict[str, object]:
+    import asyncio
+    import faulthandler
+    import signal
+
+    import qasync
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from quaero_desktop.app import build_app
+    from quaero_desktop.domain.definition import JobDefinition
+    from quaero_desktop.gui.desktop_app import DesktopApp
+    from quaero_desktop.gui.main import create_qt_app
+    from tests.gui_support import RecordingNotifier, ScriptedDialogs
+
+    faulthandler.register(signal.SIGUSR1)  # a stuck run can be asked where it is
+    qt_app = create_qt_app([])
+    loop = qasync.QEventLoop(qt_app, already_running=False)
+    asyncio.set_event_loop(loop)
+    figures: dict[str, list[float]] = {}
+    crawl: dict[str, float] = {}
+
+    def note(key: str, started: float, ended: float) -> None:
+        figures.setdefault(key, []).append((ended - started) * 1000)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = build_app(Path(tmp))
+        big = "big-crawl"
+        store_big_job(app, big, children)
+        dialogs = ScriptedDialogs()
+        desktop = DesktopApp(app, dialogs=dialogs, notifier=RecordingNotifier(), tray=False)
+        window = desktop.show_window()
+        progress: dict[str, int] = {}
+        desktop.bridge.progressChanged.connect(
+            lambda batch: progress.update({job: p.completed + p.failed for job, p in batch.items()})
+        )
+
+        async def until(predicate: Callable[[], object]) -> None:
+            while not predicate():
+                if dialogs.errors:
+                    raise RuntimeError(f"the window reported {dialogs.errors}")
+                await asyncio.sleep(0.001)
+
+        async def open_and_sort(state: str) -> None:
+            for _repeat in range(repeats):
+                await open_once(state)
+
+        async def open_once(state: str) -> None:
+            started = time.perf_counter()
+            window.open_job(big)  # what the Jobs panel's openJob signal leads to
+            detail = window.job_details.get(big)
+            assert detail is not None
+            table, model = detail.pages.table, detail.pages.model
+            paints = paint_recorder(model)
+            table.viewport().installEventFilter(paints)
+            await until(lambda: paints.seen)
+            note(f"open shown {state}", started, paints.seen[0][0])
+            await until(lambda: paints.first(lambda rows: rows > 0))
+            note(f"open first rows {state}", started, paints.first(lambda rows: rows > 0))
+            await until(lambda: paints.first(lambda rows: rows == children))
+            note(f"open all rows {state}", started, paints.first(lambda rows: rows == children))
+            await until(lambda: not detail._tasks)  # its other reads (the noise) done: sorts alone
+            await asyncio.sleep(0.2)
+            header = table.horizontalHeader()
+            for name, column in SORTS:
+                for _click in range(2):  # ascending, then descending
+                    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+                    painted = len(paints.seen)
+                    started = time.perf_counter()
+                    QTest.mouseClick(
+                        header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, 5)
+                    )
+                    await until(lambda painted=painted: len(paints.seen) > painted)
+                    note(f"sort {state}", started, paints.seen[painted][0])
+                    note(f"sort {name} {state}", started, paints.seen[painted][0])
+                    assert header.sortIndicatorSection() == column, (name, header.sortIndicatorSection())
+                    await asyncio.sleep(0.1)
+            assert model.rowCount() == children
+            detail.close()
+            await asyncio.sleep(0.3)
+
+        async def main() -> None:
+            await desktop.tasks.wait_all()
+            print("measuring with no crawl running", file=sys.stderr, flush=True)
+            await open_and_sort("idle")
+            definition = JobDefinition.from_mapping(
+                {
+                    "id": "running",
+                    "name": "Running crawl",
+                    "start_urls": [start_url],
+                    "include_patterns": ["/big/"],
+                    "max_depth": 5,
+                    "max_pages": 1_000_000,
+                    "concurrency": concurrency,
+                    "timeout": "1h",
+                    "render": render,
+                },
+                "benchmark",
+            )
+            running = await asyncio.wrap_future(desktop.crawls.submit(definition))
+            await until(lambda: progress.get(running, 0) >= 100)  # past start-up: crawling at full speed
+            print("measuring while the crawl runs", file=sys.stderr, flush=True)
+            began, done_before = time.perf_counter(), progress.get(running, 0)
+            await open_and_sort("busy")
+            crawl["pages_per_s"] = (progress.get(running, 0) - done_before) / (time.perf_counter() - began)
+            crawl["pages_done"] = progress.get(running, 0)
+            await asyncio.wrap_future(desktop.crawls.cancel(running))
+            await asyncio.wrap_future(desktop.crawls.wait(running))
+            await desktop.tasks.wait_all()
+
+        try:
+            loop.run_until_complete(main())
+        finally:
+            desktop.bridge.close()
+            window.hide()
+            app.close(detach=False)
+            QApplication.processEvents()
+    return {"figures": figures, "crawl": crawl}
+
+
+# ----- in the parent: the site, the two versions, the table -----
+
+
+def base_worktree(path: Path) -> Path:
+    if not (path / "quaero_desktop").is_dir():
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), BASE_COMMIT], cwd=ROOT, check=True)
+    return path
+
+
+def run_version(code: Path, start_url: str, args: argparse.Namespace) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(code), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    command = [sys.executable, __file__, "--one", str(code), start_url]
+    command += ["--children", str(args.children), "--repeats", str(args.repeats)]
+    command += ["--render", args.render, "--concurrency", str(args.concurrency)]
+    out = subprocess.run(command, cwd=code, env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="opens (each followed by 8 sorts) per state and round")
+    parser.add_argument("--render", default="auto")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--site-pages", type=int, default=50_000, help="leaves of the site the running crawl crawls")
+    parser.add_argument("--base", type=Path, default=Path(tempfile.gettempdir()) / "jd-base")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        action="append",
+        default=[],
+        help="also run the code after with sys.setswitchinterval(S) (seconds; CPython's default is 0.005)",
+    )
+    parser.add_argument("--one", nargs=2, metavar=("CODE", "START"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        code, start = args.one
+        sys.path.insert(0, code)
+        if args.switch_interval:
+            sys.setswitchinterval(args.switch_interval[0])
+        print(json.dumps(measure(start, args.children, args.repeats, args.render, args.concurrency)), flush=True)
+        os._exit(0)  # no teardown: the qasync executor's threads would abort the exit ("QThread: Destroyed...")
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.fast_path_site import site
+
+    versions = {"before": base_worktree(args.base), "after": ROOT}
+    figures: dict[str, dict[str, list[float]]] = {name: {} for name in versions}
+    with site(args.site_pages) as served:
+        start = served.base_url + "/big/"
+        for number in range(1, args.rounds + 1):
+            for name, code in versions.items():
+                result = run_version(code, start, args)
+                for key, values in result["figures"].items():  # type: ignore[attr-defined]
+                    figures[name].setdefault(key, []).extend(values)
+                crawl = result["crawl"]
+                print(
+                    f"round {number} {name:<6}: crawl {crawl['pages_per_s']:.0f} pages/s while measured; "  # type: ignore[index]
+                    + ", ".join(
+                        f"{key} {statistics.median(values):.0f}"
+                        for key, values in result["figures"].items()  # type: ignore[attr-defined]
+                        if key.startswith(("open first rows", "open all rows", "sort busy", "sort idle"))
+                    )
+                    + " ms (medians)",
+                    flush=True,
+                )
+    print(f"\n{args.children} pages; ms, median (max) over every round; target <= {TARGET_MS:.0f} ms busy")
+    print(f"{'':<26}{'before':>18}{'after':>18}{'after/before':>14}")
+    for key in figures["after"]:
+        before, after = figures["before"].get(key, []), figures["after"][key]
+        if not before:
+            continue
+        b, a = statistics.median(before), statistics.median(after)
+        print(f"{key:<26}{b:>10.0f} ({max(before):>5.0f}){a:>10.0f} ({max(after):>5.0f}){a / b:>13.2f}x")
+
+
+if __name__ == "__main__":
+    main()

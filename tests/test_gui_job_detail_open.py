@@ -1,0 +1,102 @@
+"""Opening a big job's window: it shows at once, its first screenful of pages comes before the
+rest, and nothing the crawl says meanwhile is lost. (Timings: benchmarks/job_detail_open.py.)"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.engine.events import ChildStatusChanged
+from quaero_desktop.gui.job_detail.child_rows import ChildColumn
+from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
+from quaero_desktop.store import jobs_repo, pages_repo
+from tests.gui_support import run
+from tests.job_detail_support import _column
+from tests.waiting import until
+
+pytestmark = pytest.mark.gui
+
+PAGES = 1000
+WAITING = 900  # the one page still pending in the store; the crawl starts it while the window reads
+
+
+def _store_job(app, job_id: str) -> None:
+    """A crawl of PAGES pages as the store keeps it, every page done but WAITING."""
+    config = {"id": "big", "name": "Big crawl", "start_urls": ["https://example.com/"]}
+    now = datetime.now(UTC) - timedelta(hours=1)
+    with app.database.write() as conn:
+        jobs_repo.create_parent(
+            conn,
+            job_id=job_id,
+            name="Big crawl",
+            definition_id="big",
+            config=JobDefinition.from_mapping(config, "test").to_mapping(),
+            metadata={"job_definition_id": "big"},
+            owner_pid=0,
+            now=now,
+        )
+        jobs_repo.mark_parent_running(conn, job_id, owner_pid=0, now=now)
+        entries = [(f"{job_id}-{i}", f"https://example.com/s{i % 7}/page-{i}", 1, i) for i in range(PAGES)]
+        pages_repo.add_children(conn, job_id, entries, now, found_on="https://example.com/")
+        for i, (child_id, *_rest) in enumerate(entries):
+            if i != WAITING:
+                pages_repo.mark_child_running(conn, child_id, now)
+                pages_repo.finish_child(
+                    conn,
+                    child_id,
+                    JobStatus.COMPLETED,
+                    now=now + timedelta(seconds=1),
+                    http_status=200,
+                    title=f"Page {(i * 37) % PAGES:04d}",
+                    result=PageResult.DOCUMENT,
+                )
+        jobs_repo.finish_parent(conn, job_id, JobStatus.COMPLETED, error=None, now=now + timedelta(minutes=5))
+
+
+def test_a_big_jobs_window_shows_at_once_and_its_first_pages_before_the_rest(gui, qloop):
+    window, context = gui
+    _store_job(context.app, "big-job")
+
+    window.open_job("big-job")  # what double-clicking the job in the Jobs view does
+    detail = next(w for w in window.findChildren(JobDetailWindow) if w.job_id == "big-job")
+    pages = detail.pages
+    model = pages.model
+    assert detail.isVisible() and model.rowCount() == 0  # shown before anything was read
+
+    shown: list[int] = []  # the table's row count each time rows came in
+    model.modelReset.connect(lambda: shown.append(model.rowCount()))
+    model.rowsInserted.connect(lambda *_: shown.append(model.rowCount()))
+
+    def crawl_starts_the_waiting_page() -> None:  # through the bridge, as the engine's events come
+        if len(shown) == 1:
+            started = ChildStatusChanged("big-job", f"big-job-{WAITING}", "", 1, JobStatus.RUNNING)
+            context.bridge.childrenChanged.emit([started])
+
+    model.modelReset.connect(crawl_starts_the_waiting_page)
+    run(qloop, until(lambda: model.rowCount() == PAGES, what="every page in the table"))
+    run(qloop, context.tasks.wait_all())
+
+    assert shown[0] < PAGES and shown[-1] == PAGES  # the first screenful first, then the rest
+    assert shown[0] >= 40  # more than a tall window shows
+    assert pages.count_label.text() == f"{PAGES} pages"
+    urls = _column(model, ChildColumn.URL)
+    assert urls == [f"https://example.com/s{i % 7}/page-{i}" for i in range(PAGES)]  # discovery order, once each
+    statuses = _column(model, ChildColumn.STATUS)
+    assert statuses[WAITING] == "Running"  # the event that came while the rest was read was kept
+    assert statuses.count("Completed") == PAGES - 1
+
+    # Sorting by a header click: every page in title order, the selected page still selected.
+    pages.table.selectRow(10)
+    selected = pages.selected_rows()[0].url
+    header = pages.table.horizontalHeader()
+    x = header.sectionViewportPosition(ChildColumn.TITLE) + header.sectionSize(ChildColumn.TITLE) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, 5))
+    titles = _column(model, ChildColumn.TITLE)
+    assert titles[0] == "" and titles[1:] == sorted(titles[1:]) and len(titles) == PAGES  # no title sorts first
+    assert [row.url for row in pages.selected_rows()] == [selected]
+    detail.close()
