@@ -1,4 +1,8 @@
-"""``documents list | search | show | export``."""
+"""``documents list | search | show | export``.
+
+What they print has the credentials its URLs carry masked (``?token=***``, ``domain/secret_urls.py``):
+output ends up in terminals' scrollback, logs and scripts' files, and an assistant may run the
+commands; the store keeps the URLs as crawled."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.domain.search_syntax import normalise_site
+from quaero_desktop.domain.secret_urls import mask_snippet, mask_url_text, masked_values
 from quaero_desktop.services.export_formats import EXPORT_FORMATS, JSONL_NAME, MANIFEST_NAME
 
 if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
@@ -119,13 +124,20 @@ def list_documents(app: App, args: argparse.Namespace) -> int:
     job_id = app.jobs.resolve_id(args.job) if args.job else None
     documents = app.documents.list(job_id=job_id, where=_filter(app, args))
     if args.json:
-        print_json([d.as_json() for d in documents])
+        print_json([masked_values(d.as_json()) for d in documents])
         return 0
     if not documents:
         print("no documents yet (crawl something with: quaero-desktop run DEF)")
         return 0
     rows = [
-        (d.id, shorten(d.title, 40), shorten(d.url, 60), d.chars, local_time(d.updated_at), "gone" if d.gone else "")
+        (
+            d.id,
+            shorten(mask_url_text(d.title), 40),
+            shorten(mask_url_text(d.url), 60),
+            d.chars,
+            local_time(d.updated_at),
+            "gone" if d.gone else "",
+        )
         for d in documents
     ]
     print_table(("ID", "TITLE", "URL", "CHARS", "UPDATED", "PAGE"), rows)
@@ -139,34 +151,37 @@ def search_documents(app: App, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     where = _filter(app, args)
     if args.json:
-        hits = app.documents.search(query, limit=args.limit, where=where)
+        mark = ("[", "]")
+        hits = app.documents.search(query, limit=args.limit, where=where, mark=mark)
         print_json(
             [
                 {
                     "id": h.id,
-                    "url": h.url,
-                    "title": h.title,
-                    "snippet": h.snippet,
+                    "url": mask_url_text(h.url),
+                    "title": mask_url_text(h.title),
+                    "snippet": mask_snippet(h.snippet, mark),
                     "rank": h.rank,
                     "job_id": h.job_id,
                     "source": h.definition_id,
                     "sources": list(h.sources),
                     "crawled": h.last_crawled_at.isoformat() if h.last_crawled_at else None,
                     "gone": h.gone,
-                    "aliases": list(h.aliases),
+                    "aliases": [mask_url_text(alias) for alias in h.aliases],
                 }
                 for h in hits
             ]
         )
         return 0
-    hits = app.documents.search(query, limit=args.limit, where=where, mark=_marks())
+    mark = _marks()
+    hits = app.documents.search(query, limit=args.limit, where=where, mark=mark)
     if not hits:
         print(f"no documents match {query!r}")
         return 0
     for hit in hits:
-        print(f"[{hit.id}] {hit.title or hit.url}")
-        print(f"     {hit.url}")
-        print(f"     {' '.join(hit.snippet.split())}")
+        url = mask_url_text(hit.url)
+        print(f"[{hit.id}] {mask_url_text(hit.title) or url}")
+        print(f"     {url}")
+        print(f"     {' '.join(mask_snippet(hit.snippet, mark).split())}")
     return 0
 
 
@@ -181,23 +196,26 @@ def show_document(app: App, args: argparse.Namespace) -> int:
     document = _document(app, args.doc_id)
     if args.json:
         print_json(
-            {
-                "id": document.id,
-                "url": document.url,
-                "title": document.title,
-                "aliases": list(document.aliases),
-                "source": document.definition_id,
-                "sources": list(document.sources),
-                "job_id": document.job_id,
-                "crawled": document.last_crawled_at,
-                "updated": document.updated_at,
-                "gone": document.gone,
-                "chars": document.chars,
-                "markdown": document.markdown,
-            }
+            masked_values(
+                {
+                    "id": document.id,
+                    "url": document.url,
+                    "title": document.title,
+                    "aliases": list(document.aliases),
+                    "source": document.definition_id,
+                    "sources": list(document.sources),
+                    "job_id": document.job_id,
+                    "crawled": document.last_crawled_at,
+                    "updated": document.updated_at,
+                    "gone": document.gone,
+                    "chars": document.chars,
+                    "markdown": document.markdown,
+                }
+            )
         )
         return 0
-    sys.stdout.write(document.markdown if document.markdown.endswith("\n") else document.markdown + "\n")
+    markdown = mask_url_text(document.markdown)
+    sys.stdout.write(markdown if markdown.endswith("\n") else markdown + "\n")
     return 0
 
 

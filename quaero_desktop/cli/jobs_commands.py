@@ -1,4 +1,7 @@
-"""``jobs list | show | cancel | resume | retry-failed``."""
+"""``jobs list | show | cancel | resume | retry-failed``.
+
+Pages' URLs, errors and log lines are printed with the credentials URLs carry masked
+(``?token=***``, ``domain/secret_urls.py``), as ``documents`` prints documents."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from quaero_desktop.domain.job import (
     rendered_empty_text,
     rendered_incomplete_text,
 )
+from quaero_desktop.domain.secret_urls import mask_url_text, masked_values
 
 if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
     from quaero_desktop.app import App
@@ -109,7 +113,7 @@ def _children_json(children: list[ChildJob], same_as: dict[str, str]) -> list[di
 def list_jobs(app: App, args: argparse.Namespace) -> int:
     jobs = app.jobs.list()
     if args.json:
-        print_json([job_json(job) for job in jobs])
+        print_json([masked_values(job_json(job)) for job in jobs])
         return 0
     if not jobs:
         print("no jobs yet (start one with: quaero-desktop run DEF)")
@@ -117,7 +121,7 @@ def list_jobs(app: App, args: argparse.Namespace) -> int:
     rows = [
         (
             j.id,
-            shorten(j.name, 28),
+            shorten(mask_url_text(j.name), 28),
             j.status,
             j.progress.text,
             j.document_count,
@@ -135,17 +139,19 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     children = app.jobs.children(job.id)
     if args.json:
         print_json(
-            {
-                **job_json(job),
-                "metadata": job.metadata,
-                "config": job.config,
-                "noise": [group.as_dict() for group in app.jobs.noise(job.id)],
-                "children": _children_json(children, app.documents.aliases_met(job.id)),
-            }
+            masked_values(
+                {
+                    **job_json(job),
+                    "metadata": job.metadata,
+                    "config": job.config,
+                    "noise": [group.as_dict() for group in app.jobs.noise(job.id)],
+                    "children": _children_json(children, app.documents.aliases_met(job.id)),
+                }
+            )
         )
         return 0
-    print(f"Job {job.id}: {job.name} ({job.definition_id or 'no definition'})")
-    print(f"  status:    {job.status}" + (f" — {job.error}" if job.error else ""))
+    print(f"Job {job.id}: {mask_url_text(job.name)} ({job.definition_id or 'no definition'})")
+    print(f"  status:    {job.status}" + (f" — {mask_url_text(job.error)}" if job.error else ""))
     print(f"  progress:  {job.progress.text}, {job.progress.cancelled} cancelled")
     print(f"  documents: {job.document_count}")
     if job.stopped_by is not None:
@@ -166,7 +172,13 @@ def show_job(app: App, args: argparse.Namespace) -> int:
         print(f"  noise: {group.text}; exclude with {group.exclude_pattern!r}")
     print()
     rows = [
-        (c.status, c.http_status or "", c.depth, shorten(c.url, 70), shorten(c.error or c.note or c.title or "", 50))
+        (
+            c.status,
+            c.http_status or "",
+            c.depth,
+            shorten(mask_url_text(c.url), 70),
+            shorten(mask_url_text(c.error or c.note or c.title or ""), 50),
+        )
         for c in children
     ]
     print_table(("STATUS", "HTTP", "DEPTH", "URL", "TITLE / NOTE"), rows)
@@ -174,7 +186,7 @@ def show_job(app: App, args: argparse.Namespace) -> int:
     if logs:
         print("\nLog (latest):")
         for entry in logs:
-            print(f"  {local_time(entry.created_at)} {entry.level:<7} {entry.message}")
+            print(f"  {local_time(entry.created_at)} {entry.level:<7} {mask_url_text(entry.message)}")
     return 0
 
 

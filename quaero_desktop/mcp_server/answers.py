@@ -2,27 +2,24 @@
 
 Secrets never enter the store (logins live in the OS keyring), but text that ends up in the
 store can still carry one: a start URL typed with ``user:password@``, a page URL with
-``?token=…``, a job error quoting a header. Every URL an answer holds goes through
-``safe_url`` and every free text through ``safe_text`` before it leaves the process.
+``?token=…``, a document whose links carry ``&api_key=…``, a job error quoting a header. Every
+URL an answer holds goes through ``safe_url``, every free text through ``safe_text``, a document's
+Markdown and its title through ``domain/secret_urls.py`` before they leave the process.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from quaero_desktop.domain.document import Document, SearchHit
 from quaero_desktop.domain.job import Job
+from quaero_desktop.domain.secret_urls import mask_snippet, mask_url_text
 from quaero_desktop.engine.redaction import Redactor
 from quaero_desktop.services.sources import SourceOverview
 
-URL_MASK = "***"  # ASCII: a URL's masked value stays readable as it is (no percent escapes)
 PAGE_CHARS = 20_000  # one page of read_document: a long document comes in pages of about this size
-# Query parameters whose values are credentials more often than not.
-_SECRET_PARAMETER = re.compile(
-    r"(?i)^(?:.*(?:token|secret|password|passwd|pwd|session|credential|signature|api[-_]?key|auth).*|sid|sig|key|jwt|code)$"
-)
 _TEXT_REDACTOR = Redactor()  # no known values here: it masks Cookie:/Authorization: style text
 # The services' messages end with the command that lists what exists ("(see: jobs list)"); an
 # assistant has tools instead.
@@ -48,19 +45,14 @@ def safe_url(url: str) -> str:
             netloc += f":{parts.port}"
     except ValueError:
         pass
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(_SECRET_PARAMETER.match(name) for name, _ in pairs):
-            query = urlencode([(n, URL_MASK if _SECRET_PARAMETER.match(n) else v) for n, v in pairs], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return mask_url_text(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)))
 
 
 def safe_text(text: str | None) -> str | None:
+    """Free text (a job's error, its name) with header-like secrets and the credentials of its URLs masked."""
     if text is None:
         return None
-    masked = _TEXT_REDACTOR.redact(text)
-    return re.sub(r"https?://[^\s\"'<>)]+", lambda match: safe_url(match.group(0)), masked)
+    return mask_url_text(_TEXT_REDACTOR.redact(text))
 
 
 def for_assistant(message: str) -> str:
@@ -72,12 +64,13 @@ def when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
-def search_hit(hit: SearchHit) -> dict[str, object]:
+def search_hit(hit: SearchHit, mark: tuple[str, str]) -> dict[str, object]:
+    """A hit as the search tool answers it; ``mark`` is what its snippet's matched words are between."""
     return {
         "id": hit.id,
-        "title": hit.title,
+        "title": mask_url_text(hit.title),
         "url": safe_url(hit.url),
-        "snippet": hit.snippet,
+        "snippet": mask_snippet(hit.snippet, mark),
         "crawled": when(hit.last_crawled_at),
         "source": hit.definition_id,
         "sources": list(hit.sources),
@@ -87,13 +80,16 @@ def search_hit(hit: SearchHit) -> dict[str, object]:
 
 
 def document_pages(markdown: str, page_chars: int = PAGE_CHARS) -> list[str]:
-    """The Markdown in pages of about ``page_chars``, cut between paragraphs (else lines, else anywhere)."""
+    """The Markdown in pages of about ``page_chars``, cut between paragraphs (else lines, else words,
+    else anywhere): a URL is cut only in a text with no space in half a page."""
     pages: list[str] = []
     rest = markdown
     while len(rest) > page_chars:
         cut = rest.rfind("\n\n", page_chars // 2, page_chars)
         if cut < 0:
             cut = rest.rfind("\n", page_chars // 2, page_chars)
+        if cut < 0:
+            cut = rest.rfind(" ", page_chars // 2, page_chars)
         cut = page_chars if cut < 0 else cut + 1
         pages.append(rest[:cut])
         rest = rest[cut:]
@@ -109,7 +105,7 @@ def document_text(document: Document, page: int = 1, page_chars: int = PAGE_CHAR
     lines = [
         "---",
         f"id: {document.id}",
-        f"title: {_quoted(document.title)}",
+        f"title: {_quoted(mask_url_text(document.title))}",
         f"url: {_quoted(safe_url(document.url))}",
         *_aliases(document.aliases),
         f"source: {_quoted(document.definition_id or '')}",
@@ -123,13 +119,13 @@ def document_text(document: Document, page: int = 1, page_chars: int = PAGE_CHAR
     if page < len(pages):
         lines.append(f"next: read_document(id={document.id}, page={page + 1})")
     lines += ["---", ""]
-    return "\n".join(lines) + pages[page - 1]
+    return "\n".join(lines) + mask_url_text(pages[page - 1])  # the page asked for, not the document, is masked
 
 
 def source_overview(source: SourceOverview) -> dict[str, object]:
     return {
         "id": source.id,
-        "name": source.name,
+        "name": mask_url_text(source.name),
         "stored_definition": source.stored,
         "enabled": source.enabled,
         "schedule": source.schedule or None,
@@ -146,7 +142,7 @@ def job_status(job: Job) -> dict[str, object]:
     return {
         "job_id": job.id,
         "source": job.definition_id,
-        "name": job.name,
+        "name": safe_text(job.name),
         "status": str(job.status),
         "started_by": job.metadata.get("trigger"),
         "created": when(job.created_at),

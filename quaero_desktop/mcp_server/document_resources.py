@@ -69,7 +69,7 @@ def listing_page(app: App, cursor: str | None) -> tuple[list[MCPResource], str |
     resources = [
         MCPResource(
             uri=document_uri(summary.id),
-            name=summary.title or summary.url,
+            name=answers.safe_text(summary.title) or answers.safe_url(summary.url),
             description=answers.safe_url(summary.url),
             mime_type="text/markdown",
         )

@@ -92,7 +92,7 @@ def _add_search(server: MCPServer[Any], app: App) -> None:
             hits = app.documents.search(query, limit=limit, mark=MARK, where=where)
         except QuaeroError as exc:
             raise _failed(exc) from None
-        return {"query": query, "results": [answers.search_hit(hit) for hit in hits]}
+        return {"query": query, "results": [answers.search_hit(hit, MARK) for hit in hits]}
 
 
 def _add_read_document(server: MCPServer[Any], app: App) -> None:

@@ -8,6 +8,11 @@ unchanged one is left alone (its modification time too), a new one is added, and
 a document that is no longer in the knowledge base is removed. Files the export did not
 write are never touched. Every file is written to a temporary name and renamed, the manifest
 last, so an interrupted or cancelled export leaves whole files and a manifest that matches.
+
+Nothing secret leaves in an export: the credentials URLs carry (``?token=…``, a password) are
+masked in every text it writes — bodies and their links, front matter, JSON fields, the manifest —
+and in file names (``domain/secret_urls.py``). Links between exported documents are rewritten
+from the stored URLs first, so they still lead to their files.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.domain.secret_urls import mask_url_text, masked_values
 from quaero_desktop.files import atomic_writer, write_text_atomically
 from quaero_desktop.services.export_formats import JSONL_NAME, MANIFEST_NAME, ExportFormat
 from quaero_desktop.services.vault_layout import assign_paths, rewrite_links
@@ -77,7 +83,8 @@ def _export_vault(
     manifest = _read_manifest(target)
     result = ExportResult(directory=target)
     with database.read() as conn:
-        chosen = [(d.id, d.url) for d in documents_repo.list_summaries(conn, where=where)]
+        # A file's name comes from its URL: from the masked one, so no token is in a name.
+        chosen = [(d.id, mask_url_text(d.url)) for d in documents_repo.list_summaries(conn, where=where)]
         existing = documents_repo.all_urls(conn)
         # Files of documents that are still stored keep their path; the others go (below).
         kept = {doc_id: entry["path"] for doc_id, entry in manifest.items() if doc_id in existing}
@@ -104,7 +111,7 @@ def _export_vault(
                     path.parent.mkdir(parents=True, exist_ok=True)
                     write_text_atomically(path, text)
                     result.written += 1
-                entries[document.id] = {"path": relative, "url": document.url, "sha256": digest}
+                entries[document.id] = {"path": relative, "url": mask_url_text(document.url), "sha256": digest}
                 result.files.append(path)
                 if progress is not None:
                     progress(position, len(chosen))
@@ -151,7 +158,7 @@ def _export_jsonl(
             if cancelled():
                 raise ExportCancelled(f"export cancelled after {position - 1} of {total} documents")
             document = replace(document, aliases=aliases_repo.aliases_of(conn, [document.id]).get(document.id, ()))
-            handle.write(json.dumps(document_record(document), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(masked_values(document_record(document)), ensure_ascii=False) + "\n")
             result.written += 1
             if progress is not None:
                 progress(position, total)
@@ -159,7 +166,7 @@ def _export_jsonl(
 
 
 def document_record(document: Document) -> dict[str, object]:
-    """A document as one JSON object (the JSONL export's lines)."""
+    """A document as one JSON object (the JSONL export's lines, written with its strings masked)."""
     return {
         "id": document.id,
         "url": document.url,
@@ -178,7 +185,8 @@ def document_record(document: Document) -> dict[str, object]:
 
 
 def render_markdown(document: Document, body: str | None = None) -> str:
-    """Markdown with YAML front matter (values JSON-quoted, which is valid YAML)."""
+    """Markdown with YAML front matter (values JSON-quoted, which is valid YAML), the credentials of
+    its URLs masked in both."""
     front: dict[str, object] = {
         "url": document.url,
         "title": document.title,
@@ -197,8 +205,13 @@ def render_markdown(document: Document, body: str | None = None) -> str:
     if document.language:
         front["language"] = document.language
     front["quaero_id"] = document.id
-    lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()), "---", ""]
-    text = document.markdown if body is None else body
+    lines = [
+        "---",
+        *(f"{key}: {json.dumps(masked_values(value), ensure_ascii=False)}" for key, value in front.items()),
+        "---",
+        "",
+    ]
+    text = mask_url_text(document.markdown if body is None else body)
     return "\n".join(lines) + (text if text.endswith("\n") else text + "\n")
 
 

@@ -28,6 +28,7 @@ from . import (
     manual,
     pages,
     polite,
+    secret_links,
     tags,
     wiki,
 )
@@ -51,6 +52,7 @@ ROUTES: list[Route] = [
     *duplicates.ROUTES,
     *api_reference.ROUTES,
     *articles.ROUTES,
+    *secret_links.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect
