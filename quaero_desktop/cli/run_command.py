@@ -19,6 +19,7 @@ from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text, rendered_incomplete_text
+from quaero_desktop.domain.secret_urls import mask_url_text, masked_values
 from quaero_desktop.domain.url_noise import NoiseGroup
 from quaero_desktop.engine.events import CrawlPhase, EngineEvent, JobLogged, JobProgress, JobStatusChanged, Phase
 
@@ -110,14 +111,14 @@ def _run_to_end(app: App, start: Callable[[], concurrent.futures.Future[str]], *
         job = dataclasses.replace(job, status=JobStatus.INTERRUPTED, error=outcome.storage_failure)
     noise = app.jobs.noise(job.id)
     if as_json:
-        print_json(summary_json(job, noise))
+        print_json(masked_values(summary_json(job, noise)))
     else:
         line = (
             f"job {job.id} {job.status}: {job.progress.completed} pages completed, "
             f"{job.progress.failed} failed, {job.document_count} documents in "
             f"{crawl_duration_text(job.crawl_time_s or 0.0, job.duration_s)} of crawling"
         )
-        print(line + (f" — {job.error}" if job.error else ""))
+        print(line + (f" — {mask_url_text(job.error)}" if job.error else ""))
         if job.progress.account_text:
             print(f"not stored: {job.progress.account_text}")
         noindex = job.progress.skipped_by_dict().get(SkipReason.NOINDEX, 0)
@@ -171,11 +172,11 @@ def _drain(
             elif isinstance(event, CrawlPhase) and event.phase == Phase.STARTING_BROWSER:
                 view.starting_browser()
             elif isinstance(event, JobLogged) and event.level in ("warning", "error"):
-                view.message(f"{event.level}: {event.message}")
+                view.message(f"{event.level}: {mask_url_text(event.message)}")  # URLs' tokens masked
             elif isinstance(event, JobStatusChanged) and event.storage_failed:
                 outcome.storage_failure = event.error
             elif isinstance(event, JobStatusChanged) and event.status.is_terminal and event.error:
-                view.message(f"{event.status}: {event.error}")
+                view.message(f"{event.status}: {mask_url_text(event.error)}")
         try:
             event = events.get_nowait()
         except queue.Empty:
