@@ -64,11 +64,22 @@ def test_the_revision_known_without_alembic_is_alembics_head(database):
 def test_an_older_file_is_upgraded_without_alembic_at_every_later_start(tmp_path, monkeypatch):
     first = open_database(tmp_path)
     with first.write() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0012'")
-        conn.exec_driver_sql("ALTER TABLE jobs DROP COLUMN rendered_incomplete")  # what 0013 adds
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0013'")
+        conn.exec_driver_sql("ALTER TABLE documents DROP COLUMN link_share")  # what 0014 adds
+        for n, markdown in enumerate(["[One](/1) · [Two](/2) · [Three](/3)", "Plain text, [one link](/a) in it."]):
+            conn.exec_driver_sql(
+                "INSERT INTO documents (url, title, markdown, description, canonical_url, language, final_url,"
+                " content_hash, first_crawled_at, last_crawled_at, updated_at)"
+                f" VALUES ('https://example.com/{n}', 'Page', ?, '', '', '', '', '{n}', '2026-01-01', '2026-01-01',"
+                " '2026-01-01')",
+                (markdown,),
+            )
     first.dispose()
-    again = open_database(tmp_path)  # the file lacks 0013: Alembic applies it
+    again = open_database(tmp_path)  # the file lacks 0014: Alembic applies it, its documents' link shares worked out
     assert stored_revision(again) == HEAD_REVISION
+    with again.read() as conn:
+        shares = [row[0] for row in conn.exec_driver_sql("SELECT link_share FROM documents ORDER BY url")]
+    assert shares[0] == 1.0 and 0.2 < shares[1] < 0.4
     again.dispose()
 
     def no_alembic(_database: object) -> None:

@@ -19,6 +19,7 @@ from quaero_desktop.domain.document import (
     PageContent,
 )
 from quaero_desktop.domain.job import PageChange
+from quaero_desktop.domain.link_share import link_share
 from quaero_desktop.store import document_sources_repo
 from quaero_desktop.store.document_filters import conditions, host_key, host_of_key
 from quaero_desktop.store.schema import ResultRow, documents
@@ -94,7 +95,13 @@ def store_page(
     if existing is None:
         result = conn.execute(
             insert(documents).values(
-                url=page.url, title=page.title, markdown=page.markdown, first_crawled_at=now, updated_at=now, **values
+                url=page.url,
+                title=page.title,
+                markdown=page.markdown,
+                link_share=link_share(page.markdown),
+                first_crawled_at=now,
+                updated_at=now,
+                **values,
             )
         )
         new_key = result.inserted_primary_key
@@ -103,7 +110,7 @@ def store_page(
         return Stored(int(new_key[0]), True, PageChange.NEW)
     same = existing.content_hash == page.content_hash and existing.title == page.title
     if not same:
-        values.update(title=page.title, markdown=page.markdown, updated_at=now)
+        values.update(title=page.title, markdown=page.markdown, link_share=link_share(page.markdown), updated_at=now)
     conn.execute(update(documents).where(documents.c.id == existing.id).values(**values))
     change = PageChange.UNCHANGED if same and existing.gone_at is None else PageChange.CHANGED
     new_for_job = _link(conn, int(existing.id), job_id=job_id, definition_id=definition_id, now=now)

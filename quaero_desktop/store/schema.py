@@ -173,6 +173,8 @@ documents = Table(
     Column("source_hash", String(64), nullable=False, default="", server_default=""),
     Column("links_json", Text, nullable=False, default="[]", server_default="[]"),
     Column("gone_at", UtcDateTime, nullable=True),
+    # How much of the text is link text (domain/link_share.py, migration 0014): indexes rank lower.
+    Column("link_share", Float, nullable=False, default=0.0, server_default="0"),
     # Its title and headings, hashed (crawler/page_likeness.py; migration 0012): a crawl finds the pages
     # near-identical to a stored one among those of its outline.
     Column("outline_key", String(16), nullable=False, default="", server_default=""),

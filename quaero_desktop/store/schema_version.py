@@ -13,7 +13,7 @@ from quaero_desktop.store.database import Database
 
 # The newest migration's revision (store/migrations/versions/). tests/test_store.py keeps it equal to
 # Alembic's head; were it ever stale, every start would merely run Alembic's (idle) upgrade again.
-HEAD_REVISION: Final = "0013"
+HEAD_REVISION: Final = "0014"
 
 
 def stored_revision(database: Database) -> str | None:

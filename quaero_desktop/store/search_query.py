@@ -10,21 +10,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quaero_desktop.domain.inflections import inflections
 from quaero_desktop.domain.search_syntax import SearchQuery, Term, parse_query
 
 
 @dataclass(frozen=True)
 class FtsQuery:
-    match: str | None  # what documents must match; None when the query has no full-text terms
+    match: str | None  # the words as typed (whole words, prefixes); None when the query has no full-text terms
     exact: str | None  # the same with every prefix made a whole word (ranks those hits first); None without prefixes
-    excluded: str | None  # documents matching this are left out
+    excluded: str | None  # documents matching this, in any inflection, are left out
+    inflected: str | None = None  # every word also in its inflected forms; None when no word has any
+
+    @property
+    def broadest(self) -> str | None:
+        """What a document must match to be found (``inflected`` when there is one, else ``match``)."""
+        return self.inflected or self.match
 
 
 def to_fts(query: SearchQuery) -> FtsQuery:
     positive = _all_of(query.clauses, exact=False)
     exact = _all_of(query.clauses, exact=True) if query.has_prefix else None
-    excluded = " OR ".join(_term(term, exact=False) for term in query.excluded) or None
-    return FtsQuery(match=positive, exact=exact, excluded=excluded)
+    inflected = _all_of(query.clauses, exact=False, inflected=True)
+    excluded = " OR ".join(_term(term, exact=False, inflected=True) for term in query.excluded) or None
+    return FtsQuery(
+        match=positive, exact=exact, excluded=excluded, inflected=inflected if inflected != positive else None
+    )
 
 
 def to_fts_query(text: str, *, prefix_last: bool = True) -> str | None:
@@ -35,16 +45,27 @@ def to_fts_query(text: str, *, prefix_last: bool = True) -> str | None:
     return fts.match if fts.excluded is None else f"({fts.match}) NOT ({fts.excluded})"
 
 
-def _all_of(clauses: tuple[tuple[Term, ...], ...], *, exact: bool) -> str | None:
+def _all_of(clauses: tuple[tuple[Term, ...], ...], *, exact: bool, inflected: bool = False) -> str | None:
     parts = []
     for clause in clauses:
-        alternatives = [_term(term, exact=exact) for term in clause]
+        alternatives = [_term(term, exact=exact, inflected=inflected) for term in clause]
         parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts) or None
 
 
-def _term(term: Term, *, exact: bool) -> str:
-    quoted = '"' + term.text.replace('"', '""') + '"'
+def _term(term: Term, *, exact: bool, inflected: bool = False) -> str:
+    """One term as FTS5 reads it; ``inflected``: a phrase's last word (or the word) in each of its forms."""
+    if inflected and not term.prefix:
+        *first, last = term.words
+        forms = [_quoted(" ".join([*first, form])) for form in inflections(last.lower())]
+        if len(forms) > 1:
+            joined = "(" + " OR ".join(forms) + ")"
+            return f"title : {joined}" if term.title_only else joined
+    quoted = _quoted(term.text)
     if term.prefix and not exact:
         quoted += "*"
     return f"title : {quoted}" if term.title_only else quoted
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'

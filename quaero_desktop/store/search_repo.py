@@ -1,10 +1,13 @@
 """Full-text search over the documents: ranked hits with highlighted snippets.
 
-Ranking, best first: documents that match every term as a whole word before those that only
-match through a prefix (``5*`` also finds ``51``: the exact ``5`` comes first), then bm25 with
-a title match worth eight body matches. The ranked ids are found first and the snippets made
-for those rows only (``snippets.py``: in time linear in the text, unlike FTS5's ``snippet()``). Numbers
-behind these choices: docs/architecture.md, "Search".
+Ranking, best first, in tiers: documents that match every term as typed before those that only
+match through a prefix (``5*`` also finds ``51``: the exact ``5`` comes first), before those that
+match only through other forms of a word (``generators`` for ``generator``); in each, documents
+with every term in their title first; then bm25 with a title match worth eight body matches,
+weighed down for pages that are mostly links (indexes rank below the pages they point to).
+The ranked ids are found first and the snippets made for those rows only (``snippets.py``: in
+time linear in the text, unlike FTS5's ``snippet()``). Numbers behind these choices:
+docs/architecture.md, "Search".
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from quaero_desktop.store.search_query import FtsQuery, to_fts
 from quaero_desktop.store.snippets import MARK_END, MARK_START, snippets
 
 TITLE_WEIGHT = 8.0  # bm25 weight of the title column (the body's is 1)
+RERANK_MARGIN = 20  # candidates beyond the limit per tier, so the links' weight can reorder them
 _RANK: ColumnElement[float] = literal_column(f"bm25(documents_fts, {TITLE_WEIGHT}, 1.0)")
 _FTS_ROWID: ColumnElement[int] = literal_column("documents_fts.rowid")
 # The rowid as filters see it: the unary + keeps SQLite from handing an id set to FTS5 as rowid lookups.
@@ -77,13 +81,9 @@ def _ranked(
     mark: tuple[str, str],
     leave_out_gone: bool,
 ) -> list[SearchHit]:
-    assert fts.match is not None
-    match = _without(fts.match, fts.excluded)
-    ranked = _top(conn, match, narrowed, limit, leave_out_gone)
-    if fts.exact is not None:  # whole-word matches first, then the prefix-only ones
-        first = _top(conn, _without(fts.exact, fts.excluded), narrowed, limit, leave_out_gone)
-        seen = {document_id for document_id, _ in first}
-        ranked = (first + [(document_id, rank) for document_id, rank in ranked if document_id not in seen])[:limit]
+    assert fts.broadest is not None
+    match = _without(fts.broadest, fts.excluded)
+    ranked = _tiers(conn, fts, narrowed, limit, leave_out_gone)
     if not ranked:
         return []
     ids = [document_id for document_id, _ in ranked]
@@ -100,6 +100,41 @@ def _ranked(
         for document_id, rank in ranked
         if document_id in details
     ]
+
+
+def _tiers(
+    conn: Connection, fts: FtsQuery, narrowed: list[ColumnElement[bool]], limit: int, leave_out_gone: bool
+) -> list[tuple[int, float]]:
+    """The best ``limit`` (id, score), tier by tier: the words as typed before their other forms (exact
+    before prefix before inflected: "generator" before "generators"), and in each, the documents with
+    every term in their title first. Within a tier, bm25 weighed down by the share of link text."""
+    assert fts.match is not None
+    typed = [fts.exact, fts.match] if fts.exact is not None else [fts.match]
+    tiers = [f"title : ({typed[0]})", *typed]
+    if fts.inflected is not None:
+        tiers += [f"title : ({fts.inflected})", fts.inflected]
+    wanted = limit + RERANK_MARGIN
+    ranked: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    for tier in tiers:
+        top = _top(conn, _without(tier, fts.excluded), narrowed, wanted, leave_out_gone)
+        found = [(document_id, rank) for document_id, rank in top if document_id not in seen]
+        ranked += _weighed_by_links(conn, found)
+        seen.update(document_id for document_id, _ in found)
+        if len(ranked) >= limit:
+            break
+    return ranked[:limit]
+
+
+def _weighed_by_links(conn: Connection, found: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """``found`` ordered by bm25 (negative: lower is better) times 1 - link share squared: a page of
+    links (an index, a table of contents) sinks below the pages it points to; some links cost little."""
+    if not found:
+        return []
+    query = select(documents.c.id, documents.c.link_share).where(documents.c.id.in_([i for i, _ in found]))
+    shares = {int(row.id): float(row.link_share) for row in conn.execute(query)}
+    weighed = [(document_id, rank * (1.0 - shares.get(document_id, 0.0) ** 2)) for document_id, rank in found]
+    return sorted(weighed, key=lambda pair: pair[1])
 
 
 def _without(match: str, excluded: str | None) -> str:
