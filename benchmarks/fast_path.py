@@ -117,7 +117,7 @@ def crawl_once(start: str, data_dir: str, render: str, concurrency: int) -> dict
             "changed": progress.changed,
             "unchanged": progress.unchanged,
             "changed_urls": changed,
-            "switched": [e.message for e in app.jobs.logs(job_id) if "switched the host" in e.message],
+            "switched": [e.message for e in app.jobs.logs(job_id) if "for the rest of the crawl" in e.message],
         }
     finally:
         app.close(detach=False)

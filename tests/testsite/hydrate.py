@@ -8,8 +8,9 @@ pages in the browser), switch the host to the browser, and store every extra pag
 /hydrate/mixed/: one host, two kinds of page. ``app/NAME`` pages are hydrated as above (their
 script adds a link to ``app/extra-NAME``); ``static/pN`` pages have no script, and each loads its own
 stylesheet (``style-pN.css``), which only a browser asks for: its hits say whether it was rendered.
-``static/old`` is a Texinfo-style redirect stub (a meta refresh to ``static/p9``, which no other
-page links to). Auto mode must send the app pages to the browser and keep the static ones on HTTP.
+``moved/old`` is a Texinfo-style redirect stub (a meta refresh to ``static/p9``, which no other
+page links to), the first page of its kind. Auto mode must send the app pages to the browser and
+keep the static ones on HTTP.
 """
 
 from __future__ import annotations
@@ -80,17 +81,20 @@ def mixed_app(req: Request, match: re.Match[str]) -> Response:
 
 def mixed_static(req: Request, match: re.Match[str]) -> Response:
     name = match[1]
-    if name == "old":  # a redirect stub, as GNU Texinfo writes them for renamed nodes
-        head = '<meta http-equiv="Refresh" content="0; url=p9">'
-        return html_response(page("Old", "<p>This node moved.</p>", head=head))
     if name and name not in (*MIXED_STATIC, "p9"):
         return not_found(req)
     links = "".join(f'<li><a href="/hydrate/mixed/static/{n}">Static {n}</a></li>' for n in MIXED_STATIC)
-    links += '<li><a href="/hydrate/mixed/static/old">An old name</a></li>'
+    links += '<li><a href="/hydrate/mixed/moved/old">An old name</a></li>'
     title = f"Static {name or 'index'}"
     main = f"<h1>{title}</h1>\n<p>{STATIC_TEXT} Static-{name or 'index'} words.</p>\n<ul>{links}</ul>"
     head = f'<link rel="stylesheet" href="/hydrate/mixed/style-{name or "index"}.css">'
     return html_response(page(title, main, head=head))
+
+
+def mixed_moved(req: Request, match: re.Match[str]) -> Response:
+    """A redirect stub, as GNU Texinfo writes them for renamed nodes: the first page of its kind."""
+    head = '<meta http-equiv="Refresh" content="0; url=../static/p9">'
+    return html_response(page("Old", "<p>This node moved.</p>", head=head))
 
 
 def mixed_style(req: Request, match: re.Match[str]) -> Response:
@@ -107,6 +111,7 @@ ROUTES: list[Route] = [
     route(r"/hydrate/mixed/app/extra-([a-z]+)", mixed_extra),
     route(r"/hydrate/mixed/app/([a-z]+)", mixed_app),
     route(r"/hydrate/mixed/static/(?:([a-z0-9]+))?", mixed_static),
+    route(r"/hydrate/mixed/moved/old", mixed_moved),
     route(r"/hydrate/mixed/style-([a-z0-9]+)\.css", mixed_style),
     route(r"/hydrate/extra-([a-z]+)", extra_page),
     route(r"/hydrate/(?:([a-z]+))?", hydrate_page),
