@@ -108,6 +108,26 @@ def page_too_large() -> FetchError:
     return FetchError(f"the page is larger than {MAX_HTML_BYTES // 2**20} MB", retryable=False)
 
 
+def looks_binary(body: bytes) -> bool:
+    """True when ``body`` is no text whatever it is called: a NUL byte in its first 8 KB (no HTML has one,
+    as git judges files) or a tenth of them control characters. A UTF-16 page (its byte order mark first)
+    is text."""
+    start = body[:8192]
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in start:
+        return True
+    controls = sum(1 for byte in start if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls * 10 > len(start)
+
+
+def not_text(content_type: str) -> FetchError:
+    """The error of a page whose bytes are binary though its server calls it ``content_type``."""
+    return FetchError(
+        f"the page is not text: the server calls it {content_type or 'HTML'} but sends binary data", retryable=False
+    )
+
+
 def page_too_many_elements() -> FetchError:
     """The error of a page whose HTML has more than MAX_HTML_ELEMENTS start tags."""
     return FetchError(f"the page has more than {MAX_HTML_ELEMENTS:,} elements", retryable=False)

@@ -22,6 +22,7 @@ from . import (
     behaviours,
     big,
     duplicates,
+    hostile,
     huge,
     hydrate,
     ledger,
@@ -53,6 +54,7 @@ ROUTES: list[Route] = [
     *api_reference.ROUTES,
     *articles.ROUTES,
     *secret_links.ROUTES,
+    *hostile.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect

@@ -29,6 +29,8 @@ from quaero_desktop.crawler.fetched import (
     PageBound,
     TextResponse,
     Validators,
+    looks_binary,
+    not_text,
     retry_after_seconds,
     source_hash,
 )
@@ -112,6 +114,8 @@ class HttpFetcher:
                 if not _HTML_START.match(body[:1024]):
                     return NonHtmlResponse(url, final_url, response.status_code, "application/octet-stream")
                 content_type = "text/html"
+            if looks_binary(body):  # a program or an archive called HTML: stored, it would be a page of garbage
+                raise not_text(content_type)
             html = decode_html(body, response.charset_encoding)
             robots_header = "\n".join(response.headers.get_list("x-robots-tag"))
             page = read_html(html, url, final_url, response.status_code, content_type, robots_header)

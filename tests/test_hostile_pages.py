@@ -1,0 +1,28 @@
+"""What hostile or broken servers send (issue 21, item 5), crawled from the test site over HTTP: each page
+ends stored, or failed with an error a person can read, and the crawl goes on."""
+
+from __future__ import annotations
+
+from quaero_desktop.crawler.fetched import looks_binary
+from quaero_desktop.domain.job import JobStatus
+from tests.conftest import crawl, make_definition
+
+
+def test_binary_served_as_html_fails_its_page_with_a_clear_error(app, fresh_site):
+    start = fresh_site.url("/hostile/")
+    job = crawl(app, make_definition([start], render="http", max_depth=1, include_patterns=["/hostile/"]))
+    assert job.status == JobStatus.COMPLETED, job.error
+    pages = {child.url.rsplit("/", 1)[-1]: child for child in app.jobs.children(job.id)}
+    binary = pages["binary"]
+    assert binary.status == JobStatus.FAILED
+    assert binary.error == "the page is not text: the server calls it text/html but sends binary data"
+    assert pages["fine"].status == JobStatus.COMPLETED  # the crawl went on
+    assert {document.url.rsplit("/", 1)[-1] for document in app.documents.list()} == {"", "fine"}
+
+
+def test_text_of_any_encoding_is_not_binary():
+    page = "<html><body><p>Grüße — 東京</p></body></html>"
+    for encoding in ("utf-8", "latin-1", "utf-16", "cp1252"):
+        assert not looks_binary(page.encode(encoding, errors="replace")), encoding
+    assert looks_binary(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 10)
+    assert looks_binary(bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 100)  # control characters, no NUL
