@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from quaero_desktop.crawler.fetched import looks_binary
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.long_urls import short_url, shorten_urls
 from tests.conftest import crawl, make_definition
+from tests.testsite.hostile import LONG_URL_CHARS
 
 
 def test_binary_served_as_html_fails_its_page_with_a_clear_error(app, fresh_site):
@@ -26,3 +28,23 @@ def test_text_of_any_encoding_is_not_binary():
         assert not looks_binary(page.encode(encoding, errors="replace")), encoding
     assert looks_binary(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 10)
     assert looks_binary(bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 100)  # control characters, no NUL
+
+
+def test_a_hostile_long_url_is_cut_wherever_it_is_said(app, fresh_site):
+    start = fresh_site.url("/hostile/long-url")
+    job = crawl(app, make_definition([start], render="http", max_depth=1, include_patterns=["/hostile/"]))
+    (far,) = [child for child in app.jobs.children(job.id) if "/far?" in child.url]
+    assert len(far.url) > LONG_URL_CHARS  # the page is crawled under its own URL: only what is said about it is cut
+    assert far.status == JobStatus.FAILED and far.error
+    assert len(far.error) < 1000 and "characters)" in far.error
+    lines = [entry.message for entry in app.jobs.logs(job.id)]
+    assert any("/far?" in line for line in lines)
+    assert max(len(line) for line in lines) < 1000
+
+
+def test_short_urls_and_the_text_around_them_are_kept():
+    long = "https://example.com/a?q=" + "x" * 5000
+    assert shorten_urls(f"failed {long}: refused") == f"failed {short_url(long)}: refused"
+    assert short_url(long).endswith("… (5,024 characters)") and len(short_url(long)) < 300
+    text = "see https://example.com/page, then " + "words " * 100
+    assert shorten_urls(text) == text

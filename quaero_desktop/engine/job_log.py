@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
+from quaero_desktop.domain.long_urls import shorten_urls
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobLogged
 from quaero_desktop.engine.redaction import Redactor
@@ -25,7 +26,7 @@ class JobLog:
         self._buffer: list[tuple[str, datetime, str, str]] = []
 
     def write(self, job_id: str, level: str, message: str) -> None:
-        text = self.redactor.redact(message)
+        text = self.redactor.redact(shorten_urls(message))  # a hostile page's 100,000-character URL: cut
         now = datetime.now(UTC)
         self._buffer.append((job_id, now, level, text))
         self._events.publish(JobLogged(job_id=job_id, created_at=now, level=level, message=text))

@@ -9,6 +9,7 @@ from typing import NamedTuple, TypedDict
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from quaero_desktop.domain.job import ChildJob, JobStatus, JobType, PageChange, PageResult, SkipReason
+from quaero_desktop.domain.long_urls import shorten_urls
 from quaero_desktop.store.schema import ResultRow, jobs
 
 
@@ -235,7 +236,7 @@ def finish_child(
         "title": title,
         "result": result,
         "note": note,
-        "error": error,
+        "error": None if error is None else shorten_urls(error),  # a hostile URL inside is cut, not stored whole
         "auth_failed": auth_failed,
         "rendered_empty": rendered_empty,
         "rendered_incomplete": rendered_incomplete,
