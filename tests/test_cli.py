@@ -157,6 +157,9 @@ def test_search_show_and_export(tmp_path, data_dir, fresh_site):
         result = cli("documents", "search", query, "--json", data_dir=data_dir)
         assert result.returncode == 0, (query, result.stderr)
         json.loads(result.stdout)
+    long_query = cli("documents", "search", "marzipan " * 3000, "--json", data_dir=data_dir)  # cut, and said
+    assert json.loads(long_query.stdout)[0]["url"] == fresh_site.url("/docs/guide")
+    assert "note: The query is 27,000 characters long: only its first 2,000" in long_query.stderr
     hyphen = json.loads(cli("documents", "search", "zebra-striped", "--json", data_dir=data_dir).stdout)
     assert [h["url"] for h in hyphen] == [fresh_site.url("/docs/getting-started")]
 

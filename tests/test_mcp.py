@@ -98,6 +98,9 @@ def test_tools_answer_what_an_assistant_needs_and_never_a_credential(app):
             assert [hit["source"] for hit in result.structured_content["results"]] == ["wiki"]
             result, text = await _call(client, "search", query="fog", source="nope")
             assert result.is_error and "no source 'nope'" in text
+            result, text = await _call(client, "search", query="fog " + "signal " * 4000)  # a pasted page: cut, said
+            assert result.structured_content["results"] and "only its first" in result.structured_content["note"]
+            assert "note" not in (await _call(client, "search", query="fog"))[0].structured_content
 
             result, text = await _call(client, "search", query="keeper's log")
             answers.append(text)

@@ -17,7 +17,7 @@ from quaero_desktop.cli.output import local_time, print_json, print_table, short
 from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
-from quaero_desktop.domain.search_syntax import normalise_site
+from quaero_desktop.domain.search_syntax import normalise_site, parse_query
 from quaero_desktop.domain.secret_urls import mask_snippet, mask_url_text, masked_values
 from quaero_desktop.services.export_formats import EXPORT_FORMATS, JSONL_NAME, MANIFEST_NAME
 
@@ -150,6 +150,8 @@ def list_documents(app: App, args: argparse.Namespace) -> int:
 def search_documents(app: App, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     where = _filter(app, args)
+    if cut := parse_query(query).cut:  # a query over its bounds: said, on stderr (stdout stays the results)
+        print(f"note: {cut}", file=sys.stderr)
     if args.json:
         mark = ("[", "]")
         hits = app.documents.search(query, limit=args.limit, where=where, mark=mark)

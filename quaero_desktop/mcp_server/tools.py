@@ -18,7 +18,7 @@ from quaero_desktop.app import App
 from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.document import Document, DocumentFilter
 from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.search_syntax import SYNTAX_HELP, normalise_site
+from quaero_desktop.domain.search_syntax import SYNTAX_HELP, normalise_site, parse_query
 from quaero_desktop.mcp_server import answers
 from quaero_desktop.mcp_server.crawl_tool import start_crawl_for
 from quaero_desktop.mcp_server.document_resources import MAX_DOCUMENT_ID
@@ -92,7 +92,10 @@ def _add_search(server: MCPServer[Any], app: App) -> None:
             hits = app.documents.search(query, limit=limit, mark=MARK, where=where)
         except QuaeroError as exc:
             raise _failed(exc) from None
-        return {"query": query, "results": [answers.search_hit(hit, MARK) for hit in hits]}
+        answer: dict[str, object] = {"query": query, "results": [answers.search_hit(hit, MARK) for hit in hits]}
+        if cut := parse_query(query).cut:  # a query over its bounds: the assistant is told what was searched
+            answer["note"] = cut
+        return answer
 
 
 def _add_read_document(server: MCPServer[Any], app: App) -> None:
