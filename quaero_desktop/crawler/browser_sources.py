@@ -5,9 +5,11 @@ the first time a worker needs it, the tab its background work shares, and ``Brow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from quaero_desktop.crawler.browser.settle import SettleTimings
@@ -44,19 +46,32 @@ class SharedBrowser:
     """A crawl's browser context, opened the first time a worker needs it (auto mode may never).
 
     ``open_context`` is the crawl's own (it logs in: lesson 1); ``cookies`` keeps the context's
-    cookies and the HTTP client's in step where both are used."""
+    cookies and the HTTP client's in step where both are used. With ``idle_close_s`` the context is
+    closed once no page has been rendered in it for that long (auto mode: a sample now and then must
+    not keep Chromium's memory for the whole crawl), and opened again, logged in again, by the next
+    page that needs it; its tabs are replaced then (``generation``). With ``tab_idle_close_s`` each
+    tab is closed that long after its last page."""
 
     def __init__(
         self,
         open_context: Callable[[], Awaitable[BrowserContext]],
         tab_settings: TabSettings,
         cookies: CookieSync | None = None,
+        *,
+        idle_close_s: float | None = None,
+        tab_idle_close_s: float | None = None,
     ) -> None:
         self._open_context = open_context
+        self.tab_idle_close_s = tab_idle_close_s  # a tab this long without a page is closed (None: kept)
         self._context: BrowserContext | None = None
         self._lock = asyncio.Lock()
         self.tab_settings = tab_settings
         self.cookies = cookies
+        self._idle_close_s = idle_close_s
+        self._in_use = 0
+        self._last_used = time.monotonic()
+        self._idle_watch: asyncio.Task[None] | None = None
+        self.generation = 0  # counts the contexts opened: a tab of an older one is replaced
 
     @property
     def opened(self) -> bool:
@@ -65,8 +80,40 @@ class SharedBrowser:
     async def context(self) -> BrowserContext:
         async with self._lock:
             if self._context is None:
+                if self.generation and self.cookies is not None:
+                    self.cookies.new_context()  # what the crawl's pages set lives on in the jar
                 self._context = await self._open_context()
+                self.generation += 1
+                if self._idle_close_s is not None and self._idle_watch is None:
+                    self._idle_watch = asyncio.create_task(self._close_when_idle(self._idle_close_s))
             return self._context
+
+    @contextlib.asynccontextmanager
+    async def in_use(self) -> AsyncIterator[None]:
+        """A page is being rendered: the context is not closed for being idle meanwhile."""
+        self._in_use += 1
+        try:
+            yield
+        finally:
+            self._in_use -= 1
+            self._last_used = time.monotonic()
+
+    def _idle_for(self) -> float:
+        """Seconds since the last page ended (0 while one is being rendered)."""
+        return 0.0 if self._in_use else time.monotonic() - self._last_used
+
+    async def _close_when_idle(self, idle_s: float) -> None:
+        while True:
+            await asyncio.sleep(max(0.05, idle_s - self._idle_for()))
+            if self._idle_for() < idle_s:
+                continue
+            async with self._lock:
+                if self._idle_for() < idle_s or self._context is None:
+                    continue
+                log.info("closing the crawl's browser context: no page rendered for %.0f s", idle_s)
+                await self._close_context()
+                self._idle_watch = None
+                return
 
     async def new_tab(self) -> Tab:
         from quaero_desktop.crawler.browser.tabs import Tab
@@ -77,11 +124,21 @@ class SharedBrowser:
             page_timeout_s=settings.page_timeout_s,
             settle=settings.settle,
             recycle_after=settings.recycle_after,
+            generation=self.generation,
         )
 
     async def close(self) -> None:
+        if self._idle_watch is not None:
+            watch, self._idle_watch = self._idle_watch, None
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+        await self._close_context()
+
+    async def _close_context(self) -> None:
         if self._context is not None:
             context, self._context = self._context, None
+            self.generation += 1
             try:
                 await context.close()
             except Exception:  # the browser is gone already (crashed or closed)
@@ -104,23 +161,52 @@ class SharedTab:
 
 
 class BrowserSource:
-    """Every page in this worker's tab."""
+    """Every page in this worker's tab (closed after ``SharedBrowser.tab_idle_close_s`` without a page)."""
 
     def __init__(self, browser: SharedBrowser) -> None:
         self._browser = browser
         self._tab: Tab | None = None
+        self._idle_timer: asyncio.TimerHandle | None = None
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
         return await self.render(url, before=before)
 
     async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
+        async with self._in_use():
+            try:
+                tab = await self._open_tab()
+            except QuaeroError:
+                return TextResponse(url, None, "")
+            return await tab.fetch_text(url, before)
+
+    @contextlib.asynccontextmanager
+    async def _in_use(self) -> AsyncIterator[None]:
+        """A page in this tab: the tab and its context stay open meanwhile; an idle tab closes later."""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
         try:
-            tab = await self._open_tab()
-        except QuaeroError:
-            return TextResponse(url, None, "")
-        return await tab.fetch_text(url, before)
+            async with self._browser.in_use():
+                yield
+        finally:
+            idle_s = self._browser.tab_idle_close_s
+            if idle_s is not None and self._tab is not None:
+                self._idle_timer = asyncio.get_running_loop().call_later(idle_s, self._close_idle_tab)
+
+    def _close_idle_tab(self) -> None:
+        """Each open tab is a renderer process (about 100-150 MB): one only sampled now and then goes."""
+        self._idle_timer = None
+        if self._tab is not None:
+            tab, self._tab = self._tab, None
+            closing = asyncio.ensure_future(tab.discard())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
 
     async def _open_tab(self) -> Tab:
+        if self._tab is not None and self._tab.generation != self._browser.generation:
+            await self._tab.discard()  # its context was closed for being idle
+            self._tab = None
         if self._tab is None:
             self._tab = await self._browser.new_tab()
         return self._tab
@@ -130,6 +216,12 @@ class BrowserSource:
 
     async def render(
         self, url: str, served: ServedDocument | None = None, *, before: Turn | None = None
+    ) -> FetchedPage | NonHtmlResponse:
+        async with self._in_use():
+            return await self._render(url, served, before)
+
+    async def _render(
+        self, url: str, served: ServedDocument | None, before: Turn | None
     ) -> FetchedPage | NonHtmlResponse:
         from playwright.async_api import Error as PlaywrightError
 
@@ -155,8 +247,13 @@ class BrowserSource:
             ) from None
 
     async def close(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
         if self._tab is not None:
             await self._tab.discard()
+        if self._closing:
+            await asyncio.wait(self._closing)
 
 
 def _first_line(text: str) -> str:

@@ -39,6 +39,10 @@ class CookieSync:
             await context.add_cookies(plan.cookies)
         self._pushed = now
 
+    def new_context(self) -> None:
+        """The browser context was opened anew (an idle one closed): the next ``to_browser`` sends every cookie."""
+        self._pushed = frozenset()
+
     async def from_browser(self, context: BrowserContext) -> None:
         """The context's cookies (those its pages' answers set included) into the jar."""
         for raw in await context.cookies():

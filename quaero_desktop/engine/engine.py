@@ -64,7 +64,10 @@ class Engine:
         self.redactor = Redactor()
         self._db = DbWorker(database)
         self._browser = BrowserService(
-            self.settings.browser_path, headless=self.settings.headless, block_resources=self.settings.block_resources
+            self.settings.browser_path,
+            headless=self.settings.headless,
+            block_resources=self.settings.block_resources,
+            idle_close_s=self.settings.browser_idle_close_s,
         )
         self._job_log = JobLog(self._db, self.events, self.redactor)
         self._runs: dict[str, CrawlRun] = {}

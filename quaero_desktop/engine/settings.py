@@ -19,6 +19,10 @@ class EngineSettings:
     retry_backoff_s: float = 0.5  # doubled per attempt
     block_resources: bool = True  # images, media and fonts
     recycle_page_after: int = 50  # pages per tab before a fresh tab (memory stays flat)
+    # An auto crawl closes its browser context after this long without a page to render (reopened,
+    # logged in again, by the next page that needs it); Chromium and Playwright's driver stop once no
+    # crawl has had a context open for this long. None: both stay until the crawl / the engine ends.
+    browser_idle_close_s: float | None = 45.0
     heartbeat_s: float = 2.0
     # The crawl as a whole fails when more than this share of finished pages failed,
     # once at least ``failure_min_pages`` pages finished.

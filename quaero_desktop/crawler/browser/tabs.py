@@ -14,9 +14,16 @@ from quaero_desktop.crawler.fetched import FetchError, TextResponse
 
 class Tab:
     def __init__(
-        self, context: BrowserContext, *, page_timeout_s: float, settle: SettleTimings, recycle_after: int
+        self,
+        context: BrowserContext,
+        *,
+        page_timeout_s: float,
+        settle: SettleTimings,
+        recycle_after: int,
+        generation: int = 0,
     ) -> None:
         self._context = context
+        self.generation = generation  # which of its crawl's contexts this tab is in (SharedBrowser)
         self._page_timeout_s = page_timeout_s
         self._settle = settle
         self._recycle_after = recycle_after

@@ -43,6 +43,10 @@ if TYPE_CHECKING:  # Playwright loads with the first browser (crawler/browser/se
 
 log = logging.getLogger(__name__)
 CLOSE_STEP_S = 10.0  # the longest one step of closing may take when a crawl stops
+# An auto crawl's tab (the checking tab, a worker's) is closed this long after its last page: each is
+# a renderer process, and a static site's samples (one page in 50) would otherwise keep one per worker.
+# Opening a tab again takes about 0.1-0.3 s, once per sample at most.
+AUTO_TAB_IDLE_CLOSE_S = 2.0
 
 RENDER_TEXT = {
     RenderMode.AUTO: "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
@@ -109,7 +113,17 @@ class CrawlFetching:
         else:
             sync = None
         if self.render in (RenderMode.BROWSER, RenderMode.AUTO):
-            self._browser = SharedBrowser(self._open_context, tab_settings, sync)
+            # Only auto mode closes an idle context: its cookies live on in the HTTP client's jar
+            # (``CookieSync``) and the login is applied again when it reopens; a browser crawl's
+            # context holds the site's cookies alone, and renders every page anyway.
+            auto = self.render == RenderMode.AUTO
+            self._browser = SharedBrowser(
+                self._open_context,
+                tab_settings,
+                sync,
+                idle_close_s=self._settings.browser_idle_close_s if auto else None,
+                tab_idle_close_s=AUTO_TAB_IDLE_CLOSE_S if auto else None,
+            )
         if self.render == RenderMode.AUTO:
             assert self._browser is not None
             self._shared_tab = SharedTab(self._browser)

@@ -1,0 +1,250 @@
+"""The browser path's weight (issue 20, item 2), before and after, side by side in one run.
+
+Serves generated sites in another process (``tests.testsite``, as benchmarks/fast_path.py does), then
+in interleaved rounds (the order of the two sides alternating by round), each crawl in a fresh child
+process importing the package either as checked out ("now") or as it was at ``--baseline`` ("before",
+the whole package from ``git archive``):
+
+1. **memory**: a static site crawled in ``auto`` (and ``--modes``): the peak of the summed RSS of the
+   crawl's process and its children (Python, Playwright's driver, Chromium's processes), with what
+   each kind of process held at that moment. Goal: auto <= 400 MB.
+2. **javascript**: a site whose leaves are all JavaScript-only (their content written by script),
+   crawled in ``browser`` mode: pages/s before and now, and their ratio. Goal: >= 1.5x. Every leaf's
+   token must be in the store (none read too early).
+
+    .venv/bin/python benchmarks/browser_path.py [--pages 300] [--rounds 3] [--baseline 9f0aee3] [--part memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from baseline_tree import child_env, use_tree_from_env  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+use_tree_from_env()
+
+from benchmarks.fast_path_site import site  # noqa: E402
+from tests.testsite.big import big_paths  # noqa: E402
+
+KINDS = ("python", "node", "chromium", "renderer", "gpu", "utility", "other")
+
+
+# ----- one crawl, in this (child) process -----
+
+
+def crawl_once(start: str, data_dir: str, render: str, concurrency: int) -> dict[str, object]:
+    from quaero_desktop.app import build_app
+    from quaero_desktop.domain.definition import JobDefinition
+
+    app = build_app(Path(data_dir))
+    try:
+        definition = JobDefinition.from_mapping(
+            {
+                "id": "benchmark",
+                "name": "Browser path benchmark",
+                "start_urls": [start],
+                "include_patterns": ["/big/"],
+                "max_depth": 5,
+                "max_pages": 100_000,
+                "concurrency": concurrency,
+                "timeout": "1h",
+                "render": render,
+            },
+            "benchmark",
+        )
+        engine = app.engine()
+        began = time.perf_counter()
+        job_id = engine.submit(definition).result()
+        engine.wait(job_id).result()
+        wall = time.perf_counter() - began
+        job = app.jobs.get(job_id)
+        progress = job.progress
+        tokens = 0
+        for path in big_paths(int(os.environ.get("QUAERO_BENCH_PAGES", "0"))):
+            parts = path.strip("/").split("/")
+            if len(parts) == 3:
+                document = app.documents.get_by_url(start.rsplit("/big/", 1)[0] + path)
+                tokens += f"bigtoken-{parts[1][1:]}-{parts[2][1:]}" in document.markdown
+        return {
+            "status": str(job.status),
+            "error": job.error,
+            "pages": progress.completed + progress.failed,
+            "failed": progress.failed,
+            "documents": job.document_count,
+            "seconds": job.duration_s or wall,
+            "tokens": tokens,
+        }
+    finally:
+        app.close(detach=False)
+
+
+# ----- the parent -----
+
+
+def kind_of(process: psutil.Process) -> str:
+    name = process.name().lower()
+    if "python" in name:
+        return "python"
+    if name.startswith("node"):
+        return "node"
+    if "chrom" in name or "chrome" in name or "headless" in name:
+        cmdline = " ".join(process.cmdline())
+        for flag, kind in (("--type=renderer", "renderer"), ("--type=gpu", "gpu"), ("--type=utility", "utility")):
+            if flag in cmdline:
+                return kind
+        return "chromium" if "--type=" not in cmdline else "other"
+    return "other"
+
+
+class PeakMemory:
+    """The largest summed RSS of a process and its children (sampled every 0.1 s), split by kind of process."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak_mb = 0.0
+        self.at_peak: dict[str, float] = {}
+        self.browser_seen_s: float | None = None
+        self._began = time.perf_counter()
+        self._process = psutil.Process(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            split: dict[str, float] = {}
+            try:
+                for process in [self._process, *self._process.children(recursive=True)]:
+                    try:
+                        kind = kind_of(process)
+                        split[kind] = split.get(kind, 0.0) + process.memory_info().rss / 2**20
+                    except psutil.Error:
+                        continue
+            except psutil.Error:
+                continue
+            total = sum(split.values())
+            if "chromium" in split and self.browser_seen_s is None:
+                self.browser_seen_s = time.perf_counter() - self._began
+            if total > self.peak_mb:
+                self.peak_mb, self.at_peak = total, split
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
+
+
+def run_crawl(tree: Path | None, start: str, pages: int, render: str, concurrency: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {**child_env(tree), "QUAERO_BENCH_PAGES": str(pages)}
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--one", start, data_dir, render, str(concurrency)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        memory = PeakMemory(process.pid)
+        out, _ = process.communicate()
+        memory.stop()
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    result["peak_mb"] = memory.peak_mb
+    result["at_peak"] = memory.at_peak
+    result["browser_seen_s"] = memory.browser_seen_s
+    if result["status"] != "completed":
+        raise SystemExit(f"the {render} crawl ended {result['status']}: {result['error']}")
+    return result
+
+
+@contextmanager
+def package_at(rev: str | None) -> Iterator[Path | None]:
+    """The whole package as at ``rev`` in a temporary directory (None: no baseline)."""
+    if rev is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="quaero-before-") as tmp:
+        archive = subprocess.run(["git", "archive", rev, "quaero_desktop"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        yield Path(tmp)
+
+
+def split_text(split: dict[str, float]) -> str:
+    return ", ".join(f"{kind} {split[kind]:.0f}" for kind in KINDS if kind in split)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", default="9f0aee3", help="the 'before' side (a git revision); '' for none")
+    parser.add_argument("--part", choices=("memory", "javascript", "both"), default="both")
+    parser.add_argument("--modes", default="auto", help="render modes for the memory part, e.g. auto,http,browser")
+    parser.add_argument(
+        "--one", nargs=4, metavar=("START", "DATA_DIR", "RENDER", "CONCURRENCY"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.one:
+        start, data_dir, render, concurrency = args.one
+        print(json.dumps(crawl_once(start, data_dir, render, int(concurrency))))
+        return
+
+    figures: dict[str, list[float]] = {}
+    leaves = sum(1 for p in big_paths(args.pages) if p.rstrip("/").rsplit("/", 1)[-1].startswith("p"))
+    print(f"load before: {os.getloadavg()[0]:.2f}")
+    with package_at(args.baseline or None) as before, site(args.pages) as static, site(args.pages, 1) as scripted:
+        sides = [("before", before), ("now", None)] if before is not None else [("now", None)]
+        print(f"sites: {len(big_paths(args.pages))} pages ({leaves} leaves); before = {args.baseline or '-'}")
+        for number in range(1, args.rounds + 1):
+            ordered = sides if number % 2 else list(reversed(sides))
+            if args.part in ("memory", "both"):
+                for mode in args.modes.split(","):
+                    for side, tree in ordered:
+                        result = run_crawl(tree, static.base_url + "/big/", 0, mode, args.concurrency)
+                        figures.setdefault(f"peak {mode} {side}", []).append(float(result["peak_mb"]))  # type: ignore[arg-type]
+                        seen = result["browser_seen_s"]
+                        print(
+                            f"round {number} memory {mode:7s} {side:6s}: peak {result['peak_mb']:.0f} MB "
+                            f"({split_text(result['at_peak'])}); {result['pages']} pages in "  # type: ignore[arg-type]
+                            f"{float(result['seconds']):.1f} s; Chromium "  # type: ignore[arg-type]
+                            + (f"first seen at {seen:.1f} s" if seen is not None else "never seen"),
+                            flush=True,
+                        )
+            if args.part in ("javascript", "both"):
+                for side, tree in ordered:
+                    result = run_crawl(tree, scripted.base_url + "/big/", args.pages, "browser", args.concurrency)
+                    rate = float(result["pages"]) / float(result["seconds"])  # type: ignore[arg-type]
+                    figures.setdefault(f"js {side}", []).append(rate)
+                    figures.setdefault(f"js lost {side}", []).append(float(leaves - int(result["tokens"])))  # type: ignore[call-overload]
+                    print(
+                        f"round {number} javascript {side:6s}: {rate:.1f} pages/s ({result['pages']} pages, "
+                        f"{result['tokens']} of {leaves} leaves' tokens stored; peak {result['peak_mb']:.0f} MB)",
+                        flush=True,
+                    )
+                if before is not None:
+                    ratio = figures["js now"][-1] / figures["js before"][-1]
+                    figures.setdefault("js now/before", []).append(ratio)
+    print(f"\nmedians over the rounds (load after: {os.getloadavg()[0]:.2f})")
+    for key, values in figures.items():
+        unit = "MB" if key.startswith("peak") else "x" if "/" in key else "pages" if "lost" in key else "pages/s"
+        rounds = ", ".join(f"{v:.2f}" for v in values)
+        print(f"{key:<24} {statistics.median(values):8.2f} {unit}   (rounds: {rounds})")
+
+
+if __name__ == "__main__":
+    main()

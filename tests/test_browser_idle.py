@@ -1,0 +1,111 @@
+"""The browser holds no memory it does not use: an idle crawl context, an idle tab and an idle Chromium
+close, and what the crawl sees does not change when they open again (real Chromium, the test site)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import psutil
+import pytest
+
+from quaero_desktop.crawler.browser.service import BrowserService
+from quaero_desktop.crawler.browser.settle import SettleTimings
+from quaero_desktop.crawler.browser_sources import BrowserSource, SharedBrowser, TabSettings
+from quaero_desktop.crawler.cookie_sync import CookieSync
+from quaero_desktop.crawler.fetched import FetchedPage
+from quaero_desktop.crawler.http.cookie_jar import browser_like_jar
+from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.engine.engine import Engine
+from quaero_desktop.engine.settings import EngineSettings
+from tests.conftest import make_definition
+
+pytestmark = pytest.mark.browser
+
+TABS = TabSettings(page_timeout_s=30.0, settle=SettleTimings(), recycle_after=50)
+
+
+def chromium_processes() -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in child.name().lower():
+                found.append(child)
+        except psutil.Error:
+            pass
+    return found
+
+
+async def until(condition, timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return condition()
+
+
+def test_an_idle_crawl_context_closes_and_reopens_with_the_cookies_the_site_set(fresh_site):
+    site = fresh_site
+
+    async def scenario() -> None:
+        service = BrowserService()
+        shared = SharedBrowser(service.new_context, TABS, CookieSync(browser_like_jar()), idle_close_s=0.3)
+        source = BrowserSource(shared)
+        try:
+            page = await source.render(site.url("/cookies/set"))  # Set-Cookie: crumb=oat
+            assert isinstance(page, FetchedPage) and "A crumb for the jar" in page.html
+            browser = await service.browser()
+            assert await until(lambda: not shared.opened and not browser.contexts), "the idle context stayed open"
+            shown = await source.render(site.url("/cookies/show"))  # a new context, a new tab
+            assert isinstance(shown, FetchedPage) and "Cookies received: crumb=oat." in shown.html
+            assert shared.opened
+        finally:
+            await source.close()
+            await shared.close()
+            await service.close()
+
+    asyncio.run(scenario())
+
+
+def test_an_idle_tab_closes_and_the_next_page_reads_the_same(fresh_site):
+    site = fresh_site
+
+    async def scenario() -> None:
+        service = BrowserService()
+        shared = SharedBrowser(service.new_context, TABS, tab_idle_close_s=0.2)
+        source = BrowserSource(shared)
+        try:
+            first = await source.render(site.url("/big/s1/p1"))
+            context = await shared.context()
+            assert len(context.pages) == 1
+            assert await until(lambda: not context.pages), "the idle tab was not closed"
+            again = await source.render(site.url("/big/s1/p1"))
+            assert isinstance(first, FetchedPage) and isinstance(again, FetchedPage)
+            assert "bigtoken-1-1" in again.html and again.html == first.html
+        finally:
+            await source.close()
+            await shared.close()
+            await service.close()
+
+    asyncio.run(scenario())
+
+
+def test_chromium_stops_once_no_crawl_uses_it_and_starts_again_for_the_next(app, fresh_site):
+    site = fresh_site
+    engine = Engine(app.database, EngineSettings(browser_idle_close_s=1.0))
+    engine.start()
+    try:
+        urls = [site.url("/big/s1/")]
+        for render in ("auto", "browser"):
+            definition = make_definition(urls, max_depth=1, include_patterns=["/big/s1/"], render=render)
+            job_id = engine.submit(definition).result(60)
+            assert engine.wait(job_id).result(120) == JobStatus.COMPLETED
+            job = app.jobs.get(job_id)
+            assert job.document_count > 5
+            stored = app.documents.get_by_url(site.url("/big/s1/p2")).markdown
+            assert "bigtoken-1-2" in stored
+            gone = asyncio.run(until(lambda: not chromium_processes(), timeout_s=15.0))
+            assert gone, f"Chromium still runs after the {render} crawl: {chromium_processes()}"
+    finally:
+        engine.shutdown(detach=False)
