@@ -109,3 +109,27 @@ def test_chromium_stops_once_no_crawl_uses_it_and_starts_again_for_the_next(app,
             assert gone, f"Chromium still runs after the {render} crawl: {chromium_processes()}"
     finally:
         engine.shutdown(detach=False)
+
+
+def test_a_crawl_tab_asks_the_server_for_no_image_and_reads_the_same_text_as_one_that_does(fresh_site):
+    site = fresh_site
+
+    async def read(block_resources: bool) -> str:
+        service = BrowserService(block_resources=block_resources)
+        shared = SharedBrowser(service.new_context, TABS)
+        source = BrowserSource(shared)
+        try:
+            page = await source.render(site.url("/docs/guide"))
+            assert isinstance(page, FetchedPage)
+            return page.html
+        finally:
+            await source.close()
+            await shared.close()
+            await service.close()
+
+    site.reset_hits()
+    blocked = asyncio.run(read(block_resources=True))
+    assert site.hits("/docs/guide") == 1 and site.hits("/files/diagram.png") == 0
+    loaded = asyncio.run(read(block_resources=False))
+    assert site.hits("/files/diagram.png") == 1  # the page does ask for it: the switches keep it from going out
+    assert "marzipan lighthouse" in blocked and blocked == loaded
