@@ -15,6 +15,7 @@ mode, 2 tabs) with each side, ``--rounds`` times interleaved: the cost of the bo
 pages, in pages per second.
 
     .venv/bin/python benchmarks/browser_bounds.py [--baseline b7b2768] [--site-pages 300] [--rounds 2]
+        [--pages /huge/page ...] [--limit-s 300]
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 from baseline_tree import baseline_tree, child_env, use_tree_from_env
@@ -82,7 +84,7 @@ class PeakMemory:
             self.peak_mb = max(self.peak_mb, total / 2**20)
 
 
-def crawl(url: str, *, max_depth: int, concurrency: int, include: str | None) -> dict[str, object]:
+def crawl(url: str, *, max_depth: int, concurrency: int, include: str | None) -> dict[str, Any]:
     """In a child: crawl from ``url`` in browser mode; its time and outcome."""
     from quaero_desktop.app import build_app
     from quaero_desktop.domain.definition import JobDefinition
@@ -90,7 +92,7 @@ def crawl(url: str, *, max_depth: int, concurrency: int, include: str | None) ->
     with tempfile.TemporaryDirectory() as data_dir:
         app = build_app(Path(data_dir))
         try:
-            fields: dict[str, object] = {
+            fields: dict[str, Any] = {
                 "id": "bounds",
                 "name": "Browser bounds",
                 "start_urls": [url],
@@ -122,20 +124,38 @@ def crawl(url: str, *, max_depth: int, concurrency: int, include: str | None) ->
 
 
 def measured(
-    tree: Path | None, url: str, *, max_depth: int = 0, concurrency: int = 1, include: str | None = None
-) -> dict[str, object]:
-    """Crawl in a child process importing the package from ``tree`` (None: this checkout), its peak memory."""
+    tree: Path | None,
+    url: str,
+    *,
+    limit_s: float,
+    max_depth: int = 0,
+    concurrency: int = 1,
+    include: str | None = None,
+) -> dict[str, Any]:
+    """Crawl in a child process importing the package from ``tree`` (None: this checkout), its peak
+    memory; the child is stopped after ``limit_s`` (the code before a bound can take very long)."""
     command = [sys.executable, __file__, "--crawl", url, "--max-depth", str(max_depth)]
     command += ["--concurrency", str(concurrency), *(["--include", include] if include else [])]
     child = subprocess.Popen(command, env=child_env(tree), stdout=subprocess.PIPE, text=True)
+    started = time.monotonic()
     with PeakMemory(psutil.Process(child.pid)) as memory:
-        output, _ = child.communicate()
-    result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
+        try:
+            output, _ = child.communicate(timeout=limit_s)
+        except subprocess.TimeoutExpired:  # stopped with its children (the driver, Chromium)
+            for process in [*psutil.Process(child.pid).children(recursive=True), psutil.Process(child.pid)]:
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
+            child.communicate()
+            output = ""
+    if not output.strip():
+        elapsed = time.monotonic() - started
+        return {"elapsed": elapsed, "outcome": f"stopped: no result after {limit_s:g} s", "peak_mb": memory.peak_mb}
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     result["peak_mb"] = memory.peak_mb
     return result
 
 
-def line(result: dict[str, object]) -> str:
+def line(result: dict[str, Any]) -> str:
     return f"{result['elapsed']:6.1f} s  peak {result['peak_mb']:6.0f} MB  {result['outcome']}"
 
 
@@ -145,6 +165,7 @@ def main() -> None:
     parser.add_argument("--site-pages", type=int, default=0, help="also crawl the /big/ site of this many pages")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--limit-s", type=float, default=300.0, help="stop a crawl after this long")
     parser.add_argument("--crawl", help=argparse.SUPPRESS)
     parser.add_argument("--max-depth", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=1, help=argparse.SUPPRESS)
@@ -169,13 +190,15 @@ def main() -> None:
         for number, path in enumerate(args.pages):
             order = sides if number % 2 == 0 else sides[::-1]
             for name, tree in order:
-                print(f"{path:24} {name:6} {line(measured(tree, site.url(path)))}", flush=True)
+                print(f"{path:24} {name:6} {line(measured(tree, site.url(path), limit_s=args.limit_s))}", flush=True)
         if args.site_pages:
             rates: dict[str, list[float]] = {name: [] for name, _ in sides}
             for round_number in range(args.rounds):
                 order = sides if round_number % 2 == 0 else sides[::-1]
                 for name, tree in order:
-                    result = measured(tree, site.url("/big/"), max_depth=5, concurrency=2, include="/big/")
+                    result = measured(
+                        tree, site.url("/big/"), limit_s=args.limit_s, max_depth=5, concurrency=2, include="/big/"
+                    )
                     rate = int(result["pages"]) / float(result["elapsed"])
                     rates[name].append(rate)
                     print(f"/big/ ({result['pages']} pages) {name:6} {rate:5.2f} pages/s  {line(result)}", flush=True)

@@ -7,7 +7,8 @@ responses (the page's and its frames', nothing else: scripts, styles and images 
 are paused once their headers arrived, their decoded body is read here against the bounds of
 fetched.PageBound (MAX_HTML_BYTES; MAX_HTML_ELEMENTS for HTML), and the renderer is handed the
 body only when it is within them. A document over them fails its request: the renderer never
-sees a byte of it, and the page fails with the HTTP path's message.
+sees a byte of it, and the page fails with the HTTP path's message. A body sent uncompressed whose
+Content-Length is too short to pass a bound (most pages) goes on unread: one round trip, no copy.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
-from quaero_desktop.crawler.fetched import HTML_TYPES, FetchError, PageBound
+from quaero_desktop.crawler.fetched import HTML_TYPES, MAX_HTML_BYTES, MAX_HTML_ELEMENTS, FetchError, PageBound
 
 # Read a few MB a time: a normal page in one read, a bomb stopped within a few MB past the bound.
 _READ_BYTES = 4 * 2**20
@@ -28,6 +29,7 @@ _READ_BYTES = 4 * 2**20
 _NO_BODY = frozenset({204, 205, 301, 302, 303, 304, 307, 308})
 # Headers that described the body as it came over the wire: the renderer is handed it decoded.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_UNREAD_BYTES = min(MAX_HTML_BYTES, 2 * MAX_HTML_ELEMENTS)
 _EMPTY = {"responseHeaders": [{"name": "Content-Type", "value": "text/html"}], "body": ""}
 
 
@@ -36,7 +38,7 @@ class DocumentSizeWatch:
 
     def __init__(self, session: CDPSession) -> None:
         self._session = session
-        self._reads: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self.failure: FetchError | None = None
 
     @classmethod
@@ -53,9 +55,11 @@ class DocumentSizeWatch:
         self.failure = None
 
     def _paused(self, event: dict[str, Any]) -> None:
-        read = asyncio.get_running_loop().create_task(self._bound(event))
-        self._reads.add(read)  # held until done: a task only the loop references may be collected
-        read.add_done_callback(self._reads.discard)
+        self._track(asyncio.get_running_loop().create_task(self._bound(event)))
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)  # held until done: a task only the loop references may be collected
+        task.add_done_callback(self._tasks.discard)
 
     async def _bound(self, event: dict[str, Any]) -> None:
         request_id = event["requestId"]
@@ -64,6 +68,9 @@ class DocumentSizeWatch:
         content_type = _header(headers, "content-type").split(";")[0].strip().lower()
         downloaded = _header(headers, "content-disposition").strip().lower().startswith("attachment")
         if event.get("responseErrorReason") or status in _NO_BODY or downloaded or not _shown(content_type):
+            await self._send("Fetch.continueRequest", {"requestId": request_id})
+            return
+        if _within_bounds(headers):
             await self._send("Fetch.continueRequest", {"requestId": request_id})
             return
         bound = PageBound(count_elements=not content_type or content_type.startswith(HTML_TYPES))
@@ -103,8 +110,8 @@ class DocumentSizeWatch:
                 chunks.append(chunk)
                 if piece.get("eof"):
                     return b"".join(chunks)
-        finally:
-            await self._send("IO.close", {"handle": stream})
+        finally:  # not waited for: the body is handed over meanwhile
+            self._track(asyncio.get_running_loop().create_task(self._send("IO.close", {"handle": stream})))
 
     async def _send(self, method: str, params: dict[str, Any]) -> None:
         with contextlib.suppress(PlaywrightError):  # the tab or the request is gone: nothing to release
@@ -113,6 +120,17 @@ class DocumentSizeWatch:
 
 def _header(headers: list[dict[str, str]], name: str) -> str:
     return next((header["value"] for header in headers if header["name"].lower() == name), "")
+
+
+def _within_bounds(headers: list[dict[str, str]]) -> bool:
+    """A body sent as is, whose Content-Length is too short to pass a bound (a start tag takes 2
+    bytes at least: "<b"): handed over unread, as most pages are, without a round trip for its body."""
+    if _header(headers, "content-encoding").strip().lower() not in ("", "identity"):
+        return False  # its length is the compressed one
+    try:
+        return int(_header(headers, "content-length").strip()) <= _UNREAD_BYTES
+    except ValueError:
+        return False
 
 
 def _shown(content_type: str) -> bool:
