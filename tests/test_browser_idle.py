@@ -68,23 +68,30 @@ def test_an_idle_crawl_context_closes_and_reopens_with_the_cookies_the_site_set(
     asyncio.run(scenario())
 
 
-def test_an_idle_tab_closes_and_the_next_page_reads_the_same(fresh_site):
+def test_workers_share_one_tab_while_they_take_turns_and_an_idle_one_closes(fresh_site):
     site = fresh_site
 
     async def scenario() -> None:
         service = BrowserService()
-        shared = SharedBrowser(service.new_context, TABS, tab_idle_close_s=0.2)
-        source = BrowserSource(shared)
+        shared = SharedBrowser(service.new_context, TABS, tab_idle_close_s=1.0)
+        workers = [BrowserSource(shared) for _ in range(3)]
         try:
-            first = await source.render(site.url("/big/s1/p1"))
+            first = await workers[0].render(site.url("/big/s1/p1"))
+            others = [await worker.render(site.url(f"/big/s1/p{n}")) for n, worker in enumerate(workers[1:], 2)]
             context = await shared.context()
-            assert len(context.pages) == 1
-            assert await until(lambda: not context.pages), "the idle tab was not closed"
-            again = await source.render(site.url("/big/s1/p1"))
-            assert isinstance(first, FetchedPage) and isinstance(again, FetchedPage)
-            assert "bigtoken-1-1" in again.html and again.html == first.html
+            assert len(context.pages) == 1  # one renderer for the three, one page at a time
+            both = await asyncio.gather(*(worker.render(site.url("/big/s1/p4")) for worker in workers[:2]))
+            assert len(context.pages) == 2  # two at once: two tabs
+            assert await until(lambda: not context.pages), "the idle tabs were not closed"
+            again = await workers[2].render(site.url("/big/s1/p1"))
+            pages = [first, *others, *both, again]
+            assert all(isinstance(page, FetchedPage) for page in pages)
+            texts = [page.html for page in pages if isinstance(page, FetchedPage)]
+            assert "bigtoken-1-2" in texts[1] and "bigtoken-1-3" in texts[2] and texts[3] == texts[4]
+            assert texts[5] == texts[0] and "bigtoken-1-1" in texts[0]
         finally:
-            await source.close()
+            for worker in workers:
+                await worker.close()
             await shared.close()
             await service.close()
 

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from quaero_desktop.crawler.browser.settle import SettleTimings
+from quaero_desktop.crawler.browser.tab_pool import TabPool
 from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import (
     FetchedPage,
@@ -49,8 +50,9 @@ class SharedBrowser:
     cookies and the HTTP client's in step where both are used. With ``idle_close_s`` the context is
     closed once no page has been rendered in it for that long (auto mode: a sample now and then must
     not keep Chromium's memory for the whole crawl), and opened again, logged in again, by the next
-    page that needs it; its tabs are replaced then (``generation``). With ``tab_idle_close_s`` each
-    tab is closed that long after its last page."""
+    page that needs it; its tabs are replaced then (``generation``). With ``tab_idle_close_s`` the
+    workers borrow a tab per page from a pool (``tab_pool.py``) instead of keeping one each, and a
+    tab unused that long is closed."""
 
     def __init__(
         self,
@@ -62,7 +64,7 @@ class SharedBrowser:
         tab_idle_close_s: float | None = None,
     ) -> None:
         self._open_context = open_context
-        self.tab_idle_close_s = tab_idle_close_s  # a tab this long without a page is closed (None: kept)
+        self.tab_pool = TabPool(self.new_tab, tab_idle_close_s) if tab_idle_close_s is not None else None
         self._context: BrowserContext | None = None
         self._lock = asyncio.Lock()
         self.tab_settings = tab_settings
@@ -128,6 +130,8 @@ class SharedBrowser:
         )
 
     async def close(self) -> None:
+        if self.tab_pool is not None:
+            await self.tab_pool.close()
         if self._idle_watch is not None:
             watch, self._idle_watch = self._idle_watch, None
             watch.cancel()
@@ -161,49 +165,31 @@ class SharedTab:
 
 
 class BrowserSource:
-    """Every page in this worker's tab (closed after ``SharedBrowser.tab_idle_close_s`` without a page)."""
+    """Every page in this worker's tab, or in one borrowed from the crawl's pool (``SharedBrowser.tab_pool``)."""
 
     def __init__(self, browser: SharedBrowser) -> None:
         self._browser = browser
-        self._tab: Tab | None = None
-        self._idle_timer: asyncio.TimerHandle | None = None
-        self._closing: set[asyncio.Task[None]] = set()
+        self._tab: Tab | None = None  # its own (no pool)
 
     async def fetch(self, url: str, validators: Validators | None = None, before: Turn | None = None) -> SourceResult:
         return await self.render(url, before=before)
 
     async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
-        async with self._in_use():
+        async with self._browser.in_use():
             try:
-                tab = await self._open_tab()
+                tab = await self._take_tab()
             except QuaeroError:
                 return TextResponse(url, None, "")
-            return await tab.fetch_text(url, before)
+            try:
+                return await tab.fetch_text(url, before)
+            finally:
+                self._put_back(tab)
 
-    @contextlib.asynccontextmanager
-    async def _in_use(self) -> AsyncIterator[None]:
-        """A page in this tab: the tab and its context stay open meanwhile; an idle tab closes later."""
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-            self._idle_timer = None
-        try:
-            async with self._browser.in_use():
-                yield
-        finally:
-            idle_s = self._browser.tab_idle_close_s
-            if idle_s is not None and self._tab is not None:
-                self._idle_timer = asyncio.get_running_loop().call_later(idle_s, self._close_idle_tab)
-
-    def _close_idle_tab(self) -> None:
-        """Each open tab is a renderer process (about 100-150 MB): one only sampled now and then goes."""
-        self._idle_timer = None
-        if self._tab is not None:
-            tab, self._tab = self._tab, None
-            closing = asyncio.ensure_future(tab.discard())
-            self._closing.add(closing)
-            closing.add_done_callback(self._closing.discard)
-
-    async def _open_tab(self) -> Tab:
+    async def _take_tab(self) -> Tab:
+        pool = self._browser.tab_pool
+        if pool is not None:
+            await self._browser.context()  # opened again if it was closed for being idle
+            return await pool.borrow(self._browser.generation)
         if self._tab is not None and self._tab.generation != self._browser.generation:
             await self._tab.discard()  # its context was closed for being idle
             self._tab = None
@@ -211,23 +197,33 @@ class BrowserSource:
             self._tab = await self._browser.new_tab()
         return self._tab
 
+    def _put_back(self, tab: Tab) -> None:
+        if self._browser.tab_pool is not None:
+            self._browser.tab_pool.give_back(tab)
+
     def take_host_checks(self, url: str) -> HostChecks | None:
         return None
 
     async def render(
         self, url: str, served: ServedDocument | None = None, *, before: Turn | None = None
     ) -> FetchedPage | NonHtmlResponse:
-        async with self._in_use():
-            return await self._render(url, served, before)
+        async with self._browser.in_use():
+            try:
+                tab = await self._take_tab()
+            except QuaeroError as exc:  # no browser to render with (auto mode goes on with the other pages)
+                raise FetchError(f"needs the browser, which could not start: {exc}", retryable=False) from None
+            try:
+                return await self._render(tab, url, served, before)
+            finally:
+                self._put_back(tab)
 
     async def _render(
-        self, url: str, served: ServedDocument | None, before: Turn | None
+        self, tab: Tab, url: str, served: ServedDocument | None, before: Turn | None
     ) -> FetchedPage | NonHtmlResponse:
         from playwright.async_api import Error as PlaywrightError
 
         cookies = self._browser.cookies
         try:
-            tab = await self._open_tab()
             if cookies is not None:
                 await cookies.to_browser(await self._browser.context())
             fetcher = await tab.fetcher()  # a new tab takes a moment: before the turn, so requests keep their spacing
@@ -240,20 +236,14 @@ class BrowserSource:
         except QuaeroError as exc:  # no browser to render with (auto mode goes on with the other pages)
             raise FetchError(f"needs the browser, which could not start: {exc}", retryable=False) from None
         except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
-            if self._tab is not None:
-                await self._tab.discard()
+            await tab.discard()
             raise FetchError(
                 f"browser error: {_first_line(getattr(exc, 'message', '') or str(exc))}", retryable=True
             ) from None
 
     async def close(self) -> None:
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-            self._idle_timer = None
         if self._tab is not None:
             await self._tab.discard()
-        if self._closing:
-            await asyncio.wait(self._closing)
 
 
 def _first_line(text: str) -> str:

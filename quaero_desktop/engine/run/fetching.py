@@ -43,10 +43,10 @@ if TYPE_CHECKING:  # Playwright loads with the first browser (crawler/browser/se
 
 log = logging.getLogger(__name__)
 CLOSE_STEP_S = 10.0  # the longest one step of closing may take when a crawl stops
-# An auto crawl's tab (the checking tab, a worker's) is closed this long after its last page: each is
-# a renderer process, and a static site's samples (one page in 50) would otherwise keep one per worker.
-# Opening a tab again takes about 0.1-0.3 s, once per sample at most.
-AUTO_TAB_IDLE_CLOSE_S = 2.0
+# An auto crawl's workers and its checking tab borrow tabs page by page from one pool, and a tab
+# unused this long is closed: each is a renderer process, and a static site's samples (one page in
+# 50) need one or two at a time, not one per worker. Opening a tab again takes about 0.1-0.3 s.
+AUTO_TAB_IDLE_CLOSE_S = 5.0
 
 RENDER_TEXT = {
     RenderMode.AUTO: "render auto: pages are read over HTTP; the browser renders those that need JavaScript",
