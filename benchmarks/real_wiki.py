@@ -21,7 +21,7 @@ b. **expired session**: a crawl with ``request_delay`` whose session is killed s
    documents replaced by the form?
 c. **unchanged re-crawl** (a fresh login): the same definition twice; the second run's counts.
 d. **deleted page**: a page's file removed, crawled again: what became of its document.
-e. the wall time of every crawl and the job log lines "switched the host to the browser".
+e. the wall time of every crawl and the job log lines "switched ... to the browser for the rest of the crawl".
 
 Each scenario starts from the same wiki (its pages are written again), and every crawl's own changes
 to the wiki are read from DokuWiki's changelog: a logged-in crawl must change nothing, yet links such
@@ -270,7 +270,7 @@ def job_details(data_dir: Path, job_id: str) -> dict[str, Any]:
         real = set(wiki.SITE)
         changed = [c.url for c in children if c.change is not None and str(c.change) == "changed"]
         return {
-            "switched": [e.message for e in logs if "switched the host to the browser" in e.message],
+            "switched": [e.message for e in logs if "to the browser for the rest of the crawl" in e.message],
             "auth_failed_pages": sum(1 for c in children if c.error and "authentication required" in c.error),
             "log_warnings": [e.message for e in logs if e.level in ("warning", "error")][:8],
             "changed_by_kind": dict(Counter(classify(url, real)[0] for url in changed)),

@@ -117,7 +117,7 @@ async def read_again_if_host_differs(
     except Exception:  # the page stays as read over HTTP
         log.exception("reading %s again in the browser failed", entry.url)
         return None
-    run_log.info(f"read {entry.url} again in the browser (its host switched): {len(stored.new_children)} new link(s)")
+    run_log.info(f"read {entry.url} again in the browser (its kind switched): {len(stored.new_children)} new link(s)")
     return stored, rendered
 
 
