@@ -7,22 +7,32 @@ from pathlib import Path
 
 import playwright
 
-from quaero_desktop.crawler.browser.service import LEAN_PROCESS_ARGS, PLAYWRIGHT_DISABLED_FEATURES
+from quaero_desktop.crawler.browser.service import (
+    LEAN_PROCESS_ARGS,
+    PLAYWRIGHT_DISABLED_FEATURES,
+    PLAYWRIGHT_ENABLED_FEATURES,
+)
 
 
-def playwright_disabled_features() -> list[str]:
-    """The features the installed Playwright driver disables at every Chromium launch."""
+def playwright_features(kind: str) -> list[str]:
+    """The features (``kind``: "disabled" or "enabled") the installed Playwright driver passes at every
+    Chromium launch."""
     bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
     source = bundle.read_text(encoding="utf-8")
-    found = re.search(r"disabledFeatures = \[(.*?)\]", source, re.S)
-    assert found, f"Playwright's list of disabled features moved: look for it in {bundle}"
-    return re.findall(r'^\s*"([^"]+)"', found[1], re.M)
+    found = re.search(kind + r"Features = (?:\(\) => )?\[(.*?)\]", source, re.S)
+    assert found, f"Playwright's list of {kind} features moved: look for it in {bundle}"
+    return re.findall(r'"([A-Za-z0-9]+)"', found[1])
 
 
-def test_the_crawl_browser_keeps_every_feature_playwright_disables_off() -> None:
-    # Chromium takes the last --disable-features alone: ours, which must repeat Playwright's.
-    theirs = playwright_disabled_features()
-    assert "HttpsUpgrades" in theirs  # the list was found (HTTP sites stay on HTTP)
-    assert set(theirs) <= set(PLAYWRIGHT_DISABLED_FEATURES), set(theirs) - set(PLAYWRIGHT_DISABLED_FEATURES)
-    ours = [arg for arg in LEAN_PROCESS_ARGS if arg.startswith("--disable-features=")]
-    assert len(ours) == 1 and set(theirs) <= set(ours[0].split("=", 1)[1].split(","))
+def our_switch(name: str) -> set[str]:
+    values = [arg.split("=", 1)[1] for arg in LEAN_PROCESS_ARGS if arg.startswith(f"--{name}-features=")]
+    assert len(values) == 1
+    return set(values[0].split(","))
+
+
+def test_the_crawl_browser_keeps_every_feature_playwright_switches_on_or_off() -> None:
+    # Chromium takes the last --disable-features and --enable-features alone: ours, which must repeat Playwright's.
+    disabled, enabled = playwright_features("disabled"), playwright_features("enabled")
+    assert "HttpsUpgrades" in disabled and "SkipListAccountsWithoutGaiaCookies" in enabled  # the lists were found
+    assert set(disabled) <= set(PLAYWRIGHT_DISABLED_FEATURES) and set(disabled) <= our_switch("disable")
+    assert set(enabled) <= set(PLAYWRIGHT_ENABLED_FEATURES) and set(enabled) <= our_switch("enable")

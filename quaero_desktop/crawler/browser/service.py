@@ -46,6 +46,9 @@ PLAYWRIGHT_DISABLED_FEATURES = (
     "msForceBrowserSignIn",
     "msEdgeUpdateLaunchServicesPreferredVersion",
 )
+PLAYWRIGHT_ENABLED_FEATURES = ("CDPScreenshotNewSurface", "SkipListAccountsWithoutGaiaCookies")  # likewise
+# The network service runs in the browser process, not a utility process of its own (about 100 MB).
+NETWORK_IN_PROCESS_FEATURE = "NetworkServiceInProcess2"
 # Renderer processes a crawl never uses: the address bar's popup (a WebUI page Chromium preloads in a
 # renderer of its own, about 150 MB even headless) and the spare renderer kept ready for the next tab
 # (about 75 MB).
@@ -63,6 +66,7 @@ LEAN_PROCESS_ARGS = (
     "--in-process-gpu",
     "--disable-gpu-compositing",
     "--disable-features=" + ",".join((*PLAYWRIGHT_DISABLED_FEATURES, *UNUSED_RENDERER_FEATURES)),
+    "--enable-features=" + ",".join((*PLAYWRIGHT_ENABLED_FEATURES, NETWORK_IN_PROCESS_FEATURE)),
 )
 
 
