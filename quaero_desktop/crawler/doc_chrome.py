@@ -141,6 +141,7 @@ def _is_nav_block(block: _Element) -> bool:
 def _drop_link_bars(content: _Element) -> None:
     """Menu bars and breadcrumbs: blocks of links to other pages with only separators between them."""
     parents = {id(parent): parent for anchor in content.iter("a") if (parent := anchor.getparent()) is not None}
+    judged: dict[int, _Element] = {}  # blocks already looked at (held, so ids stay theirs): a list's items lead to it
     for parent in parents.values():
         if parent is content or not _in_tree(parent, content):
             continue
@@ -149,15 +150,18 @@ def _drop_link_bars(content: _Element) -> None:
             if up is content:
                 break
             block = up  # a bar drawn as a list of items, or links wrapped in spans
-        if block.tag in _HEADINGS or block is content:
+        if block.tag in _HEADINGS or block is content or id(block) in judged:
             continue
+        judged[id(block)] = block
         if _is_link_bar(block):
             _remove_with_rules(block, content)
 
 
 def _is_link_bar(block: _Element) -> bool:
+    if len(block) > 40:
+        return False
     anchors = list(block.iter("a"))
-    if len(anchors) < 2 or _CONTENT_INSIDE(block) or len(block) > 40:
+    if len(anchors) < 2 or _CONTENT_INSIDE(block):
         return False
     hrefs = [(anchor.get("href") or "").strip() for anchor in anchors]
     if not all(href and not href.startswith("#") for href in hrefs):
