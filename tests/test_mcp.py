@@ -216,7 +216,9 @@ def test_reads_stay_whole_while_another_process_writes(app, data_dir):
     async def scenario() -> None:
         async with Client(build_server(app)) as client:
             assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
-            while writer.poll() is None or not counts:
+            finished = False
+            while not finished:  # one whole round after the writer ended: the last search sees every write
+                finished = writer.poll() is not None
                 result, text = await _call(client, "read_document", url="https://w.example/busy")
                 assert not result.is_error, text
                 words = set(text.split("---\n", 2)[2].replace("# Busy page", "").split())
