@@ -7,7 +7,8 @@ bounds) and the pages a crawl must refuse whole:
 /huge/dense is a gzip bomb of tiny paragraphs ("<p>a</p>"), 256 MiB inflated (built once, on first use);
 /huge/crowded is 9 MB of tiny paragraphs: within the byte bound, a million elements;
 /huge/framed is a small page whose frame is /huge/page;
-/huge/built is a small page whose script builds a 60-million-character DOM.
+/huge/built is a small page whose script builds a 60-million-character DOM; /huge/built-elements one whose
+script builds 150,000 paragraphs.
 /huge/paragraphs/N (not linked) is N tiny paragraphs.
 Nothing under /huge/ links outside it.
 """
@@ -48,6 +49,7 @@ def _index(req: Request, match: object) -> Response:
         ("/huge/crowded", "Crowded"),
         ("/huge/framed", "Framed"),
         ("/huge/built", "Built"),
+        ("/huge/built-elements", "Built of elements"),
     ]
     return html_response(document("Huge pages", "<main><h1>Huge pages</h1>" + link_list(links) + "</main>"))
 
@@ -141,6 +143,18 @@ def _built(req: Request, match: object) -> Response:
     return html_response(document("Built", body))
 
 
+# 150,000 small paragraphs made by script: past the element bound, though the HTML stays small.
+_BUILD_ELEMENTS = (
+    "const main = document.querySelector('main');"
+    "for (let n = 0; n < 150000; n++) { const p = document.createElement('p'); p.textContent = 'a'; main.append(p); }"
+)
+
+
+def _built_elements(req: Request, match: object) -> Response:
+    body = f"<main><h1>Built of elements</h1></main><script>{_BUILD_ELEMENTS}</script>"
+    return html_response(document("Built of elements", body))
+
+
 ROUTES = [
     route(r"/huge/", _index),
     route(r"/huge/fine", _fine),
@@ -152,4 +166,5 @@ ROUTES = [
     route(r"/huge/framed", _framed),
     route(r"/huge/paragraphs/(\d+)", _paragraphs),
     route(r"/huge/built", _built),
+    route(r"/huge/built-elements", _built_elements),
 ]

@@ -27,6 +27,7 @@ from quaero_desktop.crawler.fetched import (
     NonHtmlResponse,
     TextResponse,
     page_too_large,
+    page_too_many_elements,
     retry_after_seconds,
     source_hash,
 )
@@ -249,7 +250,9 @@ class PageFetcher:
             except TimeoutError:
                 await self.close()  # a fresh tab for the next page: this one may never answer again
                 raise FetchError("the page stopped responding while it rendered", retryable=True) from None
-            if data.get("tooLarge"):  # its DOM (built by its scripts, say) is larger than a page may be
+            if data.get("tooManyElements"):  # its DOM (built by its scripts, say) has more elements than a page may
+                raise page_too_many_elements()
+            if data.get("tooLarge"):  # or is longer than a page may be
                 raise page_too_large()
             waited_ms += float(data["settled"]["waitedMs"])
             if (self._requests.idle and self._requests.changes == changes) or time.monotonic() >= deadline:

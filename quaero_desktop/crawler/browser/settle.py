@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass
 
 from quaero_desktop.crawler.app_shell import APP_ROOT_CSS, HIDDEN_TEXT_TAGS, SCRIPT_CSS, TEXT_CAP
-from quaero_desktop.crawler.fetched import MAX_HTML_BYTES
+from quaero_desktop.crawler.fetched import MAX_HTML_BYTES, MAX_HTML_ELEMENTS
 from quaero_desktop.crawler.half_loaded import (
     BUSY_CSS,
     LOADING_TEXT,
@@ -239,10 +239,13 @@ READ_JS = _fill(
   const settled = window.__quaeroSettle
     ? await window.__quaeroSettle(options)
     : { waitedMs: 0, timedOut: false, pending: 0 };
-  // The page-size bound (fetched.MAX_HTML_BYTES) before the DOM is read: an element is at least 7
-  // characters of HTML ("<b></b>"), so the element count bounds the HTML's size without building it.
+  // The page's bounds (fetched.MAX_HTML_ELEMENTS, MAX_HTML_BYTES) before the DOM is read, for a DOM its
+  // scripts built: the element count first (an element is at least 7 characters of HTML, "<b></b>", so
+  // it also bounds the HTML's size without building it), the HTML's length below.
   const MAX_CHARS = __MAX__;
-  if (document.getElementsByTagName('*').length * 7 > MAX_CHARS) return { tooLarge: true, settled };
+  const elements = document.getElementsByTagName('*').length;
+  if (elements > __MAX_ELEMENTS__) return { tooManyElements: true, settled };
+  if (elements * 7 > MAX_CHARS) return { tooLarge: true, settled };
   const HIDDEN = new Set(__HIDDEN__);
   const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param',
                         'source', 'track', 'wbr']);
@@ -368,4 +371,5 @@ READ_JS = _fill(
     SCRIPTS=SCRIPT_CSS,
     ROOTS=APP_ROOT_CSS,
     MAX=MAX_HTML_BYTES,
+    MAX_ELEMENTS=MAX_HTML_ELEMENTS,
 )
