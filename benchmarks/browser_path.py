@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 use_tree_from_env()
 
 from benchmarks.fast_path_site import site  # noqa: E402
+from benchmarks.timed_crawl import timed_crawl  # noqa: E402
 from tests.testsite.big import big_paths  # noqa: E402
 
 KINDS = ("python", "node", "chromium", "renderer", "gpu", "utility", "other")
@@ -50,30 +51,21 @@ KINDS = ("python", "node", "chromium", "renderer", "gpu", "utility", "other")
 
 def crawl_once(start: str, data_dir: str, render: str, concurrency: int) -> dict[str, object]:
     from quaero_desktop.app import build_app
-    from quaero_desktop.domain.definition import JobDefinition
 
     app = build_app(Path(data_dir))
     try:
-        definition = JobDefinition.from_mapping(
+        job, wall = timed_crawl(
+            app,
             {
-                "id": "benchmark",
                 "name": "Browser path benchmark",
                 "start_urls": [start],
                 "include_patterns": ["/big/"],
                 "max_depth": 5,
                 "max_pages": 100_000,
                 "concurrency": concurrency,
-                "timeout": "1h",
                 "render": render,
             },
-            "benchmark",
         )
-        engine = app.engine()
-        began = time.perf_counter()
-        job_id = engine.submit(definition).result()
-        engine.wait(job_id).result()
-        wall = time.perf_counter() - began
-        job = app.jobs.get(job_id)
         progress = job.progress
         tokens = 0
         for path in big_paths(int(os.environ.get("QUAERO_BENCH_PAGES", "0"))):

@@ -31,7 +31,6 @@ import sys
 import tempfile
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import psutil
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.fast_path_site import site  # noqa: E402
 from benchmarks.throughput import raw_rate  # noqa: E402  (the same browser ceiling as throughput.py)
+from benchmarks.timed_crawl import timed_crawl  # noqa: E402
 from tests.testsite.big import is_js_only  # noqa: E402
 
 SCRAPY_SPIDER = textwrap.dedent(
@@ -80,30 +80,22 @@ SCRAPY_SPIDER = textwrap.dedent(
 
 def crawl_once(start: str, data_dir: str, render: str, concurrency: int) -> dict[str, object]:
     from quaero_desktop.app import build_app
-    from quaero_desktop.domain.definition import JobDefinition
 
     app = build_app(Path(data_dir))
     try:
-        definition = JobDefinition.from_mapping(
+        job, wall = timed_crawl(
+            app,
             {
-                "id": "benchmark",
                 "name": "Fast path benchmark",
                 "start_urls": [start],
                 "include_patterns": ["/big/"],
                 "max_depth": 5,
                 "max_pages": 100_000,
                 "concurrency": concurrency,
-                "timeout": "1h",
                 "render": render,
             },
-            "benchmark",
         )
-        engine = app.engine()
-        began = time.perf_counter()
-        job_id = engine.submit(definition).result()
-        engine.wait(job_id).result()
-        wall = time.perf_counter() - began
-        job = app.jobs.get(job_id)
+        job_id = job.id
         changed = [c.url for c in app.jobs.children(job_id) if c.change is not None and str(c.change) == "changed"]
         progress = job.progress
         return {

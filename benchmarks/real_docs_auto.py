@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.fast_path import PeakMemory, scrapy_python  # noqa: E402
 from benchmarks.real_manuals import Manual, copy_manual, serving  # noqa: E402
+from benchmarks.timed_crawl import timed_crawl  # noqa: E402
 
 TREES = {
     "python": Manual("python", "python3.11-doc", "Sphinx", "/usr/share/doc/python3.11/html", "index.html", "tuned"),
@@ -105,7 +105,6 @@ SCRAPY_SPIDER = textwrap.dedent(
 def crawl_once(start: str, prefix: str, data_dir: str, render: str, concurrency: int, max_pages: int) -> dict[str, Any]:
     from quaero_desktop.app import build_app
     from quaero_desktop.crawler import browser_sources, sources
-    from quaero_desktop.domain.definition import JobDefinition
     from quaero_desktop.engine.run import fetching
 
     browser = Counter[str]()
@@ -132,26 +131,19 @@ def crawl_once(start: str, prefix: str, data_dir: str, render: str, concurrency:
 
     app = build_app(Path(data_dir))
     try:
-        definition = JobDefinition.from_mapping(
+        job, wall = timed_crawl(
+            app,
             {
-                "id": "benchmark",
                 "name": "Real documentation, auto",
                 "start_urls": [start],
                 "include_patterns": ["^" + re.escape(prefix)],
                 "max_depth": 50,
                 "max_pages": max_pages,
                 "concurrency": concurrency,
-                "timeout": "1h",
                 "render": render,
             },
-            "benchmark",
         )
-        engine = app.engine()
-        began = time.perf_counter()
-        job_id = engine.submit(definition).result()
-        engine.wait(job_id).result()
-        wall = time.perf_counter() - began
-        job = app.jobs.get(job_id)
+        job_id = job.id
         progress = job.progress
         logs = [e.message for e in app.jobs.logs(job_id)]
         return {
