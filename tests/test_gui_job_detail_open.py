@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from shiboken6 import isValid
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus, PageResult
@@ -100,3 +101,26 @@ def test_a_big_jobs_window_shows_at_once_and_its_first_pages_before_the_rest(gui
     assert titles[0] == "" and titles[1:] == sorted(titles[1:]) and len(titles) == PAGES  # no title sorts first
     assert [row.url for row in pages.selected_rows()] == [selected]
     detail.close()
+
+
+def test_a_jobs_window_fits_the_screen_and_closes_with_escape_or_ctrl_w(gui, qloop):
+    """On a small screen (a 1366×768 laptop less its panel) the window is fitted to the screen's
+    available area, scrollbar and all; Escape and Ctrl+W close it from anywhere in it."""
+    window, context = gui
+    _store_job(context.app, "small-screen-job")
+    available = window.screen().availableGeometry()
+
+    for key, modifier in (
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    ):
+        detail = window.job_details.open("small-screen-job")
+        run(qloop, context.tasks.wait_all())
+        assert available.contains(detail.geometry()), (available, detail.geometry())
+        assert detail.geometry().top() - available.top() >= 20  # room for the title bar above it
+        detail.activateWindow()
+        QTest.qWaitForWindowActive(detail)
+        detail.pages.table.setFocus()
+        QTest.keyClick(detail.pages.table, key, modifier)
+        run(qloop, until(lambda: window.job_details.get("small-screen-job") is None, what="the window closed"))
+        assert not isValid(detail)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QTabWidget, QToolBar, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -38,7 +38,9 @@ from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.noise_banner import NoiseBanner, NoiseExclusion
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
 from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
+from quaero_desktop.gui.window_placement import first_geometry
 
+PREFERRED_SIZE = QSize(1100, 700)
 POLL_INTERVAL_MS = 2000  # a job running in another process: how often the store is read
 POLL_FULL_PAGES_LIMIT = 10_000  # above this many pages, polling reads only new pages
 
@@ -69,7 +71,10 @@ class JobDetailWindow(QWidget):
         self.definition_flows = DefinitionFlows(context)
         self._noise_read_for: StoppedRun | None = None
         self.setWindowTitle(f"Job — {job_id}")
-        self.resize(1100, 700)
+        # Fitted to the screen and centred on it: 1100×700 at the window system's choice of place put
+        # its bottom (and the table's scrollbar) below the edge of a 768-px laptop screen.
+        screen = (parent or self).screen()
+        self.setGeometry(first_geometry(screen.availableGeometry(), PREFERRED_SIZE))
 
         self.header = JobHeader(self)
         self.noise = NoiseBanner(self)
@@ -123,7 +128,10 @@ class JobDetailWindow(QWidget):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.pages.action_copy_url)
         self.toolbar.addAction(self.pages.action_open)
-        close = QAction("Close", self, shortcut=QKeySequence("Ctrl+W"))  # as the main window's Close
+        # Ctrl+W as the main window's Close, and Escape as a dialog's: a window opened to look at a job.
+        close = QAction("Close", self)
+        close.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence(Qt.Key.Key_Escape)])
+        close.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         close.triggered.connect(self.close)
         self.addAction(close)
 
