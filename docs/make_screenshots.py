@@ -23,7 +23,7 @@ os.environ.setdefault("QUAERO_KEYRING_SERVICE", "quaero-desktop-screenshots")
 import qasync  # noqa: E402
 
 from quaero_desktop.app import build_app  # noqa: E402
-from quaero_desktop.demo import DemoServer, example_definition_toml  # noqa: E402
+from quaero_desktop.demo.server import DemoServer, example_definition_toml  # noqa: E402
 from quaero_desktop.domain.definition import JobDefinition  # noqa: E402
 from quaero_desktop.domain.definition_io import parse_definition_text  # noqa: E402
 from quaero_desktop.gui.desktop_app import DesktopApp  # noqa: E402

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quaero_desktop.demo import DEFAULT_DEMO_PORT, DemoServer, example_definition_toml
-from quaero_desktop.demo.server import resolve_site_path
+from quaero_desktop.demo import DEFAULT_DEMO_PORT
+from quaero_desktop.demo.server import DemoServer, example_definition_toml, resolve_site_path
 from tests.testsite_support import crawl, fetch
 
 ROOT = Path(__file__).resolve().parents[1]

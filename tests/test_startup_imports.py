@@ -14,12 +14,14 @@ import pytest
 from tests.conftest import ROOT
 from tests.guards import FORBIDDEN_ENV
 
-# Each costs tens to hundreds of milliseconds at import; none is needed to read or list the store.
-FORBIDDEN = ("playwright", "PySide6", "alembic", "mcp", "httpx2", "trafilatura")
+# Each costs tens to hundreds of milliseconds at import; none is needed to read or list the store
+# (http.server: only the demo command serves pages).
+FORBIDDEN = ("playwright", "PySide6", "alembic", "mcp", "httpx2", "trafilatura", "http.server")
 
 
 def import_chains(report: str, forbidden: tuple[str, ...] = FORBIDDEN) -> list[str]:
-    """For each forbidden library a ``-X importtime`` report names, the chain that imported it first.
+    """For each forbidden library (a package, or a dotted module and its submodules) a ``-X importtime``
+    report names, the chain that imported it first.
 
     The report lists an import when it ends, after the imports it caused, each indented two spaces per
     level: a module's importer is the next line one level shallower."""
@@ -31,8 +33,8 @@ def import_chains(report: str, forbidden: tuple[str, ...] = FORBIDDEN) -> list[s
             entries.append(((len(name) - len(stripped) - 1) // 2, stripped.strip()))
     chains: dict[str, str] = {}
     for index, (depth, name) in enumerate(entries):
-        top = name.split(".")[0]
-        if top not in forbidden or top in chains:
+        top = next((library for library in forbidden if name == library or name.startswith(library + ".")), None)
+        if top is None or top in chains:
             continue
         chain, wanted = [name], depth - 1
         for later_depth, later_name in entries[index + 1 :]:

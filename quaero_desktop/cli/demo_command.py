@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.arguments import WholeNumber
 from quaero_desktop.cli.run_command import run_definition
-from quaero_desktop.demo import DEFAULT_DEMO_PORT, DemoServer, example_definition_toml
+from quaero_desktop.demo import DEFAULT_DEMO_PORT
 from quaero_desktop.domain.definition_io import parse_definition_text
 
 if TYPE_CHECKING:
     from quaero_desktop.app import App
+    from quaero_desktop.demo.server import DemoServer
 
 PORT = WholeNumber(0, 65535, " (0: any free port)")
 
@@ -67,6 +68,8 @@ def _start_server(port: int, *, any_port_if_busy: bool) -> DemoServer:
     Documents are keyed by URL, port included, so the usual port keeps re-crawls updating the
     same documents.
     """
+    from quaero_desktop.demo.server import DemoServer  # only this command serves: see quaero_desktop.demo
+
     try:
         server = DemoServer(port=port)
         server.start()
@@ -80,6 +83,7 @@ def _start_server(port: int, *, any_port_if_busy: bool) -> DemoServer:
 
 def _crawl_demo(server: DemoServer, args: argparse.Namespace) -> int:
     from quaero_desktop.app import build_app
+    from quaero_desktop.demo.server import example_definition_toml
 
     app = build_app(args.data_dir)
     try:

@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from quaero_desktop.demo import DEFAULT_DEMO_PORT
 from quaero_desktop.demo.background_server import BackgroundServer, QuietHTTPServer
 
-DEFAULT_DEMO_PORT = 8765
 SITE_DIR = Path(__file__).resolve().parent / "site"
 NOT_FOUND_PAGE = "404.html"
 IDLE_CONNECTION_TIMEOUT_S = 30
