@@ -25,11 +25,11 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def program(app, qloop):
-    """Build ``DesktopApp(app, tray=...)``; everything built is put away afterwards."""
+    """Build ``DesktopApp(app, tray=...)`` (True, False, or a probe); everything built is put away afterwards."""
     asyncio.set_event_loop(qloop)
     built: list[DesktopApp] = []
 
-    def build(*, tray: bool) -> DesktopApp:
+    def build(*, tray) -> DesktopApp:
         desktop = DesktopApp(app, dialogs=ScriptedDialogs(), notifier=RecordingNotifier(), tray=tray)
         built.append(desktop)
         return desktop
@@ -38,8 +38,8 @@ def program(app, qloop):
     for desktop in built:
         run(qloop, desktop.tasks.wait_all())
         desktop.bridge.close()
-        if desktop.tray is not None:
-            desktop.tray.close()
+        desktop.tray_presence.stop()
+        desktop.tray.close()
         if desktop.has_window():
             desktop.window.hide()
             desktop.window.deleteLater()
@@ -180,3 +180,37 @@ def test_the_tray_shows_crawling_a_failure_since_the_last_look_and_the_next_run(
     desktop.show_window()  # the user looked
     assert desktop.tray.state == TrayState.IDLE
     assert desktop.tray.icon.icon().cacheKey() != images[TrayState.FAILURE]
+
+
+def test_a_minimized_start_with_no_tray_yet_shows_the_window_after_a_short_wait(program, qloop, monkeypatch):
+    from quaero_desktop.gui import desktop_app
+
+    monkeypatch.setattr(desktop_app, "MINIMIZED_TRAY_WAIT_MS", 300)
+    desktop = program(tray=lambda: False)  # a login where the panel never shows a tray
+    run(qloop, desktop.start(minimized=True))
+    assert not desktop.has_window()  # first it waits for a tray…
+    run(qloop, until(desktop.window_visible, 10, "the window, shown (not minimized) after the wait"))
+
+
+def test_a_tray_that_appears_after_the_start_takes_the_icon_and_the_closed_window(program, qloop, monkeypatch):
+    """The login race: Quaero starts before the panel's tray. When the tray shows up, the program
+    lives in it: a minimized start shows no window, and closing the window asks nothing."""
+    from quaero_desktop.gui import desktop_app
+    from quaero_desktop.gui.tray import tray_presence
+
+    monkeypatch.setattr(desktop_app, "MINIMIZED_TRAY_WAIT_MS", 1_000)
+    monkeypatch.setattr(tray_presence, "SOON_MS", 100)
+    tray_host = {"running": False}
+    desktop = program(tray=lambda: tray_host["running"])
+    run(qloop, desktop.start(minimized=True))
+    assert desktop.tray.icon.isVisible()  # shown at once: Qt embeds it when a tray appears
+    tray_host["running"] = True  # the panel started
+    run(qloop, until(lambda: desktop.tray_presence.available, 10, "the tray, noticed"))
+    run(qloop, asyncio.sleep(1.5))  # past the wait's end (an absence can only be seen after it)
+    assert not desktop.has_window() and desktop.tray.icon.isVisible()
+
+    window = desktop.show_window()  # from the tray icon
+    window.close()
+    run(qloop, desktop.tasks.wait_all())
+    assert not window.isVisible()
+    assert desktop.dialogs.asked == []  # no "no system tray?" question: there is one

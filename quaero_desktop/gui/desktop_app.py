@@ -14,10 +14,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-from PySide6.QtWidgets import QSystemTrayIcon
 
 from quaero_desktop.app import App
 from quaero_desktop.domain.definition import JobDefinition
@@ -39,6 +39,7 @@ from quaero_desktop.gui.notifications.job_notifications import JobNotifications
 from quaero_desktop.gui.notifications.notifier import Notifier
 from quaero_desktop.gui.stored_definitions import StoredDefinitions
 from quaero_desktop.gui.tray.tray_icon import TrayIcon
+from quaero_desktop.gui.tray.tray_presence import TrayPresence, platform_tray_available
 from quaero_desktop.gui.tray.tray_status import APP_NAME, RunningJob, TrayStatus
 from quaero_desktop.settings import AppSettings, save_settings
 
@@ -60,6 +61,9 @@ TRAY_HINT_TEXT = (
 )
 HINT_SHOWN_KEY = "tray/close_hint_shown"
 TOOLTIP_REFRESH_MS = 30_000
+# A --minimized start with no tray yet (the panel starts beside it at login) waits this long for one,
+# then shows the window: a program with neither icon nor window could only be reached by starting it again.
+MINIMIZED_TRAY_WAIT_MS = 10_000
 
 
 class DesktopApp(QObject):
@@ -69,11 +73,12 @@ class DesktopApp(QObject):
         *,
         dialogs: Dialogs | None = None,
         notifier: Notifier | None = None,
-        tray: bool | None = None,
+        tray: bool | Callable[[], bool] | None = None,
         autostart: Autostart | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """``tray``: None asks the platform whether a system tray exists (tests say True or False)."""
+        """``tray``: whether a system tray shows: None asks the platform (watched while there is none);
+        tests say True or False, or give their own probe."""
         super().__init__(parent)
         self.app = app
         self.crawls = app.crawls  # every crawl starts and stops through it
@@ -98,24 +103,26 @@ class DesktopApp(QObject):
         self._quit: asyncio.Future[None] | None = None
         self.status = TrayStatus()
 
-        has_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
-        self.tray: TrayIcon | None = None
-        if has_tray:
-            self.tray = TrayIcon(
-                self.definitions,
-                window_visible=self.window_visible,
-                schedules_paused=lambda: self.app.settings.schedules_paused,
-                running_count=lambda: len(self.crawls.active_job_ids()),
-                parent=self,
-            )
-            self.tray.toggleWindowRequested.connect(self.toggle_window)
-            self.tray.runRequested.connect(self.run_definition)
-            self.tray.pauseRequested.connect(self.set_schedules_paused)
-            self.tray.cancelAllRequested.connect(self.cancel_all)
-            self.tray.quitRequested.connect(self.quit)
+        probe = platform_tray_available if tray is None else tray if callable(tray) else (lambda: tray)
+        # The icon is made and shown even with no tray yet: Qt embeds it once a tray appears (login race).
+        self.tray_presence = TrayPresence(probe, self)
+        self.tray_presence.appeared.connect(self._on_tray_appeared)
+        self.tray = TrayIcon(
+            self.definitions,
+            window_visible=self.window_visible,
+            schedules_paused=lambda: self.app.settings.schedules_paused,
+            running_count=lambda: len(self.crawls.active_job_ids()),
+            parent=self,
+        )
+        self.tray.toggleWindowRequested.connect(self.toggle_window)
+        self.tray.runRequested.connect(self.run_definition)
+        self.tray.pauseRequested.connect(self.set_schedules_paused)
+        self.tray.cancelAllRequested.connect(self.cancel_all)
+        self.tray.quitRequested.connect(self.quit)
+        self._tray_wait = QTimer(self, singleShot=True, interval=MINIMIZED_TRAY_WAIT_MS)
+        self._tray_wait.timeout.connect(self._show_window_without_tray)
         if notifier is None:
-            balloon = BalloonNotifier(self.tray.icon) if self.tray is not None else None
-            notifier = platform_notifiers(APP_NAME, _icon_path(), balloon)
+            notifier = platform_notifiers(APP_NAME, _icon_path(), BalloonNotifier(self.tray.icon))
         self.notifications = JobNotifications(app, self.bridge, self.tasks, notifier, self.show_job, self)
 
         self.bridge.jobCreated.connect(self._on_job_created)
@@ -129,12 +136,11 @@ class DesktopApp(QObject):
 
     async def start(self, *, minimized: bool = False) -> None:
         """Show the window (or only the tray icon), resume the crawls left at quit, start schedules."""
-        if self.tray is not None:
-            self.tray.show()
+        self.tray.show()
         if not minimized:
             self.show_window()
-        elif self.tray is None:  # no tray to live in: a minimized window, so it can still be reached
-            self.window.showMinimized()
+        elif not self.tray_presence.available:
+            self._tray_wait.start()  # no tray to live in yet: the window shows unless one appears soon
         self.definitions.start()
         self._tooltip_timer.start()
         await self.definitions.refresh()
@@ -185,6 +191,18 @@ class DesktopApp(QObject):
             self.tasks.start(offer_browser_download(self.context, window), what="Looking for a browser")
         return self._window
 
+    def _show_window_without_tray(self) -> None:
+        if not self.tray_presence.check():
+            self.show_window()
+
+    def _on_tray_appeared(self) -> None:
+        self._tray_wait.stop()
+        # Qt has embedded the shown icon in an XEmbed tray by itself; shown afresh, a StatusNotifier
+        # icon registers with the watcher too (it does so only when shown).
+        self.tray.hide()
+        self.tray.show()
+        self._update_tray()
+
     def has_window(self) -> bool:
         return self._window is not None
 
@@ -227,7 +245,7 @@ class DesktopApp(QObject):
         settings = self.app.settings
         if not settings.close_to_tray:
             self.quit()
-        elif self.tray is not None:
+        elif self.tray_presence.check():  # asked now: the tray may have appeared (or gone) since the start
             self.hide_window()
             self._tell_once_about_the_tray()
         elif settings.ask_when_no_tray:
@@ -251,7 +269,7 @@ class DesktopApp(QObject):
             self.quit()
 
     def _tell_once_about_the_tray(self) -> None:
-        if self.tray is None or self._ui_state.value(HINT_SHOWN_KEY, False, bool):
+        if self._ui_state.value(HINT_SHOWN_KEY, False, bool):
             return
         self.tray.show_message(TRAY_HINT_TITLE, TRAY_HINT_TEXT)
         self._ui_state.setValue(HINT_SHOWN_KEY, True)
@@ -327,9 +345,8 @@ class DesktopApp(QObject):
         return self.status.tooltip(soonest, paused=self.app.settings.schedules_paused, when=when)
 
     def _update_tray(self) -> None:
-        if self.tray is not None:
-            self.tray.set_state(self.status.state)
-            self.tray.set_tooltip(self.tooltip())
+        self.tray.set_state(self.status.state)
+        self.tray.set_tooltip(self.tooltip())
 
     # ----- quitting -----
 
@@ -345,11 +362,12 @@ class DesktopApp(QObject):
     async def shutdown(self) -> None:
         """Put the window and tray away, then stop the engine: running crawls are detached, not lost."""
         self._tooltip_timer.stop()
+        self._tray_wait.stop()
+        self.tray_presence.stop()
         if self._window is not None:
             self._window.save_geometry()
             self._window.hide()
-        if self.tray is not None:
-            self.tray.close()
+        self.tray.close()
         self.tasks.cancel_all()
         await self.notifications.close()
         self.bridge.close()

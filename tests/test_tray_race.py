@@ -1,0 +1,88 @@
+"""The login race, for real: the tray host (trayer, under Xvfb) starts after Quaero Desktop.
+
+At login the panel and the autostart programs start together. The icon must appear once the
+tray does, a ``--minimized`` start must not show its window then, and closing the window must
+hide it to that tray without asking "no system tray?".
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.test_background_program import _main_window, _start, _wait_for, _windows, _x
+from tests.test_gui_lifecycle import _quit, _wait, display  # noqa: F401 (display: a fixture)
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.skipif(
+        not all(shutil.which(tool) for tool in ("Xvfb", "xdotool", "xwininfo", "trayer")),
+        reason="needs Xvfb, xdotool, xwininfo and trayer (bash .ci/setup installs them)",
+    ),
+]
+
+
+def _tray_icon(screen: str):
+    return [w for w in _windows(screen, "^Quaero Desktop$") if w[3] <= 32]
+
+
+@pytest.fixture
+def late_tray(display):  # noqa: F811 (a fixture)
+    """Start trayer when called; stopped afterwards."""
+    started: list[subprocess.Popen] = []
+
+    def start() -> None:
+        started.append(
+            subprocess.Popen(
+                ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "24"],
+                env={**os.environ, "DISPLAY": display},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        _wait(lambda: _windows(display, "^panel$"), 30, "the tray host")
+
+    yield start
+    for host in started:
+        host.terminate()
+        host.wait(10)
+
+
+def test_a_minimized_start_before_the_tray_gets_its_icon_when_the_tray_starts(
+    data_dir,
+    display,  # noqa: F811 (a fixture)
+    late_tray,
+):
+    program = _start(data_dir, display, "--minimized")
+    try:
+        # Its store made: the program is past its start's slow part and looks for a tray now.
+        _wait(lambda: (data_dir / "quaero.db").exists(), 60, "the start", program)
+        assert not _tray_icon(display)
+        late_tray()  # the panel comes up after the program
+        _wait(lambda: _tray_icon(display), 20, "the tray icon", program)
+        assert _main_window(display) is None  # it lives in the tray, as asked
+    finally:
+        code, err = _quit(program)
+    assert code == 0 and err.strip() == "", err
+
+
+def test_closing_the_window_when_the_tray_came_later_hides_it_without_asking(
+    data_dir,
+    display,  # noqa: F811 (a fixture)
+    late_tray,
+):
+    program = _start(data_dir, display)
+    try:
+        window = _wait_for(lambda: _main_window(display), 60, "the window", program)
+        late_tray()
+        _wait(lambda: _tray_icon(display), 20, "the tray icon", program)
+        _x(display, "windowfocus", "--sync", window[0])
+        _x(display, "key", "ctrl+w")  # File → Close window, as the close button does
+        _wait(lambda: _main_window(display) is None, 20, "the window to go to the tray", program)
+        assert not _windows(display, "^Keep Quaero Desktop running")  # no "no system tray?" question
+    finally:
+        code, err = _quit(program)
+    assert code == 0 and err.strip() == "", err
