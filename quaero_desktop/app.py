@@ -20,7 +20,7 @@ from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
 from quaero_desktop.services.sources import SourcesService
 from quaero_desktop.settings import AppSettings, load_settings
-from quaero_desktop.store import open_database
+from quaero_desktop.store import MigrationProgress, open_database
 from quaero_desktop.store.database import Database
 
 if TYPE_CHECKING:
@@ -105,10 +105,12 @@ class App:
         self.database.dispose()
 
 
-def build_app(data_dir: str | Path | None = None) -> App:
+def build_app(data_dir: str | Path | None = None, progress: MigrationProgress | None = None) -> App:
+    """The program's parts on the store in ``data_dir``; a store written by an older version is upgraded
+    first, telling ``progress`` how far it is when that reads every document."""
     directory = resolve_data_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     settings = load_settings(directory)
-    database = open_database(directory)
+    database = open_database(directory, progress)
     recover_interrupted_jobs(database)
     return App(data_dir=directory, settings=settings, database=database)

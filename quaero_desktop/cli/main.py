@@ -94,12 +94,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "needs_app", True):
             from quaero_desktop.app import build_app
+            from quaero_desktop.cli.upgrade_progress import UpgradeProgress
 
+            upgrade = UpgradeProgress()
             try:
-                app = build_app(args.data_dir)
+                app = build_app(args.data_dir, upgrade)
             except OSError as exc:  # checked above: what a check cannot see (a read-only disk, a race)
+                upgrade.abandon()
                 print(f"error: the data directory cannot be used: {exc}; give another with --data-dir", file=sys.stderr)
                 return EXIT_BAD_INPUT
+            except BaseException:
+                upgrade.abandon()  # the error is said on a line of its own
+                raise
+            upgrade.finish()
         # Every command's handler takes (app, args) and returns the exit code; app is None only for
         # commands registered with needs_app=False.
         exit_code: int = args.handler(app, args)

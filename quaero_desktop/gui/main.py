@@ -17,11 +17,11 @@ from pathlib import Path
 import qasync  # type: ignore[import-untyped]  # qasync ships no type information (no py.typed, no stubs)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from quaero_desktop.app import build_app
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.gui.autostart import platform_autostart
 from quaero_desktop.gui.desktop_app import DesktopApp
 from quaero_desktop.gui.single_instance import SingleInstance
+from quaero_desktop.gui.store_opening import open_app
 from quaero_desktop.gui.style import app_icon, apply_theme
 from quaero_desktop.paths import resolve_data_dir
 
@@ -83,7 +83,7 @@ def _run(
     qt_app: QApplication, directory: Path, instance: SingleInstance, *, minimized: bool, explicit_dir: bool
 ) -> int:
     try:
-        app = build_app(directory)
+        app = open_app(directory)  # a dialog says how far an upgrade of an older store is
     except QuaeroError as exc:
         QMessageBox.critical(None, "Quaero Desktop cannot start", str(exc))
         return 1

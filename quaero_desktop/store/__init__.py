@@ -9,21 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from quaero_desktop.store.database import Database, check_fts5
-from quaero_desktop.store.schema_version import is_current
+from quaero_desktop.store.schema_version import MigrationProgress, is_current
 
 DATABASE_FILENAME = "quaero.db"
 
 
-def open_database(data_dir: Path) -> Database:
-    """Open (creating and upgrading as needed) the database in ``data_dir``."""
+def open_database(data_dir: Path, progress: MigrationProgress | None = None) -> Database:
+    """Open (creating and upgrading as needed) the database in ``data_dir``; an upgrade that reads every
+    document (minutes on a large store) tells ``progress`` how far it is."""
     check_fts5()
     database = Database(Path(data_dir) / DATABASE_FILENAME)
     if not is_current(database):
         # Alembic loads only for a file that lacks a migration (store/schema_version.py says why).
         from quaero_desktop.store.migrate import upgrade_to_head
 
-        upgrade_to_head(database)
+        upgrade_to_head(database, progress)
     return database
 
 
-__all__ = ["DATABASE_FILENAME", "open_database"]
+__all__ = ["DATABASE_FILENAME", "MigrationProgress", "open_database"]

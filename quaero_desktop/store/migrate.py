@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from quaero_desktop.store.database import Database
+from quaero_desktop.store.schema_version import MigrationProgress
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -31,11 +32,21 @@ def current_revision(database: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade_to_head(database: Database) -> None:
-    """Apply every migration the file lacks, in one write transaction (nothing half-done)."""
+def upgrade_to_head(database: Database, progress: MigrationProgress | None = None) -> None:
+    """Apply every migration the file lacks, in one write transaction (nothing half-done); a migration
+    that reads every document tells ``progress`` how far it is (see ``migration_progress``)."""
     if current_revision(database) == head_revision():
         return
     config = _alembic_config()
     with database.write() as conn:
         config.attributes["connection"] = conn
+        config.attributes["progress"] = progress
         command.upgrade(config, "head")
+
+
+def migration_progress() -> MigrationProgress:
+    """For a migration's ``upgrade()``: where to say how far it is (a no-op when no one listens)."""
+    from alembic import context
+
+    progress: MigrationProgress | None = context.config.attributes.get("progress")
+    return progress or (lambda _what, _done, _total: None)

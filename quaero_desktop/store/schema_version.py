@@ -7,9 +7,14 @@ with one query and loads Alembic (``store/migrate.py``) only when it differs fro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from quaero_desktop.store.database import Database
+
+MigrationProgress = Callable[[str, int, int], None]
+"""Told how a long migration goes: (what it does, done, total); total 0 while it cannot count (an index
+rebuilt in one statement). Called on the migrating thread."""
 
 # The newest migration's revision (store/migrations/versions/). tests/test_store.py keeps it equal to
 # Alembic's head; were it ever stale, every start would merely run Alembic's (idle) upgrade again.

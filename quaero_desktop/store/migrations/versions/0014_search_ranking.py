@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from quaero_desktop.domain.link_share import link_share
+from quaero_desktop.store.migrate import migration_progress
 
 revision = "0014"
 down_revision = "0013"
@@ -38,7 +39,11 @@ def _rebuild_fts(tokenizer: str) -> None:
 def upgrade() -> None:
     op.add_column("documents", sa.Column("link_share", sa.Float, nullable=False, server_default="0"))
     bind = op.get_bind()
-    last = 0
+    progress = migration_progress()  # ~1 ms a document: minutes on a large store, so say how far it is
+    total = bind.execute(sa.text("SELECT count(*) FROM documents")).scalar_one()
+    last = done = 0
+    if total:  # a new store (or an empty one) upgrades at once: nothing to say
+        progress("Measuring how much of each document is links", 0, total)
     while True:  # in batches by id: a large store's Markdown is never read whole into memory
         rows = bind.execute(
             sa.text("SELECT id, markdown FROM documents WHERE id > :last ORDER BY id LIMIT :batch"),
@@ -51,6 +56,10 @@ def upgrade() -> None:
             [{"id": row.id, "share": link_share(row.markdown)} for row in rows],
         )
         last = rows[-1].id
+        done += len(rows)
+        progress("Measuring how much of each document is links", done, total)
+    if total:
+        progress("Rebuilding the search index", 0, 0)
     _rebuild_fts("unicode61 remove_diacritics 2")
 
 
