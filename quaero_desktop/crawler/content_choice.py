@@ -66,18 +66,15 @@ class ChosenText:
         self.root = root
         self.chosen_words = sum(len(paragraph) for paragraph in paragraphs)
         self.segments = segments(root)
-        owner: list[int] = []
+        spans: list[tuple[int, int]] = []  # each segment's words in the stream
         stream: Words = []
-        for index, segment in enumerate(self.segments):
-            words = _words(segment.text)
-            stream.extend(words)
-            owner.extend([index] * len(words))
+        for segment in self.segments:
+            start = len(stream)
+            stream.extend(_words(segment.text))
+            spans.append((start, len(stream)))
         covered = align(stream, paragraphs)
-        self.words_of = [0] * len(self.segments)
-        self.covered_of = [0] * len(self.segments)
-        for position, index in enumerate(owner):
-            self.words_of[index] += 1
-            self.covered_of[index] += covered[position]
+        self.words_of = [end - start for start, end in spans]
+        self.covered_of = [sum(covered[start:end]) for start, end in spans]
 
     def is_index_of_links(self, marked: _Element) -> bool:
         """Whether ``marked`` (the page's marked main content, inside the root) is an index the extractor cut

@@ -98,7 +98,8 @@ def tidy_doc_chrome(content: _Element, title: str) -> None:
 
 def _drop_navigation(content: _Element) -> None:
     """Blocks of prev/next/up links (see the module's docstring), found from their links."""
-    seeds = [anchor for anchor in content.iter("a") if anchor.get("href") and _is_nav_link(anchor)]
+    links = _LinkReader()
+    seeds = [anchor for anchor in content.iter("a") if anchor.get("href") and links.is_nav(anchor)]
     done: set[_Element] = set()
     for anchor in seeds:
         if anchor in done or not _in_tree(anchor, content):
@@ -106,7 +107,7 @@ def _drop_navigation(content: _Element) -> None:
         block: _Element | None = None
         node = anchor.getparent()
         while node is not None and node is not content and node.tag in _NAV_CONTAINERS:
-            if _is_nav_block(node):
+            if _is_nav_block(node, links):
                 block = node
             elif block is not None:
                 break  # the next level holds text of its own
@@ -116,22 +117,52 @@ def _drop_navigation(content: _Element) -> None:
             _remove_with_rules(block, content)
 
 
-def _is_nav_link(anchor: _Element) -> bool:
+class _LinkReader:
+    """Each link's text and whether it is a navigation link, read once: the blocks around a link are judged
+    level by level up to the page's body, each reading every link inside it (a whole manual page's links
+    for its outer blocks). A link's text does not change while navigation goes: a block goes whole."""
+
+    def __init__(self) -> None:
+        self._text: dict[_Element, str] = {}  # the element itself: lxml's proxies keep no stable id()
+        self._nav: dict[_Element, bool] = {}
+
+    def text(self, anchor: _Element) -> str:
+        text = self._text.get(anchor)
+        if text is None:
+            text = self._text[anchor] = _link_text(anchor)
+        return text
+
+    def is_nav(self, anchor: _Element) -> bool:
+        nav = self._nav.get(anchor)
+        if nav is None:
+            nav = self._nav[anchor] = _is_nav_link(anchor, self.text(anchor))
+        return nav
+
+
+def _is_nav_link(anchor: _Element, text: str) -> bool:
+    """A prev/next/up link, by its ``rel``, its ``accesskey`` or its ``text``."""
     rels = (anchor.get("rel") or "").lower().split()
     if anchor.get("accesskey") or not _NAV_RELS.isdisjoint(rels):
         return True
-    return _link_text(anchor).strip(_ARROWS).lower() in _NAV_TEXTS
+    return text.strip(_ARROWS).lower() in _NAV_TEXTS
 
 
-def _is_nav_block(block: _Element) -> bool:
+def _is_nav_block(block: _Element, links: _LinkReader) -> bool:
     """Two navigation links or more, next to no text of its own, no heading or listing."""
-    anchors = [anchor for anchor in block.iter("a") if anchor.get("href")]
-    nav = [anchor for anchor in anchors if _is_nav_link(anchor)]
-    if len(nav) < 2 or _CONTENT_INSIDE(block):
+    if _CONTENT_INSIDE(block):
         return False
-    # Words of the other links: a bar's own links (marked, labelled) may name long pages ("Next: How can I...?").
-    link_words = sum(len(_WORD.findall(_link_text(anchor))) for anchor in anchors if not _is_nav_link(anchor))
-    if link_words > _MAX_LINK_WORDS:
+    nav = 0
+    link_words = 0  # of the other links: a bar's own links (marked, labelled) may name long pages ("Next: How...?")
+    for anchor in block.iter("a"):
+        if not anchor.get("href"):
+            continue
+        if links.is_nav(anchor):
+            nav += 1
+            continue
+        link_words += len(_WORD.findall(links.text(anchor)))
+        if link_words > _MAX_LINK_WORDS:
+            return False  # an outer block of a page: its many links tell at once
+    if nav < 2:
         return False
     outside = _text_outside_links(block)
     other = [word for word in _LABEL_WORD.findall(outside) if word.lower() not in _NAV_WORDS]

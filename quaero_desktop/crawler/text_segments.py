@@ -22,6 +22,7 @@ BLOCKS: Final = frozenset(
 )
 HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 LABELS: Final = HEADINGS | {"dt"}  # what names the text that follows it
+_OF_A_KIND: Final = BLOCKS | LABELS | {"pre", "a"}  # the elements ``Around`` names
 
 
 class Around(NamedTuple):
@@ -63,8 +64,8 @@ def segments(root: _Element) -> list[Segment]:
 def _around(element: _Element, outer: Around) -> Around:
     """What ``element``'s own text sits in: ``outer`` with the element itself where it is of a kind."""
     tag: object = element.tag
-    if not isinstance(tag, str):
-        return outer
+    if not isinstance(tag, str) or tag not in _OF_A_KIND:
+        return outer  # most elements (span, em, code...): the same surroundings, no new tuple
     return Around(
         element if tag in BLOCKS else outer.block,
         element if tag == "pre" else outer.listing,
