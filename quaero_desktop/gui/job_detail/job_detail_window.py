@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from quaero_desktop.app import App
@@ -36,6 +36,7 @@ from quaero_desktop.gui.job_detail.job_header import JobHeader
 from quaero_desktop.gui.job_detail.log_model import LogLine
 from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.noise_banner import NoiseBanner, NoiseExclusion
+from quaero_desktop.gui.job_detail.pages_csv import suggested_file_name, table_rows, write_csv
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
 from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
 from quaero_desktop.gui.window_placement import first_geometry
@@ -128,6 +129,16 @@ class JobDetailWindow(QWidget):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.pages.action_copy_url)
         self.toolbar.addAction(self.pages.action_open)
+        self.toolbar.addSeparator()
+        self.action_export_pages = self._action(
+            "Export CSV…", "Ctrl+Shift+E", self._export_pages, "Save the pages shown (filters, sort, columns) as CSV"
+        )
+        columns = self.pages.columns.menu(self)
+        columns.menuAction().setToolTip("Choose the Pages table's columns (also: right-click its header)")
+        self.toolbar.addAction(columns.menuAction())
+        button = self.toolbar.widgetForAction(columns.menuAction())
+        if isinstance(button, QToolButton):  # a click opens it (by default only a click held down does)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         # Ctrl+W as the main window's Close, and Escape as a dialog's: a window opened to look at a job.
         close = QAction("Close", self)
         close.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence(Qt.Key.Key_Escape)])
@@ -329,6 +340,27 @@ class JobDetailWindow(QWidget):
         self.pages.model.tick()
 
     # ----- tasks and closing -----
+
+    def _export_pages(self) -> None:
+        self._start(self._export_pages_csv(), "Exporting the pages")
+
+    async def _export_pages_csv(self) -> None:
+        dialogs = self.context.dialogs
+        name = self.job.name if self.job is not None else self.job_id
+        path = await dialogs.save_file("Export pages to CSV", suggested_file_name(name), "CSV files (*.csv)")
+        if path is None or not self._alive():
+            return
+        rows = table_rows(self.pages.model, self.pages.columns.shown())
+        try:
+            await in_thread(write_csv, path, rows)
+        except OSError as exc:
+            dialogs.error(
+                "Pages not exported",
+                f"Could not write {path}: {exc.strerror or exc}. Choose another folder or file name.",
+            )
+            return
+        pages = len(rows) - 1
+        dialogs.info("Pages exported", f"{pages:,} page{'s' if pages != 1 else ''} written to {path}")
 
     def _alive(self) -> bool:
         """False once the window was closed (its widgets may be gone): coroutines stop there."""

@@ -37,7 +37,9 @@ from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE, ChildrenTableModel
+from quaero_desktop.gui.job_detail.pages_columns import PagesColumns
 from quaero_desktop.gui.job_detail.selected_page import SelectedPageKeeper
+from quaero_desktop.gui.window_settings import window_settings
 
 STATUS_CHOICES: dict[str, JobStatus | None] = {
     "All": None,
@@ -83,6 +85,7 @@ class PagesTab(QWidget):
         self.table = QTableView(self)
         self._build_filters()
         self._build_table()
+        self.columns = PagesColumns(self.table, window_settings(app.data_dir))
         self.keeper = SelectedPageKeeper(self.table, self.model)
         self._build_actions()
         self.placeholder = empty_state_label(self.table)
