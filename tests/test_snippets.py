@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from quaero_desktop.domain.document import PageContent
+from quaero_desktop.store import documents_repo, search_repo
 from quaero_desktop.store.snippets import MARK_END, MARK_START, passage
 
 
@@ -40,3 +44,22 @@ def test_many_matches_in_a_long_text_are_handled_in_one_pass():
     words[150_000:150_030] = [marked(f"t{n}") for n in range(16)] + [f"x{n}" for n in range(14)]
     snippet = shown(passage(" ".join(words), words=16))
     assert "[t0] [t1] [t2]" in snippet  # the one place where 16 different words meet
+
+
+def test_underscores_are_text_and_markdown_syntax_goes(database):
+    """Code keeps its underscores, an escaped one is the character itself; emphasis, code marks,
+    headings and pipes go ("Lib/http/__init__.py" was shown as "Lib/http/ init .py")."""
+    markdown = "# The http package\n\nIn `Lib/http/__init__.py`: **status** of \\*args, snake\\_case | a | table |.\n"
+    with database.write() as conn:
+        documents_repo.upsert(
+            conn,
+            PageContent(url="https://docs.example/http", title="http", markdown=markdown, content_hash="1"),
+            job_id=None,
+            definition_id=None,
+            now=datetime(2026, 12, 1, tzinfo=UTC),
+        )
+    with database.read() as conn:
+        (hit,) = search_repo.search(conn, "package init status", mark=("<", ">"))
+    assert "Lib/http/__<init>__.py" in hit.snippet
+    assert "<status> of *args, snake_case a table" in hit.snippet
+    assert hit.snippet.startswith("The http <package>")

@@ -22,7 +22,7 @@ from quaero_desktop.store import document_sources_repo
 from quaero_desktop.store.document_filters import conditions, id_conditions
 from quaero_desktop.store.schema import ResultRow, documents
 from quaero_desktop.store.search_query import FtsQuery, to_fts
-from quaero_desktop.store.snippets import MARK_END, MARK_START, snippets
+from quaero_desktop.store.snippets import MARK_END, MARK_START, readable, snippets
 
 TITLE_WEIGHT = 8.0  # bm25 weight of the title column (the body's is 1)
 RERANK_MARGIN = 20  # candidates beyond the limit per tier, so the links' weight can reorder them
@@ -32,7 +32,6 @@ _FTS_ROWID: ColumnElement[int] = literal_column("documents_fts.rowid")
 _FILTERED_ROWID: ColumnElement[int] = literal_column("+documents_fts.rowid")
 
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\)|(?=…)|$)")  # also a target the snippet cut short
-_MARKDOWN_NOISE = re.compile(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+|\\(?=[\\`*_\[\]<>#])|[*_`|]{1,3}|^-{3,}$")
 
 
 def search(
@@ -228,6 +227,6 @@ def _hit(row: ResultRow, snippet: str, rank: float, sources: tuple[str, ...]) ->
 def readable_snippet(snippet: str, mark: tuple[str, str]) -> str:
     """A snippet as text: link targets, heading and list markers, emphasis and table pipes removed."""
     text_ = _LINK_TARGET.sub("]", snippet)
-    text_ = _MARKDOWN_NOISE.sub(" ", text_).replace("[", "").replace("]", "")
+    text_ = readable(text_).replace("[", "").replace("]", "")
     text_ = " ".join(text_.split())
     return text_.replace(MARK_START, mark[0]).replace(MARK_END, mark[1])

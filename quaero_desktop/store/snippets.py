@@ -22,6 +22,11 @@ _WORDS_BEFORE = 3  # words shown before the passage's first match
 _CHARS_PER_WORD = 8  # a window of n words spans about this many characters each (marks are found by position)
 _WORD = re.compile(r"\S+")
 _FTS_ROWID: ColumnElement[int] = literal_column("documents_fts.rowid")
+# Markdown's syntax, taken out of a passage so it reads as text: heading, quote and list markers,
+# emphasis asterisks, code backticks, table pipes, rules; a backslash escape leaves its character.
+# Underscores are text: the crawler's Markdown writes emphasis with asterisks and escapes each
+# underscore of a page's text, and code keeps its own ("Lib/http/__init__.py" read "Lib/http/ init .py").
+_MARKDOWN_SYNTAX = re.compile(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+|\\([\\`*_\[\]<>#|])|\*{1,3}|`+|\||^-{3,}$")
 
 
 def snippets(conn: Connection, match: str, ids: list[int], words: int = SNIPPET_WORDS) -> dict[int, str]:
@@ -47,6 +52,18 @@ def passage(marked: str, words: int = SNIPPET_WORDS) -> str:
     if cut.count(MARK_START) > cut.count(MARK_END):  # the passage ends inside a marked phrase
         cut += MARK_END
     return ("…" if begin > 0 else "") + cut + ("…" if end < len(marked) else "")
+
+
+def readable(markdown: str) -> str:
+    """A passage's Markdown as text (the marks of its matches kept)."""
+    return _MARKDOWN_SYNTAX.sub(_as_text, markdown)
+
+
+def _as_text(syntax: re.Match[str]) -> str:
+    escaped = syntax.group(1)
+    if escaped is not None:
+        return escaped
+    return "" if syntax.group(0)[0] in "*`" else " "  # markers and pipes part words; emphasis and code do not
 
 
 def _marks(marked: str) -> list[tuple[int, str]]:
