@@ -29,3 +29,8 @@ def crawl_duration_text(crawl_s: float | None, wall_s: float | None) -> str:
     if wall_s is not None and wall_s - crawl_s >= WALL_TIME_WORTH_SHOWING_S:
         text += f" (wall {duration_text(wall_s)})"
     return text
+
+
+def count_noun(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 cookie", "0 cookies", "1,250 cookies": the number with its noun in the right number."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

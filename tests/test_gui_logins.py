@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from quaero_desktop.gui.logins.login_form import LoginRequest
 from quaero_desktop.gui.logins.logins_model import LoginColumn
@@ -25,6 +26,25 @@ def test_keyring_state_and_empty_list_are_explained(gui, qloop):
     panel = _panel(window)
     assert panel.model.rowCount() == 0 and not panel.empty_label.isHidden()
     assert "ready" in panel.keyring_label.text() and "Secret Service" in panel.keyring_label.text()
+    window.show_view(panel)
+    # In the table's middle, where every other view says it is empty (it sat below the table).
+    viewport = panel.table.viewport()
+    middle = panel.empty_label.mapTo(viewport, panel.empty_label.rect().center())
+    assert abs(middle.y() - viewport.height() / 2) < 20 and abs(middle.x() - viewport.width() / 2) < 20
+
+
+def test_a_login_of_session_cookies_says_it_is_kept():
+    from datetime import UTC, datetime
+
+    from quaero_desktop.domain.credential import CredentialSummary
+    from quaero_desktop.gui.logins.logins_model import LoginsTableModel
+
+    now = datetime.now(UTC)
+    model = LoginsTableModel()
+    model.reset([CredentialSummary("wiki", "Wiki", "wiki.example", "https://wiki.example/", 2, None, now, now)])
+    expires = model.index(0, LoginColumn.EXPIRES)
+    assert expires.data() == "Kept until the site ends the session"  # not "When the browser closes"
+    assert "Quaero keeps them" in expires.data(Qt.ItemDataRole.ToolTipRole)
 
 
 @pytest.mark.browser
@@ -44,7 +64,9 @@ def test_capture_login_through_the_sites_form(gui, qloop, fresh_site):
     assert panel.model.auth_ids() == ["gui-login"]
     assert _cell(panel, 0, LoginColumn.NAME) == "Test site"
     assert _cell(panel, 0, LoginColumn.DOMAIN) == "127.0.0.1" and _cell(panel, 0, LoginColumn.COOKIES) == "1"
-    assert context.dialogs.infos[-1][1].startswith("Saved the login 'gui-login': 1 cookies for 127.0.0.1")
+    assert context.dialogs.infos[-1][1].startswith(
+        "Saved the login 'gui-login': 1 cookie for 127.0.0.1"
+    )  # one cookie, said so
     assert panel.capture_bar.isHidden()
 
     context.dialogs.answer(True)  # confirm the deletion

@@ -15,6 +15,7 @@ from quaero_desktop.crawler.browser.login_capture import CapturedLogin, LoginCap
 from quaero_desktop.domain.credential import AUTH_ID_PATTERN, Credential, CredentialSecret, CredentialSummary
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.engine.engine import Engine
+from quaero_desktop.humanize import count_noun
 from quaero_desktop.vault.cookie_formats import describe, parse_cookie_file
 from quaero_desktop.vault.credential_vault import CredentialVault
 from quaero_desktop.vault.keyring_backend import VaultStatus
@@ -94,7 +95,7 @@ class LoginsService:
         )
         replaced = self._vault.save(credential)
         domains = ", ".join(sorted({c.domain for c in secret.cookies})[:3])
-        description = f"{len(secret.cookies)} cookies for {domains or site_domain}"
+        description = f"{count_noun(len(secret.cookies), 'cookie')} for {domains or site_domain}"
         return SavedLogin(self._summary(auth_id), replaced, description)
 
     def _summary(self, auth_id: str) -> CredentialSummary:

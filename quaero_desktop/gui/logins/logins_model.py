@@ -11,6 +11,8 @@ from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.gui.format import local_time
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
+# Session cookies end "when the browser closes", but Quaero keeps them: they work until the site ends the session.
+SESSION_EXPIRY = "Kept until the site ends the session"
 
 
 class LoginColumn(enum.IntEnum):
@@ -82,7 +84,7 @@ def _display(summary: CredentialSummary, column: LoginColumn) -> str | int | Non
         case LoginColumn.EXPIRES:
             state = summary.expiry_state()
             if state == "session":
-                return "When the browser closes"
+                return SESSION_EXPIRY
             prefix = "Expired " if state == "expired" else ""
             return prefix + local_time(summary.earliest_expiry)
         case LoginColumn.SAVED:
@@ -94,5 +96,8 @@ def _expiry_tip(summary: CredentialSummary) -> str:
     if summary.expiry_state() == "expired":
         return "The first of its cookies has expired: capture or import this login again."
     if summary.expiry_state() == "session":
-        return "Only session cookies: they stay valid as long as the site's session does."
+        return (
+            "Only session cookies. A browser forgets them when it closes; Quaero keeps them in your keyring, "
+            "and they work until the site ends the session (log out, or its own time limit)."
+        )
     return "When the first of its cookies expires."

@@ -25,6 +25,7 @@ from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.logins.login_flows import LoginFlows
 from quaero_desktop.gui.logins.login_form import LoginForm, LoginRequest
 from quaero_desktop.gui.logins.logins_model import SUMMARY_ROLE, LoginColumn, LoginsTableModel
@@ -104,21 +105,17 @@ class LoginsPanel(QWidget):
         ):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.empty_label = QLabel(
+        self.empty_label = empty_state_label(  # in the table's middle, as every other view says it
+            self.table,
             "No saved logins yet. Capture one (log in to the site in a browser window) or import a cookie file "
             "exported from your browser; then choose it as the login of a definition.",
-            self,
         )
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setContentsMargins(24, 24, 24, 24)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.keyring_label)
         layout.addWidget(self.capture_bar)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
         self._update_actions()
 
     def _action(self, text: str, shortcut: Shortcut, slot: Callable[[], object], tip: str) -> QAction:
