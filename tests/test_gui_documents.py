@@ -347,5 +347,7 @@ def test_snippet_marks_are_plain_text_and_counts_read_well():
     assert count_text("", 1, searching=False) == "1 document"
     assert count_text("fog ", 3, searching=True) == "3 matches for “fog”"
     assert count_text("fog", 200, searching=True) == "First 200 matches for “fog”"
+    assert count_text('"event loop"', 7, searching=True) == '7 matches for "event loop"'  # not ""event loop""
+    assert count_text('"event loop" asyncio', 2, searching=True) == '2 matches for “"event loop" asyncio”'
     assert count_text("", 5000, searching=False, total=5001) == "Newest 5,000 of 5,001 documents"
     assert count_text("x" * 60, 0, searching=True) == f"No matches for “{'x' * 39}…”"

@@ -56,12 +56,18 @@ def count_text(query: str, count: int, *, searching: bool, total: int | None = N
             return f"Newest {count:,} of {total:,} documents"
         return f"{count:,} document{'s' if count != 1 else ''}" if count else "No documents"
     shown = query.strip()
-    quoted = f"“{shown if len(shown) <= 40 else shown[:39] + '…'}”"
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    # A query that is one "phrase" brings its own quotes: another pair would read ""event loop"".
+    quoted = shown if _is_one_phrase(query.strip()) else f"“{shown}”"
     if count == 0:
         return f"No matches for {quoted}"
     if count >= SEARCH_LIMIT:
         return f"First {count:,} matches for {quoted}"
     return f"{count:,} match{'es' if count != 1 else ''} for {quoted}"
+
+
+def _is_one_phrase(text: str) -> bool:
+    return len(text) >= 2 and text[0] in '"“' and text[-1] in '"”' and '"' not in text[1:-1]
 
 
 class DocumentsPanel(QWidget):
