@@ -15,7 +15,7 @@ from quaero_desktop.domain import request_fields
 from quaero_desktop.domain.crawl_defaults import CrawlDefaults
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.domain.field_rules import Invalid
-from quaero_desktop.domain.limits import CONCURRENCY, PAGE_TIMEOUT
+from quaero_desktop.domain.limits import CONCURRENCY, KEEP_RUNS, PAGE_TIMEOUT
 from quaero_desktop.files import write_text_atomically
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ class AppSettings:
     ask_when_no_tray: bool = True  # no tray: closing the window asks (until "don't ask again")
     schedules_paused: bool = False  # the tray's "Pause schedules", kept across starts
     mcp_allow_crawl: bool = False  # AI assistants (quaero-desktop mcp) may start crawls
+    # A definition's runs kept in the Jobs list: starting a run removes its older ones beyond this many (their
+    # documents stay). 0: keep every run.
+    keep_runs_per_definition: int = 50
     # The crawl controls' defaults: a definition's own values win (domain/crawl_defaults.py).
     request_delay: str = "0s"
     obey_robots_txt: bool = True
@@ -52,6 +55,7 @@ class AppSettings:
             browser_path=self.browser_path or None,
             page_timeout_s=self.page_timeout_s,
             crawl_defaults=self.crawl_defaults(),
+            keep_runs_per_definition=self.keep_runs_per_definition,
         )
 
     def crawl_defaults(self) -> CrawlDefaults:
@@ -76,6 +80,7 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "ask_when_no_tray": (bool, "true or false"),
     "schedules_paused": (bool, "true or false"),
     "mcp_allow_crawl": (bool, "true or false"),
+    "keep_runs_per_definition": (int, KEEP_RUNS.expected),
     "request_delay": (str, 'a duration such as "0s" or "250ms"'),
     "obey_robots_txt": (bool, "true or false"),
     "user_agent": (str, 'a user agent, or "" for the browser\'s own'),
@@ -110,6 +115,8 @@ def settings_from_mapping(data: dict[str, Any], source: str) -> AppSettings:
     settings = AppSettings(**data)
     if settings.default_concurrency not in CONCURRENCY:
         raise ValidationError(source, "default_concurrency", settings.default_concurrency, CONCURRENCY.expected)
+    if settings.keep_runs_per_definition not in KEEP_RUNS:
+        raise ValidationError(source, "keep_runs_per_definition", settings.keep_runs_per_definition, KEEP_RUNS.expected)
     if settings.page_timeout_s not in PAGE_TIMEOUT:
         raise ValidationError(source, "page_timeout_s", settings.page_timeout_s, PAGE_TIMEOUT.expected)
     return settings

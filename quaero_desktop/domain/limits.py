@@ -39,3 +39,4 @@ REQUEST_DELAY: Final = Limit("request_delay", 0, 600, "s", "a duration")  # writ
 USER_AGENT_LENGTH: Final = Limit("user_agent", 0, 512, "characters")
 # The app's settings.
 PAGE_TIMEOUT: Final = Limit("page_timeout_s", 1, 600, "s", "a number of seconds")
+KEEP_RUNS: Final = Limit("keep_runs_per_definition", 0, 100_000, what="a whole number (0: keep every run)")

@@ -270,7 +270,15 @@ class Engine:
             owner_pid=current_pid(),
             now=now,
         )
-        self.events.publish(JobCreated(job_id, definition.name, definition.id, now))
+        keep = self.settings.keep_runs_per_definition
+        removed = await self._db.write(jobs_repo.prune_runs, definition.id, keep=keep)
+        self.events.publish(JobCreated(job_id, definition.name, definition.id, now, removed_runs=tuple(removed)))
+        if removed:
+            self._job_log.info(
+                job_id,
+                f"removed {len(removed)} older run(s) of this definition: the settings keep its last {keep} runs"
+                " (their documents stay)",
+            )
         await self._launch(job_id)
         return job_id
 

@@ -24,6 +24,7 @@ class JobCreated:
     name: str
     definition_id: str | None
     created_at: datetime
+    removed_runs: tuple[str, ...] = ()  # the definition's older runs removed to keep the newest (settings)
 
 
 @dataclass(frozen=True)

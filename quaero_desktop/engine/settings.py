@@ -29,5 +29,7 @@ class EngineSettings:
     failure_ratio: float = 0.5
     failure_min_pages: int = 20
     log_flush_s: float = 0.5
+    # A new run removes its definition's older stopped runs beyond this many (documents stay); 0 keeps all.
+    keep_runs_per_definition: int = 50
     # The crawl controls a definition does not set itself (Settings → Crawling).
     crawl_defaults: CrawlDefaults = field(default_factory=CrawlDefaults)

@@ -321,6 +321,23 @@ def delete_parent(conn: Connection, job_id: str, *, with_documents: bool) -> boo
     return bool(conn.execute(delete(jobs).where(and_(jobs.c.id == job_id, jobs.c.type == JobType.PARENT))).rowcount)
 
 
+def prune_runs(conn: Connection, definition_id: str, *, keep: int) -> list[str]:
+    """Delete the definition's runs after its newest ``keep`` (0: none), unless one is still going; their
+    documents stay (a run's documents outlive it: ``documents.job_id`` is set to NULL). The ids deleted."""
+    if keep <= 0:
+        return []
+    older = (
+        select(jobs.c.id, jobs.c.status)
+        .where(and_(jobs.c.type == JobType.PARENT, jobs.c.definition_id == definition_id))
+        .order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
+        .offset(keep)
+    )
+    stale = [str(row.id) for row in conn.execute(older) if not JobStatus(row.status).is_active]
+    for chunk in _chunks(stale, 500):
+        conn.execute(delete(jobs).where(jobs.c.id.in_(chunk)))
+    return stale
+
+
 def _parent(row: ResultRow, progress: Progress, left_out: int = 0) -> Job:
     return Job(
         id=row.id,
