@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtTest import QTest
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import PageContent
@@ -142,3 +143,39 @@ def test_export_shows_progress_and_can_be_cancelled(gui, qloop, tmp_path: Path, 
     assert "Exported 60 documents as Markdown (50 new or changed, 10 unchanged)" in context.dialogs.infos[1][1]
     assert len(list(target.rglob("*.md"))) == 60
     assert context.dialogs.errors == []
+
+
+def test_a_new_query_selects_and_previews_its_best_match(gui, qloop):
+    """Typing `json OR pickle` after reading "asyncio": the list's first result is selected and read,
+    not the asyncio page kept selected further down (it mentions json once) beside another top row."""
+    window, context = gui
+    pages = {
+        "asyncio": "Asynchronous I/O: the event loop, tasks and streams. " * 30 + "Results can be sent as json.",
+        "Index – D": "dump() (in module json) (in module pickle), dumps() (in module json) (in module pickle)",
+        "pickle": "The pickle module serialises objects; pickle protocols and pickle streams.",
+    }
+    with context.app.database.write() as conn:
+        for n, (title, text) in enumerate(pages.items()):
+            page = PageContent(url=f"https://docs.example/{n}", title=title, markdown=text, content_hash=str(n))
+            documents_repo.upsert(conn, page, job_id=None, definition_id="docs", now=NOW + timedelta(minutes=n))
+    panel = _open(window, qloop)
+
+    async def read_then_type() -> None:
+        _type(panel, "asyncio")
+        await until(lambda: panel.preview.shown is not None and panel.preview.shown.title == "asyncio", what="asyncio")
+        _type(panel, "json OR pickle")
+        await until(lambda: panel.shown_query == "json OR pickle", what="the new results")
+        await context.tasks.wait_all()
+
+    run(qloop, read_then_type())
+    titles = [row.title for row in panel.model.rows()]
+    assert "asyncio" in titles[1:]  # still a result, but not the best one
+    assert panel.current_row() == panel.model.row(0)
+    assert [row.title for row in panel.selected_rows()] == [titles[0]]
+    assert panel.preview.shown is not None and panel.preview.shown.title == titles[0] != "asyncio"
+
+
+def _type(panel: DocumentsPanel, text: str) -> None:
+    """Replace the search text as a user does: select all, then type key by key."""
+    panel.focus_search()
+    QTest.keyClicks(panel.search_edit, text)

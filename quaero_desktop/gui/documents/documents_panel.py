@@ -226,13 +226,19 @@ class DocumentsPanel(QWidget):
     def _show(self, query: str, rows: list[ResultRow], *, searching: bool) -> None:
         current = self.current_row()
         selected = self.selected_ids()
+        query_changed = query != self._shown_query
         self._restoring = True
         try:
             self.model.set_rows(rows, searching=searching)
-            self._restore_selection(selected, current.id if current else None)
+            if query_changed:
+                # Another query: its best match is selected and read. Keeping the document selected
+                # before (still among the results, further down) left the preview on it while the
+                # list's top said otherwise ("asyncio" read beside "Index – D" for `json OR pickle`).
+                self._select_first()
+            else:  # the same query again (a crawl stored more): the selection stays where it was
+                self._restore_selection(selected, current.id if current else None)
         finally:
             self._restoring = False
-        query_changed = query != self._shown_query
         self._shown_query = query
         cut = parse_query(query).cut if searching else ""  # a query over its bounds: said beside the count
         self.count_label.setText(
@@ -245,6 +251,15 @@ class DocumentsPanel(QWidget):
         )
         self._sync_preview(mark_again=query_changed)
         self._update_actions()
+
+    def _select_first(self) -> None:
+        selection = self.results.selectionModel()
+        if self.model.rowCount() == 0:
+            selection.clear()
+            return
+        first = self.model.index(0)
+        selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.results.scrollTo(first)
 
     def _restore_selection(self, selected_ids: list[int], current_id: int | None) -> None:
         selection = self.results.selectionModel()
