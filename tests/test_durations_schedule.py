@@ -137,7 +137,8 @@ def test_next_run_refuses_an_invalid_expression() -> None:
 
 def test_describe_schedule() -> None:
     assert describe_schedule("") == "manual"
-    assert describe_schedule("0 3 * * *") == "0 3 * * *"
+    assert describe_schedule("0 3 * * *") == "every day at 03:00"
+    assert describe_schedule("0 3 * 2 *") == "0 3 * 2 *"  # what words do not say exactly stays cron
 
 
 @pytest.mark.parametrize(

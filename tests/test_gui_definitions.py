@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.domain.schedule import next_run
-from quaero_desktop.gui.definitions.definitions_model import DefinitionColumn, when_text
+from quaero_desktop.gui.definitions.definitions_model import DefinitionColumn, time_until_text, when_text
 from quaero_desktop.gui.definitions.form_widgets import LoginCombo
 from quaero_desktop.store import credentials_repo
 from tests.conftest import make_definition
@@ -145,7 +145,9 @@ def test_new_definition_is_checked_field_by_field_as_typed_then_saved(gui, qloop
     assert stored.concurrency == context.app.settings.default_concurrency and stored.auth_id is None
     assert stored.keep_hash_routes is False and stored.render == "http"
     assert _cell(panel, "docs-guide", DefinitionColumn.NAME) == "Docs guide"
-    assert _cell(panel, "docs-guide", DefinitionColumn.SCHEDULE) == "0 3 * * *"
+    assert (
+        _cell(panel, "docs-guide", DefinitionColumn.SCHEDULE) == "every day at 03:00"
+    )  # in words (domain/schedule_words.py)
     expected_next = when_text(next_run("0 3 * * *", datetime.now().astimezone()))
     assert _cell(panel, "docs-guide", DefinitionColumn.NEXT_RUN) == expected_next
     assert expected_next in ("Today 03:00", "Tomorrow 03:00")
@@ -327,3 +329,10 @@ def test_the_form_scrolls_under_the_wheel_opens_at_its_top_and_keeps_still_under
     assert context.dialogs.errors == []
     for box in (*window.findChildren(QComboBox), *window.findChildren(QAbstractSpinBox)):
         assert box.focusPolicy() != Qt.FocusPolicy.WheelFocus, box  # every one in the app: focus first
+
+
+def test_time_until_the_next_run_reads_well():
+    from datetime import timedelta
+
+    assert time_until_text(timedelta(seconds=19)) == "less than a minute"  # was "0 min"
+    assert [time_until_text(timedelta(minutes=m)) for m in (1, 59, 60, 200)] == ["1 min", "59 min", "1 h", "3 h 20 min"]

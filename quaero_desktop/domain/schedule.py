@@ -81,5 +81,11 @@ def previous_run(expr: str, at_or_before: datetime) -> datetime | None:
 
 
 def describe_schedule(expr: str) -> str:
-    """A short human label: "manual" for "", else the expression itself."""
-    return expr.strip() or "manual"
+    """A short human label: "manual" for "", the schedule in words where they say it exactly ("weekdays at
+    18:30", domain/schedule_words.py), else the expression itself."""
+    from quaero_desktop.domain.schedule_words import schedule_in_words
+
+    expr = expr.strip()
+    if not expr:
+        return "manual"
+    return schedule_in_words(expr) or expr
