@@ -48,6 +48,7 @@ class Harness:
         self.definitions = definitions
         self.clock = clock
         self.records: dict[str, SlotRecord] = {}
+        self.saved_at: dict[str, datetime] = {}  # when a definition was saved (none: long ago)
         self.started: list[tuple[str, int]] = []  # (definition id, missed slots)
         self.skipped: list[Decision] = []
         self.running: set[str] = set()
@@ -55,7 +56,7 @@ class Harness:
 
     def restart(self, *, paused: bool = False) -> Scheduler:
         async def read_state():
-            return list(self.definitions), dict(self.records)
+            return list(self.definitions), dict(self.records), dict(self.saved_at)
 
         async def write_state(records: Sequence[tuple[str, SlotRecord]]) -> None:
             self.records.update(records)
@@ -180,6 +181,29 @@ def test_a_changed_schedule_counts_from_now():
     assert harness.tick() == []  # 12:00 passed before the change: it is not a missed slot
     clock.advance(minutes=30)
     assert len(harness.tick()) == 1
+
+
+def test_a_schedule_runs_first_at_the_next_run_the_window_showed_when_it_was_saved():
+    """`* * * * *` saved at 19:49:41: the window says 19:50. The scheduler checks every half minute, so
+    it may first see the schedule after 19:50; it counts from the save and runs 19:50 then (it ran 19:51)."""
+    from quaero_desktop.gui.definitions.field_checks import upcoming_run
+
+    saved = local(2026, 12, 7, 19, 49, 41)
+    shown = upcoming_run("* * * * *", True, now=saved)  # the form's and the list's "Next run"
+    assert shown == local(2026, 12, 7, 19, 50)
+    clock = Clock(local(2026, 12, 7, 19, 50, 5))  # the scheduler's first check after the save
+    harness = Harness([_definition("often", "* * * * *")], clock)
+    harness.saved_at["often"] = saved
+    assert len(harness.tick()) == 1 and harness.records["often"].last_slot == shown
+    assert harness.started == [("often", 0)]
+    clock.advance(seconds=30)
+    assert harness.tick() == []  # once
+
+    # Saved while the program was closed (long before its first check): counts from now, as before.
+    clock.advance(minutes=10)
+    harness.definitions = [_definition("often", "*/5 * * * *")]
+    harness.saved_at["often"] = clock.now - timedelta(minutes=9)
+    assert harness.tick() == []
 
 
 def test_the_scheduler_wakes_at_the_next_fire_time():

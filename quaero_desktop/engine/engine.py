@@ -372,9 +372,11 @@ class Engine:
         await self._browser.close()
 
 
-def _schedule_state(conn: Connection) -> tuple[list[JobDefinition], dict[str, SlotRecord]]:
-    """The stored definitions and the scheduler's records, read in one transaction."""
-    return [record.definition for record in definitions_repo.list_all(conn)], schedule_repo.load_all(conn)
+def _schedule_state(conn: Connection) -> tuple[list[JobDefinition], dict[str, SlotRecord], dict[str, datetime]]:
+    """The stored definitions, the scheduler's records and when each definition was saved, in one transaction."""
+    stored = definitions_repo.list_all(conn)
+    saved_at = {record.definition.id: record.updated_at for record in stored}
+    return [record.definition for record in stored], schedule_repo.load_all(conn), saved_at
 
 
 __all__ = ["Engine"]

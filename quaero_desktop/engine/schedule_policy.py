@@ -4,8 +4,12 @@ Per definition the store keeps the last *slot* (cron fire time) that was handled
 because the previous run was still going, or skipped while schedules were paused — and the
 expression it belonged to. At each check:
 
-* A definition seen for the first time, or whose schedule changed, starts counting from now:
-  its latest past slot is recorded and nothing runs (a new "0 3 * * *" does not fire at once).
+* A definition seen for the first time, or whose schedule changed, starts counting from when that
+  schedule was saved, if the save is recent (the scheduler checks at least every half minute), else
+  from now: the latest slot before that moment is recorded and nothing runs (a new "0 3 * * *" does
+  not fire at once). A slot that came between the save and this first check is due, as a later slot
+  would be: so a "* * * * *" saved at 19:49:41 first runs at 19:50, the "next run" the window showed
+  at the save (it ran at 19:51 when the scheduler's first check happened after 19:50).
 * The latest slot at or before now, when it is later than the recorded one, is due. However many
   slots were missed since (the program was closed, the machine slept, the clock jumped forward),
   the definition runs **once**: only the latest slot counts, and the others are reported.
@@ -33,6 +37,8 @@ from quaero_desktop.domain.schedule import SlotRecord, previous_run
 # A recorded slot later than now by more than this means the clock was set back.
 CLOCK_BACK_TOLERANCE = timedelta(minutes=2)
 # Missed slots are counted for the log up to this many (a "* * * * *" closed for a year stops here).
+# A schedule saved at most this long before the scheduler first sees it counts from its save.
+SAVED_RECENTLY = timedelta(minutes=2)
 MISSED_COUNT_LIMIT = 1000
 
 
@@ -77,8 +83,11 @@ def plan(
     *,
     running: Collection[str] = (),
     paused: bool = False,
+    saved_at: Mapping[str, datetime] | None = None,
 ) -> list[Decision]:
-    """What to do now for each enabled, scheduled definition that needs anything (aware ``now``)."""
+    """What to do now for each enabled, scheduled definition that needs anything (aware ``now``).
+
+    ``saved_at``: when each definition was last saved (aware), for a new or changed schedule."""
     local_now = now.astimezone().replace(tzinfo=None)  # cron reads local wall-clock time
     decisions: list[Decision] = []
     for definition in scheduled(definitions):
@@ -87,8 +96,11 @@ def plan(
             continue
         record = records.get(definition.id)
         if record is None or record.schedule != definition.schedule:
-            decisions.append(Decision(definition, Action.START_COUNTING, slot))
-        elif record.last_slot > now + CLOCK_BACK_TOLERANCE:
+            record = _counting_from(definition, (saved_at or {}).get(definition.id), now)
+            if record is None or slot <= record.last_slot:
+                decisions.append(Decision(definition, Action.START_COUNTING, slot))
+                continue
+        if record.last_slot > now + CLOCK_BACK_TOLERANCE:
             decisions.append(Decision(definition, Action.CLOCK_BACK, slot))
         elif slot > record.last_slot:
             missed = count_slots_between(definition.schedule, record.last_slot, slot)
@@ -100,6 +112,14 @@ def plan(
                 action = Action.RUN
             decisions.append(Decision(definition, action, slot, missed))
     return decisions
+
+
+def _counting_from(definition: JobDefinition, saved: datetime | None, now: datetime) -> SlotRecord | None:
+    """The slot a new or changed schedule counts from: the last one before its recent save."""
+    if saved is None or not now - SAVED_RECENTLY <= saved <= now:
+        return None
+    before_save = previous_run(definition.schedule, saved.astimezone().replace(tzinfo=None))
+    return None if before_save is None else SlotRecord(definition.schedule, before_save.astimezone())
 
 
 def count_slots_between(expr: str, after: datetime, before: datetime) -> int:

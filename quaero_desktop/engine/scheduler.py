@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 TICK_S = 30.0  # the longest wait between checks
 FIRE_MARGIN_S = 0.5  # wake this long after a fire time, so "now" is past it
 
-StateReader = Callable[[], Awaitable[tuple[list[JobDefinition], dict[str, SlotRecord]]]]
+# (definitions, the slot records, when each definition was saved)
+StateReader = Callable[[], Awaitable[tuple[list[JobDefinition], dict[str, SlotRecord], dict[str, datetime]]]]
 StateWriter = Callable[[Sequence[tuple[str, SlotRecord]]], Awaitable[None]]
 
 
@@ -43,7 +44,7 @@ class Scheduler:
         clock: Callable[[], datetime] = utc_clock,
         paused: bool = False,
     ) -> None:
-        self._read_state = read_state  # (definitions, records) from the store
+        self._read_state = read_state  # (definitions, records, saved times) from the store
         self._write_state = write_state
         self._submit = submit  # starts a run for a RUN decision; returns the job id
         self._running = running  # ids of the definitions with a run going
@@ -69,9 +70,9 @@ class Scheduler:
 
     async def tick(self) -> list[str]:
         """Handle every slot that is due now; returns the ids of the jobs started."""
-        definitions, records = await self._read_state()
+        definitions, records, saved_at = await self._read_state()
         now = self._clock()
-        decisions = plan(definitions, records, now, running=set(self._running()), paused=self.paused)
+        decisions = plan(definitions, records, now, running=set(self._running()), paused=self.paused, saved_at=saved_at)
         soonest = next_fire(definitions, now)
         self._next_wake = soonest[1] if soonest else None
         if not decisions:

@@ -222,8 +222,10 @@ class DefinitionsTableModel(QAbstractTableModel):
 
 
 def time_until_text(left: timedelta) -> str:
-    """A rough time span: "5 min", "3 h 20 min", "2 days"."""
+    """A rough time span: "less than a minute", "5 min", "3 h 20 min", "2 days"."""
     minutes = max(0, int(left.total_seconds() // 60))
+    if minutes == 0:
+        return "less than a minute"  # "in 0 min" read as "now", or as already past
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
