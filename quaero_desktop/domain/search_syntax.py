@@ -37,6 +37,18 @@ MAX_QUERY_CHARS = 2000  # read at most this much of what was typed (a pasted pag
 # match most of a knowledge base and rank slowly, and one or two letters rarely mean a word yet.
 MIN_TYPING_PREFIX = 3
 
+# The syntax with what each form means, for the window's Help (the docstring above says the same).
+SYNTAX_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("fog signal", 'both words (every word must match; "signals" matches "signal")'),
+    ('"fog signal"', "the exact phrase"),
+    ("fog OR mist", "either word (OR in capitals, between two words or phrases)"),
+    ("-horn", 'leave out documents with this word (also -"a phrase", -site:…, -source:…)'),
+    ("sign*", 'words that start with "sign"'),
+    ("site:example.com", "documents from this host or its subdomains (several: any of them)"),
+    ("title:keeper", 'the word in the title (title:"a phrase" too)'),
+    ("source:team-wiki", "documents of this crawl definition, by its id (several: any of them)"),
+)
+
 SYNTAX_HELP = (
     'fog signal: both words · "fog signal": the phrase · fog OR mist: either · -horn: without · '
     "sign*: words starting with · site:example.com · title:keeper · source:DEFINITION_ID"
