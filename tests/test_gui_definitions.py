@@ -336,3 +336,34 @@ def test_time_until_the_next_run_reads_well():
 
     assert time_until_text(timedelta(seconds=19)) == "less than a minute"  # was "0 min"
     assert [time_until_text(timedelta(minutes=m)) for m in (1, 59, 60, 200)] == ["1 min", "59 min", "1 h", "3 h 20 min"]
+
+
+def test_messages_that_come_and_go_move_no_field_of_the_form(gui, qloop):
+    """Check messages, the schedule's next run and the tested URL's verdict appear in lines kept for them:
+    the fields under them stay where the pointer aims (they moved 16–20 px)."""
+    window, _context = gui
+    panel = _panel(window)
+    editor = panel.editor
+    form = editor.scroll_area.widget()
+
+    def moved(before: dict[str, int], now: dict[str, int]) -> list[tuple[str, int]]:
+        return [(field, now[field] - before[field]) for field in now if now[field] != before[field]]
+
+    def tops() -> dict[str, int]:
+        QApplication.processEvents()  # the layout settles
+        return {field: box.mapTo(form, QPoint(0, 0)).y() for field, box in editor.boxes.items()}
+
+    async def scenario() -> None:
+        await _open(panel, panel.action_new)
+        before = tops()
+        _type(editor, name="Docs", start_urls="not a url", max_depth="x", schedule="61 * * * *")
+        assert editor.problem("start_urls") and editor.problem("max_depth") and editor.problem("schedule")
+        assert moved(before, tops()) == []
+        _type(editor, start_urls="https://docs.example.com/", max_depth="1", schedule="0 3 * * *")
+        assert editor.boxes["schedule"].hint.text().startswith("Next run: ") and not editor.problem("schedule")
+        assert moved(before, tops()) == []
+        editor.fields.tester.url_edit.setText("ftp://docs.example.com/file")
+        assert editor.fields.tester.verdict_text().startswith("✘ Left out")
+        assert moved(before, tops()) == []
+
+    run(qloop, scenario())

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextFormat
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSizePolicy,
+    QStackedWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -37,7 +38,12 @@ def invalid_style_sheet() -> str:
 
 
 class FieldBox(QWidget):
-    """One form field: the input (and a note beside it), a hint under it, and its problem in red."""
+    """One form field: the input (and a note beside it), and under it its problem in red or else its hint.
+
+    The problem and the hint share one line under the input, always there (empty or not): a message
+    that came and went as the user typed moved every field below by a line (16–20 px), so a click
+    aimed at one field landed between two.
+    """
 
     def __init__(self, field_input: QWidget, *, note: str = "", hint: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,21 +61,24 @@ class FieldBox(QWidget):
         elif field_input.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Fixed:
             row.addStretch(1)
         layout.addLayout(row)
-        self.hint = quiet_label(hint, self)
-        self.hint.setVisible(bool(hint))
-        layout.addWidget(self.hint)
-        self.problem_label = QLabel(self)
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problem_label.setStyleSheet(f"color: {problem_colour().name()};")
-        self.problem_label.hide()
-        layout.addWidget(self.problem_label)
+        self.message = QStackedWidget(self)  # as tall as the taller of the two: a help text, or one line
+        # A help text given here stays as it is (wrapped); hints set later (the next run, the login) and
+        # problems take one line, shortened to fit, the whole in their tooltip.
+        self.hint: QLabel = quiet_label(hint, self.message) if hint else _quiet(OneLineLabel(self.message))
+        self.problem_label = OneLineLabel(self.message)
+        palette = self.problem_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, problem_colour())
+        self.problem_label.setPalette(palette)
+        self.message.addWidget(self.hint)
+        self.message.addWidget(self.problem_label)
+        self.message.setMinimumHeight(self.hint.fontMetrics().lineSpacing())
+        layout.addWidget(self.message)
 
     def set_problem(self, message: str | None) -> None:
         """Show ``message`` under the input and frame it in red; None clears both."""
         invalid = bool(message)
         self.problem_label.setText("⚠ " + (message or "").replace("\n", "\n⚠ ") if invalid else "")
-        self.problem_label.setVisible(invalid)
+        self.message.setCurrentWidget(self.problem_label if invalid else self.hint)
         self.input.setToolTip(message or self._tooltip)  # the field's own tip while valid
         self.input.setAccessibleDescription(message or "")
         if bool(self.input.property("invalid")) != invalid:
@@ -84,17 +93,51 @@ class FieldBox(QWidget):
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
-        self.hint.setVisible(bool(text))
 
 
 def quiet_label(text: str, parent: QWidget) -> QLabel:
     """Secondary text (a hint or note): wrapped, in a dimmed colour."""
     label = QLabel(text, parent)
     label.setWordWrap(True)
+    return _quiet(label)
+
+
+def _quiet(label: QLabel) -> QLabel:
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, QColor("#9aa0a6") if is_dark() else QColor("#6b7078"))
     label.setPalette(palette)
     return label
+
+
+class OneLineLabel(QLabel):
+    """A message that always takes one line: its first line, shortened with "…" to the width it has
+    (the whole message in its tooltip). ``text()`` is the whole message."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance(self.shown()), self.fontMetrics().lineSpacing())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.fontMetrics().lineSpacing())
+
+    def shown(self) -> str:
+        first, *more = self.text().split("\n")
+        return first + (f" (+{len(more)} more)" if more else "")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.shown(), Qt.TextElideMode.ElideRight, self.width())
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.style().drawItemText(
+            painter, self.rect(), flags, self.palette(), self.isEnabled(), text, QPalette.ColorRole.WindowText
+        )
 
 
 class LinesEdit(QPlainTextEdit):

@@ -30,7 +30,8 @@ class PatternTester(QWidget):
         self.url_edit.setClearButtonEnabled(True)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
-        self.result.hide()
+        # Its line is kept while empty: a verdict that appeared moved every field below (16–20 px).
+        self.result.setMinimumHeight(self.result.fontMetrics().lineSpacing())
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.url_edit)
@@ -56,12 +57,12 @@ class PatternTester(QWidget):
         self._show()
 
     def verdict_text(self) -> str:
-        return self.result.text() if self.result.isVisibleTo(self) else ""
+        return self.result.text()
 
     def _show(self) -> None:
         url = self.url_edit.text().strip()
         if not url:
-            self.result.hide()
+            self.result.clear()
             self.preview.want(None)
             return
         definition = self._definition
@@ -80,7 +81,6 @@ class PatternTester(QWidget):
                 self.result.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
             web_page = _is_web_address(url)
             self.preview.want(PreviewRequest.of(url, definition) if web_page else None, kept=verdict.kept)
-        self.result.show()
 
 
 def _is_web_address(url: str) -> bool:
