@@ -6,6 +6,7 @@ import dataclasses
 import threading
 
 import pytest
+from PySide6.QtCore import Qt
 
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.jobs.jobs_model import JobColumn
@@ -46,10 +47,15 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
         panel._fill_run_menu()
         actions = {a.text(): a for a in panel.run_menu.actions()}
         actions["Home page"].trigger()  # what clicking the menu entry does
+        assert window.statusBar().currentMessage() == "Starting “Home page”…"
         await until(lambda: panel.model.rowCount() == 1, what="the job's row")
         job_id = panel.model.job_ids()[0]
+        # Once it runs, the status bar says so (it said "Starting …" for the whole crawl).
+        await until(lambda: window.statusBar().currentMessage().startswith("Started “Home page”"), what="started")
         await until(lambda: panel.model.row(job_id).status == JobStatus.COMPLETED, what="completion")
         await until(lambda: shows_the_stored_job(panel, app, job_id), what="the exact row from the store")
+        failed_cell = panel.model.index(panel.model.job_ids().index(job_id), JobColumn.FAILED)
+        await until(lambda: failed_cell.data(Qt.ItemDataRole.ToolTipRole), what="why pages failed")
         return job_id
 
     job_id = run(qloop, scenario())
@@ -62,6 +68,15 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     )
     assert _row_text(panel, job_id, JobColumn.DOCUMENTS) == str(job.document_count) == "10"
     assert _row_text(panel, job_id, JobColumn.STATUS) == "Completed"
+    # "2 failed", and why: each failed page and its error, in the tooltip and the status bar's tip.
+    failed_pages = app.jobs.children(job_id, statuses=["failed"])
+    position = panel.model.job_ids().index(job_id)
+    tooltip = panel.model.index(position, JobColumn.FAILED).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith("2 pages failed:\n")
+    for page in failed_pages:
+        assert f"{page.url} — {page.error or f'HTTP {page.http_status}'}" in tooltip
+    status_tip = panel.model.index(position, JobColumn.PROGRESS).data(Qt.ItemDataRole.StatusTipRole)
+    assert status_tip.startswith(f"2 pages failed: {fresh_site.url('/')}") and "; " in status_tip
     assert not panel.placeholder.isVisibleTo(panel)
     assert len(seen_progress) >= 2 and any(
         "running" in t and not t.startswith("0 pending, 0 running") for t in seen_progress
@@ -151,3 +166,24 @@ def test_an_older_store_read_never_puts_back_an_older_row(gui, qloop, fresh_site
     run(qloop, two_reads())
     assert panel.model.row(job.id).status == JobStatus.COMPLETED
     assert shows_the_stored_job(panel, app, job.id)
+
+
+def test_at_1280_px_the_documents_column_holds_a_recrawls_count(gui, qloop):
+    from datetime import timedelta
+
+    from quaero_desktop.domain.job import Progress
+    from quaero_desktop.gui.jobs.column_widths import CELL_ROOM
+    from tests.gui_support import store_finished_job
+
+    window, context = gui
+    window.resize(1280, 800)
+    store_finished_job(context.app, "recrawl", crawl_seconds=60, wall=timedelta(minutes=1))
+    panel = window.jobs
+    window.show_view(panel)
+    run(qloop, panel.reload())
+    panel.model.apply_progress({"recrawl": Progress(completed=150, documents=150, changed=21, unchanged=129)})
+    cell = panel.model.index(0, JobColumn.DOCUMENTS)
+    assert cell.data() == "150 · 21 changed"  # was "150 · 21 changed, 129 unchanged", cut to "150 · 21 chan…"
+    assert "21 changed, 129 unchanged" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    needed = panel.table.fontMetrics().horizontalAdvance(cell.data()) + CELL_ROOM
+    assert panel.table.horizontalHeader().sectionSize(JobColumn.DOCUMENTS) >= needed

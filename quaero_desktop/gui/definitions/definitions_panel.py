@@ -361,8 +361,7 @@ class DefinitionsPanel(QWidget):
     def run_selected(self) -> None:
         definition = self.selected()
         if definition is not None:
-            self.notify(f"Starting “{definition.name}”…")
-            self.runRequested.emit(definition)
+            self.runRequested.emit(definition)  # the Jobs view says "Starting …" while it is so
 
     def notify(self, text: str) -> None:
         """A short confirmation in the window's status bar."""

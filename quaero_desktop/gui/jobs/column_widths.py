@@ -23,7 +23,7 @@ ICON_ROOM = 22  # the status icon and its gap
 # What the short columns usually hold, and the progress text Progress keeps room for.
 _SAMPLES = {
     JobColumn.STATUS: ("Interrupted", ICON_ROOM),
-    JobColumn.DOCUMENTS: ("100000", 0),
+    JobColumn.DOCUMENTS: ("10000 · 1000 changed", 0),  # a re-crawl says what changed
     JobColumn.FAILED: ("100000", 0),
     JobColumn.STARTED: ("2025-12-31 23:59", 0),
     JobColumn.DURATION: ("10h59m", 0),

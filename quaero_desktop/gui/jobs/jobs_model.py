@@ -105,10 +105,25 @@ class JobRow:
 
 
 def documents_text(progress: Progress) -> str | int:
-    """The Documents cell: the count, and after a re-crawl what the pages did ("40 · 2 changed, 38 unchanged")."""
+    """The Documents cell: the count, and after a re-crawl what changed ("40 · 2 changed", "38 · unchanged");
+    the whole account ("2 changed, 38 unchanged") is its tooltip. It fits the column at 1280 px: the
+    whole account was cut ("150 · 21 chan…")."""
     if not (progress.changed or progress.unchanged or progress.gone):
         return progress.documents  # a first crawl: every page is new
-    return f"{progress.documents} · {progress.changes_text}"
+    parts = [(progress.new, "new"), (progress.changed, "changed"), (progress.gone, "gone")]
+    moved = ", ".join(f"{n} {label}" for n, label in parts if n)
+    return f"{progress.documents} · {moved or 'unchanged'}"
+
+
+def failures_text(failures: list[tuple[str, str]], failed: int) -> str:
+    """Why pages failed, for the tooltip and the status bar: "1 page failed: https://… — HTTP 500"."""
+    if not failures:
+        return ""
+    lines = [f"{url} — {reason}" for url, reason in failures]
+    more = f"\n… and {failed - len(failures)} more: open the job to see them all" if failed > len(failures) else ""
+    pages = "1 page" if failed == 1 else f"{failed} pages"
+    listed = " " + lines[0] if len(lines) == 1 else "\n" + "\n".join(lines)
+    return f"{pages} failed:{listed}{more}"
 
 
 class JobsTableModel(QAbstractTableModel):
@@ -118,6 +133,7 @@ class JobsTableModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._rates: dict[str, RateMeter] = {}  # running jobs: pages per second and time left
         self._starting: set[str] = set()  # jobs whose crawl waits for the browser (rows may come later)
+        self._failures: dict[str, list[tuple[str, str]]] = {}  # job id -> some failed pages (URL, why)
 
     # ----- Qt model interface -----
 
@@ -152,11 +168,17 @@ class JobsTableModel(QAbstractTableModel):
                 return status_icon(row.status)
             if role == Qt.ItemDataRole.ForegroundRole:
                 return status_colour(row.status)
+        failures = failures_text(self._failures.get(row.id, []), row.progress.failed)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == JobColumn.DURATION:
                 return wall_time_tooltip(row.crawl_time_s, row.duration_s, running=row.status == JobStatus.RUNNING)
+            if column == JobColumn.FAILED and failures:
+                return failures
             changes = f"\n{row.progress.changes_text}" if row.progress.changes_text else ""
-            return row.error or row.progress_text(self.rate_text(row.id)) + changes
+            why = f"\n{failures}" if failures else ""
+            return (row.error or row.progress_text(self.rate_text(row.id)) + changes) + why
+        if role == Qt.ItemDataRole.StatusTipRole:  # shown in the status bar while the pointer is on the row
+            return row.error or failures.replace(":\n", ": ").replace("\n", "; ")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (JobColumn.DOCUMENTS, JobColumn.FAILED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -237,6 +259,13 @@ class JobsTableModel(QAbstractTableModel):
         )
         self._changed(position, JobColumn.STATUS, JobColumn.PROGRESS)
         self._changed(position, JobColumn.DURATION, JobColumn.DURATION)
+
+    def set_failures(self, job_id: str, failures: list[tuple[str, str]]) -> None:
+        """Some of the job's failed pages and why (read from the store when it stopped)."""
+        self._failures[job_id] = failures
+        position = self._row_of.get(job_id)
+        if position is not None:
+            self._changed(position, JobColumn.NAME, JobColumn.DURATION)
 
     def remove(self, job_id: str) -> None:
         position = self._row_of.get(job_id)

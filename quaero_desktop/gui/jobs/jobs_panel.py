@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMainWindow,
     QMenu,
     QTableView,
     QToolBar,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.domain.job import ChildJob, JobStatus
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged, Phase
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
@@ -30,6 +31,8 @@ from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, SORT_ROLE, JobColumn, JobRow, JobsTableModel
 from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
 
+FAILURES_READ_FOR = 50  # the newest jobs whose failed pages are read for their tooltips
+STARTED_MESSAGE_MS = 5000
 EMPTY_TEXT = (
     "No crawls yet.\n\nPress “Run definition…” (Ctrl+R) to run a saved definition or a definition file; "
     "create and edit definitions under Definitions. Each run appears here and fills in live."
@@ -133,6 +136,24 @@ class JobsPanel(QWidget):
         jobs = await in_thread(self._context.app.jobs.list)
         self.model.reset(jobs)
         self._update_actions()
+        with_failures = [job.id for job in jobs if job.progress.failed and not job.status.is_active]
+        await self._show_failures(with_failures[:FAILURES_READ_FOR])
+
+    async def _show_failures(self, job_ids: list[str]) -> None:
+        """Why pages failed, for the rows' tooltips and the status bar ("1 failed" said only how many)."""
+        if not job_ids:
+            return
+        jobs = self._context.app.jobs
+
+        def read() -> dict[str, list[tuple[str, str]]]:
+            failed = [JobStatus.FAILED.value]
+            return {
+                job_id: [(page.url, _why(page)) for page in jobs.children(job_id, statuses=failed, limit=3)]
+                for job_id in job_ids
+            }
+
+        for job_id, failures in (await in_thread(read)).items():
+            self.model.set_failures(job_id, failures)
 
     def _on_created(self, event: JobCreated) -> None:
         self._context.tasks.start(self._refresh_row(event.job_id), what="Showing the new job")
@@ -158,6 +179,8 @@ class JobsPanel(QWidget):
         if latest:
             self.model.upsert(JobRow.from_job(job))
             self._update_actions()
+            if job.progress.failed and not job.status.is_active:
+                await self._show_failures([job.id])
 
     def _update_placeholder(self, *_args: object) -> None:
         self.placeholder.setVisible(self.model.rowCount() == 0)
@@ -212,16 +235,28 @@ class JobsPanel(QWidget):
         definitions.refresh_soon()  # for the next time: the command line may have changed them
 
     def run(self, definition: JobDefinition) -> None:
+        # The status bar says "Starting" only while it is so (it stayed on for a whole crawl).
+        self._say(f"Starting “{definition.name}”…")
         self._context.tasks.start(
-            self._show_started(self.flows.submit(definition)), what=f"Running '{definition.name}'"
+            self._show_started(self.flows.submit(definition), definition.name), what=f"Running '{definition.name}'"
         )
 
-    async def _show_started(self, started: Awaitable[str | None]) -> str | None:
-        job_id = await started
+    async def _show_started(self, started: Awaitable[str | None], name: str | None = None) -> str | None:
+        try:
+            job_id = await started
+        finally:
+            self._say("")
         if job_id is not None:
+            if name is not None:
+                self._say(f"Started “{name}”: its progress is in this list.", STARTED_MESSAGE_MS)
             await self._refresh_row(job_id)
             self.select_job(job_id)
         return job_id
+
+    def _say(self, text: str, timeout_ms: int = 0) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, timeout_ms)
 
     def _run_file(self) -> None:
         self._context.tasks.start(self._show_started(self.flows.submit_file()), what="Running the definition file")
@@ -287,3 +322,9 @@ class JobsPanel(QWidget):
         ):
             menu.addAction(action)
         menu.popup(self.table.viewport().mapToGlobal(position))
+
+
+def _why(page: ChildJob) -> str:
+    if page.error:
+        return page.error
+    return f"HTTP {page.http_status}" if page.http_status else "failed"
