@@ -367,3 +367,30 @@ def test_messages_that_come_and_go_move_no_field_of_the_form(gui, qloop):
         assert moved(before, tops()) == []
 
     run(qloop, scenario())
+
+
+def test_at_the_narrowest_window_the_list_and_the_whole_form_show(gui, qloop):
+    """608 px (the window's minimum): the list kept ~50 px and the form was wider than its view (its
+    longest check box), so hints and texts were cut at the right."""
+    window, _context = gui
+    window.resize(window.minimumSize().width(), 700)
+    panel = _panel(window)
+    window.show_view(panel)
+    editor = panel.editor
+
+    async def scenario() -> None:
+        await _open(panel, panel.action_new)
+
+    run(qloop, scenario())
+    QApplication.processEvents()
+    assert window.width() == 608
+    assert panel.table.width() >= 160  # room for the definitions' names
+    view = editor.scroll_area.viewport()
+    assert editor.fields.width() <= view.width()
+    cut = [
+        widget.text()[:40]
+        for widget in editor.fields.findChildren(QLabel)
+        if widget.isVisibleTo(editor.fields)
+        and widget.mapTo(editor.fields, widget.rect().topRight()).x() > view.width()
+    ]
+    assert cut == []

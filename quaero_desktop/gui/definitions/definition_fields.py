@@ -28,7 +28,7 @@ from quaero_desktop.gui.definitions.field_checks import (
     number_value,
     numbered_lines,
 )
-from quaero_desktop.gui.definitions.form_widgets import FieldBox, LinesEdit, LoginCombo, quiet_label
+from quaero_desktop.gui.definitions.form_widgets import CheckRow, FieldBox, LinesEdit, LoginCombo, quiet_label
 from quaero_desktop.gui.definitions.pattern_tester import PatternTester
 
 FIELD_LABELS = {
@@ -190,6 +190,9 @@ class DefinitionFields(QWidget):
         for value, text in RENDER_CHOICES:
             render.addItem(text, value)
         render.setToolTip("render in a definition file")
+        # As wide as the form allows, not as its longest choice: a narrow window cut the form.
+        render.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        render.setMinimumContentsLength(16)
         self._add(form, "render", render, hint=RENDER_HELP)
         self._add_row(form, "JavaScript", self._checkboxes(parent, ("keep_hash_routes",), hint=JAVASCRIPT_HELP))
 
@@ -281,11 +284,13 @@ class DefinitionFields(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
         for field in fields:
-            box = QCheckBox(_CHECKBOX_TEXTS[field], holder)
-            box.setToolTip(f"{field} in a definition file")
+            row = CheckRow(_CHECKBOX_TEXTS[field], holder)
+            box = row.box
+            row.setToolTip(f"{field} in a definition file")
+            box.setToolTip(row.toolTip())
             box.toggled.connect(lambda _on, f=field: self.fieldChanged.emit(f))
             self.inputs[field] = box
-            column.addWidget(box)
+            column.addWidget(row)
         if hint:
             column.addWidget(quiet_label(hint, holder))
         holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)

@@ -45,6 +45,8 @@ EMPTY_DETAIL = (
     "and optionally a saved login and a schedule."
 )
 EDITOR_WIDTH = 600
+LIST_MINIMUM_WIDTH = 170
+EDITOR_MINIMUM_WIDTH = 400
 NEXT_RUN_REFRESH_MS = 30_000
 
 LoginLister = Callable[[], list[tuple[str, str]]]  # (auth_id, name) of every saved login
@@ -89,7 +91,10 @@ class DefinitionsPanel(QWidget):
         self.splitter.addWidget(self.editor)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 1)
-        self.editor.setMinimumWidth(480)
+        # At the window's narrowest (608 px) the list keeps room for its names (it shrank to ~50 px)
+        # and the form, whose text wraps, takes the rest.
+        self.table.setMinimumWidth(LIST_MINIMUM_WIDTH)
+        self.editor.setMinimumWidth(EDITOR_MINIMUM_WIDTH)
         self.editor.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

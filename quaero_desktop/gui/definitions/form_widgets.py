@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -138,6 +139,35 @@ class OneLineLabel(QLabel):
         self.style().drawItemText(
             painter, self.rect(), flags, self.palette(), self.isEnabled(), text, QPalette.ColorRole.WindowText
         )
+
+
+class CheckRow(QWidget):
+    """A check box whose text wraps (a QCheckBox's own text never does, so the form was as wide as its
+    longest one and cut at a narrow window). A click on the text toggles the box, as on a QCheckBox's."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.box = QCheckBox(self)
+        self.box.setAccessibleName(text)
+        self.label = _BoxLabel(text, self.box, self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.label, 1)
+
+
+class _BoxLabel(QLabel):
+    def __init__(self, text: str, box: QCheckBox, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self._box = box
+        self.setWordWrap(True)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self._box.setFocus(Qt.FocusReason.MouseFocusReason)
+            self._box.toggle()
+        super().mouseReleaseEvent(event)
 
 
 class LinesEdit(QPlainTextEdit):
