@@ -79,6 +79,26 @@ def test_signals_that_send_a_page_to_the_browser():
     assert js_signals(next_page) == js_signals(next_page).__class__(None, True)  # server-rendered: checked, not forced
 
 
+def test_only_a_page_with_something_that_could_change_its_text_is_sampled_in_the_browser():
+    text = "<p>" + "Plenty of server-rendered text here. " * 20 + "</p>"
+    assert not js_signals(f"<html><head><style>p {{}}</style></head><body>{text}</body></html>").scripted
+    assert not js_signals(f"<body>{text}<p>Click on = here, or ignore it</p></body>").scripted
+    for runs in (
+        f"<body>{text}<script src='/docs.js'></script></body>",
+        f'<body onload="document.body.textContent = 1">{text}</body>',
+        f'<body>{text}<img src="x.png" onerror="this.after(1)"></body>',
+        f'<?xml-stylesheet type="text/xsl" href="page.xsl"?><body>{text}</body>',
+        f"<body>{text}<noscript>Old browser</noscript></body>",
+    ):
+        assert js_signals(runs).scripted, runs
+    decisions = RenderDecisions()
+    plain = [decisions.sample(f"https://a.example/p{i}", framework=False, scripted=False) for i in range(3)]
+    assert plain == [False, False, False]
+    # The host's first page that could differ is still among its first samples.
+    assert decisions.in_first_samples("https://a.example/scripted")
+    assert decisions.sample("https://a.example/scripted", framework=False, scripted=True)
+
+
 def test_a_rendered_page_differs_when_it_links_further_or_says_much_more():
     words = " ".join(f"word{i}" for i in range(100))
     assert compare(words, ["https://a/x"], words + " tiny", ["https://a/x"]) is None

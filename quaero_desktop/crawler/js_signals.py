@@ -16,6 +16,10 @@ Framework markers (``__NEXT_DATA__``, ``data-reactroot``, ``ng-version``, ``wind
 ``data-server-rendered``, ``data-svelte``...) do not make a page need the browser by themselves
 (server-rendered pages carry them and have their content), but they make it worth checking: the
 per-host verification (``render_check.py``) samples such pages more often.
+
+A page with none of what could change its text once loaded (no script, inline event handler, frame,
+shadow root, ``<noscript>`` or XSLT stylesheet: ``scripted`` False) shows in a browser exactly what
+its HTML says: auto mode never renders it to compare (a static site starts no browser at all).
 """
 
 from __future__ import annotations
@@ -52,18 +56,24 @@ _NOSCRIPT: Final = etree.XPath("//noscript")
 @dataclass(frozen=True)
 class JsSignals:
     """``needs_browser``: why the page must be rendered (None: its HTML has its content).
-    ``framework``: a JavaScript framework marks the page (check it more often)."""
+    ``framework``: a JavaScript framework marks the page (check it more often).
+    ``scripted``: something in it could make a browser show other text than its HTML (False: nothing
+    could, so comparing it with the browser's version would find no difference)."""
 
     needs_browser: str | None
     framework: bool
+    scripted: bool = True
 
 
 _MAY_NEED_BROWSER: Final = re.compile(r"<script|<noscript|<iframe|<frame|shadowroot", re.IGNORECASE)
+# What else runs or transforms a document without a <script> element: inline event handlers
+# (<body onload=...>, <img onerror=...>) and an XSLT stylesheet (<?xml-stylesheet?>).
+_RUNS_WITHOUT_SCRIPT_TAG: Final = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=|<\?xml-stylesheet", re.IGNORECASE)
 
 
 def js_signals(html: str) -> JsSignals:
     if not _MAY_NEED_BROWSER.search(html):  # no scripts, frames or shadow roots: nothing to look for
-        return JsSignals(None, False)
+        return JsSignals(None, False, scripted=bool(_RUNS_WITHOUT_SCRIPT_TAG.search(html)))
     framework = bool(_FRAMEWORK_MARKERS.search(html))
     return JsSignals(_needs_browser(html), framework)
 

@@ -4,7 +4,9 @@ page (or a whole host) stops trusting its HTML (docs/architecture.md, "HTTP fast
 1. A page whose HTML shows it needs scripts (``js_signals.py``) is rendered in the browser,
    from the very bytes the HTTP fetch got (nothing is fetched twice).
 2. Every other page is read from its HTML — except **samples**, which are also rendered in the
-   browser and compared: the first ``FIRST_SAMPLES`` pages of each host, the first page of each
+   browser and compared. Only a page with scripts (or anything else that could change its text once
+   loaded: ``JsSignals.scripted``) is ever a sample, as the browser shows a script-free page's HTML as
+   it is; of those: the first ``FIRST_SAMPLES`` pages of each host, the first page of each
    **kind** (``page_kind``: the host and the URL's directory, ``/docs/api/`` for
    ``/docs/api/widgets.html``), then one in ``SAMPLE_EVERY`` of the host's pages (one in
    ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework marks). A site whose every page is a
@@ -181,8 +183,14 @@ class RenderDecisions:
         host = self._host(url)
         return host.browser_reason or host.switched.get(page_kind(url))
 
-    def sample(self, url: str, *, framework: bool) -> bool:
-        """Count a page read from its HTML; True when it is one to check in the browser too."""
+    def sample(self, url: str, *, framework: bool, scripted: bool = True) -> bool:
+        """Count a page read from its HTML; True when it is one to check in the browser too.
+
+        A page nothing in which could change its text (``scripted`` False: js_signals.py) is never a
+        sample, nor counted among its host's pages: a browser shows its HTML, and rendering it would
+        start Chromium (hundreds of MB) to find no difference."""
+        if not scripted:
+            return False
         host = self._host(url)
         first = self._first_sample(host, page_kind(url))
         host.pages += 1
