@@ -141,8 +141,9 @@ class MainWindow(QMainWindow):
         self.document_count = StoredDocumentCount(self.context.app.documents.count, self.context.tasks, self)
         self.document_count.changed.connect(lambda _count: self._update_status())
         bridge = self.context.bridge
-        bridge.jobStatusChanged.connect(lambda _e: self._update_status())
-        bridge.jobCreated.connect(lambda _e: self._update_status())
+        # Bound methods, not lambdas: Qt drops the connection when this window is deleted.
+        bridge.jobStatusChanged.connect(self._on_job_event)
+        bridge.jobCreated.connect(self._on_job_event)
         bridge.documentsSaved.connect(self.document_count.refresh)
         self.jobs.jobDeleted.connect(self.document_count.refresh)  # its documents may have gone with it
         self._status_timer = QTimer(self, interval=2000)
@@ -163,6 +164,9 @@ class MainWindow(QMainWindow):
                 log.exception("loading the %s view failed", title)
                 self.context.dialogs.error(f"Loading {title} failed", str(exc))
         self.document_count.refresh()
+        self._update_status()
+
+    def _on_job_event(self, _event: object) -> None:
         self._update_status()
 
     def _update_status(self) -> None:

@@ -47,7 +47,7 @@ class TrayIcon(QObject):
         definitions.changed.connect(self._rebuild_open_menu)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
-        self.rebuild_menu()
+        self._build_menu()  # from the definitions read so far: no read started before the loop runs
 
     def show(self) -> None:
         self.icon.show()
@@ -72,6 +72,10 @@ class TrayIcon(QObject):
             self.rebuild_menu()
 
     def rebuild_menu(self) -> None:
+        self._build_menu()
+        self._definitions.refresh_soon()  # for the next time the menu opens
+
+    def _build_menu(self) -> None:
         menu = self.menu
         menu.clear()
         toggle = menu.addAction("Hide window" if self._window_visible() else "Show window")
@@ -97,7 +101,6 @@ class TrayIcon(QObject):
         cancel.triggered.connect(self.cancelAllRequested.emit)
         menu.addSeparator()
         menu.addAction("Quit").triggered.connect(self.quitRequested.emit)
-        self._definitions.refresh_soon()  # for the next time the menu opens
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
