@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from quaero_desktop.cli.arguments import SQLITE_MAX_INTEGER, DirectoryPath, WholeNumber
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
 from quaero_desktop.crawler.urls import normalise_url
-from quaero_desktop.domain.document import Document, DocumentFilter
+from quaero_desktop.domain.document import Document, DocumentFilter, DocumentOrder
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.domain.search_syntax import normalise_site, parse_query
 from quaero_desktop.domain.secret_urls import mask_snippet, mask_url_text, masked_values
@@ -70,6 +70,12 @@ def add_parser(
     searching.add_argument("--json", action="store_true", help="print JSON")
     searching.add_argument(
         "--limit", type=SEARCH_LIMIT, default=20, help=f"at most N results, {SEARCH_LIMIT.allowed} (default 20)"
+    )
+    searching.add_argument(
+        "--sort",
+        choices=[order.value for order in DocumentOrder],
+        default=DocumentOrder.RELEVANCE.value,
+        help="relevance (best match first, the default), newest (last changed first), title (A to Z) or site",
     )
     _add_filters(searching)
     searching.set_defaults(handler=search_documents)
@@ -154,7 +160,7 @@ def search_documents(app: App, args: argparse.Namespace) -> int:
         print(f"note: {cut}", file=sys.stderr)
     if args.json:
         mark = ("[", "]")
-        hits = app.documents.search(query, limit=args.limit, where=where, mark=mark)
+        hits = app.documents.search(query, limit=args.limit, where=where, mark=mark, order=DocumentOrder(args.sort))
         print_json(
             [
                 {
@@ -175,7 +181,7 @@ def search_documents(app: App, args: argparse.Namespace) -> int:
         )
         return 0
     mark = _marks()
-    hits = app.documents.search(query, limit=args.limit, where=where, mark=mark)
+    hits = app.documents.search(query, limit=args.limit, where=where, mark=mark, order=DocumentOrder(args.sort))
     if not hits:
         print(f"no documents match {query!r}")
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -135,3 +136,23 @@ class FetchRecord:
     last_modified: str = ""
     source_hash: str = ""
     links: tuple[str, ...] = ()
+
+
+class DocumentOrder(enum.StrEnum):
+    """How a search's or a listing's documents are ordered."""
+
+    RELEVANCE = "relevance"  # best match first (a listing without words: newest first)
+    NEWEST = "newest"  # most recently added or changed first
+    TITLE = "title"  # by title, A to Z (case and accents aside)
+    SITE = "site"  # by host (subdomains beside their domain), then title
+
+
+@dataclass(frozen=True)
+class SearchFacets:
+    """How many documents match, and how many of them each source and each site holds (most first): the
+    counts beside a search's filters. A source's count ignores the source filter (what choosing that
+    source would show), a site's the site filter."""
+
+    total: int
+    sources: tuple[tuple[str, int], ...]
+    sites: tuple[tuple[str, int], ...]

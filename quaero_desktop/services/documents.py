@@ -8,10 +8,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quaero_desktop.domain.document import Document, DocumentFilter, DocumentSummary, SearchHit
+from quaero_desktop.domain.document import (
+    Document,
+    DocumentFilter,
+    DocumentOrder,
+    DocumentSummary,
+    SearchFacets,
+    SearchHit,
+)
 from quaero_desktop.domain.errors import NotFoundError
 from quaero_desktop.services.export_formats import ExportFormat
-from quaero_desktop.store import aliases_repo, document_sources_repo, documents_repo, search_repo
+from quaero_desktop.store import aliases_repo, document_sources_repo, documents_repo, search_facets, search_repo
 from quaero_desktop.store.database import Database
 
 if TYPE_CHECKING:
@@ -57,16 +64,25 @@ class DocumentsService:
         mark: tuple[str, str] = ("[", "]"),
         where: DocumentFilter | None = None,
         as_you_type: bool = False,
+        order: DocumentOrder = DocumentOrder.RELEVANCE,
     ) -> builtins.list[SearchHit]:
-        """Hits for ``text`` in the search syntax (``domain/search_syntax.py``), best first.
+        """Hits for ``text`` in the search syntax (``domain/search_syntax.py``), best first (or the first
+        ``limit`` of every match in another ``order``: newest, by title, by site).
 
         ``as_you_type``: the last word is still being typed, so it also matches as a prefix
         (the window); the command line and MCP search whole words unless a word ends in ``*``.
         """
         with self._database.read() as conn:
-            hits = search_repo.search(conn, text, limit=limit, mark=mark, where=where, as_you_type=as_you_type)
+            hits = search_repo.search(
+                conn, text, limit=limit, mark=mark, where=where, as_you_type=as_you_type, order=order
+            )
             aliases = aliases_repo.aliases_of(conn, [hit.id for hit in hits])
         return [replace(hit, aliases=aliases[hit.id]) if hit.id in aliases else hit for hit in hits]
+
+    def facets(self, text: str, *, where: DocumentFilter | None = None, as_you_type: bool = False) -> SearchFacets:
+        """How many documents ``text`` matches with ``where``, per source and per site (the filters' counts)."""
+        with self._database.read() as conn:
+            return search_facets.facets(conn, text, where=where, as_you_type=as_you_type)
 
     def get(self, document_id: int) -> Document:
         with self._database.read() as conn:

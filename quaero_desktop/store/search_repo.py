@@ -13,10 +13,11 @@ docs/architecture.md, "Search".
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, false, func, literal_column, select, text
 
-from quaero_desktop.domain.document import DocumentFilter, SearchHit
+from quaero_desktop.domain.document import DocumentFilter, DocumentOrder, SearchHit
 from quaero_desktop.domain.search_syntax import SearchQuery, parse_query
 from quaero_desktop.store import document_sources_repo
 from quaero_desktop.store.document_filters import conditions, id_conditions
@@ -43,8 +44,10 @@ def search(
     where: DocumentFilter | None = None,
     as_you_type: bool = False,
     include_gone: bool = False,
+    order: DocumentOrder = DocumentOrder.RELEVANCE,
 ) -> list[SearchHit]:
-    """Ranked hits (best first) with a snippet around the matched words, marked with ``mark``.
+    """Ranked hits (best first) with a snippet around the matched words, marked with ``mark``; in another
+    ``order``, the first ``limit`` of every match in that order (newest, by title, by site).
 
     A query with only filters or exclusions (``site:example.com``, ``-draft``) lists the
     matching documents, most recently changed first, with the start of each as its snippet.
@@ -54,8 +57,8 @@ def search(
     query = (
         text_or_query if isinstance(text_or_query, SearchQuery) else parse_query(text_or_query, as_you_type=as_you_type)
     )
-    if query.is_empty:
-        return []
+    if query.is_empty and order == DocumentOrder.RELEVANCE:
+        return []  # nothing to rank by (another order lists every document in it)
     fts = to_fts(query)
     own_filter = DocumentFilter(
         sources=query.sources,
@@ -64,11 +67,13 @@ def search(
         excluded_sites=query.excluded_sites,
     )
     leave_out_gone = not include_gone and (where is None or where.gone is None)
-    if fts.match is None:
+    if fts.match is None or order != DocumentOrder.RELEVANCE:
         narrowed = conditions(where, own_filter)
         if leave_out_gone:
             narrowed.append(documents.c.gone_at.is_(None))
-        return _filtered(conn, fts, narrowed, limit, mark)
+        if fts.match is None:
+            return _filtered(conn, fts, narrowed, limit, mark, order)
+        return _ordered(conn, fts, narrowed, limit, mark, order)
     return _ranked(conn, fts, id_conditions(_FILTERED_ROWID, where, own_filter), limit, mark, leave_out_gone)
 
 
@@ -81,7 +86,7 @@ def _ranked(
     leave_out_gone: bool,
 ) -> list[SearchHit]:
     assert fts.broadest is not None
-    match = _without(fts.broadest, fts.excluded)
+    match = without(fts.broadest, fts.excluded)
     ranked = _tiers(conn, fts, narrowed, limit, leave_out_gone)
     if not ranked:
         return []
@@ -116,7 +121,7 @@ def _tiers(
     ranked: list[tuple[int, float]] = []
     seen: set[int] = set()
     for tier in tiers:
-        top = _top(conn, _without(tier, fts.excluded), narrowed, wanted, leave_out_gone)
+        top = _top(conn, without(tier, fts.excluded), narrowed, wanted, leave_out_gone)
         found = [(document_id, rank) for document_id, rank in top if document_id not in seen]
         ranked += _weighed_by_links(conn, found)
         seen.update(document_id for document_id, _ in found)
@@ -136,7 +141,7 @@ def _weighed_by_links(conn: Connection, found: list[tuple[int, float]]) -> list[
     return sorted(weighed, key=lambda pair: pair[1])
 
 
-def _without(match: str, excluded: str | None) -> str:
+def without(match: str, excluded: str | None) -> str:
     return match if excluded is None else f"({match}) NOT ({excluded})"
 
 
@@ -167,16 +172,56 @@ def _top(
     return [(int(row.id), float(row.rank)) for row in conn.execute(query)]
 
 
-def _filtered(
-    conn: Connection, fts: FtsQuery, narrowed: list[ColumnElement[bool]], limit: int, mark: tuple[str, str]
+def _ordered(
+    conn: Connection,
+    fts: FtsQuery,
+    narrowed: list[ColumnElement[bool]],
+    limit: int,
+    mark: tuple[str, str],
+    order: DocumentOrder,
 ) -> list[SearchHit]:
-    """No terms to rank by: the documents that pass the filters (and exclusions), newest change first."""
+    """Every document matching the words in any form (the broadest tier), in ``order``, with snippets."""
+    assert fts.broadest is not None
+    match = without(fts.broadest, fts.excluded)
+    query = (
+        select(*_DETAIL_COLUMNS)
+        .where(documents.c.id.in_(matching_ids(match, "ordered_fts")), *narrowed)
+        .order_by(*ORDER_KEYS[order])
+        .limit(limit)
+    )
+    rows = conn.execute(query).all()
+    ids = [row.id for row in rows]
+    found = snippets(conn, match, ids)
+    sources = document_sources_repo.sources_of(conn, ids)
+    return [_hit(row, readable_snippet(found.get(row.id, ""), mark), 0.0, sources.get(row.id, ())) for row in rows]
+
+
+# Each order's sort keys on ``documents`` (relevance without words to rank by: newest first). Titles and
+# hosts compare without case; the id settles ties, so pages of one order never overlap.
+ORDER_KEYS: dict[DocumentOrder, tuple[ColumnElement[Any], ...]] = {
+    DocumentOrder.RELEVANCE: (documents.c.updated_at.desc(), documents.c.id.desc()),
+    DocumentOrder.NEWEST: (documents.c.updated_at.desc(), documents.c.id.desc()),
+    DocumentOrder.TITLE: (documents.c.title.collate("NOCASE"), documents.c.id),
+    DocumentOrder.SITE: (documents.c.host_key, documents.c.title.collate("NOCASE"), documents.c.id),
+}
+
+
+def _filtered(
+    conn: Connection,
+    fts: FtsQuery,
+    narrowed: list[ColumnElement[bool]],
+    limit: int,
+    mark: tuple[str, str],
+    order: DocumentOrder = DocumentOrder.RELEVANCE,
+) -> list[SearchHit]:
+    """No terms to rank by: the documents that pass the filters (and exclusions), newest change first (or
+    in ``order``)."""
     if fts.excluded is not None:
-        narrowed = [*narrowed, documents.c.id.not_in(_matching_ids(fts.excluded, "excluded_fts"))]
+        narrowed = [*narrowed, documents.c.id.not_in(matching_ids(fts.excluded, "excluded_fts"))]
     query = (
         select(*_DETAIL_COLUMNS, func.substr(documents.c.markdown, 1, 400).label("opening"))
         .where(*narrowed)
-        .order_by(documents.c.updated_at.desc(), documents.c.id.desc())
+        .order_by(*ORDER_KEYS[order])
         .limit(limit)
     )
     rows = conn.execute(query).all()
@@ -188,7 +233,7 @@ def _filtered(
     return hits
 
 
-def _matching_ids(match: str, name: str) -> Select[tuple[int]]:
+def matching_ids(match: str, name: str) -> Select[tuple[int]]:
     """The ids of the documents matching ``match`` (FTS5's table-valued form: no clash with an outer MATCH)."""
     return select(literal_column("rowid")).select_from(text(f"documents_fts(:{name})").bindparams(**{name: match}))
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.domain.document import DocumentFilter
+from quaero_desktop.domain.document import DocumentFilter, DocumentOrder
 from quaero_desktop.domain.errors import NotFoundError
 from quaero_desktop.domain.search_syntax import parse_query
 from quaero_desktop.gui.async_tasks import in_thread
@@ -199,18 +199,36 @@ class DocumentsPanel(QWidget):
         if self._options_stale:
             self._options_stale = False
             self._context.tasks.start(self._load_filter_options(), what="Listing the sources")
+        order = self.filter_bar.current_order()
         if searching:
             hits = await in_thread(
-                lambda: documents.search(text, limit=SEARCH_LIMIT, mark=MARK, where=where, as_you_type=True)
+                lambda: documents.search(
+                    text, limit=SEARCH_LIMIT, mark=MARK, where=where, as_you_type=True, order=order
+                )
             )
             rows = [ResultRow.from_hit(hit) for hit in hits]
             total = None
         else:
-            rows, total = await in_thread(self._newest_documents, where)
+            rows, total = await in_thread(self._listed_documents, where, order)
         if generation != self._generation:
             return  # the user typed on: a newer query's results win
         self._total = total
         self._show(text if searching else "", rows, searching=searching)
+        self._context.tasks.start(self._load_counts(text, where, generation), what="Counting the matches")
+
+    async def _load_counts(self, text: str, where: DocumentFilter, generation: int) -> None:
+        """The shown search's counts per source and site, beside the menus (after its results: they wait)."""
+        facets = await in_thread(lambda: self._context.app.documents.facets(text, where=where, as_you_type=True))
+        if generation == self._generation:
+            self.filter_bar.show_counts(facets)
+
+    def _listed_documents(self, where: DocumentFilter, order: DocumentOrder) -> tuple[list[ResultRow], int]:
+        """In a thread: every document (no words to search for) in ``order``, at most LIST_LIMIT of them."""
+        if order == DocumentOrder.RELEVANCE:
+            return self._newest_documents(where)
+        documents = self._context.app.documents
+        hits = documents.search("", limit=LIST_LIMIT, mark=MARK, where=where, order=order)
+        return [ResultRow.from_hit(hit) for hit in hits], documents.count(where=where)
 
     def _newest_documents(self, where: DocumentFilter) -> tuple[list[ResultRow], int]:
         """In a thread: the newest LIST_LIMIT documents (by first crawl) and how many there are."""
