@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from quaero_desktop.crawler.urls import TRACKING_PARAMETERS, UrlFilter, host_of, normalise_url
+from quaero_desktop.crawler.urls import TRACKING_PARAMETERS, UrlFilter, host_of, normalise_url, site_of
 
 
 @pytest.mark.parametrize(
@@ -220,7 +220,7 @@ def test_rejection_reasons_come_in_order() -> None:
     no_excludes = UrlFilter(_START, include_patterns=["/docs/"])
     assert no_excludes.rejection(url) == "looks like a logout link"
     no_default_excludes = UrlFilter(_START, include_patterns=["/docs/"], use_default_excludes=False)
-    assert no_default_excludes.rejection(url) == "other host: other.example"
+    assert no_default_excludes.rejection(url) == "other site: https://other.example"
     any_host = UrlFilter(_START, include_patterns=["/docs/"], use_default_excludes=False, same_domain=False)
     assert any_host.rejection(url) == "matches no include pattern"
     nothing = UrlFilter(_START, use_default_excludes=False, same_domain=False)
@@ -235,14 +235,43 @@ def test_first_matching_exclude_pattern_is_named() -> None:
     assert url_filter.allows("https://docs.example.com/a.pdf.html")
 
 
-def test_same_domain_allows_exactly_the_start_hosts() -> None:
-    url_filter = UrlFilter(["HTTPS://Docs.Example.COM:443/start", "https://wiki.example.com/"])
+def test_same_domain_allows_exactly_the_start_sites() -> None:
+    url_filter = UrlFilter(
+        ["HTTPS://Docs.Example.COM:443/start", "https://wiki.example.com/", "http://127.0.0.1:8123/"]
+    )
     assert url_filter.allows("https://docs.example.com/x")
-    assert url_filter.allows("http://docs.example.com:8080/x")  # the host counts, not scheme or port
     assert url_filter.allows("https://wiki.example.com/page")
-    assert url_filter.rejection("https://example.com/") == "other host: example.com"
-    assert url_filter.rejection("https://www.docs.example.com/") == "other host: www.docs.example.com"
+    assert url_filter.allows("http://127.0.0.1:8123/docs/")
+    assert url_filter.rejection("https://example.com/") == "other site: https://example.com"
+    assert url_filter.rejection("https://www.docs.example.com/") == "other site: https://www.docs.example.com"
+    # Another scheme or another port is another server: another site, as a browser's origin has it.
+    assert url_filter.rejection("http://docs.example.com/x") == "other site: http://docs.example.com"
+    assert url_filter.rejection("https://docs.example.com:8443/x") == "other site: https://docs.example.com:8443"
+    assert url_filter.rejection("http://127.0.0.1:8000/docs/") == "other site: http://127.0.0.1:8000"
+    assert url_filter.rejection("https://127.0.0.1:8123/") == "other site: https://127.0.0.1:8123"
+    assert url_filter.rejection("http://127.0.0.1/") == "other site: http://127.0.0.1"
     assert UrlFilter(_START, same_domain=False).allows("https://example.org/")
+    assert UrlFilter(_START, same_domain=False).allows("https://docs.example.com:8443/")
+
+
+def test_a_site_on_http_is_also_itself_upgraded_to_https() -> None:
+    url_filter = UrlFilter(["http://docs.example.com/start", "http://[::1]/", "http://wiki.example.com:8080/"])
+    assert url_filter.allows("http://docs.example.com:80/x")  # HTTP's own port: the same URL
+    assert url_filter.allows("https://docs.example.com/x")  # where such a site sends its visitors
+    assert url_filter.allows("https://[::1]/x")
+    assert url_filter.rejection("https://docs.example.com:8443/") == "other site: https://docs.example.com:8443"
+    assert url_filter.rejection("https://wiki.example.com:8080/") == "other site: https://wiki.example.com:8080"
+    assert url_filter.rejection("https://wiki.example.com/") == "other site: https://wiki.example.com"
+
+
+def test_the_site_of_a_url_is_its_origin() -> None:
+    assert site_of("https://docs.example.com:8443/x") == "https://docs.example.com:8443"
+    assert site_of("https://docs.example.com/") == "https://docs.example.com"
+    assert site_of("http://docs.example.com/") == "http://docs.example.com"
+    assert site_of("http://docs.example.com:80/") == "http://docs.example.com"
+    assert site_of("http://docs.example.com:443/") == "http://docs.example.com:443"  # not HTTP's own port
+    assert site_of("http://[::1]:8000/") == "http://[::1]:8000"
+    assert site_of("https://[::1]/") == "https://[::1]"
 
 
 def test_include_patterns_are_searched_in_the_full_url() -> None:

@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from quaero_desktop.crawler.browser.load_errors import read_error
 from quaero_desktop.crawler.browser.settle import SettleTimings
 from quaero_desktop.crawler.browser.tab_pool import TabPool
 from quaero_desktop.crawler.cookie_sync import CookieSync
@@ -237,14 +238,8 @@ class BrowserSource:
             raise FetchError(f"needs the browser, which could not start: {exc}", retryable=False) from None
         except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
             await tab.discard()
-            raise FetchError(
-                f"browser error: {_first_line(getattr(exc, 'message', '') or str(exc))}", retryable=True
-            ) from None
+            raise read_error(getattr(exc, "message", "") or str(exc)) from None
 
     async def close(self) -> None:
         if self._tab is not None:
             await self._tab.discard()
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "unknown browser error"

@@ -69,6 +69,13 @@ class CrawlScope:
             return ScopeVerdict(False, normalised, reason)
         return ScopeVerdict(True, normalised, self.url_filter.acceptance(normalised))
 
+    def follows_redirect(self, url: str) -> bool:
+        """Whether a page's redirect to ``url`` is followed: the target is a page the crawl's filters allow
+        (on its site, when it keeps to it). The engine checks where a page landed the same way, so a target
+        this refuses is one the crawl would not store anyway: the HTTP path does not ask for it."""
+        normalised = self.normalise(url)
+        return normalised is not None and self.url_filter.allows(normalised)
+
     def links_in_scope(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
         """Normalised, in-scope, de-duplicated links, in page order (whatever the depth)."""
         if not self.follow_links:

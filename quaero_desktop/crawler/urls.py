@@ -10,7 +10,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from typing import Final
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 TRACKING_PARAMETERS: Final = frozenset(
     {
@@ -92,6 +92,24 @@ def normalise_url(url: str, base: str | None = None, *, keep_hash_routes: bool =
 def host_of(url: str) -> str:
     """The lower-cased host name of a normalised URL, without port."""
     return urlsplit(url).hostname or ""
+
+
+def site_of(url: str) -> str:
+    """The site a normalised URL is on, as a browser's origin: ``scheme://host[:port]``, the port only when
+    it is not the scheme's default ("https://docs.example.com", "http://127.0.0.1:8000"). Another scheme
+    or another port is another server, so another site."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal, bracketed as in a URL
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:  # not a port: no site a crawl could reach
+        port = None
+    if port is None or port == _DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
 
 
 def hash_route(fragment: str) -> str:
@@ -195,7 +213,7 @@ class UrlFilter:
             tuple(re.compile(pattern) for pattern in SITE_CHANGING_PATTERNS) if use_default_excludes else ()
         )
         self._same_domain = same_domain
-        self._hosts = frozenset(_start_host(url) for url in start_urls)
+        self._sites = frozenset(site for url in start_urls for site in _start_sites(url))  # same_domain
         # stay_under_start_path: each start URL's folder, as "scheme://host[:port]/folder/"
         self._folders = tuple(dict.fromkeys(start_folder(url) for url in start_urls)) if stay_under_start_path else ()
 
@@ -214,9 +232,9 @@ class UrlFilter:
             if any(pattern.search(path_and_query) for pattern in self._site_changing):
                 return "looks like a link that changes the site (an action, or a link with a CSRF token)"
         if self._same_domain:
-            host = host_of(url)
-            if host not in self._hosts:
-                return f"other host: {host}"
+            site = site_of(url)
+            if site not in self._sites:
+                return f"other site: {site}"
         if self._folders and not any(url.startswith(folder) for folder in self._folders):
             return f"not under the start URL's folder ({', '.join(urlsplit(f).path for f in self._folders)})"
         if self._includes and not any(pattern.search(url) for pattern in self._includes):
@@ -228,7 +246,7 @@ class UrlFilter:
         matched = next((pattern.pattern for pattern in self._includes if pattern.search(url)), None)
         why = [f"matches the include pattern '{matched}'" if matched else "no include patterns: every URL in scope"]
         if self._same_domain:
-            why.append("on a start URL's host")
+            why.append("on a start URL's site")
         if self._folders:
             why.append("under a start URL's folder")
         return "kept: " + ", ".join(why)
@@ -248,8 +266,15 @@ def start_folder(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{folder}"
 
 
-def _start_host(url: str) -> str:
+def _start_sites(url: str) -> tuple[str, ...]:
+    """The sites a start URL keeps a crawl on: its own, and for ``http://host/`` also ``https://host/``.
+    A site served over HTTP sends its visitors on to HTTPS, and a browser upgrades on its own (HSTS):
+    that is the same site, served securely. The other way, and other ports, are other sites."""
     normalised = normalise_url(url)
     if normalised is None:
         raise ValueError(f"not an http(s) URL with a host: {url!r}")
-    return host_of(normalised)
+    site = site_of(normalised)
+    parts = urlsplit(normalised)
+    if parts.scheme == "http" and parts.port is None:  # (normalised: a default port is left out)
+        return site, site_of(urlunsplit(parts._replace(scheme="https")))
+    return (site,)

@@ -29,6 +29,7 @@ from . import (
     manual,
     pages,
     polite,
+    redirects,
     secret_links,
     tags,
     wiki,
@@ -55,6 +56,7 @@ ROUTES: list[Route] = [
     *articles.ROUTES,
     *secret_links.ROUTES,
     *hostile.ROUTES,
+    *redirects.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect

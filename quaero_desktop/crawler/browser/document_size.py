@@ -9,6 +9,13 @@ fetched.PageBound (MAX_HTML_BYTES; MAX_HTML_ELEMENTS for HTML), and the renderer
 body only when it is within them. A document over them fails its request: the renderer never
 sees a byte of it, and the page fails with the HTTP path's message. A body sent uncompressed whose
 Content-Length is too short to pass a bound (most pages) goes on unread: one round trip, no copy.
+
+The same pause counts the documents the tab's page loads (its main frame's): a page that sends the
+browser on by itself (a meta refresh, a script setting ``location``) is followed
+``MAX_PAGE_NAVIGATIONS`` times, as a stub's one redirect must be; one that goes on (a loop, A → B → A)
+is handed an empty page in place of the next, which ends it, and fails with the pages it went through.
+A load's MAX_REDIRECTS-th redirect ends it the same way, as a loop or a long chain, and so does a
+redirect to an address of another kind (mailto:, ftp:), in the HTTP path's words.
 """
 
 from __future__ import annotations
@@ -21,12 +28,23 @@ from typing import Any
 from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
+from quaero_desktop.crawler.connection_errors import (
+    MAX_REDIRECTS,
+    keeps_navigating,
+    not_a_web_page,
+    too_many_redirects,
+)
 from quaero_desktop.crawler.fetched import HTML_TYPES, MAX_HTML_BYTES, MAX_HTML_ELEMENTS, FetchError, PageBound
+
+MAX_PAGE_NAVIGATIONS = 2
+"""How many times a page read in a tab may send the browser on by itself (a meta refresh, a script):
+the page shown is read where it landed; past that, it fails (see keeps_navigating)."""
 
 # Read a few MB a time: a normal page in one read, a bomb stopped within a few MB past the bound.
 _READ_BYTES = 4 * 2**20
 # Statuses whose body no one reads: redirects are followed by the browser, a 304 has no body.
 _NO_BODY = frozenset({204, 205, 301, 302, 303, 304, 307, 308})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Headers that described the body as it came over the wire: the renderer is handed it decoded.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 _UNREAD_BYTES = min(MAX_HTML_BYTES, 2 * MAX_HTML_ELEMENTS)
@@ -36,15 +54,19 @@ _EMPTY = {"responseHeaders": [{"name": "Content-Type", "value": "text/html"}], "
 class DocumentSizeWatch:
     """Bounds one tab's documents; ``failure`` is the error of the first one over a bound, if any."""
 
-    def __init__(self, session: CDPSession) -> None:
+    def __init__(self, session: CDPSession, main_frame: str) -> None:
         self._session = session
+        self._main_frame = main_frame  # the tab's own frame (its id stays across navigations)
         self._tasks: set[asyncio.Task[None]] = set()
         self.failure: FetchError | None = None
+        self.loads: list[str] = []  # the documents the page loaded since ``reset``, in order (redirects aside)
+        self._redirects: dict[str, list[str]] = {}  # a load's URLs that answered with a redirect, by load
 
     @classmethod
     async def attach(cls, page: Page) -> DocumentSizeWatch:
         session = await page.context.new_cdp_session(page)
-        watch = cls(session)
+        tree = await session.send("Page.getFrameTree")
+        watch = cls(session, str(tree["frameTree"]["frame"]["id"]))
         session.on("Fetch.requestPaused", watch._paused)
         pattern = {"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"}
         await session.send("Fetch.enable", {"patterns": [pattern]})
@@ -53,9 +75,55 @@ class DocumentSizeWatch:
     def reset(self) -> None:
         """Before a navigation: the verdict is about the page that loads next."""
         self.failure = None
+        self.loads = []
+        self._redirects = {}
+
+    @property
+    def navigations(self) -> int:
+        """How many times the page sent the browser on by itself since ``reset``."""
+        return max(0, len(self.loads) - 1)
 
     def _paused(self, event: dict[str, Any]) -> None:
-        self._track(asyncio.get_running_loop().create_task(self._bound(event)))
+        # Counted here, in the order the documents come (each one's task runs later).
+        ended = self._ends_load(event)
+        handling = self._emptied(event["requestId"]) if ended else self._bound(event)
+        self._track(asyncio.get_running_loop().create_task(handling))
+
+    def _ends_load(self, event: dict[str, Any]) -> bool:
+        """Count a document the page loads (and the redirects on its way); True (and ``failure`` says why)
+        when the page has sent the browser on too many times, its load met MAX_REDIRECTS, or a redirect
+        leads to an address of another kind (mailto:)."""
+        if event.get("frameId") != self._main_frame or event.get("responseErrorReason"):
+            return False
+        status = event.get("responseStatusCode")
+        headers: list[dict[str, str]] = event.get("responseHeaders") or []
+        url = str(event.get("request", {}).get("url", ""))
+        if status in _REDIRECTS and (location := _header(headers, "location")):
+            # Ended here rather than by the browser, whose failed load would commit an error page later
+            # (into the tab's next page); and said as the HTTP path says it: a loop or a long chain,
+            # or an address of another kind (the browser would hand mailto: to a mail program).
+            if (other_kind := not_a_web_page(location)) is not None:
+                self.failure = self.failure or FetchError(other_kind, retryable=False)
+                return True
+            hops = self._redirects.setdefault(str(event.get("networkId", "")), [])
+            hops.append(url)
+            if len(hops) < MAX_REDIRECTS:
+                return False
+            if self.failure is None:
+                self.failure = FetchError(too_many_redirects(hops), retryable=False)
+            return True
+        if status in (204, 205):
+            return False  # nothing shown
+        self.loads.append(url)
+        if self.navigations <= MAX_PAGE_NAVIGATIONS:
+            return False
+        if self.failure is None:
+            self.failure = FetchError(keeps_navigating(self.loads), retryable=False)
+        return True
+
+    async def _emptied(self, request_id: str) -> None:
+        """An empty page in place of this document: nothing in it sends the browser on again."""
+        await self._send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": 200, **_EMPTY})
 
     def _track(self, task: asyncio.Task[None]) -> None:
         self._tasks.add(task)  # held until done: a task only the loop references may be collected

@@ -16,35 +16,35 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from quaero_desktop.crawler.app_shell import ShellSignals, is_empty_shell
-from quaero_desktop.crawler.browser.document_size import DocumentSizeWatch
+from quaero_desktop.crawler.browser.document_size import MAX_PAGE_NAVIGATIONS, DocumentSizeWatch
+from quaero_desktop.crawler.browser.load_errors import (
+    interrupted_by_error_page,
+    interrupted_by_navigation,
+    navigated_away,
+    navigation_error,
+    read_error,
+    timed_out,
+)
 from quaero_desktop.crawler.browser.request_watch import RequestWatch
 from quaero_desktop.crawler.browser.settle import READ_JS, SETTLE_INIT_JS, SettleTimings
-from quaero_desktop.crawler.connection_errors import describe_network_error, network_error_code
+from quaero_desktop.crawler.connection_errors import keeps_navigating, network_error_code, too_many_redirects
 from quaero_desktop.crawler.fetched import (
     HTML_TYPES,
     FetchedPage,
     FetchError,
     NonHtmlResponse,
     TextResponse,
+    looks_binary,
+    not_text,
     page_too_large,
     page_too_many_elements,
     retry_after_seconds,
     source_hash,
 )
 from quaero_desktop.crawler.half_loaded import LoadingSignals, incomplete_reason
+from quaero_desktop.crawler.meta_refresh import refresh_target
 from quaero_desktop.crawler.page_directives import robots_directives
 from quaero_desktop.domain.definition import RenderMode
-
-# Network errors worth another attempt; others (refused, DNS, bad certificate) are final.
-_RETRYABLE_NET_ERRORS = (
-    "ERR_CONNECTION_RESET",
-    "ERR_CONNECTION_CLOSED",
-    "ERR_EMPTY_RESPONSE",
-    "ERR_NETWORK_CHANGED",
-    "ERR_TIMED_OUT",
-    "ERR_CONNECTION_TIMED_OUT",
-    "ERR_HTTP2_PROTOCOL_ERROR",
-)
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,8 @@ class PageFetcher:
         content_type = content_type or data["contentType"]
         if not content_type.startswith(HTML_TYPES):
             return NonHtmlResponse(url, self._page.url, status, content_type)
+        if response is not None and _may_be_binary(data["html"]) and await _binary_body(response):
+            raise not_text(content_type)
         links: list[str] = data["links"]
         followed = set(links)
         empty = is_empty_shell(_shell_signals(data))
@@ -189,16 +191,37 @@ class PageFetcher:
                 await self._page.unroute("**/favicon.ico", _refuse)
 
     async def _goto(self, url: str) -> Response | _Download | None:
+        """The page's response; None when the page sent the browser on before it loaded (by script):
+        then once the page it was sent to loaded."""
         try:
+            try:
+                return await self._page.goto(url, wait_until="load", timeout=self._page_timeout_ms)
+            except PlaywrightError as exc:
+                if not interrupted_by_error_page(exc.message):
+                    raise
+            # The error page of a load that failed before (it commits late) took the tab meanwhile: again.
             return await self._page.goto(url, wait_until="load", timeout=self._page_timeout_ms)
         except PlaywrightTimeoutError:
-            raise FetchError(
-                f"the page did not finish loading within {self._page_timeout_ms / 1000:g}s (timed out)", retryable=True
-            ) from None
+            raise timed_out(self._page_timeout_ms) from None
         except PlaywrightError as exc:
             if "Download is starting" in exc.message:
                 return _DOWNLOAD
-            raise _navigation_error(exc) from None
+            if interrupted_by_navigation(exc.message):
+                await self._loaded_after_navigation()  # by the page's own script, before its load event
+                return None
+            if network_error_code(exc.message) == "ERR_TOO_MANY_REDIRECTS" and (hops := self._requests.redirects()):
+                raise FetchError(too_many_redirects(hops), retryable=False) from None
+            raise navigation_error(exc.message, url) from None
+
+    async def _loaded_after_navigation(self) -> None:
+        """Wait for the page the browser was sent on to to load (a page that goes on and on is ended by
+        the document watch: see MAX_PAGE_NAVIGATIONS)."""
+        try:
+            await self._page.wait_for_load_state("load", timeout=self._page_timeout_ms)
+        except PlaywrightTimeoutError:
+            raise timed_out(self._page_timeout_ms) from None
+        except PlaywrightError as exc:
+            raise read_error(exc.message) from None
 
     async def _rendered(self) -> tuple[dict[str, Any], float]:
         """The page once rendered, and how long it was waited for (ms) after the load event.
@@ -206,7 +229,7 @@ class PageFetcher:
         A page that is still an empty app shell gets one longer wait for anything to change.
         A page that navigates by script (a client-side redirect) is read where it lands."""
         waited_ms = 0.0
-        for attempt in range(_SCRIPT_NAVIGATIONS + 1):
+        for _attempt in range(_READS_AFTER_NAVIGATIONS):
             try:
                 data, waited_ms = await self._settled_read(since="load", budget_ms=self._settle.max_ms)
                 if is_empty_shell(_shell_signals(data)):
@@ -215,16 +238,32 @@ class PageFetcher:
                         since="call", budget_ms=self._settle.empty_wait_ms, wait_for_change=True
                     )
                     waited_ms += longer_ms
+            except PlaywrightError as exc:
+                if not navigated_away(exc.message):
+                    raise read_error(exc.message) from None
+                if self._sizes.failure is not None or self._sizes.navigations > MAX_PAGE_NAVIGATIONS:
+                    break
+                self._requests.reset()
+                await self._loaded_after_navigation()
+                continue
+            refresh = refresh_target(data["html"], self._page.url)
+            if refresh is None:
                 return data, waited_ms
-            except PlaywrightError as exc:
-                if attempt == _SCRIPT_NAVIGATIONS or not _navigated_away(exc):
-                    raise FetchError(f"could not read the page: {_first_line(exc.message)}", retryable=True) from None
+            # Its meta refresh sends the browser on, and the browser has not gone yet: go there now, rather
+            # than read the page or the next depending on when the browser acts on it.
+            if self._sizes.navigations >= MAX_PAGE_NAVIGATIONS:
+                await self._leave()
+                raise FetchError(keeps_navigating([*self._sizes.loads, refresh]), retryable=False)
             self._requests.reset()
-            try:
-                await self._page.wait_for_load_state("load", timeout=self._page_timeout_ms)
-            except PlaywrightError as exc:
-                raise FetchError(f"could not read the page: {_first_line(exc.message)}", retryable=True) from None
-        raise AssertionError("unreachable")
+            await self._goto(refresh)
+        await self._leave()
+        raise self._sizes.failure or FetchError(keeps_navigating(self._sizes.loads), retryable=False)
+
+    async def _leave(self) -> None:
+        """Leave a page that sends the browser on and on for a blank one: a navigation it has under way
+        would otherwise go on, into the tab's next page (the document watch forgets it at the next page)."""
+        with contextlib.suppress(PlaywrightError):
+            await self._page.goto("about:blank", timeout=_LEAVE_TIMEOUT_MS)
 
     async def _settled_read(
         self, *, since: str, budget_ms: float, wait_for_change: bool = False
@@ -278,7 +317,13 @@ class _Download:
 
 
 _DOWNLOAD = _Download()
-_SCRIPT_NAVIGATIONS = 2  # client-side redirects followed while reading a page
+_LEAVE_TIMEOUT_MS = 5000
+# Reads a page's navigations may interrupt: those it may make (MAX_PAGE_NAVIGATIONS), and as many
+# reads begun on a page already on its way elsewhere.
+_READS_AFTER_NAVIGATIONS = 2 * MAX_PAGE_NAVIGATIONS + 1
+# Characters a decoded text never holds many of: C0 controls (bar tab, line feed, form feed, carriage
+# return) and the replacement character bytes that are no text in its encoding become.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 async def prepare_context(context: BrowserContext) -> None:
@@ -311,10 +356,18 @@ def _loading_signals(data: dict[str, Any]) -> LoadingSignals:
     )
 
 
-def _navigated_away(exc: PlaywrightError) -> bool:
-    """The page's own script navigated while it was being read (the evaluation's context is gone)."""
-    message = exc.message
-    return "Execution context was destroyed" in message or "navigat" in message
+def _may_be_binary(html: str) -> bool:
+    """Whether the page the browser shows could be binary bytes called HTML (a renderer shows them as text):
+    then its bytes are looked at (``_binary_body``). An ordinary page has none of those characters."""
+    return _NOT_TEXT.search(html, 0, 8192) is not None
+
+
+async def _binary_body(response: Response) -> bool:
+    """The HTTP path's rule (fetched.looks_binary) on the bytes the server sent for the page."""
+    try:
+        return looks_binary(await response.body())
+    except PlaywrightError:  # the body is gone (the tab went on): the page is judged as shown
+        return False
 
 
 def _header(response: Response | None, name: str) -> str:
@@ -325,22 +378,6 @@ def _content_type(response: Response | None) -> str:
     if response is None:
         return ""
     return response.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-def _navigation_error(exc: PlaywrightError) -> FetchError:
-    message = _first_line(exc.message)
-    if message.startswith("page.goto: "):
-        message = message[len("page.goto: ") :]
-    retryable = any(code in message for code in _RETRYABLE_NET_ERRORS)
-    code = network_error_code(message)
-    if code is not None:
-        url = message.split(" at ", 1)[1].strip() if " at " in message else None
-        message = describe_network_error(code, url)
-    return FetchError(message, retryable=retryable)
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "unknown browser error"
 
 
 __all__ = ["FetchError", "FetchedPage", "NonHtmlResponse", "PageFetcher", "ServedDocument", "prepare_context"]

@@ -5,6 +5,9 @@ request behind an ``import()`` of a code-split chunk, a ``<script>`` it inserted
 opened. Playwright reports those; this keeps the ones still loading, for the main frame and
 same-origin frames (cross-origin frames are left out of the stored page, so their traffic is not
 waited for).
+
+It also keeps the page's own last load, whose redirects (``redirected_from``) say what a load that
+failed with too many of them went through: a loop or a long chain (``redirects``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class RequestWatch:
         self._idle.set()
         self.changes = 0
         """Incremented whenever a watched request starts or ends: compare to see if any did."""
+        self._page_load: Request | None = None  # the main frame's last document request (a redirect's hop)
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
@@ -44,6 +48,16 @@ class RequestWatch:
         """Forget every request (before a navigation: the old page's requests end with it)."""
         self._in_flight.clear()
         self._idle.set()
+        self._page_load = None
+
+    def redirects(self) -> list[str]:
+        """The URLs the page's last load asked for, in order: the first, then each redirect's target."""
+        urls: list[str] = []
+        request = self._page_load
+        while request is not None:
+            urls.append(request.url)
+            request = request.redirected_from
+        return urls[::-1]
 
     async def wait_idle(self, timeout_s: float) -> None:
         """Until no watched request is loading, or ``timeout_s`` passed."""
@@ -53,6 +67,8 @@ class RequestWatch:
                     await self._idle.wait()
 
     def _started(self, request: Request) -> None:
+        if request.resource_type == "document" and _main_frame(request) and request.is_navigation_request():
+            self._page_load = request
         if request.resource_type not in WATCHED_TYPES or not self._relevant(request):
             return
         if request.redirected_from is not None:  # a redirect hop continues the same load
@@ -79,6 +95,13 @@ class RequestWatch:
         if request.resource_type == "document":
             return _origin(request.url) == origin  # a same-origin frame's document
         return _origin(frame.url) == origin
+
+
+def _main_frame(request: Request) -> bool:
+    try:
+        return request.frame.parent_frame is None
+    except PlaywrightError:  # not from a frame (a worker)
+        return False
 
 
 def _origin(url: str) -> tuple[str, str]:

@@ -18,13 +18,13 @@ from http.cookiejar import CookieJar
 import httpx2
 
 from quaero_desktop import __version__
+from quaero_desktop.crawler.connection_errors import MAX_REDIRECTS
 from quaero_desktop.crawler.request_options import NO_PROXY, SYSTEM_PROXY, RequestOptions
 
 # An honest crawler's name; a login's saved user agent replaces it (the one the login was made with,
 # as on the browser path).
 DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; QuaeroDesktop/{__version__})"
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-MAX_REDIRECTS = 20  # Chromium's limit
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ def build_http_client(options: HttpClientOptions) -> httpx2.AsyncClient:
             max_connections=max(10, options.concurrency * 4),
             max_keepalive_connections=max(10, options.concurrency * 2),
         ),
+        # Followed here for robots.txt and the page preview; a crawl's pages follow theirs one by one
+        # (HttpFetcher: a loop told from a long chain, and no hop off the crawl's site).
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
     )

@@ -19,7 +19,13 @@ import httpx2
 from lxml import etree
 from lxml.etree import _Element
 
-from quaero_desktop.crawler.connection_errors import describe_network_error
+from quaero_desktop.crawler.connection_errors import (
+    MAX_REDIRECTS,
+    describe_network_error,
+    invalid_redirect,
+    not_a_web_page,
+    too_many_redirects,
+)
 from quaero_desktop.crawler.fetched import (
     HTML_TYPES,
     FetchedPage,
@@ -36,9 +42,13 @@ from quaero_desktop.crawler.fetched import (
 )
 from quaero_desktop.crawler.html_tree import parse_html
 from quaero_desktop.crawler.page_directives import robots_directives
+from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.definition import RenderMode
+from quaero_desktop.domain.long_urls import short_url
 
 MAX_TEXT_BYTES = 512 * 2**10  # robots.txt: RFC 9309 asks crawlers to read at least 500 KiB
+_REDIRECT_BODY_BYTES = 64 * 2**10  # a redirect's body ("Moved to <a href>…"), read to reuse its connection
+_VALIDATOR_HEADERS = ("if-none-match", "if-modified-since")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
@@ -57,9 +67,14 @@ class HttpPage:
 class HttpFetcher:
     """Fetches pages with the crawl's client (shared by its workers: one connection pool)."""
 
-    def __init__(self, client: httpx2.AsyncClient, *, page_timeout_s: float) -> None:
+    def __init__(
+        self, client: httpx2.AsyncClient, *, page_timeout_s: float, follows: Callable[[str], bool] | None = None
+    ) -> None:
+        """``follows``: whether a page's redirect to a URL is followed (None: every one). One that is not
+        is never asked for: the page ends there (see ``_get``)."""
         self._client = client
         self._page_timeout_s = page_timeout_s
+        self._follows = follows
 
     async def fetch(
         self, url: str, validators: Validators | None = None, before: Callable[[], Awaitable[object]] | None = None
@@ -78,51 +93,95 @@ class HttpFetcher:
             raise FetchError(f"timed out after {self._page_timeout_s:g}s", retryable=True) from None
         except httpx2.TimeoutException:
             raise FetchError(f"timed out after {self._page_timeout_s:g}s", retryable=True) from None
-        except httpx2.TooManyRedirects:
-            raise FetchError(f"more than {self._client.max_redirects} redirects", retryable=False) from None
         except httpx2.ProxyError as exc:
-            raise FetchError(describe_network_error("ERR_PROXY_CONNECTION_FAILED", url), retryable=False) from exc
+            asked = _asked_url(exc, url)
+            raise FetchError(describe_network_error("ERR_PROXY_CONNECTION_FAILED", asked), retryable=False) from exc
         except httpx2.ConnectError as exc:
-            code = connect_error_code(exc)
+            code, asked = connect_error_code(exc), _asked_url(exc, url)
             if code is None:
-                raise FetchError(f"could not connect: {_reason(exc)} at {url}", retryable=False) from None
-            raise FetchError(describe_network_error(code, url), retryable=code == "ERR_CONNECTION_RESET") from None
+                raise FetchError(f"could not connect: {_reason(exc)} at {asked}", retryable=False) from None
+            raise FetchError(describe_network_error(code, asked), retryable=code == "ERR_CONNECTION_RESET") from None
         except (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError) as exc:
             raise FetchError(f"connection dropped: {_reason(exc)}", retryable=True) from None
         except (httpx2.UnsupportedProtocol, httpx2.InvalidURL) as exc:
-            raise FetchError(f"cannot fetch {url}: {_reason(exc)}", retryable=False) from None
+            raise FetchError(
+                f"cannot fetch {short_url(_asked_url(exc, url))}: {_reason(exc)}", retryable=False
+            ) from None
         except httpx2.HTTPError as exc:
             raise FetchError(f"HTTP error: {_reason(exc)}", retryable=True) from None
 
-    async def _get(self, url: str, validators: Validators | None) -> HttpPage | NonHtmlResponse | NotModified:
-        headers = validators.headers() if validators else {}
-        async with self._client.stream("GET", url, headers=headers) as response:
-            final_url = str(response.url)
-            if response.status_code == 304:
-                await response.aread()  # (empty) read to the end, so the connection goes back to the pool
-                if response.history:  # the validators were the old page's, not the redirect target's
-                    return await self._get(url, None)
-                return NotModified(
-                    url, final_url, etag=_value(response, "etag"), last_modified=_value(response, "last-modified")
-                )
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            retry_after = retry_after_seconds(response.headers.get("retry-after"))
-            if content_type and not content_type.startswith(HTML_TYPES):
-                return NonHtmlResponse(url, final_url, response.status_code, content_type, retry_after)
-            body = await _read_capped(response)
-            if not content_type:  # no type given: a browser sniffs; so do we
-                if not _HTML_START.match(body[:1024]):
-                    return NonHtmlResponse(url, final_url, response.status_code, "application/octet-stream")
-                content_type = "text/html"
-            if looks_binary(body):  # a program or an archive called HTML: stored, it would be a page of garbage
-                raise not_text(content_type)
-            html = decode_html(body, response.charset_encoding)
-            robots_header = "\n".join(response.headers.get_list("x-robots-tag"))
-            page = read_html(html, url, final_url, response.status_code, content_type, robots_header)
-            page = replace(_with_validators(page, response, body), retry_after_s=retry_after)
-            single = {name.lower(): value for name, value in response.headers.items() if name.lower() != "set-cookie"}
-            sets_cookies = any("set-cookie" in hop.headers for hop in [*response.history, response])
-            return HttpPage(page, body, single, sets_cookies)
+    async def _get(
+        self, url: str, validators: Validators | None
+    ) -> HttpPage | NonHtmlResponse | NotModified | FetchedPage:
+        """The page at ``url``, its redirects followed one by one (as a browser does, up to
+        MAX_REDIRECTS), so that a loop is told from a long chain and a redirect the crawl does not
+        follow (off its site) is never asked for: the page is then the unfetched target, nothing else
+        (a ``FetchedPage`` whose final URL is the target: the crawl records the page as redirected out
+        of its scope and stores nothing). Cookies set on the way are kept (the client's jar)."""
+        request = self._client.build_request("GET", url, headers=validators.headers() if validators else {})
+        asked = [url]  # the URLs asked for, in order
+        sets_cookies = False
+        while True:
+            response = await self._client.send(request, stream=True, follow_redirects=False)
+            try:
+                sets_cookies = sets_cookies or "set-cookie" in response.headers
+                following = response.next_request
+                if response.has_redirect_location and (
+                    unreadable := _unreadable_target(response.headers.get("location", ""), following)
+                ):
+                    raise unreadable
+                if following is None:
+                    return await self._answer(
+                        url, response, validators, redirected=len(asked) > 1, sets_cookies=sets_cookies
+                    )
+                await _drain(response)
+            finally:
+                await response.aclose()
+            target = str(following.url)
+            if len(asked) >= MAX_REDIRECTS:  # the browser fails the load at this redirect: so does the crawl
+                raise FetchError(too_many_redirects(asked), retryable=False)
+            if self._follows is not None and not self._follows(target):
+                return _not_followed(url, target, response.status_code)
+            for name in _VALIDATOR_HEADERS:  # the validators are the page asked for's, not its target's
+                following.headers.pop(name, None)
+            asked.append(target)
+            request = following
+
+    async def _answer(
+        self,
+        url: str,
+        response: httpx2.Response,
+        validators: Validators | None,
+        *,
+        redirected: bool,
+        sets_cookies: bool,
+    ) -> HttpPage | NonHtmlResponse | NotModified | FetchedPage:
+        """What the last answer (no redirect) says: not modified, not HTML, or the page."""
+        final_url = str(response.url)
+        if response.status_code == 304:
+            await response.aread()  # (empty) read to the end, so the connection goes back to the pool
+            if redirected and validators is not None:  # a server that answers 304 to the target anyway
+                return await self._get(url, None)
+            return NotModified(
+                url, final_url, etag=_value(response, "etag"), last_modified=_value(response, "last-modified")
+            )
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        if content_type and not content_type.startswith(HTML_TYPES):
+            return NonHtmlResponse(url, final_url, response.status_code, content_type, retry_after)
+        body = await _read_capped(response)
+        if not content_type:  # no type given: a browser sniffs; so do we
+            if not _HTML_START.match(body[:1024]):
+                return NonHtmlResponse(url, final_url, response.status_code, "application/octet-stream")
+            content_type = "text/html"
+        if looks_binary(body):  # a program or an archive called HTML: stored, it would be a page of garbage
+            raise not_text(content_type)
+        html = decode_html(body, response.charset_encoding)
+        robots_header = "\n".join(response.headers.get_list("x-robots-tag"))
+        page = read_html(html, url, final_url, response.status_code, content_type, robots_header)
+        page = replace(_with_validators(page, response, body), retry_after_s=retry_after)
+        single = {name.lower(): value for name, value in response.headers.items() if name.lower() != "set-cookie"}
+        return HttpPage(page, body, single, sets_cookies)
 
     async def fetch_text(self, url: str, before: Callable[[], Awaitable[object]] | None = None) -> TextResponse:
         """A small text file (robots.txt) with the crawl's client; status None when it could not be loaded."""
@@ -169,6 +228,43 @@ def connect_error_code(exc: httpx2.ConnectError) -> str | None:
     if "network is unreachable" in text or "no route to host" in text:
         return "ERR_ADDRESS_UNREACHABLE"
     return None
+
+
+def _not_followed(url: str, target: str, status: int) -> FetchedPage:
+    """The page a redirect sends off the crawl's scope, not asked for: its target and nothing else."""
+    return FetchedPage(url, target, status, "text/html", "", "", "", "", False, [], "", rendered_by=RenderMode.HTTP)
+
+
+async def _drain(response: httpx2.Response) -> None:
+    """Read a redirect's (small) body, so its connection goes back to the pool; a body too long for
+    a redirect is left unread (the connection is closed instead)."""
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > _REDIRECT_BODY_BYTES:
+            break
+
+
+def _unreadable_target(location: str, following: httpx2.Request | None) -> FetchError | None:
+    """Why a redirect leads to no page a crawl could ask for, if it does (the browser fails such a load
+    too): an address of another kind (mailto:, ftp:), or one that is no URL (``following``: the
+    request the client made of it, None when it could not)."""
+    other_kind = not_a_web_page(location)
+    if other_kind is not None:
+        return FetchError(other_kind, retryable=False)
+    if following is None or normalise_url(str(following.url)) is None:
+        return FetchError(invalid_redirect(location), retryable=False)
+    return None
+
+
+def _asked_url(exc: Exception, url: str) -> str:
+    """The URL whose request failed: a redirect's target, when the page's own answer was a redirect."""
+    if not isinstance(exc, httpx2.RequestError):  # (InvalidURL: raised before any request was made)
+        return url
+    try:
+        return str(exc.request.url)
+    except RuntimeError:  # raised before its request was made
+        return url
 
 
 def _with_validators(page: FetchedPage, response: httpx2.Response, body: bytes) -> FetchedPage:

@@ -150,13 +150,19 @@ class CrawlFetching:
         """A source for one worker (each has its own tab; the HTTP client and context are shared)."""
         if self.render == RenderMode.HTTP:
             assert self._client is not None
-            return HttpSource(HttpFetcher(self._client, page_timeout_s=self._settings.page_timeout_s))
+            return HttpSource(
+                HttpFetcher(
+                    self._client, page_timeout_s=self._settings.page_timeout_s, follows=self._scope.follows_redirect
+                )
+            )
         assert self._browser is not None
         if self.render == RenderMode.BROWSER:
             return BrowserSource(self._browser)
         assert self._client is not None and self._shared_tab is not None
         return AutoSource(
-            HttpFetcher(self._client, page_timeout_s=self._settings.page_timeout_s),
+            HttpFetcher(
+                self._client, page_timeout_s=self._settings.page_timeout_s, follows=self._scope.follows_redirect
+            ),
             self._browser,
             self._decisions,
             checking_tab=self._shared_tab,

@@ -45,7 +45,7 @@ FIELD_LABELS = {
 }  # fmt: skip
 _CHECKBOX_TEXTS = {
     "follow_links": "Follow links found on pages",
-    "same_domain": "Stay on the start URLs' hosts",
+    "same_domain": "Stay on the start URLs' sites (same scheme, host and port)",
     "use_default_excludes": "Skip logout links and links that change the site (revert, delete…)",
     "enabled": "Enabled: runs on its schedule",
     "auto_start": "Run when Quaero Desktop starts",

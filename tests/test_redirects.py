@@ -1,0 +1,122 @@
+"""Redirects a crawl must end, tell apart and keep on its site (issue 21, item 5), crawled from the test
+site's /redirects/ pages over HTTP and in the browser: each page ends stored, failed with an error a
+person can read, or skipped with the reason, in both modes alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from quaero_desktop.crawler.connection_errors import keeps_navigating, too_many_redirects
+from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.domain.long_urls import short_url
+from tests.conftest import crawl, make_definition
+from tests.testsite.redirects import OTHER_PORT_URL
+
+_MODES = ["http", pytest.param("browser", marks=pytest.mark.browser)]
+
+
+def _pages(app, job) -> dict[str, object]:
+    return {child.url.split("/redirects/", 1)[-1]: child for child in app.jobs.children(job.id)}
+
+
+@pytest.mark.parametrize("render", _MODES)
+def test_a_redirect_loop_is_told_from_a_long_chain(app, fresh_site, render):
+    site = fresh_site
+    start = [site.url(f"/redirects/{path}") for path in ("loop/a", "chain/0", "chain/31", "landed")]
+    job = crawl(app, make_definition(start, render=render, follow_links=False))
+    assert job.status == JobStatus.COMPLETED, job.error
+    pages = _pages(app, job)
+    loop = pages["loop/a"]
+    assert loop.status == JobStatus.FAILED
+    a, b = site.url("/redirects/loop/a"), site.url("/redirects/loop/b")
+    assert loop.error == f"the site redirects in a loop: {a} → {b} → {a}"
+    chain = pages["chain/0"]
+    assert chain.status == JobStatus.FAILED
+    first, last = site.url("/redirects/chain/0"), site.url("/redirects/chain/19")
+    assert chain.error == f"too many redirects: 20 without reaching a page ({first} → … → {last})"
+    assert site.hits("/redirects/chain/20") == 0  # the 20th redirect is not followed, as in the browser
+    # 19 redirects are followed: the page is stored where it landed.
+    assert pages["chain/31"].status == JobStatus.COMPLETED and pages["chain/31"].result == PageResult.DOCUMENT
+    stored = {document.url for document in app.documents.list()}
+    assert stored == {site.url("/redirects/chain/50"), site.url("/redirects/landed")}
+
+
+@pytest.mark.parametrize("render", _MODES)
+def test_a_redirect_off_the_site_is_noted_and_not_stored(app, fresh_site, render):
+    site = fresh_site
+    job = crawl(
+        app,
+        make_definition(
+            [site.url("/redirects/")], render=render, max_depth=1, include_patterns=["/redirects/(off-site|landed)"]
+        ),
+    )
+    assert job.status == JobStatus.COMPLETED, job.error
+    off_site = _pages(app, job)["off-site"]
+    target = site.other_host_url("/redirects/landed")
+    other_site = target.rsplit("/redirects/", 1)[0]  # http://localhost:PORT
+    assert off_site.status == JobStatus.COMPLETED and off_site.result == PageResult.SKIPPED
+    assert off_site.note == f"redirected to {target}, which is out of scope (other site: {other_site})"
+    assert target not in {document.url for document in app.documents.list()}
+    assert site.url("/redirects/landed") in {document.url for document in app.documents.list()}
+    if render == "http":  # the off-site hop is not even asked for
+        assert site.hits("/redirects/landed", host="localhost") == 0
+
+
+@pytest.mark.parametrize("render", _MODES)
+def test_a_redirect_to_no_web_page_fails_its_page_in_words(app, fresh_site, render):
+    site = fresh_site
+    start = [site.url(f"/redirects/{path}") for path in ("mailto", "no-url", "landed")]
+    job = crawl(app, make_definition(start, render=render, follow_links=False))
+    assert job.status == JobStatus.COMPLETED, job.error
+    pages = _pages(app, job)
+    assert pages["mailto"].status == JobStatus.FAILED
+    assert pages["mailto"].error == (
+        "the site redirects to an address that is not a web page: mailto:someone@example.com"
+    )
+    assert pages["no-url"].status == JobStatus.FAILED  # not stored as the redirect's own few words
+    assert pages["no-url"].error.startswith("the site redirects to an address that is not valid")
+    assert {document.url for document in app.documents.list()} == {site.url("/redirects/landed")}
+
+
+def test_a_link_to_another_port_is_another_site(app, fresh_site):
+    site = fresh_site
+    job = crawl(app, make_definition([site.url("/redirects/other-port")], render="http", max_depth=1))
+    assert job.status == JobStatus.COMPLETED, job.error
+    crawled = {child.url for child in app.jobs.children(job.id)}
+    assert OTHER_PORT_URL not in crawled  # http://127.0.0.1:8000/: the same host, another server
+    assert site.url("/redirects/landed") in crawled
+    assert all(child.status == JobStatus.COMPLETED for child in app.jobs.children(job.id))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", ["refresh", "script"])
+def test_a_page_that_keeps_sending_the_browser_on_fails_with_the_loop(app, fresh_site, kind):
+    site = fresh_site
+    start = site.url(f"/redirects/{kind}/a")
+    job = crawl(app, make_definition([start, site.url("/redirects/landed")], render="browser", follow_links=False))
+    assert job.status == JobStatus.COMPLETED, job.error
+    pages = _pages(app, job)
+    looping = pages[f"{kind}/a"]
+    assert looping.status == JobStatus.FAILED
+    a, b = start, site.url(f"/redirects/{kind}/b")
+    assert looping.error == f"the page keeps sending the browser on (meta refresh or script): {a} → {b} → {a}"
+    assert site.hits(f"/redirects/{kind}/a") + site.hits(f"/redirects/{kind}/b") <= 6  # a few loads, not hundreds
+    assert pages["landed"].status == JobStatus.COMPLETED  # the tab goes on with the next page
+    assert {document.url for document in app.documents.list()} == {site.url("/redirects/landed")}
+
+
+def test_the_words_for_redirects_and_navigations():
+    hops = [f"https://example.com/{n}" for n in range(20)]
+    assert too_many_redirects(hops) == (
+        "too many redirects: 20 without reaching a page (https://example.com/0 → … → https://example.com/19)"
+    )
+    looped = ["https://example.com/start", "https://example.com/a", "https://example.com/b", "https://example.com/a"]
+    assert too_many_redirects(looped) == (
+        "the site redirects in a loop: https://example.com/a → https://example.com/b → https://example.com/a"
+    )
+    long = "https://example.com/?q=" + "x" * 5000
+    assert too_many_redirects([long, long]) == f"the site redirects in a loop: {short_url(long)} → {short_url(long)}"
+    assert keeps_navigating(["https://example.com/a", "https://example.com/b", "https://example.com/c"]) == (
+        "the page keeps sending the browser on (meta refresh or script): "
+        "https://example.com/a → https://example.com/b → https://example.com/c"
+    )
