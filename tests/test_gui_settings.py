@@ -221,3 +221,22 @@ def test_the_assistants_section_shows_the_mcp_snippet_and_saves_the_crawl_permis
     dialog.ok_button.click()
     run(qloop, until(lambda: not dialog.isVisible(), what="the dialog to close"))
     assert context.app.settings.mcp_allow_crawl and _saved_file(context)["mcp_allow_crawl"] is True
+
+
+def test_the_runs_kept_per_definition_are_set_in_the_general_tab(gui, qloop):
+    window, context = gui
+    engine_updates: list[EngineSettings] = []
+    context.crawls.update_settings = engine_updates.append
+    dialog = _open(window, context)
+    spin = dialog.keep_runs_spin
+    assert spin.value() == 50 and spin.text() == "50 runs"  # the default
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(dialog.jobs_group.parentWidget())) == "General"
+    spin.setValue(0)
+    assert spin.text() == "every run"  # 0 keeps every run
+    spin.setValue(5)
+    assert dialog.apply_button.isEnabled()
+    dialog.ok_button.click()
+    run(qloop, until(lambda: not dialog.isVisible(), what="the dialog to close"))
+    assert context.app.settings.keep_runs_per_definition == 5 == _saved_file(context)["keep_runs_per_definition"]
+    assert load_settings(context.app.data_dir).keep_runs_per_definition == 5
+    assert [update.keep_runs_per_definition for update in engine_updates] == [5]  # the next run prunes to 5

@@ -35,6 +35,7 @@ from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.settings.assistants_group import AssistantsGroup
 from quaero_desktop.gui.settings.browser_field import BrowserPathField, PathState
+from quaero_desktop.gui.settings.jobs_group import JobsGroup
 from quaero_desktop.gui.settings.requests_group import RequestsGroup
 from quaero_desktop.gui.style import status_colour
 from quaero_desktop.paths import DATA_DIR_ENV
@@ -116,6 +117,8 @@ class SettingsDialog(QDialog):
             f"Writes {autostart.describe()}" if autostart is not None else "Not available on this system"
         )
         self._update_notification_kinds()
+        self.jobs_group = JobsGroup(current.keep_runs_per_definition, _hint("", self), self)
+        self.keep_runs_spin = self.jobs_group.keep_runs_spin
         self.assistants = AssistantsGroup(context.app.data_dir, current.mcp_allow_crawl, self)
         self.requests = RequestsGroup(current, self)
         self.requests.edited.connect(self._update_buttons)
@@ -139,7 +142,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.browser.checkedChanged.connect(self._update_buttons)
         self.browser.edited.connect(self._update_buttons)
-        for spin in (self.concurrency_spin, self.timeout_spin):
+        for spin in (self.concurrency_spin, self.timeout_spin, self.keep_runs_spin):
             spin.valueChanged.connect(self._update_buttons)
         for check in (
             self.notifications_check,
@@ -207,6 +210,7 @@ class SettingsDialog(QDialog):
         background_layout.addWidget(self.start_at_login_check)
         general.addWidget(data)
         general.addWidget(background)
+        general.addWidget(self.jobs_group)
         general.addStretch(1)
         crawling_layout.addWidget(crawling)
         crawling_layout.addWidget(self.requests)
@@ -260,6 +264,7 @@ class SettingsDialog(QDialog):
             close_to_tray=self.close_to_tray_check.isChecked(),
             ask_when_no_tray=self.ask_no_tray_check.isChecked(),
             mcp_allow_crawl=self.assistants.allow_crawl_check.isChecked(),
+            keep_runs_per_definition=self.keep_runs_spin.value(),
             request_delay=str(controls["request_delay"]),
             obey_robots_txt=bool(controls["obey_robots_txt"]),
             user_agent=str(controls["user_agent"]),
