@@ -1,6 +1,6 @@
 """Does the window stay smooth under a flood of engine events? (The GUI main loop's stalls.)
 
-Shows the real Jobs panel (JobsTableModel in its table with the progress delegate) and a
+Shows the real Jobs panel (JobsModel in its tree with the progress delegate) and a
 real job detail window whose Pages table holds ``--children`` rows (10,000), and feeds
 both through the real ``EngineBridge``: a separate Python thread calls
 ``bridge._receive(event)`` at ``--rate`` events/s (1,000) for ``--seconds`` (10), as the

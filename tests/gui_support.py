@@ -112,7 +112,7 @@ def shows_the_stored_job(jobs_panel, app, job_id: str) -> bool:
     """The Jobs view's row holds exactly what the store holds (finish time, counts): the view re-read
     the job after its last status change. The status event alone already sets a finish time (the
     GUI's clock), so ``finished_at is not None`` can be true before that re-read arrives."""
-    from quaero_desktop.gui.jobs.jobs_model import JobRow
+    from quaero_desktop.gui.jobs.job_row import JobRow
 
     row = jobs_panel.model.row(job_id)
     return row is not None and row == JobRow.from_job(app.jobs.get(job_id))

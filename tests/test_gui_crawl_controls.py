@@ -15,7 +15,7 @@ from quaero_desktop.domain.job import JobStatus, Progress, StoppedBy
 from quaero_desktop.gui.definitions.definition_editor import DefinitionEditor, EditorMode
 from quaero_desktop.gui.definitions.field_checks import definition_defaults
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn
-from quaero_desktop.gui.jobs.jobs_model import STARTING_BROWSER_TEXT, JobRow
+from quaero_desktop.gui.jobs.job_row import STARTING_BROWSER_TEXT, JobRow
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.settings import SETTINGS_FILENAME
 from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo

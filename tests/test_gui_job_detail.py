@@ -210,7 +210,7 @@ def test_live_crawl_rows_change_without_a_reload_then_cancel_and_resume(gui, qlo
     assert messages[-1].endswith(f" in {crawled} of crawling")
     assert detail.header.duration_label.text() == crawled
     jobs = window.jobs
-    assert jobs.model.index(jobs.model.job_ids().index(detail.job_id), JobColumn.DURATION).data() == crawled
+    assert jobs.model.index_of(detail.job_id, JobColumn.DURATION).data() == crawled
     assert context.dialogs.errors == []
 
 
@@ -271,7 +271,7 @@ def test_durations_are_crawling_time_with_the_wall_time_beside_it(gui, qloop, ca
     store_finished_job(context.app, "resumed-job", crawl_seconds=125, wall=timedelta(hours=3, minutes=2))
     run(qloop, window.jobs.reload())
     jobs = window.jobs
-    duration = jobs.model.index(jobs.model.job_ids().index("resumed-job"), JobColumn.DURATION)
+    duration = jobs.model.index_of("resumed-job", JobColumn.DURATION)
     assert duration.data() == "2m05s"
     assert duration.data(Qt.ItemDataRole.ToolTipRole).startswith("2m05s of crawling; 3h02m since the first start")
     detail = _open(window, "resumed-job")

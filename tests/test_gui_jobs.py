@@ -28,8 +28,7 @@ def _detail_windows(job_id: str) -> list:
 
 
 def _row_text(panel, job_id: str, column: JobColumn) -> str:
-    position = panel.model.job_ids().index(job_id)
-    return str(panel.model.index(position, column).data())
+    return str(panel.model.index_of(job_id, column).data())
 
 
 def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_site):
@@ -54,7 +53,7 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
         await until(lambda: window.statusBar().currentMessage().startswith("Started “Home page”"), what="started")
         await until(lambda: panel.model.row(job_id).status == JobStatus.COMPLETED, what="completion")
         await until(lambda: shows_the_stored_job(panel, app, job_id), what="the exact row from the store")
-        failed_cell = panel.model.index(panel.model.job_ids().index(job_id), JobColumn.FAILED)
+        failed_cell = panel.model.index_of(job_id, JobColumn.FAILED)
         await until(lambda: failed_cell.data(Qt.ItemDataRole.ToolTipRole), what="why pages failed")
         return job_id
 
@@ -70,12 +69,11 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     assert _row_text(panel, job_id, JobColumn.STATUS) == "Completed"
     # "2 failed", and why: each failed page and its error, in the tooltip and the status bar's tip.
     failed_pages = app.jobs.children(job_id, statuses=["failed"])
-    position = panel.model.job_ids().index(job_id)
-    tooltip = panel.model.index(position, JobColumn.FAILED).data(Qt.ItemDataRole.ToolTipRole)
+    tooltip = panel.model.index_of(job_id, JobColumn.FAILED).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip.startswith("2 pages failed:\n")
     for page in failed_pages:
         assert f"{page.url} — {page.error or f'HTTP {page.http_status}'}" in tooltip
-    status_tip = panel.model.index(position, JobColumn.PROGRESS).data(Qt.ItemDataRole.StatusTipRole)
+    status_tip = panel.model.index_of(job_id, JobColumn.PROGRESS).data(Qt.ItemDataRole.StatusTipRole)
     assert status_tip.startswith(f"2 pages failed: {fresh_site.url('/')}") and "; " in status_tip
     assert not panel.placeholder.isVisibleTo(panel)
     assert len(seen_progress) >= 2 and any(
@@ -186,4 +184,4 @@ def test_at_1280_px_the_documents_column_holds_a_recrawls_count(gui, qloop):
     assert cell.data() == "150 · 21 changed"  # was "150 · 21 changed, 129 unchanged", cut to "150 · 21 chan…"
     assert "21 changed, 129 unchanged" in cell.data(Qt.ItemDataRole.ToolTipRole)
     needed = panel.table.fontMetrics().horizontalAdvance(cell.data()) + CELL_ROOM
-    assert panel.table.horizontalHeader().sectionSize(JobColumn.DOCUMENTS) >= needed
+    assert panel.table.header().sectionSize(JobColumn.DOCUMENTS) >= needed

@@ -42,7 +42,7 @@ def test_the_status_bar_shows_the_stores_document_count_after_a_re_crawl(gui, ql
 
     async def crawl_and_settle() -> None:
         window.jobs.run(definition)
-        await until(lambda: window.jobs.model.rowCount() == runs + 1, what="the new job")
+        await until(lambda: len(window.jobs.model.job_ids()) == runs + 1, what="the new job")
         job_id = window.jobs.model.job_ids()[0]
         await until(
             lambda: (

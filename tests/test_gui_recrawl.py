@@ -34,10 +34,7 @@ def test_a_recrawl_shows_unchanged_and_gone_pages(gui, qloop, fresh_site):
         job_id = await crawl()
         jobs = window.jobs.model
         await until(
-            lambda: (
-                job_id in jobs.job_ids()
-                and "gone" in str(jobs.index(jobs.job_ids().index(job_id), JobColumn.DOCUMENTS).data())
-            ),
+            lambda: job_id in jobs.job_ids() and "gone" in str(jobs.index_of(job_id, JobColumn.DOCUMENTS).data()),
             what="the Jobs row's counts",
         )
         window.open_job(job_id)
@@ -49,7 +46,7 @@ def test_a_recrawl_shows_unchanged_and_gone_pages(gui, qloop, fresh_site):
 
     job_id, detail = run(qloop, scenario())
     jobs = window.jobs.model
-    documents = jobs.index(jobs.job_ids().index(job_id), JobColumn.DOCUMENTS)
+    documents = jobs.index_of(job_id, JobColumn.DOCUMENTS)
     assert documents.data() == "2 · 1 gone"  # what changed; the whole account in the tooltip
     assert "2 unchanged, 1 gone" in documents.data(Qt.ItemDataRole.ToolTipRole)
     assert detail.header.changes_label.text() == "2 unchanged, 1 gone"

@@ -1,4 +1,4 @@
-"""The Jobs table's column widths: snug short columns, and Name giving way to Progress when narrow.
+"""The Jobs list's column widths: snug short columns, and Name giving way to Progress when narrow.
 
 At 1024×640 the short columns' old fixed widths left the Progress column too narrow for its
 text. The short columns are now as wide as their headers and usual values need (measured in
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTreeView
 
 from quaero_desktop.gui.jobs.jobs_model import HEADERS, JobColumn
 
@@ -44,10 +44,10 @@ def short_column_widths(metrics: QFontMetrics) -> dict[JobColumn, int]:
 class NameGivesWay(QObject):
     """Keeps Name at the user's width, less what a narrow table needs for Progress."""
 
-    def __init__(self, table: QTableView) -> None:
+    def __init__(self, table: QTreeView) -> None:
         super().__init__(table)
         self._table = table
-        self._header = table.horizontalHeader()
+        self._header = table.header()
         metrics = table.fontMetrics()
         self._progress_room = metrics.horizontalAdvance(PROGRESS_SAMPLE) + PROGRESS_ROOM
         self._preferred = self._header.sectionSize(JobColumn.NAME) or NAME_WIDTH

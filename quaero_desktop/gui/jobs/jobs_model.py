@@ -1,23 +1,25 @@
-"""The jobs table: one row per parent job, updated in place from coalesced engine events."""
+"""The Jobs view's model: every run, grouped by definition, updated in place from coalesced engine events."""
 
 from __future__ import annotations
 
 import enum
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import overload
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from quaero_desktop.domain.crawl_rate import RateMeter
-from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy, elapsed_seconds, stopped_by_text
+from quaero_desktop.domain.job import Job, JobStatus, Progress
 from quaero_desktop.gui.format import duration_text, local_time, wall_time_tooltip
+from quaero_desktop.gui.jobs.job_row import JobRow, documents_text, failures_text
+from quaero_desktop.gui.jobs.jobs_grouping import RunGroups, RunOrder, group_key, run_order
 from quaero_desktop.gui.style import status_colour, status_icon
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
 JOB_ROLE = Qt.ItemDataRole.UserRole + 3
-STARTING_BROWSER_TEXT = "starting browser…"
 
 
 class JobColumn(enum.IntEnum):
@@ -41,107 +43,57 @@ HEADERS = {
 }
 
 
-@dataclass(frozen=True)
-class JobRow:
-    id: str
-    name: str
-    status: JobStatus
-    progress: Progress
-    created_at: datetime
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    error: str | None = None
-    definition_id: str | None = None
-    crawl_seconds: float = 0.0  # the store's crawling time (earlier runs, or up to the last heartbeat)
-    stopped_by: StoppedBy | None = None
-    urls_left: int = 0
-    # While running: since when this window counts on from crawl_seconds (the read, or the start event).
-    running_since: datetime | None = field(default=None, compare=False)
-    starting_browser: bool = field(default=False, compare=False)  # the crawl waits for the browser to start
+class JobsModel(QAbstractItemModel):
+    """Every run, live: one row per definition (its latest run), its older runs folded under it.
 
-    @classmethod
-    def from_job(cls, job: Job) -> JobRow:
-        return cls(
-            id=job.id,
-            name=job.name,
-            status=job.status,
-            progress=job.progress,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            error=job.error,
-            definition_id=job.definition_id,
-            crawl_seconds=job.crawl_seconds,
-            stopped_by=job.stopped_by,
-            urls_left=job.urls_left,
-            running_since=datetime.now(UTC) if job.status == JobStatus.RUNNING else None,
-        )
+    A top-level index carries 0, an older run's index its group's serial (jobs_grouping.py): a
+    run's row is found in constant time, so progress events change single cells."""
 
-    def progress_text(self, rate: str = "") -> str:
-        """The Progress cell: "starting browser…" while the browser starts, the counts with the pages per
-        second and time left while running (``rate``), and what cut a finished crawl short."""
-        if self.status == JobStatus.RUNNING and self.starting_browser and not self.progress.finished:
-            return STARTING_BROWSER_TEXT
-        text = self.progress.text
-        if self.status == JobStatus.RUNNING and rate:
-            return f"{text} · {rate}"
-        if self.stopped_by is not None and not self.status.is_active:
-            return f"{text} · {stopped_by_text(self.stopped_by, self.urls_left)}"
-        return text
+    groupsChanged = Signal()  # a group came or went (the definition filter lists the groups)
 
-    @property
-    def duration_s(self) -> float | None:
-        """Wall time (stops between runs included)."""
-        return elapsed_seconds(self.started_at, self.finished_at)
-
-    @property
-    def crawl_time_s(self) -> float | None:
-        """Crawling time, as the Duration column shows it (counting on while the crawl runs)."""
-        if self.started_at is None:
-            return None
-        if self.running_since is not None:
-            return self.crawl_seconds + max(0.0, (datetime.now(UTC) - self.running_since).total_seconds())
-        return self.crawl_seconds or self.duration_s  # jobs from before crawling time was recorded: wall time
-
-
-def documents_text(progress: Progress) -> str | int:
-    """The Documents cell: the count, and after a re-crawl what changed ("40 · 2 changed", "38 · unchanged");
-    the whole account ("2 changed, 38 unchanged") is its tooltip. It fits the column at 1280 px: the
-    whole account was cut ("150 · 21 chan…")."""
-    if not (progress.changed or progress.unchanged or progress.gone):
-        return progress.documents  # a first crawl: every page is new
-    parts = [(progress.new, "new"), (progress.changed, "changed"), (progress.gone, "gone")]
-    moved = ", ".join(f"{n} {label}" for n, label in parts if n)
-    return f"{progress.documents} · {moved or 'unchanged'}"
-
-
-def failures_text(failures: list[tuple[str, str]], failed: int) -> str:
-    """Why pages failed, for the tooltip and the status bar: "1 page failed: https://… — HTTP 500"."""
-    if not failures:
-        return ""
-    lines = [f"{url} — {reason}" for url, reason in failures]
-    more = f"\n… and {failed - len(failures)} more: open the job to see them all" if failed > len(failures) else ""
-    pages = "1 page" if failed == 1 else f"{failed} pages"
-    listed = " " + lines[0] if len(lines) == 1 else "\n" + "\n".join(lines)
-    return f"{pages} failed:{listed}{more}"
-
-
-class JobsTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[JobRow] = []
-        self._row_of: dict[str, int] = {}
+        self._rows: dict[str, JobRow] = {}
+        self._groups = RunGroups()
         self._rates: dict[str, RateMeter] = {}  # running jobs: pages per second and time left
         self._starting: set[str] = set()  # jobs whose crawl waits for the browser (rows may come later)
         self._failures: dict[str, list[tuple[str, str]]] = {}  # job id -> some failed pages (URL, why)
 
     # ----- Qt model interface -----
 
+    def index(
+        self,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, self._groups.groups[parent.row()].serial)
+
+    @overload
+    def parent(self, /) -> QObject | None: ...
+    @overload
+    def parent(self, child: QModelIndex | QPersistentModelIndex, /) -> QModelIndex: ...
+    def parent(self, child: QModelIndex | QPersistentModelIndex | None = None, /) -> QObject | QModelIndex | None:
+        if child is None:
+            return super().parent()
+        serial = child.internalId() if child.isValid() else 0
+        if serial == 0:
+            return QModelIndex()
+        return self.createIndex(self._groups.position(self._groups.by_serial(serial)), 0, 0)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        if not parent.isValid():
+            return len(self._groups.groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._groups.groups[parent.row()].runs) - 1  # the older runs
+        return 0
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(JobColumn)
+        return len(JobColumn)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -151,7 +103,7 @@ class JobsTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self.run_at(index)
         column = JobColumn(index.column())
         if role == JOB_ROLE:
             return row
@@ -174,6 +126,9 @@ class JobsTableModel(QAbstractTableModel):
                 return wall_time_tooltip(row.crawl_time_s, row.duration_s, running=row.status == JobStatus.RUNNING)
             if column == JobColumn.FAILED and failures:
                 return failures
+            if column == JobColumn.NAME and index.internalId() == 0 and self.rowCount(index):
+                older = self.rowCount(index)
+                return f"{row.name}: the latest run; {older} older run{'s' if older > 1 else ''} folded under it"
             changes = f"\n{row.progress.changes_text}" if row.progress.changes_text else ""
             why = f"\n{failures}" if failures else ""
             return (row.error or row.progress_text(self.rate_text(row.id)) + changes) + why
@@ -187,42 +142,62 @@ class JobsTableModel(QAbstractTableModel):
 
     def reset(self, jobs: list[Job]) -> None:
         self.beginResetModel()
-        self._rows = [JobRow.from_job(job) for job in jobs]
-        self._reindex()
+        self._rows = {job.id: JobRow.from_job(job) for job in jobs}
+        self._groups.clear()
+        for row in sorted(self._rows.values(), key=_order, reverse=True):  # newest first: heads first
+            key = group_key(row.definition_id, row.id)
+            group = self._groups.find(key)
+            if group is None:
+                self._groups.add_group(len(self._groups.groups), key, row.id, _order(row))
+            else:
+                self._groups.add_run(group, row.id, _order(row))
         self.endResetModel()
+        self.groupsChanged.emit()
 
     def upsert(self, row: JobRow) -> None:
-        """Add a job (newest first) or replace its row."""
+        """Add a run (in its definition's group, the latest at its head) or replace its row."""
         row = replace(row, starting_browser=row.id in self._starting and row.status == JobStatus.RUNNING)
-        position = self._row_of.get(row.id)
-        if position is None:
+        if row.id in self._rows:
+            self._rows[row.id] = row
+            self._changed(row.id, JobColumn.NAME, JobColumn.DURATION)
+            return
+        self._rows[row.id] = row
+        key, order = group_key(row.definition_id, row.id), _order(row)
+        group = self._groups.find(key)
+        if group is None:
             self.beginInsertRows(QModelIndex(), 0, 0)
-            self._rows.insert(0, row)
-            self._reindex()
+            self._groups.add_group(0, key, row.id, order)
             self.endInsertRows()
-        else:
-            self._rows[position] = row
-            self._changed(position, JobColumn.NAME, JobColumn.DURATION)
+            self.groupsChanged.emit()
+            return
+        at = group.index_for(order)
+        # A new head: its row shows the new run and the run it replaces becomes the first folded one.
+        folded = max(at - 1, 0)
+        self.beginInsertRows(self.createIndex(self._groups.position(group), 0, 0), folded, folded)
+        self._groups.add_run(group, row.id, order)
+        self.endInsertRows()
+        if at == 0:
+            self._changed(row.id, JobColumn.NAME, JobColumn.DURATION)
 
     def apply_progress(self, progress: dict[str, Progress]) -> None:
         now = time.monotonic()
         for job_id, value in progress.items():
-            position = self._row_of.get(job_id)
-            if position is not None and self._rows[position].progress != value:
-                if self._rows[position].status == JobStatus.RUNNING:
+            row = self._rows.get(job_id)
+            if row is not None and row.progress != value:
+                if row.status == JobStatus.RUNNING:
                     self._rates.setdefault(job_id, RateMeter()).add(value, now)
-                self._rows[position] = replace(self._rows[position], progress=value)
-                self._changed(position, JobColumn.PROGRESS, JobColumn.FAILED)
+                self._rows[job_id] = replace(row, progress=value)
+                self._changed(job_id, JobColumn.PROGRESS, JobColumn.FAILED)
 
     def set_starting_browser(self, job_id: str, starting: bool) -> None:
         if starting:
             self._starting.add(job_id)
         else:
             self._starting.discard(job_id)
-        position = self._row_of.get(job_id)
-        if position is not None and self._rows[position].starting_browser != starting:
-            self._rows[position] = replace(self._rows[position], starting_browser=starting)
-            self._changed(position, JobColumn.PROGRESS, JobColumn.PROGRESS)
+        row = self._rows.get(job_id)
+        if row is not None and row.starting_browser != starting:
+            self._rows[job_id] = replace(row, starting_browser=starting)
+            self._changed(job_id, JobColumn.PROGRESS, JobColumn.PROGRESS)
 
     def rate_text(self, job_id: str) -> str:
         """ "6.2 pages/s, about 1m10s left" for a running job, once measurable."""
@@ -230,10 +205,9 @@ class JobsTableModel(QAbstractTableModel):
         return meter.text(time.monotonic()) if meter is not None else ""
 
     def set_status(self, job_id: str, status: JobStatus, error: str | None) -> None:
-        position = self._row_of.get(job_id)
-        if position is None:
+        row = self._rows.get(job_id)
+        if row is None:
             return
-        row = self._rows[position]
         now = datetime.now(UTC)
         crawl_seconds, running_since = row.crawl_seconds, row.running_since
         if status == JobStatus.RUNNING:
@@ -247,7 +221,7 @@ class JobsTableModel(QAbstractTableModel):
         ):  # stopped: keep the time counted (the store's figure follows)
             crawl_seconds += max(0.0, (now - running_since).total_seconds())
             running_since = None
-        self._rows[position] = replace(
+        self._rows[job_id] = replace(
             row,
             status=status,
             error=error,
@@ -257,46 +231,93 @@ class JobsTableModel(QAbstractTableModel):
             running_since=running_since,
             starting_browser=row.starting_browser and status == JobStatus.RUNNING,
         )
-        self._changed(position, JobColumn.STATUS, JobColumn.PROGRESS)
-        self._changed(position, JobColumn.DURATION, JobColumn.DURATION)
+        self._changed(job_id, JobColumn.STATUS, JobColumn.PROGRESS)
+        self._changed(job_id, JobColumn.DURATION, JobColumn.DURATION)
 
     def set_failures(self, job_id: str, failures: list[tuple[str, str]]) -> None:
         """Some of the job's failed pages and why (read from the store when it stopped)."""
         self._failures[job_id] = failures
-        position = self._row_of.get(job_id)
-        if position is not None:
-            self._changed(position, JobColumn.NAME, JobColumn.DURATION)
+        self._changed(job_id, JobColumn.NAME, JobColumn.DURATION)
 
     def remove(self, job_id: str) -> None:
-        position = self._row_of.get(job_id)
-        if position is None:
+        located = self._groups.locate(job_id)
+        if located is None:
             return
-        self.beginRemoveRows(QModelIndex(), position, position)
-        del self._rows[position]
-        self._reindex()
+        group, at = located
+        position = self._groups.position(group)
+        if len(group.runs) == 1:
+            self.beginRemoveRows(QModelIndex(), position, position)
+            self._groups.remove_run(job_id)
+            self._forget(job_id)
+            self.endRemoveRows()
+            self.groupsChanged.emit()
+            return
+        # The head goes: the next run heads the group and leaves the folded ones.
+        folded = max(at - 1, 0)
+        self.beginRemoveRows(self.createIndex(position, 0, 0), folded, folded)
+        self._groups.remove_run(job_id)
+        self._forget(job_id)
         self.endRemoveRows()
+        if at == 0:
+            self._changed(group.head, JobColumn.NAME, JobColumn.DURATION)
 
     def tick_durations(self) -> None:
         """Running jobs' duration cells (and their pages per second) change every second."""
-        for position, row in enumerate(self._rows):
+        for row in self._rows.values():
             if row.status == JobStatus.RUNNING:
-                self._changed(position, JobColumn.DURATION, JobColumn.DURATION)
-                self._changed(position, JobColumn.PROGRESS, JobColumn.PROGRESS)
+                self._changed(row.id, JobColumn.PROGRESS, JobColumn.PROGRESS)
+                self._changed(row.id, JobColumn.DURATION, JobColumn.DURATION)
+
+    # ----- reading -----
 
     def row(self, job_id: str) -> JobRow | None:
-        position = self._row_of.get(job_id)
-        return None if position is None else self._rows[position]
+        return self._rows.get(job_id)
+
+    def run_at(self, index: QModelIndex | QPersistentModelIndex) -> JobRow:
+        """The run an index shows: its group's latest (a top-level row) or a folded older one."""
+        serial = index.internalId()
+        if serial == 0:
+            return self._rows[self._groups.groups[index.row()].head]
+        return self._rows[self._groups.by_serial(serial).runs[index.row() + 1]]
+
+    def group_runs(self, position: int) -> list[JobRow]:
+        """The runs of the group at a top-level position, latest first."""
+        return [self._rows[job_id] for job_id in self._groups.groups[position].runs]
+
+    def index_of(self, job_id: str, column: int = 0) -> QModelIndex:
+        """The run's index (top-level if it is its group's latest), or an invalid one."""
+        located = self._groups.locate(job_id)
+        if located is None:
+            return QModelIndex()
+        group, at = located
+        if at == 0:
+            return self.createIndex(self._groups.position(group), column, 0)
+        return self.createIndex(at - 1, column, group.serial)
 
     def job_ids(self) -> list[str]:
-        return [row.id for row in self._rows]
+        """Every run's id, the newest first."""
+        return [row.id for row in sorted(self._rows.values(), key=_order, reverse=True)]
+
+    def definitions(self) -> list[tuple[str, str]]:
+        """(definition id, the latest run's name) of every definition with runs here."""
+        return [
+            (row.definition_id, row.name)
+            for row in (self._rows[group.head] for group in self._groups.groups)
+            if row.definition_id
+        ]
 
     # ----- helpers -----
 
-    def _changed(self, position: int, first: JobColumn, last: JobColumn) -> None:
-        self.dataChanged.emit(self.index(position, first), self.index(position, last))
+    def _changed(self, job_id: str, first: JobColumn, last: JobColumn) -> None:
+        start = self.index_of(job_id, first)
+        if start.isValid():
+            self.dataChanged.emit(start, start.siblingAtColumn(last))
 
-    def _reindex(self) -> None:
-        self._row_of = {row.id: i for i, row in enumerate(self._rows)}
+    def _forget(self, job_id: str) -> None:
+        del self._rows[job_id]
+        self._rates.pop(job_id, None)
+        self._failures.pop(job_id, None)
+        self._starting.discard(job_id)
 
     @staticmethod
     def _display(row: JobRow, column: JobColumn) -> str | int | None:
@@ -330,4 +351,8 @@ class JobsTableModel(QAbstractTableModel):
                 return (row.started_at or row.created_at).timestamp()
             case JobColumn.DURATION:
                 return row.crawl_time_s or 0.0
-        return JobsTableModel._display(row, column)
+        return JobsModel._display(row, column)
+
+
+def _order(row: JobRow) -> RunOrder:
+    return run_order(row.created_at, row.id)

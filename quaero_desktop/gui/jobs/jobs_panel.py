@@ -1,18 +1,22 @@
-"""The Jobs view: every crawl run, live, with the actions a user takes on them."""
+"""The Jobs view: every crawl run, live, with the actions a user takes on them.
+
+A definition's runs share one row, its latest, with the older runs folded under it; the list
+filters by definition and status, and Cancel, Resume and Delete act on every selected run
+(bulk_actions.py). A new run may remove its definition's oldest runs (settings: keep the last N):
+their rows and windows go.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QMainWindow,
     QMenu,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -26,9 +30,13 @@ from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.empty_state import empty_state_label
+from quaero_desktop.gui.jobs.bulk_actions import BulkAction, BulkJobFlows, can_apply
 from quaero_desktop.gui.jobs.column_widths import NAME_WIDTH, NameGivesWay, short_column_widths
 from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
-from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, SORT_ROLE, JobColumn, JobRow, JobsTableModel
+from quaero_desktop.gui.jobs.job_row import JobRow
+from quaero_desktop.gui.jobs.jobs_filter import JobsFilterBar, JobsFilterProxy
+from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, JobColumn, JobsModel
+from quaero_desktop.gui.jobs.jobs_tree import JobsTree
 from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
 
 FAILURES_READ_FOR = 50  # the newest jobs whose failed pages are read for their tooltips
@@ -49,16 +57,19 @@ class JobsPanel(QWidget):
         self._reads = itertools.count()  # numbers the store reads of rows: the latest per job wins
         self._latest_read: dict[str, int] = {}
         self.flows = JobFlows(context)
-        self.model = JobsTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
+        self.bulk = BulkJobFlows(context, self.flows)
+        self.model = JobsModel(self)
+        self.proxy = JobsFilterProxy(self.model, self)
+        self.table = JobsTree(self)
         self._build_table()
         self._build_actions()
+        self.filter_bar = JobsFilterBar(self.model, self)
+        self.filter_bar.changed.connect(self._apply_filter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table)
 
         bridge = context.bridge
@@ -83,16 +94,11 @@ class JobsPanel(QWidget):
         table = self.table
         table.setModel(self.proxy)
         table.setItemDelegateForColumn(JobColumn.PROGRESS, ProgressDelegate(table))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setSortingEnabled(True)
-        table.sortByColumn(JobColumn.STARTED, Qt.SortOrder.DescendingOrder)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)  # a long name ends in "…" on one line
-        table.verticalHeader().hide()
+        table.sortByColumn(JobColumn.STARTED, Qt.SortOrder.DescendingOrder)  # the latest run first
         self.placeholder = empty_state_label(table, EMPTY_TEXT)
-        table.verticalHeader().setDefaultSectionSize(30)
-        header = table.horizontalHeader()
+        header = table.header()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(JobColumn.PROGRESS, QHeaderView.ResizeMode.Stretch)
         table.setColumnWidth(JobColumn.NAME, NAME_WIDTH)
@@ -116,15 +122,15 @@ class JobsPanel(QWidget):
         self.run_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.run_button.setMenu(self.run_menu)
         self.toolbar.addWidget(self.run_button)  # Ctrl+R: the window's File → Run definition… (any view)
-        self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop the selected crawl")
-        self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue an interrupted crawl")
+        self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop the selected crawls")
+        self.action_resume = self._action("Resume", "Ctrl+Shift+R", self._resume, "Continue the interrupted crawls")
         self.action_again = self._action("Run again", "Ctrl+Shift+A", self._run_again, "Run the same crawl again")
         self.action_retry = self._action(
             "Retry failed pages", "Ctrl+Shift+F", self._retry_failed, "Fetch only the failed pages of this job again"
         )
         self.action_details = self._action("Details", "Return", self._details, "Pages and log of the selected job")
         self.action_delete = self._action(
-            "Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected job"
+            "Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected jobs"
         )
 
     def _action(self, text: str, shortcut: Shortcut, slot: Callable[[], object], tip: str) -> QAction:
@@ -157,6 +163,13 @@ class JobsPanel(QWidget):
 
     def _on_created(self, event: JobCreated) -> None:
         self._context.tasks.start(self._refresh_row(event.job_id), what="Showing the new job")
+        for job_id in event.removed_runs:  # older runs removed by the settings' "keep the last N runs"
+            self._forget(job_id)
+
+    def _forget(self, job_id: str) -> None:
+        """A run is gone from the store: its row goes, and its window closes."""
+        self.model.remove(job_id)
+        self.jobDeleted.emit(job_id)
 
     def _on_status(self, event: JobStatusChanged) -> None:
         self.model.set_status(event.job_id, event.status, event.error)
@@ -185,32 +198,51 @@ class JobsPanel(QWidget):
     def _update_placeholder(self, *_args: object) -> None:
         self.placeholder.setVisible(self.model.rowCount() == 0)
 
+    def _apply_filter(self) -> None:
+        statuses = self.filter_bar.statuses
+        self.proxy.set_filter(self.filter_bar.definition_id, statuses)
+        if statuses is not None:
+            self.table.expandAll()  # the older runs that match show, not only their group's row
+        self._update_actions()
+
     # ----- selection and actions -----
 
-    def selected(self) -> JobRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(JOB_ROLE) if rows else None
+    def selected_rows(self) -> list[JobRow]:
+        """The selected runs (folded ones selected before their group was folded too)."""
+        return [index.data(JOB_ROLE) for index in self.table.selectionModel().selectedRows()]
 
-    def select_job(self, job_id: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(JOB_ROLE).id == job_id:
-                self.table.selectRow(row)
-                return
+    def selected(self) -> JobRow | None:
+        """The one selected run (None when none or several are)."""
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(JOB_ROLE) if len(rows) == 1 else None
+
+    def select_job(self, job_id: str, *, add: bool = False) -> None:
+        """Select a run (unfolding its group if it is an older run); ``add`` keeps the other selected."""
+        index = self.proxy.mapFromSource(self.model.index_of(job_id))
+        if not index.isValid():
+            return
+        if index.parent().isValid():
+            self.table.expand(index.parent())
+        flags = QItemSelectionModel.SelectionFlag.Rows | (
+            QItemSelectionModel.SelectionFlag.Select if add else QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
 
     def _update_actions(self) -> None:
-        row = self.selected()
+        rows = self.selected_rows()
+        row = rows[0] if len(rows) == 1 else None
         allowed = JobActions.for_job(
             row.status if row else None,
             running_here=row is not None and self.flows.runs_here(row.id),
             failed_pages=row.progress.failed if row else 0,
         )
         self.action_retry.setEnabled(allowed.retry_failed)
-        self.action_cancel.setEnabled(allowed.cancel)
-        self.action_resume.setEnabled(allowed.resume)
         self.action_again.setEnabled(allowed.run_again)
         self.action_details.setEnabled(row is not None)
-        self.action_delete.setEnabled(allowed.delete)
+        self.action_cancel.setEnabled(can_apply(BulkAction.CANCEL, rows, self.flows))
+        self.action_resume.setEnabled(can_apply(BulkAction.RESUME, rows, self.flows))
+        self.action_delete.setEnabled(can_apply(BulkAction.DELETE, rows, self.flows))
 
     def show_run_menu(self) -> None:
         """Open the Run menu under its button (without blocking: the window's event loop runs asyncio)."""
@@ -262,9 +294,17 @@ class JobsPanel(QWidget):
         self._context.tasks.start(self._show_started(self.flows.submit_file()), what="Running the definition file")
 
     def _cancel(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self._context.tasks.start(self._cancel_job(row.id), what="Cancelling the job")
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self._context.tasks.start(self._cancel_job(rows[0].id), what="Cancelling the job")
+        elif rows:
+            self._context.tasks.start(self._cancel_jobs(rows), what="Cancelling the jobs")
+
+    async def _cancel_jobs(self, rows: list[JobRow]) -> None:
+        self._say(await self.bulk.cancel(rows), STARTED_MESSAGE_MS)
+        for row in rows:
+            if not self.flows.runs_here(row.id):
+                await self._refresh_row(row.id)  # not ours: no event will follow
 
     async def _cancel_job(self, job_id: str) -> None:
         await self.flows.cancel(job_id)
@@ -272,9 +312,17 @@ class JobsPanel(QWidget):
             await self._refresh_row(job_id)  # not ours (interrupted, or another process's): no event will follow
 
     def _resume(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self._context.tasks.start(self._show_started(self.flows.resume(row.id)), what="Resuming the job")
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self._context.tasks.start(self._show_started(self.flows.resume(rows[0].id)), what="Resuming the job")
+        elif rows:
+            self._context.tasks.start(self._resume_jobs(rows), what="Resuming the jobs")
+
+    async def _resume_jobs(self, rows: list[JobRow]) -> None:
+        resumed, message = await self.bulk.resume(rows)
+        self._say(message, STARTED_MESSAGE_MS)
+        for job_id in resumed:
+            await self._refresh_row(job_id)
 
     def _run_again(self) -> None:
         row = self.selected()
@@ -297,16 +345,24 @@ class JobsPanel(QWidget):
         self.openJob.emit(index.data(JOB_ROLE).id)
 
     def _delete(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self._context.tasks.start(self._delete_job(row), what="Deleting the job")
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self._context.tasks.start(self._delete_job(rows[0]), what="Deleting the job")
+        elif rows:
+            self._context.tasks.start(self._delete_jobs(rows), what="Deleting the jobs")
+
+    async def _delete_jobs(self, rows: list[JobRow]) -> None:
+        deleted, message = await self.bulk.delete(rows)
+        for job_id in deleted:
+            self._forget(job_id)
+        self._update_actions()
+        self._say(message, STARTED_MESSAGE_MS)
 
     async def _delete_job(self, row: JobRow) -> None:
         if not await self.flows.delete(row.id, row.name, row.progress.documents):
             return
-        self.model.remove(row.id)
+        self._forget(row.id)
         self._update_actions()
-        self.jobDeleted.emit(row.id)
 
     def _context_menu(self, position: QPoint) -> None:
         if not self.table.indexAt(position).isValid():
