@@ -35,6 +35,7 @@ class AppSettings:
     notify_failed: bool = True
     notify_login_expired: bool = True  # pages needed a login again (session expired?)
     ask_when_no_tray: bool = True  # no tray: closing the window asks (until "don't ask again")
+    ask_before_quit: bool = True  # quitting while crawls run asks (until "don't ask again")
     schedules_paused: bool = False  # the tray's "Pause schedules", kept across starts
     mcp_allow_crawl: bool = False  # AI assistants (quaero-desktop mcp) may start crawls
     # A definition's runs kept in the Jobs list: starting a run removes its older ones beyond this many (their
@@ -78,6 +79,7 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "notify_failed": (bool, "true or false"),
     "notify_login_expired": (bool, "true or false"),
     "ask_when_no_tray": (bool, "true or false"),
+    "ask_before_quit": (bool, "true or false"),
     "schedules_paused": (bool, "true or false"),
     "mcp_allow_crawl": (bool, "true or false"),
     "keep_runs_per_definition": (int, KEEP_RUNS.expected),

@@ -6,7 +6,9 @@ thread), the tray icon, the notifications and the single-instance guard. The mai
 view of it: created when first shown, hidden when closed (a crawl never notices), shown again
 from the tray, a notification, or a second start of the app.
 Every way of quitting (File → Quit, the tray's Quit, Ctrl+C, SIGTERM at logout) ends in
-``quit()``, after which ``shutdown()`` detaches running crawls so they resume at the next start.
+``quit()``, after which ``shutdown()`` detaches running crawls so they resume at the next start;
+the user's own Quit (menu, tray, closing the window with ``close_to_tray`` off) first asks while
+crawls run (``request_quit``), until "Don't ask again".
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ from quaero_desktop.gui.notifications.balloon import BalloonNotifier
 from quaero_desktop.gui.notifications.fallback import platform_notifiers
 from quaero_desktop.gui.notifications.job_notifications import JobNotifications
 from quaero_desktop.gui.notifications.notifier import Notifier
+from quaero_desktop.gui.quitting import (
+    DONT_ASK_AGAIN,
+    KEEP_RUNNING,
+    NO_TRAY_QUESTION,
+    QUIT,
+    ask_to_quit_while_crawling,
+)
 from quaero_desktop.gui.stored_definitions import StoredDefinitions
 from quaero_desktop.gui.tray.tray_icon import TrayIcon
 from quaero_desktop.gui.tray.tray_presence import TrayPresence, platform_tray_available
@@ -45,16 +54,6 @@ from quaero_desktop.settings import AppSettings, save_settings
 
 log = logging.getLogger(__name__)
 
-KEEP_RUNNING = "Keep crawling in the background"
-QUIT = "Quit"
-DONT_ASK_AGAIN = "Don't ask again"
-NO_TRAY_QUESTION = (
-    "This desktop shows no system tray, so Quaero Desktop has no icon while its window is closed.\n\n"
-    "Keep crawling in the background: running crawls and schedules go on, and notifications "
-    "still arrive. Start Quaero Desktop again (from your applications menu, or quaero-desktop) "
-    "to bring this window back.\n\n"
-    "Quit: Quaero Desktop stops; running crawls continue at its next start."
-)
 TRAY_HINT_TITLE = "Quaero Desktop is still running"
 TRAY_HINT_TEXT = (
     "Crawls and schedules go on in the background. Click this icon to open the window; Quit is in its menu."
@@ -118,7 +117,7 @@ class DesktopApp(QObject):
         self.tray.runRequested.connect(self.run_definition)
         self.tray.pauseRequested.connect(self.set_schedules_paused)
         self.tray.cancelAllRequested.connect(self.cancel_all)
-        self.tray.quitRequested.connect(self.quit)
+        self.tray.quitRequested.connect(self.request_quit)
         self._tray_wait = QTimer(self, singleShot=True, interval=MINIMIZED_TRAY_WAIT_MS)
         self._tray_wait.timeout.connect(self._show_window_without_tray)
         if notifier is None:
@@ -180,7 +179,7 @@ class DesktopApp(QObject):
         if self._window is None:
             window = MainWindow(self.context)
             window.closeRequested.connect(self.close_window)
-            window.quitRequested.connect(self.quit)
+            window.quitRequested.connect(self.request_quit)
             window.installEventFilter(self)
             if isinstance(self.dialogs, QtDialogs):
                 self.dialogs.attach(window)
@@ -244,7 +243,7 @@ class DesktopApp(QObject):
         """The window's close button (or Ctrl+W): hide to the tray, ask, or quit, as the settings say."""
         settings = self.app.settings
         if not settings.close_to_tray:
-            self.quit()
+            self.request_quit()
         elif self.tray_presence.check():  # asked now: the tray may have appeared (or gone) since the start
             self.hide_window()
             self._tell_once_about_the_tray()
@@ -349,6 +348,22 @@ class DesktopApp(QObject):
         self.tray.set_tooltip(self.tooltip())
 
     # ----- quitting -----
+
+    def request_quit(self) -> None:
+        """The user's Quit: asks first while crawls run here (unless told not to), then quits."""
+        running = len(self.crawls.active_job_ids())
+        if running and self.app.settings.ask_before_quit:
+            self.tasks.start(self._ask_before_quitting(running), what="Quitting")
+        else:
+            self.quit()
+
+    async def _ask_before_quitting(self, running: int) -> None:
+        confirmed, remember = await ask_to_quit_while_crawling(self.dialogs, running)
+        if not confirmed:
+            return  # Cancel: the program and its crawls go on
+        if remember:
+            await self.save_settings(dataclasses.replace(self.app.settings, ask_before_quit=False))
+        self.quit()
 
     def quit(self) -> None:
         """Every way of quitting ends here; ``run_until_quit`` returns and ``shutdown`` follows."""

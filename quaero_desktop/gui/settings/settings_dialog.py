@@ -108,6 +108,8 @@ class SettingsDialog(QDialog):
         self.close_to_tray_check.setChecked(current.close_to_tray)
         self.ask_no_tray_check = QCheckBox("Where there is no system tray, ask when the window is closed", self)
         self.ask_no_tray_check.setChecked(current.ask_when_no_tray)
+        self.ask_before_quit_check = QCheckBox("Ask before quitting while crawls are running", self)
+        self.ask_before_quit_check.setChecked(current.ask_before_quit)
         self.start_at_login_check = QCheckBox("Start Quaero Desktop at login, in the background", self)
         autostart = context.autostart
         self._started_at_login = autostart is not None and autostart.is_enabled()
@@ -151,6 +153,7 @@ class SettingsDialog(QDialog):
             self.notify_login_check,
             self.close_to_tray_check,
             self.ask_no_tray_check,
+            self.ask_before_quit_check,
             self.start_at_login_check,
             self.assistants.allow_crawl_check,
         ):
@@ -207,6 +210,7 @@ class SettingsDialog(QDialog):
         background_layout = QVBoxLayout(background)
         background_layout.addWidget(self.close_to_tray_check)
         background_layout.addWidget(self.ask_no_tray_check)
+        background_layout.addWidget(self.ask_before_quit_check)
         background_layout.addWidget(self.start_at_login_check)
         general.addWidget(data)
         general.addWidget(background)
@@ -263,6 +267,7 @@ class SettingsDialog(QDialog):
             notify_login_expired=self.notify_login_check.isChecked(),
             close_to_tray=self.close_to_tray_check.isChecked(),
             ask_when_no_tray=self.ask_no_tray_check.isChecked(),
+            ask_before_quit=self.ask_before_quit_check.isChecked(),
             mcp_allow_crawl=self.assistants.allow_crawl_check.isChecked(),
             keep_runs_per_definition=self.keep_runs_spin.value(),
             request_delay=str(controls["request_delay"]),
