@@ -35,6 +35,7 @@ _EXIT_BY_STATUS = {
     JobStatus.FAILED: EXIT_FAILED,
     JobStatus.CANCELLED: EXIT_INTERRUPTED,
     JobStatus.INTERRUPTED: EXIT_INTERRUPTED,
+    JobStatus.PAUSED: EXIT_INTERRUPTED,  # only a window pauses a crawl it runs; listed so every stop is here
 }
 
 

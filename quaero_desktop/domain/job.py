@@ -21,6 +21,9 @@ class JobStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     # Parents only: the process that ran it stopped mid-crawl; ``jobs resume`` continues it.
     INTERRUPTED = "interrupted"
+    # Parents only: the user paused it (its pages wait, pending); Continue (``jobs resume``) carries on.
+    # Never continued by itself, not even at the next start (unlike a crawl interrupted by quitting).
+    PAUSED = "paused"
 
     @property
     def is_terminal(self) -> bool:
@@ -31,9 +34,9 @@ class JobStatus(enum.StrEnum):
         return self in (JobStatus.PENDING, JobStatus.RUNNING)
 
 
-RESUMABLE_STATUSES = frozenset({JobStatus.INTERRUPTED, JobStatus.CANCELLED, JobStatus.FAILED})
-# A parent in one of these can be cancelled: running (here or in another process), or left interrupted.
-CANCELLABLE_STATUSES = frozenset({JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED})
+RESUMABLE_STATUSES = frozenset({JobStatus.INTERRUPTED, JobStatus.PAUSED, JobStatus.CANCELLED, JobStatus.FAILED})
+# A parent in one of these can be cancelled: running (here or in another process), or left interrupted or paused.
+CANCELLABLE_STATUSES = frozenset({JobStatus.PENDING, JobStatus.RUNNING, JobStatus.INTERRUPTED, JobStatus.PAUSED})
 
 # Job log levels, lowest first (the job log's filter shows a level and those after it).
 LOG_LEVELS = ("debug", "info", "warning", "error")

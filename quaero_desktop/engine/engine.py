@@ -187,6 +187,10 @@ class Engine:
         """Cancel a job run by this engine; True if it was running here."""
         return self._call(self._cancel(job_id))
 
+    def pause(self, job_id: str) -> concurrent.futures.Future[bool]:
+        """Pause a job run by this engine (it waits, paused, for ``resume``); True if it was running here."""
+        return self._call(self._pause(job_id))
+
     def wait(self, job_id: str) -> concurrent.futures.Future[JobStatus]:
         """Resolves to the final status when the job's run in this engine ends."""
         return self._call(self._wait(job_id))
@@ -285,7 +289,9 @@ class Engine:
     async def _resume(self, job_id: str) -> str:
         job = await self._stopped_job(job_id)  # an active one here was left by a process that is gone
         if not job.status.is_active and job.status not in RESUMABLE_STATUSES:
-            raise ConflictError(f"job {job_id} is {job.status}; only interrupted, cancelled or failed jobs resume")
+            raise ConflictError(
+                f"job {job_id} is {job.status}; only interrupted, paused, cancelled or failed jobs resume"
+            )
         requeued = await self._db.write(jobs_repo.requeue_children, job_id, [JobStatus.RUNNING, JobStatus.CANCELLED])
         self._job_log.info(job_id, f"resuming: {requeued} unfinished page(s) back in the queue")
         await self._launch(job_id)
@@ -343,6 +349,12 @@ class Engine:
             return False
         run.cancel("cancelled by the user")
         return True
+
+    async def _pause(self, job_id: str) -> bool:
+        run = self._runs.get(job_id)
+        if run is not None:
+            run.pause()
+        return run is not None
 
     async def _wait(self, job_id: str) -> JobStatus:
         task = self._tasks.get(job_id)

@@ -322,7 +322,7 @@ class DesktopApp(QObject):
             self._update_tray()
 
     def _on_job_status(self, event: JobStatusChanged) -> None:
-        if event.status.is_terminal or event.status == JobStatus.INTERRUPTED:
+        if not event.status.is_active:  # ended, interrupted or paused
             self.status.running.pop(event.job_id, None)
         if event.status == JobStatus.FAILED and not self.window_visible():
             self.status.failed_since_look = True

@@ -18,6 +18,7 @@ _STATUS_COLOURS = {
     JobStatus.FAILED: ("#c5221f", "#ff6b62"),
     JobStatus.CANCELLED: ("#b06000", "#f0a040"),
     JobStatus.INTERRUPTED: ("#8e44ad", "#c38be0"),
+    JobStatus.PAUSED: ("#4f6d8a", "#9db8d3"),
 }
 
 

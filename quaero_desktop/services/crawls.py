@@ -1,4 +1,4 @@
-"""Crawls as every front end starts and stops them: submit, resume, retry the failed pages, cancel.
+"""Crawls as every front end starts and stops them: submit, resume, retry the failed pages, cancel, pause.
 
 The window (``gui/jobs/job_flows.py``, the tray and the start-up runs through it), the command line
 (``run``, ``jobs resume | retry-failed | cancel``) and the MCP server's ``start_crawl`` all come
@@ -69,7 +69,7 @@ class CrawlsService:
         return self._engine().submit(definition, trigger=trigger)
 
     def resume(self, job_id: str) -> concurrent.futures.Future[str]:
-        """Continue an interrupted, cancelled or failed job that no process runs; resolves to its id."""
+        """Continue an interrupted, paused, cancelled or failed job that no process runs; resolves to its id."""
         return self._engine().resume(job_id)
 
     def retry_failed(self, job_id: str) -> concurrent.futures.Future[str]:
@@ -82,6 +82,16 @@ class CrawlsService:
         if engine is not None and job_id in engine.active_job_ids():
             return _then(engine.cancel(job_id), lambda _running: CancelOutcome(job_id, f"cancelling job {job_id}"))
         return self._in_worker(self._cancel_in_store, job_id)
+
+    def pause(self, job_id: str) -> concurrent.futures.Future[None]:
+        """Pause a crawl this process runs: the pages being fetched finish, the others wait (pending) for
+        ``resume``. Only here: a crawl of another process is cancelled or left to run."""
+        engine = self._running_engine()
+        if engine is None or job_id not in engine.active_job_ids():
+            failed: concurrent.futures.Future[None] = concurrent.futures.Future()
+            failed.set_exception(ConflictError(f"job {job_id} is not running in this program; nothing to pause"))
+            return failed
+        return _then(engine.pause(job_id), lambda _running: None)
 
     def cancel_all(self) -> concurrent.futures.Future[int]:
         """Cancel every crawl this process runs; resolves to how many."""

@@ -257,13 +257,21 @@ def active_parents(conn: Connection) -> list[tuple[str, int | None, datetime | N
     return [(r.id, r.owner_pid, r.heartbeat_at) for r in rows]
 
 
-def mark_interrupted(conn: Connection, job_id: str, *, error: str | None = None, resume_on_start: bool = False) -> None:
-    """The run stopped mid-crawl: the parent waits for ``resume``; its running pages go back to pending."""
+def mark_interrupted(
+    conn: Connection,
+    job_id: str,
+    *,
+    error: str | None = None,
+    resume_on_start: bool = False,
+    status: JobStatus = JobStatus.INTERRUPTED,
+) -> None:
+    """The run stopped mid-crawl (``status`` INTERRUPTED, or PAUSED by the user): the parent waits for
+    ``resume``; its running pages go back to pending."""
     conn.execute(
         update(jobs)
         .where(jobs.c.id == job_id)
         .values(
-            status=JobStatus.INTERRUPTED,
+            status=status,
             owner_pid=None,
             heartbeat_at=None,
             error=error,

@@ -22,6 +22,7 @@ from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import CrawlPhase, EventBus, JobStatusChanged, Phase
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.ownership import current_pid
+from quaero_desktop.engine.run import run_end
 from quaero_desktop.engine.run.crawl_requests import ProxyLoginSource, crawl_requests
 from quaero_desktop.engine.run.fetching import CrawlFetching, closed_within
 from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
@@ -34,7 +35,6 @@ from quaero_desktop.engine.run.page_verdicts import Disallowed, FetchOutcome, Lo
 from quaero_desktop.engine.run.prepared_page import content_rules
 from quaero_desktop.engine.run.retries import describe_error, describe_unexpected
 from quaero_desktop.engine.run.run_clock import RunClock, keep_heartbeat
-from quaero_desktop.engine.run.run_end import finish_parent_transaction, start_urls_failure, summary_lines
 from quaero_desktop.engine.run.run_fetcher import RunFetcher
 from quaero_desktop.engine.run.run_progress import RunProgress
 from quaero_desktop.engine.run.run_start import first_pages, open_recorder
@@ -116,15 +116,22 @@ class CrawlRun:
     # ----- control (called on the engine loop) -----
 
     def cancel(self, reason: str | None = None) -> None:
+        if self._stop is not None and self._stop[0] == JobStatus.PAUSED:
+            self._stop = None  # a cancel while the pages being fetched finish wins over the pause
         self._halt(JobStatus.CANCELLED, reason)
+
+    def pause(self) -> None:
+        """Hand out no more pages; those being fetched finish and are stored (cut off after PAUSE_GRACE_S),
+        then the job waits, paused, with its other pages pending."""
+        if self._stop is None:
+            self._stop = (JobStatus.PAUSED, run_end.PAUSED_MESSAGE)
+            self._frontier.close()
+            asyncio.get_running_loop().call_later(run_end.PAUSE_GRACE_S, self._halt, JobStatus.PAUSED, None)
 
     def detach(self, *, resume_on_start: bool = False) -> None:
         """Stop now and leave the job resumable (the app is quitting)."""
         self._resume_on_start = resume_on_start
-        if resume_on_start:
-            self._halt(JobStatus.INTERRUPTED, "Quaero Desktop quit during the crawl; it continues at the next start")
-        else:
-            self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
+        self._halt(JobStatus.INTERRUPTED, run_end.QUIT_MESSAGE if resume_on_start else run_end.STOPPED_MESSAGE)
 
     # ----- the run -----
 
@@ -166,7 +173,7 @@ class CrawlRun:
                 self._halt(JobStatus.FAILED, self._clock.timeout_message())
                 self._check_workers(await asyncio.gather(*self._workers, return_exceptions=True))
         except asyncio.CancelledError:
-            self._halt(JobStatus.INTERRUPTED, "the app stopped during the crawl; resume to continue")
+            self._halt(JobStatus.INTERRUPTED, run_end.STOPPED_MESSAGE)
             await asyncio.gather(*self._workers, return_exceptions=True)
         except LocalStorageError as exc:
             self._stop_for_storage(exc)
@@ -343,12 +350,12 @@ class CrawlRun:
         status, error = self._stop or (JobStatus.COMPLETED, None)
         crawl_seconds = self._clock.crawl_seconds()  # stored and logged alike: the window shows the same
         if self._stop is None and self._storage_failure is None:
-            error = await self._start_urls_failure()
+            error = await run_end.start_urls_failure(self._db, self.job_id, self._progress)
             if error is not None:
                 status = JobStatus.FAILED
         try:
             status, error = await self._db.write(
-                finish_parent_transaction,
+                run_end.finish_parent_transaction,
                 self.job_id,
                 status,
                 error,
@@ -370,11 +377,12 @@ class CrawlRun:
         progress = (await self._db.read(jobs_repo.progress_for, [self.job_id]))[self.job_id]
         self._progress.load(progress)
         self._progress.publish()
-        warnings, summary = summary_lines(status, progress, crawl_seconds, self._auth_id)
+        warnings, summary = run_end.summary_lines(status, progress, crawl_seconds, self._auth_id)
         for warning in warnings:
             self._log.warning(warning)
         if error:
-            self._log.write("info" if status == JobStatus.INTERRUPTED else "error", f"{summary}: {error}")
+            stopped = status in (JobStatus.INTERRUPTED, JobStatus.PAUSED)
+            self._log.write("info" if stopped else "error", f"{summary}: {error}")
         else:
             self._log.info(summary)
         await self._flush_log()
@@ -386,9 +394,3 @@ class CrawlRun:
             await self._log.flush()
         except LocalStorageError:  # the lines stay buffered: stored by a later flush once there is room
             log.debug("job log lines of %s wait for disk space", self.job_id)
-
-    async def _start_urls_failure(self) -> str | None:
-        """The crawl failed as a whole when it stored nothing because every start URL failed."""
-        if self._progress.counts.get("documents", 0) > 0:
-            return None
-        return start_urls_failure(await self._db.read(pages_repo.list_children, self.job_id, max_depth=0))

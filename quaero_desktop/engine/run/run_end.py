@@ -4,6 +4,7 @@ start URL, and the summary lines (crawl_run.py decides when); and the limits its
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -17,7 +18,17 @@ from quaero_desktop.domain.job import (
     rendered_incomplete_text,
 )
 from quaero_desktop.humanize import duration_text
-from quaero_desktop.store import jobs_repo
+from quaero_desktop.store import jobs_repo, pages_repo
+
+if TYPE_CHECKING:
+    from quaero_desktop.engine.db_worker import DbWorker
+    from quaero_desktop.engine.run.run_progress import RunProgress
+
+STOPPED_MESSAGE = "the app stopped during the crawl; resume to continue"
+QUIT_MESSAGE = "Quaero Desktop quit during the crawl; it continues at the next start"
+PAUSED_MESSAGE = "paused by the user; Continue (or jobs resume) carries on where it stopped"
+# A pause lets the pages being fetched finish (so Continue fetches none twice), for at most this long.
+PAUSE_GRACE_S = 15.0
 
 
 def finish_parent_transaction(
@@ -31,12 +42,19 @@ def finish_parent_transaction(
     login_expired: bool = False,
     resume_on_start: bool,
 ) -> tuple[JobStatus, str | None]:
-    """Store the run's end; returns the status and error stored. An interrupted job stays resumable, and
-    so does one whose login expired (its pages wait, pending); any other ends with its unfetched pages
-    cancelled and the limit that cut it short, if one did. A run that would end "completed" with pages
-    left unfinished (a fault of Quaero's, never a crawl's outcome) is failed instead, saying so."""
+    """Store the run's end; returns the status and error stored. An interrupted or paused job stays
+    resumable, and so does one whose login expired (its pages wait, pending); any other ends with its
+    unfetched pages cancelled and the limit that cut it short, if one did. A pause that came as the last
+    pages finished leaves nothing to continue: the crawl is completed. A run that would end "completed" with
+    pages left unfinished (a fault of Quaero's, never a crawl's outcome) is failed instead, saying so."""
     now = datetime.now(UTC)
     jobs_repo.record_crawl_seconds(conn, job_id, crawl_seconds)
+    if status == JobStatus.PAUSED:
+        progress = jobs_repo.progress_for(conn, [job_id])[job_id]
+        if progress.pending or progress.running:
+            jobs_repo.mark_interrupted(conn, job_id, error=error, status=JobStatus.PAUSED)  # not resumed at start
+            return status, error
+        status, error = JobStatus.COMPLETED, None
     if status == JobStatus.INTERRUPTED:
         jobs_repo.mark_interrupted(conn, job_id, error=error, resume_on_start=resume_on_start)
         return status, error
@@ -57,8 +75,11 @@ def finish_parent_transaction(
     return status, error
 
 
-def start_urls_failure(starts: list[ChildJob]) -> str | None:
+async def start_urls_failure(db: DbWorker, job_id: str, progress: RunProgress) -> str | None:
     """The crawl failed as a whole when it stored nothing because every start URL failed."""
+    if progress.counts.get("documents", 0) > 0:
+        return None
+    starts: list[ChildJob] = await db.read(pages_repo.list_children, job_id, max_depth=0)
     if starts and all(c.status == JobStatus.FAILED for c in starts):
         details = "; ".join(f"{c.url}: {c.error}" for c in starts[:3])
         return f"start URL unreachable ({details})"

@@ -38,7 +38,7 @@ from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.noise_banner import NoiseBanner, NoiseExclusion
 from quaero_desktop.gui.job_detail.pages_csv import suggested_file_name, table_rows, write_csv
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
-from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
+from quaero_desktop.gui.jobs.job_flows import CONTINUE_TIP, PAUSE_TIP, JobActions, JobFlows
 from quaero_desktop.gui.window_placement import first_geometry
 
 PREFERRED_SIZE = QSize(1100, 700)
@@ -117,6 +117,10 @@ class JobDetailWindow(QWidget):
         self.toolbar = QToolBar("Job", self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.action_cancel = self._action("Cancel", "Ctrl+.", self._cancel, "Stop this crawl")
+        self.action_pause = self.toolbar.addAction("Pause", self._pause)
+        self.action_pause.setToolTip(PAUSE_TIP)
+        self.action_continue = self.toolbar.addAction("Continue", self._continue)
+        self.action_continue.setToolTip(CONTINUE_TIP)
         self.action_resume = self._action(
             "Resume", "Ctrl+Shift+R", self._resume, "Continue this crawl where it stopped"
         )
@@ -301,6 +305,8 @@ class JobDetailWindow(QWidget):
         allowed = JobActions.for_job(status, running_here=running_here, failed_pages=failed)
         self.action_cancel.setEnabled(allowed.cancel)
         self.action_resume.setEnabled(allowed.resume)
+        self.action_pause.setEnabled(allowed.pause)
+        self.action_continue.setEnabled(allowed.continue_)
         self.action_retry.setEnabled(allowed.retry_failed)
         active_elsewhere = status is not None and status.is_active and not running_here
         if active_elsewhere and not self._poller.isActive():
@@ -318,6 +324,12 @@ class JobDetailWindow(QWidget):
 
     def _resume(self) -> None:
         self._start(self._resume_job(), "Resuming the job")
+
+    def _pause(self) -> None:
+        self._start(self.flows.pause(self.job_id), "Pausing the job")
+
+    def _continue(self) -> None:
+        self._start(self._resume_job(), "Continuing the job")
 
     async def _resume_job(self) -> None:
         await self.flows.resume(self.job_id)

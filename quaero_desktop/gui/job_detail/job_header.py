@@ -141,7 +141,7 @@ class JobHeader(QFrame):
             self._started_at = self._started_at or now
             self._finished_at = None
             self._running_since = self._running_since or now
-        elif status.is_terminal or status == JobStatus.INTERRUPTED:
+        elif not status.is_active:  # ended, interrupted or paused
             self._finished_at = self._finished_at or now
         if status != JobStatus.RUNNING and self._running_since is not None:
             self._crawl_seconds = self._counted(now)  # stopped: the store's figure follows with the job

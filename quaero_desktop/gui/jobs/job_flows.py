@@ -21,6 +21,8 @@ from quaero_desktop.services.crawls import CancelOutcome
 DELETE_WITH_DOCUMENTS = "Delete job and its documents"
 DELETE_KEEP_DOCUMENTS = "Delete job, keep documents"
 DEFINITION_FILE_FILTER = "Definitions (*.toml *.json)"
+PAUSE_TIP = "Stop the crawl once the pages being fetched are stored; Continue carries on where it stopped"
+CONTINUE_TIP = "Carry on with the paused crawl where it stopped"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class JobActions:
     run_again: bool
     delete: bool
     retry_failed: bool = False
+    pause: bool = False  # a crawl this program runs
+    continue_: bool = False  # a paused crawl (Resume is for the others that stopped)
 
     @classmethod
     def for_job(cls, status: JobStatus | None, *, running_here: bool, failed_pages: int = 0) -> JobActions:
@@ -39,10 +43,12 @@ class JobActions:
             return cls(cancel=False, resume=False, run_again=False, delete=False)
         return cls(
             cancel=running_here or status in CANCELLABLE_STATUSES,
-            resume=not running_here and status in RESUMABLE_STATUSES,
+            resume=not running_here and status in RESUMABLE_STATUSES and status != JobStatus.PAUSED,
             run_again=not status.is_active,
             delete=not running_here,
             retry_failed=not running_here and not status.is_active and failed_pages > 0,
+            pause=running_here and status.is_active,
+            continue_=not running_here and status == JobStatus.PAUSED,
         )
 
 
@@ -72,6 +78,14 @@ class JobFlows:
 
     async def resume(self, job_id: str) -> str:
         return await engine_result(self._context.crawls.resume(job_id))
+
+    async def pause(self, job_id: str) -> None:
+        """Pause a crawl this program runs: the pages being fetched finish, the others wait for Continue."""
+        await engine_result(self._context.crawls.pause(job_id))
+
+    async def continue_paused(self, job_id: str) -> str:
+        """Carry on with a paused crawl where it stopped (as a resume does)."""
+        return await self.resume(job_id)
 
     async def retry_failed(self, job_id: str) -> str:
         """Fetch the job's failed pages again (and the new pages they link to)."""

@@ -32,7 +32,7 @@ from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.jobs.bulk_actions import BulkAction, BulkJobFlows, can_apply
 from quaero_desktop.gui.jobs.column_widths import NAME_WIDTH, NameGivesWay, short_column_widths
-from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
+from quaero_desktop.gui.jobs.job_flows import CONTINUE_TIP, PAUSE_TIP, JobActions, JobFlows
 from quaero_desktop.gui.jobs.job_row import JobRow
 from quaero_desktop.gui.jobs.jobs_filter import JobsFilterBar, JobsFilterProxy
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, JobColumn, JobsModel
@@ -132,6 +132,11 @@ class JobsPanel(QWidget):
         self.action_delete = self._action(
             "Delete…", QKeySequence.StandardKey.Delete, self._delete, "Delete the selected jobs"
         )
+        # In the rows' context menu and a job's window, not on this toolbar (it keeps its width).
+        self.action_pause = QAction("Pause", self, toolTip=PAUSE_TIP, statusTip=PAUSE_TIP)
+        self.action_pause.triggered.connect(self._pause)
+        self.action_continue = QAction("Continue", self, toolTip=CONTINUE_TIP, statusTip=CONTINUE_TIP)
+        self.action_continue.triggered.connect(self._continue)
 
     def _action(self, text: str, shortcut: Shortcut, slot: Callable[[], object], tip: str) -> QAction:
         return toolbar_action(self.toolbar, self, text, shortcut, slot, tip)
@@ -173,7 +178,7 @@ class JobsPanel(QWidget):
 
     def _on_status(self, event: JobStatusChanged) -> None:
         self.model.set_status(event.job_id, event.status, event.error)
-        if event.status.is_terminal or event.status == JobStatus.INTERRUPTED:
+        if not event.status.is_active:  # ended, interrupted or paused
             self._context.tasks.start(self._refresh_row(event.job_id), what="Updating the job")
         self._update_actions()
 
@@ -238,6 +243,8 @@ class JobsPanel(QWidget):
             failed_pages=row.progress.failed if row else 0,
         )
         self.action_retry.setEnabled(allowed.retry_failed)
+        self.action_pause.setEnabled(allowed.pause)
+        self.action_continue.setEnabled(allowed.continue_)
         self.action_again.setEnabled(allowed.run_again)
         self.action_details.setEnabled(row is not None)
         self.action_cancel.setEnabled(can_apply(BulkAction.CANCEL, rows, self.flows))
@@ -324,6 +331,17 @@ class JobsPanel(QWidget):
         for job_id in resumed:
             await self._refresh_row(job_id)
 
+    def _pause(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._say(f"Pausing “{row.name}”: the pages being fetched are finished first…", STARTED_MESSAGE_MS)
+            self._context.tasks.start(self.flows.pause(row.id), what="Pausing the job")
+
+    def _continue(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._context.tasks.start(self._show_started(self.flows.continue_paused(row.id)), what="Continuing the job")
+
     def _run_again(self) -> None:
         row = self.selected()
         if row is not None:
@@ -370,6 +388,8 @@ class JobsPanel(QWidget):
         menu = QMenu(self)
         for action in (
             self.action_details,
+            self.action_pause,
+            self.action_continue,
             self.action_cancel,
             self.action_resume,
             self.action_again,
