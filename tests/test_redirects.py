@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from quaero_desktop.crawler.connection_errors import keeps_navigating, too_many_redirects
-from quaero_desktop.domain.job import JobStatus, PageResult
+from quaero_desktop.domain.job import JobStatus, PageResult, SkipReason
 from quaero_desktop.domain.long_urls import short_url
 from tests.conftest import crawl, make_definition
-from tests.testsite.redirects import OTHER_PORT_URL
+from tests.login_support import netscape_cookies
+from tests.testsite.redirects import FAR_QUERY_CHARS, OTHER_PORT_URL
 
 _MODES = ["http", pytest.param("browser", marks=pytest.mark.browser)]
 
@@ -63,6 +64,19 @@ def test_a_redirect_off_the_site_is_noted_and_not_stored(app, fresh_site, render
 
 
 @pytest.mark.parametrize("render", _MODES)
+def test_a_long_url_a_redirect_leads_to_is_cut_in_its_note(app, fresh_site, render):
+    site = fresh_site
+    job = crawl(app, make_definition([site.url("/redirects/off-site-far")], render=render, follow_links=False))
+    (page,) = app.jobs.children(job.id)
+    assert page.result == PageResult.SKIPPED
+    target = site.other_host_url("/redirects/landed?q=" + "a" * FAR_QUERY_CHARS)
+    assert (
+        page.note == f"redirected to {short_url(target)}, which is out of scope (other site: {site.other_host_url('')})"
+    )
+    assert len(page.note) < 500
+
+
+@pytest.mark.parametrize("render", _MODES)
 def test_a_redirect_to_no_web_page_fails_its_page_in_words(app, fresh_site, render):
     site = fresh_site
     start = [site.url(f"/redirects/{path}") for path in ("mailto", "no-url", "landed")]
@@ -76,6 +90,21 @@ def test_a_redirect_to_no_web_page_fails_its_page_in_words(app, fresh_site, rend
     assert pages["no-url"].status == JobStatus.FAILED  # not stored as the redirect's own few words
     assert pages["no-url"].error.startswith("the site redirects to an address that is not valid")
     assert {document.url for document in app.documents.list()} == {site.url("/redirects/landed")}
+
+
+@pytest.mark.keyring
+def test_a_logged_in_crawl_follows_a_redirect_off_the_site_to_where_it_ends(app, fresh_site, tmp_path):
+    site = fresh_site
+    export = tmp_path / "cookies.txt"
+    export.write_text(netscape_cookies(site.create_session("alice")))
+    app.logins.import_file("site", export)
+    start = [site.url("/private/"), site.url("/redirects/sso")]
+    job = crawl(app, make_definition(start, auth_id="site", render="http", follow_links=False))
+    sso = _pages(app, job)["sso"]
+    # Followed to the sign-in page, as a browser would: the login watch tells it apart (not "out of scope").
+    assert (sso.result, sso.reason) == (PageResult.SKIPPED, SkipReason.LOGIN_FORM), sso.note
+    assert site.url("/redirects/landed") not in {document.url for document in app.documents.list()}
+    app.logins.delete("site")
 
 
 def test_a_link_to_another_port_is_another_site(app, fresh_site):

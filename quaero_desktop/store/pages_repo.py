@@ -235,8 +235,8 @@ def finish_child(
         "content_type": content_type,
         "title": title,
         "result": result,
-        "note": note,
-        "error": None if error is None else shorten_urls(error),  # a hostile URL inside is cut, not stored whole
+        "note": None if note is None else shorten_urls(note),  # a hostile URL inside is cut, not stored whole
+        "error": None if error is None else shorten_urls(error),
         "auth_failed": auth_failed,
         "rendered_empty": rendered_empty,
         "rendered_incomplete": rendered_incomplete,

@@ -8,6 +8,9 @@
 * ``/redirects/script/a`` and ``script/b``: each a page whose script sends the browser on to the other.
 * ``/redirects/off-site``: a 302 to ``/redirects/landed`` on another host (``localhost``, the same
   server): off the site of a crawl that started on 127.0.0.1.
+* ``/redirects/off-site-far``: the same, with a query of ``FAR_QUERY_CHARS`` characters (a hostile URL).
+* ``/redirects/sso``: a 302 to ``/redirects/idp`` on ``localhost`` (a sign-in service on another host),
+  which sends the browser on to that host's ``/login``, as a session that ran out would be.
 * ``/redirects/mailto`` and ``/redirects/no-url``: a 302 to ``mailto:someone@example.com``, and one to
   ``http://[no-url/``, which is no URL.
 * ``/redirects/other-port``: a page linking to the same host on another port (``127.0.0.1:8000``:
@@ -25,6 +28,7 @@ from .core import Request, Response, Route, html_response, redirect, route
 from .layout import page
 
 CHAIN_END = 50
+FAR_QUERY_CHARS = 5000
 OTHER_PORT_URL = "http://127.0.0.1:8000/docs/"
 
 _CASES = (
@@ -69,7 +73,14 @@ def script(req: Request, match: re.Match[str]) -> Response:
 
 
 def off_site(req: Request, match: re.Match[str]) -> Response:
-    return redirect(req.state.other_base_url + "/redirects/landed", 302)
+    query = "?q=" + "a" * FAR_QUERY_CHARS if match[1] else ""
+    return redirect(req.state.other_base_url + "/redirects/landed" + query, 302)
+
+
+def single_sign_on(req: Request, match: re.Match[str]) -> Response:
+    if match[1] == "sso":
+        return redirect(req.state.other_base_url + "/redirects/idp", 302)
+    return redirect("/login?next=/redirects/sso", 302)
 
 
 def elsewhere(req: Request, match: re.Match[str]) -> Response:
@@ -95,8 +106,9 @@ ROUTES: list[Route] = [
     route(r"/redirects/loop/(a|b)", loop),
     route(r"/redirects/refresh/(a|b)", refresh),
     route(r"/redirects/script/(a|b)", script),
-    route(r"/redirects/off-site", off_site),
+    route(r"/redirects/off-site(-far)?", off_site),
     route(r"/redirects/(mailto|no-url)", elsewhere),
+    route(r"/redirects/(sso|idp)", single_sign_on),
     route(r"/redirects/other-port", other_port),
     route(r"/redirects/landed", landed),
 ]

@@ -150,19 +150,13 @@ class CrawlFetching:
         """A source for one worker (each has its own tab; the HTTP client and context are shared)."""
         if self.render == RenderMode.HTTP:
             assert self._client is not None
-            return HttpSource(
-                HttpFetcher(
-                    self._client, page_timeout_s=self._settings.page_timeout_s, follows=self._scope.follows_redirect
-                )
-            )
+            return HttpSource(self._http_fetcher())
         assert self._browser is not None
         if self.render == RenderMode.BROWSER:
             return BrowserSource(self._browser)
         assert self._client is not None and self._shared_tab is not None
         return AutoSource(
-            HttpFetcher(
-                self._client, page_timeout_s=self._settings.page_timeout_s, follows=self._scope.follows_redirect
-            ),
+            self._http_fetcher(),
             self._browser,
             self._decisions,
             checking_tab=self._shared_tab,
@@ -171,6 +165,14 @@ class CrawlFetching:
             known_urls=self._known_urls,
             rules=content_rules(self._definition),
         )
+
+    def _http_fetcher(self) -> HttpFetcher:
+        """A redirect off the crawl's scope is not asked for (its page is skipped, noted), except in a
+        logged-in crawl: there, as in a browser, the chain is followed to its end, whose URL (a sign-in
+        page on another host) says whether the login still holds (page_recorder.needs_login)."""
+        assert self._client is not None
+        follows = None if self._login is not None else self._scope.follows_redirect
+        return HttpFetcher(self._client, page_timeout_s=self._settings.page_timeout_s, follows=follows)
 
     async def read_in_browser(self, url: str) -> FetchedPage | NonHtmlResponse:
         """Read a page again in the browser, in the crawl's shared tab (auto mode, after its host switched)."""
