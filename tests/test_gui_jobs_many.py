@@ -82,13 +82,18 @@ def test_a_definitions_runs_share_one_row_the_latest_with_older_runs_folded(gui,
     # A new run heads its group; the run it replaces folds under it.
     from quaero_desktop.gui.jobs.job_row import JobRow
 
+    panel.select_job("docs-3")
     _store_run(app, "docs-4", "docs", 40, status=JobStatus.FAILED)
     panel.model.upsert(JobRow.from_job(app.jobs.get("docs-4")))
     assert _shown(panel) == ["docs-4", "blog-1"]
     assert _shown(panel, _top(panel, "docs-4")) == ["docs-3", "docs-2", "docs-1"]
+    # The selection stays on the run the user chose (not on its group's row, now another run), in view.
+    assert [row.id for row in panel.selected_rows()] == ["docs-3"] and panel.table.isExpanded(_top(panel, "docs-4"))
     # Deleting the head: the next run heads the group.
+    panel.select_job("docs-4")
     panel.model.remove("docs-4")
     assert _shown(panel) == ["docs-3", "blog-1"] and _shown(panel, _top(panel, "docs-3")) == ["docs-2", "docs-1"]
+    assert panel.selected_rows() == []  # the run that went was selected, not the one now in its row
 
 
 def test_filter_by_status_and_definition(gui, qloop):
@@ -112,8 +117,10 @@ def test_filter_by_status_and_definition(gui, qloop):
     bar.choose(status="Cancelled")
     assert _shown(panel) == ["blog-2"] and _shown(panel, _top(panel, "blog-2")) == ["blog-1"]
 
+    assert not panel.placeholder.isVisibleTo(panel)
     bar.choose(definition_id="docs", status="Cancelled")
     assert _shown(panel) == []  # no cancelled run of Docs
+    assert panel.placeholder.isVisibleTo(panel) and panel.placeholder.text().startswith("No runs of this definition")
     bar.choose(definition_id="docs", status=None)
     assert _shown(panel) == ["docs-2"]
     # A status change moves a run in or out of the filter as it happens.

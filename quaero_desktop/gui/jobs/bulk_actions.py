@@ -85,15 +85,26 @@ class BulkJobFlows:
 
     async def cancel(self, rows: list[JobRow]) -> str:
         choice = BulkChoice.of(BulkAction.CANCEL, rows, self._flows)
+        cancelled, failed = [], []
         for row in choice.chosen:
-            await self._flows.cancel(row.id)
-        return said(f"Cancelled {_runs(len(choice.chosen))}", choice)
+            try:
+                await self._flows.cancel(row.id)
+            except QuaeroError as exc:  # it ended meanwhile, or went: the others are still cancelled
+                failed.append((row, str(exc)))
+            else:
+                cancelled.append(row.id)
+        return said(f"Cancelled {_runs(len(cancelled))}", BulkChoice(choice.chosen, choice.skipped + failed))
 
     async def resume(self, rows: list[JobRow]) -> tuple[list[str], str]:
         """Resume the runs that can be; the ids resumed and what to say."""
         choice = BulkChoice.of(BulkAction.RESUME, rows, self._flows)
-        resumed = [await self._flows.resume(row.id) for row in choice.chosen]
-        return resumed, said(f"Resumed {_runs(len(resumed))}", choice)
+        resumed, failed = [], []
+        for row in choice.chosen:
+            try:
+                resumed.append(await self._flows.resume(row.id))
+            except QuaeroError as exc:  # e.g. another process resumed it first: the others still resume
+                failed.append((row, str(exc)))
+        return resumed, said(f"Resumed {_runs(len(resumed))}", BulkChoice(choice.chosen, choice.skipped + failed))
 
     async def delete(self, rows: list[JobRow]) -> tuple[list[str], str]:
         """Ask once for every run that can go, then delete them; the ids deleted (none when the user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from quaero_desktop.domain.job import Job, JobStatus, Progress, StoppedBy, elapsed_seconds, stopped_by_text
+from quaero_desktop.domain.job import ChildJob, Job, JobStatus, Progress, StoppedBy, elapsed_seconds, stopped_by_text
 
 STARTING_BROWSER_TEXT = "starting browser…"
 
@@ -93,3 +93,10 @@ def failures_text(failures: list[tuple[str, str]], failed: int) -> str:
     pages = "1 page" if failed == 1 else f"{failed} pages"
     listed = " " + lines[0] if len(lines) == 1 else "\n" + "\n".join(lines)
     return f"{pages} failed:{listed}{more}"
+
+
+def failure_reason(page: ChildJob) -> str:
+    """Why a page failed, in a few words: its error, else its HTTP status."""
+    if page.error:
+        return page.error
+    return f"HTTP {page.http_status}" if page.http_status else "failed"

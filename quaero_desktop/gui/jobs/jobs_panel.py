@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.job import ChildJob, JobStatus
+from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged, Phase
 from quaero_desktop.gui.actions import Shortcut, toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
@@ -33,7 +33,7 @@ from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.jobs.bulk_actions import BulkAction, BulkJobFlows, can_apply
 from quaero_desktop.gui.jobs.column_widths import NAME_WIDTH, NameGivesWay, short_column_widths
 from quaero_desktop.gui.jobs.job_flows import CONTINUE_TIP, PAUSE_TIP, JobActions, JobFlows
-from quaero_desktop.gui.jobs.job_row import JobRow
+from quaero_desktop.gui.jobs.job_row import JobRow, failure_reason
 from quaero_desktop.gui.jobs.jobs_filter import JobsFilterBar, JobsFilterProxy
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, JobColumn, JobsModel
 from quaero_desktop.gui.jobs.jobs_tree import JobsTree
@@ -45,6 +45,7 @@ EMPTY_TEXT = (
     "No crawls yet.\n\nPress “Run definition…” (Ctrl+R) to run a saved definition or a definition file; "
     "create and edit definitions under Definitions. Each run appears here and fills in live."
 )
+NO_MATCH_TEXT = "No runs of this definition and status.\n\nChoose “All definitions” and “All statuses” to see them all."
 
 
 class JobsPanel(QWidget):
@@ -83,8 +84,14 @@ class JobsPanel(QWidget):
         self._ticker.timeout.connect(self.model.tick_durations)
         self._ticker.start()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved):
             signal.connect(self._update_placeholder)
+        # A group's row shows its latest run: when a run comes or goes, the selection stays on the runs.
+        self._kept_selection: list[str] = []
+        for signal in (self.model.rowsAboutToBeInserted, self.model.rowsAboutToBeRemoved):
+            signal.connect(self._remember_selection)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._restore_selection)
         self._update_actions()
         self._update_placeholder()
 
@@ -159,7 +166,7 @@ class JobsPanel(QWidget):
         def read() -> dict[str, list[tuple[str, str]]]:
             failed = [JobStatus.FAILED.value]
             return {
-                job_id: [(page.url, _why(page)) for page in jobs.children(job_id, statuses=failed, limit=3)]
+                job_id: [(page.url, failure_reason(page)) for page in jobs.children(job_id, statuses=failed, limit=3)]
                 for job_id in job_ids
             }
 
@@ -201,7 +208,8 @@ class JobsPanel(QWidget):
                 await self._show_failures([job.id])
 
     def _update_placeholder(self, *_args: object) -> None:
-        self.placeholder.setVisible(self.model.rowCount() == 0)
+        self.placeholder.setText(NO_MATCH_TEXT if self.model.rowCount() else EMPTY_TEXT)
+        self.placeholder.setVisible(self.proxy.rowCount() == 0)
 
     def _apply_filter(self) -> None:
         statuses = self.filter_bar.statuses
@@ -209,6 +217,7 @@ class JobsPanel(QWidget):
         if statuses is not None:
             self.table.expandAll()  # the older runs that match show, not only their group's row
         self._update_actions()
+        self._update_placeholder()
 
     # ----- selection and actions -----
 
@@ -216,13 +225,23 @@ class JobsPanel(QWidget):
         """The selected runs (folded ones selected before their group was folded too)."""
         return [index.data(JOB_ROLE) for index in self.table.selectionModel().selectedRows()]
 
+    def _remember_selection(self, *_args: object) -> None:
+        self._kept_selection = [row.id for row in self.selected_rows()]
+
+    def _restore_selection(self, *_args: object) -> None:
+        if [row.id for row in self.selected_rows()] == self._kept_selection:
+            return
+        self.table.selectionModel().clearSelection()
+        for job_id in self._kept_selection:
+            self.select_job(job_id, add=True, scroll=False)
+
     def selected(self) -> JobRow | None:
         """The one selected run (None when none or several are)."""
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(JOB_ROLE) if len(rows) == 1 else None
 
-    def select_job(self, job_id: str, *, add: bool = False) -> None:
-        """Select a run (unfolding its group if it is an older run); ``add`` keeps the other selected."""
+    def select_job(self, job_id: str, *, add: bool = False, scroll: bool = True) -> None:
+        """Select a run (unfolding its group if it is an older run); ``add`` keeps the others selected."""
         index = self.proxy.mapFromSource(self.model.index_of(job_id))
         if not index.isValid():
             return
@@ -232,7 +251,8 @@ class JobsPanel(QWidget):
             QItemSelectionModel.SelectionFlag.Select if add else QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
         self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index)
+        if scroll:
+            self.table.scrollTo(index)
 
     def _update_actions(self) -> None:
         rows = self.selected_rows()
@@ -398,9 +418,3 @@ class JobsPanel(QWidget):
         ):
             menu.addAction(action)
         menu.popup(self.table.viewport().mapToGlobal(position))
-
-
-def _why(page: ChildJob) -> str:
-    if page.error:
-        return page.error
-    return f"HTTP {page.http_status}" if page.http_status else "failed"
