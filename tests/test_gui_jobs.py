@@ -43,7 +43,7 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
 
     async def scenario():
         await context.definitions.refresh()  # menus show the definitions read off the GUI thread
-        panel._fill_run_menu()
+        panel.run_menu.fill()
         actions = {a.text(): a for a in panel.run_menu.actions()}
         actions["Home page"].trigger()  # what clicking the menu entry does
         assert window.statusBar().currentMessage() == "Starting “Home page”…"

@@ -38,6 +38,7 @@ from quaero_desktop.gui.jobs.jobs_filter import JobsFilterBar, JobsFilterProxy
 from quaero_desktop.gui.jobs.jobs_model import JOB_ROLE, JobColumn, JobsModel
 from quaero_desktop.gui.jobs.jobs_tree import JobsTree
 from quaero_desktop.gui.jobs.progress_delegate import ProgressDelegate
+from quaero_desktop.gui.jobs.run_menu import RunMenu
 
 FAILURES_READ_FOR = 50  # the newest jobs whose failed pages are read for their tooltips
 STARTED_MESSAGE_MS = 5000
@@ -119,10 +120,7 @@ class JobsPanel(QWidget):
     def _build_actions(self) -> None:
         self.toolbar = QToolBar("Jobs", self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.run_menu = QMenu(self)
-        self.run_menu.aboutToShow.connect(self._fill_run_menu)
-        # A re-read that lands while the menu is open shows at once (the menu is never stale).
-        self._context.definitions.changed.connect(self._refill_open_run_menu)
+        self.run_menu = RunMenu(self._context.definitions, self.run, self._run_file, self)
         self.run_button = QToolButton(self)
         self.run_button.setText("Run definition…")
         self.run_button.setToolTip("Run a stored definition or a definition file (Ctrl+R)")
@@ -274,24 +272,6 @@ class JobsPanel(QWidget):
     def show_run_menu(self) -> None:
         """Open the Run menu under its button (without blocking: the window's event loop runs asyncio)."""
         self.run_menu.popup(self.run_button.mapToGlobal(self.run_button.rect().bottomLeft()))
-
-    def _refill_open_run_menu(self) -> None:
-        if self.run_menu.isVisible():
-            self._fill_run_menu()
-
-    def _fill_run_menu(self) -> None:
-        self.run_menu.clear()
-        definitions = self._context.definitions
-        for definition in definitions.all:
-            action = self.run_menu.addAction(definition.name)
-            action.setToolTip(definition.start_urls[0])
-            action.triggered.connect(lambda _=False, d=definition: self.run(d))
-        if not definitions.all:
-            placeholder = self.run_menu.addAction("No stored definitions yet")
-            placeholder.setEnabled(False)
-        self.run_menu.addSeparator()
-        self.run_menu.addAction("From a file…").triggered.connect(self._run_file)
-        definitions.refresh_soon()  # for the next time: the command line may have changed them
 
     def run(self, definition: JobDefinition) -> None:
         # The status bar says "Starting" only while it is so (it stayed on for a whole crawl).
