@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from quaero_desktop.crawler.browser.load_errors import read_error
+from quaero_desktop.crawler.browser.renderer_guard import page_too_heavy
 from quaero_desktop.crawler.browser.settle import SettleTimings
 from quaero_desktop.crawler.browser.tab_pool import TabPool
 from quaero_desktop.crawler.cookie_sync import CookieSync
@@ -63,8 +64,10 @@ class SharedBrowser:
         *,
         idle_close_s: float | None = None,
         tab_idle_close_s: float | None = None,
+        renderer_killed_since: Callable[[float], bool] = lambda _moment: False,
     ) -> None:
         self._open_context = open_context
+        self.renderer_killed_since = renderer_killed_since  # BrowserService's: a renderer stopped for its memory
         self.tab_pool = TabPool(self.new_tab, tab_idle_close_s) if tab_idle_close_s is not None else None
         self._context: BrowserContext | None = None
         self._lock = asyncio.Lock()
@@ -224,6 +227,7 @@ class BrowserSource:
         from playwright.async_api import Error as PlaywrightError
 
         cookies = self._browser.cookies
+        began = time.monotonic()
         try:
             if cookies is not None:
                 await cookies.to_browser(await self._browser.context())
@@ -237,8 +241,20 @@ class BrowserSource:
         except QuaeroError as exc:  # no browser to render with (auto mode goes on with the other pages)
             raise FetchError(f"needs the browser, which could not start: {exc}", retryable=False) from None
         except PlaywrightError as exc:  # the tab or browser crashed: a fresh tab may do
+            stopped = self._stopped_for_memory(tab, began)
             await tab.discard()
+            if stopped:
+                raise page_too_heavy() from None
             raise read_error(getattr(exc, "message", "") or str(exc)) from None
+        except FetchError:
+            if self._stopped_for_memory(tab, began):  # what it builds would grow as large again: no retry
+                await tab.discard()
+                raise page_too_heavy() from None
+            raise
+
+    def _stopped_for_memory(self, tab: Tab, began: float) -> bool:
+        """The tab's renderer crashed while a renderer was stopped for its memory (renderer_guard.py)."""
+        return tab.crashed and self._browser.renderer_killed_since(began)
 
     async def close(self) -> None:
         if self._tab is not None:

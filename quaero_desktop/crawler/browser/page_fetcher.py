@@ -67,12 +67,17 @@ class PageFetcher:
         self._requests = RequestWatch(page)
         self.uses = 0
         self.longer_waits = 0  # pages that were still empty shells after settling (benchmarks count them)
+        self.crashed = False  # its renderer died (or was stopped for its memory: renderer_guard.py)
+        page.on("crash", self._on_crash)
 
     @classmethod
     async def open(cls, context: BrowserContext, *, page_timeout_s: float, settle: SettleTimings) -> PageFetcher:
         """A new tab in ``context`` (whose pages run SETTLE_INIT_JS: see ``prepare_context``)."""
         page = await context.new_page()
         return cls(page, await DocumentSizeWatch.attach(page), page_timeout_s=page_timeout_s, settle=settle)
+
+    def _on_crash(self, _page: Page) -> None:
+        self.crashed = True
 
     @property
     def closed(self) -> bool:

@@ -13,6 +13,8 @@ from quaero_desktop.crawler.request_options import RequestOptions
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Playwright, StorageState
 
+    from quaero_desktop.crawler.browser.renderer_guard import RendererGuard
+
 # Playwright (and the page fetcher built on it) is imported when the first browser starts: an engine
 # that crawls over HTTP only never loads it (docs/architecture.md, "Start-up").
 
@@ -95,6 +97,7 @@ class BrowserService:
         self._location: BrowserLocation | None = None
         self._stale = False  # settings changed: start a new browser when no crawl uses this one
         self._lock = asyncio.Lock()
+        self._renderer_guard: RendererGuard | None = None  # while a browser runs (renderer_guard.py)
 
     def configure(self, configured_path: str | None, *, block_resources: bool) -> None:
         """Use another browser path or blocking choice from the next browser start on."""
@@ -130,6 +133,11 @@ class BrowserService:
                 args=[*launch_args(), *LEAN_PROCESS_ARGS, *(BLOCK_RESOURCE_ARGS if self._block_resources else ())],
                 headless=self._headless,
             )
+            if self._renderer_guard is None:
+                from quaero_desktop.crawler.browser.renderer_guard import RendererGuard
+
+                self._renderer_guard = RendererGuard()
+            self._renderer_guard.start()
             if self._idle_close_s is not None and (self._idle_watch is None or self._idle_watch.done()):
                 self._idle_watch = asyncio.create_task(self._stop_when_idle(self._idle_close_s))
             return self._browser
@@ -186,7 +194,13 @@ class BrowserService:
         async with self._lock:
             await self._stop()
 
+    def renderer_killed_since(self, moment: float) -> bool:
+        """Whether a renderer was stopped for its memory at or after ``moment`` (time.monotonic())."""
+        return self._renderer_guard is not None and self._renderer_guard.killed_since(moment)
+
     async def _stop(self) -> None:
+        if self._renderer_guard is not None:
+            await self._renderer_guard.stop()
         if self._browser is not None:
             try:
                 await self._browser.close()

@@ -38,6 +38,11 @@ class Tab:
         self._fetcher = await PageFetcher.open(self._context, page_timeout_s=self._page_timeout_s, settle=self._settle)
         return self._fetcher
 
+    @property
+    def crashed(self) -> bool:
+        """The current page's renderer died (until the tab is discarded)."""
+        return self._fetcher is not None and self._fetcher.crashed
+
     async def discard(self) -> None:
         """Close the tab (after a crash or an error that may have left it in a bad state)."""
         if self._fetcher is not None:

@@ -123,6 +123,7 @@ class CrawlFetching:
                 sync,
                 idle_close_s=self._settings.browser_idle_close_s if auto else None,
                 tab_idle_close_s=AUTO_TAB_IDLE_CLOSE_S if auto else None,
+                renderer_killed_since=self._browser_service.renderer_killed_since,
             )
         if self.render == RenderMode.AUTO:
             assert self._browser is not None

@@ -1,0 +1,115 @@
+"""The last bound on a rendered page: the memory of the renderer that draws it.
+
+The page bounds (fetched.PageBound, document_size.py) hold what a page is *sent*; a page's scripts
+can still build a DOM far past them from a few bytes (``'x'.repeat(60e6)`` appended to the page: a
+60-million-character text node, which a renderer lays out into gigabytes long before the page settles
+and could be measured from inside it). So while the crawl's browser runs, this watch reads the
+resident memory of each Chromium renderer started below this process, every ``interval_s``, and
+kills one that passes ``limit_bytes``. Its tabs crash; the page whose render saw the crash fails
+with ``page_too_heavy()`` (not retried: it would grow as large again), the crawl goes on with a
+fresh tab. Other processes' browsers are never looked at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+import psutil
+
+from quaero_desktop.crawler.fetched import FetchError
+
+log = logging.getLogger(__name__)
+
+# Measured: a renderer of an ordinary page holds 50-150 MB; the Python manual's largest pages
+# (contents.html, 48,864 elements; genindex-all.html) 243-262 MB. 768 MiB is three times that, and
+# keeps the crawl's processes together (Python, Playwright's driver, the browser process, this
+# renderer) under 1.5 GB; a page past it is no document a person reads.
+MAX_RENDERER_BYTES = 768 * 2**20
+CHECK_INTERVAL_S = 0.2
+
+
+def page_too_heavy(limit_bytes: int = MAX_RENDERER_BYTES) -> FetchError:
+    """The error of a page whose renderer passed ``limit_bytes`` (what its scripts built, most often)."""
+    return FetchError(
+        f"the page grew past {limit_bytes // 2**20:,} MB in the browser (what its scripts built is larger "
+        "than a page a person reads); it was stopped",
+        retryable=False,
+    )
+
+
+@dataclass(frozen=True)
+class RendererKill:
+    pid: int
+    rss_bytes: int
+    at: float  # time.monotonic() when it was killed
+
+
+def renderer_processes(root: psutil.Process) -> list[psutil.Process]:
+    """Chromium's renderer processes below ``root`` (their command line says ``--type=renderer``)."""
+    found = []
+    for child in root.children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # gone meanwhile, or not ours to read
+            if "--type=renderer" in child.cmdline():
+                found.append(child)
+    return found
+
+
+class RendererGuard:
+    """Kills any renderer below this process whose memory passes ``limit_bytes`` while it runs."""
+
+    def __init__(self, *, limit_bytes: int = MAX_RENDERER_BYTES, interval_s: float = CHECK_INTERVAL_S) -> None:
+        self.limit_bytes = limit_bytes
+        self._interval_s = interval_s
+        self._root = psutil.Process(os.getpid())
+        self._task: asyncio.Task[None] | None = None
+        self.kills: list[RendererKill] = []
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._watch(), name="renderer guard")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def killed_since(self, moment: float) -> bool:
+        """Whether a renderer was killed at or after ``moment`` (time.monotonic())."""
+        return any(kill.at >= moment for kill in self.kills)
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval_s)
+            try:
+                self.check()
+            except psutil.Error:  # this process's own tree unreadable: nothing to guard with
+                log.debug("could not read the browser's processes", exc_info=True)
+
+    def check(self) -> list[RendererKill]:
+        """One look at the renderers: kill those over the bound (and say so in the log)."""
+        killed = []
+        for renderer in renderer_processes(self._root):
+            try:
+                rss = renderer.memory_info().rss
+                if rss <= self.limit_bytes:
+                    continue
+                renderer.kill()
+            except psutil.Error:
+                continue
+            kill = RendererKill(renderer.pid, rss, time.monotonic())
+            log.warning(
+                "stopped a browser renderer at %s MB, past the bound of %s MB",
+                f"{rss // 2**20:,}",
+                f"{self.limit_bytes // 2**20:,}",
+            )
+            killed.append(kill)
+        self.kills.extend(killed)
+        del self.kills[:-50]  # the latest ones are all anyone asks about
+        return killed
