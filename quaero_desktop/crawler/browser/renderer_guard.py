@@ -4,10 +4,11 @@ The page bounds (fetched.PageBound, document_size.py) hold what a page is *sent*
 can still build a DOM far past them from a few bytes (``'x'.repeat(60e6)`` appended to the page: a
 60-million-character text node, which a renderer lays out into gigabytes long before the page settles
 and could be measured from inside it). So while the crawl's browser runs, this watch reads the
-resident memory of each Chromium renderer started below this process, every ``interval_s``, and
-kills one that passes ``limit_bytes``. Its tabs crash; the page whose render saw the crash fails
-with ``page_too_heavy()`` (not retried: it would grow as large again), the crawl goes on with a
-fresh tab. Other processes' browsers are never looked at.
+resident memory of each renderer of the crawl's Chromium, every ``interval_s``, and kills one that
+passes ``limit_bytes``. Its tabs crash; the page whose render saw the crash fails with
+``page_too_heavy()`` (not retried: it would grow as large again), the crawl goes on with a fresh tab.
+Only the crawl's browser is watched (the process its launch added, ``new_browser_process``): a login
+being captured in another Chromium of this program, or any other program's, is never touched.
 """
 
 from __future__ import annotations
@@ -49,6 +50,29 @@ class RendererKill:
     at: float  # time.monotonic() when it was killed
 
 
+def browser_processes() -> set[int]:
+    """The Chromium browser processes (no ``--type=``) below this process, by pid."""
+    found = set()
+    for child in psutil.Process(os.getpid()).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            line = child.cmdline()
+            if any(part.startswith("--user-data-dir=") for part in line) and not any(
+                part.startswith("--type=") for part in line
+            ):
+                found.add(child.pid)
+    return found
+
+
+def new_browser_process(before: set[int]) -> psutil.Process | None:
+    """The browser process a launch added to ``before`` (``browser_processes()`` just before it)."""
+    added = browser_processes() - before
+    if len(added) != 1:  # none found, or another launch at the same moment: not sure which is ours
+        return None
+    with contextlib.suppress(psutil.Error):
+        return psutil.Process(added.pop())
+    return None
+
+
 def renderer_processes(root: psutil.Process) -> list[psutil.Process]:
     """Chromium's renderer processes below ``root`` (their command line says ``--type=renderer``)."""
     found = []
@@ -60,16 +84,18 @@ def renderer_processes(root: psutil.Process) -> list[psutil.Process]:
 
 
 class RendererGuard:
-    """Kills any renderer below this process whose memory passes ``limit_bytes`` while it runs."""
+    """Kills any renderer of the watched browser whose memory passes ``limit_bytes`` while it runs."""
 
     def __init__(self, *, limit_bytes: int = MAX_RENDERER_BYTES, interval_s: float = CHECK_INTERVAL_S) -> None:
         self.limit_bytes = limit_bytes
         self._interval_s = interval_s
-        self._root = psutil.Process(os.getpid())
+        self._root: psutil.Process | None = None
         self._task: asyncio.Task[None] | None = None
         self.kills: list[RendererKill] = []
 
-    def start(self) -> None:
+    def start(self, browser: psutil.Process) -> None:
+        """Watch ``browser``'s renderers (a browser started again: the new one's)."""
+        self._root = browser
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._watch(), name="renderer guard")
 
@@ -94,7 +120,9 @@ class RendererGuard:
 
     def check(self) -> list[RendererKill]:
         """One look at the renderers: kill those over the bound (and say so in the log)."""
-        killed = []
+        killed: list[RendererKill] = []
+        if self._root is None:
+            return killed
         for renderer in renderer_processes(self._root):
             try:
                 rss = renderer.memory_info().rss

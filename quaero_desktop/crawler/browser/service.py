@@ -128,16 +128,20 @@ class BrowserService:
                 self._playwright = await async_playwright().start()
             self._location = find_browser(self._configured_path, self._playwright.chromium.executable_path)
             log.info("starting %s at %s", self._location.source, self._location.path)
+            from quaero_desktop.crawler.browser import renderer_guard
+
+            before = renderer_guard.browser_processes()
             self._browser = await self._playwright.chromium.launch(
                 executable_path=self._location.path,
                 args=[*launch_args(), *LEAN_PROCESS_ARGS, *(BLOCK_RESOURCE_ARGS if self._block_resources else ())],
                 headless=self._headless,
             )
-            if self._renderer_guard is None:
-                from quaero_desktop.crawler.browser.renderer_guard import RendererGuard
-
-                self._renderer_guard = RendererGuard()
-            self._renderer_guard.start()
+            launched = renderer_guard.new_browser_process(before)
+            if launched is None:
+                log.warning("could not tell which process is the crawl's browser: its renderers' memory is not bounded")
+            else:
+                self._renderer_guard = self._renderer_guard or renderer_guard.RendererGuard()
+                self._renderer_guard.start(launched)
             if self._idle_close_s is not None and (self._idle_watch is None or self._idle_watch.done()):
                 self._idle_watch = asyncio.create_task(self._stop_when_idle(self._idle_close_s))
             return self._browser
