@@ -20,6 +20,7 @@ class ScriptedDialogs:
         self.answers: deque = deque()
         self.asked: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
+        self.info_folders: list[Path | None] = []  # the folder each message offered to open ("Open folder")
         self.errors: list[tuple[str, str]] = []
 
     def answer(self, *values) -> None:
@@ -54,8 +55,9 @@ class ScriptedDialogs:
     async def choose_directory(self, title: str) -> Path | None:
         return self._next(title, "")
 
-    def info(self, title: str, text: str) -> None:
+    def info(self, title: str, text: str, *, folder: Path | None = None) -> None:
         self.infos.append((title, text))
+        self.info_folders.append(folder)
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))

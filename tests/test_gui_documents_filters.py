@@ -3,15 +3,20 @@ menus, and an export that shows its progress and can be cancelled."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.document import PageContent
+from quaero_desktop.gui.dialogs import QtDialogs
 from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
 from quaero_desktop.gui.documents.preview import word_pattern
 from quaero_desktop.gui.documents.results_model import SNIPPET_ROLE
@@ -141,6 +146,7 @@ def test_export_shows_progress_and_can_be_cancelled(gui, qloop, tmp_path: Path, 
     panel.action_export_all.trigger()
     run(qloop, until(lambda: len(context.dialogs.infos) == 2, what="the finished message"))
     assert "Exported 60 documents as Markdown (50 new or changed, 10 unchanged)" in context.dialogs.infos[1][1]
+    assert context.dialogs.info_folders[1] == target  # "Export finished" offers to open the folder
     assert len(list(target.rglob("*.md"))) == 60
     assert context.dialogs.errors == []
 
@@ -179,3 +185,76 @@ def _type(panel: DocumentsPanel, text: str) -> None:
     """Replace the search text as a user does: select all, then type key by key."""
     panel.focus_search()
     QTest.keyClicks(panel.search_edit, text)
+
+
+def _fake_opener(tmp_path: Path, monkeypatch, *, exit_code: int, said: str = "") -> Path:
+    """An ``xdg-open`` first on PATH that notes what it was asked to open and exits with ``exit_code``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    asked = tmp_path / "opened.txt"
+    script = bin_dir / "xdg-open"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {asked}\necho "{said}" >&2\nexit {exit_code}\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return asked
+
+
+def test_open_original_with_no_usable_browser_says_so(gui, qloop, tmp_path: Path, monkeypatch):
+    window, context = gui
+    _fill(context.app)
+    panel = _open(window, qloop)
+    asked = _fake_opener(tmp_path, monkeypatch, exit_code=3, said="xdg-open: no method available")
+    panel.action_open.trigger()  # Open original, on the current document
+    run(qloop, until(lambda: context.dialogs.errors, what="the message", timeout=20))
+    title, text = context.dialogs.errors[0]
+    url = panel.current_row().url
+    assert asked.read_text().split() == [url]
+    assert title == "The page did not open"
+    assert text.startswith(f"No web browser opened {url}: no program to open it was found (xdg-open: no method")
+    assert "Ctrl+Shift+C" in text
+
+
+def test_export_to_a_new_folder_then_open_it(qloop, tmp_path: Path, monkeypatch):
+    """The folder dialog takes a folder that does not exist yet (Qt said "Directory not found"); the
+    finished message's Open folder shows it in the file manager."""
+    asyncio.set_event_loop(qloop)
+    dialogs = QtDialogs()
+    (tmp_path / "exports").mkdir()
+    warnings: list[str] = []
+
+    def close_warning() -> None:  # Qt's warning runs its own loop: close it, so the test fails instead of hanging
+        box = _shown(QMessageBox)
+        if box is not None:
+            warnings.append(box.text())
+            box.done(0)
+
+    watchdog = QTimer(interval=100)
+    watchdog.timeout.connect(close_warning)
+    watchdog.start()
+
+    async def choose_new_folder() -> Path | None:
+        asking = asyncio.ensure_future(dialogs.choose_directory("Export all documents as a Markdown vault to…"))
+        dialog = await until(lambda: _shown(QFileDialog), what="the folder dialog")
+        dialog.setDirectory(str(tmp_path / "exports"))
+        dialog.findChild(QLineEdit, "fileNameEdit").setText("new vault")  # typed into its name field
+        dialog.accept()  # Choose
+        return await asyncio.wait_for(asking, 10)
+
+    try:
+        assert run(qloop, choose_new_folder()) == tmp_path / "exports" / "new vault"
+    finally:
+        watchdog.stop()
+    assert warnings == []  # no "Directory not found"
+
+    asked = _fake_opener(tmp_path, monkeypatch, exit_code=0)
+    dialogs.info("Export finished", "Exported 3 documents…", folder=tmp_path / "exports")
+    box = _shown(QMessageBox)
+    (open_folder,) = [button for button in box.buttons() if button.text() == "Open folder"]
+    open_folder.click()
+    run(qloop, until(lambda: asked.exists(), what="the file manager asked"))
+    assert asked.read_text().split() == [(tmp_path / "exports").as_uri()]
+    box.close()
+
+
+def _shown(kind):
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)

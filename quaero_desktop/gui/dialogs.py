@@ -12,9 +12,13 @@ import asyncio
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from PySide6.QtCore import QFileInfo, QUrl
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDialog, QFileDialog, QMessageBox, QWidget
 
+from quaero_desktop.gui.system_open import SystemOpener
+
 T = TypeVar("T")
+OPEN_FOLDER = "Open folder"
 
 
 class Dialogs(Protocol):
@@ -34,7 +38,9 @@ class Dialogs(Protocol):
 
     async def choose_directory(self, title: str) -> Path | None: ...
 
-    def info(self, title: str, text: str) -> None: ...
+    def info(self, title: str, text: str, *, folder: Path | None = None) -> None:
+        """``folder``: something was written there; the message offers to open it."""
+        ...
 
     def error(self, title: str, text: str) -> None: ...
 
@@ -43,6 +49,7 @@ class QtDialogs:
     def __init__(self, parent: QWidget | None = None) -> None:
         self._parent = parent
         self._open: set[QDialog] = set()  # keep dialogs alive until answered
+        self._opener = SystemOpener()
 
     def attach(self, parent: QWidget) -> None:
         """Show dialogs over ``parent`` (the main window, once it exists)."""
@@ -92,13 +99,24 @@ class QtDialogs:
         return await self._file(dialog)
 
     async def choose_directory(self, title: str) -> Path | None:
-        dialog = QFileDialog(self._parent, title, str(Path.home()))
+        """An existing folder, or a new one's path (made by what writes there)."""
+        dialog = _FolderDialog(self._parent, title, str(Path.home()))
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         return await self._file(dialog)
 
-    def info(self, title: str, text: str) -> None:
-        self._message(QMessageBox.Icon.Information, title, text)
+    def info(self, title: str, text: str, *, folder: Path | None = None) -> None:
+        box = self._message(QMessageBox.Icon.Information, title, text)
+        if folder is not None:
+            button = box.addButton(OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda: self.open_folder(folder))
+
+    def open_folder(self, folder: Path) -> None:
+        """Show ``folder`` in the desktop's file manager; say so when none could."""
+        self._opener.open(
+            QUrl.fromLocalFile(str(folder)),
+            lambda why: self.error("The folder did not open", f"No file manager opened {folder}: {why}."),
+        )
 
     def error(self, title: str, text: str) -> None:
         self._message(QMessageBox.Icon.Warning, title, text)
@@ -114,14 +132,27 @@ class QtDialogs:
         dialog.open()
         return await future
 
-    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self._parent)
         self._keep(box)
         box.open()
+        return box
 
     def _keep(self, dialog: QDialog) -> None:
         self._open.add(dialog)
         dialog.finished.connect(lambda *_: self._open.discard(dialog))
+
+
+class _FolderDialog(QFileDialog):
+    """Takes a folder that does not exist yet (an export makes it) instead of refusing it: Qt's own
+    dialog said "Directory not found" to a new folder's name typed in."""
+
+    def accept(self) -> None:
+        chosen = self.selectedFiles()
+        if chosen and not QFileInfo(chosen[0]).exists():
+            self.done(QDialog.DialogCode.Accepted)
+            return
+        super().accept()
 
 
 def _resolve(future: asyncio.Future[T], value: T) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -32,6 +32,7 @@ from quaero_desktop.gui.documents.filter_bar import FilterBar
 from quaero_desktop.gui.documents.preview import DocumentPreview
 from quaero_desktop.gui.documents.results_model import MARK, ResultRow, ResultsModel, newest_first
 from quaero_desktop.gui.documents.results_view import ResultsView
+from quaero_desktop.gui.system_open import SystemOpener
 
 SEARCH_DEBOUNCE_MS = 200
 REFRESH_INTERVAL_MS = 1000  # at most one refresh a second while a crawl stores documents
@@ -66,6 +67,13 @@ def count_text(query: str, count: int, *, searching: bool, total: int | None = N
     return f"{count:,} match{'es' if count != 1 else ''} for {quoted}"
 
 
+def _no_browser(url: str, why: str) -> str:
+    return (
+        f"No web browser opened {url}: {why}.\n\nSet a default web browser in your desktop's settings, "
+        "or copy the address (Copy URL, Ctrl+Shift+C) into a browser."
+    )
+
+
 def _is_one_phrase(text: str) -> bool:
     return len(text) >= 2 and text[0] in '"“' and text[-1] in '"”' and '"' not in text[1:-1]
 
@@ -88,6 +96,7 @@ class DocumentsPanel(QWidget):
         self.search_edit = QLineEdit(self)
         self.filter_bar = FilterBar(self)
         self.count_label = QLabel(self)
+        self._opener = SystemOpener(self)
         self._build_layout()
         self._build_actions()
         self.export = ExportFlow(
@@ -357,8 +366,10 @@ class DocumentsPanel(QWidget):
         return [row.id for row in self.selected_rows()]
 
     def open_url(self, url: str) -> None:
-        """Open ``url`` in the system browser (tests replace this method)."""
-        QDesktopServices.openUrl(QUrl(url))
+        """Open ``url`` in the system browser (tests replace this method); say so when none opened it."""
+        self._opener.open(
+            QUrl(url), lambda why: self._context.dialogs.error("The page did not open", _no_browser(url, why))
+        )
 
     def _open_original(self) -> None:
         row = self.current_row()

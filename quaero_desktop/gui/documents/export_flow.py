@@ -140,12 +140,17 @@ class ExportFlow(QObject):
             )
         except ExportCancelled as stopped:
             self._context.dialogs.info(
-                "Export cancelled", f"{str(stopped).capitalize()}. The files written are whole; export again to finish."
+                "Export cancelled",
+                f"{str(stopped).capitalize()}. The files written are whole; export again to finish.",
+                folder=Path(directory),
             )
+            return
+        except OSError as exc:  # a folder that cannot be made or written (permissions, a full disk…)
+            self._context.dialogs.error("Export failed", f"Could not write to {directory}: {exc.strerror or exc}.")
             return
         finally:
             self._show_running(False)
-        self._context.dialogs.info("Export finished", finished_text(result, fmt))
+        self._context.dialogs.info("Export finished", finished_text(result, fmt), folder=result.directory)
 
     def _set_progress(self, done: int, total: int) -> None:
         if self.running:
