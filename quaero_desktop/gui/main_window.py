@@ -20,6 +20,8 @@ from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.definitions.definitions_panel import DefinitionsPanel
 from quaero_desktop.gui.document_count import StoredDocumentCount
 from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
+from quaero_desktop.gui.help.help_dialog import HelpDialog
+from quaero_desktop.gui.help.shortcuts import window_shortcuts
 from quaero_desktop.gui.job_detail.job_details import JobDetails
 from quaero_desktop.gui.job_detail.noise_banner import NoiseExclusion
 from quaero_desktop.gui.jobs.jobs_panel import JobsPanel
@@ -41,6 +43,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle("Quaero Desktop")
         self.setWindowIcon(app_icon())
+        self._help: HelpDialog | None = None  # made on first use
         self._settings = QSettings(str(context.app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
 
         self.tabs = QTabWidget(self)
@@ -115,6 +118,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, v=view: self.show_view(v))
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        # F1 itself, not the standard key: without a desktop's platform theme that may be none.
+        self.action_help = QAction("Quaero Desktop &Help", self, shortcut=QKeySequence("F1"))
+        self.action_help.setToolTip("A short guide, the search syntax and every keyboard shortcut (F1)")
+        self.action_help.triggered.connect(lambda: self.show_help())
+        help_menu.addAction(self.action_help)
+        help_menu.addSeparator()
         about = QAction("&About Quaero Desktop", self)
         about.triggered.connect(
             lambda: self.context.dialogs.info(
@@ -194,6 +203,16 @@ class MainWindow(QMainWindow):
         """Ctrl+R from any view: the Jobs view, with its Run menu open."""
         self.show_view(self.jobs)
         self.jobs.show_run_menu()
+
+    def show_help(self, tab: int = 0) -> HelpDialog:
+        """The Help window (one for the window), on ``tab``; its shortcuts read from the actions as they are."""
+        if self._help is None:
+            views = [(title, view) for view, title in self._views()]
+            self._help = HelpDialog(
+                self.context.app.data_dir, lambda: window_shortcuts(self.context, views, self), self
+            )
+        self._help.show_tab(tab)
+        return self._help
 
     def show_view(self, view: QWidget) -> None:
         self.tabs.setCurrentWidget(view)
