@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from quaero_desktop.domain.definition import FIELD_NAMES, JobDefinition
 from quaero_desktop.domain.errors import ValidationError
+from quaero_desktop.domain.schedule_words import schedule_in_words
 from quaero_desktop.gui.definitions.definition_fields import FIELD_LABELS, DefinitionFields
 from quaero_desktop.gui.definitions.definitions_model import time_until_text, when_text
 from quaero_desktop.gui.definitions.field_checks import (
@@ -230,12 +231,16 @@ class DefinitionEditor(QWidget):
             box.set_hint("")
         elif not schedule.strip():
             box.set_hint("Manual: runs only when you press Run now.")
-        elif not enabled:
-            box.set_hint("Disabled: does not run on its schedule.")
         else:
+            # The schedule in words first: what "30 18 * * 1-5" means is the thing to check.
+            words = schedule_in_words(schedule.strip())
+            said = f"{words[0].upper()}{words[1:]}. " if words else ""
+            if not enabled:
+                box.set_hint(f"{said}Disabled: does not run on its schedule.")
+                return
             upcoming = upcoming_run(schedule, True)
             left = time_until_text(upcoming - datetime.now().astimezone()) if upcoming else ""
-            box.set_hint(f"Next run: {when_text(upcoming)} (in {left})")
+            box.set_hint(f"{said}Next run: {when_text(upcoming)} (in {left})")
 
     def _update_footer(self, values: Mapping[str, object]) -> None:
         in_form_order = [field for field in self.boxes if field in self._problems]

@@ -30,6 +30,7 @@ from quaero_desktop.gui.definitions.field_checks import (
 )
 from quaero_desktop.gui.definitions.form_widgets import CheckRow, FieldBox, LinesEdit, LoginCombo, quiet_label
 from quaero_desktop.gui.definitions.pattern_tester import PatternTester
+from quaero_desktop.gui.definitions.schedule_builder import ScheduleBuilder
 
 FIELD_LABELS = {
     "id": "ID", "name": "Name", "description": "Description", "start_urls": "Start URLs",
@@ -239,9 +240,17 @@ class DefinitionFields(QWidget):
         self._add(form, "auth_id", login)
         self._add_text(parent, form, "logged_in_selector", "CSS, e.g. #user-menu (optional)")
         self._add_text(parent, form, "logged_out_selector", "CSS, e.g. form#login (optional)", hint=LOGIN_MARKER_HELP)
+        self.schedule_builder = ScheduleBuilder(parent)
+        self.schedule_builder.setToolTip("Writes the schedule below; a schedule typed there shows here")
+        self._add_row(form, "Repeat", self.schedule_builder)
         self._add_text(
             parent, form, "schedule", "e.g. 0 3 * * *", width=150, note="minute hour day month weekday, empty = manual"
         )
+        cron = self.inputs["schedule"]
+        assert isinstance(cron, QLineEdit)
+        self.schedule_builder.cronChosen.connect(cron.setText)
+        self.schedule_builder.customChosen.connect(cron.setFocus)
+        cron.textChanged.connect(self.schedule_builder.show_cron)
         self._add_row(form, "Options", self._checkboxes(parent, ("enabled", "auto_start")))
 
     def _add_text(
