@@ -75,13 +75,18 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
         window.jobs.run(item)
     await until(lambda: window.jobs.model.rowCount() == 3, 30)
     await until(lambda: not app.engine().active_job_ids(), 120, "the first crawls")
+    for runs in (4, 5):  # the docs run twice more: its group holds three runs, the older ones folded
+        window.jobs.run(docs)
+        await until(lambda n=runs: len(app.jobs.list()) == n and not app.engine().active_job_ids(), 120, "a re-run")
     window.jobs.run(big)
     await until(lambda: window.jobs.model.rowCount() == 4, 30)
     await asyncio.sleep(5)  # the large crawl is under way
-    window.jobs.select_job(window.jobs.model.job_ids()[0])
+    docs_runs = [job.id for job in app.jobs.list() if job.name == "Product docs"]
+    window.jobs.select_job(docs_runs[-1])  # an older run: its group unfolds
+    window.jobs.select_job(window.jobs.model.job_ids()[0], add=True)
     await save(window, qt, "jobs")
 
-    docs_job = next(j for j in app.jobs.list() if j.name == "Product docs")
+    docs_job = next(j for j in reversed(app.jobs.list()) if j.name == "Product docs")
     window.open_job(docs_job.id)
     await asyncio.sleep(1.5)
     detail = next(w for w in qt.topLevelWidgets() if type(w).__name__ == "JobDetailWindow" and w.isVisible())
@@ -110,6 +115,11 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
     documents.results.setCurrentIndex(documents.results.model().index(0, 0))
     await asyncio.sleep(0.5)
     await save(window, qt, "documents")
+
+    help_dialog = window.show_help()
+    help_dialog.resize(900, 700)
+    await save(help_dialog, qt, "help")
+    help_dialog.close()
 
     window.action_settings.trigger()
     await asyncio.sleep(0.8)

@@ -3,6 +3,7 @@ rest, and nothing the crawl says meanwhile is lost. (Timings: benchmarks/job_det
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.events import ChildStatusChanged
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn
+from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
 from quaero_desktop.store import jobs_repo, pages_repo
 from tests.gui_support import run
@@ -124,3 +126,27 @@ def test_a_jobs_window_fits_the_screen_and_closes_with_escape_or_ctrl_w(gui, qlo
         QTest.keyClick(detail.pages.table, key, modifier)
         run(qloop, until(lambda: window.job_details.get("small-screen-job") is None, what="the window closed"))
         assert not isValid(detail)
+
+
+def test_opening_a_page_with_no_usable_browser_says_so(gui, qloop, tmp_path, monkeypatch):
+    """A job window's Open (the Pages tab) with an xdg-open that finds no browser: a message naming the
+    page and what to do, as in the Documents view (it did nothing visible)."""
+    window, context = gui
+    _store_job(context.app, "open-job")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    asked = tmp_path / "opened.txt"
+    opener = bin_dir / "xdg-open"
+    opener.write_text(f'#!/bin/sh\necho "$1" >> {asked}\necho "xdg-open: no method available" >&2\nexit 3\n')
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    detail = window.job_details.open("open-job")
+    run(qloop, detail.pages.first_read.wait())
+    url = detail.pages.model.index(0, 0).data(CHILD_ROLE).url
+    detail.pages.open_url(url)
+    run(qloop, until(lambda: context.dialogs.errors, what="the message", timeout=20))
+    assert asked.read_text().split() == [url]
+    title, text = context.dialogs.errors[0]
+    assert title == "The page did not open"
+    assert text.startswith(f"No web browser opened {url}: ") and "Ctrl+Shift+C" in text

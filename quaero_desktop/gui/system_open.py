@@ -24,6 +24,14 @@ POLL_MS = 200
 Failed = Callable[[str], None]  # told why, in a sentence
 
 
+def no_browser_message(url: str, why: str) -> str:
+    """What a person reads when no browser opened ``url``, and what to do."""
+    return (
+        f"No web browser opened {url}: {why}.\n\nSet a default web browser in your desktop's settings, "
+        "or copy the address (Copy URL, Ctrl+Shift+C) into a browser."
+    )
+
+
 class SystemOpener(QObject):
     """Opens URLs (``https://…``, ``file:///…``) with the desktop's handler; ``failed`` hears of a failure."""
 

@@ -32,7 +32,7 @@ from quaero_desktop.gui.documents.filter_bar import FilterBar
 from quaero_desktop.gui.documents.preview import DocumentPreview
 from quaero_desktop.gui.documents.results_model import MARK, ResultRow, ResultsModel, newest_first
 from quaero_desktop.gui.documents.results_view import ResultsView
-from quaero_desktop.gui.system_open import SystemOpener
+from quaero_desktop.gui.system_open import SystemOpener, no_browser_message
 
 SEARCH_DEBOUNCE_MS = 200
 REFRESH_INTERVAL_MS = 1000  # at most one refresh a second while a crawl stores documents
@@ -65,13 +65,6 @@ def count_text(query: str, count: int, *, searching: bool, total: int | None = N
     if count >= SEARCH_LIMIT:
         return f"First {count:,} matches for {quoted}"
     return f"{count:,} match{'es' if count != 1 else ''} for {quoted}"
-
-
-def _no_browser(url: str, why: str) -> str:
-    return (
-        f"No web browser opened {url}: {why}.\n\nSet a default web browser in your desktop's settings, "
-        "or copy the address (Copy URL, Ctrl+Shift+C) into a browser."
-    )
 
 
 def _is_one_phrase(text: str) -> bool:
@@ -368,7 +361,7 @@ class DocumentsPanel(QWidget):
     def open_url(self, url: str) -> None:
         """Open ``url`` in the system browser (tests replace this method); say so when none opened it."""
         self._opener.open(
-            QUrl(url), lambda why: self._context.dialogs.error("The page did not open", _no_browser(url, why))
+            QUrl(url), lambda why: self._context.dialogs.error("The page did not open", no_browser_message(url, why))
         )
 
     def _open_original(self) -> None:

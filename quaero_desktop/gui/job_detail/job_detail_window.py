@@ -80,7 +80,7 @@ class JobDetailWindow(QWidget):
         self.header = JobHeader(self)
         self.noise = NoiseBanner(self)
         self.noise.excludeRequested.connect(self._exclude_noise)
-        self.pages = PagesTab(context.app, job_id, self)
+        self.pages = PagesTab(context.app, job_id, self, report_error=context.dialogs.error)
         self.log = LogTab(self)
         self.config = ConfigTab(self)
         self.tabs = QTabWidget(self)

@@ -11,11 +11,11 @@ time, so a single read kept the table empty for 0.5-2 s.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +39,7 @@ from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE, ChildrenTableModel
 from quaero_desktop.gui.job_detail.pages_columns import PagesColumns
 from quaero_desktop.gui.job_detail.selected_page import SelectedPageKeeper
+from quaero_desktop.gui.system_open import SystemOpener, no_browser_message
 from quaero_desktop.gui.window_settings import window_settings
 
 STATUS_CHOICES: dict[str, JobStatus | None] = {
@@ -72,9 +73,18 @@ def read_changes(app: App, job_id: str, model: ChildrenTableModel) -> list[Child
 
 
 class PagesTab(QWidget):
-    def __init__(self, app: App, job_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        job_id: str,
+        parent: QWidget | None = None,
+        *,
+        report_error: Callable[[str, str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._app = app
+        self._report_error = report_error  # a page that did not open is said there (the window's dialogs)
+        self._opener = SystemOpener(self)
         self._job_id = job_id
         self._lock = asyncio.Lock()  # one store read at a time, so offsets stay right
         self._loaded = False
@@ -253,8 +263,12 @@ class PagesTab(QWidget):
             QGuiApplication.clipboard().setText("\n".join(row.url for row in rows))
 
     def open_url(self, url: str) -> None:
-        """Show a page in the system's web browser."""
-        QDesktopServices.openUrl(QUrl(url))
+        """Show a page in the system's web browser; say so when none opened it."""
+        report = self._report_error
+        self._opener.open(
+            QUrl(url),
+            lambda why: report("The page did not open", no_browser_message(url, why)) if report else None,
+        )
 
     def _open_selected(self) -> None:
         rows = self.selected_rows()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -38,6 +38,7 @@ from quaero_desktop.gui.settings.browser_field import BrowserPathField, PathStat
 from quaero_desktop.gui.settings.jobs_group import JobsGroup
 from quaero_desktop.gui.settings.requests_group import RequestsGroup
 from quaero_desktop.gui.style import status_colour
+from quaero_desktop.gui.system_open import SystemOpener
 from quaero_desktop.paths import DATA_DIR_ENV
 from quaero_desktop.settings import AppSettings, save_settings
 
@@ -64,6 +65,7 @@ class SettingsDialog(QDialog):
     def __init__(self, context: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self._opener = SystemOpener(self)
         self._applied: AppSettings = context.app.settings
         self._saving = False
         self.setWindowTitle("Settings")
@@ -246,8 +248,13 @@ class SettingsDialog(QDialog):
         return dialog
 
     def open_folder(self, path: str) -> None:
-        """Show ``path`` in the file manager (tests replace this method)."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        """Show ``path`` in the file manager (tests replace this method); say so when nothing opened it."""
+        self._opener.open(
+            QUrl.fromLocalFile(path),
+            lambda why: self._context.dialogs.error(
+                "The folder did not open", f"No file manager opened {path}: {why}.\n\nIts path is shown here to copy."
+            ),
+        )
 
     # ----- the settings in the fields -----
 
