@@ -103,6 +103,10 @@ async def shoot(window, app, site: TestSite, demo: DemoServer, qt) -> None:
     panel = window.definitions
     panel.select_definition("intranet-reports")
     panel.edit_selected()
+    await asyncio.sleep(0.5)
+    editor = panel.editor
+    editor.scroll_area.ensureWidgetVisible(editor.fields.inputs["schedule"], 0, 160)  # the schedule builder
+    editor.scroll_area.horizontalScrollBar().setValue(0)
     await save(window, qt, "definitions")
 
     window.show_view(window.logins)

@@ -15,6 +15,7 @@ COLUMN_WIDTHS = {
     DefinitionColumn.LOGIN: 120,
     DefinitionColumn.ENABLED: 70,
 }
+SCHEDULE_SAMPLES = ("every day at 09:00", "weekdays at 18:30", "every 6 hours")
 COMPACT_HIDDEN = (DefinitionColumn.ID, DefinitionColumn.LOGIN, DefinitionColumn.ENABLED)
 
 
@@ -37,3 +38,6 @@ def configure_definitions_table(table: QTableView, model: QSortFilterProxyModel)
     header.setHighlightSections(False)
     for column, width in COLUMN_WIDTHS.items():
         table.setColumnWidth(column, width)
+    # Schedules are words now ("weekdays at 18:30"): the column fits the usual ones in the table's font.
+    usual = max(table.fontMetrics().horizontalAdvance(text) for text in SCHEDULE_SAMPLES) + 24
+    table.setColumnWidth(DefinitionColumn.SCHEDULE, max(COLUMN_WIDTHS[DefinitionColumn.SCHEDULE], usual))
