@@ -121,7 +121,7 @@ class DocumentsPanel(QWidget):
     def _build_layout(self) -> None:
         self.search_edit.setPlaceholderText("Search the documents (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(360)
+        self.search_edit.setMinimumWidth(280)  # at 1280 px the toolbar keeps Export all beside the filters and sort
         self.search_edit.setToolTip(SEARCH_TOOLTIP)
         self.count_label.setMinimumWidth(200)
         self.count_label.setContentsMargins(10, 0, 10, 0)

@@ -34,7 +34,7 @@ class FilterBar(QWidget):
         self.site_combo.setToolTip("Only documents from this site (the same as site:HOST in the search box)")
         for combo in (self.source_combo, self.site_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(10)
             combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
         self.order_combo = QComboBox(self)
         self.order_combo.setToolTip(
