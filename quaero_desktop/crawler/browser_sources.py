@@ -75,6 +75,7 @@ class SharedBrowser:
         self.cookies = cookies
         self._idle_close_s = idle_close_s
         self._in_use = 0
+        self._closed = False
         self._last_used = time.monotonic()
         self._idle_watch: asyncio.Task[None] | None = None
         self.generation = 0  # counts the contexts opened: a tab of an older one is replaced
@@ -85,6 +86,8 @@ class SharedBrowser:
 
     async def context(self) -> BrowserContext:
         async with self._lock:
+            if self._closed:  # the crawl stopped: a context opened now would stay open, closed by nobody
+                raise QuaeroError("the crawl stopped")
             if self._context is None:
                 if self.generation and self.cookies is not None:
                     self.cookies.new_context()  # what the crawl's pages set lives on in the jar
@@ -134,6 +137,9 @@ class SharedBrowser:
         )
 
     async def close(self) -> None:
+        """Close the tabs and the context; no context opens after this (the crawl's pages and
+        checks were stopped first: CrawlFetching.close)."""
+        self._closed = True
         if self.tab_pool is not None:
             await self.tab_pool.close()
         if self._idle_watch is not None:

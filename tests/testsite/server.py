@@ -31,6 +31,7 @@ from . import (
     polite,
     redirects,
     secret_links,
+    slow_pages,
     tags,
     wiki,
 )
@@ -57,6 +58,7 @@ ROUTES: list[Route] = [
     *secret_links.ROUTES,
     *hostile.ROUTES,
     *redirects.ROUTES,
+    *slow_pages.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect

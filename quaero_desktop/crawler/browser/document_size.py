@@ -62,6 +62,11 @@ class DocumentSizeWatch:
         self.loads: list[str] = []  # the documents the page loaded since ``reset``, in order (redirects aside)
         self._redirects: dict[str, list[str]] = {}  # a load's URLs that answered with a redirect, by load
 
+    @property
+    def session(self) -> CDPSession:
+        """The tab's DevTools session (its close goes through it too: tab_close.py)."""
+        return self._session
+
     @classmethod
     async def attach(cls, page: Page) -> DocumentSizeWatch:
         session = await page.context.new_cdp_session(page)

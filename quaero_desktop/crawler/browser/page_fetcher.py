@@ -27,6 +27,7 @@ from quaero_desktop.crawler.browser.load_errors import (
 )
 from quaero_desktop.crawler.browser.request_watch import RequestWatch
 from quaero_desktop.crawler.browser.settle import READ_JS, SETTLE_INIT_JS, SettleTimings
+from quaero_desktop.crawler.browser.tab_close import close_tab
 from quaero_desktop.crawler.connection_errors import keeps_navigating, network_error_code, too_many_redirects
 from quaero_desktop.crawler.fetched import (
     HTML_TYPES,
@@ -84,9 +85,8 @@ class PageFetcher:
         return self._page.is_closed()
 
     async def close(self) -> None:
-        if not self._page.is_closed():
-            with contextlib.suppress(PlaywrightError):
-                await self._page.close()
+        """Close the tab, even when it is committing a navigation (see tab_close.py)."""
+        await close_tab(self._page, self._sizes.session)
 
     async def fetch(self, url: str, *, served: ServedDocument | None = None) -> FetchedPage | NonHtmlResponse:
         """Navigate to ``url``, wait for it to load and render, and read it.
