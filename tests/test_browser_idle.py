@@ -1,9 +1,13 @@
 """The browser holds no memory it does not use: an idle crawl context, an idle tab and an idle Chromium
-close, and what the crawl sees does not change when they open again (real Chromium, the test site)."""
+close, and what the crawl sees does not change when they open again (real Chromium, the test site);
+a browser start cut short leaves nothing running."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
+import sys
 import time
 
 import psutil
@@ -140,3 +144,35 @@ def test_a_crawl_tab_asks_the_server_for_no_image_and_reads_the_same_text_as_one
     loaded = asyncio.run(read(block_resources=False))
     assert site.hits("/files/diagram.png") == 1  # the page does ask for it: the switches keep it from going out
     assert "marzipan lighthouse" in blocked and blocked == loaded
+
+
+def browser_processes() -> list[str]:
+    """Playwright's driver (node) and Chromium, if any still runs under this process."""
+    names = []
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if any(part in child.name().lower() for part in ("chrom", "node")):
+                names.append(child.name())
+    return names
+
+
+@pytest.mark.parametrize("after_s", [0.05, 0.3, 1.0])
+def test_a_browser_start_cut_short_leaves_nothing_running(monkeypatch, after_s):
+    """A crawl stopped while the browser starts cancels that start part-way: the engine's close of the
+    browser still stops the driver it started, so no process outlives the engine and nothing is left
+    for the garbage collector to close after the loop ("Event loop is closed", issue 21)."""
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda failure: unraisable.append(repr(failure.exc_value)))
+
+    async def scenario() -> None:
+        service = BrowserService()
+        starting = asyncio.ensure_future(service.browser())
+        await asyncio.sleep(after_s)
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+        await service.close()
+
+    asyncio.run(scenario())
+    gc.collect()
+    assert asyncio.run(until(lambda: not browser_processes(), timeout_s=5.0)), browser_processes()
+    assert unraisable == []

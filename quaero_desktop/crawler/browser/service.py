@@ -93,6 +93,7 @@ class BrowserService:
         self._headless = headless
         self._block_resources = block_resources
         self._playwright: Playwright | None = None
+        self._driver_start: asyncio.Future[Playwright] | None = None  # a start whose asker was cancelled
         self._browser: Browser | None = None
         self._location: BrowserLocation | None = None
         self._stale = False  # settings changed: start a new browser when no crawl uses this one
@@ -123,9 +124,7 @@ class BrowserService:
             if self._browser is not None and self._browser.is_connected():
                 return self._browser
             if self._playwright is None:
-                from playwright.async_api import async_playwright
-
-                self._playwright = await async_playwright().start()
+                self._playwright = await self._started_driver()
             self._location = find_browser(self._configured_path, self._playwright.chromium.executable_path)
             log.info("starting %s at %s", self._location.source, self._location.path)
             from quaero_desktop.crawler.browser import renderer_guard
@@ -192,19 +191,47 @@ class BrowserService:
         return context
 
     async def close(self) -> None:
-        watch, self._idle_watch = self._idle_watch, None
-        if watch is not None and watch is not asyncio.current_task():
-            watch.cancel()
+        # The lock first: a stop the idle watch began is finished, not cut short. Playwright stops its
+        # driver once (a second stop() returns at once), so a stop cancelled half-way leaves the driver
+        # exiting with nobody waiting: its subprocess transport outlives the loop, and is collected
+        # later with "Event loop is closed".
         async with self._lock:
+            watch, self._idle_watch = self._idle_watch, None
+            if watch is not None and watch is not asyncio.current_task():
+                watch.cancel()
             await self._stop()
 
     def renderer_killed_since(self, moment: float) -> bool:
         """Whether a renderer was stopped for its memory at or after ``moment`` (time.monotonic())."""
         return self._renderer_guard is not None and self._renderer_guard.killed_since(moment)
 
+    async def _started_driver(self) -> Playwright:
+        """Playwright's driver (a node process). Its start goes on when the page that asked for it is
+        cancelled (a crawl stopping while the browser starts), so that ``close`` stops the driver it
+        started: a start cut short would leave that process running, stopped by nobody."""
+        if self._driver_start is None:
+            from playwright.async_api import async_playwright
+
+            self._driver_start = asyncio.ensure_future(async_playwright().start())
+        try:
+            playwright = await asyncio.shield(self._driver_start)
+        except asyncio.CancelledError:
+            raise  # the start goes on: the next page takes its driver, or ``_stop`` stops it
+        except BaseException:
+            self._driver_start = None
+            raise
+        self._driver_start = None
+        return playwright
+
     async def _stop(self) -> None:
         if self._renderer_guard is not None:
             await self._renderer_guard.stop()
+        if self._driver_start is not None:  # started for a page that was cancelled meanwhile
+            starting, self._driver_start = self._driver_start, None
+            try:
+                self._playwright = await starting
+            except Exception:  # it did not start: nothing to stop
+                log.debug("the browser driver did not start", exc_info=True)
         if self._browser is not None:
             try:
                 await self._browser.close()
