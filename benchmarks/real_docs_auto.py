@@ -11,7 +11,12 @@ interleaved rounds:
    Quaero crawl in ``http`` mode too (auto's ceiling: the same work without a browser). Pages/s of each (HTML
    pages stored / parsed, over the crawl's time), the ratio (goal >= 1.0x Scrapy), the pages the
    browser rendered (samples, pages whose HTML needs scripts, pages of kinds that switched, pages
-   read again), the job log's "switched" lines, and the peak summed RSS of the crawl's processes;
+   read again), the job log's "switched" lines, and the peak summed RSS of the crawl's processes.
+   With ``--baseline REV``, an ``auto`` crawl with the conversion's files (``BASELINE_FILES``) as at REV
+   too ("before"), in the same rounds (the pool of conversion processes against the in-thread
+   conversion), and the Markdown of the two compared per URL. Each crawl also runs a thread that asks
+   for the GIL every 5 ms, as the window's thread does between events (the window shares the crawl's
+   process): how late it gets it ("tick", p50/p99/max ms);
 2. **same text**: the first ``--same-text`` pages of each tree crawled in ``browser`` mode and in
    ``auto``; the stored Markdown compared per URL (identical, or how many words differ).
 
@@ -21,12 +26,13 @@ the rules were checked on it), ``sphinx`` (sphinx-doc, another Sphinx theme and 
 the rules were not tuned on. The packages must be installed (``real_manuals.py`` installs them).
 
     .venv/bin/python benchmarks/real_docs_auto.py [--trees python,sphinx] [--rounds 3] [--concurrency 4]
-        [--same-text 150]
+        [--same-text 150] [--baseline main] [--max-pages 5000]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -35,6 +41,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,7 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fast_path import PeakMemory, scrapy_python  # noqa: E402
+from benchmarks.baseline_tree import baseline_tree, child_env, use_tree_from_env  # noqa: E402
 from benchmarks.real_manuals import Manual, copy_manual, serving  # noqa: E402
 from benchmarks.timed_crawl import timed_crawl  # noqa: E402
 
@@ -60,6 +68,15 @@ TREES = {
     "glib": Manual("glib", "libglib2.0-doc", "gtk-doc", "/usr/share/doc/libglib2.0-doc/glib", "index.html", "unseen"),
 }
 MAX_PAGES = 5000
+BASELINE_FILES = [  # where a crawl converts its pages and what hands it its converter (``--baseline``)
+    "quaero_desktop/crawler/sources.py",
+    "quaero_desktop/engine/engine.py",
+    "quaero_desktop/engine/run/crawl_run.py",
+    "quaero_desktop/engine/run/fetching.py",
+    "quaero_desktop/engine/run/page_recorder.py",
+    "quaero_desktop/engine/run/prepared_page.py",
+    "quaero_desktop/engine/run/run_start.py",
+]
 
 SCRAPY_SPIDER = textwrap.dedent(
     """
@@ -102,6 +119,35 @@ SCRAPY_SPIDER = textwrap.dedent(
 # ----- one Quaero crawl, in this (child) process -----
 
 
+class Ticker:
+    """A thread that sleeps 5 ms at a time, as the window's thread waits for its next event, and notes how
+    late it wakes: the time it waits for the GIL (and for a core, on a loaded machine) after each sleep."""
+
+    PERIOD = 0.005
+
+    def __init__(self) -> None:
+        self.late: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            began = time.perf_counter()
+            time.sleep(self.PERIOD)
+            self.late.append(time.perf_counter() - began - self.PERIOD)
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        late = sorted(self.late) or [0.0]
+        return {
+            "p50": 1000 * late[len(late) // 2],
+            "p99": 1000 * late[min(len(late) - 1, int(len(late) * 0.99))],
+            "max": 1000 * late[-1],
+        }
+
+
 def crawl_once(start: str, prefix: str, data_dir: str, render: str, concurrency: int, max_pages: int) -> dict[str, Any]:
     from quaero_desktop.app import build_app
     from quaero_desktop.crawler import browser_sources, sources
@@ -130,6 +176,8 @@ def crawl_once(start: str, prefix: str, data_dir: str, render: str, concurrency:
         fetching.CrawlFetching.read_in_browser = counted_again  # type: ignore[method-assign]
 
     app = build_app(Path(data_dir))
+    ticker = Ticker()
+    began_cpu = time.process_time()
     try:
         job, wall = timed_crawl(
             app,
@@ -143,6 +191,9 @@ def crawl_once(start: str, prefix: str, data_dir: str, render: str, concurrency:
                 "render": render,
             },
         )
+        tick = ticker.stop()
+        tick["cpu"] = time.process_time() - began_cpu  # this process's threads: what holds the GIL
+        tick["workers_cpu"] = workers_cpu()
         job_id = job.id
         progress = job.progress
         logs = [e.message for e in app.jobs.logs(job_id)]
@@ -155,18 +206,40 @@ def crawl_once(start: str, prefix: str, data_dir: str, render: str, concurrency:
             "seconds": job.duration_s or wall,
             "browser": dict(browser),
             "switched": [line for line in logs if "to the browser for the rest of the crawl" in line],
+            "tick": tick,
+            "package": str(Path(sources.__file__).parents[2]),
         }
     finally:
         app.close(detach=False)
 
 
-def run_crawl(start: str, prefix: str, data_dir: Path, render: str, concurrency: int, max_pages: int) -> dict[str, Any]:
+def workers_cpu() -> float:
+    """CPU seconds of the conversion's worker processes still running (they outlive the crawl a while)."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "multiprocessing" in " ".join(child.cmdline()[:4]):
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
+def run_crawl(
+    start: str, prefix: str, data_dir: Path, render: str, concurrency: int, max_pages: int, tree: Path | None = None
+) -> dict[str, Any]:
     process = subprocess.Popen(
         [sys.executable, __file__, "--one", start, prefix, str(data_dir), render, str(concurrency), str(max_pages)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
+        env=child_env(tree),
     )
+    from benchmarks.fast_path import PeakMemory  # not in a crawl's child: it imports the package from ROOT
+
     memory = PeakMemory(process.pid)
     out, _ = process.communicate()
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
@@ -226,6 +299,14 @@ def compare_text(browser: dict[str, str], auto: dict[str, str]) -> dict[str, Any
 # ----- the rounds -----
 
 
+def ticks(crawl: dict[str, Any]) -> str:
+    tick = crawl["tick"]
+    return (
+        f"tick p50 {tick['p50']:.1f} / p99 {tick['p99']:.1f} / max {tick['max']:.0f} ms; CPU s: crawl process "
+        f"{tick['cpu']:.1f}, conversion workers {tick['workers_cpu']:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trees", default="python,sphinx")
@@ -234,21 +315,29 @@ def main() -> None:
     parser.add_argument("--http", action="store_true", help="also crawl in http mode (the ceiling of auto)")
     parser.add_argument("--same-text", type=int, default=150, help="pages per tree compared (0: skip part 2)")
     parser.add_argument("--scrapy-venv", type=Path, default=Path(tempfile.gettempdir()) / "quaero-bench-scrapy")
+    parser.add_argument("--max-pages", type=int, default=MAX_PAGES, help="pages per crawl (Scrapy: the whole tree)")
+    parser.add_argument("--baseline", help="a commit: also crawl auto with BASELINE_FILES as they were there")
     parser.add_argument("--one", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
+        use_tree_from_env()
         start, prefix, data_dir, render, concurrency, max_pages = args.one
         print(json.dumps(crawl_once(start, prefix, data_dir, render, int(concurrency), int(max_pages))))
         return
 
     trees = [TREES[name] for name in args.trees.split(",")]
+    from benchmarks.fast_path import scrapy_python
+
     scrapy = scrapy_python(args.scrapy_venv)
     if scrapy is None:
         raise SystemExit("Scrapy is the anchor of this benchmark and did not install")
     print(f"load average before: {os.getloadavg()}", flush=True)
     figures: dict[str, list[float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        before_tree = stack.enter_context(baseline_tree(args.baseline, BASELINE_FILES)) if args.baseline else None
+        if args.baseline:
+            print(f"before: {', '.join(BASELINE_FILES)} as at {args.baseline}; after: as checked out", flush=True)
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         served = work / "www"
         for tree in trees:
             copy_manual(tree, served)
@@ -259,13 +348,17 @@ def main() -> None:
                     start = prefix + tree.start
                     runs = work / f"round{number}-{tree.name}"
                     runs.mkdir()
-                    order = ("auto", "scrapy", "http") if number % 2 else ("http", "scrapy", "auto")  # interleaved
-                    http = None
-                    for who in order:
+                    order = ("auto", "scrapy", "before", "http")  # interleaved
+                    http = before = None
+                    for who in order if number % 2 else reversed(order):
                         if who == "http" and args.http:
-                            http = run_crawl(start, prefix, runs / "http", "http", args.concurrency, MAX_PAGES)
+                            http = run_crawl(start, prefix, runs / "http", "http", args.concurrency, args.max_pages)
+                        elif who == "before" and before_tree is not None:
+                            before = run_crawl(
+                                start, prefix, runs / "before", "auto", args.concurrency, args.max_pages, before_tree
+                            )
                         elif who == "auto":
-                            auto = run_crawl(start, prefix, runs / "auto", "auto", args.concurrency, MAX_PAGES)
+                            auto = run_crawl(start, prefix, runs / "auto", "auto", args.concurrency, args.max_pages)
                         elif who == "scrapy":
                             scraped = scrapy_run(scrapy, start, prefix, args.concurrency, runs)
                     auto_rate = auto["documents"] / auto["seconds"]
@@ -274,13 +367,39 @@ def main() -> None:
                     figures.setdefault(f"{tree.name} scrapy", []).append(scrapy_rate)
                     figures.setdefault(f"{tree.name} auto/scrapy", []).append(auto_rate / scrapy_rate)
                     figures.setdefault(f"{tree.name} peak MB", []).append(auto["peak_mb"])
+                    figures.setdefault(f"{tree.name} tick p99 ms", []).append(auto["tick"]["p99"])
+                    figures.setdefault(f"{tree.name} tick max ms", []).append(auto["tick"]["max"])
+                    figures.setdefault(f"{tree.name} process CPU s", []).append(auto["tick"]["cpu"])
                     print(
                         f"round {number} {tree.name}: auto {auto_rate:.1f} pages/s ({auto['documents']} documents, "
                         f"{auto['met']} URLs met, {auto['seconds']:.1f} s), scrapy {scrapy_rate:.1f} pages/s "
                         f"({scraped['pages']} HTML pages, {scraped['met']} responses, {scraped['seconds']:.1f} s): "
-                        f"{auto_rate / scrapy_rate:.2f}x; peak {auto['peak_mb']:.0f} MB; load {os.getloadavg()[0]:.1f}",
+                        f"{auto_rate / scrapy_rate:.2f}x; peak {auto['peak_mb']:.0f} MB; {ticks(auto)}; "
+                        f"load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
+                    if before is not None:
+                        assert before["package"] == str(before_tree), before["package"]  # the "before" code ran
+                        before_rate = before["documents"] / before["seconds"]
+                        figures.setdefault(f"{tree.name} before", []).append(before_rate)
+                        figures.setdefault(f"{tree.name} before/scrapy", []).append(before_rate / scrapy_rate)
+                        figures.setdefault(f"{tree.name} after/before", []).append(auto_rate / before_rate)
+                        figures.setdefault(f"{tree.name} before peak MB", []).append(before["peak_mb"])
+                        figures.setdefault(f"{tree.name} before tick p99 ms", []).append(before["tick"]["p99"])
+                        figures.setdefault(f"{tree.name} before tick max ms", []).append(before["tick"]["max"])
+                        figures.setdefault(f"{tree.name} before process CPU s", []).append(before["tick"]["cpu"])
+                        same = compare_text(stored_markdown(runs / "before"), stored_markdown(runs / "auto"))
+                        print(
+                            f"         before (as at {args.baseline}) {before_rate:.1f} pages/s ({before['documents']} "
+                            f"documents, {before['seconds']:.1f} s; {before_rate / scrapy_rate:.2f}x Scrapy; after "
+                            f"{auto_rate / before_rate:.2f}x of it); peak {before['peak_mb']:.0f} MB; {ticks(before)}",
+                            flush=True,
+                        )
+                        print(
+                            f"         same Markdown as before: {same['identical']} of {same['compared']} pages "
+                            f"identical, {same['differ']} differ {same['worst']}",
+                            flush=True,
+                        )
                     if http is not None:
                         http_rate = http["documents"] / http["seconds"]
                         figures.setdefault(f"{tree.name} http", []).append(http_rate)
@@ -320,7 +439,8 @@ def main() -> None:
     print("\nmedians over the rounds")
     for key, values in figures.items():
         unit = "x (goal >= 1.0)" if key.endswith("/scrapy") else ("MB" if "MB" in key else "pages/s")
-        unit = "x" if key.endswith("/http") else unit
+        unit = "ms" if key.endswith(" ms") else ("s" if key.endswith(" s") else unit)
+        unit = "x" if key.endswith(("/http", "/before")) else unit
         rounds = ", ".join(f"{value:.2f}" for value in values)
         print(f"{key:<24} {statistics.median(values):8.2f} {unit}   (rounds: {rounds})")
     print(f"load average after: {os.getloadavg()}")

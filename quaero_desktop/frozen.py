@@ -5,6 +5,12 @@ user's value in ``LD_LIBRARY_PATH_ORIG``). This process has read it already; the
 starts (Chromium, Playwright's Node.js driver, xdg-open) must see the system's libraries, so
 the user's value is put back. A frozen Playwright would look for browsers inside the bundle:
 it is pointed at the user's browser cache instead (``crawler/browser/playwright_browsers.py``).
+
+A crawl converts its pages in worker processes (``crawler/conversion_pool.py``): their server (and
+multiprocessing's resource tracker) is this program started again with multiprocessing's own arguments,
+which ``freeze_support`` recognises (PyInstaller's runtime hook makes it serve ``forkserver`` and
+``spawn`` on every platform): such a process runs what it was started for and exits, never the command
+line.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ def prepare_environment() -> None:
     """Call first thing in ``main``: a no-op unless frozen."""
     if not is_frozen():
         return
+    import multiprocessing  # only frozen (PyInstaller's runtime hook has imported it): the pool's server stops here
+
+    multiprocessing.freeze_support()
     if sys.platform.startswith("linux"):
         original = os.environ.pop(f"{LIBRARY_PATH_ENV}_ORIG", None)
         if original is None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urldefrag
 
 from quaero_desktop.crawler.browser_sources import BrowserSource, SharedBrowser, SharedTab
+from quaero_desktop.crawler.conversion_pool import Conversions, InThreadConversions
 from quaero_desktop.crawler.fetched import (
     FetchedPage,
     FetchError,
@@ -37,7 +38,7 @@ from quaero_desktop.crawler.fetched import (
 )
 from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
-from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
+from quaero_desktop.crawler.markdown import ContentRules
 from quaero_desktop.crawler.meta_refresh import refresh_target
 from quaero_desktop.crawler.render_check import Check, Difference, HostChecks, RenderDecisions, compare
 
@@ -124,9 +125,11 @@ class AutoSource:
         on_switch: Callable[[str], None],
         known_urls: Callable[[list[str]], Awaitable[set[str]]] | None = None,
         rules: ContentRules,
+        conversions: Conversions | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._rules = rules  # the definition's content rules: the two versions are compared as they'd be stored
+        self._conversions = conversions or InThreadConversions()  # the engine's pool of processes
         self._browser_source = BrowserSource(browser)
         self._checking_tab = checking_tab
         self._decisions = decisions
@@ -191,7 +194,7 @@ class AutoSource:
             # a whole other page, not this page's missing content. The target is a link of its own.
             log.debug("%s sends the browser on to %s: a redirect, not a difference", url, rendered.final_url)
             return None
-        difference = await asyncio.to_thread(self._difference, page, rendered)
+        difference = await self._difference(page, rendered)
         if difference is not None and difference.missing_links:
             # A link to the page itself (under any of its names, or to one of its anchors), or to a page the
             # crawl has met, adds nothing to find (a self-link, a session's "recently visited" list, a
@@ -235,12 +238,16 @@ class AutoSource:
     async def fetch_text(self, url: str, before: Turn | None = None) -> TextResponse:
         return await self._fetcher.fetch_text(url, before)
 
-    def _difference(self, page: FetchedPage, rendered: FetchedPage) -> Difference | None:
-        http_text = html_to_markdown(page.html, page.final_url, self._rules).markdown
-        browser_text = html_to_markdown(rendered.html, rendered.final_url, self._rules).markdown
+    async def _difference(self, page: FetchedPage, rendered: FetchedPage) -> Difference | None:
+        """The two versions as they would be stored, compared (the engine's pool converts the HTML's once
+        for the comparison and the store: conversion_pool.py keeps it a while)."""
+        http_text, browser_text = await asyncio.gather(
+            self._conversions.convert(page.html, page.final_url, self._rules),
+            self._conversions.convert(rendered.html, rendered.final_url, self._rules),
+        )
         http_links = self._scope_links(page.links, page.final_url)
         browser_links = self._scope_links(rendered.links, rendered.final_url)
-        return compare(http_text, http_links, browser_text, browser_links)
+        return compare(http_text.markdown, http_links, browser_text.markdown, browser_links)
 
     async def close(self) -> None:
         await self._browser_source.close()

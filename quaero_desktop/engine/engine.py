@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 
 from quaero_desktop.crawler.browser.discovery import BrowserLocation
 from quaero_desktop.crawler.browser.service import BrowserService
+from quaero_desktop.crawler.conversion_pool import ConversionPool
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus, JobTrigger
@@ -70,6 +71,8 @@ class Engine:
             idle_close_s=self.settings.browser_idle_close_s,
         )
         self._job_log = JobLog(self._db, self.events, self.redactor)
+        # Every crawl converts its pages in these worker processes, started with the first page to convert.
+        self._conversions = ConversionPool()
         self._runs: dict[str, CrawlRun] = {}
         self._tasks: dict[str, asyncio.Task[JobStatus]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -333,6 +336,7 @@ class Engine:
             logins=self._logins,
             retry_failed=retry_failed,
             proxy_logins=self._proxy_logins,
+            conversions=self._conversions,
         )
         self._runs[job_id] = run
         task = asyncio.create_task(run.run(), name=f"crawl-{job_id}")
@@ -382,6 +386,7 @@ class Engine:
         except LocalStorageError as exc:  # the crawl already said so, with what to do
             log.info("the last job log lines could not be stored: %s", exc)
         await self._browser.close()
+        await asyncio.to_thread(self._conversions.close)  # the crawls have ended: no page awaits a worker
 
 
 def _schedule_state(conn: Connection) -> tuple[list[JobDefinition], dict[str, SlotRecord], dict[str, datetime]]:

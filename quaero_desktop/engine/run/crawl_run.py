@@ -9,6 +9,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from quaero_desktop.crawler.browser.service import BrowserService
+from quaero_desktop.crawler.conversion_pool import Conversions
 from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.crawler.request_options import RequestOptions
@@ -66,8 +67,10 @@ class CrawlRun:
         logins: LoginSource | None = None,
         retry_failed: bool = False,
         proxy_logins: ProxyLoginSource | None = None,
+        conversions: Conversions | None = None,
     ) -> None:
         self.job_id = job.id
+        self._conversions = conversions  # HTML -> Markdown: the engine's worker processes
         self._proxy_logins = proxy_logins
         self._requests_summary = ""
         self.definition = JobDefinition.from_mapping(job.config, f"job {job.id} configuration")
@@ -100,6 +103,7 @@ class CrawlRun:
             settings=settings,
             run_log=self._log,
             known_urls=lambda urls: db.read(frontier_repo.claimed_among, job.id, urls),
+            conversions=conversions,
         )
         self._pages = RunFetcher(
             self._fetching,
@@ -211,6 +215,7 @@ class CrawlRun:
             definition_id=self.definition_id,
             authenticated=bool(self._auth_id),
             not_found=self._not_found,
+            conversions=self._conversions,
         )
         entries = await first_pages(
             self._db,

@@ -18,6 +18,7 @@ import httpx2
 
 from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.browser_sources import BrowserSource, SharedBrowser, SharedTab, TabSettings
+from quaero_desktop.crawler.conversion_pool import Conversions
 from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
 from quaero_desktop.crawler.http.client import HttpClientOptions, build_http_client
@@ -68,8 +69,10 @@ class CrawlFetching:
         settings: EngineSettings,
         run_log: RunLog,
         known_urls: Callable[[list[str]], Awaitable[set[str]]] | None = None,
+        conversions: Conversions | None = None,
     ) -> None:
         self.render = definition.render
+        self._conversions = conversions
         self._known_urls = known_urls
         self._definition = definition
         self._scope = scope
@@ -166,6 +169,7 @@ class CrawlFetching:
             on_switch=self._switched,
             known_urls=self._known_urls,
             rules=content_rules(self._definition),
+            conversions=self._conversions,
         )
 
     def _http_fetcher(self) -> HttpFetcher:

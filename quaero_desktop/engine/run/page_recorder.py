@@ -9,10 +9,10 @@ once converted, whether it is the site's "not found" page.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import TypedDict, Unpack
 
+from quaero_desktop.crawler.conversion_pool import Conversions, InThreadConversions
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified
 from quaero_desktop.crawler.markdown import ContentRules
 from quaero_desktop.crawler.scope import CrawlScope
@@ -95,6 +95,7 @@ class PageRecorder:
         not_found: NotFoundPages | None = None,
         canonical_skips: CanonicalSkips | None = None,
         same_content: SameContent | None = None,
+        conversions: Conversions | None = None,
     ) -> None:
         self._db = db
         self._scope = scope
@@ -105,6 +106,7 @@ class PageRecorder:
         self._not_found = not_found
         self._canonical_skips = canonical_skips or CanonicalSkips()
         self._same_content = same_content  # the documents a page may show the text of (stored once)
+        self._conversions = conversions or InThreadConversions()  # HTML -> Markdown: the engine's processes
 
     async def record(
         self, entry: FrontierEntry, outcome: FetchOutcome | Disallowed | NotStored, known: KnownPage | None = None
@@ -151,9 +153,7 @@ class PageRecorder:
             return await self._unchanged(entry, known, outcome.status, outcome.content_type, now, record)
         if self._scope.noindex(outcome):
             if known is not None and not known.gone:  # a stored page that now says noindex: removed since?
-                prepared = await asyncio.to_thread(
-                    prepare_page, outcome, final_url, self._scope, entry.depth, self._rules
-                )
+                prepared = await self._prepare(outcome, final_url, entry.depth)
                 if await self._is_not_found(entry, prepared, known):
                     return await self._gone(entry, known, outcome.status or 200, outcome.content_type, now, soft=True)
             follow = NotStored(outcome, SkipReason.NOINDEX, NOINDEX_NOTE, follow_links=True)
@@ -198,7 +198,7 @@ class PageRecorder:
         again_as: PageChange | None = None,
     ) -> PageCommit:
         """Convert the page (off the loop) and store it with its links, all in one transaction."""
-        prepared = await asyncio.to_thread(prepare_page, page, final_url, self._scope, entry.depth, self._rules)
+        prepared = await self._prepare(page, final_url, entry.depth)
         if again_as is None and await self._is_not_found(entry, prepared, known):
             if known is not None:
                 return await self._gone(entry, known, page.status or 200, page.content_type, now, soft=True)
@@ -220,6 +220,10 @@ class PageRecorder:
             canonical_skips=self._canonical_skips,
             once=self._once(entry, page, prepared, now, known) if again_as is None else None,
         )
+
+    async def _prepare(self, page: FetchedPage, final_url: str, depth: int) -> PreparedPage:
+        """The page converted off the loop (in the engine's worker processes), its links picked."""
+        return await prepare_page(self._conversions, page, final_url, self._scope, depth, self._rules)
 
     def _once(
         self, entry: FrontierEntry, page: FetchedPage, prepared: PreparedPage, now: datetime, known: KnownPage | None

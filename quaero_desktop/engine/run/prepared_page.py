@@ -1,6 +1,7 @@
 """From a fetched page to what gets stored: Markdown, metadata and the links to follow.
 
-CPU work (HTML parsing and conversion), run off the event loop.
+CPU work: the conversion runs in the engine's worker processes (crawler/conversion_pool.py); the links
+are picked here, from what the fetch parsed.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from quaero_desktop.crawler.anchor_links import heading_anchor_links
+from quaero_desktop.crawler.conversion_pool import Conversions
 from quaero_desktop.crawler.fetched import FetchedPage
-from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, html_to_markdown
+from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, ConvertedPage
 from quaero_desktop.crawler.page_likeness import outline_key
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.definition import JobDefinition, RenderMode
@@ -66,11 +68,23 @@ def converted_with(stored_hash: str, rules: ContentRules) -> bool:
     return stored_source_hash(body_hash, rules) == stored_hash
 
 
-def prepare_page(
-    fetched: FetchedPage, final_url: str, scope: CrawlScope, depth: int, rules: ContentRules
+async def prepare_page(
+    conversions: Conversions,
+    fetched: FetchedPage,
+    final_url: str,
+    scope: CrawlScope,
+    depth: int,
+    rules: ContentRules,
 ) -> PreparedPage:
-    """Convert ``fetched`` to Markdown with the crawl's content ``rules`` and pick the links to enqueue."""
-    converted = html_to_markdown(fetched.html, fetched.final_url, rules)
+    """Convert ``fetched`` to Markdown with the crawl's content ``rules`` (in ``conversions``: the engine's
+    worker processes) and pick the links to enqueue."""
+    converted = await conversions.convert(fetched.html, fetched.final_url, rules)
+    return _prepared(fetched, converted, final_url, scope, depth, rules)
+
+
+def _prepared(
+    fetched: FetchedPage, converted: ConvertedPage, final_url: str, scope: CrawlScope, depth: int, rules: ContentRules
+) -> PreparedPage:
     content = PageContent(
         url=final_url,
         title=converted.title or fetched.title,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from quaero_desktop.crawler.conversion_pool import Conversions
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus, JobTrigger, SkipReason
@@ -31,6 +32,7 @@ async def open_recorder(
     definition_id: str | None,
     authenticated: bool,
     not_found: NotFoundPages | None,
+    conversions: Conversions | None = None,
 ) -> tuple[PageRecorder, ChildBudget]:
     """The run's page recorder and its page budget, from the job's children so far (a resumed run goes on
     numbering them, and keeps the canonical duplicates and the source's documents it met)."""
@@ -49,6 +51,7 @@ async def open_recorder(
         not_found=not_found,
         canonical_skips=CanonicalSkips(canonical),
         same_content=same_content,
+        conversions=conversions,
     )
     return recorder, budget
 
