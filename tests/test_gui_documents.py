@@ -10,9 +10,11 @@ from PySide6.QtCore import QItemSelectionModel, QUrl
 from PySide6.QtGui import QTextTable
 from PySide6.QtTest import QTest
 
+from quaero_desktop.domain.document import DocumentOrder
 from quaero_desktop.gui.async_tasks import engine_result
 from quaero_desktop.gui.documents import documents_panel
-from quaero_desktop.gui.documents.documents_panel import NO_DOCUMENTS, DocumentsPanel, count_text
+from quaero_desktop.gui.documents.count_text import count_text
+from quaero_desktop.gui.documents.documents_panel import NO_DOCUMENTS, DocumentsPanel
 from quaero_desktop.gui.documents.results_model import SNIPPET_ROLE, split_marked
 from tests.conftest import make_definition
 from tests.gui_support import run
@@ -350,4 +352,6 @@ def test_snippet_marks_are_plain_text_and_counts_read_well():
     assert count_text('"event loop"', 7, searching=True) == '7 matches for "event loop"'  # not ""event loop""
     assert count_text('"event loop" asyncio', 2, searching=True) == '2 matches for “"event loop" asyncio”'
     assert count_text("", 5000, searching=False, total=5001) == "Newest 5,000 of 5,001 documents"
+    by_title = count_text("", 5000, searching=False, total=5001, order=DocumentOrder.TITLE)
+    assert by_title == "First 5,000 of 5,001 documents by title"  # not "Newest": they are A to Z
     assert count_text("x" * 60, 0, searching=True) == f"No matches for “{'x' * 39}…”"

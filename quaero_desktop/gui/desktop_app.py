@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from quaero_desktop.app import App
 from quaero_desktop.domain.definition import JobDefinition
@@ -34,7 +34,7 @@ from quaero_desktop.gui.browser_download import offer_browser_download
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.dialogs import Dialogs, QtDialogs
 from quaero_desktop.gui.jobs.job_flows import JobFlows
-from quaero_desktop.gui.main_window import WINDOW_SETTINGS_FILE, MainWindow
+from quaero_desktop.gui.main_window import MainWindow
 from quaero_desktop.gui.notifications.balloon import BalloonNotifier
 from quaero_desktop.gui.notifications.fallback import platform_notifiers
 from quaero_desktop.gui.notifications.job_notifications import JobNotifications
@@ -50,6 +50,7 @@ from quaero_desktop.gui.stored_definitions import StoredDefinitions
 from quaero_desktop.gui.tray.tray_icon import TrayIcon
 from quaero_desktop.gui.tray.tray_presence import TrayPresence, platform_tray_available
 from quaero_desktop.gui.tray.tray_status import APP_NAME, RunningJob, TrayStatus
+from quaero_desktop.gui.window_settings import window_settings
 from quaero_desktop.settings import AppSettings, save_settings
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class DesktopApp(QObject):
         self.jobs = JobFlows(self.context)
         self._window: MainWindow | None = None
         self._window_loaded: asyncio.Task[None] | None = None
-        self._ui_state = QSettings(str(app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
+        self._ui_state = window_settings(app.data_dir)
         self._quit: asyncio.Future[None] | None = None
         self.status = TrayStatus()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QTableView, QTabWidget, QWidget
 
@@ -29,8 +29,8 @@ from quaero_desktop.gui.logins.logins_panel import LoginsPanel
 from quaero_desktop.gui.settings.settings_dialog import SettingsDialog
 from quaero_desktop.gui.style import app_icon
 from quaero_desktop.gui.window_placement import first_geometry, fits_a_screen
+from quaero_desktop.gui.window_settings import window_settings
 
-WINDOW_SETTINGS_FILE = "window.ini"
 log = logging.getLogger(__name__)
 
 
@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Quaero Desktop")
         self.setWindowIcon(app_icon())
         self._help: HelpDialog | None = None  # made on first use
-        self._settings = QSettings(str(context.app.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
+        self._settings = window_settings(context.app.data_dir)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)

@@ -27,6 +27,7 @@ from quaero_desktop.domain.errors import NotFoundError
 from quaero_desktop.domain.search_syntax import parse_query
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.gui.documents.count_text import SEARCH_LIMIT, count_text
 from quaero_desktop.gui.documents.export_flow import ExportFlow
 from quaero_desktop.gui.documents.filter_bar import FilterBar
 from quaero_desktop.gui.documents.preview import DocumentPreview
@@ -36,7 +37,6 @@ from quaero_desktop.gui.system_open import SystemOpener, no_browser_message
 
 SEARCH_DEBOUNCE_MS = 200
 REFRESH_INTERVAL_MS = 1000  # at most one refresh a second while a crawl stores documents
-SEARCH_LIMIT = 200
 LIST_LIMIT = 5000  # without a query: the newest this many (a search reaches every document)
 NO_DOCUMENTS = "No documents yet — run a crawl from the Jobs view"
 NO_DOCUMENTS_HERE = "No documents from this source or site"
@@ -48,27 +48,6 @@ SEARCH_TOOLTIP = (
     "<code>site:example.com</code> from a site · <code>source:team-wiki</code> from a definition<br>"
     "Anything else is taken literally. Whole words rank before prefix matches, titles before text."
 )
-
-
-def count_text(query: str, count: int, *, searching: bool, total: int | None = None) -> str:
-    """'12 documents', 'Newest 5,000 of 9,000 documents', '1 match for “fog”', 'First 200 matches for “fog”'."""
-    if not searching:
-        if total is not None and total > count:
-            return f"Newest {count:,} of {total:,} documents"
-        return f"{count:,} document{'s' if count != 1 else ''}" if count else "No documents"
-    shown = query.strip()
-    shown = shown if len(shown) <= 40 else shown[:39] + "…"
-    # A query that is one "phrase" brings its own quotes: another pair would read ""event loop"".
-    quoted = shown if _is_one_phrase(query.strip()) else f"“{shown}”"
-    if count == 0:
-        return f"No matches for {quoted}"
-    if count >= SEARCH_LIMIT:
-        return f"First {count:,} matches for {quoted}"
-    return f"{count:,} match{'es' if count != 1 else ''} for {quoted}"
-
-
-def _is_one_phrase(text: str) -> bool:
-    return len(text) >= 2 and text[0] in '"“' and text[-1] in '"”' and '"' not in text[1:-1]
 
 
 class DocumentsPanel(QWidget):
@@ -262,7 +241,8 @@ class DocumentsPanel(QWidget):
         self._shown_query = query
         cut = parse_query(query).cut if searching else ""  # a query over its bounds: said beside the count
         self.count_label.setText(
-            count_text(query, len(rows), searching=searching, total=self._total) + (" (query shortened)" if cut else "")
+            count_text(query, len(rows), searching=searching, total=self._total, order=self.filter_bar.current_order())
+            + (" (query shortened)" if cut else "")
         )
         self.count_label.setToolTip(cut)
         empty = NO_DOCUMENTS_HERE if self.filter_bar.is_narrowed else NO_DOCUMENTS
