@@ -16,46 +16,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.wakeup_ticker import Ticker  # noqa: E402
 from quaero_desktop.crawler.conversion_pool import ConversionPool, Conversions, InThreadConversions  # noqa: E402
 from quaero_desktop.crawler.markdown import NO_RULES  # noqa: E402
 
 MANUAL = Path("/usr/share/doc/python3.11/html/library")
 
 
-class Ticker:
-    """A thread that sleeps 5 ms at a time and notes how late it wakes."""
-
-    PERIOD = 0.005
-
-    def __init__(self) -> None:
-        self.late: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            began = time.perf_counter()
-            time.sleep(self.PERIOD)
-            self.late.append(time.perf_counter() - began - self.PERIOD)
-
-    def stop(self) -> str:
-        self._stop.set()
-        self._thread.join()
-        late = sorted(self.late)
-        p50, p99 = late[len(late) // 2], late[min(len(late) - 1, int(len(late) * 0.99))]
-        over = sum(x for x in late if x > 0.010)
-        return (
-            f"wake-up delay p50 {1000 * p50:5.1f} / p99 {1000 * p99:5.1f} / max {1000 * late[-1]:4.0f} ms, "
-            f">10 ms {over:5.2f} s"
-        )
+def _delays(late: dict[str, float]) -> str:
+    return (
+        f"wake-up delay p50 {late['p50']:5.1f} / p99 {late['p99']:5.1f} / max {late['max']:4.0f} ms, "
+        f">10 ms {late['over_10ms_s']:5.2f} s"
+    )
 
 
 async def convert_all(conversions: Conversions, pages: list[tuple[str, str]], concurrency: int) -> None:
@@ -90,7 +68,7 @@ def main() -> None:
                 wall, cpu = time.perf_counter() - began, time.process_time() - cpu
                 print(
                     f"round {number} {name:<11}: {len(pages)} pages in {wall:5.2f} s, this process's CPU {cpu:5.2f} s; "
-                    f"{ticker.stop()}",
+                    + _delays(ticker.stop()),
                     flush=True,
                 )
     finally:

@@ -41,7 +41,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -53,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.baseline_tree import baseline_tree, child_env, use_tree_from_env  # noqa: E402
 from benchmarks.real_manuals import Manual, copy_manual, serving  # noqa: E402
 from benchmarks.timed_crawl import timed_crawl  # noqa: E402
+from benchmarks.wakeup_ticker import Ticker  # noqa: E402
 
 TREES = {
     "python": Manual("python", "python3.11-doc", "Sphinx", "/usr/share/doc/python3.11/html", "index.html", "tuned"),
@@ -117,35 +117,6 @@ SCRAPY_SPIDER = textwrap.dedent(
 
 
 # ----- one Quaero crawl, in this (child) process -----
-
-
-class Ticker:
-    """A thread that sleeps 5 ms at a time, as the window's thread waits for its next event, and notes how
-    late it wakes: the time it waits for the GIL (and for a core, on a loaded machine) after each sleep."""
-
-    PERIOD = 0.005
-
-    def __init__(self) -> None:
-        self.late: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            began = time.perf_counter()
-            time.sleep(self.PERIOD)
-            self.late.append(time.perf_counter() - began - self.PERIOD)
-
-    def stop(self) -> dict[str, float]:
-        self._stop.set()
-        self._thread.join()
-        late = sorted(self.late) or [0.0]
-        return {
-            "p50": 1000 * late[len(late) // 2],
-            "p99": 1000 * late[min(len(late) - 1, int(len(late) * 0.99))],
-            "max": 1000 * late[-1],
-        }
 
 
 def crawl_once(start: str, prefix: str, data_dir: str, render: str, concurrency: int, max_pages: int) -> dict[str, Any]:

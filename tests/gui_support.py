@@ -8,6 +8,7 @@ inside the coroutine with ``tests.waiting.until(...)`` instead of ``qtbot.waitSi
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -118,3 +119,16 @@ def shows_the_stored_job(jobs_panel, app, job_id: str) -> bool:
 
     row = jobs_panel.model.row(job_id)
     return row is not None and row == JobRow.from_job(app.jobs.get(job_id))
+
+
+def fake_opener(tmp_path: Path, monkeypatch, *, exit_code: int, said: str = "") -> Path:
+    """An ``xdg-open`` first on PATH that notes what it was asked to open (in the file returned), says
+    ``said`` on stderr and exits with ``exit_code``: the desktop's opener, without opening anything."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    asked = tmp_path / "opened.txt"
+    script = bin_dir / "xdg-open"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {asked}\necho "{said}" >&2\nexit {exit_code}\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return asked

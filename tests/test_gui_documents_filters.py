@@ -4,7 +4,6 @@ menus, and an export that shows its progress and can be cancelled."""
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,7 @@ from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
 from quaero_desktop.gui.documents.preview import word_pattern
 from quaero_desktop.gui.documents.results_model import SNIPPET_ROLE
 from quaero_desktop.store import documents_repo
-from tests.gui_support import run
+from tests.gui_support import fake_opener, run
 from tests.waiting import until
 
 pytestmark = pytest.mark.gui
@@ -187,23 +186,11 @@ def _type(panel: DocumentsPanel, text: str) -> None:
     QTest.keyClicks(panel.search_edit, text)
 
 
-def _fake_opener(tmp_path: Path, monkeypatch, *, exit_code: int, said: str = "") -> Path:
-    """An ``xdg-open`` first on PATH that notes what it was asked to open and exits with ``exit_code``."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    asked = tmp_path / "opened.txt"
-    script = bin_dir / "xdg-open"
-    script.write_text(f'#!/bin/sh\necho "$1" >> {asked}\necho "{said}" >&2\nexit {exit_code}\n')
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    return asked
-
-
 def test_open_original_with_no_usable_browser_says_so(gui, qloop, tmp_path: Path, monkeypatch):
     window, context = gui
     _fill(context.app)
     panel = _open(window, qloop)
-    asked = _fake_opener(tmp_path, monkeypatch, exit_code=3, said="xdg-open: no method available")
+    asked = fake_opener(tmp_path, monkeypatch, exit_code=3, said="xdg-open: no method available")
     panel.action_open.trigger()  # Open original, on the current document
     run(qloop, until(lambda: context.dialogs.errors, what="the message", timeout=20))
     title, text = context.dialogs.errors[0]
@@ -246,7 +233,7 @@ def test_export_to_a_new_folder_then_open_it(qloop, tmp_path: Path, monkeypatch)
         watchdog.stop()
     assert warnings == []  # no "Directory not found"
 
-    asked = _fake_opener(tmp_path, monkeypatch, exit_code=0)
+    asked = fake_opener(tmp_path, monkeypatch, exit_code=0)
     dialogs.info("Export finished", "Exported 3 documents…", folder=tmp_path / "exports")
     box = _shown(QMessageBox)
     (open_folder,) = [button for button in box.buttons() if button.text() == "Open folder"]

@@ -3,7 +3,6 @@ rest, and nothing the crawl says meanwhile is lost. (Timings: benchmarks/job_det
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +17,7 @@ from quaero_desktop.gui.job_detail.child_rows import ChildColumn
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
 from quaero_desktop.store import jobs_repo, pages_repo
-from tests.gui_support import run
+from tests.gui_support import fake_opener, run
 from tests.job_detail_support import _column
 from tests.waiting import until
 
@@ -133,13 +132,7 @@ def test_opening_a_page_with_no_usable_browser_says_so(gui, qloop, tmp_path, mon
     page and what to do, as in the Documents view (it did nothing visible)."""
     window, context = gui
     _store_job(context.app, "open-job")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    asked = tmp_path / "opened.txt"
-    opener = bin_dir / "xdg-open"
-    opener.write_text(f'#!/bin/sh\necho "$1" >> {asked}\necho "xdg-open: no method available" >&2\nexit 3\n')
-    opener.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    asked = fake_opener(tmp_path, monkeypatch, exit_code=3, said="xdg-open: no method available")
 
     detail = window.job_details.open("open-job")
     run(qloop, detail.pages.first_read.wait())

@@ -34,18 +34,23 @@ CORPUS = [
 ]
 
 
+def store_corpus(conn) -> None:
+    """CORPUS in the store, each document a minute newer than the one before (the later, the newer)."""
+    for n, (url, title, markdown, source) in enumerate(CORPUS):
+        documents_repo.upsert(
+            conn,
+            PageContent(url=url, title=title, markdown=markdown, content_hash=str(n)),
+            job_id=None,
+            definition_id=source,
+            now=NOW + timedelta(minutes=n),
+        )
+
+
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     db = open_database(tmp_path_factory.mktemp("search"))
     with db.write() as conn:
-        for n, (url, title, markdown, source) in enumerate(CORPUS):
-            documents_repo.upsert(
-                conn,
-                PageContent(url=url, title=title, markdown=markdown, content_hash=str(n)),
-                job_id=None,
-                definition_id=source,
-                now=NOW + timedelta(minutes=n),
-            )
+        store_corpus(conn)
     yield db
     db.dispose()
 

@@ -4,29 +4,21 @@ source and site beside the filters (issue 22, item 5)."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 
-from quaero_desktop.domain.document import DocumentFilter, DocumentOrder, PageContent
-from quaero_desktop.store import documents_repo, open_database, search_repo
+from quaero_desktop.domain.document import DocumentFilter, DocumentOrder
+from quaero_desktop.store import open_database, search_repo
 from quaero_desktop.store.search_facets import facets
 from tests.conftest import cli
-from tests.test_search import CORPUS, NOW
+from tests.test_search import CORPUS, store_corpus
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     db = open_database(tmp_path_factory.mktemp("orders"))
     with db.write() as conn:
-        for n, (url, title, markdown, source) in enumerate(CORPUS):
-            documents_repo.upsert(
-                conn,
-                PageContent(url=url, title=title, markdown=markdown, content_hash=str(n)),
-                job_id=None,
-                definition_id=source,
-                now=NOW + timedelta(minutes=n),  # the later in CORPUS, the newer
-            )
+        store_corpus(conn)  # the later in CORPUS, the newer
     yield db
     db.dispose()
 
@@ -95,14 +87,7 @@ def test_counts_per_source_and_site_beside_the_filters(database) -> None:
 
 def test_the_command_line_sorts_with_sort(app, data_dir) -> None:
     with app.database.write() as conn:
-        for n, (url, title, markdown, source) in enumerate(CORPUS):
-            documents_repo.upsert(
-                conn,
-                PageContent(url=url, title=title, markdown=markdown, content_hash=str(n)),
-                job_id=None,
-                definition_id=source,
-                now=NOW + timedelta(minutes=n),
-            )
+        store_corpus(conn)
     by_title = cli("documents", "search", "keeper", "--sort", "title", "--json", data_dir=data_dir)
     assert by_title.returncode == 0, by_title.stderr
     assert [hit["title"] for hit in json.loads(by_title.stdout)] == ["Fog signals", "Lighthouse keeper", "Sign posts"]
