@@ -1,16 +1,22 @@
-"""The crawl browser's launch switches keep what Playwright's own switches do (no browser started)."""
+"""The crawl browser's launch: its switches keep what Playwright's own switches do (no browser started),
+and a browser that dies while starting is started again."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from pathlib import Path
 
 import playwright
+import pytest
 
+from quaero_desktop.crawler.browser.discovery import find_browser
 from quaero_desktop.crawler.browser.service import (
     LEAN_PROCESS_ARGS,
     PLAYWRIGHT_DISABLED_FEATURES,
     PLAYWRIGHT_ENABLED_FEATURES,
+    BrowserService,
 )
 
 
@@ -36,3 +42,34 @@ def test_the_crawl_browser_keeps_every_feature_playwright_switches_on_or_off() -
     assert "HttpsUpgrades" in disabled and "SkipListAccountsWithoutGaiaCookies" in enabled  # the lists were found
     assert set(disabled) <= set(PLAYWRIGHT_DISABLED_FEATURES) and set(disabled) <= our_switch("disable")
     assert set(enabled) <= set(PLAYWRIGHT_ENABLED_FEATURES) and set(enabled) <= our_switch("enable")
+
+
+@pytest.mark.browser
+def test_a_browser_that_dies_while_starting_is_started_once_more(tmp_path: Path, caplog) -> None:
+    # A Chromium that crashes as it starts (seen on a fresh CI machine) must not fail the crawl's pages:
+    # the first start dies of SIGSEGV, the second is the real browser, and the page is read.
+    real = find_browser().path
+    crashes_once = tmp_path / "chromium-crashing-once"
+    marker = tmp_path / "crashed"
+    crashes_once.write_text(
+        f'#!/bin/sh\nif [ ! -e "{marker}" ]; then touch "{marker}"; kill -SEGV $$; fi\nexec "{real}" "$@"\n'
+    )
+    crashes_once.chmod(0o755)
+    caplog.set_level(logging.WARNING, logger="quaero_desktop.crawler.browser.service")
+
+    async def read_a_page() -> str:
+        service = BrowserService(str(crashes_once))
+        try:
+            context = await service.new_context()
+            page = await context.new_page()
+            await page.set_content("<p>started the second time</p>")
+            text = await page.inner_text("p")
+            await context.close()
+            return text
+        finally:
+            await service.close()
+
+    assert asyncio.run(read_a_page()) == "started the second time"
+    assert marker.exists()
+    said = [record.getMessage() for record in caplog.records]
+    assert any(line.startswith("the browser stopped while starting (") for line in said), said

@@ -130,11 +130,7 @@ class BrowserService:
             from quaero_desktop.crawler.browser import renderer_guard
 
             before = renderer_guard.browser_processes()
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self._location.path,
-                args=[*launch_args(), *LEAN_PROCESS_ARGS, *(BLOCK_RESOURCE_ARGS if self._block_resources else ())],
-                headless=self._headless,
-            )
+            self._browser = await self._launch(self._playwright, self._location)
             launched = renderer_guard.new_browser_process(before)
             if launched is None:
                 log.warning("could not tell which process is the crawl's browser: its renderers' memory is not bounded")
@@ -144,6 +140,31 @@ class BrowserService:
             if self._idle_close_s is not None and (self._idle_watch is None or self._idle_watch.done()):
                 self._idle_watch = asyncio.create_task(self._stop_when_idle(self._idle_close_s))
             return self._browser
+
+    async def _launch(self, playwright: Playwright, location: BrowserLocation) -> Browser:
+        """Chromium started with the lean switches, or, if it dies while starting, once more without them.
+
+        Seen on a fresh CI machine: Chromium crashed (SIGSEGV) as it started, twice in a run of ~300
+        launches, never here in hundreds; the GPU and network work the lean switches keep in the browser
+        process is the likeliest part to crash there. A crawl would fail for a start-up crash.
+        """
+        from playwright.async_api import Error as PlaywrightError
+
+        blocking = BLOCK_RESOURCE_ARGS if self._block_resources else ()
+        try:
+            return await playwright.chromium.launch(
+                executable_path=location.path,
+                args=[*launch_args(), *LEAN_PROCESS_ARGS, *blocking],
+                headless=self._headless,
+            )
+        except PlaywrightError as error:
+            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            log.warning(
+                "the browser stopped while starting (%s); starting it again without its lean switches", first_line
+            )
+        return await playwright.chromium.launch(
+            executable_path=location.path, args=[*launch_args(), *blocking], headless=self._headless
+        )
 
     def _in_use(self) -> bool:
         """A context is open or being opened."""
