@@ -30,6 +30,7 @@ from quaero_desktop.domain.job import Job
 from quaero_desktop.store import open_database
 from quaero_desktop.store.database import Database
 from tests import guards
+from tests.postgres_cluster import ClusterUnavailable, PostgresCluster
 from tests.testsite import TestSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,6 +171,31 @@ def _needs_keyring(request):
     if os.environ.get("QUAERO_REQUIRE_KEYRING") == "1":
         pytest.fail("the Secret Service is not available, but QUAERO_REQUIRE_KEYRING=1")
     pytest.skip("needs an unlocked Secret Service (run the suite with bash .ci/test)")
+
+
+# ----- team mode: a throw-away PostgreSQL cluster (tests/postgres_cluster.py) -----
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One cluster for the session. .ci/test sets QUAERO_REQUIRE_POSTGRES=1: there a server that
+    cannot start fails the test; a plain local run without Debian's postgresql skips it."""
+    try:
+        cluster = PostgresCluster().start()
+    except ClusterUnavailable as exc:
+        if os.environ.get("QUAERO_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is not available, but QUAERO_REQUIRE_POSTGRES=1: {exc}")
+        pytest.skip(f"needs PostgreSQL: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(request, postgres_cluster: PostgresCluster) -> str:
+    """The URL of a fresh, empty database for this test (tests using it are marked ``postgres``)."""
+    if request.node.get_closest_marker("postgres") is None:
+        pytest.fail("this test uses PostgreSQL: mark it @pytest.mark.postgres (the quick loop leaves those out)")
+    return postgres_cluster.create_database(f"t_{uuid.uuid4().hex[:16]}")
 
 
 # ----- the markers, checked at run time (see tests/guards.py) -----
