@@ -15,6 +15,7 @@ from quaero_desktop.store.migrate import current_revision, head_revision
 from quaero_desktop.store.schema import metadata
 from quaero_desktop.store.schema_version import HEAD_REVISION, stored_revision
 from quaero_desktop.store.search_query import to_fts_query
+from tests.store_history import downgrade_to
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -63,9 +64,8 @@ def test_the_revision_known_without_alembic_is_alembics_head(database):
 
 def test_an_older_file_is_upgraded_without_alembic_at_every_later_start(tmp_path, monkeypatch):
     first = open_database(tmp_path)
+    downgrade_to(first, "0013")
     with first.write() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0013'")
-        conn.exec_driver_sql("ALTER TABLE documents DROP COLUMN link_share")  # what 0014 adds
         for n, markdown in enumerate(["[One](/1) · [Two](/2) · [Three](/3)", "Plain text, [one link](/a) in it."]):
             conn.exec_driver_sql(
                 "INSERT INTO documents (url, title, markdown, description, canonical_url, language, final_url,"
@@ -75,7 +75,8 @@ def test_an_older_file_is_upgraded_without_alembic_at_every_later_start(tmp_path
                 (markdown,),
             )
     first.dispose()
-    again = open_database(tmp_path)  # the file lacks 0014: Alembic applies it, its documents' link shares worked out
+    # The file lacks 0014 on: Alembic applies them, its documents' link shares worked out.
+    again = open_database(tmp_path)
     assert stored_revision(again) == HEAD_REVISION
     with again.read() as conn:
         shares = [row[0] for row in conn.exec_driver_sql("SELECT link_share FROM documents ORDER BY url")]

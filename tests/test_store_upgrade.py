@@ -15,6 +15,7 @@ import pytest
 from quaero_desktop.store import open_database
 from quaero_desktop.store.schema_version import HEAD_REVISION, stored_revision
 from tests.conftest import ROOT
+from tests.store_history import downgrade_to
 
 DOCUMENTS = 1200  # more than one batch of the migration (500)
 
@@ -22,9 +23,8 @@ DOCUMENTS = 1200  # more than one batch of the migration (500)
 def make_store_before_0014(data_dir: Path, documents: int = DOCUMENTS) -> None:
     """A store as version 0013 left it, with ``documents`` documents (0014 measures each one's links)."""
     database = open_database(data_dir)
+    downgrade_to(database, "0013")
     with database.write() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0013'")
-        conn.exec_driver_sql("ALTER TABLE documents DROP COLUMN link_share")  # what 0014 adds
         conn.exec_driver_sql(
             "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < ?)"
             " INSERT INTO documents (url, title, markdown, description, canonical_url, language, final_url,"

@@ -243,3 +243,14 @@ schedule_slots = Table(
     Column("last_slot", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# Team mode (engine/team/): when the next request of a crawl may go to a host, shared by every worker
+# of the crawl. ``next_at`` is the database's clock (seconds since the epoch), so workers on machines
+# whose clocks differ still space their requests.
+team_host_turns = Table(
+    "team_host_turns",
+    metadata,
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("origin", Text, primary_key=True),
+    Column("next_at", Float, nullable=False),
+)
