@@ -6,6 +6,7 @@ that only reads the store starts without them (docs/architecture.md, "Start-up")
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quaero_desktop.engine.recovery import recover_interrupted_jobs
-from quaero_desktop.paths import resolve_data_dir
+from quaero_desktop.paths import DATABASE_URL_ENV, resolve_data_dir
 from quaero_desktop.services.crawls import CrawlsService
 from quaero_desktop.services.definitions import DefinitionsService
 from quaero_desktop.services.documents import DocumentsService
@@ -105,12 +106,21 @@ class App:
         self.database.dispose()
 
 
-def build_app(data_dir: str | Path | None = None, progress: MigrationProgress | None = None) -> App:
-    """The program's parts on the store in ``data_dir``; a store written by an older version is upgraded
-    first, telling ``progress`` how far it is when that reads every document."""
+def build_app(
+    data_dir: str | Path | None = None, progress: MigrationProgress | None = None, *, database_url: str | None = None
+) -> App:
+    """The program's parts on the store in ``data_dir`` (settings, logins' keyring names and exports stay
+    there), or on the PostgreSQL store the database URL names; a store written by an older version is
+    upgraded first, telling ``progress`` how far it is when that reads every document."""
     directory = resolve_data_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     settings = load_settings(directory)
-    database = open_database(directory, progress)
+    database = open_database(directory, progress, url=chosen_database_url(database_url, settings))
     recover_interrupted_jobs(database)
     return App(data_dir=directory, settings=settings, database=database)
+
+
+def chosen_database_url(explicit: str | None, settings: AppSettings) -> str | None:
+    """The store to open: ``--database-url``, else env QUAERO_DATABASE_URL, else settings.toml's
+    ``database_url``; None (SQLite in the data directory) when none says one."""
+    return explicit or os.environ.get(DATABASE_URL_ENV) or settings.database_url or None

@@ -9,6 +9,7 @@ import platformdirs
 
 APP_NAME = "quaero-desktop"
 DATA_DIR_ENV = "QUAERO_DATA_DIR"
+DATABASE_URL_ENV = "QUAERO_DATABASE_URL"  # a team (PostgreSQL) store instead of the data directory's SQLite file
 
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -47,6 +47,9 @@ class AppSettings:
     user_agent: str = ""
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
     proxy: str = "system"
+    # A team store: a PostgreSQL database's SQLAlchemy URL (postgresql+psycopg://ROLE@HOST:PORT/DATABASE);
+    # "" keeps the SQLite file in the data directory. --database-url and QUAERO_DATABASE_URL win over it.
+    database_url: str = ""
 
     def engine_settings(self) -> EngineSettings:
         # Imported here: the engine's settings bring the page settling's timings (and lxml) along.
@@ -88,6 +91,7 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "user_agent": (str, 'a user agent, or "" for the browser\'s own'),
     "headers": (dict, 'a table of header names and values, such as { "Accept-Language" = "en" }'),
     "proxy": (str, '"system", "none" or a proxy URL such as "http://proxy.example.com:3128"'),
+    "database_url": (str, 'a PostgreSQL URL such as "postgresql+psycopg://quaero@db.example.com:5432/quaero", or ""'),
 }
 
 

@@ -198,6 +198,29 @@ def postgres_url(request, postgres_cluster: PostgresCluster) -> str:
     return postgres_cluster.create_database(f"t_{uuid.uuid4().hex[:16]}")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request) -> str | None:
+    """A test taking this runs on both stores: None (SQLite in the data directory, the quick loop's half)
+    and a fresh PostgreSQL database's URL (marked ``postgres``)."""
+    return request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+
+
+@pytest.fixture
+def store_database(tmp_path: Path, store_url: str | None) -> Iterator[Database]:
+    """A fresh store on SQLite and on PostgreSQL (``store_url``), closed afterwards."""
+    db = open_database(tmp_path, url=store_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def store_app(data_dir: Path, store_url: str | None) -> Iterator[App]:
+    """A fresh app on SQLite and on PostgreSQL (``store_url``), closed afterwards."""
+    application = build_app(data_dir, database_url=store_url)
+    yield application
+    application.close(detach=False)
+
+
 # ----- the markers, checked at run time (see tests/guards.py) -----
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from quaero_desktop.cli.arguments import DirectoryPath, OutputFile, WholeNumber
+from quaero_desktop.cli.arguments import DatabaseUrl, DirectoryPath, OutputFile, WholeNumber
 from quaero_desktop.cli.main import build_parser, main
 from quaero_desktop.domain.document import PageContent
 from quaero_desktop.paths import DATA_DIR_ENV
@@ -64,6 +64,15 @@ def _bad_values(action: argparse.Action, paths: dict[str, Path]) -> list[tuple[s
         return [(str(paths["file"]), "is a file"), (str(paths["file"] / "below"), "cannot be created")]
     if isinstance(kind, OutputFile):
         return [(str(paths["dir"]), "is a directory"), (str(paths["dir"] / "missing" / "x.toml"), "does not exist")]
+    if isinstance(kind, DatabaseUrl):  # the password never shown: the refusal masks it
+        return [
+            ("abc", "'abc' is not a PostgreSQL URL"),
+            ("mysql://me:pw-x@db.example.com/q", "'mysql://me:***@db.example.com/q' is not a PostgreSQL URL"),
+            (
+                "postgresql+psycopg://me:pw-x@db.example.com:5432",
+                "'postgresql+psycopg://me:***@db.example.com:5432' names no database",
+            ),
+        ]
     if action.choices:
         return [("abc", "invalid choice")]
     # Free text (ids, URLs, names, queries) or a converter of its own: refused or handled, never a traceback.

@@ -166,7 +166,8 @@ def test_deleting_one_sources_documents_keeps_those_the_other_holds(app, fresh_s
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-def test_deleting_a_jobs_documents_also_deletes_those_of_no_source(database):
+def test_deleting_a_jobs_documents_also_deletes_those_of_no_source(store_database):
+    database = store_database
     with database.write() as conn:
         jobs_repo.create_parent(
             conn, job_id="j1", name="J", definition_id=None, config={}, metadata={}, owner_pid=1, now=NOW

@@ -9,7 +9,8 @@ from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipRea
 from quaero_desktop.store import jobs_repo, pages_repo
 
 
-def test_page_listings_say_what_the_children_say_in_discovery_order(database):
+def test_page_listings_say_what_the_children_say_in_discovery_order(store_database):
+    database = store_database
     now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     with database.write() as conn:
         jobs_repo.create_parent(

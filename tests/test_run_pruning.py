@@ -35,7 +35,8 @@ def _run(conn, job_id: str, definition_id: str, minutes: int, status: JobStatus)
         jobs_repo.finish_parent(conn, job_id, status, error=None, now=NOW + timedelta(minutes=minutes, seconds=30))
 
 
-def test_pruning_keeps_the_newest_runs_and_any_run_still_going(database) -> None:
+def test_pruning_keeps_the_newest_runs_and_any_run_still_going(store_database) -> None:
+    database = store_database
     with database.write() as conn:
         _run(conn, "a1", "docs", 1, JobStatus.COMPLETED)
         _run(conn, "a2", "docs", 2, JobStatus.RUNNING)  # old, but still going (another process)
@@ -50,7 +51,8 @@ def test_pruning_keeps_the_newest_runs_and_any_run_still_going(database) -> None
     assert left == ["a2", "a4", "a5", "b1"]
 
 
-def test_a_new_run_removes_the_oldest_but_its_documents_stay(app, site) -> None:
+def test_a_new_run_removes_the_oldest_but_its_documents_stay(store_app, site) -> None:
+    app = store_app
     app.settings = dataclasses.replace(app.settings, keep_runs_per_definition=2)
     definition = make_definition([site.url("/big/s1/")], include_patterns=["/big/s1/"], max_pages=3, render="http")
     runs = [crawl(app, definition) for _ in range(3)]

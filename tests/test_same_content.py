@@ -76,7 +76,8 @@ def _same_site_crawl(app, site):
     return crawl(app, definition)
 
 
-def test_identical_and_near_identical_pages_are_stored_once_and_the_others_kept_apart(app, fresh_site):
+def test_identical_and_near_identical_pages_are_stored_once_and_the_others_kept_apart(store_app, fresh_site):
+    app = store_app
     site = fresh_site
     job = _same_site_crawl(app, site)
     assert job.status == JobStatus.COMPLETED, job.error
@@ -183,7 +184,8 @@ def test_the_read_document_tool_says_how_long_its_pages_are(app):
     assert "aliases" in description and "{" not in description and "characters" in description
 
 
-def test_a_re_crawl_stores_nothing_twice_and_keeps_the_aliases(app, fresh_site):
+def test_a_re_crawl_stores_nothing_twice_and_keeps_the_aliases(store_app, fresh_site, store_url):
+    app = store_app
     site = fresh_site
     first = _same_site_crawl(app, site)
     site.change_page("/same/article")  # the article and its ?ref= variant change; the print version does not
@@ -202,13 +204,15 @@ def test_a_re_crawl_stores_nothing_twice_and_keeps_the_aliases(app, fresh_site):
     for job in (first, again):
         out = io.StringIO()
         with redirect_stdout(out):
-            assert main(["--data-dir", str(app.data_dir), "jobs", "show", job.id, "--json"]) == 0
+            store = ["--database-url", store_url] if store_url else []
+            assert main(["--data-dir", str(app.data_dir), *store, "jobs", "show", job.id, "--json"]) == 0
         shown = {child["url"]: child for child in json.loads(out.getvalue())["children"]}
         assert shown[site.url("/same/notice-copy")]["same_as"] == site.url("/same/notice"), job.id
         assert shown[site.url("/same/notice")]["aliases"] == [site.url("/same/notice-copy")], job.id
 
 
-def test_a_document_stored_twice_before_is_folded_into_the_one_this_crawl_stored(app, fresh_site):
+def test_a_document_stored_twice_before_is_folded_into_the_one_this_crawl_stored(store_app, fresh_site):
+    app = store_app
     site = fresh_site
     first = _same_site_crawl(app, site)
     notice = app.documents.get_by_url(site.url("/same/notice"))
@@ -238,7 +242,8 @@ def test_calendar_months_and_short_pages_are_never_taken_for_each_other(app, fre
     assert job.progress.duplicates == 0
 
 
-def test_many_pages_of_one_outline_are_compared_by_their_sketches(database):
+def test_many_pages_of_one_outline_are_compared_by_their_sketches(store_database):
+    database = store_database
     """A site whose pages share a title and headings: candidates come from the sketches, not a scan."""
     index = SameContent("job", None)
     texts = {n: _text(300) + f" page{n} " + " ".join(f"own{n}w{i}" for i in range(60)) for n in range(12)}

@@ -17,7 +17,17 @@ from tests.guards import FORBIDDEN_ENV
 # Each costs tens to hundreds of milliseconds at import; none is needed to read or list the store
 # (http.server: only the demo command serves pages; multiprocessing: only a crawl starts the processes
 # that convert its pages, crawler/conversion_pool.py).
-FORBIDDEN = ("playwright", "PySide6", "alembic", "mcp", "httpx2", "trafilatura", "http.server", "multiprocessing")
+FORBIDDEN = (
+    "playwright",
+    "PySide6",
+    "alembic",
+    "psycopg",
+    "mcp",
+    "httpx2",
+    "trafilatura",
+    "http.server",
+    "multiprocessing",
+)
 
 
 def import_chains(report: str, forbidden: tuple[str, ...] = FORBIDDEN) -> list[str]:

@@ -1,4 +1,4 @@
-"""The SQLite store: migrations, upserts, the frontier's dedupe, concurrency and search."""
+"""The store on SQLite and on PostgreSQL: migrations, upserts, the frontier's dedupe, concurrency; search (SQLite)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,13 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def database(tmp_path):
+def database(store_database):
+    """Both stores: SQLite (the quick loop) and PostgreSQL (the ``postgres`` mark)."""
+    return store_database
+
+
+@pytest.fixture
+def sqlite_database(tmp_path):
     db = open_database(tmp_path)
     yield db
     db.dispose()
@@ -48,10 +54,15 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database):
     assert current_revision(database) == head_revision()
     with database.read() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
-        pragmas = [conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "foreign_keys")]
     # The FTS5 index and its shadow tables are created by raw SQL in the migration, not by the models.
     differences = [d for d in differences if not (d[0] == "remove_table" and d[1].name.startswith("documents_fts"))]
     assert differences == []
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_database):
+    with sqlite_database.read() as conn:
+        pragmas = [conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "foreign_keys")]
+    assert sqlite_database.dialect == "sqlite"
     assert pragmas == ["wal", 1]
 
 
@@ -90,12 +101,12 @@ def test_an_older_file_is_upgraded_without_alembic_at_every_later_start(tmp_path
     open_database(tmp_path).dispose()
 
 
-def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
-    first = open_database(tmp_path)
+def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path, store_url):
+    first = open_database(tmp_path, url=store_url)
     with first.write() as conn:
         _parent(conn)
     first.dispose()
-    second = open_database(tmp_path)
+    second = open_database(tmp_path, url=store_url)
     with second.read() as conn:
         assert jobs_repo.get_parent(conn, "job1").metadata == {"job_definition_id": "d"}
     second.dispose()
@@ -157,7 +168,43 @@ def test_concurrent_writers_never_see_database_is_locked(database):
         assert jobs_repo.get_parent(conn, "job1").document_count == 240
 
 
-def test_search_ranks_title_matches_first_and_returns_clean_snippets(database):
+def test_two_writers_storing_one_page_at_once_keep_one_document_counted_once_per_job(database):
+    # SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL's second writer waits on the first's
+    # row lock (or its new row's key) and then updates the document instead of inserting a second one.
+    with database.write() as conn:
+        _parent(conn, "job1")
+        _parent(conn, "job2")
+    barrier = threading.Barrier(8)
+    results: list[tuple[int, bool]] = []
+    errors: list[Exception] = []
+
+    def writer(n: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(5):
+                with database.write() as conn:
+                    results.append(
+                        documents_repo.upsert(
+                            conn, _page(digest=f"h{n}"), job_id=f"job{n % 2 + 1}", definition_id="d", now=NOW
+                        )
+                    )
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({document_id for document_id, _ in results}) == 1
+    assert sum(new for _, new in results) >= 2  # each job counted it (and re-counted only when the other took it over)
+    with database.read() as conn:
+        assert documents_repo.count(conn) == 1
+
+
+def test_search_ranks_title_matches_first_and_returns_clean_snippets(sqlite_database):
+    database = sqlite_database
     with database.write() as conn:
         _parent(conn)
         documents_repo.upsert(

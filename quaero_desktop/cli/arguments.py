@@ -12,6 +12,7 @@ import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 SQLITE_MAX_INTEGER = 2**63 - 1  # the largest id SQLite stores; larger numbers cannot name anything
 
@@ -77,13 +78,40 @@ class OutputFile:
         return text
 
 
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """A store's URL: ``postgresql+psycopg://ROLE@HOST:PORT/DATABASE`` (or ``sqlite:///FILE``). Checked for its
+    form only (the server is asked when the store opens); a refusal shows it with the password masked."""
+
+    form: str = "postgresql+psycopg://ROLE@HOST:PORT/DATABASE"
+
+    def __call__(self, text: str) -> str:
+        parts = urlsplit(text.strip())
+        shown = masked_url_text(text)
+        scheme = parts.scheme.split("+", 1)[0]
+        if scheme not in ("postgresql", "postgres", "sqlite"):
+            raise argparse.ArgumentTypeError(f"'{shown}' is not a PostgreSQL URL; give {self.form}")
+        if not parts.path.strip("/"):
+            raise argparse.ArgumentTypeError(f"'{shown}' names no database; give {self.form}")
+        return text.strip()
+
+
+def masked_url_text(text: str) -> str:
+    """A URL as it may be shown: the password between ``user:`` and ``@`` replaced by ***."""
+    parts = urlsplit(text)
+    if parts.password is None:
+        return text
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
 def _nearest_existing(path: Path) -> Path:
     while not path.exists() and path.parent != path:
         path = path.parent
     return path
 
 
-def problem_with(check: DirectoryPath | OutputFile, text: str) -> str | None:
+def problem_with(check: DirectoryPath | OutputFile | DatabaseUrl, text: str) -> str | None:
     """Why ``check`` refuses ``text`` (None: it does not), for a value that comes from elsewhere (the environment)."""
     try:
         check(text)

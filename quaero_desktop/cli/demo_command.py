@@ -85,7 +85,7 @@ def _crawl_demo(server: DemoServer, args: argparse.Namespace) -> int:
     from quaero_desktop.app import build_app
     from quaero_desktop.demo.server import example_definition_toml
 
-    app = build_app(args.data_dir)
+    app = build_app(args.data_dir, database_url=args.database_url)
     try:
         print(f"Crawling the demo site at {server.base_url}/ into {app.data_dir}")
         definition = parse_definition_text(example_definition_toml(server.base_url), "toml", "the demo definition")

@@ -19,18 +19,19 @@ from quaero_desktop.cli import (
     jobs_commands,
     mcp_command,
 )
-from quaero_desktop.cli.arguments import DirectoryPath, problem_with
+from quaero_desktop.cli.arguments import DatabaseUrl, DirectoryPath, problem_with
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
 from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError
 from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
 from quaero_desktop.frozen import prepare_environment
-from quaero_desktop.paths import DATA_DIR_ENV
+from quaero_desktop.paths import DATA_DIR_ENV, DATABASE_URL_ENV
 
 if TYPE_CHECKING:
     from quaero_desktop.app import App
 
 EXIT_BAD_INPUT = 2
 DATA_DIR = DirectoryPath("a directory for the data")
+DATABASE_URL = DatabaseUrl()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir", type=DATA_DIR, default=argparse.SUPPRESS, help=f"data directory (env {DATA_DIR_ENV})"
+    )
+    common.add_argument(
+        "--database-url",
+        metavar="URL",
+        type=DATABASE_URL,
+        default=argparse.SUPPRESS,
+        help=f"a team store (env {DATABASE_URL_ENV})",
     )
     parser = argparse.ArgumentParser(
         prog="quaero-desktop",
@@ -48,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=DATA_DIR,
         default=None,
         help=f"data directory (default: env {DATA_DIR_ENV} or the user data dir)",
+    )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        type=DATABASE_URL,
+        default=None,
+        help="a team store on PostgreSQL, postgresql+psycopg://ROLE@HOST:PORT/DATABASE, instead of the data "
+        f"directory's SQLite file (default: env {DATABASE_URL_ENV}, else database_url in settings.toml); "
+        "give the password in PGPASSWORD or ~/.pgpass rather than in the URL",
     )
     parser.add_argument("--version", action="version", version=f"quaero-desktop {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
@@ -90,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if from_env and (problem := problem_with(DATA_DIR, from_env)):
         print(f"error: {DATA_DIR_ENV}={problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    url_from_env = None if args.database_url else os.environ.get(DATABASE_URL_ENV)
+    if url_from_env and (problem := problem_with(DATABASE_URL, url_from_env)):
+        print(f"error: {DATABASE_URL_ENV}: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     app: App | None = None
     try:
         if getattr(args, "needs_app", True):
@@ -98,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             upgrade = UpgradeProgress()
             try:
-                app = build_app(args.data_dir, upgrade)
+                app = build_app(args.data_dir, upgrade, database_url=args.database_url)
             except OSError as exc:  # checked above: what a check cannot see (a read-only disk, a race)
                 upgrade.abandon()
                 print(f"error: the data directory cannot be used: {exc}; give another with --data-dir", file=sys.stderr)
@@ -138,6 +159,8 @@ def _open_window(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if args.data_dir:
         os.environ[DATA_DIR_ENV] = args.data_dir
+    if args.database_url:
+        os.environ[DATABASE_URL_ENV] = args.database_url
     return run_gui(args.data_dir, minimized=args.minimized)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Connection, bindparam, delete, or_, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Executable, bindparam, delete, or_, select, update
 
 from quaero_desktop.domain.document import Document
 from quaero_desktop.store.schema import ResultRow, document_aliases, document_sources, documents, jobs
+from quaero_desktop.store.upsert import dialect_insert
 
 
 @dataclass(frozen=True)
@@ -31,23 +32,28 @@ class StoredLikeness:
     gone: bool
 
 
-_INSERT = sqlite_insert(document_aliases)
-_ADD = _INSERT.values(
-    url=bindparam("b_url"),
-    document_id=bindparam("b_document_id"),
-    job_id=bindparam("b_job_id"),
-    similarity=bindparam("b_similarity"),
-    created_at=bindparam("b_now"),
-    last_seen_at=bindparam("b_now"),
-).on_conflict_do_update(
-    index_elements=[document_aliases.c.url],
-    set_={
-        "document_id": _INSERT.excluded.document_id,
-        "job_id": _INSERT.excluded.job_id,
-        "similarity": _INSERT.excluded.similarity,
-        "last_seen_at": _INSERT.excluded.last_seen_at,
-    },
-)
+@cache
+def _add_statement(dialect: str) -> Executable:
+    """The alias's upsert, built once per dialect."""
+    insert = dialect_insert(document_aliases, dialect)
+    return insert.values(
+        url=bindparam("b_url"),
+        document_id=bindparam("b_document_id"),
+        job_id=bindparam("b_job_id"),
+        similarity=bindparam("b_similarity"),
+        created_at=bindparam("b_now"),
+        last_seen_at=bindparam("b_now"),
+    ).on_conflict_do_update(
+        index_elements=[document_aliases.c.url],
+        set_={
+            "document_id": insert.excluded.document_id,
+            "job_id": insert.excluded.job_id,
+            "similarity": insert.excluded.similarity,
+            "last_seen_at": insert.excluded.last_seen_at,
+        },
+    )
+
+
 _REMOVE = delete(document_aliases).where(document_aliases.c.url == bindparam("b_url"))
 _LIKENESS_COLUMNS = (
     documents.c.id,
@@ -63,7 +69,8 @@ _LIKENESS = select(*_LIKENESS_COLUMNS).where(documents.c.id == bindparam("b_id")
 def add(conn: Connection, url: str, document_id: int, *, job_id: str, similarity: float, now: datetime) -> None:
     """``url`` showed the text of ``document_id`` (``similarity``: 1.0 when identical) at the crawl ``job_id``."""
     conn.execute(
-        _ADD, {"b_url": url, "b_document_id": document_id, "b_job_id": job_id, "b_similarity": similarity, "b_now": now}
+        _add_statement(conn.dialect.name),
+        {"b_url": url, "b_document_id": document_id, "b_job_id": job_id, "b_similarity": similarity, "b_now": now},
     )
 
 

@@ -1,9 +1,15 @@
-"""One SQLite file: connection set-up, transactions and schema upgrades.
+"""The store's database: one SQLite file (the default) or a PostgreSQL database (team mode).
 
-Every connection runs with WAL, a busy timeout and foreign keys on. Write transactions
+SQLite: every connection runs with WAL, a busy timeout and foreign keys on. Write transactions
 start with ``BEGIN IMMEDIATE``: in WAL mode a deferred transaction that reads and then
 writes fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) whatever the busy
 timeout, so writers take the lock up front and wait for it instead.
+
+PostgreSQL (``Database.from_url``): plain READ COMMITTED write transactions, no PRAGMAs. Where the
+immediate lock used to serialise a read-then-write, the statement says so itself: a document is
+read ``FOR UPDATE`` before it is updated, URLs are claimed with ``ON CONFLICT DO NOTHING``, links and
+aliases are upserts (``store/upsert.py``). Reads are REPEATABLE READ, READ ONLY: one snapshot, as in
+SQLite. The URL's password is never shown: ``repr``, ``location`` and every error mask it.
 """
 
 from __future__ import annotations
@@ -14,34 +20,78 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.store.storage_errors import storage_error
+from quaero_desktop.store.storage_errors import ServerAddress, server_error, storage_error
+from quaero_desktop.store.storage_errors import StoreError as StoreError  # its old home: callers import it from here
 
 BUSY_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_S = 10  # a PostgreSQL server that does not answer: said after this long, not hung on
 _BEGIN_MODE = "quaero_begin_mode"
-
-
-class StoreError(QuaeroError):
-    """The database cannot be opened or used."""
+POSTGRES_DRIVER = "postgresql+psycopg"
 
 
 class Database:
-    """The app's SQLite database. Thread-safe: each transaction takes its own connection."""
+    """The app's database. Thread-safe: each transaction takes its own connection."""
+
+    path: Path | None  # the SQLite file; None on PostgreSQL
+    url: URL
+    engine: Engine
+    server: ServerAddress | None  # PostgreSQL's host, port, database and role; None on SQLite
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(
-            f"sqlite:///{self.path}",
+        self.url = URL.create("sqlite", database=str(self.path))
+        self.server = None
+        self.engine = create_engine(
+            self.url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             pool_size=8,
             max_overflow=8,
         )
         event.listen(self.engine, "connect", _configure_connection)
         event.listen(self.engine, "begin", _begin)
+
+    @classmethod
+    def from_url(cls, url: str | URL) -> Database:
+        """The database a SQLAlchemy URL names: ``postgresql+psycopg://role@host:port/database`` (team mode)
+        or ``sqlite:///path``. Connects lazily: the first transaction says whether the server answers."""
+        parsed = parse_database_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return cls(Path(parsed.database or ""))
+        database = cls.__new__(cls)
+        database.path = None
+        database.url = parsed
+        database.server = server_address(parsed)
+        database.engine = create_engine(
+            parsed,
+            # A desktop and its crawls: a few connections; pre-ping replaces those a server restart closed.
+            pool_size=5,
+            max_overflow=10,
+            pool_timeout=30,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "quaero-desktop"},
+            hide_parameters=True,
+        )
+        event.listen(database.engine, "begin", _begin_postgres)
+        return database
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def location(self) -> str:
+        """Where the store is, as messages name it: the file, or the URL with its password masked."""
+        return str(self.path) if self.path is not None else masked_url(self.url)
+
+    def __repr__(self) -> str:
+        return f"Database({self.location})"
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -70,9 +120,15 @@ class Database:
             raise
 
     def _raise_storage_error(self, exc: Exception) -> None:
-        failure = storage_error(exc, self.path.parent)
-        if failure is not None and failure is not exc:
-            raise failure from exc
+        if self.server is not None:
+            failure = server_error(exc, self.server)
+            if failure is not None and failure is not exc:
+                raise failure from None  # the driver's own error may quote the connection string
+            return
+        assert self.path is not None
+        local = storage_error(exc, self.path.parent)
+        if local is not None and local is not exc:
+            raise local from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -94,6 +150,55 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Connect
 def _begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get(_BEGIN_MODE, "IMMEDIATE")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _begin_postgres(conn: Connection) -> None:
+    # psycopg opens the transaction with the first statement: this one, so it may still set the level.
+    if conn.get_execution_options().get(_BEGIN_MODE) == "DEFERRED":
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def parse_database_url(url: str | URL) -> URL:
+    """A database URL checked: SQLite or PostgreSQL through psycopg 3; StoreError (password masked) otherwise."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        shown = str(url).split("@")[-1] if "@" in str(url) else str(url)
+        raise StoreError(
+            f"'{shown}' is not a database URL; give postgresql+psycopg://ROLE@HOST:PORT/DATABASE"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed
+    if backend != "postgresql":
+        raise StoreError(
+            f"{masked_url(parsed)}: Quaero stores in SQLite or PostgreSQL; give postgresql+psycopg://ROLE@HOST:PORT/DATABASE"
+        )
+    if parsed.drivername != POSTGRES_DRIVER:  # postgresql:// and postgresql+psycopg2:// mean the same server
+        parsed = parsed.set(drivername=POSTGRES_DRIVER)
+    if not parsed.database:
+        raise StoreError(
+            f"{masked_url(parsed)} names no database; add it: postgresql+psycopg://ROLE@HOST:PORT/DATABASE"
+        )
+    return parsed
+
+
+def masked_url(url: URL) -> str:
+    """The URL as it may be shown: password (in the URL or its query) replaced by ***."""
+    if "password" in url.query:
+        url = url.update_query_dict({"password": "***"})
+    return url.render_as_string(hide_password=True)
+
+
+def server_address(url: URL) -> ServerAddress:
+    password = url.password or url.query.get("password") or ""
+    return ServerAddress(
+        host=url.host or str(url.query.get("host") or "localhost"),
+        port=url.port or 5432,
+        database=url.database or "",
+        user=url.username or str(url.query.get("user") or ""),
+        password=password if isinstance(password, str) else "",
+    )
 
 
 def check_fts5() -> None:

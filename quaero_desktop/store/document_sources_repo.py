@@ -10,28 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Connection, bindparam, delete, exists, or_, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Executable, bindparam, delete, exists, or_, select, update
 
 from quaero_desktop.store.schema import document_sources, documents
+from quaero_desktop.store.upsert import dialect_insert
 
 # Run for every stored or kept page: built once (see pages_repo.py on why).
 _LINK_JOB = select(document_sources.c.job_id).where(
     document_sources.c.definition_id == bindparam("b_definition_id"),
     document_sources.c.document_id == bindparam("b_document_id"),
 )
-_INSERT = sqlite_insert(document_sources)
-_LINK = _INSERT.values(
-    definition_id=bindparam("b_definition_id"),
-    document_id=bindparam("b_document_id"),
-    job_id=bindparam("b_job_id"),
-    first_crawled_at=bindparam("b_now"),
-    last_crawled_at=bindparam("b_now"),
-).on_conflict_do_update(
-    index_elements=[document_sources.c.definition_id, document_sources.c.document_id],
-    set_={"job_id": _INSERT.excluded.job_id, "last_crawled_at": _INSERT.excluded.last_crawled_at},
-)
+
+
+@cache
+def _link_statement(dialect: str) -> Executable:
+    """The link's upsert, built once per dialect."""
+    insert = dialect_insert(document_sources, dialect)
+    return insert.values(
+        definition_id=bindparam("b_definition_id"),
+        document_id=bindparam("b_document_id"),
+        job_id=bindparam("b_job_id"),
+        first_crawled_at=bindparam("b_now"),
+        last_crawled_at=bindparam("b_now"),
+    ).on_conflict_do_update(
+        index_elements=[document_sources.c.definition_id, document_sources.c.document_id],
+        set_={"job_id": insert.excluded.job_id, "last_crawled_at": insert.excluded.last_crawled_at},
+    )
 
 
 def link(conn: Connection, document_id: int, *, definition_id: str, job_id: str, now: datetime) -> bool:
@@ -39,7 +45,7 @@ def link(conn: Connection, document_id: int, *, definition_id: str, job_id: str,
     now, if it did not). True the first time this job did so (the job counts the document once)."""
     values = {"b_definition_id": definition_id, "b_document_id": document_id}
     previous = conn.execute(_LINK_JOB, values).first()
-    conn.execute(_LINK, {**values, "b_job_id": job_id, "b_now": now})
+    conn.execute(_link_statement(conn.dialect.name), {**values, "b_job_id": job_id, "b_now": now})
     return previous is None or previous.job_id != job_id
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from quaero_desktop.domain.document import (
     Document,
@@ -23,6 +23,7 @@ from quaero_desktop.domain.link_share import link_share
 from quaero_desktop.store import document_sources_repo
 from quaero_desktop.store.document_filters import conditions, host_key, host_of_key
 from quaero_desktop.store.schema import ResultRow, documents
+from quaero_desktop.store.upsert import dialect_insert
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,7 @@ def store_page(
     ones, so an unchanged page costs no index write; the change is ``UNCHANGED`` then (a gone page
     coming back is ``CHANGED``)."""
     record = record or FetchRecord()
-    existing = conn.execute(
-        select(
-            documents.c.id,
-            documents.c.job_id,
-            documents.c.content_hash,
-            documents.c.title,
-            documents.c.gone_at,
-        ).where(documents.c.url == page.url)
-    ).first()
+    existing = conn.execute(_EXISTING, {"b_url": page.url}).first()
     values: dict[str, object] = {
         "description": page.description,
         "canonical_url": page.canonical_url,
@@ -93,8 +86,9 @@ def store_page(
         "gone_at": None,
     }
     if existing is None:
-        result = conn.execute(
-            insert(documents).values(
+        new_id = conn.execute(
+            dialect_insert(documents, conn.dialect.name)
+            .values(
                 url=page.url,
                 title=page.title,
                 markdown=page.markdown,
@@ -103,11 +97,14 @@ def store_page(
                 updated_at=now,
                 **values,
             )
-        )
-        new_key = result.inserted_primary_key
-        assert new_key is not None, "a single-row INSERT reports the key it inserted"
-        _link(conn, int(new_key[0]), job_id=job_id, definition_id=definition_id, now=now)
-        return Stored(int(new_key[0]), True, PageChange.NEW)
+            .on_conflict_do_nothing(index_elements=[documents.c.url])
+            .returning(documents.c.id)
+        ).scalar()
+        if new_id is not None:
+            _link(conn, int(new_id), job_id=job_id, definition_id=definition_id, now=now)
+            return Stored(int(new_id), True, PageChange.NEW)
+        # PostgreSQL: another transaction stored the URL since (it waited for it): update that one.
+        existing = conn.execute(_EXISTING, {"b_url": page.url}).one()
     same = existing.content_hash == page.content_hash and existing.title == page.title
     if not same:
         values.update(title=page.title, markdown=page.markdown, link_share=link_share(page.markdown), updated_at=now)
@@ -115,6 +112,16 @@ def store_page(
     change = PageChange.UNCHANGED if same and existing.gone_at is None else PageChange.CHANGED
     new_for_job = _link(conn, int(existing.id), job_id=job_id, definition_id=definition_id, now=now)
     return Stored(int(existing.id), existing.job_id != job_id if new_for_job is None else new_for_job, change)
+
+
+# The stored document of a URL, locked until the transaction ends (FOR UPDATE; SQLite's writer holds the
+# whole file already and SQLAlchemy leaves the clause out there): a PostgreSQL transaction storing the
+# same page meanwhile waits, then sees this one's document, its source link and its count.
+_EXISTING = (
+    select(documents.c.id, documents.c.job_id, documents.c.content_hash, documents.c.title, documents.c.gone_at)
+    .where(documents.c.url == bindparam("b_url"))
+    .with_for_update()
+)
 
 
 def _link(conn: Connection, document_id: int, *, job_id: str, definition_id: str | None, now: datetime) -> bool | None:
@@ -197,7 +204,7 @@ def keep_unchanged(
 
 
 # Run for every unchanged page of a re-crawl: built once (see pages_repo.py on why).
-_HOLDING_JOB = select(documents.c.job_id).where(documents.c.id == bindparam("b_id"))
+_HOLDING_JOB = select(documents.c.job_id).where(documents.c.id == bindparam("b_id")).with_for_update()
 _KEEP = (
     update(documents)
     .where(documents.c.id == bindparam("b_id"))

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, func, select
 
 from quaero_desktop.store.schema import job_left_urls, job_seen_urls
+from quaero_desktop.store.upsert import placeholder
 
 _CHUNK = 400  # well under SQLite's bound-parameter limit
+# Raw SQL (the crawl's hottest statements, compiled by nobody) with the driver's parameter marker.
 
 
 def claim_urls(conn: Connection, job_id: str, urls: Sequence[str], limit: int) -> list[str]:
@@ -19,13 +21,14 @@ def claim_urls(conn: Connection, job_id: str, urls: Sequence[str], limit: int) -
     claimed (the crawl's remaining page budget); the rest are left unseen (``over_budget``).
     """
     claimed: set[str] = set()
+    mark = placeholder(conn)
     ordered = list(dict.fromkeys(urls))
     position = 0
     while position < len(ordered) and len(claimed) < limit:
         size = min(_CHUNK, limit - len(claimed))
         chunk = ordered[position : position + size]
         position += size
-        placeholders = ", ".join(["(?, ?)"] * len(chunk))
+        placeholders = ", ".join([f"({mark}, {mark})"] * len(chunk))
         params = tuple(v for url in chunk for v in (job_id, url))
         rows = conn.exec_driver_sql(
             f"INSERT INTO job_seen_urls (job_id, url) VALUES {placeholders} ON CONFLICT DO NOTHING RETURNING url",
@@ -66,13 +69,14 @@ def record_left(conn: Connection, job_id: str, urls: Sequence[str], reason: str)
     """Remember in-scope URLs the crawl leaves (``reason``: max_pages or max_depth), each once,
     unless the crawl took them on already."""
     ordered = list(dict.fromkeys(urls))
+    mark = placeholder(conn)
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
-        values = ", ".join(["(?)"] * len(chunk))
+        values = ", ".join([f"({mark})"] * len(chunk))
         conn.exec_driver_sql(
             f"WITH found(url) AS (VALUES {values}) "
-            "INSERT INTO job_left_urls (job_id, url, reason) SELECT ?, url, ? FROM found "
-            "WHERE NOT EXISTS (SELECT 1 FROM job_seen_urls s WHERE s.job_id = ? AND s.url = found.url) "
+            f"INSERT INTO job_left_urls (job_id, url, reason) SELECT {mark}, url, {mark} FROM found "
+            f"WHERE NOT EXISTS (SELECT 1 FROM job_seen_urls s WHERE s.job_id = {mark} AND s.url = found.url) "
             "ON CONFLICT DO NOTHING",
             (*chunk, job_id, reason, job_id),
         )

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, literal, select, update
 
 from quaero_desktop.domain.job import (
     Job,
@@ -22,7 +22,7 @@ from quaero_desktop.domain.job import (
     StoppedBy,
 )
 from quaero_desktop.store import document_sources_repo, frontier_repo
-from quaero_desktop.store.schema import ResultRow, jobs
+from quaero_desktop.store.schema import ResultRow, UtcDateTime, jobs
 
 
 def create_parent(
@@ -70,8 +70,10 @@ def get_parent(conn: Connection, job_id: str) -> Job | None:
 def find_parent_ids(conn: Connection, prefix: str) -> list[str]:
     """Parent ids starting with ``prefix`` (users may type a short id)."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
+    like = jobs.c.id.ilike if conn.dialect.name == "postgresql" else jobs.c.id.like
     rows = conn.execute(
-        select(jobs.c.id).where(jobs.c.type == JobType.PARENT, jobs.c.id.like(escaped + "%", escape="\\")).limit(5)
+        select(jobs.c.id).where(jobs.c.type == JobType.PARENT, like(escaped + "%", escape="\\")).limit(5)
     )
     return [r.id for r in rows]
 
@@ -168,7 +170,7 @@ def mark_parent_running(conn: Connection, job_id: str, *, owner_pid: int, now: d
             resume_on_start=False,
             error=None,
             finished_at=None,
-            started_at=func.coalesce(jobs.c.started_at, now),
+            started_at=func.coalesce(jobs.c.started_at, literal(now, UtcDateTime)),
         )
     )
 

@@ -44,6 +44,14 @@ def upgrade_to_head(database: Database, progress: MigrationProgress | None = Non
         command.upgrade(config, "head")
 
 
+def on_sqlite() -> bool:
+    """For a migration's ``upgrade()``: whether it runs on SQLite (its full-text index, FTS5, is SQLite's
+    alone; PostgreSQL's search structures are migrations of their own)."""
+    from alembic import op
+
+    return bool(op.get_bind().dialect.name == "sqlite")
+
+
 def migration_progress() -> MigrationProgress:
     """For a migration's ``upgrade()``: where to say how far it is (a no-op when no one listens)."""
     from alembic import context

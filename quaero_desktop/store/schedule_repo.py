@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects.sqlite import insert
 
 from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.store.schema import job_definitions, schedule_slots
+from quaero_desktop.store.upsert import dialect_insert
 
 
 def load_all(conn: Connection) -> dict[str, SlotRecord]:
@@ -23,7 +23,7 @@ def record(conn: Connection, records: Iterable[tuple[str, SlotRecord]], now: dat
     for definition_id, slot in records:
         if definition_id not in existing:
             continue
-        statement = insert(schedule_slots).values(
+        statement = dialect_insert(schedule_slots, conn.dialect.name).values(
             definition_id=definition_id, schedule=slot.schedule, last_slot=slot.last_slot, updated_at=now
         )
         conn.execute(

@@ -182,7 +182,12 @@ documents = Table(
     Index("ix_documents_host_key", "host_key"),
     Index("ix_documents_definition", "definition_id"),
     # Few documents are gone: search leaves them out through this small index, not a scan of all.
-    Index("ix_documents_gone", "gone_at", sqlite_where=text("gone_at IS NOT NULL")),
+    Index(
+        "ix_documents_gone",
+        "gone_at",
+        sqlite_where=text("gone_at IS NOT NULL"),
+        postgresql_where=text("gone_at IS NOT NULL"),
+    ),
 )
 
 # Every source a document belongs to (migration 0011): one row per crawl definition that stored or

@@ -21,12 +21,17 @@ rebuilt in one statement). Called on the migrating thread."""
 HEAD_REVISION: Final = "0015"
 
 
+# Whether alembic_version exists: SQLite's catalogue, or PostgreSQL's (in the search path's schema).
+_TABLE_EXISTS: Final = {
+    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'",
+    "postgresql": "SELECT 1 WHERE to_regclass('alembic_version') IS NOT NULL",
+}
+
+
 def stored_revision(database: Database) -> str | None:
     """The revision the file records; None for a new file (or, never written by this program, several)."""
     with database.read() as conn:
-        exists = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).first()
+        exists = conn.exec_driver_sql(_TABLE_EXISTS[database.dialect]).first()
         if exists is None:
             return None
         revisions = [str(row[0]) for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]

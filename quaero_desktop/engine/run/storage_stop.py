@@ -30,10 +30,11 @@ TYPICAL_PAGE_BYTES = 16_000
 _MEASURED_FROM = 50
 
 
-def stored_bytes_per_document(conn: Connection, database_path: Path) -> float:
-    """The database's size per stored document: what a page costs in this store."""
+def stored_bytes_per_document(conn: Connection, database_path: Path | None) -> float:
+    """The database's size per stored document: what a page costs in this store (a PostgreSQL store,
+    ``database_path`` None, is not measured here)."""
     documents = documents_repo.count(conn)
-    if documents < _MEASURED_FROM:
+    if documents < _MEASURED_FROM or database_path is None:
         return TYPICAL_PAGE_BYTES
     return database_path.stat().st_size / documents
 
@@ -44,7 +45,7 @@ def storage_stop_message(
     resume = f"then run `quaero-desktop jobs resume {job_id}` (the crawl continues where it stopped)"
     if not failure.disk_full:
         return (
-            f"stopped: cannot write to the database in {failure.directory} ({failure.reason}); check the disk, {resume}"
+            f"stopped: cannot write to the database in {failure.place} ({failure.reason}); {failure.advice}, {resume}"
         )
     free = failure.free_bytes
     needed = JOURNAL_ROOM_BYTES + (bytes_per_page or 0.0) * max(1, pages_left)

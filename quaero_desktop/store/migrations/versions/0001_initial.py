@@ -8,6 +8,7 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
+from quaero_desktop.store.migrate import on_sqlite
 from quaero_desktop.store.schema import UtcDateTime
 
 revision = "0001"
@@ -94,6 +95,8 @@ def upgrade() -> None:
         sa.Column("updated_at", UtcDateTime, nullable=False),
     )
     op.create_index("ix_documents_job", "documents", ["job_id"])
+    if not on_sqlite():  # FTS5 is SQLite's: PostgreSQL's search index is a migration of its own
+        return
     # Full-text index over title and body, kept in step with `documents` by triggers.
     op.execute(
         "CREATE VIRTUAL TABLE documents_fts USING fts5("
@@ -118,9 +121,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for trigger in ("documents_fts_update", "documents_fts_delete", "documents_fts_insert"):
-        op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    op.execute("DROP TABLE IF EXISTS documents_fts")
+    if on_sqlite():
+        for trigger in ("documents_fts_update", "documents_fts_delete", "documents_fts_insert"):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        op.execute("DROP TABLE IF EXISTS documents_fts")
     op.drop_table("documents")
     op.drop_table("job_logs")
     op.drop_table("job_seen_urls")

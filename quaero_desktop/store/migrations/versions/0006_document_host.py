@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from alembic import op
 
+from quaero_desktop.store.migrate import on_sqlite
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -44,6 +46,8 @@ def upgrade() -> None:
         )
     op.create_index("ix_documents_host_key", "documents", ["host_key"])
     op.create_index("ix_documents_definition", "documents", ["definition_id"])
+    if not on_sqlite():
+        return
     # The triggers stay: they name the table, which is dropped and made again with a prefix index.
     op.execute("DROP TABLE documents_fts")
     op.execute(_fts_table(", prefix='3'"))
@@ -51,9 +55,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE documents_fts")
-    op.execute(_fts_table(""))
-    op.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
+    if on_sqlite():
+        op.execute("DROP TABLE documents_fts")
+        op.execute(_fts_table(""))
+        op.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
     op.drop_index("ix_documents_definition", "documents")
     op.drop_index("ix_documents_host_key", "documents")
     op.drop_column("documents", "host_key")  # SQLite 3.35+ drops a column in place

@@ -14,6 +14,7 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
+_GONE = sa.text("gone_at IS NOT NULL")
 _DOCUMENT_COLUMNS = ("etag", "last_modified", "source_hash", "links_json", "gone_at")
 
 
@@ -24,7 +25,7 @@ def upgrade() -> None:
     op.add_column("documents", sa.Column("source_hash", sa.String(64), nullable=False, server_default=""))
     op.add_column("documents", sa.Column("links_json", sa.Text, nullable=False, server_default="[]"))
     op.add_column("documents", sa.Column("gone_at", sa.String(32), nullable=True))
-    op.create_index("ix_documents_gone", "documents", ["gone_at"], sqlite_where=sa.text("gone_at IS NOT NULL"))
+    op.create_index("ix_documents_gone", "documents", ["gone_at"], sqlite_where=_GONE, postgresql_where=_GONE)
     op.add_column("jobs", sa.Column("change", sa.String(16), nullable=True))
 
 

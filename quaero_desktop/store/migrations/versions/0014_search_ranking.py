@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from quaero_desktop.domain.link_share import link_share
-from quaero_desktop.store.migrate import migration_progress
+from quaero_desktop.store.migrate import migration_progress, on_sqlite
 
 revision = "0014"
 down_revision = "0013"
@@ -30,6 +30,8 @@ def _fts_table(tokenizer: str) -> str:
 
 
 def _rebuild_fts(tokenizer: str) -> None:
+    if not on_sqlite():  # FTS5 is SQLite's: PostgreSQL's search index is a migration of its own
+        return
     # The triggers stay: they name the table, which is dropped and made again.
     op.execute("DROP TABLE documents_fts")
     op.execute(_fts_table(tokenizer))
