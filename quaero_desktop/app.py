@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from quaero_desktop.services.page_preview import PagePreviews
     from quaero_desktop.vault.credential_vault import CredentialVault
     from quaero_desktop.vault.proxy_logins import ProxyLogins
+    from quaero_desktop.vault.sealed_logins import SealedLogins
+    from quaero_desktop.vault.team_key_store import TeamKeyStore
 
 
 @dataclass
@@ -87,7 +89,21 @@ class App:
     def logins(self) -> LoginsService:
         from quaero_desktop.services.logins import LoginsService  # a login's capture runs Playwright
 
-        return LoginsService(self.vault, self.engine)
+        return LoginsService(self.vault, self.engine, lambda: self.sealed_logins)
+
+    @cached_property
+    def team_keys(self) -> TeamKeyStore:
+        """Team mode's key: in a key file (QUAERO_TEAM_KEY_FILE or the team_key_file setting) or the keyring."""
+        from quaero_desktop.vault.team_key_store import TeamKeyStore
+
+        return TeamKeyStore(lambda: self.vault.secret_store, key_file_setting=self.settings.team_key_file)
+
+    @cached_property
+    def sealed_logins(self) -> SealedLogins:
+        """Logins sealed with the team key into the store, for workers on other machines (cryptography loads here)."""
+        from quaero_desktop.vault.sealed_logins import SealedLogins
+
+        return SealedLogins(self.database, self.team_keys)
 
     @cached_property
     def previews(self) -> PagePreviews:

@@ -50,6 +50,9 @@ class AppSettings:
     # A team store: a PostgreSQL database's SQLAlchemy URL (postgresql+psycopg://ROLE@HOST:PORT/DATABASE);
     # "" keeps the SQLite file in the data directory. --database-url and QUAERO_DATABASE_URL win over it.
     database_url: str = ""
+    # Team mode: a file holding the team key (readable by its owner only), for a worker without a keyring;
+    # QUAERO_TEAM_KEY_FILE wins over it. Empty: the team key is in the keyring (vault/team_key_store.py).
+    team_key_file: str = ""
 
     def engine_settings(self) -> EngineSettings:
         # Imported here: the engine's settings bring the page settling's timings (and lxml) along.
@@ -92,6 +95,7 @@ _RULES: dict[str, tuple[type | tuple[type, ...], str]] = {  # key: (accepted typ
     "headers": (dict, 'a table of header names and values, such as { "Accept-Language" = "en" }'),
     "proxy": (str, '"system", "none" or a proxy URL such as "http://proxy.example.com:3128"'),
     "database_url": (str, 'a PostgreSQL URL such as "postgresql+psycopg://quaero@db.example.com:5432/quaero", or ""'),
+    "team_key_file": (str, 'the path of a team key file (chmod 600), or "" for the keyring'),
 }
 
 

@@ -49,7 +49,7 @@ COMMANDS = list(_commands(build_parser()))
 # Commands that run until stopped or download: a free-text value would start them, so every argument
 # they take needs a checked type (quaero_desktop/cli/arguments.py).
 LONG_RUNNING = {("demo",), ("mcp",), ("install-browser",)}
-KEYRING_COMMANDS = {words for words in COMMANDS if words[0] == "auth"}  # they reach the OS keyring
+KEYRING_COMMANDS = {words for words in COMMANDS if words[0] in ("auth", "team-key")}  # they reach the OS keyring
 
 
 def _bad_values(action: argparse.Action, paths: dict[str, Path]) -> list[tuple[str, str]]:

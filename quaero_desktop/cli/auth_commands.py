@@ -1,4 +1,5 @@
-"""``auth import | login | list | delete | proxy``: saved logins and proxy logins. Never prints a secret."""
+"""``auth import | login | list | delete | proxy | seal | unseal``: saved logins, proxy logins, and logins sealed
+for team mode's workers. Never prints a secret."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from quaero_desktop.domain.crawl_defaults import ProxyLogin
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.settings import check_crawl_default
-from quaero_desktop.vault.errors import CredentialNotFoundError
+from quaero_desktop.vault.errors import CredentialNotFoundError, SealedLoginNotFoundError
 
 if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
     from quaero_desktop.app import App
@@ -53,6 +54,20 @@ def add_parser(
     proxy.add_argument("--username", help="the proxy's user name")
     proxy.add_argument("--delete", action="store_true", help="delete the proxy's saved login instead")
     proxy.set_defaults(handler=save_proxy_login)
+    sealing = commands.add_parser(
+        "seal",
+        parents=[common],
+        help="team mode: seal a saved login with the team key into the store, for workers on other machines",
+    )
+    sealing.add_argument("auth_id", metavar="AUTH_ID")
+    sealing.add_argument("--json", action="store_true", help="print JSON")
+    sealing.set_defaults(handler=seal_login)
+    unsealing = commands.add_parser(
+        "unseal", parents=[common], help="team mode: check that this machine's team key opens a sealed login"
+    )
+    unsealing.add_argument("auth_id", metavar="AUTH_ID")
+    unsealing.add_argument("--json", action="store_true", help="print JSON")
+    unsealing.set_defaults(handler=check_sealed_login)
 
 
 def import_login(app: App, args: argparse.Namespace) -> int:
@@ -62,6 +77,7 @@ def import_login(app: App, args: argparse.Namespace) -> int:
     for note in saved.skipped:
         print(f"  skipped {note}", file=sys.stderr)
     print(f'use it in a definition with: auth_id = "{args.auth_id}"')
+    _stale_seal_note(app, args.auth_id)
     return 0
 
 
@@ -85,7 +101,18 @@ def capture_login(app: App, args: argparse.Namespace) -> int:
     saved = app.logins.save_captured(args.auth_id, captured, url=args.url, name=args.name)
     verb = "replaced the saved login" if saved.replaced else "saved login"
     print(f"{verb} '{args.auth_id}': {saved.description}")
+    _stale_seal_note(app, args.auth_id)
     return 0
+
+
+def _stale_seal_note(app: App, auth_id: str) -> None:
+    """A login sealed for team mode keeps the cookies it had when sealed: say so when it is saved again."""
+    if key_id := app.sealed_logins.sealed_with(auth_id):
+        print(
+            f"note: workers still get the cookies '{auth_id}' had when it was sealed (team key {key_id}): seal it "
+            f"again with `quaero-desktop auth seal {auth_id}`",
+            file=sys.stderr,
+        )
 
 
 def list_logins(app: App, args: argparse.Namespace) -> int:
@@ -110,6 +137,50 @@ def delete_login(app: App, args: argparse.Namespace) -> int:
     except CredentialNotFoundError as exc:  # not found exits 2, as for every other command
         raise NotFoundError(str(exc)) from None
     print(f"deleted login '{args.auth_id}' (and its keyring entries)")
+    return 0
+
+
+def seal_login(app: App, args: argparse.Namespace) -> int:
+    try:
+        sealed, summary = app.logins.seal(args.auth_id)
+    except CredentialNotFoundError as exc:
+        raise NotFoundError(str(exc)) from None
+    if args.json:
+        print_json(
+            {
+                "auth_id": sealed.auth_id,
+                "key_id": sealed.key_id,
+                "cookies": summary.cookie_count,
+                "sealed_at": sealed.sealed_at,
+                "replaced": sealed.replaced,
+            }
+        )
+        return 0
+    verb = "sealed again" if sealed.replaced else "sealed"
+    print(
+        f"{verb} login '{sealed.auth_id}' ({summary.cookie_count} cookies for {summary.site_domain or 'no domain'}) "
+        f"with team key {sealed.key_id} into the store"
+    )
+    print(f"workers holding team key {sealed.key_id} can crawl with it; seal it again after logging in again")
+    return 0
+
+
+def check_sealed_login(app: App, args: argparse.Namespace) -> int:
+    try:
+        credential = app.logins.open_sealed(args.auth_id)
+    except SealedLoginNotFoundError as exc:
+        raise NotFoundError(str(exc)) from None
+    key_id = app.sealed_logins.sealed_with(args.auth_id)
+    domains = sorted({cookie.domain for cookie in credential.secret.cookies})
+    if args.json:
+        print_json(
+            {"auth_id": args.auth_id, "key_id": key_id, "cookies": len(credential.secret.cookies), "domains": domains}
+        )
+        return 0
+    print(
+        f"the sealed login '{args.auth_id}' opens with this machine's team key {key_id}: "
+        f"{len(credential.secret.cookies)} cookies for {', '.join(domains[:3]) or 'no domain'}"
+    )
     return 0
 
 

@@ -18,6 +18,7 @@ from quaero_desktop.cli import (
     documents_commands,
     jobs_commands,
     mcp_command,
+    team_key_commands,
 )
 from quaero_desktop.cli.arguments import DatabaseUrl, DirectoryPath, problem_with
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     jobs_commands.add_parser(subparsers, common)
     documents_commands.add_parser(subparsers, common)
     auth_commands.add_parser(subparsers, common)
+    team_key_commands.add_parser(subparsers, common)
     demo_command.add_parser(subparsers, common)
     mcp_command.add_parser(subparsers, common)
     browser_commands.add_parser(subparsers, common)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from playwright.async_api import Page
@@ -20,6 +21,9 @@ from quaero_desktop.vault.cookie_formats import describe, parse_cookie_file
 from quaero_desktop.vault.credential_vault import CredentialVault
 from quaero_desktop.vault.keyring_backend import VaultStatus
 
+if TYPE_CHECKING:  # sealing (team mode) loads cryptography: only when a login is sealed or opened
+    from quaero_desktop.vault.sealed_logins import SealedLogin, SealedLogins
+
 AUTH_ID_EXPECTED = 'a login id of 1 to 64 characters from A-Z, a-z, 0-9, ".", "_" and "-", such as "wiki-sso"'
 
 
@@ -32,9 +36,12 @@ class SavedLogin:
 
 
 class LoginsService:
-    def __init__(self, vault: CredentialVault, engine: Callable[[], Engine]) -> None:
+    def __init__(
+        self, vault: CredentialVault, engine: Callable[[], Engine], sealed: Callable[[], SealedLogins] | None = None
+    ) -> None:
         self._vault = vault
         self._engine = engine
+        self._sealed = sealed
 
     def list(self) -> list[CredentialSummary]:
         return self._vault.summaries()
@@ -97,6 +104,22 @@ class LoginsService:
         domains = ", ".join(sorted({c.domain for c in secret.cookies})[:3])
         description = f"{count_noun(len(secret.cookies), 'cookie')} for {domains or site_domain}"
         return SavedLogin(self._summary(auth_id), replaced, description)
+
+    def seal(self, auth_id: str) -> tuple[SealedLogin, CredentialSummary]:
+        """Seal the saved login with the team key into the store (team mode), replacing an earlier seal."""
+        check_auth_id(auth_id)
+        credential = self._vault.load(auth_id)  # the keyring: CredentialNotFoundError names what to do
+        return self.sealed_logins().seal(credential), self._summary(auth_id)
+
+    def open_sealed(self, auth_id: str) -> Credential:
+        """The login as a worker gets it: opened from the store with this machine's team key."""
+        check_auth_id(auth_id)
+        return self.sealed_logins().load(auth_id)
+
+    def sealed_logins(self) -> SealedLogins:
+        if self._sealed is None:
+            raise RuntimeError("this LoginsService was built without sealed logins")
+        return self._sealed()
 
     def _summary(self, auth_id: str) -> CredentialSummary:
         summary = self._vault.summary(auth_id)

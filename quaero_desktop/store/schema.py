@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     Row,
@@ -236,6 +237,17 @@ credentials = Table(
     Column("secret_chunks", Integer, nullable=False),  # keyring entries its payload took (besides the manifest)
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Logins sealed for team mode's workers (vault/sealed_blob.py): AES-GCM ciphertext only; the team key that
+# opens it (named by key_id) is never in the database. One row per login, replaced when it is sealed again.
+sealed_logins = Table(
+    "sealed_logins",
+    metadata,
+    Column("auth_id", String(64), primary_key=True),
+    Column("key_id", String(16), nullable=False),
+    Column("sealed_blob", LargeBinary, nullable=False),
+    Column("sealed_at", UtcDateTime, nullable=False),
 )
 
 # The scheduler's memory (engine/schedule_policy.py): per scheduled definition, the last cron slot

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from quaero_desktop.domain.credential import Credential, CredentialSummary
-from quaero_desktop.store import credentials_repo
+from quaero_desktop.store import credentials_repo, sealed_logins_repo
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import utc_now
 from quaero_desktop.vault.codec import SecretFormatError, decode_secret, encode_secret
@@ -81,11 +81,13 @@ class CredentialVault:
             return credentials_repo.get(conn, auth_id)
 
     def delete(self, auth_id: str) -> None:
-        """Remove the keyring entries, then the row; CredentialNotFoundError if neither existed."""
+        """Remove the keyring entries, then the row and the login's sealed copy for team mode (if any);
+        CredentialNotFoundError if none existed."""
         removed_secret = self.secret_store.delete(auth_id)
         with self.database.write() as conn:
             removed_row = credentials_repo.delete_one(conn, auth_id)
-        if not (removed_secret or removed_row):
+            removed_sealed = sealed_logins_repo.delete_one(conn, auth_id)
+        if not (removed_secret or removed_row or removed_sealed):
             raise CredentialNotFoundError(auth_id)
         log.info("credential '%s' deleted", auth_id)
 

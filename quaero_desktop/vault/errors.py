@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from quaero_desktop.domain.errors import QuaeroError
+from quaero_desktop.domain.errors import QuaeroError, ValidationError
 
 _LINUX_ADVICE = (
     "Install and start a Secret Service such as gnome-keyring (or KWallet) and log in to a desktop "
@@ -73,4 +73,89 @@ class CredentialCorruptError(VaultError):
         super().__init__(
             f"saved credential '{auth_id}' is damaged in the keyring ({reason}): delete it with "
             f"`quaero-desktop auth delete {auth_id}` and import it or log in again"
+        )
+
+
+# ----- the team key and sealed logins (vault/team_key*.py, vault/sealed_logins.py); no message holds key material -----
+
+_IMPORT_ADVICE = (
+    "import the team key with `quaero-desktop team-key import --file PATH` (write PATH on a machine that has it "
+    "with `quaero-desktop team-key export --file PATH`)"
+)
+
+
+class TeamKeyFileError(ValidationError):
+    """A team key file that cannot be used (readable by others, not a key, missing): names the file and the fix."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        super().__init__(f"team key file {path}", "", None, problem)
+
+
+class TeamKeyMissingError(VaultError):
+    """No team key where this machine keeps it; for a sealed login, says which key it needs."""
+
+    def __init__(self, where: str, *, auth_id: str = "", needed_key_id: str = "") -> None:
+        self.where = where
+        if auth_id:
+            message = (
+                f"the login '{auth_id}' is sealed with team key {needed_key_id}, but this machine has no team key "
+                f"({where}): {_IMPORT_ADVICE}"
+            )
+        else:
+            message = (
+                f"no team key in {where}: create the team's key with `quaero-desktop team-key create` on one "
+                f"machine, or {_IMPORT_ADVICE}"
+            )
+        super().__init__(message)
+
+
+class TeamKeyExistsError(VaultError):
+    """A team key is already kept there: replacing it would leave logins sealed with it unreadable."""
+
+    def __init__(self, key_id: str, where: str) -> None:
+        super().__init__(
+            f"{where} already holds team key {key_id}: give --replace to replace it (logins sealed with it can then "
+            "be opened only after sealing them again), or keep it"
+        )
+
+
+class SealedLoginError(VaultError):
+    """A sealed login cannot be opened; the message names the login and what to do."""
+
+    def __init__(self, auth_id: str, message: str) -> None:
+        self.auth_id = auth_id
+        super().__init__(message)
+
+
+class SealedLoginNotFoundError(SealedLoginError):
+    def __init__(self, auth_id: str) -> None:
+        super().__init__(
+            auth_id,
+            f"the login '{auth_id}' is not sealed in the store: seal it with `quaero-desktop auth seal {auth_id}` "
+            "on the machine where it was saved",
+        )
+
+
+class WrongTeamKeyError(SealedLoginError):
+    def __init__(self, auth_id: str, sealed_with: str, this_machine_has: str) -> None:
+        self.sealed_with = sealed_with
+        self.this_machine_has = this_machine_has
+        super().__init__(
+            auth_id,
+            f"the login '{auth_id}' is sealed with team key {sealed_with}, this machine has team key "
+            f"{this_machine_has}: {_IMPORT_ADVICE.replace('the team key', f'team key {sealed_with}', 1)}, "
+            "or seal the login again with this machine's key "
+            f"(`quaero-desktop auth seal {auth_id}` where it was saved)",
+        )
+
+
+class SealedLoginCorruptError(SealedLoginError):
+    def __init__(self, auth_id: str, key_id: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            auth_id,
+            f"the sealed login '{auth_id}' does not open with team key {key_id} ({reason}): it was changed, cut "
+            f"short or copied from another login's row; seal it again with `quaero-desktop auth seal {auth_id}` on "
+            "the machine where it was saved",
         )
