@@ -99,6 +99,8 @@ def test_a_login_sealed_on_the_desktop_opens_on_a_worker_holding_the_team_key(da
     assert f"note: workers still get the cookies 'site-login' had when it was sealed (team key {key_id}): seal it " in (
         reimported.stderr
     )
+    listed = json.loads(desktop.run("auth", "list", "--json").stdout)
+    assert [(login["auth_id"], login["sealed_with"]) for login in listed] == [("site-login", key_id)]
     resealed = desktop.run("auth", "seal", "site-login", "--json")
     assert json.loads(resealed.stdout)["replaced"] is True and json.loads(resealed.stdout)["key_id"] == key_id
 

@@ -118,7 +118,8 @@ def _stale_seal_note(app: App, auth_id: str) -> None:
 def list_logins(app: App, args: argparse.Namespace) -> int:
     logins = app.logins.list()
     if args.json:
-        print_json([summary.as_json() for summary in logins])
+        sealed = app.sealed_logins.key_ids() if logins else {}  # team mode: the key each sealed copy needs
+        print_json([{**summary.as_json(), "sealed_with": sealed.get(summary.auth_id)} for summary in logins])
         return 0
     if not logins:
         print("no saved logins (add one with: quaero-desktop auth login AUTH_ID URL, or auth import AUTH_ID FILE)")

@@ -28,6 +28,7 @@ KEY_ID_BYTES = 8
 _PREFIX = "quaero-team-key-v1:"
 _ID_CONTEXT = b"quaero team key id\x00"  # so the id is no plain hash another program would also publish
 _PRIVATE_ONLY = "a team key file must be readable by its owner alone"
+_MAX_FILE_BYTES = 4096  # a key file is one line and a comment
 
 
 @dataclass(frozen=True)
@@ -69,27 +70,33 @@ def parse_team_key(text: str, source: str) -> TeamKey:
 
 
 def read_key_file(path: Path) -> TeamKey:
-    """The key in ``path``, refused when group or others may read it (or the file is not a key)."""
+    """The key in ``path``, refused when group or others may read it (or the file is not a key).
+
+    The rights are those of the file as opened (fstat), so a file swapped after a check is never read."""
     source = str(path)
     try:
-        mode = path.stat().st_mode
+        # O_NONBLOCK: a named pipe put where the key file should be is refused, not waited on.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise TeamKeyFileError(source, "it is not a file")
+            if os.name == "posix" and mode & 0o077:
+                raise TeamKeyFileError(
+                    source,
+                    f"group or others may read or change it (mode {stat.S_IMODE(mode):04o}); {_PRIVATE_ONLY}: "
+                    f"run `chmod 600 {source}` (and check who has seen it)",
+                )
+            data = file.read(_MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise TeamKeyFileError(source, "no such file") from None
+    except IsADirectoryError:
+        raise TeamKeyFileError(source, "it is not a file") from None
     except OSError as exc:
         raise TeamKeyFileError(source, f"cannot read it: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(mode):
-        raise TeamKeyFileError(source, "it is not a file")
-    if os.name == "posix" and mode & 0o077:
-        raise TeamKeyFileError(
-            source,
-            f"group or others may read or change it (mode {stat.S_IMODE(mode):04o}); {_PRIVATE_ONLY}: "
-            f"run `chmod 600 {source}` (and check who has seen it)",
-        )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        detail = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise TeamKeyFileError(source, f"cannot read it: {detail or exc}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TeamKeyFileError(source, "it holds no team key (it is not text)") from None
     return parse_team_key(text, source)
 
 
