@@ -37,11 +37,11 @@ class SavedLogin:
 
 class LoginsService:
     def __init__(
-        self, vault: CredentialVault, engine: Callable[[], Engine], sealed: Callable[[], SealedLogins] | None = None
+        self, vault: CredentialVault, engine: Callable[[], Engine], sealed: Callable[[], SealedLogins]
     ) -> None:
         self._vault = vault
         self._engine = engine
-        self._sealed = sealed
+        self._sealed = sealed  # built on first use: sealing loads cryptography
 
     def list(self) -> list[CredentialSummary]:
         return self._vault.summaries()
@@ -109,17 +109,12 @@ class LoginsService:
         """Seal the saved login with the team key into the store (team mode), replacing an earlier seal."""
         check_auth_id(auth_id)
         credential = self._vault.load(auth_id)  # the keyring: CredentialNotFoundError names what to do
-        return self.sealed_logins().seal(credential), self._summary(auth_id)
+        return self._sealed().seal(credential), self._summary(auth_id)
 
     def open_sealed(self, auth_id: str) -> Credential:
         """The login as a worker gets it: opened from the store with this machine's team key."""
         check_auth_id(auth_id)
-        return self.sealed_logins().load(auth_id)
-
-    def sealed_logins(self) -> SealedLogins:
-        if self._sealed is None:
-            raise RuntimeError("this LoginsService was built without sealed logins")
-        return self._sealed()
+        return self._sealed().load(auth_id)
 
     def _summary(self, auth_id: str) -> CredentialSummary:
         summary = self._vault.summary(auth_id)
