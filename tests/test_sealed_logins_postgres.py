@@ -129,7 +129,7 @@ def _migration():
 
 def test_migration_0016_creates_and_drops_the_table_on_postgresql(postgres_url):
     migration = _migration()
-    assert (migration.revision, migration.down_revision) == ("0016", "0014")
+    assert (migration.revision, migration.down_revision) == ("0016", "0015")
     engine = create_engine(postgres_url)
     try:
         with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
