@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from quaero_desktop.domain.document import DocumentFilter, SearchFacets
 from quaero_desktop.domain.search_syntax import SearchQuery, parse_query
+from quaero_desktop.store import search_pg
 from quaero_desktop.store.document_filters import conditions, host_of_key
 from quaero_desktop.store.schema import document_sources, documents
 from quaero_desktop.store.search_query import to_fts
@@ -36,7 +37,9 @@ def facets(
         excluded_sites=query.excluded_sites,
     )
     words: list[ColumnElement[bool]] = []
-    if not query.is_empty:
+    if conn.dialect.name == "postgresql":
+        words.extend(search_pg.word_conditions(conn, query))
+    elif not query.is_empty:
         fts = to_fts(query)
         if fts.broadest is not None:
             words.append(documents.c.id.in_(matching_ids(without(fts.broadest, fts.excluded), "facet_fts")))

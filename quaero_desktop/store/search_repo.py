@@ -12,18 +12,18 @@ docs/architecture.md, "Search".
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, false, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select, text
 
 from quaero_desktop.domain.document import DocumentFilter, DocumentOrder, SearchHit
 from quaero_desktop.domain.search_syntax import SearchQuery, parse_query
-from quaero_desktop.store import document_sources_repo
+from quaero_desktop.store import document_sources_repo, search_pg
 from quaero_desktop.store.document_filters import conditions, id_conditions
-from quaero_desktop.store.schema import ResultRow, documents
+from quaero_desktop.store.schema import documents
+from quaero_desktop.store.search_hits import DETAIL_COLUMNS, details, hit, opening, readable_snippet
 from quaero_desktop.store.search_query import FtsQuery, to_fts
-from quaero_desktop.store.snippets import MARK_END, MARK_START, readable, snippets
+from quaero_desktop.store.snippets import snippets
 
 TITLE_WEIGHT = 8.0  # bm25 weight of the title column (the body's is 1)
 RERANK_MARGIN = 20  # candidates beyond the limit per tier, so the links' weight can reorder them
@@ -31,8 +31,6 @@ _RANK: ColumnElement[float] = literal_column(f"bm25(documents_fts, {TITLE_WEIGHT
 _FTS_ROWID: ColumnElement[int] = literal_column("documents_fts.rowid")
 # The rowid as filters see it: the unary + keeps SQLite from handing an id set to FTS5 as rowid lookups.
 _FILTERED_ROWID: ColumnElement[int] = literal_column("+documents_fts.rowid")
-
-_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\)|(?=…)|$)")  # also a target the snippet cut short
 
 
 def search(
@@ -59,6 +57,10 @@ def search(
     )
     if query.is_empty and order == DocumentOrder.RELEVANCE:
         return []  # nothing to rank by (another order lists every document in it)
+    if conn.dialect.name == "postgresql":
+        return search_pg.search(
+            conn, query, limit=limit, mark=mark, where=where, include_gone=include_gone, order=order
+        )
     fts = to_fts(query)
     own_filter = DocumentFilter(
         sources=query.sources,
@@ -92,17 +94,17 @@ def _ranked(
         return []
     ids = [document_id for document_id, _ in ranked]
     found = snippets(conn, match, ids)
-    details = _details(conn, ids)
+    rows = details(conn, ids)
     sources = document_sources_repo.sources_of(conn, ids)
     return [
-        _hit(
-            details[document_id],
+        hit(
+            rows[document_id],
             readable_snippet(found.get(document_id, ""), mark),
             rank,
             sources.get(document_id, ()),
         )
         for document_id, rank in ranked
-        if document_id in details
+        if document_id in rows
     ]
 
 
@@ -184,7 +186,7 @@ def _ordered(
     assert fts.broadest is not None
     match = without(fts.broadest, fts.excluded)
     query = (
-        select(*_DETAIL_COLUMNS)
+        select(*DETAIL_COLUMNS)
         .where(documents.c.id.in_(matching_ids(match, "ordered_fts")), *narrowed)
         .order_by(*ORDER_KEYS[order])
         .limit(limit)
@@ -193,7 +195,7 @@ def _ordered(
     ids = [row.id for row in rows]
     found = snippets(conn, match, ids)
     sources = document_sources_repo.sources_of(conn, ids)
-    return [_hit(row, readable_snippet(found.get(row.id, ""), mark), 0.0, sources.get(row.id, ())) for row in rows]
+    return [hit(row, readable_snippet(found.get(row.id, ""), mark), 0.0, sources.get(row.id, ())) for row in rows]
 
 
 # Each order's sort keys on ``documents`` (relevance without words to rank by: newest first). Titles and
@@ -219,7 +221,7 @@ def _filtered(
     if fts.excluded is not None:
         narrowed = [*narrowed, documents.c.id.not_in(matching_ids(fts.excluded, "excluded_fts"))]
     query = (
-        select(*_DETAIL_COLUMNS, func.substr(documents.c.markdown, 1, 400).label("opening"))
+        select(*DETAIL_COLUMNS, func.substr(documents.c.markdown, 1, 400).label("opening"))
         .where(*narrowed)
         .order_by(*ORDER_KEYS[order])
         .limit(limit)
@@ -228,50 +230,10 @@ def _filtered(
     sources = document_sources_repo.sources_of(conn, [row.id for row in rows])
     hits = []
     for row in rows:
-        opening = readable_snippet(row.opening, mark)
-        hits.append(_hit(row, opening[:200] + ("…" if len(opening) > 200 else ""), 0.0, sources.get(row.id, ())))
+        hits.append(hit(row, opening(row.opening, mark), 0.0, sources.get(row.id, ())))
     return hits
 
 
 def matching_ids(match: str, name: str) -> Select[tuple[int]]:
     """The ids of the documents matching ``match`` (FTS5's table-valued form: no clash with an outer MATCH)."""
     return select(literal_column("rowid")).select_from(text(f"documents_fts(:{name})").bindparams(**{name: match}))
-
-
-_DETAIL_COLUMNS = (
-    documents.c.id,
-    documents.c.url,
-    documents.c.title,
-    documents.c.job_id,
-    documents.c.definition_id,
-    documents.c.last_crawled_at,
-    documents.c.gone_at,
-)
-
-
-def _details(conn: Connection, ids: list[int]) -> dict[int, ResultRow]:
-    rows = conn.execute(select(*_DETAIL_COLUMNS).where(documents.c.id.in_(ids) if ids else false()))
-    return {int(row.id): row for row in rows}
-
-
-def _hit(row: ResultRow, snippet: str, rank: float, sources: tuple[str, ...]) -> SearchHit:
-    return SearchHit(
-        id=row.id,
-        url=row.url,
-        title=row.title,
-        snippet=snippet,
-        rank=rank,
-        job_id=row.job_id,
-        definition_id=row.definition_id,
-        last_crawled_at=row.last_crawled_at,
-        gone=row.gone_at is not None,
-        sources=sources,
-    )
-
-
-def readable_snippet(snippet: str, mark: tuple[str, str]) -> str:
-    """A snippet as text: link targets, heading and list markers, emphasis and table pipes removed."""
-    text_ = _LINK_TARGET.sub("]", snippet)
-    text_ = readable(text_).replace("[", "").replace("]", "")
-    text_ = " ".join(text_.split())
-    return text_.replace(MARK_START, mark[0]).replace(MARK_END, mark[1])
