@@ -36,12 +36,12 @@ _BATCH = 1000
 
 
 def copy_store(source: Engine, target: Engine) -> None:
-    """Every document and source link of ``source`` into ``target``'s tables, ids kept."""
+    """Every document and source link of ``source`` into ``target``'s tables, ids kept (not their jobs)."""
     metadata.create_all(target)
     with source.connect() as reading, target.begin() as writing:
         for table in (documents, document_sources):
             rows = reading.execute(select(table)).mappings()
-            while batch := [dict(row) for row in rows.fetchmany(_BATCH)]:
+            while batch := [{**row, "job_id": None} for row in rows.fetchmany(_BATCH)]:  # the jobs stay behind
                 writing.execute(insert(table), batch)
         writing.exec_driver_sql("SELECT setval('documents_id_seq', (SELECT max(id) FROM documents))")
 

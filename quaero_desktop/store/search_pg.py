@@ -1,13 +1,15 @@
 """Full-text search on a PostgreSQL store: what ``search_repo`` does on SQLite, by the same rules.
 
 ``search_repo.search`` hands a PostgreSQL connection's searches here. The index is a tsvector per
-document (``search_pg_schema``, migration 0017) with a GIN index. Ranking keeps SQLite's tiers and
-weights (``search_pg_query``): the documents matching the broadest tier are found through the GIN
-index, with the positions their tsvector holds for the query's words only (``unnest`` filtered to
-them); their tiers and FTS5's bm25 are worked out from those positions, weighed by 1 - link_share²,
-tier by tier as ``search_repo._tiers`` takes them. PostgreSQL's GIN index holds no positions (FTS5's
-doclists do), so every match's tsvector is read: a query matching most of a large store costs more
-than on SQLite (benchmarks/search_both_stores.py has the figures).
+document and one of its title (``search_pg_schema``, migration 0015), each with a GIN index. Ranking
+keeps SQLite's tiers and weights (``search_pg_query``): one query per tier, as on SQLite, finds the
+tier's documents through the GIN index and counts in each how often every phrase of the tier occurs
+(``ts_rank_cd`` with weights that make it a counter: a title hit 1, a body hit 1/8); FTS5's bm25 is
+worked out from those counts, the documents' lengths and the number of documents holding each phrase
+(a GIN count each), weighed by 1 - link_share², and the tiers taken as ``search_repo._tiers`` takes
+them, stopping once enough are found. PostgreSQL's GIN index holds no positions (FTS5's doclists do):
+every match of a tier has its tsvector read, so a tier matching most of a large store costs more than
+on SQLite (benchmarks/search_both_stores.py has the figures).
 
 Orders other than relevance, filter-only queries and facets take the same documents in the same
 order as on SQLite: titles compare as SQLite's NOCASE does (ASCII letters folded, then code points).
@@ -15,10 +17,11 @@ order as on SQLite: titles compare as SQLite's NOCASE does (ASCII letters folded
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Text, cast, func, literal, literal_column, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Text, cast, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
 
 from quaero_desktop.domain.document import DocumentFilter, DocumentOrder, SearchHit
@@ -28,13 +31,15 @@ from quaero_desktop.store.document_filters import conditions
 from quaero_desktop.store.schema import documents
 from quaero_desktop.store.search_hits import DETAIL_COLUMNS, details, hit, opening, readable_snippet
 from quaero_desktop.store.search_pg_query import (
+    TITLE_WEIGHT,
     Corpus,
     Expression,
     PgQuery,
+    Phrase,
     any_of,
     bm25,
-    matches,
     phrase_tsquery,
+    phrases_of,
     to_pg,
     tsquery,
 )
@@ -42,6 +47,7 @@ from quaero_desktop.store.snippets_pg import snippets
 
 RERANK_MARGIN = 20  # as search_repo.RERANK_MARGIN
 _VECTOR: ColumnElement[Any] = literal_column("documents.search_vector", TSVECTOR)
+_TITLE: ColumnElement[Any] = literal_column("documents.search_title", TSVECTOR)
 _LENGTH: ColumnElement[int] = literal_column("documents.search_length")
 _UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
 
@@ -70,12 +76,11 @@ def search(
     if not include_gone and (where is None or where.gone is None):
         narrowed.append(documents.c.gone_at.is_(None))
     if pg.excluded:
-        narrowed.append(~_holds(any_of(pg.excluded)))
+        narrowed.append(~_holds_any(pg.excluded))
     if not pg.broadest:
         return _filtered(conn, narrowed, limit, mark, order)
-    narrowed.append(_holds(tsquery(pg.broadest)))
     if order != DocumentOrder.RELEVANCE:
-        return _ordered(conn, pg, narrowed, limit, mark, order)
+        return _ordered(conn, pg, [*narrowed, _holds(pg.broadest)], limit, mark, order)
     return _ranked(conn, pg, narrowed, limit, mark)
 
 
@@ -96,30 +101,46 @@ def parse(conn: Connection, query: SearchQuery) -> PgQuery:
 def word_conditions(conn: Connection, query: SearchQuery) -> list[ColumnElement[bool]]:
     """The conditions on ``documents`` for the query's words and exclusions (for counts: ``search_facets``)."""
     pg = parse(conn, query)
-    found = [_holds(tsquery(pg.broadest))] if pg.broadest else []
+    found = [_holds(pg.broadest)] if pg.broadest else []
     if pg.excluded:
-        found.append(~_holds(any_of(pg.excluded)))
+        found.append(~_holds_any(pg.excluded))
     return found
 
 
-def _holds(query_text: str) -> ColumnElement[bool]:
-    return _VECTOR.op("@@", is_comparison=True)(cast(literal(query_text, Text), TSQUERY))
+def _vector_for(phrases: Iterable[Phrase]) -> ColumnElement[Any]:
+    """The title's own vector when only title words are asked for (small, its own index), else the whole."""
+    return _TITLE if all(phrase.title_only for phrase in phrases) else _VECTOR
+
+
+def _holds(expression: Expression) -> ColumnElement[bool]:
+    return _matches(_vector_for(phrases_of(expression)), tsquery(expression))
+
+
+def _holds_any(phrases: Sequence[Phrase]) -> ColumnElement[bool]:
+    return _matches(_vector_for(phrases), any_of(phrases))
+
+
+def _matches(vector: ColumnElement[Any], query_text: str) -> ColumnElement[bool]:
+    return vector.op("@@", is_comparison=True)(_tsquery(query_text))
+
+
+def _tsquery(query_text: str) -> ColumnElement[Any]:
+    return cast(literal(query_text, Text), TSQUERY)
 
 
 @dataclass
 class _Match:
     link_share: float
     length: int
-    positions: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    frequencies: dict[Phrase, float]
 
 
 def _ranked(
     conn: Connection, pg: PgQuery, narrowed: list[ColumnElement[bool]], limit: int, mark: tuple[str, str]
 ) -> list[SearchHit]:
-    found = _matches(conn, pg, narrowed)
-    if not found:
+    ranked = _tiers(conn, pg, narrowed, limit)
+    if not ranked:
         return []
-    ranked = _tiers(pg, found, _corpus(conn, pg), limit)
     ids = [document_id for document_id, _ in ranked]
     marked = snippets(conn, pg.broadest, ids)
     rows = details(conn, ids)
@@ -131,53 +152,24 @@ def _ranked(
     ]
 
 
-def _matches(conn: Connection, pg: PgQuery, narrowed: list[ColumnElement[bool]]) -> dict[int, _Match]:
-    """Every document passing ``narrowed`` (the broadest tier among them), with the positions of the
-    query's words in it — only those: ``unnest`` of the tsvector, filtered."""
-    words, prefixes = pg.lexemes()
-    held = func.unnest(_VECTOR).table_valued("lexeme", "positions", "weights").lateral("held")
-    wanted = [held.c.lexeme.in_(words), *(func.starts_with(held.c.lexeme, prefix) for prefix in prefixes)]
-    query = (
-        select(
-            documents.c.id,
-            documents.c.link_share,
-            _LENGTH.label("length"),
-            held.c.lexeme,
-            held.c.positions,
-            held.c.weights,
-        )
-        .select_from(documents.join(held, true()))
-        .where(*narrowed, or_(*wanted))
-    )
-    found: dict[int, _Match] = {}
-    for row in conn.execute(query):
-        match = found.setdefault(int(row.id), _Match(float(row.link_share), int(row.length)))
-        match.positions[str(row.lexeme)] = list(zip(row.positions or (), row.weights or (), strict=True))
-    return found
-
-
-def _corpus(conn: Connection, pg: PgQuery) -> Corpus:
-    """How many documents there are (every one, as FTS5 counts), their mean length, and per phrase of
-    the query how many hold it: bm25's IDF."""
-    total, words = conn.execute(select(func.count(), func.coalesce(func.sum(_LENGTH), 0)).select_from(documents)).one()
-    phrases = pg.phrases()
-    counts = [func.count().filter(_holds(phrase_tsquery(phrase))) for phrase in phrases]
-    held = conn.execute(select(*counts).select_from(documents).where(_holds(any_of(phrases)))).one()
-    return Corpus(
-        documents=int(total),
-        mean_length=float(words) / total if total else 0.0,
-        holding={phrase: int(count) for phrase, count in zip(phrases, held, strict=True)},
-    )
-
-
-def _tiers(pg: PgQuery, found: dict[int, _Match], corpus: Corpus, limit: int) -> list[tuple[int, float]]:
-    """The best ``limit`` (id, score) as ``search_repo._tiers`` takes them: per tier its best ``limit`` +
-    ``RERANK_MARGIN`` by bm25, less those an earlier tier held, weighed by the share of link text."""
+def _tiers(conn: Connection, pg: PgQuery, narrowed: list[ColumnElement[bool]], limit: int) -> list[tuple[int, float]]:
+    """The best ``limit`` (id, score) as ``search_repo._tiers`` takes them, tier by tier, one query each:
+    per tier its best ``limit`` + ``RERANK_MARGIN`` by bm25, less those an earlier tier held, weighed by
+    the share of link text; no further tier once ``limit`` are found."""
     wanted = limit + RERANK_MARGIN
+    total, words = conn.execute(select(func.count(), func.coalesce(func.sum(_LENGTH), 0)).select_from(documents)).one()
+    holding: dict[Phrase, int] = {}
     ranked: list[tuple[int, float]] = []
     seen: set[int] = set()
     for tier in pg.tiers:
-        top = sorted(_scores(tier, found, corpus), key=lambda pair: (pair[1], pair[0]))[:wanted]
+        phrases = list(dict.fromkeys(phrases_of(tier)))
+        holding.update(_holding(conn, [phrase for phrase in phrases if phrase not in holding]))
+        corpus = Corpus(documents=int(total), mean_length=float(words) / total if total else 0.0, holding=holding)
+        found = _found(conn, tier, phrases, narrowed)
+        scores = [
+            (document_id, bm25(tier, match.frequencies, match.length, corpus)) for document_id, match in found.items()
+        ]
+        top = sorted(scores, key=lambda pair: (pair[1], pair[0]))[:wanted]
         fresh = [(document_id, rank) for document_id, rank in top if document_id not in seen]
         weighed = [(document_id, rank * (1.0 - found[document_id].link_share ** 2)) for document_id, rank in fresh]
         ranked += sorted(weighed, key=lambda pair: pair[1])
@@ -187,12 +179,41 @@ def _tiers(pg: PgQuery, found: dict[int, _Match], corpus: Corpus, limit: int) ->
     return ranked[:limit]
 
 
-def _scores(tier: Expression, found: dict[int, _Match], corpus: Corpus) -> list[tuple[int, float]]:
-    return [
-        (document_id, bm25(tier, match.positions, match.length, corpus))
-        for document_id, match in found.items()
-        if matches(tier, match.positions)
+# ts_rank_cd with these weights (D, C, B, A) and no normalisation adds 1/8 for each place a phrase occurs
+# in the body, 1 in the title: 1/8 of FTS5's bm25 frequency, a title hit worth TITLE_WEIGHT (8) body hits.
+_FREQUENCY_WEIGHTS: ColumnElement[Any] = literal_column("'{0.125,0.125,0.125,1}'::real[]")
+
+
+def _found(
+    conn: Connection, tier: Expression, phrases: list[Phrase], narrowed: list[ColumnElement[bool]]
+) -> dict[int, _Match]:
+    """The documents passing ``narrowed`` that match ``tier``, with how often each phrase occurs in them
+    (``ts_rank_cd`` as a counter: in C, one call a phrase, no row per word)."""
+    counts = [
+        func.ts_rank_cd(_FREQUENCY_WEIGHTS, _vector_for([phrase]), _tsquery(phrase_tsquery(phrase)), 0).label(f"p{n}")
+        for n, phrase in enumerate(phrases)
     ]
+    query = select(documents.c.id, documents.c.link_share, _LENGTH.label("length"), *counts).where(
+        *narrowed, _holds(tier)
+    )
+    found: dict[int, _Match] = {}
+    for row in conn.execute(query):
+        values = row._mapping
+        frequencies = {phrase: float(values[f"p{n}"]) * TITLE_WEIGHT for n, phrase in enumerate(phrases)}
+        found[int(row.id)] = _Match(float(row.link_share), int(row.length), frequencies)
+    return found
+
+
+def _holding(conn: Connection, phrases: list[Phrase]) -> dict[Phrase, int]:
+    """How many documents (every one, as FTS5 counts) hold each phrase: bm25's IDF. A count per phrase
+    from its GIN index, all in one statement."""
+    if not phrases:
+        return {}
+    counts = [
+        select(func.count()).select_from(documents).where(_holds(((phrase,),))).scalar_subquery() for phrase in phrases
+    ]
+    held = conn.execute(select(*counts)).one()
+    return {phrase: int(count) for phrase, count in zip(phrases, held, strict=True)}
 
 
 def _nocase(column: ColumnElement[str]) -> ColumnElement[str]:

@@ -7,15 +7,16 @@ word's inflections in the title and anywhere. Every lexeme reaches PostgreSQL qu
 ``tsquery`` literal, so nothing typed is read as tsquery syntax.
 
 The base score is FTS5's bm25 itself (k1 1.2, b 0.75, a title hit worth ``TITLE_WEIGHT`` body hits,
-IDF over every document, the document's length in words), worked out here from the positions the
-tsvector holds: PostgreSQL's own ``ts_rank``/``ts_rank_cd`` know nothing of how rare a word is (no
-IDF), so a rare word and a common one would weigh the same, and rankings would part from SQLite's.
+IDF over every document, the document's length in words), worked out here from how often each phrase
+occurs in a document (``search_pg`` counts them in the tsvector). PostgreSQL's own ``ts_rank`` and
+``ts_rank_cd`` know nothing of how rare a word is (no IDF): a rare word and a common one would weigh
+the same, and rankings would part from SQLite's.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from quaero_desktop.domain.inflections import inflections
@@ -36,8 +37,6 @@ class Phrase:
 
 # Every clause must match; a clause matches when any of its phrases does.
 Expression = tuple[tuple[Phrase, ...], ...]
-# A document's words as its tsvector holds them: lexeme -> [(position, weight "A" title / "D" body)].
-Positions = Mapping[str, list[tuple[int, str]]]
 
 
 @dataclass(frozen=True)
@@ -46,20 +45,9 @@ class PgQuery:
     broadest: Expression  # what a document must match to be found
     excluded: tuple[Phrase, ...]  # documents matching any of these are left out
 
-    def lexemes(self) -> tuple[list[str], list[str]]:
-        """(whole lexemes, prefixes) of every phrase that can match: what a document's positions are read for."""
-        words: dict[str, None] = {}
-        prefixes: dict[str, None] = {}
-        for tier in self.tiers:
-            for phrase in _phrases(tier):
-                *whole, last = phrase.lexemes
-                words.update(dict.fromkeys(whole))
-                (prefixes if phrase.prefix else words)[last] = None
-        return list(words), list(prefixes)
-
     def phrases(self) -> list[Phrase]:
         """Every phrase of every tier once (each needs its count of documents, for bm25's IDF)."""
-        return list(dict.fromkeys(phrase for tier in self.tiers for phrase in _phrases(tier)))
+        return list(dict.fromkeys(phrase for tier in self.tiers for phrase in phrases_of(tier)))
 
 
 def to_pg(query: SearchQuery, lexemes_of: Callable[[str], tuple[str, ...]]) -> PgQuery:
@@ -103,7 +91,8 @@ def _in_title(expression: Expression) -> Expression:
     return tuple(tuple(replace(phrase, title_only=True) for phrase in clause) for clause in expression)
 
 
-def _phrases(expression: Expression) -> list[Phrase]:
+def phrases_of(expression: Expression) -> list[Phrase]:
+    """Every phrase of ``expression`` in order (as often as it is written: FTS5's bm25 counts each)."""
     return [phrase for clause in expression for phrase in clause]
 
 
@@ -115,7 +104,7 @@ def tsquery(expression: Expression) -> str:
     return " & ".join("(" + " | ".join(phrase_tsquery(phrase) for phrase in clause) + ")" for clause in expression)
 
 
-def any_of(phrases: tuple[Phrase, ...] | list[Phrase]) -> str:
+def any_of(phrases: Sequence[Phrase]) -> str:
     return " | ".join(phrase_tsquery(phrase) for phrase in phrases)
 
 
@@ -133,30 +122,6 @@ def _quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-# ----- the same, read against one document's positions -----
-
-
-def instances(phrase: Phrase, positions: Positions) -> list[str]:
-    """The column ("A" title, "D" body) of each place ``phrase`` occurs in the document."""
-    places: list[dict[int, str]] = []
-    last = len(phrase.lexemes) - 1
-    for at, lexeme in enumerate(phrase.lexemes):
-        if phrase.prefix and at == last:
-            found = [place for word, held in positions.items() if word.startswith(lexeme) for place in held]
-        else:
-            found = list(positions.get(lexeme, ()))
-        places.append({position: weight for position, weight in found if not phrase.title_only or weight == "A"})
-    return [
-        weight
-        for start, weight in places[0].items()
-        if all(start + offset in places[offset] for offset in range(1, len(places)))
-    ]
-
-
-def matches(expression: Expression, positions: Positions) -> bool:
-    return all(any(instances(phrase, positions) for phrase in clause) for clause in expression)
-
-
 @dataclass(frozen=True)
 class Corpus:
     """What bm25 knows of every document: how many, their mean length, and per phrase how many hold it."""
@@ -171,11 +136,12 @@ class Corpus:
         return idf if idf > 0 else 1e-6  # as FTS5: a word in most documents still counts a little
 
 
-def bm25(expression: Expression, positions: Positions, length: int, corpus: Corpus) -> float:
-    """FTS5's bm25 of the document for ``expression`` (negative: lower is better, as SQLite's)."""
+def bm25(expression: Expression, frequencies: Mapping[Phrase, float], length: int, corpus: Corpus) -> float:
+    """FTS5's bm25 of a document for ``expression`` (negative: lower is better, as SQLite's), from how often
+    each phrase occurs in it, a title hit counting ``TITLE_WEIGHT``."""
     score = 0.0
     norm = K1 * (1 - B + B * length / (corpus.mean_length or 1.0))
-    for phrase in _phrases(expression):
-        frequency = sum(TITLE_WEIGHT if weight == "A" else 1.0 for weight in instances(phrase, positions))
+    for phrase in phrases_of(expression):
+        frequency = frequencies.get(phrase, 0.0)
         score += corpus.idf(phrase) * (frequency * (K1 + 1)) / (frequency + norm)
     return -score

@@ -10,8 +10,10 @@ configuration (no stemmer, no stop words, like ``unicode61`` without ``porter``)
 
 ``documents.search_vector`` holds the title's words with weight A and the body's with D, with a gap
 between them (a phrase never spans title and body, as FTS5's columns do not); a GIN index finds the
-matches. ``documents.search_length`` counts the words of both, the document length bm25 needs. A
-trigger keeps both in step with the title and Markdown. A tsvector holds at most 1 MB: only the first
+matches. ``documents.search_title`` holds the title's alone, with its own GIN index: ``title:`` words and
+the title tiers are matched and counted there without reading the (long, TOASTed) body's vector.
+``documents.search_length`` counts the words of both, the document length bm25 needs. A trigger keeps
+all three in step with the title and Markdown. A tsvector holds at most 1 MB: only the first
 ``INDEXED_CHARS`` characters of a body are indexed (its length counts all of them).
 """
 
@@ -48,6 +50,7 @@ _FUNCTIONS = (
             || '''_'':1'::tsvector
             || to_tsvector('simple', left(body_words, {INDEXED_CHARS})),
             '_');
+        NEW.search_title := setweight(to_tsvector('simple', title_words), 'A');
         NEW.search_length := quaero_word_count(title_words) + quaero_word_count(body_words);
         RETURN NEW;
     END
@@ -63,6 +66,7 @@ def create(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
     conn.exec_driver_sql(
         "ALTER TABLE documents ADD COLUMN search_vector tsvector NOT NULL DEFAULT ''::tsvector, "
+        "ADD COLUMN search_title tsvector NOT NULL DEFAULT ''::tsvector, "
         "ADD COLUMN search_length integer NOT NULL DEFAULT 0"
     )
     conn.exec_driver_sql(
@@ -71,6 +75,7 @@ def create(conn: Connection) -> None:
     )
     conn.exec_driver_sql("UPDATE documents SET title = title")  # the trigger fills the columns of existing rows
     conn.exec_driver_sql("CREATE INDEX ix_documents_search ON documents USING gin (search_vector)")
+    conn.exec_driver_sql("CREATE INDEX ix_documents_search_title ON documents USING gin (search_title)")
 
 
 def drop(conn: Connection) -> None:
