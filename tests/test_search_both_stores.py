@@ -61,6 +61,10 @@ MORE = [
         "other",
     ),
     ("https://wiki.example.com/gone", "Old keeper notes", "The keeper's fog log, since removed.", "wiki"),
+    # Past what a tsvector counts: a word's 256th place, a document's 16,383rd word.
+    ("https://long.example.net/log", "Logbook", "Weather: calm. " * 6000 + "A beacon lit. " * 3, "long"),
+    ("https://long.example.net/beacons", "Beacons", "beacon and light " * 400, "long"),
+    ("https://long.example.net/coast", "Coast", "One beacon, one light, calm weather.", "long"),
 ]
 EVERY = [*CORPUS, *MORE]
 GONE_URL = "https://wiki.example.com/gone"
@@ -110,6 +114,9 @@ QUERIES = [
     "coroutine OR tasks asyncio",
     "gen*",
     "run*",
+    "beacon",
+    "light beacon",
+    "calm",
     "nothingmatches",
     "the",
     "a:b NEAR(c AND",

@@ -43,7 +43,7 @@ from quaero_desktop.store.search_pg_query import (
     to_pg,
     tsquery,
 )
-from quaero_desktop.store.snippets_pg import snippets
+from quaero_desktop.store.snippets_pg import folded, places, snippets
 
 RERANK_MARGIN = 20  # as search_repo.RERANK_MARGIN
 _VECTOR: ColumnElement[Any] = literal_column("documents.search_vector", TSVECTOR)
@@ -201,7 +201,33 @@ def _found(
         values = row._mapping
         frequencies = {phrase: float(values[f"p{n}"]) * TITLE_WEIGHT for n, phrase in enumerate(phrases)}
         found[int(row.id)] = _Match(float(row.link_share), int(row.length), frequencies)
+    beyond = [
+        document_id
+        for document_id, match in found.items()
+        if match.length > MAX_POSITION or any(count >= MAX_PLACES - 1 for count in match.frequencies.values())
+    ]
+    if beyond:
+        _count_in_text(conn, [phrase for phrase in phrases if not phrase.title_only], {i: found[i] for i in beyond})
     return found
+
+
+# A tsvector keeps a word's first 256 places in a document, and none past its 16,383rd word (later ones all
+# count as that one; ts_rank_cd counts 255 of 256). Such a document's counts are made again from its text,
+# as FTS5 counts them: a few of a manual's pages (20 of the Python manual's 526), each a regular
+# expression's pass over its Markdown.
+MAX_POSITION = 16_383
+MAX_PLACES = 256
+
+
+def _count_in_text(conn: Connection, phrases: list[Phrase], found: dict[int, _Match]) -> None:
+    rows = conn.execute(
+        select(documents.c.id, documents.c.title, documents.c.markdown).where(documents.c.id.in_(list(found)))
+    )
+    for row in rows:
+        title, body = folded(str(row.title)), folded(str(row.markdown))
+        for phrase in phrases:
+            places_in_title, places_in_body = len(places(title, phrase)), len(places(body, phrase))
+            found[int(row.id)].frequencies[phrase] = TITLE_WEIGHT * places_in_title + places_in_body
 
 
 def _holding(conn: Connection, phrases: list[Phrase]) -> dict[Phrase, int]:

@@ -2,24 +2,24 @@
 the same passage as on SQLite (``snippets.passage``).
 
 ``ts_headline`` reads the raw text with PostgreSQL's parser (``asyncio.run`` one word), not the words the
-index holds (``search_pg_schema``), and would miss those matches; here the body is read word by word as
-``unicode61`` reads it — letters and digits, case and diacritics folded — and every place a phrase of
-the query occurs in it is marked, a phrase as one mark (``[fog horn]``). Title-only phrases mark
-nothing in the body, as on SQLite.
+index holds (``search_pg_schema``), and would miss those matches; here the body is searched as
+``unicode61`` reads it — case and diacritics folded, whole words of letters and digits, anything else
+between the words of a phrase — and every place a phrase of the query occurs in it is marked, a phrase
+as one mark (``[fog horn]``). Title-only phrases mark nothing in the body, as on SQLite. A regular
+expression per phrase over the folded body: a few milliseconds for a 500 KB page.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from sqlalchemy import Connection, select
 
 from quaero_desktop.store.schema import documents
 from quaero_desktop.store.search_pg_query import Expression, Phrase
 from quaero_desktop.store.snippets import MARK_END, MARK_START, SNIPPET_WORDS, passage
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 def snippets(conn: Connection, expression: Expression, ids: list[int], words: int = SNIPPET_WORDS) -> dict[int, str]:
@@ -35,23 +35,41 @@ def fold(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def folded(text: str) -> str:
+    """``text`` with each character folded as ``fold`` folds it where that keeps it one character: the
+    same length, so a match found in it is at the same place in ``text``."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer (İ): keep it as it is
+        lowered = "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+    if lowered.isascii():
+        return lowered
+    return _NOT_ASCII.sub(lambda found: _fold_one(found.group()), lowered)
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _fold_one(char: str) -> str:
+    one = fold(char)
+    return one if len(one) == 1 else char
+
+
+def places(searched: str, phrase: Phrase) -> list[tuple[int, int]]:
+    """Where ``phrase`` occurs in ``searched`` (a ``folded`` text): its words in a row, anything but letters
+    and digits between them, whole words (a prefix: the start of one)."""
+    words = r"[\W_]+".join(re.escape(lexeme) for lexeme in phrase.lexemes) + (r"[^\W_]*" if phrase.prefix else "")
+    return [
+        place.span()
+        for place in re.finditer(words + r"(?![^\W_])", searched)
+        if not place.start() or not searched[place.start() - 1].isalnum()  # else: the end of a longer word
+    ]
+
+
 def marked(text: str, phrases: list[Phrase]) -> str:
     """``text`` with every place of ``phrases`` marked (overlapping places as one mark)."""
-    tokens = [(found.start(), found.end(), fold(found.group())) for found in _WORD.finditer(text)]
-    places: dict[str, list[int]] = {}  # each word's token numbers: a phrase is looked for where it starts
-    for number, (_, _, word) in enumerate(tokens):
-        places.setdefault(word, []).append(number)
-    spans: list[tuple[int, int]] = []
-    for phrase in phrases:
-        size = len(phrase.lexemes)
-        first = phrase.lexemes[0]
-        if phrase.prefix and size == 1:
-            starts = [number for word, numbers in places.items() if word.startswith(first) for number in numbers]
-        else:
-            starts = places.get(first, [])
-        for at in starts:
-            if at + size <= len(tokens) and all(_same(tokens[at + n][2], phrase, n) for n in range(1, size)):
-                spans.append((tokens[at][0], tokens[at + size - 1][1]))
+    searched = folded(text)
+    spans = [span for phrase in phrases for span in places(searched, phrase)]
     if not spans:
         return text
     merged: list[list[int]] = []
@@ -66,10 +84,3 @@ def marked(text: str, phrases: list[Phrase]) -> str:
         position = end
     out.append(text[position:])
     return "".join(out)
-
-
-def _same(token: str, phrase: Phrase, n: int) -> bool:
-    lexeme = phrase.lexemes[n]
-    if phrase.prefix and n == len(phrase.lexemes) - 1:
-        return token.startswith(lexeme)
-    return token == lexeme
