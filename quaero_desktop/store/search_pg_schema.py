@@ -83,9 +83,11 @@ def create(conn: Connection) -> None:
 def drop(conn: Connection) -> None:
     """What ``create`` made (the unaccent extension stays: others may use it)."""
     conn.exec_driver_sql("DROP TRIGGER IF EXISTS documents_search ON documents")
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_documents_search")
+    for index in ("ix_documents_search", "ix_documents_search_title", "ix_documents_search_length"):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
     conn.exec_driver_sql(
-        "ALTER TABLE documents DROP COLUMN IF EXISTS search_vector, DROP COLUMN IF EXISTS search_length"
+        "ALTER TABLE documents DROP COLUMN IF EXISTS search_vector, DROP COLUMN IF EXISTS search_title, "
+        "DROP COLUMN IF EXISTS search_length"
     )
     for function in ("quaero_documents_search()", "quaero_word_count(text)", "quaero_search_text(text)"):
         conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}")
