@@ -69,6 +69,7 @@ MORE = [
     ("https://long.example.net/log", "Logbook", "Weather: calm. " * 6000 + "A beacon lit. " * 3, "long"),
     ("https://long.example.net/beacons", "Beacons", "beacon and light " * 400, "long"),
     ("https://long.example.net/coast", "Coast", "One beacon, one light, calm weather.", "long"),
+    ("https://long.example.net/atlas", "Atlas", "A chart, a beacon. " * 12000 + "Mercator's projection.", "long"),
 ]
 EVERY = [*CORPUS, *MORE]
 GONE_URL = "https://wiki.example.com/gone"
@@ -121,6 +122,8 @@ QUERIES = [
     "beacon",
     "light beacon",
     "calm",
+    "mercator",
+    "projection chart",
     "nothingmatches",
     "the",
     "a:b NEAR(c AND",

@@ -13,15 +13,19 @@ between them (a phrase never spans title and body, as FTS5's columns do not); a 
 matches. ``documents.search_title`` holds the title's alone, with its own GIN index: ``title:`` words and
 the title tiers are matched and counted there without reading the (long, TOASTed) body's vector.
 ``documents.search_length`` counts the words of both, the document length bm25 needs. A trigger keeps
-all three in step with the title and Markdown. A tsvector holds at most 1 MB: only the first
-``INDEXED_CHARS`` characters of a body are indexed (its length counts all of them).
+all three in step with the title and Markdown.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection
 
-INDEXED_CHARS = 200_000  # of a body's normalised text; well within the tsvector's 1 MB (4 bytes a character at most)
+# A tsvector holds at most 1 MB: a body's first INDEXED_CHARS characters (its words as normalised) are
+# indexed with their places, the rest as the different words it holds (at most REST_CHARS of them): a
+# word found only there is found, its places are not kept (past the 16,383rd word a tsvector keeps none).
+# Worst case (every word different, 4 letters) about 960 KB.
+INDEXED_CHARS = 200_000
+REST_CHARS = 200_000
 
 _FUNCTIONS = (
     """
@@ -43,14 +47,21 @@ _FUNCTIONS = (
     DECLARE
         title_words text := quaero_search_text(NEW.title);
         body_words text := quaero_search_text(NEW.markdown);
+        cut integer := length(body_words);
+        body_vector tsvector;
     BEGIN
-        -- the lexeme '_' (no text yields it) holds one position between title and body, then goes
-        NEW.search_vector := ts_delete(
-            setweight(to_tsvector('simple', title_words), 'A')
-            || '''_'':1'::tsvector
-            || to_tsvector('simple', left(body_words, {INDEXED_CHARS})),
-            '_');
+        IF cut > {INDEXED_CHARS} THEN  -- at the first space past INDEXED_CHARS: no word cut in two
+            cut := {INDEXED_CHARS} + coalesce(nullif(position(' ' in substr(body_words, {INDEXED_CHARS} + 1)), 0), cut);
+        END IF;
+        body_vector := to_tsvector('simple', left(body_words, cut));
+        IF cut < length(body_words) THEN  -- the rest: each word once (their places would all be the last one)
+            body_vector := body_vector || to_tsvector('simple', left((
+                SELECT string_agg(DISTINCT word, ' ')
+                FROM regexp_split_to_table(substr(body_words, cut + 1), ' ') AS word), {REST_CHARS}));
+        END IF;
         NEW.search_title := setweight(to_tsvector('simple', title_words), 'A');
+        -- the lexeme '_' (no text yields it) holds one position between title and body, then goes
+        NEW.search_vector := ts_delete(NEW.search_title || '''_'':1'::tsvector || body_vector, '_');
         NEW.search_length := quaero_word_count(title_words) + quaero_word_count(body_words);
         RETURN NEW;
     END
