@@ -240,6 +240,25 @@ def test_the_tiers_and_weights_hold_on_postgresql(stores):
     assert "<fog horn>" in hit.snippet and "<lamp>" in hit.snippet
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "include_gone"),
+    [
+        ("fog", DocumentFilter(sources=("docs",)), False),
+        ("fog source:wiki", DocumentFilter(sources=("docs",)), False),
+        ("fog site:example.com", DocumentFilter(sites=("wiki.example.com",)), False),
+        ("keeper", DocumentFilter(gone=True), False),
+        ("keeper fog", None, True),
+        ("signal", DocumentFilter(excluded_sites=("other.org",)), False),
+    ],
+)
+def test_filters_from_elsewhere_narrow_the_same_way(stores, text, where, include_gone):
+    sqlite, postgres = stores
+    on_sqlite = _search(sqlite, text, where=where, include_gone=include_gone)
+    on_postgres = _search(postgres, text, where=where, include_gone=include_gone)
+    assert [(hit.url, hit.gone) for hit in on_postgres] == [(hit.url, hit.gone) for hit in on_sqlite]
+    assert [hit.rank for hit in on_postgres] == pytest.approx([hit.rank for hit in on_sqlite], rel=1e-6)
+
+
 @pytest.mark.parametrize("text", FILTER_ONLY)
 def test_filters_and_exclusions_alone_list_the_same_documents(stores, text):
     sqlite, postgres = stores
