@@ -1,6 +1,6 @@
 """Search relevance on both stores (issue 23, item 1): the real manuals of ``benchmarks/relevance.py``,
 crawled once into a SQLite store, copied to a throw-away PostgreSQL cluster and indexed there as
-migration 0015 does; each query searched on both (whole words, 10 results, as the command line and MCP
+migration 0017 does; each query searched on both (whole words, 10 results, as the command line and MCP
 search): MRR, hit@1 and hit@3 side by side, and every query whose 10 results differ between the stores.
 
     .venv/bin/python benchmarks/relevance_both_stores.py [--keep DIR]

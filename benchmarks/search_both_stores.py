@@ -1,10 +1,10 @@
 """Search on both stores (issue 23, item 1): the same generated corpus in SQLite (FTS5) and PostgreSQL
-(tsvector + GIN, migration 0015), the same queries, their times side by side and how often the answers agree.
+(tsvector + GIN, migration 0017), the same queries, their times side by side and how often the answers agree.
 
 The corpus is ``benchmarks/search.py``'s (fixed seed; Zipf-distributed made-up words, a ``REF-<n>`` code
 per document), 10,000 documents by default; it is written to the SQLite store, copied row by row to a
 throw-away PostgreSQL cluster (``tests/postgres_cluster.py``: Debian's server, fsync off) and indexed
-there as migration 0015 indexes an existing store (timed). Every query kind of ``benchmarks/search.py``
+there as migration 0017 indexes an existing store (timed). Every query kind of ``benchmarks/search.py``
 is run ``--rounds`` times with different words on both stores (the first round of each not counted).
 "Same" counts the queries whose 20 hits are the same documents in the same order on both.
 
@@ -68,11 +68,11 @@ def main() -> int:
         print(f"PostgreSQL: copied in {time.perf_counter() - began:.1f} s")
         began = time.perf_counter()
         with postgres.begin() as conn:
-            search_pg_schema.create(conn)  # as migration 0015 on a store holding these documents
+            search_pg_schema.create(conn)  # as migration 0017 on a store holding these documents
         with postgres.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE documents")  # as autovacuum would soon after
         print(
-            f"PostgreSQL: migration 0015 (tsvector of every document, GIN index) in {time.perf_counter() - began:.1f} s"
+            f"PostgreSQL: migration 0017 (tsvector of every document, GIN index) in {time.perf_counter() - began:.1f} s"
         )
         with postgres.connect() as conn:
             sizes = conn.exec_driver_sql(

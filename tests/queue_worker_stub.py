@@ -1,8 +1,8 @@
 """A queue worker with a stand-in page handler, for tests/test_team_queue.py: the queue's own guarantees
 (one worker per page, a killed worker's pages taken over) tested apart from the crawl.
 
-Run: python -m tests.queue_worker_stub DATABASE_URL NAME. Each page sleeps PAGE_S, then records its
-effect once (a second run of the same page finds it and records only the attempt), as a real page's
+Run: python -m tests.queue_worker_stub DATABASE_URL NAME. Each page records its attempt, sleeps PAGE_S,
+then records its effect once (a second run of the same page finds it there), as a real page's
 transaction does with its child row.
 """
 
@@ -24,9 +24,9 @@ async def main(database_url: str, name: str) -> None:
     conninfo = libpq_conninfo(database_url)
 
     async def handle(job_id: str, child_id: str) -> None:
-        await asyncio.sleep(PAGE_S)
         async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
             await conn.execute("INSERT INTO page_attempts(child_id, worker) VALUES (%s, %s)", (child_id, name))
+            await asyncio.sleep(PAGE_S)
             await conn.execute(
                 "INSERT INTO page_effects(child_id, worker) VALUES (%s, %s) ON CONFLICT (child_id) DO NOTHING",
                 (child_id, name),

@@ -3,7 +3,7 @@ store, the same queries — every construct of the syntax, every tier — and th
 documents in the same order with the same bm25 scores, the same counts, snippets marking the same words.
 
 The PostgreSQL store is built as team mode's migrations will leave it: the tables from
-``store/schema.py``'s metadata (until migrations 0001-0014 run on PostgreSQL), then migration 0015
+``store/schema.py``'s metadata (until migrations 0001-0014 run on PostgreSQL), then migration 0017
 itself, with some documents stored before it (filled by the migration) and the rest after (by its
 trigger).
 """
@@ -165,7 +165,7 @@ def stores(tmp_path_factory, postgres_cluster: PostgresCluster) -> Iterator[tupl
     half = len(EVERY) // 2
     with postgres.begin() as conn:
         _load(conn, EVERY[:half], 0)
-        _migration_0015(conn, "upgrade")  # fills the rows there are
+        _migration_0017(conn, "upgrade")  # fills the rows there are
     with postgres.begin() as conn:
         _load(conn, EVERY[half:], half)  # the trigger indexes the rest
     yield sqlite.engine, postgres
@@ -315,10 +315,10 @@ def test_no_text_is_ever_a_tsquery_syntax_error(stores, text):
         facets(conn, text)
 
 
-def _migration_0015(conn, step: str) -> None:
-    """Migration 0015's own upgrade or downgrade, run by Alembic's operations on ``conn``."""
-    path = Path(search_pg_schema.__file__).parent / "migrations" / "versions" / "0015_postgres_search.py"
-    spec = importlib.util.spec_from_file_location("migration_0015", path)
+def _migration_0017(conn, step: str) -> None:
+    """Migration 0017's own upgrade or downgrade, run by Alembic's operations on ``conn``."""
+    path = Path(search_pg_schema.__file__).parent / "migrations" / "versions" / "0017_postgres_search.py"
+    spec = importlib.util.spec_from_file_location("migration_0017", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -326,29 +326,29 @@ def _migration_0015(conn, step: str) -> None:
         getattr(module, step)()
 
 
-def test_migration_0015_indexes_a_postgresql_store_and_leaves_sqlite_alone(postgres_url, tmp_path):
+def test_migration_0017_indexes_a_postgresql_store_and_leaves_sqlite_alone(postgres_url, tmp_path):
     engine = create_engine(postgres_url)
     metadata.create_all(engine)
     with engine.begin() as conn:
         _load(conn, CORPUS, 0)  # a team store holding documents before it
-        _migration_0015(conn, "upgrade")
+        _migration_0017(conn, "upgrade")
     with engine.connect() as conn:
         assert [hit.url for hit in search_repo.search(conn, '"fog horn"')] == ["https://wiki.example.com/keeper"]
     with engine.begin() as conn:
-        _migration_0015(conn, "downgrade")
+        _migration_0017(conn, "downgrade")
         columns = conn.exec_driver_sql(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents'"
             " AND column_name LIKE 'search%%'"
         ).all()
         assert columns == []
-        _migration_0015(conn, "upgrade")  # and again: nothing of the first one stood in its way
+        _migration_0017(conn, "upgrade")  # and again: nothing of the first one stood in its way
     with engine.connect() as conn:
         assert len(search_repo.search(conn, "keeper")) == 3
     engine.dispose()
-    store = open_database(tmp_path)  # every migration on SQLite, 0015 among them: FTS5 as before
+    store = open_database(tmp_path)  # every migration on SQLite, 0017 among them: FTS5 as before
     with store.write() as conn:
         _load(conn, CORPUS, 0)
-        _migration_0015(conn, "upgrade")
+        _migration_0017(conn, "upgrade")
         assert (
             conn.exec_driver_sql("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'keeper'").scalar() == 3
         )

@@ -10,7 +10,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from quaero_desktop.domain.document import PageContent
-from quaero_desktop.store import documents_repo, frontier_repo, jobs_repo, migrate, open_database, search_repo
+from quaero_desktop.store import (
+    documents_repo,
+    frontier_repo,
+    jobs_repo,
+    migrate,
+    open_database,
+    search_pg_schema,
+    search_repo,
+)
 from quaero_desktop.store.migrate import current_revision, head_revision
 from quaero_desktop.store.schema import metadata
 from quaero_desktop.store.schema_version import HEAD_REVISION, stored_revision
@@ -54,9 +62,21 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database):
     assert current_revision(database) == head_revision()
     with database.read() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
-    # The FTS5 index and its shadow tables are created by raw SQL in the migration, not by the models.
-    differences = [d for d in differences if not (d[0] == "remove_table" and d[1].name.startswith("documents_fts"))]
+    # Full-text search is built by raw SQL in the migrations, not by the models: FTS5's index and shadow
+    # tables on SQLite, the documents' tsvector columns and their indexes on PostgreSQL.
+    differences = [d for d in differences if not _search_structure(d)]
     assert differences == []
+
+
+def _search_structure(difference: tuple[object, ...]) -> bool:
+    """A difference Alembic finds that is full-text search's: ("remove_table", table),
+    ("remove_index", index) or ("remove_column", schema, table name, column)."""
+    name = str(getattr(difference[-1], "name", ""))
+    return {
+        "remove_table": name.startswith("documents_fts"),
+        "remove_index": name in search_pg_schema.INDEXES,
+        "remove_column": name in search_pg_schema.COLUMNS,
+    }.get(str(difference[0]), False)
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_database):

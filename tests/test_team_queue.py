@@ -79,16 +79,16 @@ def test_a_worker_killed_mid_crawl_loses_no_page_and_none_is_done_twice(postgres
         for worker in workers.values():
             assert worker.stdout is not None
             assert "ready" in worker.stdout.readline()
-        with engine.connect() as conn:  # the first worker is mid-page when it dies
+        with engine.connect() as conn:  # the first worker is mid-page when it dies: begun, not done
             deadline = time.monotonic() + 60
             while not conn.execute(
                 text(
-                    "SELECT count(*) FROM procrastinate_jobs j JOIN procrastinate_workers w ON w.id = j.worker_id "
-                    "WHERE j.status = 'doing' AND w.id = (SELECT min(id) FROM procrastinate_workers)"
+                    "SELECT count(*) FROM page_attempts a WHERE a.worker = 'first' AND NOT EXISTS "
+                    "(SELECT 1 FROM page_effects e WHERE e.child_id = a.child_id)"
                 )
             ).scalar():
-                assert time.monotonic() < deadline, "the workers took no page"
-                time.sleep(0.05)
+                assert time.monotonic() < deadline, "the first worker took no page"
+                time.sleep(0.02)
                 conn.rollback()
         workers["first"].send_signal(signal.SIGKILL)
         deadline = time.monotonic() + 90

@@ -1,7 +1,7 @@
 """Full-text search on a PostgreSQL store: what ``search_repo`` does on SQLite, by the same rules.
 
 ``search_repo.search`` hands a PostgreSQL connection's searches here. The index is a tsvector per
-document and one of its title (``search_pg_schema``, migration 0015), each with a GIN index. Ranking
+document and one of its title (``search_pg_schema``, migration 0017), each with a GIN index. Ranking
 keeps SQLite's tiers and weights (``search_pg_query``): one query per tier, as on SQLite, finds the
 tier's documents through the GIN index and counts in each how often every phrase of the tier occurs
 (``ts_rank_cd`` with weights that make it a counter: a title hit 1, a body hit 1/8); FTS5's bm25 is

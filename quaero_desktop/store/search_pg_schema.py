@@ -27,6 +27,11 @@ from sqlalchemy import Connection
 INDEXED_CHARS = 200_000
 REST_CHARS = 200_000
 
+# What ``create`` adds to the documents table, beside the columns of store/schema.py (which leaves them
+# out: SQLite has none; tests comparing a migrated store with the code set them aside, as FTS5's tables).
+COLUMNS = ("search_vector", "search_title", "search_length")
+INDEXES = ("ix_documents_search", "ix_documents_search_title", "ix_documents_search_length")
+
 _FUNCTIONS = (
     """
     CREATE OR REPLACE FUNCTION quaero_search_text(content text) RETURNS text
@@ -94,7 +99,7 @@ def create(conn: Connection) -> None:
 def drop(conn: Connection) -> None:
     """What ``create`` made (the unaccent extension stays: others may use it)."""
     conn.exec_driver_sql("DROP TRIGGER IF EXISTS documents_search ON documents")
-    for index in ("ix_documents_search", "ix_documents_search_title", "ix_documents_search_length"):
+    for index in INDEXES:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
     conn.exec_driver_sql(
         "ALTER TABLE documents DROP COLUMN IF EXISTS search_vector, DROP COLUMN IF EXISTS search_title, "
