@@ -4,6 +4,7 @@ or settings.toml's database_url; a crawl, the listings and the command line work
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from quaero_desktop.app import build_app
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.settings import AppSettings, save_settings
+from quaero_desktop.store import jobs_repo
+from quaero_desktop.store.schema import utc_now
 from tests.conftest import cli, crawl, make_definition, write_definition
 
 # The home page's links, crawled over HTTP one level deep: what the store must hold, and a phrase of each.
@@ -81,3 +84,21 @@ def test_the_command_line_runs_and_lists_on_a_team_store(postgres_url, data_dir,
     assert [d["id"] for d in definitions] == ["docs"]
     # The data directory's own SQLite store saw none of it.
     assert json.loads(cli("jobs", "list", "--json", data_dir=data_dir).stdout) == []
+
+
+def test_a_crawl_heartbeating_from_another_machine_is_left_running_on_a_team_store(data_dir, store_url):
+    # The pid is no process here: on SQLite (one machine) that crawl died; on a shared store it may run
+    # on another machine, and only a heartbeat older than a minute says it stopped.
+    app = build_app(data_dir, database_url=store_url)
+    with app.database.write() as conn:
+        for job_id, beat in (("elsewhere", utc_now()), ("stale", utc_now() - timedelta(minutes=5))):
+            jobs_repo.create_parent(
+                conn, job_id=job_id, name="J", definition_id=None, config={}, metadata={}, owner_pid=4_000_001, now=beat
+            )
+            jobs_repo.mark_parent_running(conn, job_id, owner_pid=4_000_001, now=beat)
+    app.close()
+    again = build_app(data_dir, database_url=store_url)
+    statuses = {job_id: again.jobs.get(job_id).status for job_id in ("elsewhere", "stale")}
+    again.close()
+    running_elsewhere = JobStatus.RUNNING if store_url else JobStatus.INTERRUPTED
+    assert statuses == {"elsewhere": running_elsewhere, "stale": JobStatus.INTERRUPTED}

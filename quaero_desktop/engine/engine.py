@@ -318,7 +318,7 @@ class Engine:
             raise NotFoundError(f"no job with id '{job_id}'")
         if job.status.is_active:
             owner_pid, heartbeat_at = await self._db.read(jobs_repo.owner_of, job_id)
-            if owner_is_alive(owner_pid, heartbeat_at):
+            if owner_is_alive(owner_pid, heartbeat_at, shared=self.database.shared):
                 raise ConflictError(f"job {job_id} is running in another Quaero process (pid {owner_pid})")
         return job
 

@@ -13,12 +13,18 @@ def current_pid() -> int:
     return os.getpid()
 
 
-def owner_is_alive(owner_pid: int | None, heartbeat_at: datetime | None, now: datetime | None = None) -> bool:
+def owner_is_alive(
+    owner_pid: int | None, heartbeat_at: datetime | None, now: datetime | None = None, *, shared: bool = False
+) -> bool:
+    """Whether the job's owner still runs it. On a ``shared`` store (PostgreSQL: several machines) a pid names
+    a process on one machine only, so the heartbeat alone decides."""
     if owner_pid is None or heartbeat_at is None:
         return False
     now = now or datetime.now(UTC)
     if now - heartbeat_at > STALE_AFTER:
         return False
+    if shared:
+        return True
     if owner_pid == os.getpid():
         return True
     import psutil  # only for another process's job: a start with nothing running never loads it

@@ -19,7 +19,7 @@ def recover_interrupted_jobs(database: Database) -> list[str]:
     recovered: list[str] = []
     with database.write() as conn:
         for job_id, owner_pid, heartbeat_at in jobs_repo.active_parents(conn):
-            if owner_is_alive(owner_pid, heartbeat_at):
+            if owner_is_alive(owner_pid, heartbeat_at, shared=database.shared):
                 continue
             jobs_repo.mark_interrupted(conn, job_id, error=INTERRUPTED_MESSAGE)
             logs_repo.add_many(conn, [(job_id, utc_now(), "warning", f"interrupted: {INTERRUPTED_MESSAGE}")])

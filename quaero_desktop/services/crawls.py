@@ -169,7 +169,7 @@ class CrawlsService:
         with self._database.write() as conn:
             if job.status.is_active:
                 owner_pid, heartbeat_at = jobs_repo.owner_of(conn, job.id)
-                if owner_is_alive(owner_pid, heartbeat_at):
+                if owner_is_alive(owner_pid, heartbeat_at, shared=self._database.shared):
                     jobs_repo.request_cancel(conn, job.id)
                     return CancelOutcome(
                         job.id,

@@ -84,7 +84,7 @@ class JobsService:
         """True when the process that owns the job (this one or another) is alive and heartbeating."""
         with self._database.read() as conn:
             owner_pid, heartbeat_at = jobs_repo.owner_of(conn, job_id)
-        return owner_is_alive(owner_pid, heartbeat_at)
+        return owner_is_alive(owner_pid, heartbeat_at, shared=self._database.shared)
 
     def delete(self, reference: str, *, with_documents: bool) -> None:
         job = self.get(reference)

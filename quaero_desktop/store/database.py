@@ -86,6 +86,11 @@ class Database:
         return self.engine.dialect.name
 
     @property
+    def shared(self) -> bool:
+        """Whether processes on other machines may use this store too (PostgreSQL): a pid then says nothing."""
+        return self.path is None
+
+    @property
     def location(self) -> str:
         """Where the store is, as messages name it: the file, or the URL with its password masked."""
         return str(self.path) if self.path is not None else masked_url(self.url)

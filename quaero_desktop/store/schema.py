@@ -59,6 +59,8 @@ def utc_now() -> datetime:
 
 metadata = MetaData()
 
+HOST_KEY_TYPE = Text().with_variant(Text(collation="C"), "postgresql")
+
 job_definitions = Table(
     "job_definitions",
     metadata,
@@ -165,8 +167,9 @@ documents = Table(
     Column("first_crawled_at", UtcDateTime, nullable=False),
     Column("last_crawled_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
-    # The URL's host, labels reversed (com.example.wiki): site: filters are one index range.
-    Column("host_key", Text, nullable=False, default="", server_default=""),
+    # The URL's host, labels reversed (com.example.wiki): site: filters are one index range, which needs
+    # "." < "/" byte order: PostgreSQL compares it in the "C" collation whatever the database's locale.
+    Column("host_key", HOST_KEY_TYPE, nullable=False, default="", server_default=""),
     # Incremental re-crawls (migration 0008): the validators the server sent, a hash of the page as
     # fetched, its links (JSON array), and since when it answers 404/410 (NULL while it exists).
     Column("etag", Text, nullable=False, default="", server_default=""),

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from quaero_desktop.store.migrate import on_sqlite
+from quaero_desktop.store.schema import HOST_KEY_TYPE
 
 revision = "0006"
 down_revision = "0005"
@@ -36,7 +37,7 @@ def _fts_table(prefix: str) -> str:
 
 def upgrade() -> None:
     # A plain ADD COLUMN: recreating the table (batch mode) would drop the full-text triggers.
-    op.add_column("documents", sa.Column("host_key", sa.Text, nullable=False, server_default=""))
+    op.add_column("documents", sa.Column("host_key", HOST_KEY_TYPE, nullable=False, server_default=""))
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, url FROM documents")).all()
     if rows:
