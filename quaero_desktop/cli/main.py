@@ -18,6 +18,7 @@ from quaero_desktop.cli import (
     documents_commands,
     jobs_commands,
     mcp_command,
+    store_commands,
     team_key_commands,
 )
 from quaero_desktop.cli.arguments import DatabaseUrl, DirectoryPath, problem_with
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_command.add_parser(subparsers, common)
     mcp_command.add_parser(subparsers, common)
     browser_commands.add_parser(subparsers, common)
+    store_commands.add_parser(subparsers, common)
     return parser
 
 
