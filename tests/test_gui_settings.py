@@ -240,3 +240,24 @@ def test_the_runs_kept_per_definition_are_set_in_the_general_tab(gui, qloop):
     assert context.app.settings.keep_runs_per_definition == 5 == _saved_file(context)["keep_runs_per_definition"]
     assert load_settings(context.app.data_dir).keep_runs_per_definition == 5
     assert [update.keep_runs_per_definition for update in engine_updates] == [5]  # the next run prunes to 5
+
+
+def test_a_team_store_url_is_checked_saved_and_used_from_the_next_start(gui, qloop):
+    window, context = gui
+    context.crawls.update_settings = lambda _settings: None
+    dialog = _open(window, context)
+    field = dialog.team_store
+    assert field.url == "" and str(context.app.data_dir / "quaero.db") in field.hint.text()
+    field.edit.setText("mysql://me:hunter22@db.example.com/kb")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.status_label.text() == (
+        "'mysql://me:***@db.example.com/kb' is not a PostgreSQL URL; give postgresql+psycopg://ROLE@HOST:PORT/DATABASE"
+    )
+    field.edit.setText("postgresql+psycopg://quaero@db.example.com:5432/team_kb")
+    assert dialog.apply_button.isEnabled() and not dialog.status_label.isVisible()
+    assert not field.restart_note.isVisible()
+    dialog.apply_button.click()
+    run(qloop, until(lambda: field.restart_note.isVisible(), what="the restart note"))
+    assert field.restart_note.text() == "Restart Quaero Desktop to use the changed store."
+    assert _saved_file(context)["database_url"] == "postgresql+psycopg://quaero@db.example.com:5432/team_kb"
+    assert context.app.database.dialect == "sqlite"  # this run keeps the store it opened

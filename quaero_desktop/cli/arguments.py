@@ -12,7 +12,8 @@ import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from quaero_desktop.domain.database_url import database_url_problem
 
 SQLITE_MAX_INTEGER = 2**63 - 1  # the largest id SQLite stores; larger numbers cannot name anything
 
@@ -83,26 +84,11 @@ class DatabaseUrl:
     """A store's URL: ``postgresql+psycopg://ROLE@HOST:PORT/DATABASE`` (or ``sqlite:///FILE``). Checked for its
     form only (the server is asked when the store opens); a refusal shows it with the password masked."""
 
-    form: str = "postgresql+psycopg://ROLE@HOST:PORT/DATABASE"
-
     def __call__(self, text: str) -> str:
-        parts = urlsplit(text.strip())
-        shown = masked_url_text(text)
-        scheme = parts.scheme.split("+", 1)[0]
-        if scheme not in ("postgresql", "postgres", "sqlite"):
-            raise argparse.ArgumentTypeError(f"'{shown}' is not a PostgreSQL URL; give {self.form}")
-        if not parts.path.strip("/"):
-            raise argparse.ArgumentTypeError(f"'{shown}' names no database; give {self.form}")
+        problem = database_url_problem(text)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
         return text.strip()
-
-
-def masked_url_text(text: str) -> str:
-    """A URL as it may be shown: the password between ``user:`` and ``@`` replaced by ***."""
-    parts = urlsplit(text)
-    if parts.password is None:
-        return text
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -37,6 +37,7 @@ from quaero_desktop.gui.settings.assistants_group import AssistantsGroup
 from quaero_desktop.gui.settings.browser_field import BrowserPathField, PathState
 from quaero_desktop.gui.settings.jobs_group import JobsGroup
 from quaero_desktop.gui.settings.requests_group import RequestsGroup
+from quaero_desktop.gui.settings.team_store_field import TeamStoreField
 from quaero_desktop.gui.style import status_colour
 from quaero_desktop.gui.system_open import SystemOpener
 from quaero_desktop.paths import DATA_DIR_ENV
@@ -78,6 +79,8 @@ class SettingsDialog(QDialog):
         self.open_folder_button = QPushButton("Open folder", self)
         self.open_folder_button.setToolTip("Show the data directory in your file manager")
         self.open_folder_button.clicked.connect(lambda: self.open_folder(str(context.app.data_dir)))
+        self.team_store = TeamStoreField(current.database_url, context.app.database.location, _hint("", self), self)
+        self.team_store.edited.connect(self._update_buttons)
         self.browser = BrowserPathField(context, current.browser_path, self)
         self.browser_edit = self.browser.edit
         self.detect_button = self.browser.detect_button
@@ -189,11 +192,15 @@ class SettingsDialog(QDialog):
         data_layout.addLayout(data_row)
         data_layout.addWidget(
             _hint(
-                "Definitions, jobs and documents live here.<br>To use another folder, start Quaero Desktop with "
+                "Settings live here, and definitions, jobs and documents unless a team store is set below.<br>"
+                "To use another folder, start Quaero Desktop with "
                 f"<code style='white-space: nowrap'>--data-dir DIR</code> or set <code>{DATA_DIR_ENV}</code>.",
                 data,
             )
         )
+        team_form = QFormLayout()
+        team_form.addRow("&Team store:", self.team_store)
+        data_layout.addLayout(team_form)
         crawling = QGroupBox("Browser and pages", crawling_page)
         form = QFormLayout(crawling)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -282,6 +289,7 @@ class SettingsDialog(QDialog):
             user_agent=str(controls["user_agent"]),
             headers=dict(controls["headers"]),  # type: ignore[call-overload]  # a dict[str, str] by values()
             proxy=str(controls["proxy"]),
+            database_url=self.team_store.url,
         )
 
     def _update_notification_kinds(self) -> None:
@@ -294,10 +302,11 @@ class SettingsDialog(QDialog):
 
     @property
     def can_save(self) -> bool:
-        return self.browser.state == PathState.VALID and not self._saving and not self.requests.problem()
+        problem = self.requests.problem() or self.team_store.problem()
+        return self.browser.state == PathState.VALID and not self._saving and not problem
 
     def _update_buttons(self) -> None:
-        problem = self.requests.problem()
+        problem = self.requests.problem() or self.team_store.problem()
         if problem or self.status_label.property("fieldProblem"):
             self.status_label.setText(problem)
             self.status_label.setVisible(bool(problem))
@@ -349,6 +358,7 @@ class SettingsDialog(QDialog):
             self._update_buttons()
         self._context.app.settings = new
         self._applied = new
+        self.team_store.saved()
         self._context.crawls.update_settings(new.engine_settings())
         self._update_buttons()
         self.saved.emit(new)
