@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlalchemy import inspect
 
+from quaero_desktop.engine.run.storage_stop import storage_stop_message
 from quaero_desktop.store import open_database, search_pg_schema
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import metadata
@@ -82,6 +83,10 @@ def test_a_server_that_is_down_is_named_with_what_to_do(postgres_cluster, tmp_pa
     assert f"cannot reach the PostgreSQL server at 127.0.0.1:{port}, database quaero" in text
     assert "check that it runs and accepts connections" in text and "--database-url" in text
     assert PASSWORD not in text + repr(error) + caplog.text
+    # A crawl stopped by it says the same, and how to go on once the server is back.
+    stopped = storage_stop_message(error, job_id="abc123", pages_left=5, bytes_per_page=None)
+    assert stopped.startswith(f"stopped: cannot reach the PostgreSQL server at 127.0.0.1:{port}, database quaero")
+    assert stopped.endswith("then run `quaero-desktop jobs resume abc123` (the crawl continues where it stopped)")
 
 
 def test_a_missing_database_or_role_says_which_and_how_to_create_it(postgres_cluster, tmp_path):

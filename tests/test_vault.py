@@ -29,6 +29,12 @@ from tests.keyring_backends import (
 from tests.vault_support import big_credential, realistic_credential, vault_on
 
 
+@pytest.fixture
+def database(store_database):
+    """The credentials' metadata on both stores: SQLite, and PostgreSQL (the ``postgres`` mark)."""
+    return store_database
+
+
 def assert_no_secret_in(text: str, credential: Credential) -> None:
     assert [value for value in credential.secret.secret_values() if value in text] == []
 

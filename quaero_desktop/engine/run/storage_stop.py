@@ -17,7 +17,7 @@ from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobStatusChanged
 from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.store import documents_repo, jobs_repo
-from quaero_desktop.store.storage_errors import LocalStorageError, size_text
+from quaero_desktop.store.storage_errors import DatabaseServerError, LocalStorageError, size_text
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ def storage_stop_message(
     failure: LocalStorageError, *, job_id: str, pages_left: int, bytes_per_page: float | None
 ) -> str:
     resume = f"then run `quaero-desktop jobs resume {job_id}` (the crawl continues where it stopped)"
+    if isinstance(failure, DatabaseServerError):  # it names the server and what to do itself
+        return f"stopped: {failure}; {resume}"
     if not failure.disk_full:
         return (
             f"stopped: cannot write to the database in {failure.place} ({failure.reason}); {failure.advice}, {resume}"
