@@ -19,6 +19,12 @@ from quaero_desktop.store import jobs_repo
 from tests.conftest import ROOT
 
 
+@pytest.fixture
+def app(store_app):
+    """Both stores: SQLite (the quick loop) and PostgreSQL (the ``postgres`` mark)."""
+    return store_app
+
+
 def _job(app, job_id: str, *, owner_pid: int, heartbeat: datetime, status: JobStatus = JobStatus.RUNNING) -> None:
     with app.database.write() as conn:
         jobs_repo.create_parent(

@@ -20,6 +20,12 @@ SECTION = "/big/s1/"  # the section page and its 25 leaves (stay_under_start_pat
 SECTION_PATHS = sorted(path for path in big_paths(240) if path.startswith(SECTION))
 
 
+@pytest.fixture
+def app(store_app):
+    """Both stores: SQLite (the quick loop) and PostgreSQL (the ``postgres`` mark)."""
+    return store_app
+
+
 def big_section_crawl(site):
     """26 pages, paced (request_delay) so that a pause lands mid-crawl."""
     return make_definition(

@@ -28,7 +28,8 @@ def _home(site, **fields):
     return make_definition([site.url("/")], max_depth=1, exclude_patterns=["/slow"], render="http", **fields)
 
 
-def test_http_crawl_never_starts_a_browser_and_behaves_as_the_browser_path(app, fresh_site):
+def test_http_crawl_never_starts_a_browser_and_behaves_as_the_browser_path(store_app, fresh_site):
+    app = store_app  # both stores
     site = fresh_site
     job = crawl(app, _home(site))
     assert job.status == JobStatus.COMPLETED, job.error
@@ -53,7 +54,8 @@ def test_http_crawl_never_starts_a_browser_and_behaves_as_the_browser_path(app, 
     assert any("the browser is never started" in message for message in logs)
 
 
-def test_set_cookie_answers_update_the_cookies_later_requests_carry(app, fresh_site):
+def test_set_cookie_answers_update_the_cookies_later_requests_carry(store_app, fresh_site):
+    app = store_app  # both stores
     site = fresh_site
     job = crawl(
         app, make_definition([site.url("/cookies/set")], max_depth=1, include_patterns=["/cookies/"], render="http")
@@ -105,7 +107,8 @@ def test_a_recrawl_asks_conditionally_keeps_unchanged_pages_and_marks_gone_ones(
     assert listed[site.url("/docs/guide")].as_json()["gone"] is False
 
 
-def test_a_page_without_validators_is_kept_when_its_bytes_are_the_same(app, fresh_site):
+def test_a_page_without_validators_is_kept_when_its_bytes_are_the_same(store_app, fresh_site):
+    app = store_app  # both stores
     site = fresh_site
     definition = make_definition([site.url("/docs/getting-started")], max_depth=1, render="http")
     crawl(app, definition)
