@@ -14,7 +14,7 @@ from quaero_desktop.store import open_database, search_pg_schema
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import metadata
 from quaero_desktop.store.schema_version import HEAD_REVISION, stored_revision
-from quaero_desktop.store.storage_errors import DatabaseServerError, StoreError
+from quaero_desktop.store.storage_errors import DatabaseServerError, LocalStorageError, StoreError
 from tests.conftest import cli
 from tests.postgres_cluster import free_port
 
@@ -132,3 +132,24 @@ def test_a_url_of_another_kind_is_refused_with_the_form_to_give(tmp_path):
     assert "SQLite or PostgreSQL" in str(error) and "postgresql+psycopg://ROLE@HOST:PORT/DATABASE" in str(error)
     assert PASSWORD not in str(error)
     assert "names no database" in str(_opening_error("postgresql+psycopg://someone@db.example.com:5432", tmp_path))
+
+
+def test_a_server_lost_while_the_store_is_open_is_a_storage_failure_a_crawl_stops_on(postgres_url, tmp_path):
+    database = open_database(tmp_path, url=postgres_url)
+    name = database.url.database
+    admin = Database.from_url(postgres_url.rsplit("/", 1)[0] + "/quaero")
+    try:
+        with database.read() as conn:
+            conn.exec_driver_sql("SELECT 1")  # a pooled connection, then the server shuts this database away
+        with admin.write() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        with pytest.raises(LocalStorageError) as failure, database.write() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        assert isinstance(failure.value, DatabaseServerError)
+        assert f"cannot reach the PostgreSQL server at {database.server}" in str(failure.value)
+    finally:
+        with admin.write() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin.dispose()
+        database.dispose()
