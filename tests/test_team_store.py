@@ -15,6 +15,7 @@ from quaero_desktop.settings import AppSettings, save_settings
 from quaero_desktop.store import jobs_repo
 from quaero_desktop.store.schema import utc_now
 from tests.conftest import cli, crawl, make_definition, write_definition
+from tests.team_workers import workers
 
 # The home page's links, crawled over HTTP one level deep: what the store must hold, and a phrase of each.
 HOME_TEXTS = {
@@ -68,11 +69,13 @@ render = "http"
 
 @pytest.mark.postgres
 def test_the_command_line_runs_and_lists_on_a_team_store(postgres_url, data_dir, tmp_path: Path, fresh_site):
+    (tmp_path / "workers").mkdir()
     definition = write_definition(tmp_path / "docs.toml", DEFINITION.format(start=fresh_site.url("/docs/guide")))
     team = ("--database-url", postgres_url)
     imported = cli(*team, "definitions", "import", str(definition), data_dir=data_dir)
     assert imported.returncode == 0, imported.stderr
-    ran = cli("run", "docs", "--json", *team, data_dir=data_dir)  # the option after the command too
+    with workers(postgres_url, tmp_path / "workers", 1):  # run submits to the team's workers and follows the crawl
+        ran = cli("run", "docs", "--json", *team, data_dir=data_dir)  # the option after the command too
     assert ran.returncode == 0, ran.stderr
     summary = json.loads(ran.stdout)
     assert summary["status"] == "completed" and summary["documents"] == 3

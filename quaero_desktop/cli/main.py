@@ -20,6 +20,7 @@ from quaero_desktop.cli import (
     mcp_command,
     store_commands,
     team_key_commands,
+    worker_command,
 )
 from quaero_desktop.cli.arguments import DatabaseUrl, DirectoryPath, problem_with
 from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     mcp_command.add_parser(subparsers, common)
     browser_commands.add_parser(subparsers, common)
     store_commands.add_parser(subparsers, common)
+    worker_command.add_parser(subparsers, common)
     return parser
 
 

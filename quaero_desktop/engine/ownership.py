@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 # A heartbeat older than this means the owner stopped even if its pid was reused.
 STALE_AFTER = timedelta(seconds=60)
+# The owner of a team crawl (engine/team/): its workers, through the page queue. No one process runs it,
+# so no start-up interrupts it; it goes on while any worker runs, and waits in the queue while none does.
+TEAM_WORKERS = -1
 
 
 def current_pid() -> int:
@@ -18,6 +21,8 @@ def owner_is_alive(
 ) -> bool:
     """Whether the job's owner still runs it. On a ``shared`` store (PostgreSQL: several machines) a pid names
     a process on one machine only, so the heartbeat alone decides."""
+    if owner_pid == TEAM_WORKERS:
+        return True
     if owner_pid is None or heartbeat_at is None:
         return False
     now = now or datetime.now(UTC)

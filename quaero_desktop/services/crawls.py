@@ -5,10 +5,11 @@ The window (``gui/jobs/job_flows.py``, the tray and the start-up runs through it
 here; none of them calls the engine. Commands return ``concurrent.futures.Future`` objects, as the
 engine's do: the window awaits them (``engine_result``), the CLI blocks on ``.result()``.
 
-Every crawl runs in this process's engine today. This class is the one place that holds it
-(``engine`` starts it on first use; ``running_engine`` is it when this process started one), so
-it is where a crawl could run elsewhere (a team's workers) without any front end changing.
-What is read about jobs (list, detail, pages, logs) stays in ``JobsService``.
+On a SQLite store every crawl runs in this process's engine (``engine`` starts it on first use;
+``running_engine`` is it when this process started one). On a team store (PostgreSQL) crawls go to
+the queue for the team's workers and are followed through the store (services/team_crawls.py):
+this class decides which, so no front end changes. What is read about jobs (list, detail, pages,
+logs) stays in ``JobsService``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import TYPE_CHECKING, TypeVar, TypeVarTuple
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import JobStatus, JobTrigger
-from quaero_desktop.engine.ownership import owner_is_alive
+from quaero_desktop.engine.ownership import TEAM_WORKERS, owner_is_alive
+from quaero_desktop.services.team_crawls import TeamCrawls
 from quaero_desktop.store import jobs_repo
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import utc_now
@@ -56,6 +58,8 @@ class CrawlsService:
         # Store work behind a cancel (a crawl of another process, or none) runs here, off the caller's thread.
         self._worker: concurrent.futures.ThreadPoolExecutor | None = None
         self._worker_lock = threading.Lock()
+        # A team store: crawls run on the team's workers (none in this process's engine).
+        self._team = TeamCrawls(database) if database.dialect == "postgresql" else None
 
     # ----- commands -----
 
@@ -66,14 +70,20 @@ class CrawlsService:
 
         ``trigger`` (what started it) is recorded in the job's metadata.
         """
+        if self._team is not None:
+            return self._team.submit(definition, trigger)
         return self._engine().submit(definition, trigger=trigger)
 
     def resume(self, job_id: str) -> concurrent.futures.Future[str]:
         """Continue an interrupted, paused, cancelled or failed job that no process runs; resolves to its id."""
+        if self._team is not None:
+            return self._team.resume(job_id)
         return self._engine().resume(job_id)
 
     def retry_failed(self, job_id: str) -> concurrent.futures.Future[str]:
         """Fetch a stopped job's failed pages again (and the new pages they link to); resolves to its id."""
+        if self._team is not None:
+            return self._team.resume(job_id, failed_pages=True)
         return self._engine().retry_failed(job_id)
 
     def cancel(self, job_id: str) -> concurrent.futures.Future[CancelOutcome]:
@@ -86,6 +96,8 @@ class CrawlsService:
     def pause(self, job_id: str) -> concurrent.futures.Future[None]:
         """Pause a crawl this process runs: the pages being fetched finish, the others wait (pending) for
         ``resume``. Only here: a crawl of another process is cancelled or left to run."""
+        if self._team is not None:
+            return self._team.pause(job_id)
         engine = self._running_engine()
         if engine is None or job_id not in engine.active_job_ids():
             failed: concurrent.futures.Future[None] = concurrent.futures.Future()
@@ -100,7 +112,10 @@ class CrawlsService:
         return self._in_worker(_count_when_done, cancels)
 
     def wait(self, job_id: str) -> concurrent.futures.Future[JobStatus]:
-        """Resolves to the job's final status when its run in this process ends (at once if none runs)."""
+        """Resolves to the job's final status when its run in this process ends (at once if none runs); on a
+        team store, when the team's workers end it."""
+        if self._team is not None:
+            return self._team.wait(job_id)
         return self._engine().wait(job_id)
 
     # ----- what runs here -----
@@ -111,7 +126,10 @@ class CrawlsService:
 
     @property
     def events(self) -> EventBus:
-        """What happens in the crawls this process runs (subscribers are called on the engine's thread)."""
+        """What happens in the crawls this process runs (subscribers are called on the engine's thread); on a
+        team store, what the store says of the crawls this process started or waits for (on the watch's thread)."""
+        if self._team is not None:
+            return self._team.events
         return self._engine().events
 
     def active_job_ids(self) -> list[str]:
@@ -153,6 +171,8 @@ class CrawlsService:
 
     def close(self) -> None:
         """Finish the cancels under way (the app stops the engine after this)."""
+        if self._team is not None:
+            self._team.close()
         with self._worker_lock:
             worker, self._worker = self._worker, None
         if worker is not None:
@@ -169,6 +189,13 @@ class CrawlsService:
         with self._database.write() as conn:
             if job.status.is_active:
                 owner_pid, heartbeat_at = jobs_repo.owner_of(conn, job.id)
+                if owner_pid == TEAM_WORKERS:
+                    jobs_repo.request_cancel(conn, job.id)
+                    return CancelOutcome(
+                        job.id,
+                        "cancel requested: the team's workers stop the crawl at their next page",
+                        requested_elsewhere=True,
+                    )
                 if owner_is_alive(owner_pid, heartbeat_at, shared=self._database.shared):
                     jobs_repo.request_cancel(conn, job.id)
                     return CancelOutcome(

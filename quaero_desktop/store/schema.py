@@ -274,3 +274,11 @@ team_host_turns = Table(
     Column("origin", Text, primary_key=True),
     Column("next_at", Float, nullable=False),
 )
+
+# Team mode: the pages of a crawl put on the page queue (engine/team/crawl_levels.py): a page is
+# queued once, whichever worker opens its level.
+team_queued_pages = Table(
+    "team_queued_pages",
+    metadata,
+    Column("child_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+)

@@ -18,7 +18,7 @@ rebuilt in one statement). Called on the migrating thread."""
 
 # The newest migration's revision (store/migrations/versions/). tests/test_store.py keeps it equal to
 # Alembic's head; were it ever stale, every start would merely run Alembic's (idle) upgrade again.
-HEAD_REVISION: Final = "0017"
+HEAD_REVISION: Final = "0018"
 
 
 # Whether alembic_version exists: SQLite's catalogue, or PostgreSQL's (in the search path's schema).

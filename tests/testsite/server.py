@@ -33,6 +33,7 @@ from . import (
     secret_links,
     slow_pages,
     tags,
+    team_pages,
     wiki,
 )
 from .behaviours import not_found
@@ -59,6 +60,7 @@ ROUTES: list[Route] = [
     *hostile.ROUTES,
     *redirects.ROUTES,
     *slow_pages.ROUTES,
+    *team_pages.ROUTES,
 ]
 IDLE_CONNECTION_TIMEOUT_S = 30
 POLL_INTERVAL_S = 0.05  # how quickly stop() takes effect

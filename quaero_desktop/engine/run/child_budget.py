@@ -26,6 +26,10 @@ class ChildBudget:
         self.created = created
         self.last_seq = last_seq
 
+    def sync(self, conn: Connection) -> None:
+        """Bring the counts up to date in ``conn``'s transaction before planning. Here a no-op: in a
+        run of one process the budget is its own; a team crawl's is shared (engine/team/shared_budget.py)."""
+
     @property
     def remaining(self) -> int:
         return max(0, self.max_pages - self.created)
@@ -54,6 +58,7 @@ def enqueue_urls(
 ) -> list[FrontierEntry]:
     """Claim ``urls`` in the frontier (atomic insert-or-ignore) and create a child for each new one,
     found on the page ``found_on``; URLs the page budget (max_pages) has no room for are recorded as left."""
+    budget.sync(conn)
     limit = budget.remaining
     claimed = frontier_repo.claim_urls(conn, budget.parent_id, urls, limit)
     left = frontier_repo.over_budget(urls, claimed, limit)

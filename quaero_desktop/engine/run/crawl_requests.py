@@ -4,6 +4,7 @@ with its login from the keyring) and its politeness (the pause per host, robots.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,7 +33,10 @@ async def crawl_requests(
     defaults: CrawlDefaults,
     proxy_logins: ProxyLoginSource | None,
     run_log: RunLog,
+    *,
+    pacer_for: Callable[[float], HostPacer] = HostPacer,
 ) -> CrawlRequests:
+    """``pacer_for``: the pacer of a request delay (a team crawl's shares it across workers)."""
     controls = CrawlControls.of(definition, defaults)
     login = None
     if proxy_uses_login(controls.proxy) and proxy_logins is not None:
@@ -42,7 +46,7 @@ async def crawl_requests(
             run_log.warning(f"the proxy's login could not be read from the keyring: {exc}")
     options = RequestOptions.of(controls, proxy_login=login, user_agent_chosen=bool(definition.user_agent))
     run_log.redactor.add_secrets(options.secrets)
-    pacer = HostPacer(controls.request_delay_s)
+    pacer = pacer_for(controls.request_delay_s)
     robots = None
     if controls.obey_robots_txt:
         robots = RobotsRules(options.user_agent, pacer, on_loaded=lambda _origin, what: run_log.info(what))

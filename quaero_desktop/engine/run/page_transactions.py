@@ -209,6 +209,7 @@ def commit_canonical_duplicate(
     URL was itself skipped for naming another, or the page budget has no room for it)."""
     if canonical_url in skips.urls:
         return None
+    budget.sync(conn)
     claimed = frontier_repo.claim_urls(conn, budget.parent_id, [canonical_url], budget.remaining)
     if not claimed and not frontier_repo.is_claimed(conn, budget.parent_id, canonical_url):
         return None  # no room for it (max_pages)

@@ -33,11 +33,14 @@ async def open_recorder(
     authenticated: bool,
     not_found: NotFoundPages | None,
     conversions: Conversions | None = None,
+    budget: ChildBudget | None = None,
 ) -> tuple[PageRecorder, ChildBudget]:
     """The run's page recorder and its page budget, from the job's children so far (a resumed run goes on
-    numbering them, and keeps the canonical duplicates and the source's documents it met)."""
+    numbering them, and keeps the canonical duplicates and the source's documents it met). ``budget``:
+    one that reads its counts itself (a team crawl's, shared by its workers)."""
     created, last_seq = await db.read(pages_repo.child_stats, job_id)
-    budget = ChildBudget(job_id, max_pages=definition.max_pages, created=created, last_seq=last_seq)
+    if budget is None:
+        budget = ChildBudget(job_id, max_pages=definition.max_pages, created=created, last_seq=last_seq)
     same_content = SameContent(job_id, definition_id)
     await db.read(same_content.load)  # the source's documents, this job's own on a resume
     canonical = await db.read(pages_repo.urls_with_reason, job_id, SkipReason.CANONICAL) if created else None

@@ -40,6 +40,9 @@ PAGE_TASK = "quaero.page"
 # stays responsive, conversion runs in other processes), a killed one is noticed in seconds.
 HEARTBEAT_S = 2.0
 STALLED_AFTER_S = 10.0
+# A worker is woken when a page is queued or a host's lock frees (migration 0018); this look is the
+# backstop for a notification lost with a connection.
+POLL_S = 1.0
 
 PageHandler = Callable[[str, str], Awaitable[None]]  # (job id, child id)
 
@@ -163,6 +166,7 @@ async def run_worker(
             wait=True,
             install_signal_handlers=False,
             update_heartbeat_interval=HEARTBEAT_S,
+            fetch_job_polling_interval=POLL_S,
             stalled_worker_timeout=STALLED_AFTER_S,
         ),
         name=f"queue worker {name}",

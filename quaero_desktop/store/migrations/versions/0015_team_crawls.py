@@ -1,4 +1,5 @@
-"""Team mode: a crawl's next request to each host, shared by its workers (store/host_turns_repo.py).
+"""Team mode (engine/team/): a crawl's next request to each host, shared by its workers
+(store/host_turns_repo.py), and which of its pages are on the page queue (engine/team/crawl_levels.py).
 
 Revision ID: 0015
 Revises: 0014
@@ -22,7 +23,12 @@ def upgrade() -> None:
         sa.Column("next_at", sa.Float, nullable=False),
         sa.PrimaryKeyConstraint("job_id", "origin"),
     )
+    op.create_table(
+        "team_queued_pages",
+        sa.Column("child_id", sa.String(32), sa.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("team_queued_pages")
     op.drop_table("team_host_turns")

@@ -1,0 +1,117 @@
+"""Team mode end to end (issue 23, items 2, 3 and 5): crawls submitted to a PostgreSQL store's queue and
+run by real ``quaero-desktop worker`` processes, each with its own data directory as on its own machine.
+
+The site is the test site's latency-bound intranet (/team/: 43 pages, each answering after 0.2 s).
+"""
+
+from __future__ import annotations
+
+import itertools
+import signal
+import time
+
+import pytest
+from sqlalchemy import text
+
+from quaero_desktop.app import build_app
+from quaero_desktop.domain.errors import ConflictError
+from quaero_desktop.domain.job import JobStatus
+from tests.conftest import crawl, make_definition
+from tests.team_workers import workers
+from tests.testsite import team_pages
+
+pytestmark = pytest.mark.postgres
+
+PAGES = team_pages.PAGES
+
+
+@pytest.fixture
+def team_app(tmp_path, postgres_url):
+    application = build_app(tmp_path / "desk", database_url=postgres_url)
+    yield application
+    application.close(detach=False)
+
+
+def run_on_team(app, definition, timeout_s: float = 120) -> str:
+    job_id = app.crawls.submit(definition).result(timeout=30)
+    assert app.crawls.wait(job_id).result(timeout=timeout_s) == JobStatus.COMPLETED
+    return job_id
+
+
+def team_hits(site) -> dict[str, int]:
+    """The /team/ pages asked for, and how often (each worker's own check of the site's "not found" page
+    aside: engine/run/not_found_pages.py)."""
+    return {
+        path: hits for path, hits in site.hit_paths().items() if path.startswith("/team/") and "quaeroprobe" not in path
+    }
+
+
+def test_three_workers_crawl_a_site_to_exact_counts(fresh_site, team_app, postgres_url, tmp_path, app):
+    definition = make_definition([fresh_site.url("/team/0")], render="http", concurrency=6)
+    with workers(postgres_url, tmp_path, 3) as processes:
+        job_id = run_on_team(team_app, definition)
+    job = team_app.jobs.get(job_id)
+    assert (job.document_count, job.progress.completed, job.progress.failed) == (PAGES, PAGES, 0)
+    hits = team_hits(fresh_site)
+    assert hits == {f"/team/{n}": 1 for n in range(PAGES)}  # every page fetched once, by one worker
+    handled = [worker.pages_handled() for worker in processes]
+    assert sum(handled) == PAGES and all(handled), handled  # all three took pages
+    alone = crawl(app, definition)  # the same crawl in one process, on SQLite
+    assert (alone.document_count, alone.progress.completed) == (job.document_count, job.progress.completed)
+
+
+def test_politeness_holds_across_workers(fresh_site, team_app, postgres_url, tmp_path):
+    team_pages.reset()
+    definition = make_definition(
+        [fresh_site.url("/team/0")], render="http", concurrency=2, request_delay="0.1s", max_depth=1
+    )
+    since = time.monotonic()
+    with workers(postgres_url, tmp_path, 3):
+        run_on_team(team_app, definition)
+    arrivals = sorted(
+        seen.at for seen in fresh_site.requests("/team/") if seen.at >= since and "quaeroprobe" not in seen.path
+    )
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert len(arrivals) == 7
+    assert min(gaps) >= 0.1 - 0.02, f"two requests {min(gaps):.3f} s apart (request_delay 0.1 s)"
+    assert team_pages.peak_in_flight() <= 2  # the crawl's concurrency per host, across 3 workers of 4
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(fresh_site, team_app, postgres_url, tmp_path):
+    definition = make_definition([fresh_site.url("/team/0")], render="http", concurrency=8)
+    with workers(postgres_url, tmp_path, 3) as processes:
+        job_id = team_app.crawls.submit(definition).result(timeout=30)
+        deadline = time.monotonic() + 60
+        while sum(team_hits(fresh_site).values()) < 12:  # mid-crawl: depth 2 under way
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        processes[0].process.send_signal(signal.SIGKILL)
+        assert team_app.crawls.wait(job_id).result(timeout=120) == JobStatus.COMPLETED
+    job = team_app.jobs.get(job_id)
+    assert (job.document_count, job.progress.completed, job.progress.failed) == (PAGES, PAGES, 0)
+    with team_app.database.read() as conn:
+        stored = conn.execute(
+            text("SELECT count(*) FROM documents WHERE url LIKE :team"), {"team": "%/team/%"}
+        ).scalar()
+    assert stored == PAGES  # nothing stored twice
+    hits = team_hits(fresh_site)
+    assert set(hits) == {f"/team/{n}" for n in range(PAGES)}
+    taken_over = sum(hits.values()) - PAGES
+    print(f"killed one of 3 workers after 12 pages: {taken_over} page(s) fetched again by the others")
+
+
+def test_a_team_crawl_is_cancelled_and_resumed_but_not_paused(fresh_site, team_app, postgres_url, tmp_path):
+    definition = make_definition([fresh_site.url("/team/0")], render="http", concurrency=2)
+    job_id = team_app.crawls.submit(definition).result(timeout=30)  # no worker yet: it waits in the queue
+    with pytest.raises(ConflictError, match="runs on the team's workers, which do not pause a crawl"):
+        team_app.crawls.pause(job_id).result(timeout=10)
+    outcome = team_app.crawls.cancel(job_id).result(timeout=10)
+    assert outcome.message == "cancel requested: the team's workers stop the crawl at their next page"
+    with workers(postgres_url, tmp_path, 1):
+        assert team_app.crawls.wait(job_id).result(timeout=60) == JobStatus.CANCELLED
+        assert team_hits(fresh_site) == {}  # the first page found the cancel: nothing fetched
+        assert team_app.crawls.resume(job_id).result(timeout=30) == job_id
+        assert team_app.crawls.wait(job_id).result(timeout=120) == JobStatus.COMPLETED
+    job = team_app.jobs.get(job_id)
+    assert (job.document_count, job.progress.completed) == (PAGES, PAGES)
+    assert set(team_hits(fresh_site).values()) == {1}
