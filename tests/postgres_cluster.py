@@ -74,10 +74,18 @@ class PostgresCluster:
             shutil.chown(self._root, SERVER_USER)
             shutil.chown(self.sockets, SERVER_USER)
         self._run("initdb", "-D", str(self.data), "-U", SERVER_USER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
-        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+        self.start_server()
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", SERVER_USER, DATABASE)
         return self
+
+    def stop_server(self) -> None:
+        """Stop the server as a crash or a network loss would look to its clients (its data stays)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def start_server(self) -> None:
+        """Start the stopped server again, on the same port."""
+        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
 
     def create_database(self, name: str) -> str:
         """A fresh, empty database in this cluster; its URL."""

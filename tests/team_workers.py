@@ -31,11 +31,12 @@ class Worker:
 
 
 @contextmanager
-def workers(postgres_url: str, tmp_path: Path, count: int, concurrency: int = 4) -> Iterator[list[Worker]]:
-    """``count`` worker processes on the team store, taking pages when this yields; stopped (SIGTERM:
-    they finish the pages they hold) at the end."""
+def workers(postgres_url: str, tmp_path: Path, count: int, concurrency: int = 4, **env: str) -> Iterator[list[Worker]]:
+    """``count`` worker processes on the team store (``env``: more of their environment), taking pages when
+    this yields; stopped (SIGTERM: they finish the pages they hold) at the end."""
     started = []
-    for n in range(count):
+    first = len(list(tmp_path.glob("worker-*.log")))  # several groups of workers in one test
+    for n in range(first, first + count):
         data_dir = tmp_path / f"worker-{n}"
         data_dir.mkdir()
         said = tmp_path / f"worker-{n}.log"
@@ -43,7 +44,7 @@ def workers(postgres_url: str, tmp_path: Path, count: int, concurrency: int = 4)
             process = subprocess.Popen(
                 [sys.executable, "-m", "quaero_desktop", "--data-dir", str(data_dir), "--database-url", postgres_url,
                  "worker", "--concurrency", str(concurrency), "--name", f"worker-{n}"],
-                cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL, stderr=stderr,
+                cwd=ROOT, env=child_env(**env), stdout=subprocess.DEVNULL, stderr=stderr,
             )  # fmt: skip
         started.append(Worker(process, said))
     try:

@@ -6,6 +6,7 @@ The site is the test site's latency-bound intranet (/team/: 43 pages, each answe
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import signal
 import time
@@ -16,8 +17,12 @@ from sqlalchemy import text
 from quaero_desktop.app import build_app
 from quaero_desktop.domain.errors import ConflictError
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.vault.sealed_logins import SealedLogins
+from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
 from tests.conftest import crawl, make_definition
 from tests.team_workers import workers
+from tests.test_sealed_login_crawl import _site_login as site_login
+from tests.test_sealed_logins import key_file_store
 from tests.testsite import team_pages
 
 pytestmark = pytest.mark.postgres
@@ -115,3 +120,43 @@ def test_a_team_crawl_is_cancelled_and_resumed_but_not_paused(fresh_site, team_a
     job = team_app.jobs.get(job_id)
     assert (job.document_count, job.progress.completed) == (PAGES, PAGES)
     assert set(team_hits(fresh_site).values()) == {1}
+
+
+def test_a_worker_crawls_behind_a_sealed_login_and_one_without_the_key_says_which(
+    fresh_site, team_app, postgres_url, tmp_path
+):
+    session = fresh_site.create_session("alice")
+    team_key, other_key = tmp_path / "team.key", tmp_path / "other.key"
+    write_key_file(team_key, new_team_key())
+    write_key_file(other_key, new_team_key())
+    sealed = SealedLogins(team_app.database, key_file_store(team_key)).seal(site_login(session))
+    definition = make_definition([fresh_site.url("/private/")], auth_id="site-login", max_depth=1, render="http")
+    with workers(postgres_url, tmp_path, 2, QUAERO_TEAM_KEY_FILE=str(team_key)):
+        job_id = run_on_team(team_app, definition)
+    assert team_app.jobs.get(job_id).document_count == 5  # the private pages, read logged in
+    assert fresh_site.hits("/login") == 0
+    with workers(postgres_url, tmp_path, 1, QUAERO_TEAM_KEY_FILE=str(other_key)):
+        refused = team_app.crawls.submit(dataclasses.replace(definition, id="again")).result(timeout=30)
+        assert team_app.crawls.wait(refused).result(timeout=60) == JobStatus.FAILED
+    error = team_app.jobs.get(refused).error
+    assert f"the login 'site-login' is sealed with team key {sealed.key_id}" in error
+    assert f"this machine has team key {read_key_file(other_key).key_id}" in error
+
+
+def test_workers_that_lose_the_store_take_up_the_crawl_when_it_is_back(
+    fresh_site, team_app, postgres_url, postgres_cluster, tmp_path
+):
+    definition = make_definition([fresh_site.url("/team/0")], render="http", concurrency=4)
+    with workers(postgres_url, tmp_path, 2):
+        job_id = team_app.crawls.submit(definition).result(timeout=30)
+        deadline = time.monotonic() + 60
+        while sum(team_hits(fresh_site).values()) < 8:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        postgres_cluster.stop_server()  # as a restart or a network loss looks to the workers
+        time.sleep(3)
+        postgres_cluster.start_server()
+        assert team_app.crawls.wait(job_id).result(timeout=120) == JobStatus.COMPLETED
+    job = team_app.jobs.get(job_id)
+    assert (job.document_count, job.progress.completed, job.progress.failed) == (PAGES, PAGES, 0)
+    assert set(team_hits(fresh_site)) == {f"/team/{n}" for n in range(PAGES)}

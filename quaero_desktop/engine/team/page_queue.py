@@ -40,6 +40,10 @@ PAGE_TASK = "quaero.page"
 # stays responsive, conversion runs in other processes), a killed one is noticed in seconds.
 HEARTBEAT_S = 2.0
 STALLED_AFTER_S = 10.0
+# A page that failed because the store went away is tried again every RECONNECT_S, PAGE_ATTEMPTS times
+# in all (about 2.5 minutes of outage); a worker whose queue connection failed starts again as often.
+RECONNECT_S = 5
+PAGE_ATTEMPTS = 30
 # A worker is woken when a page is queued or a host's lock frees (migration 0018); this look is the
 # backstop for a notification lost with a connection.
 POLL_S = 1.0
@@ -148,16 +152,60 @@ async def keep_retrying_stalled(app: procrastinate.App, every_s: float = HEARTBE
             log.warning("could not look for the pages of stopped workers", exc_info=True)
 
 
+class StoreLost(Exception):
+    """A page stopped because the team store could not be reached: its queue job runs again later."""
+
+
+def lost_store(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection to the team store went (the server restarted, the network
+    dropped): worth trying again, unlike an error of the page or of this program."""
+    import procrastinate.exceptions
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    from quaero_desktop.store.storage_errors import LocalStorageError
+
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc.orig, psycopg.OperationalError)
+    return isinstance(exc, procrastinate.exceptions.ConnectorException | psycopg.OperationalError | LocalStorageError)
+
+
 async def run_worker(
     app: procrastinate.App, handler: PageHandler, *, concurrency: int, name: str, stop: asyncio.Event
 ) -> None:
-    """Fetch pages from the queue with ``handler`` until ``stop`` is set (then finish the running ones)."""
+    """Fetch pages from the queue with ``handler`` until ``stop`` is set (then finish the running ones).
+
+    The team store may go away for a while (a restart, the network): a page that fails for it is tried
+    again (``PAGE_RETRY``: every RECONNECT_S for a few minutes), and the worker, whose queue connection
+    fails too, starts taking pages again once the store answers."""
+    import procrastinate
 
     async def page(job_id: str, child_id: str) -> None:
-        await handler(job_id, child_id)
+        try:
+            await handler(job_id, child_id)
+        except Exception as exc:
+            if lost_store(exc):
+                raise StoreLost(str(exc)) from exc
+            raise
 
-    app.task(name=PAGE_TASK, queue=PAGE_QUEUE)(page)
+    retry = procrastinate.RetryStrategy(max_attempts=PAGE_ATTEMPTS, wait=RECONNECT_S, retry_exceptions={StoreLost})
+    app.task(name=PAGE_TASK, queue=PAGE_QUEUE, retry=retry)(page)
     recovery = asyncio.create_task(keep_retrying_stalled(app), name="stalled pages")
+    try:
+        while not stop.is_set():
+            if not await _take_pages(app, concurrency=concurrency, name=name, stop=stop):
+                break
+            log.warning("worker %s lost the team store; it takes pages again once the store answers", name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), RECONNECT_S)
+    finally:
+        recovery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await recovery
+
+
+async def _take_pages(app: procrastinate.App, *, concurrency: int, name: str, stop: asyncio.Event) -> bool:
+    """Run Procrastinate's worker until ``stop`` (False) or until it loses the store (True)."""
     worker = asyncio.create_task(
         app.run_worker_async(
             queues=[PAGE_QUEUE],
@@ -171,14 +219,20 @@ async def run_worker(
         ),
         name=f"queue worker {name}",
     )
+    stopping = asyncio.create_task(stop.wait())
     try:
-        stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        stopping.cancel()
     finally:
-        recovery.cancel()
-        worker.cancel()  # Procrastinate's worker finishes the running pages on cancel, then returns
+        stopping.cancel()
+        if not worker.done():
+            worker.cancel()  # Procrastinate's worker finishes the running pages on cancel, then returns
         with contextlib.suppress(asyncio.CancelledError):
-            await recovery
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker
+            await asyncio.wait({worker})
+    if worker.cancelled() or worker.exception() is None:
+        return False
+    failure = worker.exception()
+    assert failure is not None
+    if stop.is_set() or not lost_store(failure):
+        raise failure
+    log.debug("the queue worker stopped", exc_info=failure)
+    return True

@@ -28,6 +28,7 @@ from quaero_desktop.engine.run import run_end
 from quaero_desktop.engine.run.crawl_requests import crawl_requests
 from quaero_desktop.engine.run.fetching import CrawlFetching, closed_within
 from quaero_desktop.engine.run.frontier import FrontierEntry
+from quaero_desktop.engine.run.login_context import LoginSource
 from quaero_desktop.engine.run.not_found_pages import NotFoundPages
 from quaero_desktop.engine.run.page_recorder import PageRecorder
 from quaero_desktop.engine.run.page_verdicts import LoginLost
@@ -41,6 +42,7 @@ from quaero_desktop.engine.team.job_watch import notify_progress
 from quaero_desktop.engine.team.shared_budget import SharedChildBudget
 from quaero_desktop.engine.team.shared_pacer import SharedHostPacer
 from quaero_desktop.store import team_crawls_repo
+from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class TeamParts:
     job_log: JobLog
     settings: EngineSettings
     conversions: Conversions | None = None
+    logins: LoginSource | None = None  # the store's sealed logins, opened with this machine's team key
 
 
 def claim_page(conn: Connection, job_id: str, child_id: str, now: datetime) -> FrontierEntry | None:
@@ -133,8 +136,6 @@ class TeamCrawl:
         self._concurrency = concurrency
 
     async def open(self) -> None:
-        if self._auth_id:  # sealed logins for workers come with the team key (issue 23, item 4)
-            raise RuntimeError("crawls behind a login do not run on team workers yet")
         setup = await crawl_requests(
             self.definition,
             self._parts.settings.crawl_defaults,
@@ -143,14 +144,14 @@ class TeamCrawl:
             pacer_for=lambda delay_s: SharedHostPacer(self.job_id, delay_s, self._parts.db.write),
         )
         self._pages.use(setup.pacer, setup.robots)
-        await self._fetching.open(None, None, setup.options)
+        await self._fetching.open(self._parts.logins, self._auth_id, setup.options)
         self._recorder, _budget = await open_recorder(
             self._parts.db,
             self.job_id,
             self.definition,
             self._scope,
             definition_id=self._definition_id,
-            authenticated=False,
+            authenticated=bool(self._auth_id),
             not_found=self._not_found,
             conversions=self._parts.conversions,
             budget=SharedChildBudget(self.job_id, max_pages=self.definition.max_pages),
@@ -172,6 +173,8 @@ class TeamCrawl:
                 return LevelStep(0, None)
             try:
                 await self._recorder.record(entry, outcome, None)
+            except LocalStorageError:  # the store went away: the page is tried again (page_queue.run_worker)
+                raise
             except Exception as exc:  # a page that breaks conversion must not stop the crawl
                 log.exception("could not store %s", entry.url)
                 await self._recorder.record_failure(entry, f"could not process the page: {describe_error(exc)}")

@@ -19,6 +19,7 @@ from quaero_desktop.store import jobs_repo, team_crawls_repo
 if TYPE_CHECKING:
     import procrastinate
 
+    from quaero_desktop.engine.run.login_context import LoginSource
     from quaero_desktop.engine.settings import EngineSettings
     from quaero_desktop.store.database import Database
 
@@ -99,9 +100,16 @@ class TeamWorker:
 
 
 async def serve(
-    database: Database, settings: EngineSettings, *, concurrency: int, name: str, stop: asyncio.Event
+    database: Database,
+    settings: EngineSettings,
+    *,
+    logins: LoginSource | None,
+    concurrency: int,
+    name: str,
+    stop: asyncio.Event,
 ) -> int:
-    """Run a worker on the team store ``database`` until ``stop`` is set; the pages it handled."""
+    """Run a worker on the team store ``database`` until ``stop`` is set; the pages it handled. ``logins``:
+    the store's sealed logins, opened with this machine's team key (a crawl behind a login needs them)."""
     from quaero_desktop.crawler.browser.service import BrowserService
     from quaero_desktop.crawler.conversion_pool import ConversionPool
     from quaero_desktop.engine.db_worker import DbWorker
@@ -118,7 +126,7 @@ async def serve(
         idle_close_s=settings.browser_idle_close_s,
     )
     conversions = ConversionPool()
-    parts = TeamParts(db, browser, JobLog(db, EventBus(), Redactor()), settings, conversions)
+    parts = TeamParts(db, browser, JobLog(db, EventBus(), Redactor()), settings, conversions, logins)
     worker = TeamWorker(parts, concurrency=concurrency, name=name)
     app = queue_app(database.url.render_as_string(hide_password=False))
     try:
