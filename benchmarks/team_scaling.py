@@ -7,12 +7,14 @@ process. A throw-away PostgreSQL cluster (tests/postgres_cluster.py) holds the s
 each round gets a fresh database. The crawl's own concurrency (per host, across workers) is set above
 what 4 workers take, so the workers are the bound.
 
-    .venv/bin/python benchmarks/team_scaling.py [--pages 400] [--latency 0.2] [--workers 1 2 4] [--rounds 1]
+    .venv/bin/python benchmarks/team_scaling.py [--pages 600] [--fanout 25] [--latency 0.2]
+        [--workers 1 2 4] [--rounds 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -24,6 +26,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -109,7 +113,7 @@ def one_crawl(cluster: PostgresCluster, base: str, workers: int, pages: int, rou
                 "render": "http",
                 "max_pages": pages,
                 "max_depth": 20,
-                "concurrency": 64,  # per host, across workers: above what 4 workers take
+                "concurrency": 32,  # per host, across workers: above the 16 that 4 workers take
                 "obey_robots_txt": False,
                 "timeout": "30m",
             },
@@ -139,6 +143,7 @@ def one_crawl(cluster: PostgresCluster, base: str, workers: int, pages: int, rou
         ]
         try:
             time.sleep(3)  # the workers' start-up is not the crawl's
+            cpu_before = cpu_seconds(processes)
             with app.database.write() as conn:
                 job_id = submit_team_crawl(conn, definition, now=datetime.now(UTC))
             began = time.perf_counter()
@@ -150,6 +155,7 @@ def one_crawl(cluster: PostgresCluster, base: str, workers: int, pages: int, rou
                     break
                 time.sleep(0.1)
             seconds = time.perf_counter() - began
+            cpu = {who: cpu_seconds(processes)[who] - cpu_before[who] for who in cpu_before}
         finally:
             for process in processes:
                 process.terminate()
@@ -163,13 +169,37 @@ def one_crawl(cluster: PostgresCluster, base: str, workers: int, pages: int, rou
         app.close()
     if job.status != JobStatus.COMPLETED:
         raise SystemExit(f"the crawl with {workers} worker(s) ended {job.status}: {job.error}")
-    return {"seconds": seconds, "documents": float(job.document_count), "pages": float(progress.total)}
+    return {
+        "seconds": seconds,
+        "documents": float(job.document_count),
+        "pages": float(progress.total),
+        "worker_cpu": cpu["workers"],
+        "database_cpu": cpu["database"],
+    }
+
+
+def cpu_seconds(workers: list[subprocess.Popen[str]]) -> dict[str, float]:
+    """CPU seconds used so far by the workers (with their conversion processes) and by PostgreSQL."""
+    used = {"workers": 0.0, "database": 0.0}
+    for worker in workers:
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(worker.pid)
+            for process in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    times = process.cpu_times()
+                    used["workers"] += times.user + times.system
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] in ("postgres", "postmaster"):
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                used["database"] += times.user + times.system
+    return used
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=400)
-    parser.add_argument("--fanout", type=int, default=12)
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--fanout", type=int, default=25)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--rounds", type=int, default=1)
@@ -184,7 +214,9 @@ def main() -> None:
                 print(
                     f"round {round_no + 1}: {workers} worker(s) x {WORKER_CONCURRENCY}: {result['pages']:.0f} pages, "
                     f"{result['documents']:.0f} documents in {result['seconds']:.1f} s = {rate:.1f} pages/s "
-                    f"(documents written {result['documents'] / result['seconds']:.1f}/s)",
+                    f"(documents written {result['documents'] / result['seconds']:.1f}/s); CPU per page: workers "
+                    f"{1000 * result['worker_cpu'] / result['pages']:.0f} ms, PostgreSQL "
+                    f"{1000 * result['database_cpu'] / result['pages']:.0f} ms",
                     flush=True,
                 )
     first = statistics.median(rates[min(rates)])
