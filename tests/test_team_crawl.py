@@ -17,6 +17,7 @@ from sqlalchemy import text
 from quaero_desktop.app import build_app
 from quaero_desktop.domain.errors import ConflictError
 from quaero_desktop.domain.job import JobStatus
+from quaero_desktop.engine.events import JobCreated, JobProgress, JobStatusChanged
 from quaero_desktop.vault.sealed_logins import SealedLogins
 from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
 from tests.conftest import crawl, make_definition
@@ -53,8 +54,15 @@ def team_hits(site) -> dict[str, int]:
 
 def test_three_workers_crawl_a_site_to_exact_counts(fresh_site, team_app, postgres_url, tmp_path, app):
     definition = make_definition([fresh_site.url("/team/0")], render="http", concurrency=6)
+    seen: list[object] = []
+    unsubscribe = team_app.crawls.events.subscribe(seen.append)  # what the window and run are told
     with workers(postgres_url, tmp_path, 3) as processes:
         job_id = run_on_team(team_app, definition)
+    unsubscribe()
+    completed = [event.progress.completed for event in seen if isinstance(event, JobProgress)]
+    assert isinstance(seen[0], JobCreated) and seen[0].job_id == job_id
+    assert len(set(completed)) > 3 and completed == sorted(completed), completed  # live, as it went
+    assert any(isinstance(event, JobStatusChanged) and event.status == JobStatus.COMPLETED for event in seen)
     job = team_app.jobs.get(job_id)
     assert (job.document_count, job.progress.completed, job.progress.failed) == (PAGES, PAGES, 0)
     hits = team_hits(fresh_site)

@@ -78,6 +78,7 @@ class TeamCrawls:
         with self._database.write() as conn:
             job_id = submit_team_crawl(conn, definition, now=now, trigger=trigger)
         self.events.publish(JobCreated(job_id, definition.name, definition.id, now))
+        self.wait(job_id)  # its progress is published from now on (the window shows it live)
         return job_id
 
     def _resume(self, job_id: str, failed_pages: bool) -> str:
@@ -94,6 +95,7 @@ class TeamCrawls:
                     f"job {job_id} stopped, but workers still fetch {in_hand} of its page(s); resume it in a moment"
                 )
             resume_team_crawl(conn, job, failed_pages=failed_pages, now=utc_now())
+        self.wait(job_id)
         return job_id
 
     def _off_thread(self, fn: Callable[[*Args], T], *args: *Args) -> concurrent.futures.Future[T]:
