@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from lxml import etree
 from lxml.etree import _Element
 
 from quaero_desktop.crawler.html_tree import remove_element, text_of
@@ -55,7 +54,7 @@ _NAV_CONTAINERS: Final = frozenset(
     {"p", "div", "span", "td", "th", "tr", "tbody", "thead", "table", "ul", "ol", "li", "center", "small", "font", "b"}
     | {"header", "dl", "dt", "dd", "strong", "em", "i"}
 )
-_CONTENT_INSIDE: Final = etree.XPath("boolean(.//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6 or .//pre)")
+_CONTENT_TAGS: Final = (*_HEADINGS, "pre")
 _ARROWS: Final = " \t\n\xa0«»\u2039›<>←→↑⇐⇒⇑[]()|:.,·•-–—"
 _WORD: Final = re.compile(r"\w+")
 _LABEL_WORD: Final = re.compile(r"[^\W\d_]+")
@@ -149,8 +148,6 @@ def _is_nav_link(anchor: _Element, text: str) -> bool:
 
 def _is_nav_block(block: _Element, links: _LinkReader) -> bool:
     """Two navigation links or more, next to no text of its own, no heading or listing."""
-    if _CONTENT_INSIDE(block):
-        return False
     nav = 0
     link_words = 0  # of the other links: a bar's own links (marked, labelled) may name long pages ("Next: How...?")
     for anchor in block.iter("a"):
@@ -162,7 +159,7 @@ def _is_nav_block(block: _Element, links: _LinkReader) -> bool:
         link_words += len(_WORD.findall(links.text(anchor)))
         if link_words > _MAX_LINK_WORDS:
             return False  # an outer block of a page: its many links tell at once
-    if nav < 2:
+    if nav < 2 or _holds_content(block):  # after the links: a page's outer blocks fail on them at once
         return False
     outside = _text_outside_links(block)
     other = [word for word in _LABEL_WORD.findall(outside) if word.lower() not in _NAV_WORDS]
@@ -192,7 +189,7 @@ def _is_link_bar(block: _Element) -> bool:
     if len(block) > 40:
         return False
     anchors = list(block.iter("a"))
-    if len(anchors) < 2 or _CONTENT_INSIDE(block):
+    if len(anchors) < 2 or _holds_content(block):
         return False
     hrefs = [(anchor.get("href") or "").strip() for anchor in anchors]
     if not all(href and not href.startswith("#") for href in hrefs):
@@ -212,15 +209,21 @@ def _is_link_bar(block: _Element) -> bool:
     return 0 < len(_WORD.findall(parts[1])) <= _MAX_CURRENT_WORDS and block.tag not in ("p", "td", "th")
 
 
+def _holds_content(block: _Element) -> bool:
+    """A heading or a listing under ``block``: met in one walk that stops at the first (an XPath asking
+    for each of the seven tags walked a whole page's block seven times)."""
+    return next(block.iterdescendants(*_CONTENT_TAGS), None) is not None
+
+
 def _drop_repeated_title(content: _Element, title: str) -> None:
     """The page's title drawn as a plain block before the text (SQLite's, Doxygen's title ``div``):
     the first block of text, when it says the title or the part of it after the site's name."""
     wanted = _one_line_text(title).lower()
     for element in content.iter("div", "p", "span", "td", "th", "strong", "b"):
-        text = _one_line(element).lower()
+        text = _lower_line_up_to(element, len(wanted) + 1)
         if not text:
             continue
-        if len(text) > len(wanted) + 1:
+        if text is _LONGER:
             if element.find(".//a") is None and not _may_hold_title(element):
                 return  # the first text is something else
             continue  # a wrapper: look inside
@@ -229,6 +232,29 @@ def _drop_repeated_title(content: _Element, title: str) -> None:
         if text == wanted or any(wanted.endswith(separator.strip() + " " + text) for separator in _TITLE_SEPARATORS):
             _remove(element)
         return
+
+
+_LONGER: Final = "\0longer"
+"""What ``_lower_line_up_to`` gives for a text longer than asked."""
+
+
+def _lower_line_up_to(element: _Element, limit: int) -> str:
+    """The element's text on one line, lower-cased; ``_LONGER`` when that is longer than ``limit``, told
+    from the text's start (each wrapper around a manual's text would otherwise be read whole, level by level).
+    A longer text's start on one line is never shorter than the start's own."""
+    parts: list[str] = []
+    read = checked = 0
+    for part in element.itertext():
+        if not isinstance(part, str):
+            continue
+        parts.append(part)
+        read += len(part)
+        if read > limit and read >= 2 * checked:
+            checked = read
+            if len(_one_line_text("".join(parts)).lower()) > limit:
+                return _LONGER
+    text = _one_line_text("".join(parts)).lower()
+    return _LONGER if len(text) > limit else text
 
 
 def _may_hold_title(element: _Element) -> bool:
