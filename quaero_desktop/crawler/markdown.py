@@ -23,6 +23,7 @@ from quaero_desktop.crawler.content_choice import ChosenText, chosen_paragraphs
 from quaero_desktop.crawler.doc_chrome import drop_doc_navigation, tidy_doc_chrome, title_heading
 from quaero_desktop.crawler.html_tree import parse_html, remove_element
 from quaero_desktop.crawler.markdown_elements import SHOWN_MARK, keep_app_content, prepare_elements
+from quaero_desktop.crawler.marked_content import is_plainly_marked
 
 
 @dataclass(frozen=True)
@@ -186,15 +187,18 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
 
 def _chosen_content(document: _Element, url: str) -> tuple[_Element, str | None]:
     """The page's content and its title: the text the extractor chooses, kept in the page's own markup
-    (content_choice.py); the page's semantic content root when the extractor finds next to nothing.
+    (content_choice.py); the page's semantic content root when the extractor finds next to nothing, or
+    without asking it when the page marks its content plainly (marked_content.py).
     The extractor reads the page as cleaned so far (no scripts, styles, hidden parts, navigation): less to
     parse, and no chrome to mistake for content."""
-    paragraphs = chosen_paragraphs(etree.tostring(document, encoding="unicode", method="html"), url)
     marked = _content_root(document)
-    if paragraphs is None:
-        return marked, None
     body = document.find("body")
     root = body if body is not None else document
+    if is_plainly_marked(marked, root):  # nothing for the extractor to find (marked_content.py)
+        return marked, None
+    paragraphs = chosen_paragraphs(etree.tostring(document, encoding="unicode", method="html"), url)
+    if paragraphs is None:
+        return marked, None
     chosen = ChosenText(root, paragraphs)
     if marked is not root and chosen.is_index_of_links(marked):
         return marked, None  # the extractor cut a list of the page's sections off its introduction
