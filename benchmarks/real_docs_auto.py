@@ -69,6 +69,8 @@ TREES = {
 }
 MAX_PAGES = 5000
 BASELINE_FILES = [  # where a crawl converts its pages and what hands it its converter (``--baseline``)
+    "quaero_desktop/crawler/markdown.py",
+    "quaero_desktop/crawler/doc_chrome.py",
     "quaero_desktop/crawler/sources.py",
     "quaero_desktop/engine/engine.py",
     "quaero_desktop/engine/run/crawl_run.py",

@@ -1,7 +1,8 @@
 """A page that marks its content plainly (a manual's ``main``, nothing in it that reads as boilerplate) is
 converted from that content whole, without the extractor: what the extractor used to drop from manuals
 (a list of the names a section gives, the spaces of a console listing) stays; a page whose marked content
-holds a share bar or a related list is still pruned by the extractor."""
+holds a share bar or a related list is still pruned by the extractor; a manual's general index keeps its
+entries."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ def _page(main: str) -> str:
 
 
 def test_a_manual_page_keeps_its_list_of_names_and_the_spaces_of_its_listing():
-    markdown = html_to_markdown(_page(_INTRO + _WARNINGS + _LISTING), "http://docs.example/library/devmode.html").markdown
+    markdown = html_to_markdown(
+        _page(_INTRO + _WARNINGS + _LISTING), "http://docs.example/library/devmode.html"
+    ).markdown
     assert markdown.startswith("# Python Development Mode\n")
     for name in ("DeprecationWarning", "ImportWarning", "ResourceWarning"):
         assert f"[`{name}`](http://docs.example/library/exceptions.html#{name})" in markdown
@@ -56,6 +59,20 @@ def test_a_page_with_boilerplate_in_its_marked_content_is_still_pruned():
     assert "too expensive to be enabled" in markdown
 
 
+def test_a_manuals_general_index_keeps_its_entries():
+    letters = '<table class="indextable"><tr><td><a href="#A">A</a></td><td><a href="#B">B</a></td></tr></table>'
+    entries = "".join(
+        f'<li>{name}<ul><li><a href="library/{name}.html#{name}">{name} (built-in function)</a></li>'
+        f'<li><a href="reference/{name}.html">statement of the language</a></li></ul></li>'
+        for name in ("abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray")
+    )
+    entries_table = f'<table class="indextable"><tr><td><ul>{entries}</ul></td></tr></table>'
+    index = f'<h1 id="index-a">Index - A</h1>{letters}{entries_table}'
+    markdown = html_to_markdown(_page(index), "http://docs.example/genindex-A.html").markdown
+    assert "[abs (built-in function)](http://docs.example/library/abs.html#abs)" in markdown
+    assert "[bytearray (built-in function)](http://docs.example/library/bytearray.html#bytearray)" in markdown
+
+
 def _judged(main: str) -> bool:
     document = parse_html(_page(main))
     assert document is not None
@@ -69,8 +86,8 @@ def _judged(main: str) -> bool:
 def test_what_makes_a_page_plainly_marked():
     assert _judged(_INTRO + _WARNINGS + _LISTING)
     assert not _judged("<p>A stub of a page, a few words only.</p>")  # too few words: the extractor decides
-    links = "".join(f'<p><a href="p{i}.html">Chapter {i} of the manual and its sections</a></p>' for i in range(30))
-    assert not _judged(_INTRO + links)  # mostly links: an index, the extractor decides
+    links = "".join(f'<li><a href="p{i}.html">Chapter {i} of the manual and its sections</a></li>' for i in range(30))
+    assert _judged(_INTRO + f"<ul>{links}</ul>")  # a manual's index of its chapters: kept whole
     assert not _judged(_INTRO + _SHARE_BAR + _LISTING)
     assert not _judged(_INTRO + '<div id="related-stories"><p>Another story</p></div>' + _LISTING)
     assert not _judged(_INTRO + '<p style="display:none">Hidden</p>' + _LISTING)

@@ -6,8 +6,11 @@ page). Its worth is on pages whose marked content (``main``, ``role=main``, the 
 the body once chrome and navigation are gone) holds boilerplate too: share bars, related lists, author
 boxes, newsletter forms, comment threads. The extractor finds those with its own boilerplate expressions
 (class and id names such as ``share``, ``related``, ``byline``, ``newsletter``, ``comment``, hidden parts)
-before anything else; a page whose marked content holds none of them, with little link text, and most of
-the page's text, is a manual's page or a plain article: the extractor would take it (nearly) whole.
+before anything else; a page whose marked content holds none of them and most of the page's text is a
+manual's page or a plain article: the extractor would take it (nearly) whole. Link text is no sign: an
+index of links (a manual's contents, a chapter's list of sections) was kept whole after the extractor
+too (content_choice.py's ``is_index_of_links``, or the extractor finding next to nothing), or lost its
+entries (a manual's general index kept its letters alone).
 
 Such a page is converted from its marked content whole, by the same rules as every page (markdown.py:
 junk, hidden parts, chrome, navigation bars gone first): on the article-extraction benchmark and
@@ -30,35 +33,20 @@ MIN_WORDS: Final = 50
 """Fewer words in the marked content: the extractor decides (an empty shell a script fills, a stub)."""
 MIN_SHARE: Final = 0.25
 """Share of the page's words (chrome gone) the marked content must hold."""
-MAX_LINK_DENSITY: Final = 0.5
-"""Share of the marked content's text in links above which it is a list of links: the extractor decides."""
 
 _WORD: Final = re.compile(r"\w+")
-_TEXT_LENGTH: Final = etree.XPath("string-length(string(.))")
-_LINK_TEXTS: Final = etree.XPath(".//a[@href]//text()", smart_strings=False)
 _TEXTS: Final = etree.XPath(".//text()", smart_strings=False)
 
 
 def is_plainly_marked(marked: _Element, root: _Element) -> bool:
     """Whether ``marked`` (inside ``root``, the page's body, or the body itself) is the page's content whole:
-    enough words, most of the page's, few in links, and nothing the extractor's boilerplate rules name."""
+    enough words, most of the page's, and nothing the extractor's boilerplate rules name."""
     words = _words(marked)
     if words < MIN_WORDS:
         return False
     if marked is not root and words < MIN_SHARE * _words(root):
         return False
-    if link_density(marked) > MAX_LINK_DENSITY:
-        return False
     return not _holds_boilerplate(marked)
-
-
-def link_density(element: _Element) -> float:
-    """The share of ``element``'s text (in characters, as written) that is link text."""
-    text = _TEXT_LENGTH(element)
-    links = _LINK_TEXTS(element)
-    assert isinstance(text, float) and isinstance(links, list), "a number, and text nodes"
-    linked = sum(len(part) for part in links if isinstance(part, str))
-    return min(1.0, linked / text) if text else 0.0
 
 
 def _words(element: _Element) -> int:
