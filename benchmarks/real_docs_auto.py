@@ -206,7 +206,9 @@ def run_crawl(
 ) -> dict[str, Any]:
     process = subprocess.Popen(
         [sys.executable, __file__, "--one", start, prefix, str(data_dir), render, str(concurrency), str(max_pages)],
-        cwd=ROOT,
+        # The conversion pool's forkserver starts with "" (the working folder) first on its path, whatever the
+        # crawl's sys.path (Python 3.11): in the tree, its workers import the tree's package too.
+        cwd=tree or ROOT,
         stdout=subprocess.PIPE,
         text=True,
         env=child_env(tree),
