@@ -84,6 +84,11 @@ def signals_from_html(html: str) -> ShellSignals:
     document = parse_html(html)
     if document is None:
         return ShellSignals(text_chars=0, script_count=0, app_root_text_chars=None)
+    return signals_from_document(document)
+
+
+def signals_from_document(document: _Element) -> ShellSignals:
+    """The signals of a page's parsed HTML (``parse_html``); hidden elements are removed from ``document``."""
     found = _SCRIPTS(document)
     scripts = len(found) if isinstance(found, list) else 0
     for declarative_root in document.iter("template"):  # a declarative shadow root is shown

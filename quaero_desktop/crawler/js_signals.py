@@ -31,7 +31,7 @@ from typing import Final
 from lxml import etree
 from lxml.etree import _Element
 
-from quaero_desktop.crawler.app_shell import HIDDEN_TEXT_TAGS, is_empty_shell, signals_from_html
+from quaero_desktop.crawler.app_shell import HIDDEN_TEXT_TAGS, is_empty_shell, signals_from_document
 from quaero_desktop.crawler.html_tree import parse_html
 
 EMPTY_SHELL: Final = "an empty app shell in its HTML"
@@ -79,18 +79,23 @@ def js_signals(html: str) -> JsSignals:
 
 
 def _needs_browser(html: str) -> str | None:
-    shell = signals_from_html(html)
-    if is_empty_shell(shell):
-        return EMPTY_SHELL
-    root = parse_html(html)
+    root = parse_html(html)  # once: the shell's signals are read last, as they remove hidden elements
     if root is None:
         return None
-    for noscript in _elements(_NOSCRIPT(root)):
-        if _NOSCRIPT_ASKS.search(" ".join(str(text) for text in noscript.itertext())):
-            return "a <noscript> asking for JavaScript"
-    if _elements(_FRAMES(root)):
+    noscript_asks = any(
+        _NOSCRIPT_ASKS.search(" ".join(str(text) for text in noscript.itertext()))
+        for noscript in _elements(_NOSCRIPT(root))
+    )
+    frames = bool(_elements(_FRAMES(root)))
+    shadow_root = bool(_elements(_DECLARATIVE_SHADOW(root)))
+    shell = signals_from_document(root)
+    if is_empty_shell(shell):
+        return EMPTY_SHELL
+    if noscript_asks:
+        return "a <noscript> asking for JavaScript"
+    if frames:
         return "frames (their content is part of the page)"
-    if _elements(_DECLARATIVE_SHADOW(root)):
+    if shadow_root:
         return "a declarative shadow root"
     if shell.script_count == 0:
         return None
