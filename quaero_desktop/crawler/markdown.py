@@ -89,7 +89,10 @@ _TEXT_WITH_LT: Final = etree.XPath(
 )
 _LITERAL_LT: Final = "\ue000"  # stands for a "<" in text while the writer runs; written as "\\<"
 # Elements worth asking _is_hidden_or_banner / _is_page_chrome about; most elements have no attributes.
-_MAY_BE_HIDDEN: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or @class or @id or self::a[@href]]")
+_MAY_BE_HIDDEN: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or self::a[starts-with(@href, '#')]]")
+# With a consent marker among the page's classes and ids, every element that has one is asked about too.
+_MAY_BE_HIDDEN_OR_BANNER: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or @class or @id]")
+_CLASSES_AND_IDS: Final = etree.XPath("//@class | //@id", smart_strings=False)
 _MAY_BE_CHROME_TAGS: Final = frozenset({"nav", "aside", "footer", "header", "form"})
 _BREADCRUMB_ATTRIBUTES: Final = ("class", "id", "aria-label")
 _SHOWN_PARTS: Final = etree.XPath(f"//*[@{SHOWN_MARK}]")
@@ -145,7 +148,7 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
     chosen = _select_elements(_css(rules.content_selector), document) if rules.content_selector else []
     keep_app_content(document)  # buttons' text, collapsed panels and tabs (markdown_elements.py)
     etree.strip_elements(document, *_JUNK_TAGS, with_tail=False)
-    _remove_all(_select_elements(_MAY_BE_HIDDEN, document), _is_hidden_or_banner)
+    _remove_all(_select_elements(_may_be_hidden(document), document), _is_hidden_or_banner)
     page_h1 = title_heading(document, document_title)  # may sit in the page header, about to be removed
     _remove_all(_may_be_chrome(document), _is_page_chrome)
     drop_doc_navigation(document)  # manuals' prev/next bars, link bars, breadcrumbs (doc_chrome.py)
@@ -318,6 +321,17 @@ def _is_hidden_or_banner(element: _Element) -> bool:
         # A modal banner can make a page hide everything else with aria-hidden.
         return element.tag not in _PROTECTED_TAGS and not _wraps_page_content(element)
     return False
+
+
+def _may_be_hidden(document: _Element) -> etree.XPath:
+    """Which elements to ask ``_is_hidden_or_banner`` about: those a class or an id alone can make a banner
+    only when one of the page's names is a consent marker (most pages have none: a few hundred distinct
+    names read at once, not each of a page's thousands of classed elements one by one)."""
+    names = _CLASSES_AND_IDS(document)
+    assert isinstance(names, list), "attribute values"
+    # No marker holds a space, so one found in the names joined by spaces is in one of them.
+    joined = " ".join({name for name in names if isinstance(name, str)})
+    return _MAY_BE_HIDDEN_OR_BANNER if _CONSENT_MARKER.search(joined) else _MAY_BE_HIDDEN
 
 
 def _may_be_chrome(document: _Element) -> list[_Element]:

@@ -32,27 +32,40 @@ from lxml.etree import _Element, _ElementUnicodeResult
 MIN_WORDS: Final = 50
 """Fewer words in the marked content: the extractor decides (an empty shell a script fills, a stub)."""
 MIN_SHARE: Final = 0.25
-"""Share of the page's words (chrome gone) the marked content must hold."""
+"""Share of the page's text (chrome gone; in characters) the marked content must hold."""
 
 _WORD: Final = re.compile(r"\w+")
 _TEXTS: Final = etree.XPath(".//text()", smart_strings=False)
+_TEXT_LENGTH: Final = etree.XPath("string-length(normalize-space(.))")
 
 
 def is_plainly_marked(marked: _Element, root: _Element) -> bool:
     """Whether ``marked`` (inside ``root``, the page's body, or the body itself) is the page's content whole:
-    enough words, most of the page's, and nothing the extractor's boilerplate rules name."""
-    words = _words(marked)
-    if words < MIN_WORDS:
+    enough words, most of the page's text, and nothing the extractor's boilerplate rules name."""
+    if not _has_words(marked, MIN_WORDS):
         return False
-    if marked is not root and words < MIN_SHARE * _words(root):
+    if marked is not root and _text_length(marked) < MIN_SHARE * _text_length(root):
         return False
     return not _holds_boilerplate(marked)
 
 
-def _words(element: _Element) -> int:
+def _has_words(element: _Element, count: int) -> bool:
+    """Whether ``element``'s text has ``count`` words or more (read until it has)."""
     texts = _TEXTS(element)
     assert isinstance(texts, list), "text nodes"
-    return sum(len(_WORD.findall(part)) for part in texts if isinstance(part, str))
+    words = 0
+    for part in texts:
+        if isinstance(part, str):
+            words += len(_WORD.findall(part))
+            if words >= count:
+                return True
+    return False
+
+
+def _text_length(element: _Element) -> float:
+    length = _TEXT_LENGTH(element)
+    assert isinstance(length, float), "string-length() is a number"
+    return length
 
 
 def _holds_boilerplate(marked: _Element) -> bool:
@@ -64,7 +77,12 @@ def _holds_boilerplate(marked: _Element) -> bool:
     class): such a page is only asked of the extractor. Judged once per attribute and value (a manual's
     pages repeat a few hundred), not element by element through the expressions' regular expressions
     (four times slower on a manual's page, whose every highlighted token is a classed ``span``)."""
-    found = _ATTRIBUTES(marked)
+    for name, query in _COMMON_ATTRIBUTES:
+        values = query(marked)
+        assert isinstance(values, list), "attribute values"
+        if any(_is_boilerplate(name, value) for value in set(values) if isinstance(value, str)):
+            return True
+    found = _OTHER_ATTRIBUTES(marked)
     assert isinstance(found, list), "attribute values"
     return any(isinstance(value, _ElementUnicodeResult) and _is_boilerplate(value.attrname, value) for value in found)
 
@@ -93,7 +111,12 @@ def _boilerplate_expressions() -> tuple[etree.XPath, ...]:
 
 
 _ALWAYS_MATCHES: Final = etree.XPath("//*")
-# Attributes the expressions never read, and that differ from link to link (the judgements are cached).
-_ATTRIBUTES: Final = etree.XPath(
-    ".//*/@*[not(name()='href' or name()='src' or name()='srcset' or name()='alt' or name()='title')]"
+# The values of the most frequent attributes, each name read at once (set() then drops the repeats at C
+# speed); then every other attribute but those the expressions never read and that differ from link to
+# link (the judgements are cached).
+_COMMON: Final = ("class", "id", "style", "role")
+_COMMON_ATTRIBUTES: Final = tuple((name, etree.XPath(f".//*/@{name}", smart_strings=False)) for name in _COMMON)
+_NOT_READ: Final = ("href", "src", "srcset", "alt", "title")
+_OTHER_ATTRIBUTES: Final = etree.XPath(
+    ".//*/@*[not(" + " or ".join(f"name()='{name}'" for name in (*_COMMON, *_NOT_READ)) + ")]"
 )
