@@ -82,9 +82,11 @@ def _holds_boilerplate(marked: _Element) -> bool:
         assert isinstance(values, list), "attribute values"
         if any(_is_boilerplate(name, value) for value in set(values) if isinstance(value, str)):
             return True
-    found = _OTHER_ATTRIBUTES(marked)
+    found = _OTHER_ATTRIBUTES(marked)  # lxml's smart strings: cached as plain ones, not holding their page
     assert isinstance(found, list), "attribute values"
-    return any(isinstance(value, _ElementUnicodeResult) and _is_boilerplate(value.attrname, value) for value in found)
+    return any(
+        isinstance(value, _ElementUnicodeResult) and _is_boilerplate(str(value.attrname), str(value)) for value in found
+    )
 
 
 @lru_cache(maxsize=20_000)
