@@ -49,7 +49,7 @@ STAGES = {
     "extractor (trafilatura)": ["chosen_paragraphs"],
     "alignment": ["ChosenText.__init__", "ChosenText.is_index_of_links"],
     "pruning": ["ChosenText.keep"],
-    "plainly marked?": ["is_plainly_marked"],
+    "plainly marked?": ["keep_plainly_marked"],
     "writer prep": ["_prepare_for_writer"],
     "writer (html-to-markdown)": ["markdown_writer.convert"],
     "tidy": ["_tidy"],

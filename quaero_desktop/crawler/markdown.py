@@ -23,7 +23,7 @@ from quaero_desktop.crawler.content_choice import ChosenText, chosen_paragraphs
 from quaero_desktop.crawler.doc_chrome import drop_doc_navigation, tidy_doc_chrome, title_heading
 from quaero_desktop.crawler.html_tree import parse_html, remove_element
 from quaero_desktop.crawler.markdown_elements import SHOWN_MARK, keep_app_content, prepare_elements
-from quaero_desktop.crawler.marked_content import is_plainly_marked
+from quaero_desktop.crawler.marked_content import keep_plainly_marked
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def _chosen_content(document: _Element, url: str) -> tuple[_Element, str | None]
     marked = _content_root(document)
     body = document.find("body")
     root = body if body is not None else document
-    if is_plainly_marked(marked, root):  # nothing for the extractor to find (marked_content.py)
+    if keep_plainly_marked(marked, root):  # nothing for the extractor to find (marked_content.py)
         return marked, None
     paragraphs = chosen_paragraphs(etree.tostring(document, encoding="unicode", method="html"), url)
     if paragraphs is None:
