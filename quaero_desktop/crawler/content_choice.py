@@ -170,6 +170,28 @@ def _drop_link_only_blocks(root: _Element) -> None:
     """Short blocks that are all links to other pages go: "Read more", a related headline, a menu item
     the extractor let through. A link to a place on the same page (a heading's own anchor) is text.
     (An index page whose list of links is its content never gets here: see ``ChosenText.is_index_of_links``.)"""
+    for block, _words in link_only_blocks(root):
+        if block.getparent() is not None:
+            remove_element(block)
+
+
+def drop_links_unless_index(root: _Element) -> None:
+    """The short blocks that are all links (``link_only_blocks``) out of ``root``, unless they hold half its
+    words or more: then they are its content (an index, a manual's contents) and stay, as the extractor's
+    choice kept them (``ChosenText.is_index_of_links``). Then the headings left bare go."""
+    blocks = link_only_blocks(root)
+    if 2 * sum(words for _block, words in blocks) >= len(_WORD.findall(text_of(root))):
+        return
+    for block, _words in blocks:
+        if block.getparent() is not None:
+            remove_element(block)
+    if blocks:
+        _drop_bare_headings(root)
+
+
+def link_only_blocks(root: _Element) -> list[tuple[_Element, int]]:
+    """The outermost short blocks under ``root`` whose words are all link text to other pages, with their
+    words."""
     words: dict[_Element, int] = {}
     linked: dict[_Element, int] = {}
     for element in _post_order(root):
@@ -186,10 +208,9 @@ def _drop_link_only_blocks(root: _Element) -> None:
         if 0 < words[block] <= LINK_ONLY_WORDS and linked[block] >= words[block]
     ]
     chosen = set(candidates)
-    outermost = [block for block in candidates if not any(above in chosen for above in block.iterancestors())]
-    for block in outermost:
-        if block.getparent() is not None:
-            remove_element(block)
+    return [
+        (block, words[block]) for block in candidates if not any(above in chosen for above in block.iterancestors())
+    ]
 
 
 def _post_order(root: _Element) -> list[_Element]:

@@ -19,7 +19,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element, _ElementUnicodeResult
 
-from quaero_desktop.crawler.content_choice import ChosenText, chosen_paragraphs
+from quaero_desktop.crawler.content_choice import ChosenText, chosen_paragraphs, drop_links_unless_index
 from quaero_desktop.crawler.doc_chrome import drop_doc_navigation, tidy_doc_chrome, title_heading
 from quaero_desktop.crawler.html_tree import parse_html, remove_element
 from quaero_desktop.crawler.markdown_elements import SHOWN_MARK, keep_app_content, prepare_elements
@@ -198,6 +198,7 @@ def _chosen_content(document: _Element, url: str) -> tuple[_Element, str | None]
     body = document.find("body")
     root = body if body is not None else document
     if keep_plainly_marked(marked, root):  # nothing for the extractor to find (marked_content.py)
+        drop_links_unless_index(marked)  # "Read more", a list of related pages: as after the extractor
         return marked, None
     paragraphs = chosen_paragraphs(etree.tostring(document, encoding="unicode", method="html"), url)
     if paragraphs is None:
