@@ -10,6 +10,7 @@ import dataclasses
 import itertools
 import signal
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -18,6 +19,7 @@ from quaero_desktop.app import build_app
 from quaero_desktop.domain.errors import ConflictError
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import JobCreated, JobProgress, JobStatusChanged
+from quaero_desktop.services.team_crawls import TeamCrawls
 from quaero_desktop.vault.sealed_logins import SealedLogins
 from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
 from tests.conftest import crawl, make_definition
@@ -168,3 +170,22 @@ def test_workers_that_lose_the_store_take_up_the_crawl_when_it_is_back(
     job = team_app.jobs.get(job_id)
     assert (job.document_count, job.progress.completed, job.progress.failed) == (PAGES, PAGES, 0)
     assert set(team_hits(fresh_site)) == {f"/team/{n}" for n in range(PAGES)}
+
+
+def test_a_schedule_on_a_team_store_starts_its_run_on_the_workers(fresh_site, team_app, postgres_url, tmp_path):
+    definition = make_definition(
+        [fresh_site.url("/team/0")], id="team-hourly", name="Team hourly", schedule="* * * * *", render="http"
+    )
+    team_app.definitions.save(definition)
+    now = datetime.now(UTC)
+    ahead = timedelta(seconds=58 - now.second, microseconds=-now.microsecond)  # the next slot comes in ~2 s
+    engine = team_app.engine()
+    engine.start_scheduler(clock=lambda: datetime.now(UTC) + ahead, elsewhere=TeamCrawls(team_app.database))
+    deadline = time.monotonic() + 60
+    while not (runs := [job for job in team_app.jobs.list() if job.definition_id == "team-hourly"]):
+        assert time.monotonic() < deadline, "the schedule started no run"
+        time.sleep(0.1)
+    assert engine.active_job_ids() == []  # not in this process: on the queue
+    with workers(postgres_url, tmp_path, 1):
+        assert team_app.crawls.wait(runs[0].id).result(timeout=120) == JobStatus.COMPLETED
+    assert team_app.jobs.get(runs[0].id).document_count == PAGES

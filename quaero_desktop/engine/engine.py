@@ -14,7 +14,7 @@ import secrets
 import threading
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection
 
@@ -42,6 +42,14 @@ from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class ScheduledElsewhere(Protocol):
+    """Where scheduled runs start when not in this engine (a team store's queue: services/team_crawls.py)."""
+
+    def submit(self, definition: JobDefinition, trigger: JobTrigger) -> concurrent.futures.Future[str]: ...
+
+    def running_definitions(self) -> set[str]: ...
 
 
 def new_job_id() -> str:
@@ -80,6 +88,7 @@ class Engine:
         self._flusher: asyncio.Task[None] | None = None
         self._scheduler: Scheduler | None = None
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._scheduled_elsewhere: ScheduledElsewhere | None = None
         self._ready = threading.Event()
 
     # ----- lifecycle -----
@@ -143,11 +152,20 @@ class Engine:
         """
         return self._call(self._submit(definition, trigger))
 
-    def start_scheduler(self, *, paused: bool = False, clock: Callable[[], datetime] = utc_clock) -> None:
+    def start_scheduler(
+        self,
+        *,
+        paused: bool = False,
+        clock: Callable[[], datetime] = utc_clock,
+        elsewhere: ScheduledElsewhere | None = None,
+    ) -> None:
         """Run enabled definitions on their cron schedules (the desktop app does this once, at start).
 
         A slot missed while the program was closed runs once now (engine/schedule_policy.py).
+        ``elsewhere``: the runs start there instead of in this engine (a team store's workers), and
+        the definitions with a run going are read from there.
         """
+        self._scheduled_elsewhere = elsewhere
 
         async def start() -> None:
             if self._scheduler is None:
@@ -246,10 +264,17 @@ class Engine:
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
     def _running_definitions(self) -> set[str]:
-        return {run.definition_id for run in self._runs.values() if run.definition_id}
+        here = {run.definition_id for run in self._runs.values() if run.definition_id}
+        if self._scheduled_elsewhere is not None:
+            here |= self._scheduled_elsewhere.running_definitions()
+        return here
 
     async def _submit_scheduled(self, decision: Decision) -> str:
-        job_id = await self._submit(decision.definition, JobTrigger.SCHEDULE)
+        if self._scheduled_elsewhere is not None:
+            submitted = self._scheduled_elsewhere.submit(decision.definition, JobTrigger.SCHEDULE)
+            job_id = await asyncio.wrap_future(submitted)
+        else:
+            job_id = await self._submit(decision.definition, JobTrigger.SCHEDULE)
         if decision.missed:
             self._job_log.info(job_id, decision.describe())
         return job_id

@@ -155,8 +155,9 @@ class CrawlsService:
     # ----- schedules (they start crawls in this process's engine) -----
 
     def start_scheduler(self, *, paused: bool = False) -> None:
-        """Run enabled definitions on their cron schedules (the desktop program does this once, at start)."""
-        self._engine().start_scheduler(paused=paused)
+        """Run enabled definitions on their cron schedules (the desktop program does this once, at start);
+        on a team store the runs go to the team's workers."""
+        self._engine().start_scheduler(paused=paused, elsewhere=self._team)
 
     def pause_schedules(self, paused: bool) -> None:
         """Skip (True) or run again (False) scheduled slots from now on; skipped slots are not made up."""

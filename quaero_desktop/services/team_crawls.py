@@ -46,6 +46,15 @@ class TeamCrawls:
     def resume(self, job_id: str, *, failed_pages: bool = False) -> concurrent.futures.Future[str]:
         return self._off_thread(self._resume, job_id, failed_pages)
 
+    def running_definitions(self) -> set[str]:
+        """The definitions with a team crawl going (a schedule does not start a second one)."""
+        with self._database.read() as conn:
+            return {
+                job.definition_id
+                for job in jobs_repo.list_parents(conn, statuses=[JobStatus.RUNNING])
+                if job.definition_id
+            }
+
     def pause(self, job_id: str) -> concurrent.futures.Future[None]:
         refused: concurrent.futures.Future[None] = concurrent.futures.Future()
         refused.set_exception(ConflictError(PAUSE_UNAVAILABLE.format(job_id=job_id)))
