@@ -14,9 +14,7 @@ import secrets
 import threading
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
-
-from sqlalchemy import Connection
+from typing import Any, TypeVar
 
 from quaero_desktop.crawler.browser.discovery import BrowserLocation
 from quaero_desktop.crawler.browser.service import BrowserService
@@ -24,32 +22,24 @@ from quaero_desktop.crawler.conversion_pool import ConversionPool
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus, JobTrigger
-from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated
 from quaero_desktop.engine.job_log import JobLog
+from quaero_desktop.engine.loop_tasks import waiting_tasks
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
 from quaero_desktop.engine.redaction import Redactor
 from quaero_desktop.engine.run.crawl_requests import ProxyLoginSource
 from quaero_desktop.engine.run.crawl_run import CrawlRun, now_utc
 from quaero_desktop.engine.run.login_context import LoginSource
 from quaero_desktop.engine.schedule_policy import Decision
-from quaero_desktop.engine.scheduler import Scheduler, utc_clock
+from quaero_desktop.engine.scheduler import ScheduledElsewhere, Scheduler, schedule_state, utc_clock
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.store import definitions_repo, jobs_repo, schedule_repo
+from quaero_desktop.store import jobs_repo, schedule_repo
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class ScheduledElsewhere(Protocol):
-    """Where scheduled runs start when not in this engine (a team store's queue: services/team_crawls.py)."""
-
-    def submit(self, definition: JobDefinition, trigger: JobTrigger) -> concurrent.futures.Future[str]: ...
-
-    def running_definitions(self) -> set[str]: ...
 
 
 def new_job_id() -> str:
@@ -126,20 +116,7 @@ class Engine:
     def _waiting_tasks(self) -> str:
         """What the engine's tasks are waiting on (for the log when shutting down hangs)."""
         assert self._loop is not None
-        loop = self._loop
-
-        async def describe() -> str:
-            lines = []
-            for task in asyncio.all_tasks(loop):
-                frames = task.get_stack(limit=8)
-                where = " <- ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in reversed(frames))
-                lines.append(f"  {task.get_name()}: {where or 'not started'}")
-            return "\n".join(lines)
-
-        try:
-            return asyncio.run_coroutine_threadsafe(describe(), loop).result(5)
-        except Exception:  # the loop itself is stuck
-            return "  (the engine's loop does not answer)"
+        return waiting_tasks(self._loop)
 
     # ----- commands (thread-safe) -----
 
@@ -170,7 +147,7 @@ class Engine:
         async def start() -> None:
             if self._scheduler is None:
                 self._scheduler = Scheduler(
-                    read_state=lambda: self._db.read(_schedule_state),
+                    read_state=lambda: self._db.read(schedule_state),
                     write_state=lambda records: self._db.write(schedule_repo.record, records, now_utc()),
                     submit=self._submit_scheduled,
                     running=self._running_definitions,
@@ -412,13 +389,6 @@ class Engine:
             log.info("the last job log lines could not be stored: %s", exc)
         await self._browser.close()
         await asyncio.to_thread(self._conversions.close)  # the crawls have ended: no page awaits a worker
-
-
-def _schedule_state(conn: Connection) -> tuple[list[JobDefinition], dict[str, SlotRecord], dict[str, datetime]]:
-    """The stored definitions, the scheduler's records and when each definition was saved, in one transaction."""
-    stored = definitions_repo.list_all(conn)
-    saved_at = {record.definition.id: record.updated_at for record in stored}
-    return [record.definition for record in stored], schedule_repo.load_all(conn), saved_at
 
 
 __all__ = ["Engine"]

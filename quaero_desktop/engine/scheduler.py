@@ -10,14 +10,20 @@ starts the due runs. Skipped runs are logged in the running job's log and the pr
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import Connection
 
 from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.job import JobTrigger
 from quaero_desktop.domain.next_runs import next_fire
 from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.engine.schedule_policy import Action, Decision, plan
+from quaero_desktop.store import definitions_repo, schedule_repo
 
 log = logging.getLogger(__name__)
 TICK_S = 30.0  # the longest wait between checks
@@ -91,3 +97,18 @@ class Scheduler:
             else:
                 log.info("%s: %s", decision.definition.id, decision.describe())
         return started
+
+
+class ScheduledElsewhere(Protocol):
+    """Where scheduled runs start when not in this engine (a team store's queue: services/team_crawls.py)."""
+
+    def submit(self, definition: JobDefinition, trigger: JobTrigger) -> concurrent.futures.Future[str]: ...
+
+    def running_definitions(self) -> set[str]: ...
+
+
+def schedule_state(conn: Connection) -> tuple[list[JobDefinition], dict[str, SlotRecord], dict[str, datetime]]:
+    """The stored definitions, the scheduler's records and when each definition was saved, in one transaction."""
+    stored = definitions_repo.list_all(conn)
+    saved_at = {record.definition.id: record.updated_at for record in stored}
+    return [record.definition for record in stored], schedule_repo.load_all(conn), saved_at
