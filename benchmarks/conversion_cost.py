@@ -50,6 +50,7 @@ STAGES = {
     "alignment": ["ChosenText.__init__", "ChosenText.is_index_of_links"],
     "pruning": ["ChosenText.keep"],
     "plainly marked?": ["keep_plainly_marked"],
+    "link-only blocks": ["drop_links_unless_index"],
     "writer prep": ["_prepare_for_writer"],
     "writer (html-to-markdown)": ["markdown_writer.convert"],
     "tidy": ["_tidy"],

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from lxml.etree import _Element
@@ -190,27 +190,54 @@ def drop_links_unless_index(root: _Element) -> None:
 
 
 def link_only_blocks(root: _Element) -> list[tuple[_Element, int]]:
-    """The outermost short blocks under ``root`` whose words are all link text to other pages, with their
-    words."""
-    words: dict[_Element, int] = {}
-    linked: dict[_Element, int] = {}
-    for element in _post_order(root):
-        markup: object = element.tag  # a comment's or processing instruction's text is not the page's
-        own = len(_WORD.findall(element.text or "")) if isinstance(markup, str) else 0
-        counted = own + sum(words[child] + len(_WORD.findall(child.tail or "")) for child in element)
-        words[element] = counted
-        href = (element.get("href") or "").strip() if element.tag == "a" else ""
-        is_link = element.tag == "a" and not (href.startswith("#") and len(href) > 1)  # "#": a script's toggle
-        linked[element] = counted if is_link else sum(linked[child] for child in element)
-    candidates = [
-        block
-        for block in root.iter(*_LINK_ONLY_CANDIDATES)
-        if 0 < words[block] <= LINK_ONLY_WORDS and linked[block] >= words[block]
-    ]
-    chosen = set(candidates)
-    return [
-        (block, words[block]) for block in candidates if not any(above in chosen for above in block.iterancestors())
-    ]
+    """The outermost short blocks under ``root`` (``root`` too) whose words are all the text of links to
+    other pages, with their words. A block's words are read until there are too many (a page's outer
+    blocks stop at once); only a block holding a link is read."""
+    candidates = []
+    for block in root.iter(*_LINK_ONLY_CANDIDATES):
+        if block.find(".//a") is None:
+            continue
+        words = _words_up_to(block.itertext(), LINK_ONLY_WORDS)
+        if words is None or words == 0:
+            continue
+        if _linked_words(block) >= words:
+            candidates.append((block, words))
+    chosen = {block for block, _words in candidates}
+    return [(block, words) for block, words in candidates if not any(up in chosen for up in block.iterancestors())]
+
+
+def _words_up_to(texts: Iterable[object], most: int) -> int | None:
+    """The words of ``texts`` (each piece counted on its own), None past ``most``."""
+    words = 0
+    for text in texts:
+        if isinstance(text, str):
+            words += len(_WORD.findall(text))
+            if words > most:
+                return None
+    return words
+
+
+def _linked_words(block: _Element) -> int:
+    """The words of ``block`` inside links to other pages (a link inside a link counted once); a link to a
+    place on the same page ("#section") is text, the links inside it are links."""
+    linked = 0
+    for anchor in block.iter("a"):
+        if not _is_link(anchor) or any(_is_link(up) for up in _ancestors_within(anchor, block) if up.tag == "a"):
+            continue
+        linked += _words_up_to(anchor.itertext(), LINK_ONLY_WORDS) or 0  # not its own tail
+    return linked
+
+
+def _ancestors_within(element: _Element, block: _Element) -> Iterator[_Element]:
+    for up in element.iterancestors():
+        if up is block:
+            return
+        yield up
+
+
+def _is_link(anchor: _Element) -> bool:
+    href = (anchor.get("href") or "").strip()
+    return not (href.startswith("#") and len(href) > 1)  # "#" alone: a script's toggle
 
 
 def _post_order(root: _Element) -> list[_Element]:
