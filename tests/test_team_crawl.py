@@ -180,12 +180,17 @@ def test_a_schedule_on_a_team_store_starts_its_run_on_the_workers(fresh_site, te
     now = datetime.now(UTC)
     ahead = timedelta(seconds=58 - now.second, microseconds=-now.microsecond)  # the next slot comes in ~2 s
     engine = team_app.engine()
-    engine.start_scheduler(clock=lambda: datetime.now(UTC) + ahead, elsewhere=TeamCrawls(team_app.database))
-    deadline = time.monotonic() + 60
-    while not (runs := [job for job in team_app.jobs.list() if job.definition_id == "team-hourly"]):
-        assert time.monotonic() < deadline, "the schedule started no run"
-        time.sleep(0.1)
-    assert engine.active_job_ids() == []  # not in this process: on the queue
-    with workers(postgres_url, tmp_path, 1):
-        assert team_app.crawls.wait(runs[0].id).result(timeout=120) == JobStatus.COMPLETED
+    queued = TeamCrawls(team_app.database)
+    try:
+        engine.start_scheduler(clock=lambda: datetime.now(UTC) + ahead, elsewhere=queued)
+        deadline = time.monotonic() + 60
+        while not (runs := [job for job in team_app.jobs.list() if job.definition_id == "team-hourly"]):
+            assert time.monotonic() < deadline, "the schedule started no run"
+            time.sleep(0.1)
+        assert engine.active_job_ids() == []  # not in this process: on the queue
+        with workers(postgres_url, tmp_path, 1):
+            assert team_app.crawls.wait(runs[0].id).result(timeout=120) == JobStatus.COMPLETED
+    finally:
+        engine.pause_schedules(True)
+        queued.close()  # its watch of the run, which the scheduler's submit started
     assert team_app.jobs.get(runs[0].id).document_count == PAGES
