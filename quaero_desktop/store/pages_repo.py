@@ -160,6 +160,15 @@ def child_stats(conn: Connection, parent_id: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def last_child_seq(conn: Connection, parent_id: str) -> int:
+    """The highest sequence number of a parent's children (0: none), read from the index alone. Children
+    are numbered 1, 2, … as they are created and stay while their parent does, so it is also their count:
+    a team crawl reads it before every page that adds pages (child_stats' count reads every child)."""
+    return int(
+        conn.execute(select(func.coalesce(func.max(jobs.c.seq), 0)).where(jobs.c.parent_id == parent_id)).scalar_one()
+    )
+
+
 # A page's writes run for every page of every crawl: built once, with bound values, so SQLAlchemy
 # compiles and caches each statement once instead of building it per page (docs/architecture.md,
 # "Incremental re-crawls": what a re-crawl costs).

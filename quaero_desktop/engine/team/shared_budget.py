@@ -21,4 +21,4 @@ class SharedChildBudget(ChildBudget):
 
     def sync(self, conn: Connection) -> None:
         lock_crawl(conn, self.parent_id)
-        self.created, self.last_seq = pages_repo.child_stats(conn, self.parent_id)
+        self.created = self.last_seq = pages_repo.last_child_seq(conn, self.parent_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -42,13 +42,10 @@ from quaero_desktop.engine.team.job_watch import notify_progress
 from quaero_desktop.engine.team.shared_budget import SharedChildBudget
 from quaero_desktop.engine.team.shared_pacer import SharedHostPacer
 from quaero_desktop.store import team_crawls_repo
+from quaero_desktop.store.schema import utc_now
 from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,7 @@ def end_crawl(
     state = team_crawls_repo.crawl_state(conn, job_id)
     if state is None or state.status != JobStatus.RUNNING:
         return
-    seconds = (now_utc() - state.started_at).total_seconds() if state.started_at is not None else 0.0
+    seconds = (utc_now() - state.started_at).total_seconds() if state.started_at is not None else 0.0
     run_end.finish_parent_transaction(
         conn, job_id, status, error, seconds, timed_out=False, login_expired=login_expired, resume_on_start=False
     )
@@ -161,7 +158,7 @@ class TeamCrawl:
         """Fetch and record one page (unless it is recorded already), then move the crawl on."""
         assert self._recorder is not None, "open() first"
         db = self._parts.db
-        entry = await db.write(claim_page, self.job_id, child_id, now_utc())
+        entry = await db.write(claim_page, self.job_id, child_id, utc_now())
         if entry is not None:
             source = await self._source()
             try:
