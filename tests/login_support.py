@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 import time
 
+from quaero_desktop.domain.credential import Cookie, Credential, CredentialSecret
+
 COOKIE = "testsite_session"
+
+
+def site_login(session: str) -> Credential:
+    """The test site's login as a stored credential: its session cookie for ``session``."""
+    cookie = Cookie(COOKIE, session, "127.0.0.1", http_only=True, same_site="Lax")
+    return Credential("site-login", "Test site", "127.0.0.1", "http://127.0.0.1/", CredentialSecret(cookies=(cookie,)))
 
 
 def cookie_editor(value: str) -> str:

@@ -12,23 +12,17 @@ from pathlib import Path
 import pytest
 
 from quaero_desktop.app import App
-from quaero_desktop.domain.credential import Cookie, Credential, CredentialSecret
 from quaero_desktop.domain.job import Job, JobStatus
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.vault.sealed_logins import SealedLogins
 from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
 from tests.conftest import make_definition
-from tests.login_support import COOKIE
+from tests.login_support import site_login
 from tests.sealing_support import found_in, leak_forms
 from tests.test_sealed_logins import key_file_store
 
 PRIVATE_PAGES = ["/private/", "/private/report-1", "/private/report-2", "/private/report-3", "/private/admin/settings"]
-
-
-def _site_login(session: str) -> Credential:
-    cookie = Cookie(COOKIE, session, "127.0.0.1", http_only=True, same_site="Lax")
-    return Credential("site-login", "Test site", "127.0.0.1", "http://127.0.0.1/", CredentialSecret(cookies=(cookie,)))
 
 
 @pytest.fixture
@@ -56,7 +50,7 @@ def test_a_worker_crawls_with_the_sealed_login_and_one_with_another_key_is_told_
     team_key, other_key = tmp_path / "team.key", tmp_path / "other.key"
     write_key_file(team_key, new_team_key())
     write_key_file(other_key, new_team_key())
-    sealed = SealedLogins(app.database, key_file_store(team_key)).seal(_site_login(session))
+    sealed = SealedLogins(app.database, key_file_store(team_key)).seal(site_login(session))
     definition = make_definition(
         [fresh_site.url("/private/")], auth_id="site-login", max_depth=1, render="http", id="private"
     )

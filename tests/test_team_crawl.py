@@ -23,8 +23,8 @@ from quaero_desktop.services.team_crawls import TeamCrawls
 from quaero_desktop.vault.sealed_logins import SealedLogins
 from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
 from tests.conftest import crawl, make_definition
+from tests.login_support import site_login
 from tests.team_workers import workers
-from tests.test_sealed_login_crawl import _site_login as site_login
 from tests.test_sealed_logins import key_file_store
 from tests.testsite import team_pages
 

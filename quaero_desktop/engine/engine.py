@@ -29,13 +29,14 @@ from quaero_desktop.engine.loop_tasks import waiting_tasks
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
 from quaero_desktop.engine.redaction import Redactor
 from quaero_desktop.engine.run.crawl_requests import ProxyLoginSource
-from quaero_desktop.engine.run.crawl_run import CrawlRun, now_utc
+from quaero_desktop.engine.run.crawl_run import CrawlRun
 from quaero_desktop.engine.run.login_context import LoginSource
 from quaero_desktop.engine.schedule_policy import Decision
 from quaero_desktop.engine.scheduler import ScheduledElsewhere, Scheduler, schedule_state, utc_clock
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import jobs_repo, schedule_repo
 from quaero_desktop.store.database import Database
+from quaero_desktop.store.schema import utc_now
 from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ class Engine:
             if self._scheduler is None:
                 self._scheduler = Scheduler(
                     read_state=lambda: self._db.read(schedule_state),
-                    write_state=lambda records: self._db.write(schedule_repo.record, records, now_utc()),
+                    write_state=lambda records: self._db.write(schedule_repo.record, records, utc_now()),
                     submit=self._submit_scheduled,
                     running=self._running_definitions,
                     on_skip=self._log_skip,
@@ -264,7 +265,7 @@ class Engine:
 
     async def _submit(self, definition: JobDefinition, trigger: JobTrigger = JobTrigger.MANUAL) -> str:
         job_id = new_job_id()
-        now = now_utc()
+        now = utc_now()
         metadata: JobMetadata = {"job_definition_id": definition.id, "trigger": trigger}
         if definition.auth_id:
             metadata["auth_id"] = definition.auth_id

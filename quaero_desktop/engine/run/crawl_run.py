@@ -6,7 +6,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
-from datetime import UTC, datetime
 
 from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.conversion_pool import Conversions
@@ -42,13 +41,10 @@ from quaero_desktop.engine.run.run_start import first_pages, open_recorder
 from quaero_desktop.engine.run.storage_stop import report_storage_stop
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo
+from quaero_desktop.store.schema import utc_now
 from quaero_desktop.store.storage_errors import LocalStorageError
 
 log = logging.getLogger(__name__)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 class CrawlRun:
@@ -145,7 +141,7 @@ class CrawlRun:
         self._rereads = HostRereads(fetching, self._frontier, self._progress, self._log)
         heartbeat: asyncio.Task[None] | None = None
         try:
-            await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=now_utc())
+            await self._db.write(jobs_repo.mark_parent_running, self.job_id, owner_pid=current_pid(), now=utc_now())
             self._events.publish(JobStatusChanged(self.job_id, JobStatus.RUNNING))
             options = await self._request_options()
             if self.definition.render == RenderMode.BROWSER and not self._browser.running:
@@ -248,11 +244,11 @@ class CrawlRun:
                 began = time.monotonic()
                 if self._known.preloaded(entry.url):
                     marked: Awaitable[object] = self._db.write_soon(
-                        pages_repo.mark_child_running, entry.child_id, now_utc()
+                        pages_repo.mark_child_running, entry.child_id, utc_now()
                     )
                     marked_and_known = None
                 else:  # another host: mark it running and read what is stored, in one transaction
-                    marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, now_utc(), entry.url)
+                    marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, utc_now(), entry.url)
                     marked = marked_and_known
                 self._progress.started(entry)
                 try:
