@@ -22,7 +22,9 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = (
         f"offscreen:configfile={Path(__file__).parent / 'fixtures' / 'offscreen-screen.json'}"
     )
-os.environ.setdefault("QUAERO_KEYRING_SERVICE", "quaero-desktop-tests")  # never touch a developer's real logins
+# Never touch a developer's real logins; under pytest-xdist each worker files its entries under
+# its own service, so two workers never see (or delete) each other's.
+os.environ.setdefault("QUAERO_KEYRING_SERVICE", f"quaero-desktop-tests{os.environ.get('PYTEST_XDIST_WORKER', '')}")
 
 from quaero_desktop.app import App, build_app
 from quaero_desktop.domain.definition import JobDefinition
@@ -225,6 +227,15 @@ def store_app(data_dir: Path, store_url: str | None) -> Iterator[App]:
 
 
 @pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """.ci/test runs the suite on both cores (``-n 2 --dist loadgroup``); the tests that use the one
+    Secret Service run on one worker, one after another: some lock its collection."""
+    for item in items:
+        if item.get_closest_marker("keyring") is not None:
+            item.add_marker(pytest.mark.xdist_group("keyring"))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test that uses the Qt or screen fixtures must say so: fail it before they build anything.
 
