@@ -170,7 +170,7 @@ def test_at_1280_px_the_documents_column_holds_a_recrawls_count(gui, qloop):
     from datetime import timedelta
 
     from quaero_desktop.domain.job import Progress
-    from quaero_desktop.gui.jobs.column_widths import CELL_ROOM
+    from quaero_desktop.gui.jobs.column_widths import CELL_ROOM, PROGRESS_SAMPLE
     from tests.gui_support import store_finished_job
 
     window, context = gui
@@ -185,3 +185,12 @@ def test_at_1280_px_the_documents_column_holds_a_recrawls_count(gui, qloop):
     assert "21 changed, 129 unchanged" in cell.data(Qt.ItemDataRole.ToolTipRole)
     needed = panel.table.fontMetrics().horizontalAdvance(cell.data()) + CELL_ROOM
     assert panel.table.header().sectionSize(JobColumn.DOCUMENTS) >= needed
+    # New, changed and gone pages: the column widens to the whole account (it showed "150 · 3 new, 21 chang…").
+    panel.model.apply_progress(
+        {"recrawl": Progress(completed=150, documents=150, new=3, changed=21, unchanged=124, gone=2)}
+    )
+    assert cell.data() == "150 · 3 new, 21 changed, 2 gone"
+    needed = panel.table.fontMetrics().horizontalAdvance(cell.data()) + CELL_ROOM
+    assert panel.table.header().sectionSize(JobColumn.DOCUMENTS) >= needed
+    progress_room = panel.table.fontMetrics().horizontalAdvance(PROGRESS_SAMPLE)
+    assert panel.table.header().sectionSize(JobColumn.PROGRESS) >= progress_room  # Progress keeps room for its text

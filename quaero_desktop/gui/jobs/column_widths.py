@@ -5,11 +5,15 @@ text. The short columns are now as wide as their headers and usual values need (
 the table's font), and when the table is narrow, Name shrinks (down to a minimum) so that
 Progress keeps room for a typical progress text; Progress stretches over the rest. Name grows
 back to the width the user gave it (or its default) when the table widens again.
+
+Documents widens to its longest text as rows come and change (a re-crawl's "150 · 3 new, 21
+changed, 2 gone" was cut at 1280 px, "150 · 3 new, 21 chang…"), up to a limit, unless the user
+has set its width; Progress, stretching, gives up the room.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QTreeView
 
@@ -30,6 +34,7 @@ _SAMPLES = {
 }
 PROGRESS_SAMPLE = "100 pending, 4 running, 1000 completed, 10 failed"
 PROGRESS_ROOM = 2 * (4 + 6) + CELL_ROOM  # the delegate's bar and text margins (progress_delegate.py)
+DOCUMENTS_LONGEST = "100000 · 10000 new, 10000 changed, 10000 gone"  # the most Documents widens to
 
 
 def short_column_widths(metrics: QFontMetrics) -> dict[JobColumn, int]:
@@ -79,3 +84,50 @@ class NameGivesWay(QObject):
     def _resized(self, section: int, _old: int, new: int) -> None:
         if section == JobColumn.NAME and not self._fitting:
             self._preferred = new  # the user's width (or a restored one): the most Name takes from now on
+
+
+class DocumentsFit(QObject):
+    """Widens Documents to the longest text its rows show (up to DOCUMENTS_LONGEST's width) until the
+    user sets its width; Name, narrow, gives way (``then``)."""
+
+    def __init__(self, table: QTreeView, model: QAbstractItemModel, then: NameGivesWay) -> None:
+        super().__init__(table)
+        self._table = table
+        self._model = model
+        self._then = then
+        self._header = table.header()
+        self._most = table.fontMetrics().horizontalAdvance(DOCUMENTS_LONGEST) + CELL_ROOM
+        self._fitting = False
+        self._user_set = False
+        self._header.sectionResized.connect(self._resized)
+        model.dataChanged.connect(self._changed)
+        model.modelReset.connect(self._all)
+        model.rowsInserted.connect(lambda parent, first, last: self._rows(parent, first, last))
+
+    def _changed(self, top_left: QModelIndex, bottom_right: QModelIndex, *_roles: object) -> None:
+        if top_left.column() <= JobColumn.DOCUMENTS <= bottom_right.column():
+            self._rows(top_left.parent(), top_left.row(), bottom_right.row())
+
+    def _all(self) -> None:
+        for row in range(self._model.rowCount()):
+            top = self._model.index(row, JobColumn.NAME)
+            self._rows(top, 0, self._model.rowCount(top) - 1)  # its folded runs
+        self._rows(QModelIndex(), 0, self._model.rowCount() - 1)
+
+    def _rows(self, parent: QModelIndex | QPersistentModelIndex, first: int, last: int) -> None:
+        if self._user_set or last < first:
+            return
+        metrics = self._table.fontMetrics()
+        texts = (str(self._model.index(row, JobColumn.DOCUMENTS, parent).data()) for row in range(first, last + 1))
+        needed = min(self._most, max(metrics.horizontalAdvance(text) for text in texts) + CELL_ROOM)
+        if needed > self._header.sectionSize(JobColumn.DOCUMENTS):
+            self._fitting = True
+            try:
+                self._header.resizeSection(JobColumn.DOCUMENTS, needed)
+            finally:
+                self._fitting = False
+            self._then.fit()
+
+    def _resized(self, section: int, _old: int, _new: int) -> None:
+        if section == JobColumn.DOCUMENTS and not self._fitting:
+            self._user_set = True

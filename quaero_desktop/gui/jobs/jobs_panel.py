@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -31,7 +31,7 @@ from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.jobs.bulk_actions import BulkAction, BulkJobFlows, can_apply
-from quaero_desktop.gui.jobs.column_widths import NAME_WIDTH, NameGivesWay, short_column_widths
+from quaero_desktop.gui.jobs.column_widths import NAME_WIDTH, DocumentsFit, NameGivesWay, short_column_widths
 from quaero_desktop.gui.jobs.job_flows import CONTINUE_TIP, PAUSE_TIP, JobActions, JobFlows
 from quaero_desktop.gui.jobs.job_row import JobRow, failure_reason
 from quaero_desktop.gui.jobs.jobs_filter import JobsFilterBar, JobsFilterProxy
@@ -113,9 +113,10 @@ class JobsPanel(QWidget):
         for column, width in short_column_widths(table.fontMetrics()).items():
             table.setColumnWidth(column, width)
         self.name_fit = NameGivesWay(table)  # a narrow table: Name gives Progress room for its text
+        self.documents_fit = DocumentsFit(table, self.model, self.name_fit)  # a re-crawl's account shows whole
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
-        table.doubleClicked.connect(self._on_double_click)
+        table.doubleClicked.connect(lambda index: self.openJob.emit(index.data(JOB_ROLE).id))
 
     def _build_actions(self) -> None:
         self.toolbar = QToolBar("Jobs", self)
@@ -358,9 +359,6 @@ class JobsPanel(QWidget):
         row = self.selected()
         if row is not None:
             self.openJob.emit(row.id)
-
-    def _on_double_click(self, index: QModelIndex) -> None:
-        self.openJob.emit(index.data(JOB_ROLE).id)
 
     def _delete(self) -> None:
         rows = self.selected_rows()
