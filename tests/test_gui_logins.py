@@ -33,18 +33,24 @@ def test_keyring_state_and_empty_list_are_explained(gui, qloop):
     assert abs(middle.y() - viewport.height() / 2) < 20 and abs(middle.x() - viewport.width() / 2) < 20
 
 
-def test_a_login_of_session_cookies_says_it_is_kept():
+def test_a_login_of_session_cookies_says_it_is_kept(gui):
+    """Session cookies end "when the browser closes", but Quaero keeps them until the login is deleted or
+    captured again; the cell says so on one line (it said "When the browser closes", then wrapped)."""
     from datetime import UTC, datetime
 
     from quaero_desktop.domain.credential import CredentialSummary
-    from quaero_desktop.gui.logins.logins_model import LoginsTableModel
 
+    window, _context = gui
+    panel = _panel(window)
     now = datetime.now(UTC)
-    model = LoginsTableModel()
-    model.reset([CredentialSummary("wiki", "Wiki", "wiki.example", "https://wiki.example/", 2, None, now, now)])
-    expires = model.index(0, LoginColumn.EXPIRES)
-    assert expires.data() == "Kept until the site ends the session"  # not "When the browser closes"
-    assert "Quaero keeps them" in expires.data(Qt.ItemDataRole.ToolTipRole)
+    panel.model.reset([CredentialSummary("wiki", "Wiki", "wiki.example", "https://wiki.example/", 2, None, now, now)])
+    expires = panel.model.index(0, LoginColumn.EXPIRES)
+    assert expires.data() == "Session: kept until you delete it"
+    tip = expires.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Quaero keeps them in your keyring until you delete this login or capture it again" in tip
+    assert "as long as the site keeps the session" in tip
+    needed = panel.table.fontMetrics().horizontalAdvance(expires.data()) + 12  # the cell's padding
+    assert panel.table.columnWidth(LoginColumn.EXPIRES) >= needed
 
 
 @pytest.mark.browser
@@ -105,8 +111,15 @@ def test_a_locked_or_missing_keyring_is_explained_with_what_to_do(gui, qloop, mo
     locked = VaultStatus("locked", "Secret Service (GNOME Keyring)", str(VaultLockedError()))
     monkeypatch.setattr(context.app.logins, "status", lambda: locked)
     run(qloop, panel.reload())
-    assert "is locked" in panel.keyring_label.text() and "unlock" in panel.keyring_label.text().lower()
+    # What is wrong, said once ("Keyring: … is locked. the keyring is locked: …" said it twice).
+    assert panel.keyring_label.text().startswith(
+        "Keyring: Secret Service (GNOME Keyring). The keyring is locked: unlock"
+    )
     missing = VaultStatus("unavailable", "no keyring", str(VaultUnavailableError("no Secret Service is running")))
     monkeypatch.setattr(context.app.logins, "status", lambda: missing)
     run(qloop, panel.reload())
-    assert "No usable keyring" in panel.keyring_label.text() and "gnome-keyring" in panel.keyring_label.text()
+    assert panel.keyring_label.text().startswith("No usable keyring: no Secret Service is running. ")
+    assert (
+        panel.keyring_label.text().lower().count("no usable keyring") == 1
+        and "gnome-keyring" in panel.keyring_label.text()
+    )

@@ -11,8 +11,9 @@ from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.gui.format import local_time
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
-# Session cookies end "when the browser closes", but Quaero keeps them: they work until the site ends the session.
-SESSION_EXPIRY = "Kept until the site ends the session"
+# A browser forgets session cookies when it closes; Quaero keeps them in the keyring, as captured, until the
+# login is deleted or replaced (nothing else removes or renews them). The site may end the session sooner.
+SESSION_EXPIRY = "Session: kept until you delete it"
 
 
 class LoginColumn(enum.IntEnum):
@@ -97,7 +98,8 @@ def _expiry_tip(summary: CredentialSummary) -> str:
         return "The first of its cookies has expired: capture or import this login again."
     if summary.expiry_state() == "session":
         return (
-            "Only session cookies. A browser forgets them when it closes; Quaero keeps them in your keyring, "
-            "and they work until the site ends the session (log out, or its own time limit)."
+            "Only session cookies. A browser forgets them when it closes; Quaero keeps them in your keyring "
+            "until you delete this login or capture it again. They work as long as the site keeps the session "
+            "(until you log out there, or its own time limit): then a crawl stops and asks you to capture it again."
         )
     return "When the first of its cookies expires."

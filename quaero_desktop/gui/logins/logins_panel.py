@@ -28,12 +28,13 @@ from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.empty_state import empty_state_label
 from quaero_desktop.gui.logins.login_flows import LoginFlows
 from quaero_desktop.gui.logins.login_form import LoginForm, LoginRequest
-from quaero_desktop.gui.logins.logins_model import SUMMARY_ROLE, LoginColumn, LoginsTableModel
+from quaero_desktop.gui.logins.logins_model import SESSION_EXPIRY, SUMMARY_ROLE, LoginColumn, LoginsTableModel
 
 _STATE_STYLE = {
     "available": ("#1e8e3e", "Keyring: {backend} — ready. Logins are stored there, never in Quaero's files."),
-    "locked": ("#b06000", "Keyring: {backend} is locked. {message}"),
-    "unavailable": ("#c5221f", "No usable keyring. {message}"),
+    # The vault's message says what is wrong ("the keyring is locked: …", "no usable keyring: …"): said once.
+    "locked": ("#b06000", "Keyring: {backend}. {message}"),
+    "unavailable": ("#c5221f", "{message}"),
 }
 
 
@@ -100,7 +101,7 @@ class LoginsPanel(QWidget):
             (LoginColumn.AUTH_ID, 160),
             (LoginColumn.DOMAIN, 220),
             (LoginColumn.COOKIES, 80),
-            (LoginColumn.EXPIRES, 200),
+            (LoginColumn.EXPIRES, max(200, self.table.fontMetrics().horizontalAdvance(SESSION_EXPIRY) + 16)),
             (LoginColumn.SAVED, 140),
         ):
             self.table.setColumnWidth(column, width)
@@ -138,7 +139,8 @@ class LoginsPanel(QWidget):
         if reload != self._reloads:
             return
         colour, template = _STATE_STYLE[status.state]
-        self.keyring_label.setText(template.format(backend=status.backend, message=status.message))
+        message = status.message[:1].upper() + status.message[1:]
+        self.keyring_label.setText(template.format(backend=status.backend, message=message))
         self.keyring_label.setStyleSheet(f"color: {colour}")
         self.keyring_state = status.state
 
