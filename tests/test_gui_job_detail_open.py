@@ -85,7 +85,7 @@ def test_a_big_jobs_window_shows_at_once_and_its_first_pages_before_the_rest(gui
 
     assert shown[0] < PAGES and shown[-1] == PAGES  # the first screenful first, then the rest
     assert shown[0] >= 40  # more than a tall window shows
-    assert pages.count_label.text() == f"{PAGES} pages"
+    assert pages.count_label.text() == f"{PAGES:,} pages"
     urls = _column(model, ChildColumn.URL)
     assert urls == [f"https://example.com/s{i % 7}/page-{i}" for i in range(PAGES)]  # discovery order, once each
     statuses = _column(model, ChildColumn.STATUS)

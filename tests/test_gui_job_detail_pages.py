@@ -68,7 +68,7 @@ def test_pages_table_takes_100000_rows_and_10000_changes_in_place(app, qapp):
     tab.status_filter.setCurrentText("Completed")
     tab.table.sortByColumn(ChildColumn.URL, Qt.SortOrder.DescendingOrder)
     QApplication.processEvents()
-    assert model.rowCount() == 10_000 and tab.count_label.text() == "10000 of 100000 pages"
+    assert model.rowCount() == 10_000 and tab.count_label.text() == "10,000 of 100,000 pages"
     urls = _column(model, ChildColumn.URL)
     assert urls == sorted(urls, reverse=True)
     tab.close()

@@ -13,6 +13,7 @@ from quaero_desktop.cli.output import local_time, print_json, print_table, short
 from quaero_desktop.domain.crawl_defaults import ProxyLogin
 from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
+from quaero_desktop.humanize import count_noun
 from quaero_desktop.settings import check_crawl_default
 from quaero_desktop.vault.errors import CredentialNotFoundError, SealedLoginNotFoundError
 
@@ -159,7 +160,8 @@ def seal_login(app: App, args: argparse.Namespace) -> int:
         return 0
     verb = "sealed again" if sealed.replaced else "sealed"
     print(
-        f"{verb} login '{sealed.auth_id}' ({summary.cookie_count} cookies for {summary.site_domain or 'no domain'}) "
+        f"{verb} login '{sealed.auth_id}' ({count_noun(summary.cookie_count, 'cookie')} for "
+        f"{summary.site_domain or 'no domain'}) "
         f"with team key {sealed.key_id} into the store"
     )
     print(f"workers holding team key {sealed.key_id} can crawl with it; seal it again after logging in again")
@@ -180,7 +182,7 @@ def check_sealed_login(app: App, args: argparse.Namespace) -> int:
         return 0
     print(
         f"the sealed login '{args.auth_id}' opens with this machine's team key {key_id}: "
-        f"{len(credential.secret.cookies)} cookies for {', '.join(domains[:3]) or 'no domain'}"
+        f"{count_noun(len(credential.secret.cookies), 'cookie')} for {', '.join(domains[:3]) or 'no domain'}"
     )
     return 0
 

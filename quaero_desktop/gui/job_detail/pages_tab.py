@@ -41,6 +41,7 @@ from quaero_desktop.gui.job_detail.pages_columns import PagesColumns
 from quaero_desktop.gui.job_detail.selected_page import SelectedPageKeeper
 from quaero_desktop.gui.system_open import SystemOpener, no_browser_message
 from quaero_desktop.gui.window_settings import window_settings
+from quaero_desktop.humanize import count_noun
 
 STATUS_CHOICES: dict[str, JobStatus | None] = {
     "All": None,
@@ -304,9 +305,9 @@ class PagesTab(QWidget):
     def _update_counts(self, *_args: object) -> None:
         shown, total = self.model.rowCount(), self.model.total
         if shown == total:
-            self.count_label.setText(f"{total} page{'s' if total != 1 else ''}")
+            self.count_label.setText(count_noun(total, "page"))
         else:
-            self.count_label.setText(f"{shown} of {total} pages")
+            self.count_label.setText(f"{shown:,} of {count_noun(total, 'page')}")
         if total == 0:
             self.placeholder.setText("No pages yet. They appear here as soon as the crawl finds them.")
         else:

@@ -16,6 +16,7 @@ from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
 from quaero_desktop.gui.jobs.job_flows import JobActions, JobFlows
 from quaero_desktop.gui.jobs.job_row import JobRow
+from quaero_desktop.humanize import count_noun
 
 DELETE_ALL_WITH_DOCUMENTS = "Delete the jobs and their documents"
 DELETE_ALL_KEEP_DOCUMENTS = "Delete the jobs, keep documents"
@@ -116,7 +117,7 @@ class BulkJobFlows:
         skipped = choice.skipped_text()
         answer = await self._context.dialogs.choose(
             "Delete jobs",
-            f"Delete {_runs(len(choice.chosen))} ({documents} documents)?\n"
+            f"Delete {_runs(len(choice.chosen))} ({count_noun(documents, 'document')})?\n"
             "Their documents can be kept in the knowledge base or deleted with them."
             + (f"\n\nNot deleted, {skipped}." if skipped else ""),
             [DELETE_ALL_WITH_DOCUMENTS, DELETE_ALL_KEEP_DOCUMENTS],

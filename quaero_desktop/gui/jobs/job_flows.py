@@ -16,6 +16,7 @@ from quaero_desktop.domain.definition_io import load_definition_file
 from quaero_desktop.domain.job import CANCELLABLE_STATUSES, RESUMABLE_STATUSES, JobStatus, JobTrigger
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
+from quaero_desktop.humanize import count_noun
 from quaero_desktop.services.crawls import CancelOutcome
 
 DELETE_WITH_DOCUMENTS = "Delete job and its documents"
@@ -106,7 +107,7 @@ class JobFlows:
         """Delete a job after asking whether its documents go too; False when the user cancelled."""
         answer = await self._context.dialogs.choose(
             "Delete job",
-            f"Delete the job “{name}” ({documents} documents)?\n"
+            f"Delete the job “{name}” ({count_noun(documents, 'document')})?\n"
             "Its documents can be kept in the knowledge base or deleted with it.",
             [DELETE_WITH_DOCUMENTS, DELETE_KEEP_DOCUMENTS],
         )

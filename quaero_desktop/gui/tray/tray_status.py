@@ -11,6 +11,7 @@ from datetime import datetime
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import Progress
+from quaero_desktop.humanize import count_noun
 
 APP_NAME = "Quaero Desktop"
 MAX_JOBS_IN_TOOLTIP = 5
@@ -45,7 +46,7 @@ class TrayStatus:
         lines = [f"{APP_NAME} — {count} crawl{'s' if count != 1 else ''} running" if count else f"{APP_NAME} — idle"]
         for job in list(self.running.values())[:MAX_JOBS_IN_TOOLTIP]:
             progress = job.progress
-            lines.append(f"{job.name}: {progress.text} · {progress.documents} documents")
+            lines.append(f"{job.name}: {progress.text} · {count_noun(progress.documents, 'document')}")
         if count > MAX_JOBS_IN_TOOLTIP:
             lines.append(f"… and {count - MAX_JOBS_IN_TOOLTIP} more")
         if self.failed_since_look:
