@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from quaero_desktop.domain.document import DocumentOrder
 from quaero_desktop.gui.async_tasks import engine_result
 from quaero_desktop.gui.documents import documents_panel
-from quaero_desktop.gui.documents.count_text import count_text
+from quaero_desktop.gui.documents.count_text import count_text, no_matches_text
 from quaero_desktop.gui.documents.documents_panel import NO_DOCUMENTS, DocumentsPanel
 from quaero_desktop.gui.documents.results_model import SNIPPET_ROLE, split_marked
 from tests.conftest import make_definition
@@ -351,6 +351,9 @@ def test_snippet_marks_are_plain_text_and_counts_read_well():
     assert count_text("fog", 200, searching=True) == "First 200 matches for “fog”"
     assert count_text('"event loop"', 7, searching=True) == '7 matches for "event loop"'  # not ""event loop""
     assert count_text('"event loop" asyncio', 2, searching=True) == '2 matches for “"event loop" asyncio”'
+    # The empty list says it the same way; a long phrase keeps its closing quote.
+    assert no_matches_text(' "event loop" ') == 'No matches for "event loop"\nTry other or fewer words.'
+    assert count_text(f'"{"x" * 60}"', 0, searching=True) == f'No matches for "{"x" * 37}…"'  # 40 characters
     assert count_text("", 5000, searching=False, total=5001) == "Newest 5,000 of 5,001 documents"
     by_title = count_text("", 5000, searching=False, total=5001, order=DocumentOrder.TITLE)
     assert by_title == "First 5,000 of 5,001 documents by title"  # not "Newest": they are A to Z

@@ -19,15 +19,28 @@ def count_text(
                 return f"First {count:,} of {total:,} documents {_LISTED_AS[order]}"
             return f"Newest {count:,} of {total:,} documents"
         return f"{count:,} document{'s' if count != 1 else ''}" if count else "No documents"
-    shown = query.strip()
-    shown = shown if len(shown) <= 40 else shown[:39] + "…"
-    # A query that is one "phrase" brings its own quotes: another pair would read ""event loop"".
-    quoted = shown if _is_one_phrase(query.strip()) else f"“{shown}”"
+    quoted = quoted_query(query, 40)
     if count == 0:
         return f"No matches for {quoted}"
     if count >= SEARCH_LIMIT:
         return f"First {count:,} matches for {quoted}"
     return f"{count:,} match{'es' if count != 1 else ''} for {quoted}"
+
+
+def no_matches_text(query: str) -> str:
+    """What the empty results list says for a query that found nothing."""
+    return f"No matches for {quoted_query(query)}\nTry other or fewer words."
+
+
+def quoted_query(query: str, longest: int | None = None) -> str:
+    """The query in quotes, cut to ``longest`` characters with "…"; a query that is one "phrase" brings
+    its own quotes (another pair read ""event loop"")."""
+    shown = query.strip()
+    if _is_one_phrase(shown):
+        return shown if longest is None or len(shown) <= longest else shown[: longest - 2] + "…" + shown[-1]
+    if longest is not None and len(shown) > longest:
+        shown = shown[: longest - 1] + "…"
+    return f"“{shown}”"
 
 
 def _is_one_phrase(text: str) -> bool:

@@ -27,7 +27,7 @@ from quaero_desktop.domain.errors import NotFoundError
 from quaero_desktop.domain.search_syntax import parse_query
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
-from quaero_desktop.gui.documents.count_text import SEARCH_LIMIT, count_text
+from quaero_desktop.gui.documents.count_text import SEARCH_LIMIT, count_text, no_matches_text
 from quaero_desktop.gui.documents.export_flow import ExportFlow
 from quaero_desktop.gui.documents.filter_bar import FilterBar
 from quaero_desktop.gui.documents.preview import DocumentPreview
@@ -246,9 +246,7 @@ class DocumentsPanel(QWidget):
         )
         self.count_label.setToolTip(cut)
         empty = NO_DOCUMENTS_HERE if self.filter_bar.is_narrowed else NO_DOCUMENTS
-        self.results.set_placeholder_text(
-            f"No matches for “{query.strip()}”\nTry other or fewer words." if searching else empty
-        )
+        self.results.set_placeholder_text(no_matches_text(query) if searching else empty)
         self._sync_preview(mark_again=query_changed)
         self._update_actions()
 
