@@ -23,6 +23,7 @@ class ScriptedDialogs:
         self.infos: list[tuple[str, str]] = []
         self.info_folders: list[Path | None] = []  # the folder each message offered to open ("Open folder")
         self.errors: list[tuple[str, str]] = []
+        self.error_copies: list[str | None] = []  # the address each error offered to copy ("Copy address")
 
     def answer(self, *values) -> None:
         self.answers.extend(values)
@@ -60,8 +61,9 @@ class ScriptedDialogs:
         self.infos.append((title, text))
         self.info_folders.append(folder)
 
-    def error(self, title: str, text: str) -> None:
+    def error(self, title: str, text: str, *, copy: str | None = None) -> None:
         self.errors.append((title, text))
+        self.error_copies.append(copy)
 
 
 class RecordingNotifier:

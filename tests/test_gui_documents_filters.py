@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
@@ -19,6 +20,7 @@ from quaero_desktop.gui.dialogs import QtDialogs
 from quaero_desktop.gui.documents.documents_panel import DocumentsPanel
 from quaero_desktop.gui.documents.preview import word_pattern
 from quaero_desktop.gui.documents.results_model import SNIPPET_ROLE
+from quaero_desktop.gui.system_open import SystemOpener, no_browser_message
 from quaero_desktop.store import documents_repo
 from tests.gui_support import fake_opener, run
 from tests.waiting import until
@@ -198,7 +200,30 @@ def test_open_original_with_no_usable_browser_says_so(gui, qloop, tmp_path: Path
     assert asked.read_text().split() == [url]
     assert title == "The page did not open"
     assert text.startswith(f"No web browser opened {url}: no program to open it was found (xdg-open: no method")
-    assert "Ctrl+Shift+C" in text
+    assert "press Copy address" in text and context.dialogs.error_copies == [url]
+
+
+def test_the_message_of_a_page_no_browser_opened_copies_its_address(qloop):
+    """The message's Copy address puts the page's address on the clipboard, and its text can be selected."""
+    asyncio.set_event_loop(qloop)
+    url = "https://docs.example/guide?page=2"
+    QtDialogs().error("The page did not open", no_browser_message(url, "no program to open it was found"), copy=url)
+    box = _shown(QMessageBox)
+    assert box.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    (copy,) = [button for button in box.buttons() if button.text() == "Copy address"]
+    QApplication.clipboard().clear()
+    copy.click()
+    assert QApplication.clipboard().text() == url
+    assert not box.isVisible()
+
+
+def test_where_qt_opens_pages_itself_a_refusal_is_said(monkeypatch):
+    """Without xdg-open (Windows, macOS) QDesktopServices.openUrl opens the page: its False is told."""
+    monkeypatch.setattr("quaero_desktop.gui.system_open.shutil.which", lambda _name: None)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
+    told: list[str] = []
+    SystemOpener().open(QUrl("https://docs.example/"), told.append)
+    assert told == ["the desktop has no program set to open it"]
 
 
 def test_export_to_a_new_folder_then_open_it(qloop, tmp_path: Path, monkeypatch):

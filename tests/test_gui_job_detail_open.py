@@ -142,4 +142,6 @@ def test_opening_a_page_with_no_usable_browser_says_so(gui, qloop, tmp_path, mon
     assert asked.read_text().split() == [url]
     title, text = context.dialogs.errors[0]
     assert title == "The page did not open"
-    assert text.startswith(f"No web browser opened {url}: ") and "Ctrl+Shift+C" in text
+    # It offers the address to copy (it named Ctrl+Shift+C, the Documents view's key; here Copy URL is Ctrl+C).
+    assert text.startswith(f"No web browser opened {url}: ") and "Copy address" in text
+    assert context.dialogs.error_copies == [url]

@@ -12,13 +12,15 @@ import asyncio
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from PySide6.QtCore import QFileInfo, QUrl
+from PySide6.QtCore import QFileInfo, Qt, QUrl
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDialog, QFileDialog, QMessageBox, QWidget
 
 from quaero_desktop.gui.system_open import SystemOpener
 
 T = TypeVar("T")
 OPEN_FOLDER = "Open folder"
+COPY_ADDRESS = "Copy address"
 
 
 class Dialogs(Protocol):
@@ -42,7 +44,10 @@ class Dialogs(Protocol):
         """``folder``: something was written there; the message offers to open it."""
         ...
 
-    def error(self, title: str, text: str) -> None: ...
+    def error(self, title: str, text: str, *, copy: str | None = None) -> None:
+        """``copy``: an address the user may want elsewhere (a page no browser opened); the message offers
+        to copy it."""
+        ...
 
 
 class QtDialogs:
@@ -118,8 +123,11 @@ class QtDialogs:
             lambda why: self.error("The folder did not open", f"No file manager opened {folder}: {why}."),
         )
 
-    def error(self, title: str, text: str) -> None:
-        self._message(QMessageBox.Icon.Warning, title, text)
+    def error(self, title: str, text: str, *, copy: str | None = None) -> None:
+        box = self._message(QMessageBox.Icon.Warning, title, text)
+        if copy is not None:
+            button = box.addButton(COPY_ADDRESS, QMessageBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda: QGuiApplication.clipboard().setText(copy))
 
     async def _file(self, dialog: QFileDialog) -> Path | None:
         self._keep(dialog)
@@ -134,6 +142,7 @@ class QtDialogs:
 
     def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self._parent)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # an address or path to copy
         self._keep(box)
         box.open()
         return box

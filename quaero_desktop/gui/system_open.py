@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Protocol
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -24,11 +24,17 @@ POLL_MS = 200
 Failed = Callable[[str], None]  # told why, in a sentence
 
 
+class ReportError(Protocol):
+    """The window's error message (``Dialogs.error``): ``copy`` offers an address to copy."""
+
+    def __call__(self, title: str, text: str, *, copy: str | None = None) -> None: ...
+
+
 def no_browser_message(url: str, why: str) -> str:
     """What a person reads when no browser opened ``url``, and what to do."""
     return (
         f"No web browser opened {url}: {why}.\n\nSet a default web browser in your desktop's settings, "
-        "or copy the address (Copy URL, Ctrl+Shift+C) into a browser."
+        "or press Copy address and paste it into a browser."
     )
 
 

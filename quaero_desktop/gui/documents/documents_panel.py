@@ -338,8 +338,9 @@ class DocumentsPanel(QWidget):
 
     def open_url(self, url: str) -> None:
         """Open ``url`` in the system browser (tests replace this method); say so when none opened it."""
+        dialogs = self._context.dialogs
         self._opener.open(
-            QUrl(url), lambda why: self._context.dialogs.error("The page did not open", no_browser_message(url, why))
+            QUrl(url), lambda why: dialogs.error("The page did not open", no_browser_message(url, why), copy=url)
         )
 
     def _open_original(self) -> None:

@@ -11,7 +11,7 @@ time, so a single read kept the table empty for 0.5-2 s.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
@@ -39,7 +39,7 @@ from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE, ChildrenTableModel
 from quaero_desktop.gui.job_detail.pages_columns import PagesColumns
 from quaero_desktop.gui.job_detail.selected_page import SelectedPageKeeper
-from quaero_desktop.gui.system_open import SystemOpener, no_browser_message
+from quaero_desktop.gui.system_open import ReportError, SystemOpener, no_browser_message
 from quaero_desktop.gui.window_settings import window_settings
 from quaero_desktop.humanize import count_noun
 
@@ -80,7 +80,7 @@ class PagesTab(QWidget):
         job_id: str,
         parent: QWidget | None = None,
         *,
-        report_error: Callable[[str, str], None] | None = None,
+        report_error: ReportError | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
@@ -268,7 +268,7 @@ class PagesTab(QWidget):
         report = self._report_error
         self._opener.open(
             QUrl(url),
-            lambda why: report("The page did not open", no_browser_message(url, why)) if report else None,
+            lambda why: report("The page did not open", no_browser_message(url, why), copy=url) if report else None,
         )
 
     def _open_selected(self) -> None:
