@@ -58,6 +58,7 @@ def test_the_csv_holds_the_rows_and_columns_the_table_shows_and_the_columns_are_
     assert [(row[3], row[0]) for row in rows[1:]] == expected  # the filtered rows, in the table's order
     assert {row[1] for row in rows[1:]} == {"Completed"} and {row[2] for row in rows[1:]} == {"200"}
     assert context.dialogs.infos[-1] == ("Pages exported", f"{len(expected)} pages written to {target}")
+    assert context.dialogs.info_folders[-1] == target.parent  # the message offers Open folder
     assert not list(tmp_path.glob("*.part"))  # nothing half-written left beside it
     detail.close()
 

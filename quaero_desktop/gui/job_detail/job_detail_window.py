@@ -40,6 +40,7 @@ from quaero_desktop.gui.job_detail.pages_csv import suggested_file_name, table_r
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
 from quaero_desktop.gui.jobs.job_flows import CONTINUE_TIP, PAUSE_TIP, JobActions, JobFlows
 from quaero_desktop.gui.window_placement import first_geometry
+from quaero_desktop.humanize import count_noun
 
 PREFERRED_SIZE = QSize(1100, 700)
 POLL_INTERVAL_MS = 2000  # a job running in another process: how often the store is read
@@ -372,7 +373,7 @@ class JobDetailWindow(QWidget):
             )
             return
         pages = len(rows) - 1
-        dialogs.info("Pages exported", f"{pages:,} page{'s' if pages != 1 else ''} written to {path}")
+        dialogs.info("Pages exported", f"{count_noun(pages, 'page')} written to {path}", folder=path.parent)
 
     def _alive(self) -> bool:
         """False once the window was closed (its widgets may be gone): coroutines stop there."""
