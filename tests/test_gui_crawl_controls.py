@@ -160,3 +160,16 @@ def test_jobs_row_says_starting_browser_then_pages_per_second():
     assert running.progress_text("5.0 pages/s, about 2s left") == (
         "10 pending, 0 running, 20 completed, 0 failed · 5.0 pages/s, about 2s left"
     )
+    # A failed job says why in its row ("1 failed" alone did not): its error's first line.
+    failed = JobRow(
+        "j",
+        "Crawl",
+        JobStatus.FAILED,
+        Progress(failed=1),
+        started,
+        started,
+        error="every start URL failed: HTTP 404\n…",
+    )
+    assert failed.progress_text(why_failed=failed.why_failed([])) == (
+        "0 pending, 0 running, 0 completed, 1 failed (every start URL failed: HTTP 404)"
+    )

@@ -62,9 +62,11 @@ def test_run_from_the_menu_shows_the_job_live_until_completed(gui, qloop, fresh_
     row = panel.model.row(job_id)
     assert row.progress == job.progress  # the view shows exactly what the store holds
     left = f"{job.urls_left} URL{'s' if job.urls_left != 1 else ''} left"
-    assert _row_text(panel, job_id, JobColumn.PROGRESS) == (
-        f"0 pending, 0 running, 12 completed, 2 failed · stopped by max_depth: {left}"  # what cut it short
-    )
+    # Why pages failed (the first one's reason: "2 failed" alone did not say) and what cut the crawl short.
+    reasons = [page.error or f"HTTP {page.http_status}" for page in app.jobs.children(job_id, statuses=["failed"])]
+    assert _row_text(panel, job_id, JobColumn.PROGRESS) in [
+        f"0 pending, 0 running, 12 completed, 2 failed ({reason}) · stopped by max_depth: {left}" for reason in reasons
+    ]
     assert _row_text(panel, job_id, JobColumn.DOCUMENTS) == str(job.document_count) == "10"
     assert _row_text(panel, job_id, JobColumn.STATUS) == "Completed"
     # "2 failed", and why: each failed page and its error, in the tooltip and the status bar's tip.

@@ -46,17 +46,29 @@ class JobRow:
             running_since=datetime.now(UTC) if job.status == JobStatus.RUNNING else None,
         )
 
-    def progress_text(self, rate: str = "") -> str:
+    def progress_text(self, rate: str = "", why_failed: str = "") -> str:
         """The Progress cell: "starting browser…" while the browser starts, the counts with the pages per
-        second and time left while running (``rate``), and what cut a finished crawl short."""
+        second and time left while running (``rate``), and what cut a finished crawl short or else why it
+        or its pages failed (``why_failed``: "1 failed" alone did not say why)."""
         if self.status == JobStatus.RUNNING and self.starting_browser and not self.progress.finished:
             return STARTING_BROWSER_TEXT
         text = self.progress.text
         if self.status == JobStatus.RUNNING and rate:
             return f"{text} · {rate}"
-        if self.stopped_by is not None and not self.status.is_active:
-            return f"{text} · {stopped_by_text(self.stopped_by, self.urls_left)}"
+        if self.status.is_active:
+            return text
+        if why_failed:  # "2 failed (HTTP 404)"
+            text = f"{text} ({why_failed})" if self.progress.failed else f"{text} · {why_failed}"
+        if self.stopped_by is not None:
+            text += f" · {stopped_by_text(self.stopped_by, self.urls_left)}"
         return text
+
+    def why_failed(self, failures: list[tuple[str, str]]) -> str:
+        """In a few words, why the job failed (its error's first line, unless what stopped it says it) or
+        else why the first of its failed pages listed did."""
+        if self.error and self.stopped_by is None:
+            return self.error.strip().splitlines()[0]
+        return failures[0][1] if failures and self.progress.failed else ""
 
     @property
     def duration_s(self) -> float | None:

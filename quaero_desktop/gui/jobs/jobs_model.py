@@ -109,7 +109,7 @@ class JobsModel(QAbstractItemModel):
             return row
         if role == Qt.ItemDataRole.DisplayRole:
             if column == JobColumn.PROGRESS:
-                return row.progress_text(self.rate_text(row.id))
+                return row.progress_text(self.rate_text(row.id), row.why_failed(self._failures.get(row.id, [])))
             return self._display(row, column)
         if role == SORT_ROLE:
             return self._sort_key(row, column)
