@@ -226,14 +226,15 @@ def store_app(data_dir: Path, store_url: str | None) -> Iterator[App]:
 # ----- the markers, checked at run time (see tests/guards.py) -----
 
 
-@pytest.hookimpl(tryfirst=True)
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """.ci/test runs the suite on both cores (``-n 2 --dist loadgroup``); the tests that use the one
-    Secret Service run on one worker, one after another: some lock its collection."""
+    """.ci/test runs the suite on both cores (``-n 2 --dist loadgroup``). A file's tests run on one
+    worker, so a module's fixtures (a crawled manual, the test site's state) are built once; the tests
+    that use the one Secret Service (some lock its collection) and the packaging tests (one build of
+    the frozen program, in the checkout's dist/) run on one worker, one after another."""
     for item in items:
-        if item.get_closest_marker("keyring") is not None:
-            item.add_marker(pytest.mark.xdist_group("keyring"))
+        serial = item.get_closest_marker("keyring") or item.get_closest_marker("packaging")
+        item.add_marker(pytest.mark.xdist_group("serial" if serial else item.path.name))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
