@@ -45,22 +45,23 @@ def test_a_redirect_loop_is_told_from_a_long_chain(app, fresh_site, render):
 @pytest.mark.parametrize("render", _MODES)
 def test_a_redirect_off_the_site_is_noted_and_not_stored(app, fresh_site, render):
     site = fresh_site
-    job = crawl(
-        app,
-        make_definition(
-            [site.url("/redirects/")], render=render, max_depth=1, include_patterns=["/redirects/(off-site|landed)"]
-        ),
-    )
+    include = ["/redirects/(off-site|off-address|landed)"]
+    job = crawl(app, make_definition([site.url("/redirects/")], render=render, max_depth=1, include_patterns=include))
     assert job.status == JobStatus.COMPLETED, job.error
-    off_site = _pages(app, job)["off-site"]
-    target = site.other_host_url("/redirects/landed")
-    other_site = target.rsplit("/redirects/", 1)[0]  # http://localhost:PORT
-    assert off_site.status == JobStatus.COMPLETED and off_site.result == PageResult.SKIPPED
-    assert off_site.note == f"redirected to {target}, which is out of scope (other site: {other_site})"
-    assert target not in {document.url for document in app.documents.list()}
-    assert site.url("/redirects/landed") in {document.url for document in app.documents.list()}
-    if render == "http":  # the off-site hop is not even asked for
-        assert site.hits("/redirects/landed", host="localhost") == 0
+    pages = _pages(app, job)
+    # Another host name (the same server: it would answer) and another address (where nothing answers).
+    for page, other_site in (
+        ("off-site", site.other_host_url("")),
+        ("off-address", site.url("").replace(".1:", ".2:")),
+    ):
+        target = f"{other_site}/redirects/landed"
+        assert (pages[page].status, pages[page].result) == (JobStatus.COMPLETED, PageResult.SKIPPED), pages[page].error
+        assert pages[page].note == f"redirected to {target}, which is out of scope (other site: {other_site})"
+    assert {document.url for document in app.documents.list()} == {
+        site.url("/redirects/"),
+        site.url("/redirects/landed"),
+    }
+    assert site.hits("/redirects/landed", host="localhost") == 0  # the off-site hop is not even asked for
 
 
 @pytest.mark.parametrize("render", _MODES)

@@ -54,7 +54,8 @@ class SharedBrowser:
     not keep Chromium's memory for the whole crawl), and opened again, logged in again, by the next
     page that needs it; its tabs are replaced then (``generation``). With ``tab_idle_close_s`` the
     workers borrow a tab per page from a pool (``tab_pool.py``) instead of keeping one each, and a
-    tab unused that long is closed."""
+    tab unused that long is closed. ``follows_redirect`` says whether a page's redirect to a URL is
+    followed (None: every one): one that is not ends the page's load before its target is asked for."""
 
     def __init__(
         self,
@@ -65,8 +66,10 @@ class SharedBrowser:
         idle_close_s: float | None = None,
         tab_idle_close_s: float | None = None,
         renderer_killed_since: Callable[[float], bool] = lambda _moment: False,
+        follows_redirect: Callable[[str], bool] | None = None,
     ) -> None:
         self._open_context = open_context
+        self.follows_redirect = follows_redirect
         self.renderer_killed_since = renderer_killed_since  # BrowserService's: a renderer stopped for its memory
         self.tab_pool = TabPool(self.new_tab, tab_idle_close_s) if tab_idle_close_s is not None else None
         self._context: BrowserContext | None = None
@@ -240,7 +243,7 @@ class BrowserSource:
             fetcher = await tab.fetcher()  # a new tab takes a moment: before the turn, so requests keep their spacing
             if before is not None:
                 await before()
-            result = await fetcher.fetch(url, served=served)
+            result = await fetcher.fetch(url, served=served, follows=self._browser.follows_redirect)
             if cookies is not None:
                 await cookies.from_browser(await self._browser.context())
             return result

@@ -49,6 +49,12 @@ class FetchedPage:
     nofollow_links: tuple[str, ...] = field(default=(), repr=False)
 
 
+def redirected_off_scope(url: str, target: str, status: int, rendered_by: RenderedBy) -> FetchedPage:
+    """The page a redirect sends off the crawl's scope, its target not asked for: that target and nothing
+    else (the crawl records the page as redirected out of its scope and stores nothing)."""
+    return FetchedPage(url, target, status, "text/html", "", "", "", "", False, [], "", rendered_by=rendered_by)
+
+
 @dataclass(frozen=True)
 class NonHtmlResponse:
     """A PDF, image, download...: recorded, never stored as a document."""

@@ -9,14 +9,16 @@
 * ``/redirects/off-site``: a 302 to ``/redirects/landed`` on another host (``localhost``, the same
   server): off the site of a crawl that started on 127.0.0.1.
 * ``/redirects/off-site-far``: the same, with a query of ``FAR_QUERY_CHARS`` characters (a hostile URL).
+* ``/redirects/off-address``: a 302 to ``/redirects/landed`` on ``127.0.0.2`` (the same port), where
+  nothing answers: another site, and one a browser that followed the redirect could not even reach.
 * ``/redirects/sso``: a 302 to ``/redirects/idp`` on ``localhost`` (a sign-in service on another host),
   which sends the browser on to that host's ``/login``, as a session that ran out would be.
 * ``/redirects/mailto`` and ``/redirects/no-url``: a 302 to ``mailto:someone@example.com``, and one to
   ``http://[no-url/``, which is no URL.
 * ``/redirects/other-port``: a page linking to the same host on another port (``127.0.0.1:8000``:
   another site) beside a page of its own site, ``/redirects/landed``.
-* ``/redirects/``: links to ``chain/0``, ``loop/a``, ``refresh/a``, ``script/a``, ``off-site`` and
-  ``landed``.
+* ``/redirects/``: links to ``chain/0``, ``loop/a``, ``refresh/a``, ``script/a``, ``off-site``,
+  ``off-address`` and ``landed``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ _CASES = (
     ("/redirects/refresh/a", "A refresh loop"),
     ("/redirects/script/a", "A script loop"),
     ("/redirects/off-site", "Off the site"),
+    ("/redirects/off-address", "Off the address"),
     ("/redirects/landed", "Landed"),
 )
 _OTHER = {"a": "b", "b": "a"}
@@ -77,6 +80,10 @@ def off_site(req: Request, match: re.Match[str]) -> Response:
     return redirect(req.state.other_base_url + "/redirects/landed" + query, 302)
 
 
+def off_address(req: Request, match: re.Match[str]) -> Response:
+    return redirect(req.state.base_url.replace("//127.0.0.1:", "//127.0.0.2:") + "/redirects/landed", 302)
+
+
 def single_sign_on(req: Request, match: re.Match[str]) -> Response:
     if match[1] == "sso":
         return redirect(req.state.other_base_url + "/redirects/idp", 302)
@@ -107,6 +114,7 @@ ROUTES: list[Route] = [
     route(r"/redirects/refresh/(a|b)", refresh),
     route(r"/redirects/script/(a|b)", script),
     route(r"/redirects/off-site(-far)?", off_site),
+    route(r"/redirects/off-address", off_address),
     route(r"/redirects/(mailto|no-url)", elsewhere),
     route(r"/redirects/(sso|idp)", single_sign_on),
     route(r"/redirects/other-port", other_port),

@@ -15,7 +15,9 @@ browser on by itself (a meta refresh, a script setting ``location``) is followed
 ``MAX_PAGE_NAVIGATIONS`` times, as a stub's one redirect must be; one that goes on (a loop, A → B → A)
 is handed an empty page in place of the next, which ends it, and fails with the pages it went through.
 A load's MAX_REDIRECTS-th redirect ends it the same way, as a loop or a long chain, and so does a
-redirect to an address of another kind (mailto:, ftp:), in the HTTP path's words.
+redirect to an address of another kind (mailto:, ftp:), in the HTTP path's words. A redirect the crawl
+does not follow (``follows``: off its site) ends the load before its target is asked for, as over HTTP:
+``left_for`` names that target.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urljoin
 
 from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
@@ -34,7 +38,16 @@ from quaero_desktop.crawler.connection_errors import (
     not_a_web_page,
     too_many_redirects,
 )
-from quaero_desktop.crawler.fetched import HTML_TYPES, MAX_HTML_BYTES, MAX_HTML_ELEMENTS, FetchError, PageBound
+from quaero_desktop.crawler.fetched import (
+    HTML_TYPES,
+    MAX_HTML_BYTES,
+    MAX_HTML_ELEMENTS,
+    FetchedPage,
+    FetchError,
+    PageBound,
+    redirected_off_scope,
+)
+from quaero_desktop.domain.definition import RenderMode
 
 MAX_PAGE_NAVIGATIONS = 2
 """How many times a page read in a tab may send the browser on by itself (a meta refresh, a script):
@@ -61,6 +74,8 @@ class DocumentSizeWatch:
         self.failure: FetchError | None = None
         self.loads: list[str] = []  # the documents the page loaded since ``reset``, in order (redirects aside)
         self._redirects: dict[str, list[str]] = {}  # a load's URLs that answered with a redirect, by load
+        self._follows: Callable[[str], bool] | None = None  # whether a redirect to a URL is followed (None: all)
+        self.left_for: tuple[str, int] | None = None  # a redirect not followed: its target and status
 
     @property
     def session(self) -> CDPSession:
@@ -77,11 +92,21 @@ class DocumentSizeWatch:
         await session.send("Fetch.enable", {"patterns": [pattern]})
         return watch
 
-    def reset(self) -> None:
-        """Before a navigation: the verdict is about the page that loads next."""
+    def reset(self, follows: Callable[[str], bool] | None = None) -> None:
+        """Before a navigation: the verdict is about the page that loads next, whose redirects are
+        followed where ``follows`` says so (None: every one)."""
         self.failure = None
         self.loads = []
         self._redirects = {}
+        self._follows = follows
+        self.left_for = None
+
+    def off_scope_page(self, url: str) -> FetchedPage | None:
+        """The page at ``url`` as a redirect off the crawl's scope ended its load (its target not asked
+        for), when one did."""
+        if self.left_for is None:
+            return None
+        return redirected_off_scope(url, *self.left_for, RenderMode.BROWSER)
 
     @property
     def navigations(self) -> int:
@@ -112,10 +137,16 @@ class DocumentSizeWatch:
                 return True
             hops = self._redirects.setdefault(str(event.get("networkId", "")), [])
             hops.append(url)
-            if len(hops) < MAX_REDIRECTS:
+            if len(hops) >= MAX_REDIRECTS:
+                if self.failure is None:
+                    self.failure = FetchError(too_many_redirects(hops), retryable=False)
+                return True
+            target = urljoin(url, location.strip())
+            if self._follows is None or self._follows(target):
                 return False
-            if self.failure is None:
-                self.failure = FetchError(too_many_redirects(hops), retryable=False)
+            # Off the crawl's site: never asked for, as over HTTP (and where nothing answers there, the
+            # page is still the redirect it is, not the other host's refused connection).
+            self.left_for = self.left_for or (target, int(status))
             return True
         if status in (204, 205):
             return False  # nothing shown

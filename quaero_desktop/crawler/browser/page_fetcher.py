@@ -88,26 +88,35 @@ class PageFetcher:
         """Close the tab, even when it is committing a navigation (see tab_close.py)."""
         await close_tab(self._page, self._sizes.session)
 
-    async def fetch(self, url: str, *, served: ServedDocument | None = None) -> FetchedPage | NonHtmlResponse:
+    async def fetch(
+        self, url: str, *, served: ServedDocument | None = None, follows: Callable[[str], bool] | None = None
+    ) -> FetchedPage | NonHtmlResponse:
         """Navigate to ``url``, wait for it to load and render, and read it.
 
         ``served``: the document as an HTTP fetch already got it. The tab is given exactly those
         bytes for ``url`` (its scripts, data and frames still load from the network), so the page
         is not requested twice and renders from the same HTML the fetch saw.
 
+        ``follows``: whether the page's redirect (an HTTP one) to a URL is followed (None: every one). One
+        that is not is never asked for: the page is then its target and nothing else, as over HTTP
+        (``redirected_off_scope``). Where a meta refresh or a script sends the browser, the engine judges
+        the page by where it landed.
+
         A document (the page's or a frame's) over the page bounds is refused before the renderer
         parses it (see document_size.py): the page fails with that bound's error."""
         self.uses += 1
-        self._sizes.reset()
+        self._sizes.reset(follows)
         try:
             result = await self._fetch(url, served)
         except (FetchError, PlaywrightError):
             if self._sizes.failure is not None:  # the load failed because its document was refused
                 raise self._sizes.failure from None
+            if (off_scope := self._sizes.off_scope_page(url)) is not None:  # a later load's redirect ended it
+                return off_scope
             raise
         if self._sizes.failure is not None:  # a frame's document was refused: the page is not whole
             raise self._sizes.failure
-        return result
+        return self._sizes.off_scope_page(url) or result
 
     async def _fetch(self, url: str, served: ServedDocument | None) -> FetchedPage | NonHtmlResponse:
         if urldefrag(url).fragment and urldefrag(url).url == urldefrag(self._page.url).url:
@@ -131,6 +140,8 @@ class PageFetcher:
                     await self._page.unroute(pattern, serve)
         if self._sizes.failure is not None:  # its document was refused: the tab shows an empty page
             raise self._sizes.failure
+        if (off_scope := self._sizes.off_scope_page(url)) is not None:  # nothing here to read
+            return off_scope
         if isinstance(response, _Download):
             return await self._download(url)
         content_type = _content_type(response)
@@ -178,6 +189,7 @@ class PageFetcher:
 
         A text file shown in a tab makes the browser ask for the site's /favicon.ico: not for a crawl."""
         self.uses += 1
+        self._sizes.reset()  # its redirects are followed wherever they go (RFC 9309), unlike a page's
         await self._page.route("**/favicon.ico", _refuse)
         try:
             if before is not None:

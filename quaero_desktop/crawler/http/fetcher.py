@@ -37,6 +37,7 @@ from quaero_desktop.crawler.fetched import (
     Validators,
     looks_binary,
     not_text,
+    redirected_off_scope,
     retry_after_seconds,
     source_hash,
 )
@@ -141,7 +142,7 @@ class HttpFetcher:
             if len(asked) >= MAX_REDIRECTS:  # the browser fails the load at this redirect: so does the crawl
                 raise FetchError(too_many_redirects(asked), retryable=False)
             if self._follows is not None and not self._follows(target):
-                return _not_followed(url, target, response.status_code)
+                return redirected_off_scope(url, target, response.status_code, RenderMode.HTTP)
             for name in _VALIDATOR_HEADERS:  # the validators are the page asked for's, not its target's
                 following.headers.pop(name, None)
             asked.append(target)
@@ -228,11 +229,6 @@ def connect_error_code(exc: httpx2.ConnectError) -> str | None:
     if "network is unreachable" in text or "no route to host" in text:
         return "ERR_ADDRESS_UNREACHABLE"
     return None
-
-
-def _not_followed(url: str, target: str, status: int) -> FetchedPage:
-    """The page a redirect sends off the crawl's scope, not asked for: its target and nothing else."""
-    return FetchedPage(url, target, status, "text/html", "", "", "", "", False, [], "", rendered_by=RenderMode.HTTP)
 
 
 async def _drain(response: httpx2.Response) -> None:

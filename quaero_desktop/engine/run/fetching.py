@@ -128,6 +128,7 @@ class CrawlFetching:
                 idle_close_s=self._settings.browser_idle_close_s if auto else None,
                 tab_idle_close_s=AUTO_TAB_IDLE_CLOSE_S if auto else None,
                 renderer_killed_since=self._browser_service.renderer_killed_since,
+                follows_redirect=self._follows_redirect(),
             )
         if self.render == RenderMode.AUTO:
             assert self._browser is not None
@@ -173,12 +174,16 @@ class CrawlFetching:
         )
 
     def _http_fetcher(self) -> HttpFetcher:
-        """A redirect off the crawl's scope is not asked for (its page is skipped, noted), except in a
-        logged-in crawl: there, as in a browser, the chain is followed to its end, whose URL (a sign-in
-        page on another host) says whether the login still holds (page_recorder.needs_login)."""
         assert self._client is not None
-        follows = None if self._login is not None else self._scope.follows_redirect
+        follows = self._follows_redirect()
         return HttpFetcher(self._client, page_timeout_s=self._settings.page_timeout_s, follows=follows)
+
+    def _follows_redirect(self) -> Callable[[str], bool] | None:
+        """Which redirects a page's load follows, over HTTP and in a tab alike. One off the crawl's scope
+        is not asked for (its page is skipped, noted), except in a logged-in crawl: there, as a browser
+        does, the chain is followed to its end, whose URL (a sign-in page on another host) says whether
+        the login still holds (page_recorder.needs_login)."""
+        return None if self._login is not None else self._scope.follows_redirect
 
     async def read_in_browser(self, url: str) -> FetchedPage | NonHtmlResponse:
         """Read a page again in the browser, in the crawl's shared tab (auto mode, after its host switched)."""
