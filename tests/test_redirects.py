@@ -45,10 +45,13 @@ def test_a_redirect_loop_is_told_from_a_long_chain(app, fresh_site, render):
 @pytest.mark.parametrize("render", _MODES)
 def test_a_redirect_off_the_site_is_noted_and_not_stored(app, fresh_site, render):
     site = fresh_site
-    include = ["/redirects/(off-site|off-address|landed)"]
-    job = crawl(app, make_definition([site.url("/redirects/")], render=render, max_depth=1, include_patterns=include))
+    include = ["/redirects/(off-site|off-address|landed|other-port)", "/docs/$"]
+    start = [site.url("/redirects/"), site.url("/redirects/other-port")]
+    job = crawl(app, make_definition(start, render=render, max_depth=1, include_patterns=include))
     assert job.status == JobStatus.COMPLETED, job.error
     pages = _pages(app, job)
+    # A link to the same host on another port: another site, not crawled.
+    assert OTHER_PORT_URL not in {child.url for child in app.jobs.children(job.id)}
     # Another host name (the same server: it would answer) and another address (where nothing answers).
     for page, other_site in (
         ("off-site", site.other_host_url("")),
@@ -57,10 +60,8 @@ def test_a_redirect_off_the_site_is_noted_and_not_stored(app, fresh_site, render
         target = f"{other_site}/redirects/landed"
         assert (pages[page].status, pages[page].result) == (JobStatus.COMPLETED, PageResult.SKIPPED), pages[page].error
         assert pages[page].note == f"redirected to {target}, which is out of scope (other site: {other_site})"
-    assert {document.url for document in app.documents.list()} == {
-        site.url("/redirects/"),
-        site.url("/redirects/landed"),
-    }
+    stored = {document.url for document in app.documents.list()}
+    assert stored == {site.url(f"/redirects/{path}") for path in ("", "other-port", "landed")}
     assert site.hits("/redirects/landed", host="localhost") == 0  # the off-site hop is not even asked for
 
 
@@ -106,16 +107,6 @@ def test_a_logged_in_crawl_follows_a_redirect_off_the_site_to_where_it_ends(app,
     assert (sso.result, sso.reason) == (PageResult.SKIPPED, SkipReason.LOGIN_FORM), sso.note
     assert site.url("/redirects/landed") not in {document.url for document in app.documents.list()}
     app.logins.delete("site")
-
-
-def test_a_link_to_another_port_is_another_site(app, fresh_site):
-    site = fresh_site
-    job = crawl(app, make_definition([site.url("/redirects/other-port")], render="http", max_depth=1))
-    assert job.status == JobStatus.COMPLETED, job.error
-    crawled = {child.url for child in app.jobs.children(job.id)}
-    assert OTHER_PORT_URL not in crawled  # http://127.0.0.1:8000/: the same host, another server
-    assert site.url("/redirects/landed") in crawled
-    assert all(child.status == JobStatus.COMPLETED for child in app.jobs.children(job.id))
 
 
 @pytest.mark.browser
