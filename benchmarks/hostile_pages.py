@@ -50,7 +50,7 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "script loop": ("/redirects/script/a", ("/redirects/script/",)),
     "redirect to localhost": ("/redirects/off-site", ("localhost/redirects/landed",)),
     "redirect to 127.0.0.2": ("/redirects/off-address", ("127.0.0.2/redirects/landed",)),
-    "redirect to mailto:": ("/redirects/mailto", ()),
+    "redirect to mailto": ("/redirects/mailto", ()),
     "binary as text/html": ("/hostile/binary", ()),
 }
 # Crawled with their links (one level): a link to another port, a link of 100,000 characters.
