@@ -9,6 +9,7 @@ The browser test gives a tab each page as HTML for a URL of the test site (so it
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 
 import pytest
@@ -241,14 +242,14 @@ def test_the_job_window_shows_the_pages_rendered_incomplete(app, qapp):
 class _Rereads:
     """The pieces ``read_again_if_host_differs`` uses, recording what it did (auto mode, its host switched)."""
 
-    def __init__(self, check_rendering: FetchedPage, *rendered: FetchedPage | FetchError) -> None:
+    def __init__(self, check_rendering: FetchedPage | None, *rendered: FetchedPage | FetchError) -> None:
         self._check_rendering = check_rendering
         self._rendered = list(rendered)
         self.read: list[str] = []
         self.stored: list[FetchedPage] = []
         self.said: list[str] = []
 
-    async def rendered_instead(self) -> tuple[bool, FetchedPage]:
+    async def rendered_instead(self) -> tuple[bool, FetchedPage | None]:
         return True, self._check_rendering
 
     async def read_in_browser(self, url: str) -> FetchedPage:
@@ -261,6 +262,9 @@ class _Rereads:
     async def record_again(self, entry: object, page: FetchedPage, change: object, *, alias: bool) -> PageCommit:
         self.stored.append(page)
         return PageCommit(JobStatus.COMPLETED, PageResult.DOCUMENT, rendered_incomplete=bool(page.rendered_incomplete))
+
+    def keeps_to_scope(self, url: str) -> bool:
+        return url.startswith("https://example.com/")
 
     def info(self, message: str) -> None:
         self.said.append(message)
@@ -287,3 +291,19 @@ def test_a_page_read_again_in_the_browser_while_still_loading_is_read_once_more(
     assert [page.rendered_incomplete for page in rereads.stored] == [stored] and len(rereads.read) == read
     assert rereads.said[0] == "retrying https://example.com/app once (rendered incomplete: a spinner still shown)"
     assert result[0].rendered_incomplete == (stored is not None)
+
+
+def test_a_page_the_browser_reads_again_off_the_site_stays_as_read_over_http():
+    """The server sent the browser to another site on the second reading: nothing of it is stored."""
+    elsewhere = dataclasses.replace(_fetched(None), final_url="https://sign-in.example.net/")
+    rereads = _Rereads(None, elsewhere)  # no check rendered this page: it is read again
+    entry = FrontierEntry("c1", "https://example.com/app", 0)
+    commit = PageCommit(JobStatus.COMPLETED, PageResult.DOCUMENT, change=PageChange.NEW)
+    result = asyncio.run(
+        read_again_if_host_differs(entry, rereads, commit, recorder=rereads, fetching=rereads, run_log=rereads)
+    )
+    assert (result, rereads.stored, rereads.read) == (None, [], ["https://example.com/app"])
+    assert rereads.said == [
+        "https://example.com/app stays as read over HTTP: in the browser it ended at "
+        "https://sign-in.example.net/, which the crawl does not store"
+    ]

@@ -185,6 +185,10 @@ class CrawlFetching:
         the login still holds (page_recorder.needs_login)."""
         return None if self._login is not None else self._scope.follows_redirect
 
+    def keeps_to_scope(self, url: str) -> bool:
+        """Whether a page that ended at ``url`` is one the crawl stores: on its site, as its filters allow."""
+        return self._scope.follows_redirect(url)
+
     async def read_in_browser(self, url: str) -> FetchedPage | NonHtmlResponse:
         """Read a page again in the browser, in the crawl's shared tab (auto mode, after its host switched)."""
         assert self._shared_tab is not None, "only auto mode reads pages again"

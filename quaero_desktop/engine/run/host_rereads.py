@@ -11,6 +11,7 @@ import logging
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError
 from quaero_desktop.crawler.render_check import HostChecks
 from quaero_desktop.domain.job import JobStatus, PageResult, SkipReason
+from quaero_desktop.domain.long_urls import short_url
 from quaero_desktop.engine.job_log import RunLog
 from quaero_desktop.engine.run.fetching import CrawlFetching
 from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
@@ -111,6 +112,12 @@ async def read_again_if_host_differs(
             rendered = again
         if rendered.rendered_incomplete:
             rendered = await _once_more(entry.url, rendered, fetching, run_log)
+        if not fetching.keeps_to_scope(rendered.final_url):  # the server sent the browser elsewhere this time
+            run_log.warning(
+                f"{short_url(entry.url)} stays as read over HTTP: in the browser it ended at "
+                f"{short_url(rendered.final_url)}, which the crawl does not store"
+            )
+            return None
         stored = await recorder.record_again(
             entry, rendered, commit.change, alias=commit.reason == SkipReason.SAME_CONTENT
         )
