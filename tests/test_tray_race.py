@@ -1,8 +1,10 @@
-"""The login race, for real: the tray host (trayer, under Xvfb) starts after Quaero Desktop.
+"""The login race, for real: the tray host starts after Quaero Desktop (under Xvfb).
 
 At login the panel and the autostart programs start together. The icon must appear once the
 tray does, a ``--minimized`` start must not show its window then, and closing the window must
-hide it to that tray without asking "no system tray?".
+hide it to that tray without asking "no system tray?". Two kinds of tray: an XEmbed one
+(trayer: the icon is a window in its panel) and a StatusNotifier one (a watcher on D-Bus that
+icons register with: KDE Plasma, GNOME's AppIndicator extension, waybar, …).
 """
 
 from __future__ import annotations
@@ -64,6 +66,31 @@ def test_a_minimized_start_before_the_tray_gets_its_icon_when_the_tray_starts(
         late_tray()  # the panel comes up after the program
         _wait(lambda: _tray_icon(display), 20, "the tray icon", program)
         assert _main_window(display) is None  # it lives in the tray, as asked
+    finally:
+        code, err = _quit(program)
+    assert code == 0 and err.strip() == "", err
+
+
+def test_an_icon_made_before_a_status_notifier_panel_registers_with_it_when_the_panel_starts(
+    data_dir,
+    display,  # noqa: F811 (a fixture)
+):
+    """Qt makes an icon a StatusNotifier item only if the panel's watcher runs when the icon is made:
+    the icon made before the panel must be made again when the panel appears, or it never shows
+    (and the closed window would hide to a tray that has no icon for it)."""
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        pytest.skip("needs a D-Bus session bus (run the suite with bash .ci/test)")
+    from tests.status_notifier_watcher import StatusNotifierWatcher
+
+    program = _start(data_dir, display)
+    try:
+        window = _wait_for(lambda: _main_window(display), 60, "the window (its tray icon made)", program)
+        with StatusNotifierWatcher() as panel:  # the panel comes up after the program
+            _wait(panel.items, 20, "the icon, registered with the panel", program)
+            _x(display, "windowfocus", "--sync", window[0])
+            _x(display, "key", "ctrl+w")
+            _wait(lambda: _main_window(display) is None, 20, "the window to go to the tray", program)
+            assert not _windows(display, "^Keep Quaero Desktop running")  # no "no system tray?" question
     finally:
         code, err = _quit(program)
     assert code == 0 and err.strip() == "", err

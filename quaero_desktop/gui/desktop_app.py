@@ -122,7 +122,9 @@ class DesktopApp(QObject):
         self._tray_wait = QTimer(self, singleShot=True, interval=MINIMIZED_TRAY_WAIT_MS)
         self._tray_wait.timeout.connect(self._show_window_without_tray)
         if notifier is None:
-            notifier = platform_notifiers(APP_NAME, _icon_path(), BalloonNotifier(self.tray.icon))
+            notifier = platform_notifiers(
+                APP_NAME, _icon_path(), BalloonNotifier(lambda: self.tray.icon, self.tray.messageClicked)
+            )
         self.notifications = JobNotifications(app, self.bridge, self.tasks, notifier, self.show_job, self)
 
         self.bridge.jobCreated.connect(self._on_job_created)
@@ -197,10 +199,9 @@ class DesktopApp(QObject):
 
     def _on_tray_appeared(self) -> None:
         self._tray_wait.stop()
-        # Qt has embedded the shown icon in an XEmbed tray by itself; shown afresh, a StatusNotifier
-        # icon registers with the watcher too (it does so only when shown).
-        self.tray.hide()
-        self.tray.show()
+        # A new icon: the one made before this tray existed shows in an XEmbed tray (Qt embeds it),
+        # but never in a StatusNotifier one (D-Bus), the kind most panels have now.
+        self.tray.renew()
         self._update_tray()
 
     def has_window(self) -> bool:

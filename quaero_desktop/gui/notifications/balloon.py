@@ -6,6 +6,9 @@ the last balloon shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from quaero_desktop.gui.notifications.notices import Notice
@@ -18,21 +21,24 @@ PERSISTENT_SHOW_MS = 60_000
 class BalloonNotifier:
     name = "the tray icon's balloon"
 
-    def __init__(self, tray: QSystemTrayIcon) -> None:
+    def __init__(self, tray: Callable[[], QSystemTrayIcon], clicked: SignalInstance) -> None:
+        """``tray``: the icon shown now (a new one is made when a tray appears late); ``clicked``:
+        emitted when a balloon of any of them is clicked."""
         self._tray = tray
         self._handler: ClickHandler | None = None
         self._last_key: str | None = None
-        tray.messageClicked.connect(self._clicked)
+        clicked.connect(self._clicked)
 
     def on_clicked(self, handler: ClickHandler) -> None:
         self._handler = handler
 
     async def show(self, notice: Notice) -> None:
-        if not self._tray.isVisible() or not self._tray.supportsMessages():
+        tray = self._tray()
+        if not tray.isVisible() or not tray.supportsMessages():
             raise NotifierUnavailable("the tray icon cannot show messages")
         icon = QSystemTrayIcon.MessageIcon.Warning if notice.persistent else QSystemTrayIcon.MessageIcon.Information
         self._last_key = notice.key
-        self._tray.showMessage(notice.title, notice.body, icon, PERSISTENT_SHOW_MS if notice.persistent else SHOW_MS)
+        tray.showMessage(notice.title, notice.body, icon, PERSISTENT_SHOW_MS if notice.persistent else SHOW_MS)
 
     async def close(self) -> None:
         return None

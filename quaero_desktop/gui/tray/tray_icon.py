@@ -20,6 +20,7 @@ from quaero_desktop.gui.tray.tray_status import APP_NAME, TrayState
 
 class TrayIcon(QObject):
     toggleWindowRequested = Signal()
+    messageClicked = Signal()  # a balloon shown by ``icon`` (whichever icon is current)
     runRequested = Signal(JobDefinition)
     pauseRequested = Signal(bool)  # True: pause schedules
     cancelAllRequested = Signal()
@@ -40,14 +41,33 @@ class TrayIcon(QObject):
         self._schedules_paused = schedules_paused
         self._running_count = running_count
         self.state = TrayState.IDLE
-        self.icon = QSystemTrayIcon(tray_icon(TrayState.IDLE), self)
-        self.icon.setToolTip(APP_NAME)
         self.menu = QMenu()  # a tray menu has no parent widget; this object keeps it
         self.menu.aboutToShow.connect(self.rebuild_menu)
         definitions.changed.connect(self._rebuild_open_menu)
-        self.icon.setContextMenu(self.menu)
-        self.icon.activated.connect(self._on_activated)
+        self.icon = self._make_icon(APP_NAME)
         self._build_menu()  # from the definitions read so far: no read started before the loop runs
+
+    def _make_icon(self, tooltip: str) -> QSystemTrayIcon:
+        icon = QSystemTrayIcon(tray_icon(self.state), self)
+        icon.setToolTip(tooltip)
+        icon.setContextMenu(self.menu)
+        icon.activated.connect(self._on_activated)
+        icon.messageClicked.connect(self.messageClicked.emit)
+        return icon
+
+    def renew(self) -> None:
+        """Put a new icon in place of this one, shown if it was (a tray has just appeared).
+
+        Qt chooses how an icon shows when it is made, once: as a StatusNotifier item over D-Bus if
+        the panel's watcher runs then, else as an XEmbed window. An icon made before a
+        StatusNotifier panel started (the login race) never appears in it, even shown again.
+        """
+        old = self.icon
+        self.icon = self._make_icon(old.toolTip())
+        if old.isVisible():
+            old.hide()
+            self.icon.show()
+        old.deleteLater()
 
     def show(self) -> None:
         self.icon.show()

@@ -2,8 +2,10 @@
 
 At login the panel (the tray host) and autostart programs start together, so Quaero may start
 before any tray exists. Qt embeds a shown ``QSystemTrayIcon`` by itself once an XEmbed tray
-appears, but the program must know too: a ``--minimized`` start with no tray yet shows its
-window after a short wait, and closing the window asks "no system tray?" only when there is none.
+appears, but not in a StatusNotifier tray (D-Bus) that starts after the icon was made: when a
+tray appears the desktop app makes the icon again (``TrayIcon.renew``). A ``--minimized`` start
+with no tray yet shows its window after a short wait, and closing the window asks "no system
+tray?" only when there is none.
 ``QSystemTrayIcon.isSystemTrayAvailable()`` is one quick round trip to the X server (or the
 StatusNotifier watcher on D-Bus), so it is asked every few seconds while no tray is found, less
 often after a while, and never while one is there; ``check()`` asks afresh when it matters.
