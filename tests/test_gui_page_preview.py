@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
 
 from quaero_desktop.gui.definitions.markdown_preview import HELD_TEXT, KEPT_TEXT, LEFT_OUT_TEXT
 from tests.gui_definitions_support import _panel
@@ -24,6 +26,14 @@ def test_test_a_url_shows_the_markdown_a_crawl_stores_and_follows_the_content_ru
     tester = editor.fields.tester
     preview = tester.preview
     guide = site.url("/docs/guide")
+    form = editor.scroll_area.widget()
+    below = [field for field in editor.boxes if field in ("content_selector", "exclude_selectors", "render")]
+
+    def tops() -> dict[str, int]:
+        """Where the fields under the tester are: an answer arriving later must not move them (a click
+        aimed at one landed elsewhere); the block is kept as soon as a web address is typed."""
+        QApplication.processEvents()  # the layout settles
+        return {field: editor.boxes[field].mapTo(form, QPoint(0, 0)).y() for field in below}
 
     async def scenario() -> None:
         panel.action_new.trigger()
@@ -35,7 +45,9 @@ def test_test_a_url_shows_the_markdown_a_crawl_stores_and_follows_the_content_ru
 
         tester.url_edit.setText(guide)
         assert preview.isVisibleTo(tester) and preview.heading.text() == f"Reading {guide} …"
+        reading = tops()
         await until(lambda: "marzipan lighthouse" in preview.markdown_text(), what="the guide's Markdown")
+        assert tops() == reading
         markdown = preview.markdown_text()
         assert markdown.startswith("# The Guide\n") and "Depth first" in markdown
         assert preview.heading.text() == KEPT_TEXT and tester.verdict_text().startswith("✔ Crawled")
@@ -47,6 +59,7 @@ def test_test_a_url_shows_the_markdown_a_crawl_stores_and_follows_the_content_ru
         await until(lambda: "Depth first" not in preview.markdown_text(), what="the selectors left out")
         assert "Choose the start page" in preview.markdown_text()
         assert preview.notes_text() == "Leave out: “.unused” matches nothing here."
+        assert tops() == reading
 
         shown = preview.markdown_text()
         editor.inputs["content_selector"].setText("main > ol[")  # being typed: the form is not valid
@@ -65,6 +78,9 @@ def test_test_a_url_shows_the_markdown_a_crawl_stores_and_follows_the_content_ru
         await until(lambda: preview.error_text(), what="the preview's error")
         assert preview.error_text() == f"The site answered HTTP 404 Not Found: a crawl stores nothing for {missing}"
         assert preview.markdown_text() == ""
+        assert tops() == reading
+        tester.url_edit.setText(site.url("/docs/") + "a-page-whose-address-is-long-enough-to-wrap/" * 6 + "#its-part")
+        assert tops() == reading  # its verdict and heading, however long, keep one line each
 
         # A slow page: the window goes on meanwhile (the page is read in a thread).
         ticks = 0

@@ -103,6 +103,13 @@ def quiet_label(text: str, parent: QWidget) -> QLabel:
     return _quiet(label)
 
 
+def quiet_one_line(parent: QWidget) -> OneLineLabel:
+    """Secondary text that always takes one line (see ``OneLineLabel``), in a dimmed colour."""
+    label = OneLineLabel(parent)
+    _quiet(label)
+    return label
+
+
 def _quiet(label: QLabel) -> QLabel:
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, QColor("#9aa0a6") if is_dark() else QColor("#6b7078"))

@@ -6,6 +6,10 @@ URL or of the form asks again, debounced (``DEBOUNCE_MS``); a change that does n
 would look like (the name, the limits...) asks nothing. Only the latest answer is shown: one that comes
 back after the form changed again is dropped. Changing the content rules converts the page the service
 read last again, without asking the site.
+
+Its whole height is taken as soon as a web address is typed (the heading's one line, then the Markdown,
+its notes or why there is none in a box of fixed height): an answer arriving a moment later, while the
+user moved on to another field, moved every field below by the Markdown's height (~200 px).
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from __future__ import annotations
 import logging
 from typing import Final, Protocol
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
-from quaero_desktop.gui.definitions.form_widgets import problem_colour, quiet_label
+from quaero_desktop.gui.definitions.form_widgets import problem_colour, quiet_one_line
 from quaero_desktop.services.page_preview import PagePreview, PreviewRequest
 
 log = logging.getLogger(__name__)
@@ -42,27 +46,35 @@ HELD_TEXT: Final = "Fix the form's problems first: shown as with its last valid 
 class MarkdownPreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = quiet_label("", self)
-        self.notes = QLabel(self)
+        self.heading = quiet_one_line(self)  # a long address is shortened (whole in the tooltip)
+        self.body = QStackedWidget(self)  # the Markdown (and its notes), or why there is none
+        self.markdown_page = QWidget(self.body)
+        self.notes = QLabel(self.markdown_page)
         self.notes.setWordWrap(True)
         self.notes.hide()
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {problem_colour().name()};")
-        self.error.hide()
-        self.text = QPlainTextEdit(self)
+        self.text = QPlainTextEdit(self.markdown_page)
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Markdown a crawl would store")
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        page = QVBoxLayout(self.markdown_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(2)
+        page.addWidget(self.notes)
+        page.addWidget(self.text, 1)  # notes, when there are any, take their lines from the text's
+        self.error = QLabel(self.body)
+        self.error.setWordWrap(True)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.error.setStyleSheet(f"color: {problem_colour().name()};")
+        self.body.addWidget(self.markdown_page)
+        self.body.addWidget(self.error)
         lines = self.text.fontMetrics().lineSpacing() * PREVIEW_LINES
-        self.text.setFixedHeight(lines + 2 * self.text.frameWidth() + 8)
-        self.text.hide()
+        self.body.setFixedHeight(lines + 2 * self.text.frameWidth() + 8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(2)
-        for widget in (self.heading, self.notes, self.error, self.text):
-            layout.addWidget(widget)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body)
         self.hide()
         self._service: PreviewService | None = None
         self._tasks: TaskRunner | None = None
@@ -103,9 +115,9 @@ class MarkdownPreview(QWidget):
             return
         if self._asked is None or request.fetch_key() != self._asked.fetch_key():
             self.heading.setText(f"Reading {request.url} …")
-            self.text.hide()
+            self.text.clear()  # the box stays, empty until this page's Markdown comes
             self.notes.hide()
-            self.error.hide()
+            self.body.setCurrentWidget(self.markdown_page)
         else:
             self.heading.setText("Converting again with the new content rules…")
         self.busy = True
@@ -122,10 +134,10 @@ class MarkdownPreview(QWidget):
 
     def markdown_text(self) -> str:
         """The Markdown shown ("" while none is)."""
-        return self.text.toPlainText() if self.text.isVisibleTo(self) else ""
+        return self.text.toPlainText() if self.body.currentWidget() is self.markdown_page else ""
 
     def error_text(self) -> str:
-        return self.error.text() if self.error.isVisibleTo(self) else ""
+        return self.error.text() if self.body.currentWidget() is self.error else ""
 
     def notes_text(self) -> str:
         return self.notes.text() if self.notes.isVisibleTo(self) else ""
@@ -152,18 +164,17 @@ class MarkdownPreview(QWidget):
         if isinstance(preview, str):
             self.heading.setText(f"No preview of {request.url}:")
             self.error.setText(preview[:1].upper() + preview[1:])
-            self.error.show()
-            self.text.hide()
-            self.notes.hide()
+            self.error.setToolTip(self.error.text())  # a long one is cut at the box's bottom
+            self.text.clear()
+            self.body.setCurrentWidget(self.error)
             return
-        self.error.hide()
         self.notes.setText("\n".join(preview.notes))
         self.notes.setVisible(bool(preview.notes))
         self.text.setPlainText(preview.markdown or EMPTY_TEXT)
-        self.text.show()
+        self.body.setCurrentWidget(self.markdown_page)
         self._show_heading()
 
     def _show_heading(self) -> None:
-        if self.error.isVisibleTo(self):
+        if self.body.currentWidget() is self.error:
             return
         self.heading.setText(KEPT_TEXT if self._kept else LEFT_OUT_TEXT)

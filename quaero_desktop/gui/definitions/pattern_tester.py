@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.gui.async_tasks import TaskRunner
+from quaero_desktop.gui.definitions.form_widgets import OneLineLabel
 from quaero_desktop.gui.definitions.markdown_preview import MarkdownPreview, PreviewService
 from quaero_desktop.gui.style import status_colour
 from quaero_desktop.services.page_preview import PreviewRequest
@@ -28,10 +30,10 @@ class PatternTester(QWidget):
         self.url_edit.setPlaceholderText("Paste a URL to see whether this crawl keeps it")
         self.url_edit.setAccessibleName("Test a URL")
         self.url_edit.setClearButtonEnabled(True)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        # Its line is kept while empty: a verdict that appeared moved every field below (16–20 px).
-        self.result.setMinimumHeight(self.result.fontMetrics().lineSpacing())
+        # One line, kept while empty and never wrapped (a long verdict is shortened, whole in its
+        # tooltip): a verdict that appeared, or grew a line, moved every field below (16–20 px).
+        self.result = OneLineLabel(self)
+        self._plain = self.result.palette()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.url_edit)
@@ -68,19 +70,25 @@ class PatternTester(QWidget):
         definition = self._definition
         if definition is None:
             self.result.setText("Fix the form's problems first: the test uses the crawl's own scope.")
-            self.result.setStyleSheet("")
+            self._colour(None)
             self.preview.hold()
         else:
             verdict = CrawlScope.from_definition(definition).explain(url, definition.start_urls)
             shown = f" ({verdict.normalised})" if verdict.normalised and verdict.normalised != url else ""
             if verdict.kept:
                 self.result.setText(f"✔ Crawled{shown}: {verdict.reason.removeprefix('kept: ')}")
-                self.result.setStyleSheet(f"color: {status_colour(JobStatus.COMPLETED).name()};")
+                self._colour(status_colour(JobStatus.COMPLETED))
             else:
                 self.result.setText(f"✘ Left out{shown}: {verdict.reason}")
-                self.result.setStyleSheet(f"color: {status_colour(JobStatus.FAILED).name()};")
+                self._colour(status_colour(JobStatus.FAILED))
             web_page = _is_web_address(url)
             self.preview.want(PreviewRequest.of(url, definition) if web_page else None, kept=verdict.kept)
+
+    def _colour(self, colour: QColor | None) -> None:
+        palette = QPalette(self._plain)
+        if colour is not None:
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.result.setPalette(palette)
 
 
 def _is_web_address(url: str) -> bool:
