@@ -126,6 +126,18 @@ def test_a_jobs_window_fits_the_screen_and_closes_with_escape_or_ctrl_w(gui, qlo
         run(qloop, until(lambda: window.job_details.get("small-screen-job") is None, what="the window closed"))
         assert not isValid(detail)
 
+    # In the URL filter, Escape clears what was typed first; the next Escape closes the window.
+    detail = window.job_details.open("small-screen-job")
+    run(qloop, context.tasks.wait_all())
+    detail.activateWindow()
+    QTest.qWaitForWindowActive(detail)
+    detail.pages.text_filter.setFocus()
+    QTest.keyClicks(detail.pages.text_filter, "guide")
+    QTest.keyClick(detail.pages.text_filter, Qt.Key.Key_Escape)
+    assert detail.isVisible() and detail.pages.text_filter.text() == ""
+    QTest.keyClick(detail.pages.text_filter, Qt.Key.Key_Escape)
+    run(qloop, until(lambda: window.job_details.get("small-screen-job") is None, what="the window closed"))
+
 
 def test_opening_a_page_with_no_usable_browser_says_so(gui, qloop, tmp_path, monkeypatch):
     """A job window's Open (the Pages tab) with an xdg-open that finds no browser: a message naming the

@@ -14,8 +14,8 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -73,6 +73,31 @@ def read_changes(app: App, job_id: str, model: ChildrenTableModel) -> list[Child
     return model.differing(app.jobs.page_listings(job_id))
 
 
+class FilterEdit(QLineEdit):
+    """A filter box whose Escape clears what was typed; empty, Escape goes on to close the window
+    (its Escape shortcut), as it did at once before: a typed filter was lost with the window."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._clears(event):
+            event.accept()  # the key comes here, not to the window's Close
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._clears(event):
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+    def _clears(self, event: QEvent) -> bool:
+        return (
+            isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and bool(self.text())
+        )
+
+
 class PagesTab(QWidget):
     def __init__(
         self,
@@ -121,7 +146,7 @@ class PagesTab(QWidget):
         self.status_filter.addItems(list(STATUS_CHOICES))
         self.status_filter.setToolTip("Show only pages with this status")
         self.status_filter.currentTextChanged.connect(lambda text: self.model.set_status_filter(STATUS_CHOICES[text]))
-        self.text_filter = QLineEdit(self)
+        self.text_filter = FilterEdit(self)
         self.text_filter.setPlaceholderText("Filter by URL (Ctrl+F)")
         self.text_filter.setClearButtonEnabled(True)
         self._text_timer = QTimer(self, singleShot=True, interval=200)
