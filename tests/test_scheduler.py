@@ -19,6 +19,7 @@ from quaero_desktop.domain.schedule import SlotRecord
 from quaero_desktop.engine.schedule_policy import Action, Decision, count_slots_between
 from quaero_desktop.engine.scheduler import Scheduler
 from tests.conftest import make_definition
+from tests.waiting import until
 
 
 def local(*args: int) -> datetime:
@@ -52,10 +53,12 @@ class Harness:
         self.started: list[tuple[str, int]] = []  # (definition id, missed slots)
         self.skipped: list[Decision] = []
         self.running: set[str] = set()
+        self.checks = 0  # how many times the scheduler read the store
         self.scheduler = self.restart()
 
     def restart(self, *, paused: bool = False) -> Scheduler:
         async def read_state():
+            self.checks += 1
             return list(self.definitions), dict(self.records), dict(self.saved_at)
 
         async def write_state(records: Sequence[tuple[str, SlotRecord]]) -> None:
@@ -253,3 +256,24 @@ def test_engine_schedule_runs_a_missed_slot_once_and_records_it(store_app, fresh
     assert len(app.jobs.list()) == 1  # once, not once per missed slot
     with app.database.read() as conn:
         assert schedule_repo.load_all(conn)[definition.id].last_slot > two_hours_ago
+
+
+def test_woken_it_checks_a_saved_schedule_at_once_not_at_the_next_half_minute():
+    """The window saved a definition: the scheduler is woken, so the new schedule's first slot runs when
+    the form said (it would be seen only at the next half-minute check, up to 30 s late)."""
+    clock = Clock(local(2026, 12, 7, 19, 49, 41))
+    harness = Harness([], clock)
+
+    async def scenario() -> None:
+        checking = asyncio.create_task(harness.scheduler.run_forever(tick_s=30))
+        try:
+            await until(lambda: harness.checks == 1, 5, "the first check")
+            harness.definitions = [_definition("often", "* * * * *")]
+            harness.saved_at["often"] = clock.now
+            harness.scheduler.wake()  # the window saved it
+            await until(lambda: "often" in harness.records, 5, "the saved schedule, checked")
+        finally:
+            checking.cancel()
+
+    asyncio.run(scenario())
+    assert harness.checks == 2

@@ -170,6 +170,11 @@ class Engine:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(apply)
 
+    def wake_scheduler(self) -> None:
+        """A definition was saved: its schedule is checked now, not at the next half-minute check."""
+        if self._loop is not None and self._scheduler is not None:
+            self._loop.call_soon_threadsafe(self._scheduler.wake)
+
     @property
     def schedules_paused(self) -> bool:
         return self._scheduler is not None and self._scheduler.paused

@@ -2,15 +2,18 @@
 
 The scheduler lives on the engine's loop, so it keeps going whatever the window does. It checks
 at each definition's next fire time (and at least every half minute, which also notices a
-machine waking from sleep or a changed clock), asks ``schedule_policy.plan`` what is due, records
-the handled slots *before* starting anything (a crash in between never runs a slot twice), then
-starts the due runs. Skipped runs are logged in the running job's log and the program's log.
+machine waking from sleep or a changed clock, and definitions changed elsewhere), at once when
+woken (``wake``: the window saved a definition, so its first slot runs on time), asks
+``schedule_policy.plan`` what is due, records the handled slots *before* starting anything (a
+crash in between never runs a slot twice), then starts the due runs. Skipped runs are logged in
+the running job's log and the program's log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime
@@ -58,14 +61,24 @@ class Scheduler:
         self._clock = clock  # aware datetimes; tests inject one
         self.paused = paused
         self._next_wake: datetime | None = None
+        self._woken: asyncio.Event | None = None  # made on the loop that runs the checks
 
     async def run_forever(self, tick_s: float = TICK_S) -> None:
+        self._woken = asyncio.Event()
         while True:
             try:
                 await self.tick()
             except Exception:  # a bad check must not end scheduling
                 log.exception("the scheduler's check failed")
-            await asyncio.sleep(self.seconds_to_sleep(tick_s))
+            with contextlib.suppress(TimeoutError):  # the usual end of a wait: the time to check came
+                await asyncio.wait_for(self._woken.wait(), self.seconds_to_sleep(tick_s))
+            self._woken.clear()
+
+    def wake(self) -> None:
+        """Check now (a definition was saved: a schedule saved at 19:49:41 runs its 19:50 slot at 19:50,
+        not at the next half-minute check). Called on the scheduler's loop."""
+        if self._woken is not None:
+            self._woken.set()
 
     def seconds_to_sleep(self, tick_s: float = TICK_S) -> float:
         """Until just after the next fire time, but never longer than ``tick_s``."""

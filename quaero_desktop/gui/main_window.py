@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.job_details.excludeNoiseRequested.connect(self.exclude_noise)
         self.definitions.runRequested.connect(self.run_definition)
         self.definitions.definitionsChanged.connect(self.context.definitions.refresh_soon)
+        self.definitions.definitionsChanged.connect(self.context.crawls.wake_scheduler)  # a new schedule's 1st slot
         # The definition editor lists the stored logins: re-read them when they change.
         self.logins.loginsChanged.connect(
             lambda: self.context.tasks.start(self.definitions.reload(), what="Refreshing the definitions")

@@ -165,6 +165,12 @@ class CrawlsService:
         if engine is not None:
             engine.pause_schedules(paused)
 
+    def wake_scheduler(self) -> None:
+        """A definition was saved: the scheduler checks it now (else within half a minute)."""
+        engine = self._running_engine()
+        if engine is not None:
+            engine.wake_scheduler()
+
     @property
     def schedules_paused(self) -> bool:
         engine = self._running_engine()
