@@ -87,7 +87,7 @@ def test_an_icon_made_before_a_status_notifier_panel_registers_with_it_when_the_
     try:
         window = _wait_for(lambda: _main_window(display), 60, "the window (its tray icon made)", program)
         with StatusNotifierWatcher() as panel:  # the panel comes up after the program
-            _wait(panel.items, 20, "the icon, registered with the panel", program)
+            _wait(panel.items, 30, "the icon, registered with the panel", program)
             _x(display, "windowfocus", "--sync", window[0])
             _x(display, "key", "ctrl+w")
             _wait(lambda: _main_window(display) is None, 20, "the window to go to the tray", program)
