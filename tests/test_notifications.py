@@ -9,7 +9,6 @@ on that job.
 from __future__ import annotations
 
 import dataclasses
-import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from quaero_desktop.gui.notifications.job_notifications import wanted
 from quaero_desktop.gui.notifications.notices import NoticeKind, notice_for
 from quaero_desktop.settings import AppSettings
 from tests.conftest import make_definition
+from tests.private_bus import private_session_bus
 
 START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
@@ -93,12 +93,11 @@ def test_each_kind_has_its_own_switch():
 
 
 @pytest.fixture
-def notification_service():
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        pytest.skip("needs a D-Bus session bus (run the suite with bash .ci/test)")
+def notification_service(monkeypatch):
+    """A notification daemon on a session bus of the test's own (tests/private_bus.py)."""
     from tests.notification_service import NotificationService
 
-    with NotificationService() as service:
+    with private_session_bus(monkeypatch), NotificationService() as service:
         yield service
 
 

@@ -16,6 +16,7 @@ import subprocess
 
 import pytest
 
+from tests.private_bus import private_session_bus
 from tests.test_background_program import _main_window, _start, _wait_for, _windows, _x
 from tests.test_gui_lifecycle import _quit, _wait, display  # noqa: F401 (display: a fixture)
 
@@ -75,23 +76,23 @@ def test_a_minimized_start_before_the_tray_gets_its_icon_when_the_tray_starts(
 def test_an_icon_made_before_a_status_notifier_panel_registers_with_it_when_the_panel_starts(
     data_dir,
     display,  # noqa: F811 (a fixture)
+    monkeypatch,
 ):
     """Qt makes an icon a StatusNotifier item only if the panel's watcher runs when the icon is made:
     the icon made before the panel must be made again when the panel appears, or it never shows
     (and the closed window would hide to a tray that has no icon for it)."""
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        pytest.skip("needs a D-Bus session bus (run the suite with bash .ci/test)")
     from tests.status_notifier_watcher import StatusNotifierWatcher
 
-    program = _start(data_dir, display)
-    try:
-        window = _wait_for(lambda: _main_window(display), 60, "the window (its tray icon made)", program)
-        with StatusNotifierWatcher() as panel:  # the panel comes up after the program
-            _wait(panel.items, 30, "the icon, registered with the panel", program)
-            _x(display, "windowfocus", "--sync", window[0])
-            _x(display, "key", "ctrl+w")
-            _wait(lambda: _main_window(display) is None, 20, "the window to go to the tray", program)
-            assert not _windows(display, "^Keep Quaero Desktop running")  # no "no system tray?" question
-    finally:
-        code, err = _quit(program)
+    with private_session_bus(monkeypatch):  # the program and the panel on a bus of their own
+        program = _start(data_dir, display)
+        try:
+            window = _wait_for(lambda: _main_window(display), 60, "the window (its tray icon made)", program)
+            with StatusNotifierWatcher() as panel:  # the panel comes up after the program
+                _wait(panel.items, 30, "the icon, registered with the panel", program)
+                _x(display, "windowfocus", "--sync", window[0])
+                _x(display, "key", "ctrl+w")
+                _wait(lambda: _main_window(display) is None, 20, "the window to go to the tray", program)
+                assert not _windows(display, "^Keep Quaero Desktop running")  # no "no system tray?" question
+        finally:
+            code, err = _quit(program)
     assert code == 0 and err.strip() == "", err
