@@ -1,5 +1,5 @@
 """Pages that are still arriving, or never settle, when a crawl stops, under /slow-pages/ (the stop
-stress test's site).
+tests' and the stop stress benchmark's site).
 
 /slow-pages/ links to /slow-pages/trickle/N, /slow-pages/late/N, /slow-pages/app/N and
 /slow-pages/restless/N (N = 1..PAGES, in turn); /slow-pages/?restless=K lists K more restless pages

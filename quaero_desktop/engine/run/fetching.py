@@ -222,7 +222,8 @@ async def closed_within(closing: Coroutine[Any, Any, object], what: str) -> None
     """Await a close for at most ``CLOSE_STEP_S``; a failure or a hang is logged, never raised.
 
     A close that reaches the bound is a fault (something it waited for never answered): its warning
-    is what tests/test_stop_stress.py looks for; the debug line says how long each close took."""
+    is what tests/test_stop_stress.py and benchmarks/stop_stress.py count; the debug line says how
+    long each close took."""
     began = time.monotonic()
     try:
         async with asyncio.timeout(CLOSE_STEP_S):
