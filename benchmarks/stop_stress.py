@@ -21,6 +21,14 @@ missed by Playwright.
 
     .venv/bin/python benchmarks/stop_stress.py [--modes http browser auto] [--stops 200] [--load 2]
         [--sides after before] [--concurrency-http 10]
+
+Measured (2 cores shared with other work, load 2; two runs, 30 and 50 stops per mode and side, and one
+of 200 HTTP stops), closes reaching the bound, before / after:
+  browser  5 of 80 stops / 0 of 80   longest stop 10.99 s / 4.49 s   page.close() lost 5, all still listed
+  auto    20 of 80 stops / 0 of 80   longest stop 12.16 s / 4.97 s   page.close() lost 35, all still listed
+  http     0 of 230 stops (2,300 requests cancelled mid-answer or mid-body; longest stop 0.76 s)
+In auto mode more page.close() calls were lost than stops reached the bound: a pooled tab closed for
+being idle (5 s) while its page reloaded itself hung in no bounded step, left open for the crawl's life.
 """
 
 from __future__ import annotations

@@ -6,10 +6,11 @@ bound: a close that reaches it waited for something that never answered. The han
 close: Chromium drops a close that meets the commit of a navigation, and Playwright's ``page.close()``
 waited for the tab to go for ever (crawler/browser/tab_close.py). Here a few crawls are stopped as
 their requests are being answered (HTTP: ten requests waiting for their answers or reading trickled
-bodies) or as their tabs are about to commit a page that loads itself again (browser). With
-Playwright's close alone, one stop in six to ten reached the bound (benchmarks/stop_stress.py, which
-stops hundreds of crawls under CPU load, before and after side by side); tests/test_tab_close.py
-closes tabs at the very moment of the commit, and loses some every time without the fix.
+bodies) or as their tabs are about to commit a page that loads itself again (browser, auto). With
+Playwright's close alone, 5 of 80 browser stops and 20 of 80 auto stops reached the bound
+(benchmarks/stop_stress.py: hundreds of stops under CPU load, before and after side by side), and the
+browser tests here failed in 3 of 4 runs; tests/test_tab_close.py closes tabs at the very moment of
+the commit, and loses some every time without the fix.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.waiting import wait_until
 
 HTTP_CONCURRENCY = 10
 TABS = 6  # each showing a page that loads itself again when its crawl stops
-BROWSER_STOPS = 3  # the browser warm after the first: a second or two each
+BROWSER_STOPS = 2  # per mode; the browser warm after the first: a second or two each
 
 
 def _stop_mid_request(app, site, caplog, render: str, stops: int = 1) -> tuple[float, int, list[str]]:
@@ -78,9 +79,11 @@ def test_an_http_crawl_stopped_mid_request_closes_at_once(app, site, caplog):
 
 
 @pytest.mark.browser
-def test_browser_crawls_stopped_as_their_tabs_commit_close_at_once(app, site, caplog):
-    """Every tab of a stopping crawl closes through tab_close (its workers', the probing one) and the
-    context after them: no close waits for a tab Chromium forgot to close."""
-    took, _stopped_mid_way, left_behind = _stop_mid_request(app, site, caplog, "browser", BROWSER_STOPS)
+@pytest.mark.parametrize("render", ["browser", "auto"])
+def test_browser_crawls_stopped_as_their_tabs_commit_close_at_once(app, site, caplog, render):
+    """Every tab of a stopping crawl closes through tab_close (its workers', the probing one, auto mode's
+    pooled and checking tabs) and the context after them: no close waits for a tab Chromium forgot to
+    close. Auto mode's stops reached the bound most often with Playwright's close alone (3 in 10)."""
+    took, _stopped_mid_way, left_behind = _stop_mid_request(app, site, caplog, render, BROWSER_STOPS)
     assert left_behind == []
     assert took < fetching.CLOSE_STEP_S
