@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -226,15 +227,31 @@ def store_app(data_dir: Path, store_url: str | None) -> Iterator[App]:
 # ----- the markers, checked at run time (see tests/guards.py) -----
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """.ci/test runs the suite on both cores (``-n 2 --dist loadgroup``). A file's tests run on one
-    worker, so a module's fixtures (a crawled manual, the test site's state) are built once; the tests
-    that use the one Secret Service (some lock its collection) and the packaging tests (one build of
-    the frozen program, in the checkout's dist/) run on one worker, one after another."""
-    for item in items:
-        serial = item.get_closest_marker("keyring") or item.get_closest_marker("packaging")
-        item.add_marker(pytest.mark.xdist_group("serial" if serial else item.path.name))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """.ci/test runs the suite on both cores (``-n 2 --dist loadfile``): a file's tests run on one
+    worker, so a module's fixtures (a crawled manual, a built package) are made once. The files with
+    tests that use the one Secret Service (some lock its collection) or build the package (into the
+    checkout's dist/) all run on one worker, one after another. (pytest-xdist's own ``xdist_group``
+    marks are not read under pytest 9: it renames the items' node ids, which pytest 9 computes.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    serial = {
+        f"tests/{path.name}"
+        for path in Path(__file__).parent.glob("test_*.py")
+        if _SERIAL_MARKS.search(path.read_text(encoding="utf-8"))
+    }
+
+    class SerialFilesScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "the Secret Service and packaging tests" if file in serial else file
+
+    return SerialFilesScheduling(config, log)  # type: ignore[arg-type]
+
+
+_SERIAL_MARKS = re.compile(r"pytest\.mark\.(keyring|packaging)\b")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
