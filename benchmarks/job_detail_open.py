@@ -18,9 +18,9 @@ past its first 100 pages, so its conversion threads compete with the GUI for the
 is real: the desktop program (``DesktopApp``: main window, Jobs panel, bridge), its services, and
 a SQLite store in a temporary directory (the 10,000-page job written with the store's repositories).
 
-The code before (``--base``, a git worktree of commit 7f1284d, made if missing) and after (this
-checkout) each run in a child process with their own code on ``sys.path``, rounds interleaved, and
-are printed side by side; ``--switch-interval S`` adds the code after with
+The code before (``--base``, a git worktree of ``--base-commit``, 7f1284d by default, made if
+missing) and after (this checkout) each run in a child process with their own code on ``sys.path``,
+rounds interleaved, and are printed side by side; ``--switch-interval S`` adds the code after with
 ``sys.setswitchinterval(S)`` (CPython's default is 5 ms). Target: <= 150 ms with the crawl running.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/job_detail_open.py [--rounds 3] [--repeats 3]
@@ -238,9 +238,9 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
 # ----- in the parent: the site, the two versions, the table -----
 
 
-def base_worktree(path: Path) -> Path:
+def base_worktree(path: Path, commit: str) -> Path:
     if not (path / "quaero_desktop").is_dir():
-        subprocess.run(["git", "worktree", "add", "--detach", str(path), BASE_COMMIT], cwd=ROOT, check=True)
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), commit], cwd=ROOT, check=True)
     return path
 
 
@@ -265,6 +265,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--site-pages", type=int, default=50_000, help="leaves of the site the running crawl crawls")
     parser.add_argument("--base", type=Path, default=Path(tempfile.gettempdir()) / "jd-base")
+    parser.add_argument("--base-commit", default=BASE_COMMIT, help="the code before, when --base is made")
     parser.add_argument(
         "--switch-interval",
         type=float,
@@ -285,7 +286,10 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from benchmarks.fast_path_site import site
 
-    versions: dict[str, tuple[Path, float | None]] = {"before": (base_worktree(args.base), None), "after": (ROOT, None)}
+    versions: dict[str, tuple[Path, float | None]] = {
+        "before": (base_worktree(args.base, args.base_commit), None),
+        "after": (ROOT, None),
+    }
     for interval in args.switch_interval:
         versions[f"after, switch {interval * 1000:g} ms"] = (ROOT, interval)
     figures: dict[str, dict[str, list[float]]] = {name: {} for name in versions}

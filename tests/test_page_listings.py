@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from quaero_desktop.domain.job import JobStatus, PageChange, PageResult, SkipReason
-from quaero_desktop.store import jobs_repo, pages_repo
+from quaero_desktop.store import jobs_repo, page_listings_repo, pages_repo
 
 
 def test_page_listings_say_what_the_children_say_in_discovery_order(store_database):
@@ -36,11 +36,11 @@ def test_page_listings_say_what_the_children_say_in_discovery_order(store_databa
         pages_repo.finish_child(
             conn, "c3", JobStatus.FAILED, now=now, http_status=500, error="HTTP 500", reason=SkipReason.NOT_HTML
         )
-    fields = pages_repo.PageListing._fields
+    fields = page_listings_repo.PageListing._fields
     with database.read() as conn:
         children = pages_repo.list_children(conn, "job")
-        listings = pages_repo.list_page_listings(conn, "job")
-        assert [listing.id for listing in pages_repo.list_page_listings(conn, "job", offset=2, limit=3)] == [
+        listings = page_listings_repo.list_page_listings(conn, "job")
+        assert [listing.id for listing in page_listings_repo.list_page_listings(conn, "job", offset=2, limit=3)] == [
             "c2",
             "c3",
             "c4",

@@ -11,9 +11,9 @@ from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import ChildJob, Job, JobLogEntry
 from quaero_desktop.domain.url_noise import NoiseGroup, noise_groups
 from quaero_desktop.engine.ownership import owner_is_alive
-from quaero_desktop.store import jobs_repo, logs_repo, pages_repo
+from quaero_desktop.store import jobs_repo, logs_repo, page_listings_repo, pages_repo
 from quaero_desktop.store.database import Database
-from quaero_desktop.store.pages_repo import PageListing as PageListing  # for the window, which never imports the store
+from quaero_desktop.store.page_listings_repo import PageListing as PageListing  # the window never imports the store
 
 
 class JobsService:
@@ -61,7 +61,7 @@ class JobsService:
     def page_listings(self, job_id: str, *, limit: int | None = None, offset: int = 0) -> builtins.list[PageListing]:
         """The job's pages in discovery order as a list of them shows them (cheaper than ``children``)."""
         with self._database.read() as conn:
-            return pages_repo.list_page_listings(conn, job_id, limit=limit, offset=offset)
+            return page_listings_repo.list_page_listings(conn, job_id, limit=limit, offset=offset)
 
     def noise(self, job_id: str) -> builtins.list[NoiseGroup]:
         """Large groups of the job's documents whose URLs look like actions or variants (edit, history,

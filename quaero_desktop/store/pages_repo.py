@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple, TypedDict
+from typing import TypedDict
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
@@ -69,71 +69,6 @@ def list_children(
     if limit is not None:
         query = query.limit(limit)
     return [_child(r) for r in conn.execute(query)]
-
-
-class PageListing(NamedTuple):
-    """A page as a list of a crawl's pages shows it (the job window's Pages table): what a ChildJob says
-    of its progress, without building one. A ChildJob (a frozen dataclass of 20 fields) costs ~4 µs: of
-    the ~70 ms of CPU that 10,000 pages took to read, that was 40."""
-
-    id: str
-    seq: int
-    url: str
-    depth: int
-    status: JobStatus
-    http_status: int | None
-    title: str | None
-    result: PageResult | None
-    error: str | None
-    note: str | None
-    started_at: datetime | None
-    finished_at: datetime | None
-    found_on: str | None
-
-
-_LISTING_COLUMNS = tuple(jobs.c[name] for name in PageListing._fields)
-
-
-def list_page_listings(
-    conn: Connection, parent_id: str, *, limit: int | None = None, offset: int = 0
-) -> list[PageListing]:
-    """Children in discovery order, as ``PageListing``s."""
-    query = select(*_LISTING_COLUMNS).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    statuses, results = _STATUSES, _RESULTS
-    return [
-        PageListing(
-            child_id,
-            seq,
-            url,
-            depth,
-            statuses[status],
-            http_status,
-            title,
-            results[result] if result else None,
-            error,
-            note,
-            started_at,
-            finished_at,
-            found_on,
-        )
-        for (
-            child_id,
-            seq,
-            url,
-            depth,
-            status,
-            http_status,
-            title,
-            result,
-            error,
-            note,
-            started_at,
-            finished_at,
-            found_on,
-        ) in conn.execute(query)
-    ]
 
 
 def document_urls(conn: Connection, parent_id: str) -> list[str]:
