@@ -1,5 +1,6 @@
-"""A crawl's pages as the job window lists them (``list_page_listings``, read without building a
-ChildJob per page) say what ``list_children`` says of the same pages, in the same order."""
+"""A crawl's pages as the job window lists them (``list_page_listings`` and ``read_page_columns``, read
+as one row without building a ChildJob per page) say what ``list_children`` says of the same pages,
+in the same order."""
 
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ def test_page_listings_say_what_the_children_say_in_discovery_order(store_databa
             "c3",
             "c4",
         ]
+        columns = page_listings_repo.read_page_columns(conn, "job", offset=5)
+        nothing = page_listings_repo.read_page_columns(conn, "no-such-job")
+    assert [list(column) for column in zip(*listings[5:], strict=True)] == list(columns)  # what the window is made from
+    assert list(nothing) == [[] for _ in fields]
     assert [child.seq for child in children] == list(range(7))
     assert listings == [tuple(getattr(child, name) for name in fields) for child in children]
     two = listings[2]
@@ -64,3 +69,12 @@ def test_page_listings_say_what_the_children_say_in_discovery_order(store_databa
         False,
     )
     assert children[0].parent_id == "job" and children[4].change is None and children[4].reason is None
+
+
+def test_page_columns_come_in_discovery_order_whatever_order_the_database_gave():
+    """The aggregates' order is the pages' in practice, but no database promises it: the columns are
+    put in seq order together, so each page's values stay together."""
+    columns = [["c2", "c0", "c1"], [2, 0, 1], ["u2", "u0", "u1"]]
+    assert page_listings_repo._in_seq_order(columns) == [["c0", "c1", "c2"], [0, 1, 2], ["u0", "u1", "u2"]]
+    ordered = [["c0", "c1"], [0, 1], ["u0", "u1"]]
+    assert page_listings_repo._in_seq_order(ordered) is ordered

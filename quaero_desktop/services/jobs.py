@@ -13,7 +13,10 @@ from quaero_desktop.domain.url_noise import NoiseGroup, noise_groups
 from quaero_desktop.engine.ownership import owner_is_alive
 from quaero_desktop.store import jobs_repo, logs_repo, page_listings_repo, pages_repo
 from quaero_desktop.store.database import Database
-from quaero_desktop.store.page_listings_repo import PageListing as PageListing  # the window never imports the store
+from quaero_desktop.store.page_listings_repo import PageColumns
+
+# for the window, which never imports the store
+from quaero_desktop.store.page_listings_repo import PageListing as PageListing
 
 
 class JobsService:
@@ -57,6 +60,11 @@ class JobsService:
     ) -> builtins.list[ChildJob]:
         with self._database.read() as conn:
             return pages_repo.list_children(conn, job_id, statuses=statuses, limit=limit, offset=offset)
+
+    def page_columns(self, job_id: str, *, limit: int | None = None, offset: int = 0) -> PageColumns:
+        """The job's pages in discovery order, column by column (what a list of many pages is made from)."""
+        with self._database.read() as conn:
+            return page_listings_repo.read_page_columns(conn, job_id, limit=limit, offset=offset)
 
     def page_listings(self, job_id: str, *, limit: int | None = None, offset: int = 0) -> builtins.list[PageListing]:
         """The job's pages in discovery order as a list of them shows them (cheaper than ``children``)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quaero_desktop.store.database import Database, check_fts5
+from quaero_desktop.store.database import Database, check_sqlite_features
 from quaero_desktop.store.schema_version import MigrationProgress, is_current
 
 DATABASE_FILENAME = "quaero.db"
@@ -22,7 +22,7 @@ def open_database(data_dir: Path, progress: MigrationProgress | None = None, *, 
     if url:
         database = Database.from_url(url)
     else:
-        check_fts5()
+        check_sqlite_features()
         database = Database(Path(data_dir) / DATABASE_FILENAME)
     if not is_current(database):
         # Alembic loads only for a file that lacks a migration (store/schema_version.py says why).

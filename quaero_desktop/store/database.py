@@ -206,15 +206,17 @@ def server_address(url: URL) -> ServerAddress:
     )
 
 
-def check_fts5() -> None:
-    """Fail with a clear message when this build's SQLite lacks FTS5 (search needs it)."""
+def check_sqlite_features() -> None:
+    """Fail with a clear message when this build's SQLite lacks FTS5 (search needs it) or the JSON
+    functions (a crawl's pages are read as one JSON array: store/page_listings_repo.py)."""
     probe = sqlite3.connect(":memory:")
     try:
         probe.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(a)")
+        probe.execute("SELECT json_group_array(json_array(1, 'a', NULL))")
     except sqlite3.OperationalError as exc:
         raise StoreError(
-            f"this SQLite ({sqlite3.sqlite_version}) has no FTS5 full-text search ({exc}); "
-            "install a Python built with a standard SQLite 3.35 or newer"
+            f"this SQLite ({sqlite3.sqlite_version}) has no FTS5 full-text search or no JSON functions ({exc}); "
+            "install a Python built with a standard SQLite 3.38 or newer"
         ) from exc
     finally:
         probe.close()

@@ -1,18 +1,24 @@
 """A crawl's pages as a list of them shows them (the job window's Pages table), read in one row.
 
-The database builds the whole list as one JSON array, so the driver steps to one row, not one per
-page. Python's sqlite3 lets go of the GIL around every step; while a crawl runs in the same process
-its threads take the GIL at each of those hand-overs and may keep it for the whole switch interval
-(5 ms), so 10,000 pages read row by row took 0.3-2 s of wall time for ~25 ms of CPU with the crawl
-at full speed (0.1-0.2 s as one array). The array is parsed by ``json.loads`` in C, and each
-page's values are turned into a ``PageListing`` in one pass.
+The database builds one JSON array per column, all in one row, so the driver steps to one row,
+not one per page, and Python makes 13 lists, not a list or tuple per page:
+
+* Python's sqlite3 lets go of the GIL around every step. While a crawl runs in the same process,
+  its threads take the GIL at each of those hand-overs and may keep it for the whole switch
+  interval (5 ms): 10,000 pages read row by row took 0.3-2 s for ~30 ms of CPU.
+* Every list or tuple made counts towards the cyclic garbage collector's next pass: a list per
+  page (from the JSON) and a ``PageListing`` per page, besides the window's own row per page, made
+  ~40 collections per read of 10,000 pages, and now and then a full one over the whole process
+  (0.1-0.4 s of CPU with a crawl's objects in it, on the thread that happened to allocate).
+
+The columns' values are converted with C-level maps where they need converting (statuses, results,
+times); the window makes its rows straight from the columns (``map(ChildRow, *columns)``).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select
@@ -40,62 +46,81 @@ class PageListing(NamedTuple):
     found_on: str | None
 
 
+class PageColumns(NamedTuple):
+    """The same pages column by column, in discovery order: ``PageListing``'s fields, in its order."""
+
+    id: list[str]
+    seq: list[int]
+    url: list[str]
+    depth: list[int]
+    status: list[JobStatus]
+    http_status: list[int | None]
+    title: list[str | None]
+    result: list[PageResult | None]
+    error: list[str | None]
+    note: list[str | None]
+    started_at: list[datetime | None]
+    finished_at: list[datetime | None]
+    found_on: list[str | None]
+
+
+if PageColumns._fields != PageListing._fields:  # list_page_listings zips one into the other by position
+    raise TypeError("PageColumns and PageListing must list the same fields in the same order")
+
 _LISTING_COLUMNS = tuple(jobs.c[name] for name in PageListing._fields)
 _STATUSES = {str(status): status for status in JobStatus}  # a dict lookup instead of an enum call per page
 _RESULTS: dict[str | None, PageResult | None] = {None: None} | {str(result): result for result in PageResult}
-_BY_SEQ = itemgetter(1)
+
+
+def read_page_columns(conn: Connection, parent_id: str, *, limit: int | None = None, offset: int = 0) -> PageColumns:
+    """Children in discovery order (from the ``offset``-th, at most ``limit``), column by column."""
+    pages = select(*_LISTING_COLUMNS).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
+    if limit is not None:
+        pages = pages.limit(limit)
+    listed = pages.subquery()
+    if conn.dialect.name == "postgresql":
+        arrays = func.json_build_array(*(func.json_agg(column) for column in listed.c))
+    else:
+        arrays = func.json_array(*(func.json_group_array(column) for column in listed.c))
+    value = conn.execute(select(arrays)).scalar_one()  # SQLite: JSON text; psycopg: already parsed
+    # PostgreSQL's json_agg of no rows is null
+    columns: list[list[Any]] = [column or [] for column in (json.loads(value) if isinstance(value, str) else value)]
+    columns = _in_seq_order(columns)
+    ids, seqs, urls, depths, statuses, http, titles, results, errors, notes, started, finished, found_on = columns
+    return PageColumns(
+        ids,
+        seqs,
+        urls,
+        depths,
+        list(map(_STATUSES.__getitem__, statuses)),
+        http,
+        titles,
+        list(map(_RESULTS.__getitem__, results)),
+        errors,
+        notes,
+        [None if at is None else _utc(at) for at in started],
+        [None if at is None else _utc(at) for at in finished],
+        found_on,
+    )
 
 
 def list_page_listings(
     conn: Connection, parent_id: str, *, limit: int | None = None, offset: int = 0
 ) -> list[PageListing]:
     """Children in discovery order, as ``PageListing``s."""
-    pages = select(*_LISTING_COLUMNS).where(jobs.c.parent_id == parent_id).order_by(jobs.c.seq).offset(offset)
-    if limit is not None:
-        pages = pages.limit(limit)
-    listed = pages.subquery()
-    if conn.dialect.name == "postgresql":
-        array = func.json_agg(func.json_build_array(*listed.c))
-    else:
-        array = func.json_group_array(func.json_array(*listed.c))
-    value = conn.execute(select(array)).scalar_one()  # SQLite: JSON text; psycopg: already parsed (None: no page)
-    rows: list[list[Any]] = json.loads(value) if isinstance(value, str) else value or []
-    # An aggregate's order is not its input's (SQLite before 3.44 and PostgreSQL without ORDER BY in
-    # the call promise none): sorted again here, in C, nearly free on rows already in order.
-    rows.sort(key=_BY_SEQ)
-    statuses, results = _STATUSES, _RESULTS
-    return [
-        PageListing(
-            child_id,
-            seq,
-            url,
-            depth,
-            statuses[status],
-            http_status,
-            title,
-            results[result],
-            error,
-            note,
-            None if started_at is None else _utc(started_at),
-            None if finished_at is None else _utc(finished_at),
-            found_on,
-        )
-        for (
-            child_id,
-            seq,
-            url,
-            depth,
-            status,
-            http_status,
-            title,
-            result,
-            error,
-            note,
-            started_at,
-            finished_at,
-            found_on,
-        ) in rows
-    ]
+    return list(map(PageListing, *read_page_columns(conn, parent_id, limit=limit, offset=offset)))
+
+
+def _in_seq_order(columns: list[list[Any]]) -> list[list[Any]]:
+    """The columns in discovery order. The aggregates read the ordered pages in one pass, so their
+    positions agree; their order is the pages' in practice, but neither SQLite before 3.44 nor
+    PostgreSQL without ORDER BY in the call promises it: checked in C, put in order if need be."""
+    seqs = columns[1]
+    ordered = sorted(seqs)  # nearly free on a list already in order
+    if seqs == ordered:
+        return columns
+    positions = sorted(range(len(seqs)), key=seqs.__getitem__)
+    return [list(map(column.__getitem__, positions)) for column in columns]
 
 
 def _utc(stored: str) -> datetime:

@@ -131,8 +131,8 @@ class ChildRow:
         return ""
 
 
-if tuple(field.name for field in fields(ChildRow)) != PageListing._fields:  # from_listing reads by position
-    raise TypeError("ChildRow and PageListing must list the same fields in the same order")
+if tuple(field.name for field in fields(ChildRow)) != PageListing._fields:  # made from either by position
+    raise TypeError("ChildRow and PageListing (and PageColumns) must list the same fields in the same order")
 
 _STORED_FIELDS = ("status", "http_status", "title", "result", "error", "note", "started_at", "finished_at")
 

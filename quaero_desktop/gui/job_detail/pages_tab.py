@@ -66,7 +66,7 @@ _COLUMN_WIDTHS = {
 
 def read_rows(app: App, job_id: str, offset: int = 0, limit: int | None = None) -> list[ChildRow]:
     """On a worker thread: the job's pages from ``offset`` on (at most ``limit``), ready for the model."""
-    return [ChildRow.from_listing(page) for page in app.jobs.page_listings(job_id, offset=offset, limit=limit)]
+    return list(map(ChildRow, *app.jobs.page_columns(job_id, offset=offset, limit=limit)))
 
 
 def read_changes(app: App, job_id: str, model: ChildrenTableModel) -> list[ChildRow]:
