@@ -126,7 +126,6 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
 
     from quaero_desktop.app import build_app
     from quaero_desktop.domain.definition import JobDefinition
-    from quaero_desktop.gui import main as gui_main
     from quaero_desktop.gui.desktop_app import DesktopApp
     from quaero_desktop.gui.main import create_qt_app
     from tests.gui_support import RecordingNotifier, ScriptedDialogs
@@ -147,9 +146,6 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
         store_big_job(app, big, children)
         dialogs = ScriptedDialogs()
         desktop = DesktopApp(app, dialogs=dialogs, notifier=RecordingNotifier(), tray=False)
-        freeze = getattr(gui_main, "freeze_start_up_objects", None)  # what the program does next (not in older code)
-        if freeze is not None:
-            freeze()
         window = desktop.show_window()
         progress: dict[str, int] = {}
         desktop.bridge.progressChanged.connect(

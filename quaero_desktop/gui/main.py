@@ -9,7 +9,6 @@ returns 0 with no error output.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 import sys
@@ -45,16 +44,6 @@ def create_qt_app(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     apply_theme(app)
     return app
-
-
-def freeze_start_up_objects() -> None:
-    """Leave the objects made so far out of the cyclic garbage collector's passes (``gc.freeze``).
-
-    Modules, classes, the store's and the engine's set-up: ~150,000 objects that live as long as the
-    program. A full pass runs on whichever thread allocates when it is due and holds the GIL
-    throughout; with a crawl running it walked all of them (0.1-0.4 s of CPU, over a second on a busy
-    machine), as often as not in the middle of a Job detail read. It now walks what came since."""
-    gc.freeze()
 
 
 def run_gui(data_dir: str | None = None, *, minimized: bool = False) -> int:
@@ -101,7 +90,6 @@ def _run(
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     desktop = DesktopApp(app, autostart=platform_autostart(directory if explicit_dir else None))
-    freeze_start_up_objects()
     instance.activation_requested.connect(desktop.show_window)  # a second start: bring the window
 
     async def main() -> None:

@@ -2,8 +2,8 @@
 
 Rows are read from the store once (off the GUI thread, converted there too), then live
 events update them in place; pages the crawl finds later are read with ``offset`` = the
-rows already shown, so nothing is read twice. The first read is two reads at once: the
-first screenful of pages, shown as soon as it comes, and the rest. Reading 10,000 pages takes a
+rows already shown, so nothing is read twice. The first read is in two steps: the first
+screenful of pages, shown at once, then the rest. Reading 10,000 pages takes a
 worker thread ~25 ms of CPU (the store reads them as one row: store/page_listings_repo.py), and
 while a crawl runs in this process its threads hold the GIL most of the time, so a single read
 kept the table empty for 0.5-2 s.
@@ -231,27 +231,23 @@ class PagesTab(QWidget):
                     self.model.merge(rows, authoritative=authoritative)
 
     async def _read_first(self) -> None:
-        """The first read (under the lock), in two reads that run at once: the first screenful,
-        shown as soon as it comes, and the pages after it, appended after. Events for those pages
-        that come meanwhile wait in the model's stash (it has no row for them yet) and are applied
-        as they are appended, unless the read already shows the page further along."""
-        rest = asyncio.ensure_future(in_thread(read_rows, self._app, self._job_id, FIRST_ROWS))
-        try:
-            rows = await in_thread(read_rows, self._app, self._job_id, 0, FIRST_ROWS)
-        except BaseException:
-            rest.cancel()
-            raise
+        """The first read (under the lock): the first screenful, painted before the rest is read.
+        Events for the rest that come meanwhile wait in the model's stash (it has no row for them
+        yet) and are applied as they are appended, unless the read already shows the page further
+        along. (Both read at once made the first rows later with a crawl running: the rest's reading
+        took the GIL from the painting.)"""
+        rows = await in_thread(read_rows, self._app, self._job_id, 0, FIRST_ROWS)
         if not isValid(self.model):
-            rest.cancel()
             return
         self.model.reset(rows)
         self._loaded = True
-        more = await rest  # meanwhile Qt's loop paints the first rows
-        # Fewer than a screenful: pages created since the first read may be there after a gap; the
-        # crawl's childrenAdded reads them by offset once this read lets go of the lock.
-        if len(rows) == FIRST_ROWS and isValid(self.model):
+        if len(rows) < FIRST_ROWS:
+            return
+        await asyncio.sleep(0)  # one turn of Qt's loop: the first rows are painted before the rest is read
+        rest = await in_thread(read_rows, self._app, self._job_id, self.model.total)
+        if isValid(self.model):
             with self.keeper.holding():
-                self.model.append(more)
+                self.model.append(rest)
 
     async def merge(self) -> None:
         """Read every page again; a page that events moved further along keeps its values."""
