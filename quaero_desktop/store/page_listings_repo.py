@@ -5,14 +5,16 @@ not one per page, and Python makes 13 lists, not a list or tuple per page:
 
 * Python's sqlite3 lets go of the GIL around every step. While a crawl runs in the same process,
   its threads take the GIL at each of those hand-overs and may keep it for the whole switch
-  interval (5 ms): 10,000 pages read row by row took 0.3-2 s for ~30 ms of CPU.
-* Every list or tuple made counts towards the cyclic garbage collector's next pass: a list per
-  page (from the JSON) and a ``PageListing`` per page, besides the window's own row per page, made
-  ~40 collections per read of 10,000 pages, and now and then a full one over the whole process
-  (0.1-0.4 s of CPU with a crawl's objects in it, on the thread that happened to allocate).
+  interval (5 ms). Read row by row, 10,000 pages took ~30 ms of CPU and 0.3-0.7 s beside two
+  busy threads; as one row, ~26 ms and 0.2-0.3 s (``benchmarks/pages_read.py``).
+* Every list or tuple made counts towards the cyclic garbage collector's next pass, which runs on
+  the thread that happens to allocate: the driver's row and a ``PageListing`` per page, besides
+  the window's own row per page, made 28 passes per read of 10,000 pages (now 14), and now and
+  then a full pass over the whole process (0.1-0.4 s of CPU with a crawl's objects in it).
 
-The columns' values are converted with C-level maps where they need converting (statuses, results,
-times); the window makes its rows straight from the columns (``map(ChildRow, *columns)``).
+The columns' values are converted with C-level maps where they need converting (statuses, results),
+times with ``datetime.fromisoformat``; the window makes its rows straight from the columns
+(``map(ChildRow, *columns)``).
 """
 
 from __future__ import annotations
