@@ -68,8 +68,13 @@ TREES = {
     "glib": Manual("glib", "libglib2.0-doc", "gtk-doc", "/usr/share/doc/libglib2.0-doc/glib", "index.html", "unseen"),
 }
 MAX_PAGES = 5000
-BASELINE_FILES = [  # where a crawl converts its pages and what hands it its converter (``--baseline``)
+BASELINE_FILES = [  # where a crawl reads and converts its pages and what hands it its converter (``--baseline``)
     "quaero_desktop/crawler/markdown.py",
+    "quaero_desktop/crawler/http/fetcher.py",
+    "quaero_desktop/crawler/js_signals.py",
+    "quaero_desktop/crawler/app_shell.py",
+    "quaero_desktop/crawler/urls.py",
+    "quaero_desktop/crawler/scope.py",
     "quaero_desktop/crawler/doc_chrome.py",
     "quaero_desktop/crawler/sources.py",
     "quaero_desktop/engine/engine.py",

@@ -13,7 +13,7 @@ from contextlib import redirect_stderr, redirect_stdout
 import pytest
 
 from quaero_desktop.cli.main import main
-from quaero_desktop.crawler import sources
+from quaero_desktop.crawler.http import html_page
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.definition_io import load_definition_file
 from quaero_desktop.domain.errors import ValidationError
@@ -123,14 +123,14 @@ def test_an_error_nobody_planned_for_fails_that_page_with_its_text_and_the_crawl
     app, fresh_site, monkeypatch, caplog
 ):
     site = fresh_site
-    real = sources.js_signals
+    real = html_page.js_signals_of_tree
 
-    def breaks_on_chapter_one(html: str):
+    def breaks_on_chapter_one(html: str, document):
         if "brass sextant" in html:
             raise ValueError("a parser met something it did not expect")
-        return real(html)
+        return real(html, document)
 
-    monkeypatch.setattr(sources, "js_signals", breaks_on_chapter_one)
+    monkeypatch.setattr(html_page, "js_signals_of_tree", breaks_on_chapter_one)
     job = crawl(app, make_definition([site.url("/manual/index.html")], include_patterns=["/manual/"], render="http"))
     _accounted(job)
     (failed,) = [c for c in app.jobs.children(job.id) if c.status == JobStatus.FAILED]

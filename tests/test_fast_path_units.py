@@ -8,7 +8,8 @@ import urllib.request
 
 from quaero_desktop.crawler.fetched import Validators
 from quaero_desktop.crawler.http.cookie_jar import cookie_jar, from_jar_cookie
-from quaero_desktop.crawler.http.fetcher import decode_html, read_html
+from quaero_desktop.crawler.http.fetcher import decode_html
+from quaero_desktop.crawler.http.html_page import read_html
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
 from quaero_desktop.crawler.render_check import FIRST_SAMPLES, SAMPLE_EVERY, RenderDecisions, compare
 from quaero_desktop.domain.credential import Cookie

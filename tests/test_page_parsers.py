@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from quaero_desktop.crawler.app_shell import signals_from_html
 from quaero_desktop.crawler.html_tree import parse_html
-from quaero_desktop.crawler.http.fetcher import decode_html, read_html
+from quaero_desktop.crawler.http.fetcher import decode_html
+from quaero_desktop.crawler.http.html_page import read_html
 from quaero_desktop.crawler.js_signals import js_signals
 from quaero_desktop.crawler.login_form import LoginMarkers, login_evidence
 from quaero_desktop.crawler.markdown import html_to_markdown

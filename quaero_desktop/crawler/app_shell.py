@@ -50,15 +50,9 @@ _SCRIPTS: Final = etree.XPath(
     " or contains(translate(@type, 'JAVASCRIPT', 'javascript'), 'javascript')"
     " or contains(translate(@type, 'ECMASCRIPT', 'ecmascript'), 'ecmascript')]"
 )
-_APP_ROOT_XPATH: Final = etree.XPath(
-    " | ".join(
-        [
-            *(f"//*[@id='{i}']" for i in APP_ROOT_IDS),
-            *(f"//{t}" for t in APP_ROOT_TAGS),
-            *(f"//*[@{a}]" for a in APP_ROOT_ATTRIBUTES),
-        ]
-    )
-)
+_APP_ROOT_ID_SET: Final = frozenset(APP_ROOT_IDS)
+_APP_ROOT_TAG_SET: Final = frozenset(APP_ROOT_TAGS)
+_APP_ROOT_ATTRIBUTE_SET: Final = frozenset(APP_ROOT_ATTRIBUTES)
 
 
 @dataclass(frozen=True)
@@ -96,13 +90,25 @@ def signals_from_document(document: _Element) -> ShellSignals:
             declarative_root.tag = "div"
     etree.strip_elements(document, *HIDDEN_TEXT_TAGS, with_tail=False)
     body = document.find("body")
-    roots = _APP_ROOT_XPATH(document)
-    root = roots[0] if isinstance(roots, list) and roots and isinstance(roots[0], _Element) else None
+    root = _app_root(document)
     return ShellSignals(
         text_chars=_visible_chars(body) if body is not None else 0,
         script_count=scripts,
         app_root_text_chars=None if root is None else _visible_chars(root),
     )
+
+
+def _app_root(document: _Element) -> _Element | None:
+    """The first element in document order that is an app root (``APP_ROOT_CSS``). One walk over the
+    elements: an XPath union of the ids, tags and attributes walks the whole tree once for each (3.8 ms
+    of the crawl process's CPU on a manual's page, against 0.7)."""
+    for element in document.iter(etree.Element):
+        names = element.keys()
+        if names and (element.get("id") in _APP_ROOT_ID_SET or not _APP_ROOT_ATTRIBUTE_SET.isdisjoint(names)):
+            return element
+        if element.tag in _APP_ROOT_TAG_SET:
+            return element
+    return None
 
 
 def _visible_chars(element: _Element) -> int:

@@ -25,10 +25,10 @@ its HTML says: auto mode never renders it to compare (a static site starts no br
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from lxml import etree
 from lxml.etree import _Element
 
 from quaero_desktop.crawler.app_shell import HIDDEN_TEXT_TAGS, is_empty_shell, signals_from_document
@@ -48,9 +48,6 @@ _FRAMEWORK_MARKERS: Final = re.compile(
     r"|data-svelte|data-v-app|__remixContext|data-astro-cid|id=\"___gatsby\"|data-turbo",
 )
 _CUSTOM_TAG: Final = re.compile(r"<([a-z][a-z0-9]*-[a-z0-9-]*)[\s>/]", re.IGNORECASE)
-_FRAMES: Final = etree.XPath("//iframe[@src] | //frame[@src]")
-_DECLARATIVE_SHADOW: Final = etree.XPath("//template[@shadowrootmode or @shadowroot]")
-_NOSCRIPT: Final = etree.XPath("//noscript")
 
 
 @dataclass(frozen=True)
@@ -72,22 +69,37 @@ _RUNS_WITHOUT_SCRIPT_TAG: Final = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=|<\?xml-
 
 
 def js_signals(html: str) -> JsSignals:
+    """The signals of a page's HTML (parsed here when it may need the browser)."""
+    return js_signals_of_tree(html, lambda: parse_html(html))
+
+
+def js_signals_of_tree(html: str, document: Callable[[], _Element | None]) -> JsSignals:
+    """The signals of ``html``, read from its tree (``document``: ``parse_html(html)``, or the tree a
+    caller parsed already and is done reading: it is changed, hidden elements removed). The tree is
+    asked for only when the page may need the browser."""
     if not _MAY_NEED_BROWSER.search(html):  # no scripts, frames or shadow roots: nothing to look for
         return JsSignals(None, False, scripted=bool(_RUNS_WITHOUT_SCRIPT_TAG.search(html)))
     framework = bool(_FRAMEWORK_MARKERS.search(html))
-    return JsSignals(_needs_browser(html), framework)
+    return JsSignals(_needs_browser(html, document()), framework)
 
 
-def _needs_browser(html: str) -> str | None:
-    root = parse_html(html)  # once: the shell's signals are read last, as they remove hidden elements
+def _needs_browser(html: str, root: _Element | None) -> str | None:
+    # The shell's signals are read last, as they remove hidden elements.
     if root is None:
         return None
-    noscript_asks = any(
-        _NOSCRIPT_ASKS.search(" ".join(str(text) for text in noscript.itertext()))
-        for noscript in _elements(_NOSCRIPT(root))
-    )
-    frames = bool(_elements(_FRAMES(root)))
-    shadow_root = bool(_elements(_DECLARATIVE_SHADOW(root)))
+    noscript_asks = frames = shadow_root = False
+    # One walk over the few elements these are read from (an XPath each walked the whole tree).
+    for element in root.iter("noscript", "iframe", "frame", "template"):
+        if element.tag == "noscript":
+            noscript_asks = noscript_asks or bool(
+                _NOSCRIPT_ASKS.search(" ".join(str(text) for text in element.itertext()))
+            )
+        elif element.tag == "template":
+            shadow_root = (
+                shadow_root or element.get("shadowrootmode") is not None or element.get("shadowroot") is not None
+            )
+        else:
+            frames = frames or element.get("src") is not None
     shell = signals_from_document(root)
     if is_empty_shell(shell):
         return EMPTY_SHELL
@@ -107,8 +119,4 @@ def _needs_browser(html: str) -> str | None:
     return None
 
 
-def _elements(found: object) -> list[_Element]:
-    return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
-
-
-__all__ = ["EMPTY_SHELL", "HIDDEN_TEXT_TAGS", "JsSignals", "js_signals"]
+__all__ = ["EMPTY_SHELL", "HIDDEN_TEXT_TAGS", "JsSignals", "js_signals", "js_signals_of_tree"]

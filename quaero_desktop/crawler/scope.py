@@ -82,6 +82,12 @@ class CrawlScope:
             return []
         return self.in_scope(links, base_url)
 
+    def followed_in_scope(self, normalised: list[str]) -> list[str]:
+        """Of a page's ``normalised`` links (``all_links``), those the crawl follows (``links_in_scope``)."""
+        if not self.follow_links:
+            return []
+        return [url for url in normalised if self.url_filter.allows(url)]
+
     def in_scope(self, links: list[str] | tuple[str, ...], base_url: str) -> list[str]:
         """Normalised, de-duplicated links the crawl's filters allow, in page order (depth aside)."""
         return [url for url in self.all_links(links, base_url) if self.url_filter.allows(url)]

@@ -37,7 +37,7 @@ from quaero_desktop.crawler.fetched import (
     Validators,
 )
 from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
-from quaero_desktop.crawler.js_signals import EMPTY_SHELL, js_signals
+from quaero_desktop.crawler.js_signals import EMPTY_SHELL
 from quaero_desktop.crawler.markdown import ContentRules
 from quaero_desktop.crawler.meta_refresh import refresh_target
 from quaero_desktop.crawler.render_check import Check, Difference, HostChecks, RenderDecisions, compare
@@ -81,7 +81,7 @@ class HttpSource:
         if not isinstance(result, HttpPage):
             return result
         page, _ = with_refresh_target(result.page)
-        signals = await asyncio.to_thread(js_signals, page.html)
+        signals = result.signals
         if signals.needs_browser is None:
             return page
         # Stored as read, with a note; an empty app shell counts as rendered empty, as in a browser.
@@ -154,7 +154,7 @@ class AutoSource:
         page, refresh = with_refresh_target(page)
         if refresh is not None:  # a redirect written in HTML: the browser would show another page
             return self._with_open_checks(url, page)
-        signals = await asyncio.to_thread(js_signals, page.html)
+        signals = result.signals  # read from the HTML with the page (html_page.py)
         if signals.needs_browser is not None:
             log.debug("%s needs the browser: %s", url, signals.needs_browser)
             return await self._render(url, result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -83,10 +84,49 @@ def normalise_url(url: str, base: str | None = None, *, keep_hash_routes: bool =
     The fragment is dropped, unless ``keep_hash_routes`` and it is a hash route of a
     single-page app (``#/path`` or ``#!path``): then it names a page of its own. The
     app's home route (``#/``, ``#!``, ``#!/``) is the page without a fragment."""
+    url = url.strip()
+    absolute = _ABSOLUTE.fullmatch(url)
+    if absolute is not None:
+        base_scheme = _scheme_of(base) if base and not base.isspace() else ""  # (a blank base is none)
+        if base_scheme is not None:
+            same_scheme = base_scheme == absolute.group(1)
+            return _normalised_absolute(_without_plain_fragment(url, keep_hash_routes), same_scheme, keep_hash_routes)
     try:
-        return _normalise(url.strip(), base, keep_hash_routes)
+        return _normalise(url, base, keep_hash_routes)
     except ValueError:  # bad port, bad IPv6 literal, unencodable host (UnicodeError) ...
         return None
+
+
+# An http(s) URL with a host, without a tab or line break (urljoin drops them: "http://\t/x" has no host).
+_ABSOLUTE: Final = re.compile(r"(https?)://[^/?#\t\n\r][^\t\n\r]*")
+_NORMALISED_KEPT: Final = 16_384  # a site's menus link the same pages from every page
+
+
+@lru_cache(maxsize=_NORMALISED_KEPT)
+def _normalised_absolute(url: str, same_scheme: bool, keep_hash_routes: bool) -> str | None:
+    """``normalise_url`` of an absolute ``url`` (``_ABSOLUTE``), resolved against a base of the same scheme
+    or not (all that urljoin takes of the base then: the same scheme rewrites ``url`` as urlparse reads
+    it). Every page of a site links its menus' pages again: each is normalised once."""
+    scheme = url.partition(":")[0]
+    try:
+        return _normalise(url, f"{scheme}:" if same_scheme else None, keep_hash_routes)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def _scheme_of(base: str) -> str | None:
+    """The scheme urljoin reads in ``base`` (lower-cased; "" for none), None when ``base`` is no URL."""
+    try:
+        return urlsplit(base.strip()).scheme
+    except ValueError:
+        return None
+
+
+def _without_plain_fragment(url: str, keep_hash_routes: bool) -> str:
+    """``url`` without its fragment when normalising drops it anyway (it is no hash route kept)."""
+    before, mark, fragment = url.partition("#")
+    return url if mark and keep_hash_routes and fragment.startswith(("/", "!")) else before
 
 
 def host_of(url: str) -> str:

@@ -2,8 +2,8 @@
 
 Reads the same things the browser path reads (title, description, canonical URL, language, a
 password field, the links of ``a[href]`` and ``area[href]`` resolved against the page's base)
-from the HTML as the server sent it. A non-HTML answer (PDF, image, download) is recognised from
-its headers and its body is never downloaded.
+from the HTML as the server sent it, and whether the page needs the browser (html_page.py). A
+non-HTML answer (PDF, image, download) is recognised from its headers and its body is never downloaded.
 """
 
 from __future__ import annotations
@@ -13,11 +13,8 @@ import re
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin
 
 import httpx2
-from lxml import etree
-from lxml.etree import _Element
 
 from quaero_desktop.crawler.connection_errors import (
     MAX_REDIRECTS,
@@ -41,8 +38,8 @@ from quaero_desktop.crawler.fetched import (
     retry_after_seconds,
     source_hash,
 )
-from quaero_desktop.crawler.html_tree import parse_html
-from quaero_desktop.crawler.page_directives import robots_directives
+from quaero_desktop.crawler.http.html_page import read_page
+from quaero_desktop.crawler.js_signals import JsSignals
 from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.long_urls import short_url
@@ -60,6 +57,7 @@ class HttpPage:
     """An HTML answer: the page as the crawl reads it, and the bytes, for a browser to render the same."""
 
     page: FetchedPage
+    signals: JsSignals  # whether its HTML needs the browser (js_signals.py), read from the same parse
     body: bytes
     headers: dict[str, str]  # the response's headers, one value each (Set-Cookie excepted: see ``sets_cookies``)
     sets_cookies: bool
@@ -179,10 +177,12 @@ class HttpFetcher:
             raise not_text(content_type)
         html = decode_html(body, response.charset_encoding)
         robots_header = "\n".join(response.headers.get_list("x-robots-tag"))
-        page = read_html(html, url, final_url, response.status_code, content_type, robots_header)
+        page, signals = await asyncio.to_thread(
+            read_page, html, url, final_url, response.status_code, content_type, robots_header
+        )
         page = replace(_with_validators(page, response, body), retry_after_s=retry_after)
         single = {name.lower(): value for name, value in response.headers.items() if name.lower() != "set-cookie"}
-        return HttpPage(page, body, single, sets_cookies)
+        return HttpPage(page, signals, body, single, sets_cookies)
 
     async def fetch_text(self, url: str, before: Callable[[], Awaitable[object]] | None = None) -> TextResponse:
         """A small text file (robots.txt) with the crawl's client; status None when it could not be loaded."""
@@ -306,77 +306,3 @@ def decode_html(body: bytes, header_charset: str | None) -> str:
 def _meta_charset(body: bytes) -> str | None:
     found = _META_CHARSET.search(body[:2048]) or _XML_ENCODING.match(body[:512])  # an XHTML page's declaration
     return found.group(1).decode("ascii", "replace") if found else None
-
-
-_LINKS = etree.XPath("//a[@href] | //area[@href]")
-_PASSWORD = etree.XPath("//input[translate(@type, 'PASWORD', 'pasword')='password']")
-_CANONICAL = etree.XPath(
-    "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]"
-)
-_META_ROBOTS = etree.XPath("//meta[translate(@name, 'ROBTS', 'robts')='robots'][@content]")
-_DESCRIPTION = etree.XPath("//meta[translate(@name, 'DESCRIPTION', 'description')='description'][@content]")
-
-
-def read_html(
-    html: str, requested_url: str, final_url: str, status: int | None, content_type: str, robots_header: str = ""
-) -> FetchedPage:
-    """What the browser path reads from a page, read from its HTML (no script has run).
-    ``robots_header``: the answer's X-Robots-Tag values, one per line."""
-    root = parse_html(html)
-    if root is None:
-        return FetchedPage(
-            requested_url,
-            final_url,
-            status,
-            content_type,
-            "",
-            "",
-            "",
-            "",
-            False,
-            [],
-            html,
-            rendered_by=RenderMode.HTTP,
-            robots=robots_directives([robots_header]),
-        )
-    base_element = root.find(".//head/base[@href]")
-    base = _resolved(final_url, base_element.get("href", "").strip()) if base_element is not None else final_url
-    title_element = root.find(".//title")
-    title = " ".join((title_element.text or "").split()) if title_element is not None else ""
-    followed: dict[str, None] = {}
-    nofollow: dict[str, None] = {}
-    for anchor in _elements(_LINKS(root)):
-        href = (anchor.get("href") or "").strip()
-        if href:
-            target = followed if "nofollow" not in (anchor.get("rel") or "").lower().split() else nofollow
-            target[_resolved(base, href)] = None
-    meta_robots = [meta.get("content", "") for meta in _elements(_META_ROBOTS(root))]
-    canonical = _elements(_CANONICAL(root))
-    description = _elements(_DESCRIPTION(root))
-    return FetchedPage(
-        requested_url=requested_url,
-        final_url=final_url,
-        status=status,
-        content_type=content_type,
-        title=title,
-        description=description[0].get("content", "") if description else "",
-        canonical=_resolved(base, canonical[0].get("href", "").strip()) if canonical else "",
-        language=str(root.get("lang", "")),
-        has_password_field=bool(_elements(_PASSWORD(root))),
-        links=list(followed),
-        html=html,
-        rendered_by=RenderMode.HTTP,
-        robots=robots_directives([*meta_robots, robots_header]),
-        nofollow_links=tuple(url for url in nofollow if url not in followed),
-    )
-
-
-def _resolved(base: str, href: str) -> str:
-    try:
-        return urljoin(base, href)
-    except ValueError:  # a malformed IPv6 host and the like: kept as written (normalising drops it)
-        return href
-
-
-def _elements(found: object) -> list[_Element]:
-    return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []

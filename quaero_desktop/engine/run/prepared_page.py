@@ -110,7 +110,7 @@ def _prepared(
         source_hash=stored_source_hash(fetched.source_hash, rules) if read_from_html else "",
         links=tuple(link for link in every_link if link not in anchors),
     )
-    links = [link for link in scope.links_in_scope(followed, fetched.final_url) if link not in anchors]
+    links = [link for link in scope.followed_in_scope(every_link) if link not in anchors]
     if depth < scope.max_depth:
         return PreparedPage(content=content, links=links, record=record)
     return PreparedPage(content=content, links=[], record=record, links_beyond_depth=links)
