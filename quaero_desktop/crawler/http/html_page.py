@@ -9,11 +9,12 @@ process parses a page once (it parsed it twice, a manual's page 1.7 ms each time
 from __future__ import annotations
 
 import re
+import string
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from lxml import etree
 from lxml.etree import _Element
 
 from quaero_desktop.crawler.fetched import FetchedPage
@@ -22,13 +23,7 @@ from quaero_desktop.crawler.js_signals import JsSignals, js_signals_of_tree
 from quaero_desktop.crawler.page_directives import robots_directives
 from quaero_desktop.domain.definition import RenderMode
 
-_LINKS = etree.XPath("//a[@href] | //area[@href]")
-_PASSWORD = etree.XPath("//input[translate(@type, 'PASWORD', 'pasword')='password']")
-_CANONICAL = etree.XPath(
-    "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]"
-)
-_META_ROBOTS = etree.XPath("//meta[translate(@name, 'ROBTS', 'robts')='robots'][@content]")
-_DESCRIPTION = etree.XPath("//meta[translate(@name, 'DESCRIPTION', 'description')='description'][@content]")
+_ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # as XPath's translate()
 # A reference whose resolution depends on its base's folder alone (RFC 3986 5.2.2: the base's last
 # segment, query and fragment are dropped): not empty, not only a query, fragment or parameters
 # ("?x", "#x", ";x", "//": those keep the base's path), no scheme in its first segment ("mailto:", "x:"), no
@@ -79,38 +74,77 @@ def _page_of_tree(
             rendered_by=RenderMode.HTTP,
             robots=robots_directives([robots_header]),
         )
-    base_element = root.find(".//head/base[@href]")
-    base = _resolved(final_url, base_element.get("href", "").strip()) if base_element is not None else final_url
+    found = _Found.of(root)
+    base = _resolved(final_url, found.base.strip()) if found.base is not None else final_url
     folder = _folder(base)
-    title_element = root.find(".//title")
-    title = " ".join((title_element.text or "").split()) if title_element is not None else ""
     followed: dict[str, None] = {}
     nofollow: dict[str, None] = {}
-    for anchor in _elements(_LINKS(root)):
+    for anchor in found.anchors:
         href = (anchor.get("href") or "").strip()
         if href:
             target = followed if "nofollow" not in (anchor.get("rel") or "").lower().split() else nofollow
             in_folder = folder is not None and _FOLDER_RELATIVE.fullmatch(href) is not None
             target[_resolved_in_folder(folder, href) if in_folder else _resolved(base, href)] = None
-    meta_robots = [meta.get("content", "") for meta in _elements(_META_ROBOTS(root))]
-    canonical = _elements(_CANONICAL(root))
-    description = _elements(_DESCRIPTION(root))
     return FetchedPage(
         requested_url=requested_url,
         final_url=final_url,
         status=status,
         content_type=content_type,
-        title=title,
-        description=description[0].get("content", "") if description else "",
-        canonical=_resolved(base, canonical[0].get("href", "").strip()) if canonical else "",
+        title=found.title,
+        description=found.description,
+        canonical=_resolved(base, found.canonical.strip()) if found.canonical is not None else "",
         language=str(root.get("lang", "")),
-        has_password_field=bool(_elements(_PASSWORD(root))),
+        has_password_field=found.password_field,
         links=list(followed),
         html=html,
         rendered_by=RenderMode.HTTP,
-        robots=robots_directives([*meta_robots, robots_header]),
+        robots=robots_directives([*found.meta_robots, robots_header]),
         nofollow_links=tuple(url for url in nofollow if url not in followed),
     )
+
+
+@dataclass
+class _Found:
+    """The elements a page is read from, found in one walk over the few kinds they are of (an XPath each
+    walked the whole tree: 2.4 ms of a manual's page, against 0.6 for its links alone)."""
+
+    anchors: list[_Element] = field(default_factory=list)  # a[href] and area[href], in document order
+    base: str | None = None  # the first head/base's href
+    title: str = ""  # the first title's text, its whitespace collapsed
+    description: str = ""  # the first <meta name="description">'s content (the name in any ASCII case)
+    canonical: str | None = None  # the first <link rel="canonical">'s href
+    meta_robots: list[str] = field(default_factory=list)  # every <meta name="robots">'s content
+    password_field: bool = False  # an <input type="password">
+
+    @classmethod
+    def of(cls, root: _Element) -> _Found:
+        found = cls()
+        titled = described = False
+        for element in root.iter("a", "area", "base", "title", "meta", "link", "input"):
+            tag = element.tag
+            if tag in ("a", "area"):
+                if element.get("href") is not None:
+                    found.anchors.append(element)
+            elif tag == "meta":
+                content = element.get("content")
+                name = (element.get("name") or "").translate(_ASCII_LOWER)
+                if content is not None and name == "robots":
+                    found.meta_robots.append(content)
+                elif content is not None and name == "description" and not described:
+                    found.description, described = content, True
+            elif tag == "link":
+                rel = f" {(element.get('rel') or '').translate(_ASCII_LOWER)} "
+                if found.canonical is None and " canonical " in rel:
+                    found.canonical = element.get("href")  # (None without an href: the next one, then)
+            elif tag == "input":
+                found.password_field |= (element.get("type") or "").translate(_ASCII_LOWER) == "password"
+            elif tag == "base":
+                parent = element.getparent()
+                if found.base is None and parent is not None and parent.tag == "head" and parent is not root:
+                    found.base = element.get("href")
+            elif not titled:  # title
+                found.title, titled = " ".join((element.text or "").split()), True
+        return found
 
 
 def _folder(base: str) -> str | None:
@@ -137,7 +171,3 @@ def _resolved(base: str, href: str) -> str:
         return urljoin(base, href)
     except ValueError:  # a malformed IPv6 host and the like: kept as written (normalising drops it)
         return href
-
-
-def _elements(found: object) -> list[_Element]:
-    return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
