@@ -11,7 +11,8 @@ interleaved rounds:
    Quaero crawl in ``http`` mode too (auto's ceiling: the same work without a browser). Pages/s of each (HTML
    pages stored / parsed, over the crawl's time), the ratio (goal >= 1.0x Scrapy), the pages the
    browser rendered (samples, pages whose HTML needs scripts, pages of kinds that switched, pages
-   read again), the job log's "switched" lines, and the peak summed RSS of the crawl's processes.
+   read again), the job log's "switched" lines, the peak summed RSS of the crawl's processes and the
+   CPU seconds of all of them per URL met (Scrapy's too: on a loaded machine, a steadier figure than time).
    With ``--baseline REV``, an ``auto`` crawl with the conversion's files (``BASELINE_FILES``) as at REV
    too ("before"), in the same rounds (the pool of conversion processes against the in-thread
    conversion), and the Markdown of the two compared per URL. Each crawl also runs a thread that asks
@@ -43,6 +44,7 @@ import tempfile
 import textwrap
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -221,9 +223,11 @@ def run_crawl(
     from benchmarks.fast_path import PeakMemory  # not in a crawl's child: it imports the package from ROOT
 
     memory = PeakMemory(process.pid)
-    out, _ = process.communicate()
+    with children_cpu() as cpu:
+        out, _ = process.communicate()
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result["peak_mb"] = memory.stop()
+    result["all_cpu"] = cpu.seconds
     if result["status"] != "completed":
         raise SystemExit(f"the {render} crawl of {start} ended {result['status']}: {result['error']}")
     return result
@@ -232,13 +236,35 @@ def run_crawl(
 def scrapy_run(python: Path, start: str, prefix: str, concurrency: int, workdir: Path) -> dict[str, Any]:
     spider = workdir / "same_links.py"
     spider.write_text(SCRAPY_SPIDER)
-    result = subprocess.run(
-        [str(python), "-m", "scrapy", "runspider", str(spider), "-a", f"start={start}", "-a", f"prefix={prefix}",
-         "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"],
-        capture_output=True, text=True, cwd=workdir,
-    )  # fmt: skip
+    with children_cpu() as cpu:
+        result = subprocess.run(
+            [str(python), "-m", "scrapy", "runspider", str(spider), "-a", f"start={start}", "-a", f"prefix={prefix}",
+             "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"],
+            capture_output=True, text=True, cwd=workdir,
+        )  # fmt: skip
     data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    data["all_cpu"] = cpu.seconds
     return data
+
+
+class _Seconds:
+    seconds = 0.0
+
+
+@contextlib.contextmanager
+def children_cpu() -> Iterator[_Seconds]:
+    """The CPU seconds (user + system) of the child processes that end in the block, with every process
+    they waited for: a crawl's own process, its conversion workers, Playwright's driver and Chromium's
+    processes. The machine's load lengthens a crawl's time, hardly the CPU its pages take."""
+    import resource
+
+    spent = _Seconds()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        yield spent
+    finally:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent.seconds = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 # ----- same text -----
@@ -283,7 +309,7 @@ def ticks(crawl: dict[str, Any]) -> str:
     tick = crawl["tick"]
     return (
         f"tick p50 {tick['p50']:.1f} / p99 {tick['p99']:.1f} / max {tick['max']:.0f} ms; CPU s: crawl process "
-        f"{tick['cpu']:.1f}, conversion workers {tick['workers_cpu']:.1f}"
+        f"{tick['cpu']:.1f}, conversion workers {tick['workers_cpu']:.1f}, all its processes {crawl['all_cpu']:.1f}"
     )
 
 
@@ -350,10 +376,15 @@ def main() -> None:
                     figures.setdefault(f"{tree.name} tick p99 ms", []).append(auto["tick"]["p99"])
                     figures.setdefault(f"{tree.name} tick max ms", []).append(auto["tick"]["max"])
                     figures.setdefault(f"{tree.name} process CPU s", []).append(auto["tick"]["cpu"])
+                    figures.setdefault(f"{tree.name} all CPU ms/page", []).append(1000 * auto["all_cpu"] / auto["met"])
+                    figures.setdefault(f"{tree.name} scrapy CPU ms/page", []).append(
+                        1000 * scraped["all_cpu"] / scraped["met"]
+                    )
                     print(
                         f"round {number} {tree.name}: auto {auto_rate:.1f} pages/s ({auto['documents']} documents, "
                         f"{auto['met']} URLs met, {auto['seconds']:.1f} s), scrapy {scrapy_rate:.1f} pages/s "
-                        f"({scraped['pages']} HTML pages, {scraped['met']} responses, {scraped['seconds']:.1f} s): "
+                        f"({scraped['pages']} HTML pages, {scraped['met']} responses, {scraped['seconds']:.1f} s, "
+                        f"CPU {scraped['all_cpu']:.1f} s): "
                         f"{auto_rate / scrapy_rate:.2f}x; peak {auto['peak_mb']:.0f} MB; {ticks(auto)}; "
                         f"load {os.getloadavg()[0]:.1f}",
                         flush=True,
@@ -368,6 +399,9 @@ def main() -> None:
                         figures.setdefault(f"{tree.name} before tick p99 ms", []).append(before["tick"]["p99"])
                         figures.setdefault(f"{tree.name} before tick max ms", []).append(before["tick"]["max"])
                         figures.setdefault(f"{tree.name} before process CPU s", []).append(before["tick"]["cpu"])
+                        figures.setdefault(f"{tree.name} before all CPU ms/page", []).append(
+                            1000 * before["all_cpu"] / before["met"]
+                        )
                         same = compare_text(stored_markdown(runs / "before"), stored_markdown(runs / "auto"))
                         print(
                             f"         before (as at {args.baseline}) {before_rate:.1f} pages/s ({before['documents']} "
@@ -419,7 +453,7 @@ def main() -> None:
     print("\nmedians over the rounds")
     for key, values in figures.items():
         unit = "x (goal >= 1.0)" if key.endswith("/scrapy") else ("MB" if "MB" in key else "pages/s")
-        unit = "ms" if key.endswith(" ms") else ("s" if key.endswith(" s") else unit)
+        unit = "ms" if key.endswith((" ms", "ms/page")) else ("s" if key.endswith(" s") else unit)
         unit = "x" if key.endswith(("/http", "/before")) else unit
         rounds = ", ".join(f"{value:.2f}" for value in values)
         print(f"{key:<24} {statistics.median(values):8.2f} {unit}   (rounds: {rounds})")
