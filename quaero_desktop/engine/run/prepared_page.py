@@ -33,15 +33,20 @@ class PreparedPage:
 _RELATIVE_TIME: Final = re.compile(
     r"\b(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b|\bjust now\b", re.IGNORECASE
 )
+# What every relative time says: most pages have neither, and finding that is half the time of the above.
+_MAY_BE_RELATIVE_TIME: Final = re.compile("ago|just now", re.IGNORECASE)
+# A counter starts with a digit no word character precedes (``\b\d``, written so that the regex engine
+# looks for digits first instead of trying every position of a page: a third of the time).
 _COUNTER: Final = re.compile(
-    r"\b\d[\d,.\u202f\u00a0]*\s*(?:page\s?)?(?:views?|visits?|visitors?|reads?|hits?)\b", re.IGNORECASE
+    r"\d(?<!\w\d)[\d,.\u202f\u00a0]*\s*(?:page\s?)?(?:views?|visits?|visitors?|reads?|hits?)\b", re.IGNORECASE
 )
 
 
 def change_fingerprint(markdown: str) -> str:
     """The Markdown as change detection compares it: relative times ("3 minutes ago") and view counters
     ("1,234 views") masked, as they change with every visit, not with the page (``content_hash``)."""
-    return _COUNTER.sub("# views", _RELATIVE_TIME.sub("some time ago", markdown))
+    timed = _RELATIVE_TIME.sub("some time ago", markdown) if _MAY_BE_RELATIVE_TIME.search(markdown) else markdown
+    return _COUNTER.sub("# views", timed)
 
 
 def content_rules(definition: JobDefinition) -> ContentRules:
