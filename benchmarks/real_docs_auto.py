@@ -42,9 +42,9 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -222,12 +222,11 @@ def run_crawl(
     )
     from benchmarks.fast_path import PeakMemory  # not in a crawl's child: it imports the package from ROOT
 
-    memory = PeakMemory(process.pid)
-    with children_cpu() as cpu:
-        out, _ = process.communicate()
+    memory, cpu = PeakMemory(process.pid), TreeCpu(process.pid)
+    out, _ = process.communicate()
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result["peak_mb"] = memory.stop()
-    result["all_cpu"] = cpu.seconds
+    result["all_cpu"] = cpu.stop()
     if result["status"] != "completed":
         raise SystemExit(f"the {render} crawl of {start} ended {result['status']}: {result['error']}")
     return result
@@ -236,35 +235,52 @@ def run_crawl(
 def scrapy_run(python: Path, start: str, prefix: str, concurrency: int, workdir: Path) -> dict[str, Any]:
     spider = workdir / "same_links.py"
     spider.write_text(SCRAPY_SPIDER)
-    with children_cpu() as cpu:
-        result = subprocess.run(
-            [str(python), "-m", "scrapy", "runspider", str(spider), "-a", f"start={start}", "-a", f"prefix={prefix}",
-             "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"],
-            capture_output=True, text=True, cwd=workdir,
-        )  # fmt: skip
-    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    data["all_cpu"] = cpu.seconds
+    process = subprocess.Popen(
+        [str(python), "-m", "scrapy", "runspider", str(spider), "-a", f"start={start}", "-a", f"prefix={prefix}",
+         "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=workdir,
+    )  # fmt: skip
+    cpu = TreeCpu(process.pid)
+    out, _ = process.communicate()
+    data: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    data["all_cpu"] = cpu.stop()
     return data
 
 
-class _Seconds:
-    seconds = 0.0
+class TreeCpu:
+    """The CPU seconds (user + system) of a process and every process below it: its conversion workers,
+    Playwright's driver and Chromium's processes, read every 0.2 s (the last reading of each process
+    counts; one that lives less than that is missed). The machine's load lengthens a crawl's time,
+    hardly the CPU its pages take."""
 
+    def __init__(self, pid: int) -> None:
+        import psutil
 
-@contextlib.contextmanager
-def children_cpu() -> Iterator[_Seconds]:
-    """The CPU seconds (user + system) of the child processes that end in the block, with every process
-    they waited for: a crawl's own process, its conversion workers, Playwright's driver and Chromium's
-    processes. The machine's load lengthens a crawl's time, hardly the CPU its pages take."""
-    import resource
+        self._root = psutil.Process(pid)
+        self._seen: dict[tuple[int, float], float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
-    spent = _Seconds()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    try:
-        yield spent
-    finally:
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        spent.seconds = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    def _run(self) -> None:
+        import psutil
+
+        while True:
+            try:
+                processes = [self._root, *self._root.children(recursive=True)]
+            except psutil.Error:
+                processes = []
+            for process in processes:
+                with contextlib.suppress(psutil.Error):
+                    times = process.cpu_times()
+                    self._seen[(process.pid, process.create_time())] = times.user + times.system
+            if self._stop.wait(0.2):
+                return
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return sum(self._seen.values())
 
 
 # ----- same text -----
