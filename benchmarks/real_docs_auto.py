@@ -77,6 +77,7 @@ BASELINE_FILES = [  # where a crawl reads and converts its pages and what hands 
     "quaero_desktop/crawler/app_shell.py",
     "quaero_desktop/crawler/urls.py",
     "quaero_desktop/crawler/scope.py",
+    "quaero_desktop/crawler/render_check.py",
     "quaero_desktop/crawler/doc_chrome.py",
     "quaero_desktop/crawler/sources.py",
     "quaero_desktop/engine/engine.py",

@@ -7,6 +7,7 @@ import asyncio
 
 from quaero_desktop.crawler.meta_refresh import refresh_target
 from quaero_desktop.crawler.render_check import (
+    ALIKE_AFTER,
     FIRST_SAMPLES,
     FREE_KIND_SAMPLES,
     KIND_SAMPLE_SHARE,
@@ -95,6 +96,40 @@ def test_a_page_waits_only_for_the_checks_that_may_send_it_to_the_browser():
         app_check.set_result(None)
         assert await waiting.rendered_instead() == (True, None)  # its kind switched: read it again
         assert decisions.unfinished_checks() == []
+
+    asyncio.run(scenario())
+
+
+def test_sections_running_the_scripts_of_clean_samples_are_not_sampled_but_follow_them():
+    """A documentation site runs one set of scripts in every section: once ``ALIKE_AFTER`` samples ran
+    them, a new section's pages are no samples; they wait for those samples' checks and go to the
+    browser with the first of them that differs. Pages without the key are sampled as before."""
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        decisions = RenderDecisions()
+        checks = []
+        for number in range(ALIKE_AFTER):
+            url = f"https://a.example/s{number}/1.html"
+            assert decisions.in_first_samples(url, "sphinx")
+            assert decisions.sample(url, framework=False, alike_key="sphinx")
+            check: Check = loop.create_future()
+            decisions.add_first_check(url, check, "sphinx")
+            checks.append(check)
+        assert not decisions.in_first_samples("https://a.example/library/os.html", "sphinx")
+        assert not decisions.sample("https://a.example/library/os.html", framework=False, alike_key="sphinx")
+        assert decisions.sample("https://a.example/blog/1.html", framework=False, alike_key="other scripts")
+        waiting = decisions.open_checks("https://a.example/library/sys.html", alike_key="sphinx")
+        assert waiting is not None and set(waiting.checks) == set(checks)
+        line = decisions.switch_to_browser("https://a.example/s1/1.html", "a script adds text", "sphinx")
+        assert line is not None and "https://a.example/library/" in line
+        checks[1].set_result(None)
+        for check in checks[::2]:
+            check.set_result(None)
+        assert await waiting.rendered_instead() == (True, None)  # stored from its HTML meanwhile: read again
+        assert decisions.browser_reason("https://a.example/library/re.html") == "a script adds text"
+        # Those scripts differed once: a new section running them is sampled again.
+        assert decisions.sample("https://a.example/howto/1.html", framework=False, alike_key="sphinx")
 
     asyncio.run(scenario())
 

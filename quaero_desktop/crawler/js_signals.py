@@ -31,7 +31,13 @@ from typing import Final
 
 from lxml.etree import _Element
 
-from quaero_desktop.crawler.app_shell import HIDDEN_TEXT_TAGS, is_empty_shell, signals_from_document
+from quaero_desktop.crawler.app_shell import (
+    HIDDEN_TEXT_TAGS,
+    TEXT_CAP,
+    ShellSignals,
+    is_empty_shell,
+    signals_from_document,
+)
 from quaero_desktop.crawler.html_tree import parse_html
 
 EMPTY_SHELL: Final = "an empty app shell in its HTML"
@@ -55,11 +61,23 @@ class JsSignals:
     """``needs_browser``: why the page must be rendered (None: its HTML has its content).
     ``framework``: a JavaScript framework marks the page (check it more often).
     ``scripted``: something in it could make a browser show other text than its HTML (False: nothing
-    could, so comparing it with the browser's version would find no difference)."""
+    could, so comparing it with the browser's version would find no difference).
+    ``text_chars``: the visible characters of its HTML's body, counted up to ``TEXT_CAP`` (0: not read).
+    ``script_set``: which scripts it runs, a digest of their addresses and inline texts ("": not read;
+    the HTTP path reads it, html_page.py)."""
 
     needs_browser: str | None
     framework: bool
     scripted: bool = True
+    text_chars: int = 0
+    script_set: str = ""
+
+    @property
+    def alike_key(self) -> str:
+        """What pages that behave alike in a browser share (render_check.py): the scripts they run, for
+        a page whose HTML clearly holds its content (``TEXT_CAP`` visible characters: no shell its
+        scripts fill); "" for any other page."""
+        return self.script_set if self.text_chars >= TEXT_CAP else ""
 
 
 _MAY_NEED_BROWSER: Final = re.compile(r"<script|<noscript|<iframe|<frame|shadowroot", re.IGNORECASE)
@@ -80,13 +98,15 @@ def js_signals_of_tree(html: str, document: Callable[[], _Element | None]) -> Js
     if not _MAY_NEED_BROWSER.search(html):  # no scripts, frames or shadow roots: nothing to look for
         return JsSignals(None, False, scripted=bool(_RUNS_WITHOUT_SCRIPT_TAG.search(html)))
     framework = bool(_FRAMEWORK_MARKERS.search(html))
-    return JsSignals(_needs_browser(html, document()), framework)
-
-
-def _needs_browser(html: str, root: _Element | None) -> str | None:
-    # The shell's signals are read last, as they remove hidden elements.
+    root = document()
     if root is None:
-        return None
+        return JsSignals(None, framework)
+    needs_browser, text_chars = _needs_browser(html, root)
+    return JsSignals(needs_browser, framework, text_chars=text_chars)
+
+
+def _needs_browser(html: str, root: _Element) -> tuple[str | None, int]:
+    """Why the page needs the browser (None: it does not), and its visible characters (``TEXT_CAP`` at most)."""
     noscript_asks = frames = shadow_root = False
     # One walk over the few elements these are read from (an XPath each walked the whole tree).
     for element in root.iter("noscript", "iframe", "frame", "template"):
@@ -100,7 +120,11 @@ def _needs_browser(html: str, root: _Element | None) -> str | None:
             )
         else:
             frames = frames or element.get("src") is not None
-    shell = signals_from_document(root)
+    shell = signals_from_document(root)  # last: it removes hidden elements
+    return _reason(html, shell, noscript_asks, frames, shadow_root), shell.text_chars
+
+
+def _reason(html: str, shell: ShellSignals, noscript_asks: bool, frames: bool, shadow_root: bool) -> str | None:
     if is_empty_shell(shell):
         return EMPTY_SHELL
     if noscript_asks:

@@ -12,8 +12,15 @@ page (or a whole host) stops trusting its HTML (docs/architecture.md, "HTTP fast
    ``FRAMEWORK_SAMPLE_EVERY`` for pages a JavaScript framework marks). A site whose every page is a
    directory of its own (``/2024/05/12/a-post/``) is no reason to render them all: past
    ``FREE_KIND_SAMPLES`` kinds, a new kind is sampled only while the host's samples stay under one
-   in ``KIND_SAMPLE_SHARE`` of its pages (else its next page is). The sample's stored version
-   is the browser's when they differ, so it loses nothing.
+   in ``KIND_SAMPLE_SHARE`` of its pages (else its next page is). Nor is a new kind's first page a
+   sample when its HTML clearly holds its content (``TEXT_CAP`` visible characters) and it runs the
+   same scripts (``JsSignals.alike_key``) as ``ALIKE_AFTER`` of its host's samples, none of which
+   differed: those samples vouch for its kind, whose pages wait for their checks like the pages of
+   theirs, and a sample with those scripts that differs switches the kinds it vouched for along with
+   its own (a documentation site runs one set of scripts in every section: the Python manual's 15
+   directories took 15 samples of one set, Chromium rendering them as the crawl began). The
+   one-in-``SAMPLE_EVERY`` samples go on for every page. The sample's stored version is the
+   browser's when they differ, so it loses nothing.
 3. The two versions **differ** when the rendered page links somewhere in the crawl's scope that
    the HTML does not — not to the page itself, nor to a page the crawl knows already (a session's
    "recently visited" list differs from one request to the next and adds nothing to find; nor to
@@ -44,6 +51,7 @@ from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.urls import hash_route
 
 FIRST_SAMPLES: Final = 3
+ALIKE_AFTER: Final = 3
 FREE_KIND_SAMPLES: Final = 10
 KIND_SAMPLE_SHARE: Final = 10
 SAMPLE_EVERY: Final = 50
@@ -153,6 +161,11 @@ class HostChecks:
         return differs, own
 
 
+def _vouched_for(host: _Host, alike_key: str) -> bool:
+    """Whether pages of ``alike_key`` were sampled ``ALIKE_AFTER`` times on ``host`` and none differed."""
+    return bool(alike_key) and alike_key not in host.differed and host.sampled[alike_key] >= ALIKE_AFTER
+
+
 def page_kind(url: str) -> str:
     """The kind of page a URL names, as auto mode switches pages to the browser: its host and its
     directory (``https://a.example/docs/api/`` for ``https://a.example/docs/api/x.html?v=2``). Known
@@ -170,6 +183,12 @@ class _Host:
     kinds_seen: set[str] = field(default_factory=set)  # kinds one of whose pages was sampled
     switched: dict[str, str] = field(default_factory=dict)  # kind -> why its pages go to the browser
     checks: dict[str, list[Check]] = field(default_factory=dict)  # kind -> its background checks
+    # Pages that behave alike (JsSignals.alike_key): the samples taken of them, their background checks,
+    # the kinds whose first sample they stand for, and the keys of samples that differed.
+    sampled: Counter[str] = field(default_factory=Counter)
+    alike_checks: dict[str, list[Check]] = field(default_factory=dict)
+    vouched: dict[str, set[str]] = field(default_factory=dict)
+    differed: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -183,53 +202,64 @@ class RenderDecisions:
         host = self._host(url)
         return host.browser_reason or host.switched.get(page_kind(url))
 
-    def sample(self, url: str, *, framework: bool, scripted: bool = True) -> bool:
+    def sample(self, url: str, *, framework: bool, scripted: bool = True, alike_key: str = "") -> bool:
         """Count a page read from its HTML; True when it is one to check in the browser too.
 
         A page nothing in which could change its text (``scripted`` False: js_signals.py) is never a
         sample, nor counted among its host's pages: a browser shows its HTML, and rendering it would
-        start Chromium (hundreds of MB) to find no difference."""
+        start Chromium (hundreds of MB) to find no difference. ``alike_key``: ``JsSignals.alike_key``."""
         if not scripted:
             return False
         host = self._host(url)
-        first = self._first_sample(host, page_kind(url))
+        kind = page_kind(url)
+        first = self._first_sample(host, kind, alike_key)
+        if not first and kind not in host.kinds_seen and _vouched_for(host, alike_key):
+            host.vouched.setdefault(alike_key, set()).add(kind)
         host.pages += 1
         every = FRAMEWORK_SAMPLE_EVERY if framework else SAMPLE_EVERY
         if not first and host.pages % every != 0:
             return False
         host.samples += 1
-        host.kinds_seen.add(page_kind(url))
+        host.kinds_seen.add(kind)
+        if alike_key:
+            host.sampled[alike_key] += 1
         return True
 
-    def in_first_samples(self, url: str) -> bool:
+    def in_first_samples(self, url: str, alike_key: str = "") -> bool:
         """Whether the next page of this URL is among its host's first ``FIRST_SAMPLES`` or its
         kind's first sample (checked in the background, ``add_first_check``)."""
-        return self._first_sample(self._host(url), page_kind(url))
+        return self._first_sample(self._host(url), page_kind(url), alike_key)
 
     @staticmethod
-    def _first_sample(host: _Host, kind: str) -> bool:
+    def _first_sample(host: _Host, kind: str, alike_key: str) -> bool:
         if host.pages < FIRST_SAMPLES:
             return True
-        if kind in host.kinds_seen:
+        if kind in host.kinds_seen or _vouched_for(host, alike_key):
             return False
         return len(host.kinds_seen) < FREE_KIND_SAMPLES or host.samples * KIND_SAMPLE_SHARE < host.pages
 
-    def add_first_check(self, url: str, check: Check) -> None:
-        self._host(url).checks.setdefault(page_kind(url), []).append(check)
+    def add_first_check(self, url: str, check: Check, alike_key: str = "") -> None:
+        host = self._host(url)
+        host.checks.setdefault(page_kind(url), []).append(check)
+        if alike_key:
+            host.alike_checks.setdefault(alike_key, []).append(check)
 
-    def open_checks(self, url: str, own: Check | None = None) -> HostChecks | None:
+    def open_checks(self, url: str, own: Check | None = None, alike_key: str = "") -> HostChecks | None:
         """What a page read now over HTTP must wait for: the open checks of its kind (of its host once
-        one more kind differing would switch it), or None when no check may send it to the browser."""
+        one more kind differing would switch it; of the pages that vouch for its kind), or None when no
+        check may send it to the browser."""
         host = self._host(url)
         kind = page_kind(url)
         waiting_on = [check for check in host.checks.get(kind, ()) if not check.done()]
+        if alike_key and kind in host.vouched.get(alike_key, ()):
+            waiting_on += [check for check in host.alike_checks.get(alike_key, ()) if not check.done()]
         if len(host.switched) >= KINDS_BEFORE_HOST - 1:
             waiting_on = [check for checks in host.checks.values() for check in checks if not check.done()]
         if own is not None and own not in waiting_on:
             waiting_on.append(own)
         if not waiting_on and self.browser_reason(url) is None:
             return None
-        return HostChecks(tuple(waiting_on), own, lambda: self.browser_reason(url) is not None)
+        return HostChecks(tuple(dict.fromkeys(waiting_on)), own, lambda: self.browser_reason(url) is not None)
 
     def unfinished_checks(self) -> list[Check]:
         """The background checks still running (a crawl that ends cancels them)."""
@@ -238,17 +268,24 @@ class RenderDecisions:
             if not check.done()
         ]  # fmt: skip
 
-    def switch_to_browser(self, url: str, reason: str) -> str | None:
-        """Pages like ``url``'s differ in the browser (``reason``): its kind goes there from now on,
-        and its whole host once ``KINDS_BEFORE_HOST`` kinds did. The line for the job's log, the
+    def switch_to_browser(self, url: str, reason: str, alike_key: str = "") -> str | None:
+        """Pages like ``url``'s differ in the browser (``reason``): its kind goes there from now on, with
+        the kinds its scripts (``alike_key``) vouched for, and its whole host once ``KINDS_BEFORE_HOST``
+        kinds did; new kinds running those scripts are sampled again. The line for the job's log, the
         first time (None when they already went to the browser)."""
         host = self._host(url)
         kind = page_kind(url)
-        if host.browser_reason is not None or kind in host.switched:
+        along: list[str] = []
+        if alike_key:
+            host.differed.add(alike_key)
+            along = sorted(host.vouched.pop(alike_key, set()) - {kind} - set(host.switched))
+        if host.browser_reason is not None or (kind in host.switched and not along):
             return None
-        host.switched[kind] = reason
+        for switched in (kind, *along):
+            host.switched.setdefault(switched, reason)
         if len(host.switched) < KINDS_BEFORE_HOST:
-            return f"switched the pages under {kind} to the browser for the rest of the crawl: {reason}"
+            also = f" (and under {', '.join(along)}, whose pages run the same scripts)" if along else ""
+            return f"switched the pages under {kind}{also} to the browser for the rest of the crawl: {reason}"
         kinds = ", ".join(host.switched)
         host.browser_reason = f"{len(host.switched)} kinds of its pages differ in the browser ({kinds})"
         return f"switched the host to the browser for the rest of the crawl ({host.browser_reason}): {reason}"

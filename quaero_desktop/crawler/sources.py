@@ -158,19 +158,24 @@ class AutoSource:
         if signals.needs_browser is not None:
             log.debug("%s needs the browser: %s", url, signals.needs_browser)
             return await self._render(url, result)
-        first = self._decisions.in_first_samples(page.final_url)
-        if not self._decisions.sample(page.final_url, framework=signals.framework, scripted=signals.scripted):
-            return self._with_open_checks(url, page)
+        alike = signals.alike_key
+        first = self._decisions.in_first_samples(page.final_url, alike)
+        if not self._decisions.sample(
+            page.final_url, framework=signals.framework, scripted=signals.scripted, alike_key=alike
+        ):
+            return self._with_open_checks(url, page, alike_key=alike)
         if first:  # checked in the background: the crawl goes on meanwhile (render_check.HostChecks)
             check: Check = asyncio.ensure_future(self._check(url, result, tab=self._checking_tab))
-            self._decisions.add_first_check(page.final_url, check)
-            return self._with_open_checks(url, page, check)
+            self._decisions.add_first_check(page.final_url, check, alike)
+            return self._with_open_checks(url, page, check, alike)
         # A later sample is checked in this worker's own tab, the page waiting for it.
-        return await self._check(url, result, tab=None) or self._with_open_checks(url, page)
+        return await self._check(url, result, tab=None) or self._with_open_checks(url, page, alike_key=alike)
 
-    def _with_open_checks(self, url: str, page: FetchedPage, own: Check | None = None) -> FetchedPage:
+    def _with_open_checks(
+        self, url: str, page: FetchedPage, own: Check | None = None, alike_key: str = ""
+    ) -> FetchedPage:
         """``page``, its host's open checks kept for ``take_host_checks(url)``."""
-        checks = self._decisions.open_checks(page.final_url, own)
+        checks = self._decisions.open_checks(page.final_url, own, alike_key)
         self._host_checks = None if checks is None else (url, checks)
         return page
 
@@ -206,7 +211,7 @@ class AutoSource:
         if difference is None:
             return None
         reason = f"{rendered.final_url} shows more in the browser than in its HTML: {difference.describe()}"
-        switched = self._decisions.switch_to_browser(page.final_url, reason)
+        switched = self._decisions.switch_to_browser(page.final_url, reason, fetched.signals.alike_key)
         if switched is not None:
             self._on_switch(switched)
         return rendered

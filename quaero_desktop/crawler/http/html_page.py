@@ -8,9 +8,10 @@ process parses a page once (it parsed it twice, a manual's page 1.7 ms each time
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Final
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -37,20 +38,27 @@ def read_html(
 ) -> FetchedPage:
     """What the browser path reads from a page, read from its HTML (no script has run).
     ``robots_header``: the answer's X-Robots-Tag values, one per line."""
-    return _page_of_tree(parse_html(html), html, requested_url, final_url, status, content_type, robots_header)
+    root = parse_html(html)
+    found = _Found.of(root) if root is not None else None
+    return _page_of_tree(root, found, html, requested_url, final_url, status, content_type, robots_header)
 
 
 def read_page(
     html: str, requested_url: str, final_url: str, status: int | None, content_type: str, robots_header: str = ""
 ) -> tuple[FetchedPage, JsSignals]:
-    """``read_html`` and ``js_signals`` of the page, from one parse."""
+    """``read_html`` and ``js_signals`` of the page (with the scripts it runs), from one parse."""
     root = parse_html(html)
-    page = _page_of_tree(root, html, requested_url, final_url, status, content_type, robots_header)
-    return page, js_signals_of_tree(html, lambda: root)  # last: the signals remove hidden elements
+    found = _Found.of(root) if root is not None else None
+    page = _page_of_tree(root, found, html, requested_url, final_url, status, content_type, robots_header)
+    signals = js_signals_of_tree(html, lambda: root)  # last: the signals remove hidden elements
+    if found is None or not found.scripts:
+        return page, signals
+    return page, replace(signals, script_set=found.script_set(_base_url(found, final_url)))
 
 
 def _page_of_tree(
     root: _Element | None,
+    found: _Found | None,
     html: str,
     requested_url: str,
     final_url: str,
@@ -58,7 +66,7 @@ def _page_of_tree(
     content_type: str,
     robots_header: str,
 ) -> FetchedPage:
-    if root is None:
+    if root is None or found is None:
         return FetchedPage(
             requested_url,
             final_url,
@@ -74,8 +82,7 @@ def _page_of_tree(
             rendered_by=RenderMode.HTTP,
             robots=robots_directives([robots_header]),
         )
-    found = _Found.of(root)
-    base = _resolved(final_url, found.base.strip()) if found.base is not None else final_url
+    base = _base_url(found, final_url)
     folder = _folder(base)
     followed: dict[str, None] = {}
     nofollow: dict[str, None] = {}
@@ -115,14 +122,24 @@ class _Found:
     canonical: str | None = None  # the first <link rel="canonical">'s href
     meta_robots: list[str] = field(default_factory=list)  # every <meta name="robots">'s content
     password_field: bool = False  # an <input type="password">
+    scripts: list[tuple[str, str, str]] = field(default_factory=list)  # (type, src, inline text) of each that runs
+
+    def script_set(self, base: str) -> str:
+        """A digest of the scripts (their types, addresses resolved against ``base``, inline texts)."""
+        entries = sorted({f"{kind}\n{_resolved(base, src) if src else ''}\n{text}" for kind, src, text in self.scripts})
+        return hashlib.blake2b("\0".join(entries).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
     @classmethod
     def of(cls, root: _Element) -> _Found:
         found = cls()
         titled = described = False
-        for element in root.iter("a", "area", "base", "title", "meta", "link", "input"):
+        for element in root.iter("a", "area", "base", "title", "meta", "link", "input", "script"):
             tag = element.tag
-            if tag in ("a", "area"):
+            if tag == "script":
+                kind = (element.get("type") or "").strip().lower()
+                if kind in ("", "module") or "javascript" in kind or "ecmascript" in kind:  # (not data: JSON)
+                    found.scripts.append((kind, (element.get("src") or "").strip(), element.text or ""))
+            elif tag in ("a", "area"):
                 if element.get("href") is not None:
                     found.anchors.append(element)
             elif tag == "meta":
@@ -145,6 +162,11 @@ class _Found:
             elif not titled:  # title
                 found.title, titled = " ".join((element.text or "").split()), True
         return found
+
+
+def _base_url(found: _Found, final_url: str) -> str:
+    """What the page's relative links are resolved against: its <base href>, else its own URL."""
+    return _resolved(final_url, found.base.strip()) if found.base is not None else final_url
 
 
 def _folder(base: str) -> str | None:
