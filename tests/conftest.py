@@ -140,6 +140,7 @@ def desktop(app, qloop):
     asyncio.set_event_loop(qloop)
     program = DesktopApp(app, dialogs=ScriptedDialogs(), notifier=RecordingNotifier(), tray=False)
     yield program
+    program.stop_timers()  # a timer left running fired in a later test, with no loop to run it
     run(qloop, program.tasks.wait_all())
     program.bridge.close()
     if program.has_window():

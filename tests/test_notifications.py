@@ -152,6 +152,7 @@ def test_notifications_over_dbus_replace_per_job_and_a_click_opens_the_job(
         assert desktop.window.jobs.selected().id == failed_id
         assert done_id != failed_id
     finally:
+        desktop.stop_timers()
         run(qloop, desktop.tasks.wait_all())
         run(qloop, desktop.notifications.close())
         desktop.bridge.close()

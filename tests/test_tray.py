@@ -36,9 +36,9 @@ def program(app, qloop):
 
     yield build
     for desktop in built:
+        desktop.stop_timers()
         run(qloop, desktop.tasks.wait_all())
         desktop.bridge.close()
-        desktop.tray_presence.stop()
         desktop.tray.close()
         if desktop.has_window():
             desktop.window.hide()

@@ -378,9 +378,7 @@ class DesktopApp(QObject):
 
     async def shutdown(self) -> None:
         """Put the window and tray away, then stop the engine: running crawls are detached, not lost."""
-        self._tooltip_timer.stop()
-        self._tray_wait.stop()
-        self.tray_presence.stop()
+        self.stop_timers()
         if self._window is not None:
             self._window.save_geometry()
             self._window.hide()
@@ -390,6 +388,14 @@ class DesktopApp(QObject):
         self.bridge.close()
         # Running crawls continue when the program starts again (resume_on_start).
         await in_thread(lambda: self.app.close(detach=True, resume_on_start=True))
+
+    def stop_timers(self) -> None:
+        """Nothing of the program wakes up again (its loop may be gone): the tooltip, the tray's watch,
+        the wait for a tray, the definitions' refresh."""
+        self._tooltip_timer.stop()
+        self._tray_wait.stop()
+        self.tray_presence.stop()
+        self.definitions.stop()
 
     def _read_definitions(self) -> list[JobDefinition]:
         return [record.definition for record in self.app.definitions.list()]

@@ -44,6 +44,9 @@ class StoredDefinitions(QObject):
         self._timer.start()
         self.refresh_soon()
 
+    def stop(self) -> None:
+        self._timer.stop()
+
     def refresh_soon(self) -> None:
         if not self._reading:
             self._tasks.start(self.refresh(), what="Reading the definitions")

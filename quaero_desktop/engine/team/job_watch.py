@@ -126,7 +126,10 @@ class TeamJobWatch:
             with self._lock:
                 watched = list(self._watched)
             for job_id in watched:
-                await self._show(job_id, force=True)
+                try:
+                    await self._show(job_id, force=True)
+                except Exception as exc:  # the store is away: this look is what makes up for it, so it goes on
+                    log.debug("could not read team crawl %s (%s); looking again in %ss", job_id, exc, POLL_S)
 
     def _check_soon(self, job_id: str) -> None:
         loop = self._loop
