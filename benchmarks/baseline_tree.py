@@ -33,6 +33,19 @@ def baseline_tree(rev: str, files: list[str]) -> Iterator[Path]:
         yield tree
 
 
+@contextmanager
+def package_at(rev: str | None) -> Iterator[Path | None]:
+    """The whole package as at ``rev`` in a temporary directory (None: no baseline): every file as it was,
+    for a side that runs that commit's code alone."""
+    if rev is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="quaero-before-") as tmp:
+        archive = subprocess.run(["git", "archive", rev, "quaero_desktop"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        yield Path(tmp)
+
+
 def child_env(tree: Path | None) -> dict[str, str]:
     """The environment of a child that imports the package from ``tree`` (None: this checkout)."""
     path = [str(tree)] if tree is not None else []

@@ -42,7 +42,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from baseline_tree import child_env, use_tree_from_env  # noqa: E402
+from baseline_tree import child_env, package_at, use_tree_from_env  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 use_tree_from_env()
@@ -208,18 +208,6 @@ def docs_tree(name: str) -> Iterator[str]:
         copy_manual(manual, Path(work))
         with serving(Path(work)) as base:
             yield f"{base}/{manual.name}/{manual.start}"
-
-
-@contextmanager
-def package_at(rev: str | None) -> Iterator[Path | None]:
-    """The whole package as at ``rev`` in a temporary directory (None: no baseline)."""
-    if rev is None:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="quaero-before-") as tmp:
-        archive = subprocess.run(["git", "archive", rev, "quaero_desktop"], cwd=ROOT, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        yield Path(tmp)
 
 
 def split_text(split: dict[str, float]) -> str:

@@ -18,28 +18,15 @@ import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from baseline_tree import child_env, use_tree_from_env  # noqa: E402
+from baseline_tree import child_env, package_at, use_tree_from_env  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 use_tree_from_env()
-
-
-@contextmanager
-def package_at(rev: str | None) -> Iterator[Path | None]:
-    """The whole package as at ``rev`` in a temporary directory (None: no baseline)."""
-    if rev is None:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="quaero-before-") as tmp:
-        archive = subprocess.run(["git", "archive", rev, "quaero_desktop"], cwd=ROOT, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        yield Path(tmp)
 
 
 # A case: its start URL's path, and the paths (with their host: "" is the site's own) whose requests it makes.

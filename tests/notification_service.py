@@ -7,14 +7,12 @@ does when a notification is clicked. It runs on its own thread and event loop, s
 under test (in this process on the qasync loop, or in a child process) talks to it over the bus.
 """
 
-import asyncio
-import threading
 from dataclasses import dataclass
 
 from dbus_fast import Variant
-from dbus_fast.aio import MessageBus
-from dbus_fast.constants import RequestNameReply
 from dbus_fast.service import ServiceInterface, method, signal
+
+from tests.bus_service import BusService
 
 NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -76,40 +74,13 @@ class _Interface(ServiceInterface):
         return [id, reason]
 
 
-class NotificationService:
+class NotificationService(BusService):
     """``with NotificationService() as service:`` owns the name on the session bus until the block ends."""
 
     def __init__(self) -> None:
         self.sent: list[Sent] = []
-        self._lock = threading.Lock()
         self._next_id = 0
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="test-notifications", daemon=True)
-        self._interface = _Interface(self)
-        self._bus: MessageBus | None = None
-
-    def __enter__(self) -> "NotificationService":
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
-
-    async def _start(self) -> None:
-        self._bus = await MessageBus().connect()
-        self._bus.export(PATH, self._interface)
-        reply = await self._bus.request_name(NAME)
-        if reply != RequestNameReply.PRIMARY_OWNER:
-            raise RuntimeError(f"another notification service owns {NAME} on this bus ({reply})")
-
-    async def _stop(self) -> None:
-        if self._bus is not None:
-            await self._bus.release_name(NAME)
-            self._bus.disconnect()
+        super().__init__(NAME, PATH, _Interface(self), "test-notifications")
 
     def _record(self, app_name, replaces_id, summary, body, actions, hints, expire_timeout) -> int:
         with self._lock:

@@ -6,12 +6,10 @@ It records the items that register, so a test can tell whether the program's ico
 such a panel. It runs on its own thread and event loop, like tests/notification_service.py.
 """
 
-import asyncio
-import threading
-
-from dbus_fast.aio import MessageBus
-from dbus_fast.constants import PropertyAccess, RequestNameReply
+from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_property, method, signal
+
+from tests.bus_service import BusService
 
 NAME = "org.kde.StatusNotifierWatcher"
 PATH = "/StatusNotifierWatcher"
@@ -52,40 +50,16 @@ class _Interface(ServiceInterface):
         return None
 
 
-class StatusNotifierWatcher:
+class StatusNotifierWatcher(BusService):
     """``with StatusNotifierWatcher() as watcher:`` owns the name on the session bus until the block ends."""
 
     def __init__(self) -> None:
         self._items: list[str] = []
-        self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="test-sni-watcher", daemon=True)
-        self._interface = _Interface(self)
-        self._bus: MessageBus | None = None
+        self._watcher_interface = _Interface(self)
+        super().__init__(NAME, PATH, self._watcher_interface, "test-sni-watcher")
 
-    def __enter__(self) -> "StatusNotifierWatcher":
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
-
-    async def _start(self) -> None:
-        self._bus = await MessageBus().connect()
-        self._bus.export(PATH, self._interface)
-        reply = await self._bus.request_name(NAME)
-        if reply != RequestNameReply.PRIMARY_OWNER:
-            raise RuntimeError(f"another StatusNotifier watcher owns {NAME} on this bus ({reply})")
-        self._interface.StatusNotifierHostRegistered()
-
-    async def _stop(self) -> None:
-        if self._bus is not None:
-            await self._bus.release_name(NAME)
-            self._bus.disconnect()
+    def owned(self) -> None:
+        self._watcher_interface.StatusNotifierHostRegistered()
 
     def _register(self, service: str) -> None:
         with self._lock:
