@@ -26,7 +26,10 @@ async def engine_result(future: concurrent.futures.Future[T]) -> T:
 
 
 async def in_thread(fn: Callable[[*Args], T], *args: *Args) -> T:
-    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+    # The loop set for this thread, not only a running one: qasync also runs a task's step from Qt's
+    # events while its loop stops (a quit; between a test's run_until_complete calls), when asyncio
+    # has no running loop recorded and get_running_loop() fails the task.
+    return await asyncio.get_event_loop().run_in_executor(None, fn, *args)
 
 
 class TaskRunner:
