@@ -9,7 +9,11 @@ import secrets
 from pathlib import Path
 
 from quaero_desktop.domain.credential import Cookie, Credential
-from quaero_desktop.vault.team_key import TeamKey
+from quaero_desktop.vault.sealed_logins import SealedLogin, SealedLogins
+from quaero_desktop.vault.secret_store import SecretStore
+from quaero_desktop.vault.team_key import TeamKey, new_team_key, write_key_file
+from quaero_desktop.vault.team_key_store import TeamKeyStore
+from tests.login_support import site_login
 from tests.vault_support import realistic_credential
 
 
@@ -49,3 +53,22 @@ def found_in(haystack: bytes, needles: list[bytes]) -> list[bytes]:
 def files_bytes(directory: Path) -> bytes:
     """Every file under ``directory`` (the SQLite file, its -wal and -shm), concatenated."""
     return b"".join(path.read_bytes() for path in sorted(directory.rglob("*")) if path.is_file())
+
+
+def key_file_store(path: Path) -> TeamKeyStore:
+    """The team key as a headless worker keeps it: a key file named in the settings (no keyring)."""
+
+    def no_keyring() -> SecretStore:
+        raise AssertionError("a machine with a key file never asks its keyring for the team key")
+
+    return TeamKeyStore(no_keyring, key_file_setting=str(path))
+
+
+def seal_site_login(database, session: str, folder: Path) -> tuple[Path, Path, SealedLogin]:
+    """The test site's login for ``session`` sealed in ``database`` with a team key written to
+    ``folder``/team.key, beside another team's key (other.key); (team key file, other key file, sealed)."""
+    team_key, other_key = folder / "team.key", folder / "other.key"
+    write_key_file(team_key, new_team_key())
+    write_key_file(other_key, new_team_key())
+    sealed = SealedLogins(database, key_file_store(team_key)).seal(site_login(session))
+    return team_key, other_key, sealed

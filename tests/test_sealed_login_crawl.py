@@ -16,11 +16,9 @@ from quaero_desktop.domain.job import Job, JobStatus
 from quaero_desktop.engine.engine import Engine
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.vault.sealed_logins import SealedLogins
-from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
+from quaero_desktop.vault.team_key import read_key_file
 from tests.conftest import make_definition
-from tests.login_support import site_login
-from tests.sealing_support import found_in, leak_forms
-from tests.test_sealed_logins import key_file_store
+from tests.sealing_support import found_in, key_file_store, leak_forms, seal_site_login
 
 PRIVATE_PAGES = ["/private/", "/private/report-1", "/private/report-2", "/private/report-3", "/private/admin/settings"]
 
@@ -47,10 +45,7 @@ def test_a_worker_crawls_with_the_sealed_login_and_one_with_another_key_is_told_
     app, fresh_site, tmp_path, worker_crawl
 ):
     session = fresh_site.create_session("alice")
-    team_key, other_key = tmp_path / "team.key", tmp_path / "other.key"
-    write_key_file(team_key, new_team_key())
-    write_key_file(other_key, new_team_key())
-    sealed = SealedLogins(app.database, key_file_store(team_key)).seal(site_login(session))
+    team_key, other_key, sealed = seal_site_login(app.database, session, tmp_path)
     definition = make_definition(
         [fresh_site.url("/private/")], auth_id="site-login", max_depth=1, render="http", id="private"
     )

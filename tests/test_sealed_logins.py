@@ -33,19 +33,10 @@ from quaero_desktop.vault.secret_store import SecretStore
 from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
 from quaero_desktop.vault.team_key_store import TEAM_KEY_FILE_ENV, TeamKeyStore
 from tests.keyring_backends import MemoryKeyring
-from tests.sealing_support import cookie_forms, files_bytes, found_in, key_forms, team_credential
+from tests.sealing_support import cookie_forms, files_bytes, found_in, key_file_store, key_forms, team_credential
 from tests.vault_support import vault_on
 
 IMPORT_ADVICE = "import the team key with `quaero-desktop team-key import --file PATH`"
-
-
-def key_file_store(path: Path) -> TeamKeyStore:
-    """The team key as a headless worker keeps it: a key file named in the settings (no keyring)."""
-
-    def no_keyring() -> SecretStore:
-        raise AssertionError("a machine with a key file never asks its keyring for the team key")
-
-    return TeamKeyStore(no_keyring, key_file_setting=str(path))
 
 
 @pytest.fixture

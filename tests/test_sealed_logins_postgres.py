@@ -24,8 +24,7 @@ from quaero_desktop.store.schema import metadata, sealed_logins, utc_now
 from quaero_desktop.vault.errors import SealedLoginCorruptError, WrongTeamKeyError
 from quaero_desktop.vault.sealed_logins import SealedLogins, open_sealed_login
 from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
-from tests.sealing_support import cookie_forms, found_in, key_forms, team_credential
-from tests.test_sealed_logins import key_file_store
+from tests.sealing_support import cookie_forms, found_in, key_file_store, key_forms, team_credential
 
 pytestmark = pytest.mark.postgres
 

@@ -20,12 +20,10 @@ from quaero_desktop.domain.errors import ConflictError
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.engine.events import JobCreated, JobProgress, JobStatusChanged
 from quaero_desktop.services.team_crawls import TeamCrawls
-from quaero_desktop.vault.sealed_logins import SealedLogins
-from quaero_desktop.vault.team_key import new_team_key, read_key_file, write_key_file
+from quaero_desktop.vault.team_key import read_key_file
 from tests.conftest import crawl, make_definition
-from tests.login_support import site_login
+from tests.sealing_support import seal_site_login
 from tests.team_workers import workers
-from tests.test_sealed_logins import key_file_store
 from tests.testsite import team_pages
 
 pytestmark = pytest.mark.postgres
@@ -149,10 +147,7 @@ def test_a_worker_crawls_behind_a_sealed_login_and_one_without_the_key_says_whic
     fresh_site, team_app, postgres_url, tmp_path
 ):
     session = fresh_site.create_session("alice")
-    team_key, other_key = tmp_path / "team.key", tmp_path / "other.key"
-    write_key_file(team_key, new_team_key())
-    write_key_file(other_key, new_team_key())
-    sealed = SealedLogins(team_app.database, key_file_store(team_key)).seal(site_login(session))
+    team_key, other_key, sealed = seal_site_login(team_app.database, session, tmp_path)
     definition = make_definition([fresh_site.url("/private/")], auth_id="site-login", max_depth=1, render="http")
     with workers(postgres_url, tmp_path, 2, QUAERO_TEAM_KEY_FILE=str(team_key)):
         job_id = run_on_team(team_app, definition)
