@@ -74,9 +74,13 @@ class EngineBridge(QObject):
         self._unsubscribe: Callable[[], None] | None = events.subscribe(self._receive)
 
     def close(self) -> None:
+        """No event reaches the window any more: none received, and none of those buffered (a flush
+        still pending would hand them to a closed program's panels, whose tasks have no loop left)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        with self._lock:
+            self._buffer.clear()
 
     def _receive(self, event: EngineEvent) -> None:
         """On the engine thread: buffer, and wake the GUI thread when the buffer was empty."""
