@@ -104,6 +104,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $installed_kb
 Depends: $shlibs, chromium | google-chrome-stable | microsoft-edge-stable | chromium-browser
+Recommends: chromium-headless-shell
 Suggests: gnome-keyring | keepassxc
 Section: web
 Priority: optional

@@ -273,7 +273,8 @@ def test_the_installed_program_finds_and_installs_browsers_where_the_unfrozen_on
 
 def _without_browsers(command: list[str], empty_path: Path) -> list[str]:
     """``command`` in a mount namespace where every browser of this machine is hidden (needs root)."""
-    hidden = [path for path in browser_discovery._known_install_paths() if os.path.exists(path)]
+    browsers = [*browser_discovery._known_install_paths(), *browser_discovery.installed_headless_shells()]
+    hidden = [path for path in dict.fromkeys(browsers) if os.path.exists(path)]
     script = 'for p in "$@"; do [ "$p" = -- ] && break; mount --bind /dev/null "$p"; shift; done; shift; '
     script += f'PATH={empty_path} exec "$@"'
     return ["unshare", "--mount", "/bin/sh", "-c", script, "sh", *hidden, "--", *command]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+import subprocess
+import sys
+import time
 
+import psutil
 import pytest
 
 from quaero_desktop.crawler.browser import discovery as browser_discovery
-from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError, find_browser
+from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError, find_browser, find_crawl_browser
 from quaero_desktop.domain.errors import ValidationError
 from quaero_desktop.engine.redaction import MASK, Redactor
 from quaero_desktop.engine.run.frontier import Frontier, FrontierEntry
@@ -47,6 +51,45 @@ def test_no_browser_anywhere_says_what_was_tried_and_how_to_get_one(tmp_path, mo
     message = str(raised.value)
     assert str(tmp_path / "pw" / "chrome") in message and str(tmp_path / "chrome") in message
     assert "apt-get install chromium" in message and "quaero-desktop install-browser" in message
+
+
+def _no_installed_shell(monkeypatch, tmp_path):
+    monkeypatch.delenv(browser_discovery.BROWSER_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(
+        browser_discovery, "_HEADLESS_SHELL_PATHS", (str(tmp_path / "lib" / "chromium-headless-shell"),)
+    )
+
+
+def test_a_crawl_launches_playwrights_headless_shell_beside_its_chromium(tmp_path, monkeypatch):
+    _no_installed_shell(monkeypatch, tmp_path)
+    (tmp_path / "ms" / "chromium-1234" / "chrome-linux64").mkdir(parents=True)
+    chromium = _executable(tmp_path / "ms" / "chromium-1234" / "chrome-linux64" / "chrome")
+    assert find_crawl_browser(None, chromium).path == chromium  # no shell installed: the full browser
+    (tmp_path / "lib").mkdir()
+    _executable(tmp_path / "lib" / "chromium-headless-shell")
+    assert find_crawl_browser(None, chromium).path == chromium  # Playwright's own before an installed shell
+    shell_dir = tmp_path / "ms" / "chromium_headless_shell-1234" / "chrome-headless-shell-linux64"
+    shell_dir.mkdir(parents=True)
+    shell = _executable(shell_dir / "chrome-headless-shell")
+    found = find_crawl_browser(None, chromium)
+    assert (found.path, found.source) == (shell, "Chromium's headless shell")
+    assert find_browser(None, chromium).path == chromium  # a login window needs the full browser
+
+
+def test_a_crawl_launches_an_installed_headless_shell_unless_a_browser_is_configured(tmp_path, monkeypatch):
+    _no_installed_shell(monkeypatch, tmp_path)
+    (tmp_path / "bin").mkdir()
+    full = _executable(tmp_path / "bin" / "chromium")
+    assert find_crawl_browser(None, None).path == full
+    shell = _executable(tmp_path / "bin" / "chromium-headless-shell")
+    assert find_crawl_browser(None, None).path == shell
+    (tmp_path / "lib").mkdir()
+    shell_binary = _executable(tmp_path / "lib" / "chromium-headless-shell")
+    assert find_crawl_browser(None, None).path == shell_binary  # the binary before its wrapper script
+    assert find_crawl_browser(full, None).path == full
+    monkeypatch.setenv(browser_discovery.BROWSER_ENV, full)
+    assert find_crawl_browser(None, None).path == full
 
 
 def test_redactor_masks_registered_secrets_and_header_values():
@@ -99,3 +142,44 @@ def test_frontier_finishes_a_level_before_starting_the_next():
         return order
 
     assert asyncio.run(scenario()) == ["a", "b", "c", "d"]
+
+
+def test_the_crawls_browser_is_the_process_below_a_wrapper_script_with_its_command_line():
+    from quaero_desktop.crawler.browser import renderer_guard
+
+    before = renderer_guard.browser_processes()
+    # Like Debian's /usr/bin/chromium-headless-shell: sh runs the browser (not exec) with its arguments.
+    program = "import time; time.sleep(30)"
+    wrapper = subprocess.Popen(
+        ["sh", "-c", f'"{sys.executable}" -c "{program}" "$@"; :', "sh", "--user-data-dir=/nowhere"]
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while len(renderer_guard.browser_processes() - before) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        found = renderer_guard.new_browser_process(before)
+        assert found is not None and found.pid != wrapper.pid
+        assert found.ppid() == wrapper.pid and "time.sleep" in " ".join(found.cmdline())
+    finally:
+        for child in psutil.Process(wrapper.pid).children(recursive=True):
+            child.kill()
+        wrapper.kill()
+        wrapper.wait()
+
+
+def test_the_renderer_guard_reads_a_process_tree_as_psutil_does():
+    from quaero_desktop.crawler.browser.renderer_guard import descendant_pids
+
+    tree = subprocess.Popen(["sh", "-c", "sleep 30 & (sleep 30 & sleep 30; :) & wait"])
+    try:
+        root = psutil.Process(tree.pid)
+        deadline = time.monotonic() + 10
+        while len(root.children(recursive=True)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        expected = sorted(child.pid for child in root.children(recursive=True))
+        assert len(expected) == 4 and sorted(descendant_pids(tree.pid) or []) == expected
+    finally:
+        for child in psutil.Process(tree.pid).children(recursive=True):
+            child.kill()
+        tree.kill()
+        tree.wait()

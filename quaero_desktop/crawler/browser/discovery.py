@@ -3,6 +3,13 @@
 Order: a path the user configured (settings or ``QUAERO_BROWSER``); Playwright's own
 Chromium where it is installed; an installed Chrome, Chromium or Edge at its usual place.
 Nothing found: a clear error that names every place tried and how to get a browser.
+
+A crawl's browser (``find_crawl_browser``) is never shown, so unless the user configured one it is
+Chromium's **headless shell** where one is installed (Debian's ``chromium-headless-shell``, or
+Playwright's beside its Chromium): the same Blink without the full browser's UI layers. Measured on
+JavaScript-only pages, same Chromium 156, same run: 31 vs 24-25 pages/s, the browser process 25 vs
+29-32 ms and the renderer 17 vs 25-27 ms of CPU per page; on the Python manual's samples its processes
+held ~440 MB beside the full browser's ~650. A login is captured in a window: the full browser.
 """
 
 from __future__ import annotations
@@ -27,6 +34,14 @@ CLOSED_NETWORK_ARGS = (
     "--no-first-run",
     "--disable-default-apps",
 )
+
+# Chromium's build for headless use, by the names its packages install (Debian: a wrapper in /usr/bin
+# that runs the binary in /usr/lib/chromium; the binary itself first, so the crawl's browser process
+# is the one its launch starts, renderer_guard.new_browser_process).
+_HEADLESS_SHELL_PATHS = ("/usr/lib/chromium/chromium-headless-shell",)
+_HEADLESS_SHELL_COMMANDS = ("chromium-headless-shell", "chrome-headless-shell")
+HEADLESS_SHELL_SOURCE = "Chromium's headless shell"
+PLAYWRIGHT_SOURCE = "Playwright's Chromium"
 
 _COMMAND_NAMES = (
     "chromium",
@@ -83,10 +98,48 @@ def find_browser(configured_path: str | None = None, playwright_path: str | None
     )
 
 
+def find_crawl_browser(configured_path: str | None = None, playwright_path: str | None = None) -> BrowserLocation:
+    """The browser a crawl launches (headless): the configured one; else Playwright's headless shell, its
+    Chromium, an installed headless shell; else ``find_browser``'s (an installed full browser).
+    Playwright's own first, as in ``find_browser``: the browsers its driver was built against."""
+    if configured_path or os.environ.get(BROWSER_ENV):
+        return find_browser(configured_path, playwright_path)
+    candidates = [(path, HEADLESS_SHELL_SOURCE) for path in playwright_headless_shells(playwright_path)]
+    if playwright_path:
+        candidates.append((playwright_path, PLAYWRIGHT_SOURCE))
+    candidates.extend((path, HEADLESS_SHELL_SOURCE) for path in installed_headless_shells())
+    for path, source in candidates:
+        if _is_executable(path):
+            return BrowserLocation(path, source)
+    return find_browser(None, playwright_path)
+
+
+def playwright_headless_shells(playwright_path: str | None) -> list[str]:
+    """Playwright's headless shell beside its Chromium, where its registry puts it:
+    ``chromium-REV/chrome-linux64/chrome`` -> ``chromium_headless_shell-REV/chrome-headless-shell-linux64/
+    chrome-headless-shell``."""
+    if not playwright_path:
+        return []
+    executable = "chrome-headless-shell.exe" if sys.platform == "win32" else "chrome-headless-shell"
+    for folder in Path(playwright_path).parents:
+        name, dash, revision = folder.name.partition("-")
+        if name == "chromium" and dash:
+            shell_dir = folder.with_name(f"chromium_headless_shell-{revision}")
+            return [str(path) for path in sorted(shell_dir.glob(f"chrome-headless-shell-*/{executable}"))]
+    return []
+
+
+def installed_headless_shells() -> list[str]:
+    """Headless shells a package installed (the binary before a wrapper script that runs it)."""
+    found = list(_HEADLESS_SHELL_PATHS)
+    found.extend(located for name in _HEADLESS_SHELL_COMMANDS if (located := shutil.which(name)))
+    return found
+
+
 def _candidates(playwright_path: str | None) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if playwright_path:
-        found.append((playwright_path, "Playwright's Chromium"))
+        found.append((playwright_path, PLAYWRIGHT_SOURCE))
     for name in _COMMAND_NAMES:
         located = shutil.which(name)
         found.append((located or name, f"installed {name}"))

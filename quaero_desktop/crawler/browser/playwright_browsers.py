@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_browser
+from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_crawl_browser
 
 BROWSERS_PATH_ENV = "PLAYWRIGHT_BROWSERS_PATH"
 
@@ -71,4 +71,4 @@ def locate_browser(configured_path: str | None) -> BrowserLocation:
 
     Raises BrowserNotFoundError (saying what was tried and how to get one) when there is none.
     """
-    return find_browser(configured_path, playwright_chromium_path())
+    return find_crawl_browser(configured_path, playwright_chromium_path())

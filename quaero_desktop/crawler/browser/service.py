@@ -7,7 +7,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_browser, launch_args
+from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_browser, find_crawl_browser, launch_args
 from quaero_desktop.crawler.request_options import RequestOptions
 
 if TYPE_CHECKING:
@@ -132,7 +132,8 @@ class BrowserService:
                 return self._browser
             if self._playwright is None:
                 self._playwright = await self._started_driver()
-            self._location = find_browser(self._configured_path, self._playwright.chromium.executable_path)
+            find = find_crawl_browser if self._headless else find_browser  # a shell shows no window
+            self._location = find(self._configured_path, self._playwright.chromium.executable_path)
             log.info("starting %s at %s", self._location.source, self._location.path)
             from quaero_desktop.crawler.browser import renderer_guard
 
