@@ -72,6 +72,30 @@ def test_a_page_with_boilerplate_in_its_marked_content_is_still_pruned():
     assert "too expensive to be enabled" in markdown
 
 
+def test_copy_buttons_a_script_adds_to_each_listing_neither_send_the_page_to_the_extractor_nor_stay():
+    # The Python manual in a browser: its script gives each listing a button (class "copybutton", ">>>"),
+    # a class the extractor's boilerplate rules name. Over HTTP the page has none: both must store alike.
+    button = '<span class="copybutton" title="Hide the prompts and output" style="cursor: pointer">&gt;&gt;&gt;</span>'
+    with_buttons = _LISTING.replace('<div class="highlight"><pre>', f'<div class="highlight">{button}<pre>')
+    main = _INTRO + _WARNINGS + "{listing}" + _INTRO.replace("development", "debug") + "{listing}"
+    as_served = html_to_markdown(_page(main.format(listing=_LISTING)), "http://docs.example/a.html").markdown
+    as_rendered = html_to_markdown(_page(main.format(listing=with_buttons)), "http://docs.example/a.html").markdown
+    assert as_rendered == as_served and "&gt;&gt;&gt;" not in as_rendered and ">>>" not in as_rendered
+    assert _judged(_INTRO + with_buttons + _WARNINGS)
+    share_bar_with_buttons = _INTRO + _SHARE_BAR + with_buttons + _INTRO.replace("development", "debug")
+    assert not _judged(share_bar_with_buttons)  # boilerplate with words: still the extractor's to decide
+
+
+def test_the_extractors_choice_keeps_the_spaces_between_a_listings_words():
+    # Pruned by the extractor (a share bar in its content), a highlighted listing whose spaces are elements of
+    # their own (<span class="w"> </span>) kept them: "python3 -X dev", not "python3-Xdev".
+    markdown = html_to_markdown(
+        _page(_INTRO + _SHARE_BAR + _LISTING + _INTRO.replace("development", "debug")), "http://docs.example/a.html"
+    ).markdown
+    assert "Share this page" not in markdown
+    assert "$ python3 -X dev script.py README.txt" in markdown, markdown
+
+
 def test_a_manuals_general_index_keeps_its_entries():
     letters = '<table class="indextable"><tr><td><a href="#A">A</a></td><td><a href="#B">B</a></td></tr></table>'
     entries = "".join(

@@ -290,6 +290,10 @@ def _drop_empty(root: _Element) -> None:
     for element in reversed(list(root.iterdescendants())):
         if element.tag in _KEEP_EMPTY or element.getparent() is None or has_text[element]:
             continue
+        if element.text and len(element) == 0:
+            # Its whitespace stays where it was: the space between two words a highlighter wrapped
+            # (``<span class="n">expr</span><span class="o"> </span><span class="n">body</span>``).
+            element.tail = element.text + (element.tail or "")
         remove_element(element)
 
 
