@@ -13,6 +13,7 @@ from quaero_desktop.crawler.render_check import (
     KIND_SAMPLE_SHARE,
     KINDS_BEFORE_HOST,
     SAMPLE_EVERY,
+    VOUCHED_SAMPLE_EVERY,
     Check,
     RenderDecisions,
     compare,
@@ -132,6 +133,21 @@ def test_sections_running_the_scripts_of_clean_samples_are_not_sampled_but_follo
         assert decisions.sample("https://a.example/howto/1.html", framework=False, alike_key="sphinx")
 
     asyncio.run(scenario())
+
+
+def test_pages_whose_scripts_are_vouched_for_are_sampled_half_as_often():
+    decisions = RenderDecisions()
+    for number in range(ALIKE_AFTER):
+        assert decisions.sample(f"https://a.example/s{number}/1.html", framework=False, alike_key="sphinx")
+    pages = 4 * SAMPLE_EVERY
+    vouched = [
+        decisions.sample(f"https://a.example/library/{i}.html", framework=False, alike_key="sphinx")
+        for i in range(pages)
+    ]
+    assert sum(vouched) == pages // VOUCHED_SAMPLE_EVERY
+    other = RenderDecisions()
+    unknown = [other.sample(f"https://b.example/library/{i}.html", framework=False) for i in range(pages)]
+    assert sum(unknown) == FIRST_SAMPLES + pages // SAMPLE_EVERY
 
 
 def test_a_meta_refresh_stub_is_a_redirect():
