@@ -120,7 +120,7 @@ def _needs_browser(html: str, root: _Element) -> tuple[str | None, int]:
             )
         else:
             frames = frames or element.get("src") is not None
-    shell = signals_from_document(root)  # last: it removes hidden elements
+    shell = signals_from_document(root, html)  # last: it removes hidden elements
     return _reason(html, shell, noscript_asks, frames, shadow_root), shell.text_chars
 
 
