@@ -30,6 +30,7 @@ S`` adds the code after with ``sys.setswitchinterval(S)`` (CPython's default is 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -103,16 +104,73 @@ def paint_recorder(model: object) -> object:
         def __init__(self) -> None:
             super().__init__()
             self.seen: list[tuple[float, int]] = []
+            self.cpu: dict[float, float] = {}  # the GUI thread's CPU time at each paint
 
         def eventFilter(self, watched: object, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.seen.append((time.perf_counter(), model.rowCount()))  # type: ignore[attr-defined]
+                self.cpu[self.seen[-1][0]] = time.thread_time()
             return False
+
+        def cpu_at(self, at: float) -> float:
+            return self.cpu[at]
 
         def first(self, rows: Callable[[int], bool]) -> float | None:
             return next((at for at, count in self.seen if rows(count)), None)
 
     return Paints()
+
+
+class OpenTrace:
+    """Where one open's time went, to tell what the slowest opens have in common: the window's
+    building (``open_job`` itself), each store read on its worker thread (wall and that thread's CPU),
+    the wait from a read's end to the GUI thread taking its rows (the hand-off), the model's fills,
+    the GUI thread's CPU from the action to the paint of every row, and the cyclic garbage
+    collector's passes meanwhile (any thread's: a pass holds the GIL, so it stops every thread)."""
+
+    def __init__(self) -> None:
+        self.gc: list[tuple[float, float, int]] = []  # every pass of the process: started, ended, generation
+        self._gc_started = 0.0
+        self.events: list[tuple[str, float, float, float]] = []  # what, started, ended, CPU ms of its thread
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc.append((self._gc_started, time.perf_counter(), info["generation"]))
+
+    def timed(self, what: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            started, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.events.append((what, started, time.perf_counter(), (time.thread_time() - cpu) * 1000))
+
+        return timed_call
+
+    def phases(self, started: float, ended: float, gui_cpu_ms: float) -> dict[str, float]:
+        """The phases of the open from ``started`` to ``ended`` (ms; ``… cpu``: its thread's CPU)."""
+        out = {"total": (ended - started) * 1000, "gui cpu": gui_cpu_ms}
+        seen: dict[str, int] = {}
+        read_ended = started
+        for what, began, done, cpu in sorted((e for e in self.events if started <= e[1] <= ended), key=lambda e: e[1]):
+            seen[what] = seen.get(what, 0) + 1
+            name = what if seen[what] == 1 else f"{what} {seen[what]}"
+            if what.startswith("model"):  # the GUI thread takes the rows a read ended with: the hand-off
+                out[f"handoff to {name}"] = (began - read_ended) * 1000
+            elif what == "read":
+                read_ended = done
+            out[name] = (done - began) * 1000
+            out[f"{name} cpu"] = cpu
+        last_fill = max((e[2] for e in self.events if started <= e[1] <= ended), default=started)
+        out["last fill to paint"] = (ended - last_fill) * 1000
+        passes = [(b, e, g) for b, e, g in self.gc if started <= b <= ended]
+        out["gc passes"] = len(passes)
+        out["gc ms"] = sum(e - b for b, e, _g in passes) * 1000
+        out["gc gen2 ms"] = sum(e - b for b, e, g in passes if g == 2) * 1000
+        return out
 
 
 def measure(start_url: str, children: int, repeats: int, render: str, concurrency: int) -> dict[str, object]:
@@ -129,6 +187,11 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
     from quaero_desktop.domain.definition import JobDefinition
     from quaero_desktop.gui.desktop_app import DesktopApp
     from quaero_desktop.gui.main import create_qt_app
+
+    try:
+        from quaero_desktop.gui import garbage_collector
+    except ImportError:  # the code before had none
+        garbage_collector = None  # type: ignore[assignment]
     from tests.gui_support import RecordingNotifier, ScriptedDialogs
 
     faulthandler.register(signal.SIGUSR1)  # a stuck run can be asked where it is
@@ -137,6 +200,8 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
     asyncio.set_event_loop(loop)
     figures: dict[str, list[float]] = {}
     crawl: dict[str, float] = {}
+    opens: list[dict[str, Any]] = []  # per open: its state and phases (OpenTrace)
+    trace = OpenTrace()
 
     def note(key: str, started: float, ended: float) -> None:
         figures.setdefault(key, []).append((ended - started) * 1000)
@@ -147,7 +212,11 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
         store_big_job(app, big, children)
         dialogs = ScriptedDialogs()
         desktop = DesktopApp(app, dialogs=dialogs, notifier=RecordingNotifier(), tray=False)
+        freeze_start_up = getattr(garbage_collector, "freeze_start_up", None) if garbage_collector else None
+        if freeze_start_up is not None and not os.environ.get("JD_NO_FREEZE"):
+            freeze_start_up()  # as gui/main.py does once the DesktopApp is built
         window = desktop.show_window()
+        app.jobs.page_columns = trace.timed("read", app.jobs.page_columns)  # type: ignore[method-assign]
         progress: dict[str, int] = {}
         desktop.bridge.progressChanged.connect(
             lambda batch: progress.update({job: p.completed + p.failed for job, p in batch.items()})
@@ -164,11 +233,14 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
                 await open_once(state)
 
         async def open_once(state: str) -> None:
+            gui_cpu = time.thread_time()
             started = time.perf_counter()
-            window.open_job(big)  # what the Jobs panel's openJob signal leads to
+            trace.timed("build", window.open_job)(big)  # what the Jobs panel's openJob signal leads to
             detail = window.job_details.get(big)
             assert detail is not None
             table, model = detail.pages.table, detail.pages.model
+            model.reset = trace.timed("model reset", model.reset)  # type: ignore[method-assign]
+            model.append = trace.timed("model append", model.append)  # type: ignore[method-assign]
             paints = paint_recorder(model)
             table.viewport().installEventFilter(paints)
             await until(lambda: paints.seen)
@@ -176,7 +248,10 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
             await until(lambda: paints.first(lambda rows: rows > 0))
             note(f"open first rows {state}", started, paints.first(lambda rows: rows > 0))
             await until(lambda: paints.first(lambda rows: rows == children))
-            note(f"open all rows {state}", started, paints.first(lambda rows: rows == children))
+            all_rows = paints.first(lambda rows: rows == children)
+            note(f"open all rows {state}", started, all_rows)
+            phases = trace.phases(started, all_rows, (paints.cpu_at(all_rows) - gui_cpu) * 1000)
+            opens.append({"state": state, **phases})
             await until(lambda: not detail._tasks)  # its other reads (the noise) done: sorts alone
             await asyncio.sleep(0.2)
             header = table.horizontalHeader()
@@ -199,6 +274,7 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
 
         async def main() -> None:
             await desktop.tasks.wait_all()
+            crawl["tracked objects idle"] = len(gc.get_objects())
             print("measuring with no crawl running", file=sys.stderr, flush=True)
             await open_and_sort("idle")
             definition = JobDefinition.from_mapping(
@@ -219,8 +295,16 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
             await until(lambda: progress.get(running, 0) >= 100)  # past start-up: crawling at full speed
             print("measuring while the crawl runs", file=sys.stderr, flush=True)
             began, done_before = time.perf_counter(), progress.get(running, 0)
+            crawl["tracked objects busy"] = len(gc.get_objects())
             await open_and_sort("busy")
-            crawl["pages_per_s"] = (progress.get(running, 0) - done_before) / (time.perf_counter() - began)
+            ended = time.perf_counter()
+            crawl["pages_per_s"] = (progress.get(running, 0) - done_before) / (ended - began)
+            passes = [(e - b) * 1000 for b, e, g in trace.gc if g == 2 and began <= b <= ended]
+            crawl["gen2 passes per s busy"] = len(passes) / (ended - began)
+            crawl["gen2 ms busy"] = statistics.median(passes) if passes else 0.0
+            crawl["gc ms per s busy"] = sum((e - b) * 1000 for b, e, _g in trace.gc if began <= b <= ended) / (
+                ended - began
+            )
             crawl["pages_done"] = progress.get(running, 0)
             await asyncio.wrap_future(desktop.crawls.cancel(running))
             await asyncio.wrap_future(desktop.crawls.wait(running))
@@ -233,7 +317,7 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
             window.hide()
             app.close(detach=False)
             QApplication.processEvents()
-    return {"figures": figures, "crawl": crawl}
+    return {"figures": figures, "crawl": crawl, "opens": opens}
 
 
 # ----- in the parent: the site, the two versions, the table -----
@@ -245,8 +329,11 @@ def base_worktree(path: Path, commit: str) -> Path:
     return path
 
 
-def run_version(code: Path, switch_interval: float | None, start_url: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_version(
+    code: Path, switch_interval: float | None, start_url: str, args: argparse.Namespace, extra_env: dict[str, str]
+) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(code), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env |= extra_env
     command = [sys.executable, __file__, "--one", str(code), start_url]
     command += ["--children", str(args.children), "--repeats", str(args.repeats)]
     command += ["--render", args.render, "--concurrency", str(args.concurrency)]
@@ -274,6 +361,13 @@ def main() -> None:
         default=[],
         help="also run the code after with sys.setswitchinterval(S) (seconds; CPython's default is 0.005)",
     )
+    parser.add_argument(
+        "--env-variant",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="also run the code after with this environment variable (an experiment's switch)",
+    )
     parser.add_argument("--one", nargs=2, metavar=("CODE", "START"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -286,32 +380,39 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     from benchmarks.fast_path_site import site
+    from benchmarks.job_detail_phases import print_phases
 
-    versions: dict[str, tuple[Path, float | None]] = {
-        "before": (base_worktree(args.base, args.base_commit), None),
-        "after": (ROOT, None),
+    versions: dict[str, tuple[Path, float | None, dict[str, str]]] = {
+        "before": (base_worktree(args.base, args.base_commit), None, {}),
+        "after": (ROOT, None, {}),
     }
     for interval in args.switch_interval:
-        versions[f"after, switch {interval * 1000:g} ms"] = (ROOT, interval)
+        versions[f"after, switch {interval * 1000:g} ms"] = (ROOT, interval, {})
+    for variable in args.env_variant:
+        versions[f"after, {variable}"] = (ROOT, None, dict([variable.split("=", 1)]))
     figures: dict[str, dict[str, list[float]]] = {name: {} for name in versions}
     rates: dict[str, list[float]] = {name: [] for name in versions}
+    opens: dict[str, list[dict[str, Any]]] = {name: [] for name in versions}
     with site(args.site_pages) as served:
         start = served.base_url + "/big/"
         for number in range(1, args.rounds + 1):
             # Turns alternate: the version run second in a round measured slower whichever it was
             # (busy all rows 0.48x one way round, 0.86x the other, on a loaded machine).
             order = list(versions.items())
-            for name, (code, interval) in order if number % 2 else order[::-1]:
-                result = run_version(code, interval, start, args)
+            for name, (code, interval, extra_env) in order if number % 2 else order[::-1]:
+                result = run_version(code, interval, start, args, extra_env)
                 for key, values in result["figures"].items():
                     figures[name].setdefault(key, []).extend(values)
                 rates[name].append(result["crawl"]["pages_per_s"])
+                opens[name].extend(result["opens"])
                 medians = ", ".join(
                     f"{key} {statistics.median(values):.0f}"
                     for key, values in result["figures"].items()
                     if key.startswith(("open first rows", "open all rows", "sort busy", "sort idle"))
                 )
+                gc_figures = ", ".join(f"{k} {v:.1f}" for k, v in result["crawl"].items() if k not in ("pages_per_s",))
                 print(f"round {number} {name}: {medians} ms (medians); crawl {rates[name][-1]:.0f} pages/s", flush=True)
+                print(f"  {gc_figures}", flush=True)
     names = list(versions)
     print(f"\n{args.children} pages; ms, median (max) over every round; target <= {TARGET_MS:.0f} ms busy")
     print(f"{'':<24}" + "".join(f"{name:>24}" for name in names) + "  after/before")
@@ -325,6 +426,9 @@ def main() -> None:
         ratio = statistics.median(figures["after"][key]) / statistics.median(figures["before"][key])
         print(f"{key:<24}{cells}{ratio:>13.2f}x")
     print(f"{'crawl pages/s (busy)':<24}" + "".join(f"{statistics.median(rates[n]):>24.1f}" for n in names))
+    for state in ("busy", "idle"):
+        print_phases(opens, state, TARGET_MS)
+    print(f"\nload average (1, 5, 15 min) at the end: {', '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":
