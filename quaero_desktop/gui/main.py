@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.gui.autostart import platform_autostart
 from quaero_desktop.gui.desktop_app import DesktopApp
+from quaero_desktop.gui.garbage_collector import freeze_start_up
 from quaero_desktop.gui.single_instance import SingleInstance
 from quaero_desktop.gui.store_opening import open_app
 from quaero_desktop.gui.style import app_icon, apply_theme
@@ -91,6 +92,9 @@ def _run(
     asyncio.set_event_loop(loop)
     desktop = DesktopApp(app, autostart=platform_autostart(directory if explicit_dir else None))
     instance.activation_requested.connect(desktop.show_window)  # a second start: bring the window
+    # The ~140,000 objects of the imports and the store live as long as the program: full garbage
+    # collections stop walking them (before any crawl starts: its objects are collected as usual).
+    freeze_start_up()
 
     async def main() -> None:
         await desktop.start(minimized=minimized)
