@@ -16,7 +16,15 @@ Each is measured with no crawl running (``idle``) and while a real crawl runs in
 --big-pages``, served by another process) in ``--render`` mode (auto) at ``--concurrency`` (4),
 past its first 100 pages, so its conversion threads compete with the GUI for the GIL. Everything
 is real: the desktop program (``DesktopApp``: main window, Jobs panel, bridge), its services, and
-a SQLite store in a temporary directory (the 10,000-page job written with the store's repositories).
+a SQLite store in a temporary directory (the 10,000-page job and its log, a line per page as the
+engine writes it, written with the store's repositories).
+
+Each open is also cut into phases (``OpenTrace``; printed per version by ``job_detail_phases.py``):
+the window's building, each store read on its worker thread (wall, and that thread's CPU), the
+hand-off of its rows to the GUI thread, the model's fills, the GUI thread's CPU, and the garbage
+collector's passes meanwhile; with how many opens exceed the target, the collector's cost while the
+crawl runs, and the load average. ``--env-variant NAME=VALUE`` adds the code after with an
+environment variable set (``JD_NO_FREEZE=1``: the start-up's objects left to the collector).
 
 The code before (``--base``, a git worktree of ``--base-commit``, 7f1284d by default, made if
 missing) and after (this checkout) each run in a child process with their own code on ``sys.path``,
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import os
 import statistics
@@ -57,7 +66,7 @@ def store_big_job(app: object, job_id: str, children: int) -> None:
 
     from quaero_desktop.domain.definition import JobDefinition
     from quaero_desktop.domain.job import JobStatus, PageResult
-    from quaero_desktop.store import jobs_repo, pages_repo
+    from quaero_desktop.store import jobs_repo, logs_repo, pages_repo
 
     config = {"id": "big", "name": "Big crawl", "start_urls": ["https://example.com/"]}
     now = datetime.now(UTC) - timedelta(hours=1)
@@ -93,84 +102,32 @@ def store_big_job(app: object, job_id: str, children: int) -> None:
                 result=None if failed else PageResult.DOCUMENT,
                 error="HTTP 500" if failed else None,
             )
+        # Its log as the engine writes it (engine/run/run_progress.py): a line per page, debug for a
+        # page fetched, a warning for one failed; the window reads them all when it opens.
+        lines = [
+            (
+                job_id,
+                now + timedelta(milliseconds=i * 7 + 40 + i % 900),
+                "warning" if i % 50 == 0 else "debug",
+                f"failed {url}: HTTP 500"
+                if i % 50 == 0
+                else f"fetched {url} (200, 0.{i % 90:02d}s): {i % 7} new link(s)",
+            )
+            for i, (_child_id, url, _depth, _seq) in enumerate(entries)
+        ]
+        logs_repo.add_many(conn, lines)
         jobs_repo.finish_parent(conn, job_id, JobStatus.COMPLETED, error=None, now=now + timedelta(minutes=30))
 
 
-def paint_recorder(model: object) -> object:
-    """An event filter that records each paint of the table (time, rows the table then had)."""
-    from PySide6.QtCore import QEvent, QObject
-
-    class Paints(QObject):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seen: list[tuple[float, int]] = []
-            self.cpu: dict[float, float] = {}  # the GUI thread's CPU time at each paint
-
-        def eventFilter(self, watched: object, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.seen.append((time.perf_counter(), model.rowCount()))  # type: ignore[attr-defined]
-                self.cpu[self.seen[-1][0]] = time.thread_time()
-            return False
-
-        def cpu_at(self, at: float) -> float:
-            return self.cpu[at]
-
-        def first(self, rows: Callable[[int], bool]) -> float | None:
-            return next((at for at, count in self.seen if rows(count)), None)
-
-    return Paints()
-
-
-class OpenTrace:
-    """Where one open's time went, to tell what the slowest opens have in common: the window's
-    building (``open_job`` itself), each store read on its worker thread (wall and that thread's CPU),
-    the wait from a read's end to the GUI thread taking its rows (the hand-off), the model's fills,
-    the GUI thread's CPU from the action to the paint of every row, and the cyclic garbage
-    collector's passes meanwhile (any thread's: a pass holds the GIL, so it stops every thread)."""
-
-    def __init__(self) -> None:
-        self.gc: list[tuple[float, float, int]] = []  # every pass of the process: started, ended, generation
-        self._gc_started = 0.0
-        self.events: list[tuple[str, float, float, float]] = []  # what, started, ended, CPU ms of its thread
-        gc.callbacks.append(self._on_gc)
-
-    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._gc_started = time.perf_counter()
-        else:
-            self.gc.append((self._gc_started, time.perf_counter(), info["generation"]))
-
-    def timed(self, what: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def timed_call(*args: Any, **kwargs: Any) -> Any:
-            started, cpu = time.perf_counter(), time.thread_time()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.events.append((what, started, time.perf_counter(), (time.thread_time() - cpu) * 1000))
-
-        return timed_call
-
-    def phases(self, started: float, ended: float, gui_cpu_ms: float) -> dict[str, float]:
-        """The phases of the open from ``started`` to ``ended`` (ms; ``… cpu``: its thread's CPU)."""
-        out = {"total": (ended - started) * 1000, "gui cpu": gui_cpu_ms}
-        seen: dict[str, int] = {}
-        read_ended = started
-        for what, began, done, cpu in sorted((e for e in self.events if started <= e[1] <= ended), key=lambda e: e[1]):
-            seen[what] = seen.get(what, 0) + 1
-            name = what if seen[what] == 1 else f"{what} {seen[what]}"
-            if what.startswith("model"):  # the GUI thread takes the rows a read ended with: the hand-off
-                out[f"handoff to {name}"] = (began - read_ended) * 1000
-            elif what == "read":
-                read_ended = done
-            out[name] = (done - began) * 1000
-            out[f"{name} cpu"] = cpu
-        last_fill = max((e[2] for e in self.events if started <= e[1] <= ended), default=started)
-        out["last fill to paint"] = (ended - last_fill) * 1000
-        passes = [(b, e, g) for b, e, g in self.gc if started <= b <= ended]
-        out["gc passes"] = len(passes)
-        out["gc ms"] = sum(e - b for b, e, _g in passes) * 1000
-        out["gc gen2 ms"] = sum(e - b for b, e, g in passes if g == 2) * 1000
-        return out
+def phases_module() -> Any:
+    """This checkout's job_detail_phases.py (``OpenTrace``, ``paint_recorder``), loaded by its path: a
+    child that runs the code before has that code's ``benchmarks`` package first on ``sys.path``."""
+    path = Path(__file__).with_name("job_detail_phases.py")
+    spec = importlib.util.spec_from_file_location("job_detail_phases", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def measure(start_url: str, children: int, repeats: int, render: str, concurrency: int) -> dict[str, object]:
@@ -201,7 +158,8 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
     figures: dict[str, list[float]] = {}
     crawl: dict[str, float] = {}
     opens: list[dict[str, Any]] = []  # per open: its state and phases (OpenTrace)
-    trace = OpenTrace()
+    phases_of = phases_module()
+    trace = phases_of.OpenTrace()
 
     def note(key: str, started: float, ended: float) -> None:
         figures.setdefault(key, []).append((ended - started) * 1000)
@@ -217,6 +175,7 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
             freeze_start_up()  # as gui/main.py does once the DesktopApp is built
         window = desktop.show_window()
         app.jobs.page_columns = trace.timed("read", app.jobs.page_columns)  # type: ignore[method-assign]
+        app.jobs.logs = trace.timed("log read", app.jobs.logs)  # type: ignore[method-assign]
         progress: dict[str, int] = {}
         desktop.bridge.progressChanged.connect(
             lambda batch: progress.update({job: p.completed + p.failed for job, p in batch.items()})
@@ -241,7 +200,8 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
             table, model = detail.pages.table, detail.pages.model
             model.reset = trace.timed("model reset", model.reset)  # type: ignore[method-assign]
             model.append = trace.timed("model append", model.append)  # type: ignore[method-assign]
-            paints = paint_recorder(model)
+            detail.log.lines.add_stored = trace.timed("log add", detail.log.lines.add_stored)  # type: ignore[method-assign]
+            paints = phases_of.paint_recorder(model)
             table.viewport().installEventFilter(paints)
             await until(lambda: paints.seen)
             note(f"open shown {state}", started, paints.seen[0][0])

@@ -1,4 +1,4 @@
-"""The phases of Job detail's opens (``job_detail_open.py``'s ``OpenTrace``), printed for each version:
+"""The phases of Job detail's opens (``OpenTrace``, in the child that runs one version), printed for each version:
 how many opens were over the target, the median of each phase, and the slowest opens phase by phase,
 to tell what they have in common. ``… cpu``: the CPU time of the phase's own thread, less sensitive to
 the machine's load than wall time; ``handoff to …``: from a store read's end on its worker thread to
@@ -6,10 +6,90 @@ the GUI thread taking its rows."""
 
 from __future__ import annotations
 
+import gc
 import statistics
+import time
+from collections.abc import Callable
 from typing import Any
 
 SLOWEST = 3
+
+
+def paint_recorder(model: object) -> object:
+    """An event filter that records each paint of the table (time, rows the table then had)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[tuple[float, int]] = []
+            self.cpu: dict[float, float] = {}  # the GUI thread's CPU time at each paint
+
+        def eventFilter(self, watched: object, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.seen.append((time.perf_counter(), model.rowCount()))  # type: ignore[attr-defined]
+                self.cpu[self.seen[-1][0]] = time.thread_time()
+            return False
+
+        def cpu_at(self, at: float) -> float:
+            return self.cpu[at]
+
+        def first(self, rows: Callable[[int], bool]) -> float | None:
+            return next((at for at, count in self.seen if rows(count)), None)
+
+    return Paints()
+
+
+class OpenTrace:
+    """Where one open's time went, to tell what the slowest opens have in common: the window's
+    building (``open_job`` itself), each store read on its worker thread (wall and that thread's CPU),
+    the wait from a read's end to the GUI thread taking its rows (the hand-off), the model's fills,
+    the GUI thread's CPU from the action to the paint of every row, and the cyclic garbage
+    collector's passes meanwhile (any thread's: a pass holds the GIL, so it stops every thread)."""
+
+    def __init__(self) -> None:
+        self.gc: list[tuple[float, float, int]] = []  # every pass of the process: started, ended, generation
+        self._gc_started = 0.0
+        self.events: list[tuple[str, float, float, float]] = []  # what, started, ended, CPU ms of its thread
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc.append((self._gc_started, time.perf_counter(), info["generation"]))
+
+    def timed(self, what: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            started, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.events.append((what, started, time.perf_counter(), (time.thread_time() - cpu) * 1000))
+
+        return timed_call
+
+    def phases(self, started: float, ended: float, gui_cpu_ms: float) -> dict[str, float]:
+        """The phases of the open from ``started`` to ``ended`` (ms; ``… cpu``: its thread's CPU)."""
+        out = {"total": (ended - started) * 1000, "gui cpu": gui_cpu_ms}
+        seen: dict[str, int] = {}
+        read_ended = started
+        for what, began, done, cpu in sorted((e for e in self.events if started <= e[1] <= ended), key=lambda e: e[1]):
+            seen[what] = seen.get(what, 0) + 1
+            name = what if seen[what] == 1 else f"{what} {seen[what]}"
+            if what.startswith("model"):  # the GUI thread takes the rows a read ended with: the hand-off
+                out[f"handoff to {name}"] = (began - read_ended) * 1000
+            elif what == "read":
+                read_ended = done
+            out[name] = (done - began) * 1000
+            out[f"{name} cpu"] = cpu
+        last_fill = max((e[2] for e in self.events if started <= e[1] <= ended), default=started)
+        out["last fill to paint"] = (ended - last_fill) * 1000
+        passes = [(b, e, g) for b, e, g in self.gc if started <= b <= ended]
+        out["gc passes"] = len(passes)
+        out["gc ms"] = sum(e - b for b, e, _g in passes) * 1000
+        out["gc gen2 ms"] = sum(e - b for b, e, g in passes if g == 2) * 1000
+        return out
 
 
 def print_phases(opens: dict[str, list[dict[str, Any]]], state: str, target_ms: float) -> None:
