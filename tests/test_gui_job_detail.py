@@ -151,6 +151,8 @@ def test_log_and_configuration_tabs(gui, qloop, fresh_site):
     assert set(_column(log.model, LogColumn.LEVEL)) == {"Warning"} and log.model.rowCount() == 2
 
     config = detail.config
+    assert config.text.toPlainText() == ""  # made when the tab is first shown, not with the window
+    detail.tabs.setCurrentWidget(config)
     text = config.text.toPlainText()
     assert "max_depth = 1" in text and fresh_site.url("/") in text and 'name = "Test crawl"' in text
     assert config.text.isReadOnly()
