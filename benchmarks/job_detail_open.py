@@ -60,7 +60,7 @@ SORTS = (("Title", 4), ("URL", 0), ("Status", 1), ("Time", 5))  # ChildColumn va
 # ----- in the child process: one version of the code -----
 
 
-def store_big_job(app: object, job_id: str, children: int) -> None:
+def store_big_job(app: object, job_id: str, children: int, *, log: bool = True) -> None:
     """A finished crawl of ``children`` pages, written with the store's own repositories."""
     from datetime import UTC, datetime, timedelta
 
@@ -115,7 +115,8 @@ def store_big_job(app: object, job_id: str, children: int) -> None:
             )
             for i, (_child_id, url, _depth, _seq) in enumerate(entries)
         ]
-        logs_repo.add_many(conn, lines)
+        if log:
+            logs_repo.add_many(conn, lines)
         jobs_repo.finish_parent(conn, job_id, JobStatus.COMPLETED, error=None, now=now + timedelta(minutes=30))
 
 
@@ -130,7 +131,9 @@ def phases_module() -> Any:
     return module
 
 
-def measure(start_url: str, children: int, repeats: int, render: str, concurrency: int) -> dict[str, object]:
+def measure(
+    start_url: str, children: int, repeats: int, render: str, concurrency: int, *, log: bool
+) -> dict[str, object]:
     import asyncio
     import faulthandler
     import signal
@@ -167,7 +170,7 @@ def measure(start_url: str, children: int, repeats: int, render: str, concurrenc
     with tempfile.TemporaryDirectory() as tmp:
         app = build_app(Path(tmp))
         big = "big-crawl"
-        store_big_job(app, big, children)
+        store_big_job(app, big, children, log=log)
         dialogs = ScriptedDialogs()
         desktop = DesktopApp(app, dialogs=dialogs, notifier=RecordingNotifier(), tray=False)
         freeze_start_up = getattr(garbage_collector, "freeze_start_up", None) if garbage_collector else None
@@ -295,7 +298,9 @@ def run_version(
     env = {**os.environ, "PYTHONPATH": str(code), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     env |= extra_env
     command = [sys.executable, __file__, "--one", str(code), start_url]
-    command += ["--children", str(args.children), "--repeats", str(args.repeats)]
+    command += ["--children", str(args.children), "--repeats", str(args.repeats)] + (
+        ["--no-log"] if args.no_log else []
+    )
     command += ["--render", args.render, "--concurrency", str(args.concurrency)]
     if switch_interval is not None:
         command += ["--switch-interval", str(switch_interval)]
@@ -307,6 +312,7 @@ def run_version(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--no-log", action="store_true", help="the job without its log (as this benchmark was before)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3, help="opens (each followed by 8 sorts) per state and round")
     parser.add_argument("--render", default="auto")
@@ -335,7 +341,10 @@ def main() -> None:
         sys.path.insert(0, code)
         if args.switch_interval:
             sys.setswitchinterval(args.switch_interval[0])
-        print(json.dumps(measure(start, args.children, args.repeats, args.render, args.concurrency)), flush=True)
+        print(
+            json.dumps(measure(start, args.children, args.repeats, args.render, args.concurrency, log=not args.no_log)),
+            flush=True,
+        )
         os._exit(0)  # no teardown: the qasync executor's threads would abort the exit ("QThread: Destroyed...")
 
     sys.path.insert(0, str(ROOT))

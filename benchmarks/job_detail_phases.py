@@ -85,6 +85,8 @@ class OpenTrace:
             out[f"{name} cpu"] = cpu
         last_fill = max((e[2] for e in self.events if started <= e[1] <= ended), default=started)
         out["last fill to paint"] = (ended - last_fill) * 1000
+        # The open's own CPU on its threads (GUI, store reads): what the machine's load does not change.
+        out["open cpu"] = gui_cpu_ms + sum(v for k, v in out.items() if k.startswith("read") and k.endswith(" cpu"))
         passes = [(b, e, g) for b, e, g in self.gc if started <= b <= ended]
         out["gc passes"] = len(passes)
         out["gc ms"] = sum(e - b for b, e, _g in passes) * 1000
