@@ -3,6 +3,7 @@ rest, and nothing the crawl says meanwhile is lost. (Timings: benchmarks/job_det
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from shiboken6 import isValid
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.events import ChildStatusChanged
-from quaero_desktop.gui.job_detail.child_rows import ChildColumn
+from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
 from quaero_desktop.store import jobs_repo, pages_repo
@@ -157,3 +158,26 @@ def test_opening_a_page_with_no_usable_browser_says_so(gui, qloop, tmp_path, mon
     # It offers the address to copy (it named Ctrl+Shift+C, the Documents view's key; here Copy URL is Ctrl+C).
     assert text.startswith(f"No web browser opened {url}: ") and "Copy address" in text
     assert context.dialogs.error_copies == [url]
+
+
+def test_a_closed_jobs_window_lets_go_of_its_pages_as_it_closes(gui, qloop):
+    """A closed window's rows (10,000 for a big crawl) go as it closes, not at the garbage collector's next
+    full pass, which would walk them first: its list of connections to the bridge (bound methods of the
+    window) held the window, its tabs and their rows in a reference cycle."""
+    window, context = gui
+    _store_job(context.app, "closed-job")
+    detail = window.job_details.open("closed-job")
+    run(qloop, context.tasks.wait_all())
+    assert detail.pages.model.total == PAGES
+
+    def rows_left() -> int:
+        return sum(isinstance(o, ChildRow) and o.id.startswith("closed-job-") for o in gc.get_objects())
+
+    gc.disable()  # no automatic pass frees a cycle meanwhile
+    try:
+        detail.close()
+        del detail
+        run(qloop, until(lambda: window.job_details.get("closed-job") is None, what="the window closed"))
+        assert rows_left() == 0
+    finally:
+        gc.enable()

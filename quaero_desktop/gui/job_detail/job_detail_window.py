@@ -397,6 +397,7 @@ class JobDetailWindow(QWidget):
         for signal, slot in self._connections:
             with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)
+        self._connections.clear()  # its bound methods held this window (rows and all) in a cycle till a full gc
         for task in list(self._tasks):
             task.cancel()
         super().closeEvent(event)
