@@ -215,6 +215,7 @@ def measure(
             note(f"open all rows {state}", started, all_rows)
             phases = trace.phases(started, all_rows, (paints.cpu_at(all_rows) - gui_cpu) * 1000)
             opens.append({"state": state, **phases})
+            del model.reset, model.append, detail.log.lines.add_stored  # (a cycle: the window would outlive its close)
             await until(lambda: not detail._tasks)  # its other reads (the noise) done: sorts alone
             await asyncio.sleep(0.2)
             header = table.horizontalHeader()

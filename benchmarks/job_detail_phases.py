@@ -16,18 +16,20 @@ SLOWEST = 3
 
 
 def paint_recorder(model: object) -> object:
-    """An event filter that records each paint of the table (time, rows the table then had)."""
+    """An event filter that records each paint of the table (time, rows the table then had). The model
+    is the filter's, not its class's (a class is in a reference cycle: the window would outlive its close)."""
     from PySide6.QtCore import QEvent, QObject
 
     class Paints(QObject):
         def __init__(self) -> None:
             super().__init__()
+            self.model = model
             self.seen: list[tuple[float, int]] = []
             self.cpu: dict[float, float] = {}  # the GUI thread's CPU time at each paint
 
         def eventFilter(self, watched: object, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
-                self.seen.append((time.perf_counter(), model.rowCount()))  # type: ignore[attr-defined]
+                self.seen.append((time.perf_counter(), self.model.rowCount()))  # type: ignore[attr-defined]
                 self.cpu[self.seen[-1][0]] = time.thread_time()
             return False
 
