@@ -194,8 +194,9 @@ def link_only_blocks(root: _Element) -> list[tuple[_Element, int]]:
     other pages, with their words. A block's words are read until there are too many (a page's outer
     blocks stop at once); only a block holding a link is read."""
     candidates = []
+    holders = _holding_links(root)
     for block in root.iter(*_LINK_ONLY_CANDIDATES):
-        if block.find(".//a") is None:
+        if block not in holders:
             continue
         words = _words_up_to(block.itertext(), LINK_ONLY_WORDS)
         if words is None or words == 0:
@@ -204,6 +205,20 @@ def link_only_blocks(root: _Element) -> list[tuple[_Element, int]]:
             candidates.append((block, words))
     chosen = {block for block, _words in candidates}
     return [(block, words) for block, words in candidates if not any(up in chosen for up in block.iterancestors())]
+
+
+def _holding_links(root: _Element) -> set[_Element]:
+    """The elements under ``root`` (``root`` too) that hold an ``a``: each marked once, from the links up
+    (asking each block for a link walked a page's outer blocks level by level)."""
+    holders: set[_Element] = set()
+    for anchor in root.iter("a"):
+        for up in anchor.iterancestors():
+            if up in holders:
+                break  # and so are the elements above it
+            holders.add(up)
+            if up is root:
+                break
+    return holders
 
 
 def _words_up_to(texts: Iterable[object], most: int) -> int | None:

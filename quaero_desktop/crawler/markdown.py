@@ -72,7 +72,7 @@ _CONSENT_MARKER: Final = re.compile(
 )
 # Text of heading permalinks such as Sphinx's <a class="headerlink" href="#x">¶</a>.
 _PERMALINK_MARKS: Final = frozenset({"¶", "§", "#", "🔗"})
-_HEADING_SELF_LINKS: Final = "|".join(f".//h{level}//a[starts-with(@href, '#')]" for level in range(1, 7))
+_HEADINGS: Final = ("h1", "h2", "h3", "h4", "h5", "h6")
 _WHITESPACE: Final = re.compile(r"[ \t\n\r\f\xa0]+")
 _INVISIBLE: Final = re.compile("[\xad\u200b]")  # soft hyphen, zero-width space
 _TITLE_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>])")
@@ -168,8 +168,10 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
     if content_h1 is not None:
         remove_element(content_h1)  # it becomes the document's first line
     tidy_doc_chrome(content, title)  # the title repeated as text, heading levels (doc_chrome.py)
-    for anchor in _select_elements(_HEADING_SELF_LINKS, content):  # a heading, not a link to itself
-        anchor.tag = "span"
+    for titled in content.iterdescendants(*_HEADINGS):  # a heading, not a link to itself
+        for anchor in titled.iter("a"):
+            if anchor.get("href", "").startswith("#"):
+                anchor.tag = "span"
     for too_deep in _select_elements("*/" * _MAX_NESTING + "*", content):  # absurd nesting: kept, as plain text
         etree.strip_tags(too_deep, "*")
         too_deep.tag = "p"
