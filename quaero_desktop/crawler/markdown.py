@@ -78,24 +78,29 @@ _INVISIBLE: Final = re.compile("[\xad\u200b]")  # soft hyphen, zero-width space
 _TITLE_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>])")
 _SPHINX_LANGUAGE_CLASS: Final = re.compile(r"highlight-(\S+)")
 _DEAD_LINKS: Final = etree.XPath(
-    ".//a[not(normalize-space(@href)) or starts-with(translate(normalize-space(@href), 'JAVASCRIPT', 'javascript'),"
-    " 'javascript:') or not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]"
+    "descendant::a[not(normalize-space(@href))"
+    " or starts-with(translate(normalize-space(@href), 'JAVASCRIPT', 'javascript'), 'javascript:')"
+    " or not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]"
 )
-_EMPTY_ITEMS: Final = etree.XPath(".//li[not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]")
+_EMPTY_ITEMS: Final = etree.XPath("descendant::li[not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]")
 _CODE_ANCESTOR: Final = "ancestor-or-self::*[self::pre or self::code or self::kbd or self::samp]"
 # Text outside code holding a "<"; a tail belongs to its element's parent, hence the two tests.
 _TEXT_WITH_LT: Final = etree.XPath(
-    f".//text()[contains(., '<') and not(parent::*/{_CODE_ANCESTOR})]",
+    f"descendant::text()[contains(., '<') and not(parent::*/{_CODE_ANCESTOR})]",
 )
 _LITERAL_LT: Final = "\ue000"  # stands for a "<" in text while the writer runs; written as "\\<"
 # Elements worth asking _is_hidden_or_banner / _is_page_chrome about; most elements have no attributes.
-_MAY_BE_HIDDEN: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or self::a[starts-with(@href, '#')]]")
+_MAY_BE_HIDDEN: Final = etree.XPath(
+    "/*/descendant::*[@hidden or @style or @aria-hidden or self::a[starts-with(@href, '#')]]"
+)
 # With a consent marker among the page's classes and ids, every element that has one is asked about too.
-_MAY_BE_HIDDEN_OR_BANNER: Final = etree.XPath("/*//*[@hidden or @style or @aria-hidden or @class or @id]")
-_CLASSES_AND_IDS: Final = etree.XPath("//@class | //@id", smart_strings=False)
+_MAY_BE_HIDDEN_OR_BANNER: Final = etree.XPath("/*/descendant::*[@hidden or @style or @aria-hidden or @class or @id]")
+_CLASSES_AND_IDS: Final = etree.XPath("/descendant::*/@class | /descendant::*/@id", smart_strings=False)
 _MAY_BE_CHROME_TAGS: Final = frozenset({"nav", "aside", "footer", "header", "form"})
 _BREADCRUMB_ATTRIBUTES: Final = ("class", "id", "aria-label")
-_SHOWN_PARTS: Final = etree.XPath(f"//*[@{SHOWN_MARK}]")
+_SHOWN_PARTS: Final = etree.XPath(f"/descendant::*[@{SHOWN_MARK}]")
+_FIRST_MAIN: Final = etree.XPath("/descendant::*[self::main or @role='main'][1]")
+_OUTER_ARTICLES: Final = etree.XPath("/descendant::article[not(ancestor::article)]")
 APP_VIEW_PARTS: Final = 8
 """Parts an app shows on demand (panels, buttons kept as text) left after the page's chrome went, from which
 a page is an application's view rather than an article (news pages have a "Read more" or two)."""
@@ -380,10 +385,10 @@ def _wraps_page_content(element: _Element) -> bool:
 
 def _content_root(document: _Element) -> _Element:
     """The first main or [role=main]; else the only top-level article; else body."""
-    mains = _select_elements("(//main | //*[@role='main'])[1]", document)
+    mains = _select_elements(_FIRST_MAIN, document)
     if mains:
         return mains[0]
-    articles = _select_elements("//article[not(ancestor::article)]", document)
+    articles = _select_elements(_OUTER_ARTICLES, document)
     if len(articles) == 1:
         return articles[0]
     body = document.find("body")

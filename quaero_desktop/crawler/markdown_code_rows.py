@@ -40,7 +40,8 @@ _PRE_STYLE: Final = re.compile(r"white-space\s*:\s*(?:pre|break-spaces)", re.IGN
 _DIGITS: Final = re.compile(r"\s*\d*\s*")
 # Headings and paragraphs: a container holding them is prose that only looks like code ("code-of-conduct").
 _PROSE: Final = etree.XPath(
-    "boolean(.//p or .//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6 or .//blockquote or .//dl or .//figure)"
+    "boolean(descendant::*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+    " or self::blockquote or self::dl or self::figure])"
 )
 _LANGUAGE_CLASS: Final = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 # Language names a class may carry as one of its parts ("redoc-json", "json-tree", "hljs yaml").
@@ -54,44 +55,37 @@ _ROW_TEST: Final = (
     " or self::tbody or self::thead or self::section or self::dd"
     " or contains(@class, 'line') or contains(@class, 'Line')"
 )
-_ROWS_IN_CODE: Final = etree.XPath(f".//pre[.//*[{_ROW_TEST}]] | .//code[.//*[{_ROW_TEST}]]")
-_MULTILINE_PRE: Final = etree.XPath("boolean(.//pre[contains(., '\n')])")
+_ROWS_IN_CODE: Final = etree.XPath(f"descendant::*[self::pre or self::code][descendant::*[{_ROW_TEST}]]")
+_MULTILINE_PRE: Final = etree.XPath("boolean(descendant::pre[contains(., '\n')])")
 _NUMBERS: Final = re.compile(r"[\d\s]*")
 # A table holding a code block of several lines in a cell.
-_CODE_IN_CELLS: Final = etree.XPath("boolean(.//td//pre[contains(., '\n')] | .//th//pre[contains(., '\n')])")
+_CODE_IN_CELLS: Final = etree.XPath("boolean(descendant::*[self::td or self::th]/descendant::pre[contains(., '\n')])")
 _BLOCK_IN_CELL: Final = etree.XPath(
-    "boolean(.//p or .//div or .//pre or .//ul or .//ol or .//table or .//h1 or .//h2 or .//h3 or .//h4"
-    " or .//h5 or .//h6 or .//blockquote or .//dl or .//section)"
+    "boolean(descendant::*[self::p or self::div or self::pre or self::ul or self::ol or self::table or self::h1"
+    " or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::blockquote or self::dl or self::section])"
 )
 _TEXT_LEAVES: Final = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "li")
-# What may hold a sample drawn as rows (a class that may name code, children, not a block of code itself) and
-# what may be one of its lines ("line" in its class, any case: lower() makes no ASCII "line" of other letters):
-# asked in C, as most of a highlighted sample's elements are classed tokens, none of them either.
-_CLASSED_HOLDERS: Final = etree.XPath(
-    "descendant-or-self::*[@class != ''][* or comment() or processing-instruction()][not(self::pre or self::code)]"
-)
-_MAY_BE_LINES: Final = etree.XPath("descendant-or-self::*[contains(translate(@class, 'LINE', 'line'), 'line')]")
 # Rows holding no row: a line each (a pre among them holds a whole block, and is one).
-_LEAF_ROWS: Final = etree.XPath(f"count(.//*[{_ROW_TEST}][not(.//*[{_ROW_TEST}])])")
+_LEAF_ROWS: Final = etree.XPath(f"count(descendant::*[{_ROW_TEST}][not(descendant::*[{_ROW_TEST}])])")
 
 
 def write_code_rows(content: _Element) -> None:
     """Every code sample drawn as rows under ``content`` becomes one ``<pre><code>`` block."""
-    containers = _elements(_ROWS_IN_CODE, content)
-    for element in _elements(_CLASSED_HOLDERS, content):
-        marks = (element.get("class") or "").lower()
+    found = _ROWS_IN_CODE(content)
+    assert isinstance(found, list), "the XPath selects nodes"
+    containers = [element for element in found if isinstance(element, _Element)]
+    line_parents: dict[int, _Element] = {}
+    for element in content.iter("*"):
+        marks = element.get("class")
+        if not marks:
+            continue
+        marks = marks.lower()
+        in_code_block = _CODE_CLASS.search(marks) and len(element) and element.tag not in ("pre", "code")
         # A container already holding a block of several lines (a table of line numbers beside the
         # code) is not drawn as rows: _unwrap_table below keeps its code.
-        if (
-            _CODE_CLASS.search(marks)
-            and not _PROSE(element)
-            and not _MULTILINE_PRE(element)
-            and _leaf_rows(element) >= 2
-        ):
+        if in_code_block and not _PROSE(element) and not _MULTILINE_PRE(element) and _leaf_rows(element) >= 2:
             containers.append(element)
-    line_parents: dict[int, _Element] = {}
-    for element in _elements(_MAY_BE_LINES, content):
-        if _LINE_CLASS.search((element.get("class") or "").lower()) and (parent := element.getparent()) is not None:
+        if "line" in marks and _LINE_CLASS.search(marks) and (parent := element.getparent()) is not None:
             line_parents[id(parent)] = parent
     for parent in line_parents.values():
         lines = sum(1 for child in parent if _LINE_CLASS.search((child.get("class") or "").lower()))
@@ -108,12 +102,6 @@ def write_code_rows(content: _Element) -> None:
     for table in [table for table in content.iter("table") if _CODE_IN_CELLS(table)]:
         if not any(ancestor.tag == "table" for ancestor in table.iterancestors()):
             _unwrap_table(table)
-
-
-def _elements(query: etree.XPath, context: _Element) -> list[_Element]:
-    found = query(context)
-    assert isinstance(found, list), "the XPath selects nodes"
-    return [element for element in found if isinstance(element, _Element)]
 
 
 def _unwrap_table(table: _Element) -> None:

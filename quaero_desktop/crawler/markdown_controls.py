@@ -41,13 +41,8 @@ JUNK_MARKS: Final = re.compile(
 )
 DISPLAY_NONE: Final = re.compile(r"display\s*:\s*none\s*(?:!\s*important)?\s*;?", re.IGNORECASE)
 _MAY_HIDE_TEXT: Final = etree.XPath(
-    "boolean(.//*[@hidden or @aria-hidden or @style or self::svg or self::script or self::style or self::template"
-    " or self::noscript or self::select or self::textarea])"
-)
-# Elements with no text right after them (no tail, or an empty one) and a sibling there: those
-# space_side_by_side asks about, found in C (a page's elements in Python took ten times longer).
-_BEFORE_A_SIBLING: Final = etree.XPath(
-    "descendant-or-self::*[following-sibling::node()[1][not(self::text()) or string-length() = 0]]"
+    "boolean(descendant::*[@hidden or @aria-hidden or @style or self::svg or self::script or self::style"
+    " or self::template or self::noscript or self::select or self::textarea])"
 )
 _CODE_TAGS: Final = frozenset({"pre", "code", "kbd", "samp"})
 WORD: Final = re.compile(r"\w", re.UNICODE)
@@ -56,11 +51,7 @@ WORD: Final = re.compile(r"\w", re.UNICODE)
 def space_side_by_side(content: _Element) -> None:
     """Items side by side that would glue get a space between them."""
     texts: dict[_Element, str] = {}  # each element's text, read once (the elements stay alive in it)
-    found = _BEFORE_A_SIBLING(content)
-    assert isinstance(found, list), "the XPath selects nodes"
-    for element in found:
-        if not isinstance(element, _Element):
-            continue
+    for element in content.iter("*"):
         if element.tail or (following := element.getnext()) is None or not _may_glue(element, following):
             continue
         left = texts.get(element)

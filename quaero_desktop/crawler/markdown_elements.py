@@ -49,10 +49,12 @@ _JUNK_ROLES: Final = frozenset(
 _SELECTED_MARKS: Final = frozenset({"active", "selected", "current", "primary", "checked"})
 _CLASS_PARTS: Final = re.compile(r"[a-z0-9]+")
 _HIDDEN: Final = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or @style[contains(translate(., 'DISPLAYNOE ', 'displaynoe'), 'display:none')]]"
+    "/descendant::*[@hidden or @aria-hidden='true'"
+    " or @style[contains(translate(., 'DISPLAYNOE ', 'displaynoe'), 'display:none')]]"
 )
-_TAB_PARTS: Final = etree.XPath("//*[@role or @aria-controls]")  # narrowed down in Python
-_BUTTONS: Final = etree.XPath("//button")
+_TAB_PARTS: Final = etree.XPath("/descendant::*[@role or @aria-controls]")  # narrowed down in Python
+_BUTTONS: Final = etree.XPath("/descendant::button")
+_WITH_ID: Final = etree.XPath("/descendant::*[@id]")
 
 
 SHOWN_MARK: Final = "data-quaero-shown"
@@ -70,7 +72,7 @@ def keep_app_content(document: _Element) -> int:
         if element.get("aria-controls") or element.get("role") in ("tab", "tabpanel")
     ]
     if tab_parts:
-        by_id = {element.get("id", ""): element for element in _elements("//*[@id]", document)}
+        by_id = {element.get("id", ""): element for element in _elements(_WITH_ID, document)}
     for tabs, panels in [*_aria_tab_bars(tab_parts, by_id), *_button_tab_bars(document)]:
         _show_tab_bar(tabs, panels)
         kept += 1

@@ -39,7 +39,7 @@ TRAILING_SHARE: Final = 0.05
 """Share of the marked content's words that boilerplate ending it may hold for it to be removed."""
 
 _WORD: Final = re.compile(r"\w+")
-_TEXTS: Final = etree.XPath(".//text()", smart_strings=False)
+_TEXTS: Final = etree.XPath("descendant::text()", smart_strings=False)
 _TEXT_LENGTH: Final = etree.XPath("string-length(normalize-space(.))")
 
 
@@ -163,8 +163,10 @@ _ALWAYS_MATCHES: Final = etree.XPath("//*")
 # speed); then every other attribute but those the expressions never read and that differ from link to
 # link (the judgements are cached).
 _COMMON: Final = ("class", "id", "style", "role")
-_COMMON_ATTRIBUTES: Final = tuple((name, etree.XPath(f".//*/@{name}", smart_strings=False)) for name in _COMMON)
+_COMMON_ATTRIBUTES: Final = tuple(
+    (name, etree.XPath(f"descendant::*/@{name}", smart_strings=False)) for name in _COMMON
+)
 _NOT_READ: Final = ("href", "src", "srcset", "alt", "title")
 _OTHER_ATTRIBUTES: Final = etree.XPath(
-    ".//*/@*[not(" + " or ".join(f"name()='{name}'" for name in (*_COMMON, *_NOT_READ)) + ")]"
+    "descendant::*/@*[not(" + " or ".join(f"name()='{name}'" for name in (*_COMMON, *_NOT_READ)) + ")]"
 )
