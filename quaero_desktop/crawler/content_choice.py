@@ -26,7 +26,7 @@ from lxml.etree import _Element
 
 from quaero_desktop.crawler.html_tree import remove_element, text_of
 from quaero_desktop.crawler.text_alignment import Words, align
-from quaero_desktop.crawler.text_segments import HEADINGS, Segment, segments
+from quaero_desktop.crawler.text_segments import HEADINGS, Segment, segments, texts_by_heading
 
 MIN_WORDS: Final = 20
 """Below this many words chosen, the page's own content root is used whole."""
@@ -278,16 +278,16 @@ def _drop_bare_headings(root: _Element) -> None:
     level_of = {heading: int(str(heading.tag)[1]) for heading in headings}
     under: dict[_Element, int] = dict.fromkeys(headings, 0)  # words under each heading
     open_headings: list[_Element] = []
-    for segment in segments(root):
-        node = segment.around.heading
+    for node, text in texts_by_heading(root):
         if node is not None:  # a heading's own text: it closes the headings of its level and below
             open_headings = [h for h in open_headings if level_of[h] < level_of[node] and h is not node]
             if node not in open_headings:
                 open_headings.append(node)
             continue
-        words = len(_WORD.findall(segment.text))
-        for heading in open_headings:
-            under[heading] += words
+        if open_headings:
+            words = len(_WORD.findall(text))
+            for heading in open_headings:
+                under[heading] += words
     for heading, words in under.items():
         if not words and heading.getparent() is not None:
             remove_element(heading)

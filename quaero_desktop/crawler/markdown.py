@@ -98,6 +98,8 @@ _MAY_BE_HIDDEN_OR_BANNER: Final = etree.XPath("/*/descendant::*[@hidden or @styl
 _CLASSES_AND_IDS: Final = etree.XPath("/descendant::*/@class | /descendant::*/@id", smart_strings=False)
 _MAY_BE_CHROME_TAGS: Final = frozenset({"nav", "aside", "footer", "header", "form"})
 _BREADCRUMB_ATTRIBUTES: Final = ("class", "id", "aria-label")
+_BREADCRUMB: Final = "breadcrumb"
+_ARIA_LABELS: Final = etree.XPath("/descendant::*/@aria-label", smart_strings=False)
 _SHOWN_PARTS: Final = etree.XPath(f"/descendant::*[@{SHOWN_MARK}]")
 _FIRST_MAIN: Final = etree.XPath("/descendant::*[self::main or @role='main'][1]")
 _OUTER_ARTICLES: Final = etree.XPath("/descendant::article[not(ancestor::article)]")
@@ -153,9 +155,10 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
     chosen = _select_elements(_css(rules.content_selector), document) if rules.content_selector else []
     keep_app_content(document)  # buttons' text, collapsed panels and tabs (markdown_elements.py)
     etree.strip_elements(document, *_JUNK_TAGS, with_tail=False)
-    _remove_all(_select_elements(_may_be_hidden(document), document), _is_hidden_or_banner)
+    names = _names(document)  # of the page's classes and ids
+    _remove_all(_select_elements(_may_be_hidden(names), document), _is_hidden_or_banner)
     page_h1 = title_heading(document, document_title)  # may sit in the page header, about to be removed
-    _remove_all(_may_be_chrome(document), _is_page_chrome)
+    _remove_all(_may_be_chrome(document, _may_name_breadcrumbs(document, names)), _is_page_chrome)
     drop_doc_navigation(document)  # manuals' prev/next bars, link bars, breadcrumbs (doc_chrome.py)
     if chosen and _in_tree(chosen[0], document):
         content, chosen_title = chosen[0], None
@@ -331,20 +334,35 @@ def _is_hidden_or_banner(element: _Element) -> bool:
     return False
 
 
-def _may_be_hidden(document: _Element) -> etree.XPath:
-    """Which elements to ask ``_is_hidden_or_banner`` about: those a class or an id alone can make a banner
-    only when one of the page's names is a consent marker (most pages have none: a few hundred distinct
-    names read at once, not each of a page's thousands of classed elements one by one)."""
+def _names(document: _Element) -> str:
+    """The page's distinct class and id values, joined by spaces: a few hundred read at once, not each of a
+    page's thousands of classed elements one by one. (No mark looked for in them holds a space, so one
+    found in the joined names is in one of them.)"""
     names = _CLASSES_AND_IDS(document)
     assert isinstance(names, list), "attribute values"
-    # No marker holds a space, so one found in the names joined by spaces is in one of them.
-    joined = " ".join({name for name in names if isinstance(name, str)})
-    return _MAY_BE_HIDDEN_OR_BANNER if _CONSENT_MARKER.search(joined) else _MAY_BE_HIDDEN
+    return " ".join({name for name in names if isinstance(name, str)})
 
 
-def _may_be_chrome(document: _Element) -> list[_Element]:
+def _may_be_hidden(names: str) -> etree.XPath:
+    """Which elements to ask ``_is_hidden_or_banner`` about: those a class or an id alone can make a banner
+    only when one of the page's ``names`` is a consent marker (most pages have none)."""
+    return _MAY_BE_HIDDEN_OR_BANNER if _CONSENT_MARKER.search(names) else _MAY_BE_HIDDEN
+
+
+def _may_name_breadcrumbs(document: _Element, names: str) -> bool:
+    """Whether an element's class, id or aria-label may say "breadcrumb": ``names`` (read before hidden parts
+    went: removing elements adds no name) or an aria-label does."""
+    if _BREADCRUMB in names.lower():
+        return True
+    labels = _ARIA_LABELS(document)
+    assert isinstance(labels, list), "attribute values"
+    return any(isinstance(label, str) and _BREADCRUMB in label.lower() for label in labels)
+
+
+def _may_be_chrome(document: _Element, breadcrumbs: bool = True) -> list[_Element]:
     """The elements worth asking ``_is_page_chrome`` about, in document order: chrome's tags, a role, a
-    breadcrumb's mark. A walk in Python: an XPath lower-casing three attributes of every element took 4x longer."""
+    breadcrumb's mark (looked for only when the page may have one: ``breadcrumbs``). A walk in Python: an
+    XPath lower-casing three attributes of every element took 4x longer."""
     found = []
     for element in document.iter(etree.Element):
         if element is document:
@@ -352,9 +370,11 @@ def _may_be_chrome(document: _Element) -> list[_Element]:
         if element.tag in _MAY_BE_CHROME_TAGS or element.get("role") is not None:
             found.append(element)
             continue
+        if not breadcrumbs:
+            continue
         for name in _BREADCRUMB_ATTRIBUTES:
             value = element.get(name)
-            if value is not None and "breadcrumb" in value.lower():
+            if value is not None and _BREADCRUMB in value.lower():
                 found.append(element)
                 break
     return found

@@ -40,8 +40,7 @@ _PRE_STYLE: Final = re.compile(r"white-space\s*:\s*(?:pre|break-spaces)", re.IGN
 _DIGITS: Final = re.compile(r"\s*\d*\s*")
 # Headings and paragraphs: a container holding them is prose that only looks like code ("code-of-conduct").
 _PROSE: Final = etree.XPath(
-    "boolean(descendant::*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
-    " or self::blockquote or self::dl or self::figure])"
+    "boolean(.//p or .//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6 or .//blockquote or .//dl or .//figure)"
 )
 _LANGUAGE_CLASS: Final = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 # Language names a class may carry as one of its parts ("redoc-json", "json-tree", "hljs yaml").
@@ -55,14 +54,14 @@ _ROW_TEST: Final = (
     " or self::tbody or self::thead or self::section or self::dd"
     " or contains(@class, 'line') or contains(@class, 'Line')"
 )
-_ROWS_IN_CODE: Final = etree.XPath(f"descendant::*[self::pre or self::code][descendant::*[{_ROW_TEST}]]")
+_ROWS_IN_CODE: Final = etree.XPath(
+    f"descendant::pre[descendant::*[{_ROW_TEST}]] | descendant::code[descendant::*[{_ROW_TEST}]]"
+)
 _MULTILINE_PRE: Final = etree.XPath("boolean(descendant::pre[contains(., '\n')])")
 _NUMBERS: Final = re.compile(r"[\d\s]*")
-# A table holding a code block of several lines in a cell.
-_CODE_IN_CELLS: Final = etree.XPath("boolean(descendant::*[self::td or self::th]/descendant::pre[contains(., '\n')])")
 _BLOCK_IN_CELL: Final = etree.XPath(
-    "boolean(descendant::*[self::p or self::div or self::pre or self::ul or self::ol or self::table or self::h1"
-    " or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::blockquote or self::dl or self::section])"
+    "boolean(.//p or .//div or .//pre or .//ul or .//ol or .//table or .//h1 or .//h2 or .//h3 or .//h4"
+    " or .//h5 or .//h6 or .//blockquote or .//dl or .//section)"
 )
 _TEXT_LEAVES: Final = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "li")
 # Rows holding no row: a line each (a pre among them holds a whole block, and is one).
@@ -75,17 +74,22 @@ def write_code_rows(content: _Element) -> None:
     assert isinstance(found, list), "the XPath selects nodes"
     containers = [element for element in found if isinstance(element, _Element)]
     line_parents: dict[int, _Element] = {}
+    kinds: dict[str, tuple[bool, bool]] = {}  # per class: names code, names a line (a page repeats a few)
     for element in content.iter("*"):
         marks = element.get("class")
         if not marks:
             continue
-        marks = marks.lower()
-        in_code_block = _CODE_CLASS.search(marks) and len(element) and element.tag not in ("pre", "code")
+        kind = kinds.get(marks)
+        if kind is None:
+            lowered = marks.lower()
+            kind = kinds[marks] = (bool(_CODE_CLASS.search(lowered)), bool(_LINE_CLASS.search(lowered)))
+        names_code, names_line = kind
+        in_code_block = names_code and len(element) and element.tag not in ("pre", "code")
         # A container already holding a block of several lines (a table of line numbers beside the
         # code) is not drawn as rows: _unwrap_table below keeps its code.
         if in_code_block and not _PROSE(element) and not _MULTILINE_PRE(element) and _leaf_rows(element) >= 2:
             containers.append(element)
-        if "line" in marks and _LINE_CLASS.search(marks) and (parent := element.getparent()) is not None:
+        if names_line and (parent := element.getparent()) is not None:
             line_parents[id(parent)] = parent
     for parent in line_parents.values():
         lines = sum(1 for child in parent if _LINE_CLASS.search((child.get("class") or "").lower()))
@@ -99,9 +103,23 @@ def write_code_rows(content: _Element) -> None:
     }
     for container in outermost.values():
         _replace_by_block(container)
-    for table in [table for table in content.iter("table") if _CODE_IN_CELLS(table)]:
+    for table in [table for table in content.iter("table") if _has_code_in_cells(table)]:
         if not any(ancestor.tag == "table" for ancestor in table.iterancestors()):
             _unwrap_table(table)
+
+
+def _has_code_in_cells(table: _Element) -> bool:
+    """Whether a cell of ``table`` holds a code block of several lines: read from its blocks of code, as
+    most tables have none (an XPath asking each cell walked every table's cells)."""
+    for pre in table.iter("pre"):
+        if "\n" not in text_of(pre):
+            continue
+        for up in pre.iterancestors():
+            if up is table:
+                break
+            if up.tag in ("td", "th"):
+                return True
+    return False
 
 
 def _unwrap_table(table: _Element) -> None:

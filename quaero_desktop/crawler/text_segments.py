@@ -61,6 +61,28 @@ def segments(root: _Element) -> list[Segment]:
     return found
 
 
+def texts_by_heading(root: _Element) -> list[tuple[_Element | None, str]]:
+    """``segments``' texts, each with its ``around.heading`` alone: the same walk without the rest of what
+    surrounds each piece (for a reader that asks nothing else, twice as fast)."""
+    found: list[tuple[_Element | None, str]] = []
+    # (element, closing, the heading its own text sits in, the heading its tail sits in)
+    stack: list[tuple[_Element, bool, _Element | None, _Element | None]] = [
+        (root, False, root if root.tag in HEADINGS else None, None)
+    ]
+    while stack:
+        element, closing, own, outer = stack.pop()
+        if closing:
+            if element is not root and element.tail:
+                found.append((outer, element.tail))
+            continue
+        markup: object = element.tag
+        if element.text and isinstance(markup, str):  # a comment's text is not the page's
+            found.append((own, element.text))
+        stack.append((element, True, own, outer))
+        stack.extend((child, False, child if child.tag in HEADINGS else own, own) for child in reversed(element))
+    return found
+
+
 def _around(element: _Element, outer: Around) -> Around:
     """What ``element``'s own text sits in: ``outer`` with the element itself where it is of a kind."""
     tag: object = element.tag
