@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Final
 
 from lxml.etree import _Element
@@ -180,7 +181,11 @@ def drop_links_unless_index(root: _Element) -> None:
     words or more: then they are its content (an index, a manual's contents) and stay, as the extractor's
     choice kept them (``ChosenText.is_index_of_links``). Then the headings left bare go."""
     blocks = link_only_blocks(root)
-    if 2 * sum(words for _block, words in blocks) >= len(_WORD.findall(text_of(root))):
+    if not blocks:
+        return  # nothing to remove, so no heading left bare
+    linked = sum(words for _block, words in blocks)
+    # Whether the root has more than twice as many words: counted up to there, not its whole text.
+    if next(islice(_WORD.finditer(text_of(root)), 2 * linked, None), None) is None:
         return
     for block, _words in blocks:
         if block.getparent() is not None:

@@ -89,9 +89,13 @@ _TEXT_WITH_LT: Final = etree.XPath(
     f"descendant::text()[contains(., '<') and not(parent::*/{_CODE_ANCESTOR})]",
 )
 _LITERAL_LT: Final = "\ue000"  # stands for a "<" in text while the writer runs; written as "\\<"
-# Elements worth asking _is_hidden_or_banner / _is_page_chrome about; most elements have no attributes.
+# Elements worth asking _is_hidden_or_banner / _is_page_chrome about; most elements have no attributes. A link
+# to a place on the page is asked about when its text may hold a permalink's mark (not each of a manual's
+# hundreds of links to its own sections).
 _MAY_BE_HIDDEN: Final = etree.XPath(
-    "/*/descendant::*[@hidden or @style or @aria-hidden or self::a[starts-with(@href, '#')]]"
+    "/*/descendant::*[@hidden or @style or @aria-hidden or self::a[starts-with(@href, '#')]["
+    + " or ".join(f"contains(., '{mark}')" for mark in sorted(_PERMALINK_MARKS))
+    + "]]"
 )
 # With a consent marker among the page's classes and ids, every element that has one is asked about too.
 _MAY_BE_HIDDEN_OR_BANNER: Final = etree.XPath("/*/descendant::*[@hidden or @style or @aria-hidden or @class or @id]")

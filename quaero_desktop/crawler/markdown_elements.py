@@ -52,7 +52,13 @@ _HIDDEN: Final = etree.XPath(
     "/descendant::*[@hidden or @aria-hidden='true'"
     " or @style[contains(translate(., 'DISPLAYNOE ', 'displaynoe'), 'display:none')]]"
 )
-_TAB_PARTS: Final = etree.XPath("/descendant::*[@role or @aria-controls]")  # narrowed down in Python
+_HIDDEN_STYLE: Final = "display:none"
+_STYLE_CASE: Final = str.maketrans("DISPLAYNOE", "displaynoe", " ")  # the XPath's translate(), in Python
+# _HIDDEN's elements, buttons and those with a role or controlling another (tab parts, narrowed down in Python).
+_APP_PARTS: Final = etree.XPath(
+    "/descendant::*[@role or @aria-controls or self::button or @hidden or @aria-hidden='true'"
+    " or @style[contains(translate(., 'DISPLAYNOE ', 'displaynoe'), 'display:none')]]"
+)
 _BUTTONS: Final = etree.XPath("/descendant::button")
 _WITH_ID: Final = etree.XPath("/descendant::*[@id]")
 
@@ -66,14 +72,16 @@ def keep_app_content(document: _Element) -> int:
     many such parts it kept (tab bars shown, panels revealed, buttons kept as text): 0 on a plain page."""
     kept = 0
     by_id: dict[str, _Element] = {}
+    # The page's tab parts, hidden elements and buttons in one walk: the later lists as read before anything
+    # changed, good for as long as nothing did (most pages have no tabs nor panels: nothing changes).
+    parts = _elements(_APP_PARTS, document)
     tab_parts = [
-        element
-        for element in _elements(_TAB_PARTS, document)
-        if element.get("aria-controls") or element.get("role") in ("tab", "tabpanel")
+        element for element in parts if element.get("aria-controls") or element.get("role") in ("tab", "tabpanel")
     ]
+    buttons = [element for element in parts if element.tag == "button"]
     if tab_parts:
         by_id = {element.get("id", ""): element for element in _elements(_WITH_ID, document)}
-    for tabs, panels in [*_aria_tab_bars(tab_parts, by_id), *_button_tab_bars(document)]:
+    for tabs, panels in [*_aria_tab_bars(tab_parts, by_id), *_button_tab_bars(buttons)]:
         _show_tab_bar(tabs, panels)
         kept += 1
     not_content: list[_Element] = []
@@ -87,7 +95,10 @@ def keep_app_content(document: _Element) -> int:
                 kept += 1
         elif not panels and control.get("role") == "tab" and control.get("aria-selected") != "true":
             not_content.append(control)  # a tab whose panel is not in the page: its label tells nothing
-    for hidden in _elements(_HIDDEN, document):
+    unchanged = kept == 0  # no bar shown, no panel revealed, no button made a tab
+    for hidden in (
+        [element for element in parts if _found_hidden(element)] if unchanged else _elements(_HIDDEN, document)
+    ):
         shown_by_control = (
             hidden.get("role") == "tabpanel" or hidden.get("hidden") == "until-found" or _follows_control(hidden)
         )
@@ -97,7 +108,9 @@ def keep_app_content(document: _Element) -> int:
     for element in not_content:
         if element.getparent() is not None:
             remove_element(element)
-    for button in _elements(_BUTTONS, document):
+    if kept or not_content:  # some changed: buttons may have gone or come
+        buttons = _elements(_BUTTONS, document)
+    for button in buttons:
         if button.getparent() is None:
             continue
         if is_content_button(button):
@@ -150,14 +163,12 @@ def _aria_tab_bars(
     return list(bars.values())
 
 
-def _button_tab_bars(document: _Element) -> list[tuple[list[_Element], list[_Element]]]:
+def _button_tab_bars(buttons: list[_Element]) -> list[tuple[list[_Element], list[_Element]]]:
     """Rows of buttons that act as tabs without saying so: one of them marked as chosen, and after
     the row (or after one of its three closest ancestors) as many sibling panels, one shown; a row
     of one button when its class names it a tab."""
     bars = []
-    rows = {
-        id(parent): parent for button in _elements(_BUTTONS, document) if (parent := button.getparent()) is not None
-    }
+    rows = {id(parent): parent for button in buttons if (parent := button.getparent()) is not None}
     for row in rows.values():
         buttons = [child for child in row if child.tag == "button" and shown_text(child).strip()]
         chosen = [button for button in buttons if _is_marked_chosen(button)]
@@ -212,6 +223,15 @@ def _show_tab_bar(tabs: list[_Element], panels: list[_Element]) -> None:
     for tab in tabs:
         if tab.getparent() is not None:
             remove_element(tab)
+
+
+def _found_hidden(element: _Element) -> bool:
+    """Whether ``_HIDDEN`` finds ``element``."""
+    get = element.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
+        return True
+    style = get("style")
+    return style is not None and _HIDDEN_STYLE in style.translate(_STYLE_CASE)
 
 
 def _controlled(control: _Element, by_id: dict[str, _Element]) -> list[_Element]:
