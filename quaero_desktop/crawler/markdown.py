@@ -77,9 +77,11 @@ _WHITESPACE: Final = re.compile(r"[ \t\n\r\f\xa0]+")
 _INVISIBLE: Final = re.compile("[\xad\u200b]")  # soft hyphen, zero-width space
 _TITLE_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>])")
 _SPHINX_LANGUAGE_CLASS: Final = re.compile(r"highlight-(\S+)")
+# Links without a target, to a script or without text (a cheap test of the href first: most have no ":").
 _DEAD_LINKS: Final = etree.XPath(
     "descendant::a[not(normalize-space(@href))"
-    " or starts-with(translate(normalize-space(@href), 'JAVASCRIPT', 'javascript'), 'javascript:')"
+    " or contains(@href, ':')"
+    " and starts-with(translate(normalize-space(@href), 'JAVASCRIPT', 'javascript'), 'javascript:')"
     " or not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]"
 )
 _EMPTY_ITEMS: Final = etree.XPath("descendant::li[not(normalize-space(translate(string(.), '\u00ad\u200b', '')))]")
