@@ -47,6 +47,8 @@ def parse_html(html: str, *, keep_processing_instructions: bool = False) -> _Ele
 def text_of(element: _Element) -> str:
     """The element's text (lxml's stubs allow bytes for documents parsed without an encoding; ours give str,
     and lxml gives str on Python 3 whatever the parser: not checked part by part)."""
+    if not len(element) and isinstance(element.tag, str):  # a leaf (most are): its own text, no iterator
+        return element.text or ""
     return "".join(cast("Iterator[str]", element.itertext()))
 
 

@@ -39,7 +39,6 @@ TRAILING_SHARE: Final = 0.05
 """Share of the marked content's words that boilerplate ending it may hold for it to be removed."""
 
 _WORD: Final = re.compile(r"\w+")
-_TEXTS: Final = etree.XPath("descendant::text()", smart_strings=False)
 _TEXT_LENGTH: Final = etree.XPath("string-length(normalize-space(.))")
 
 
@@ -97,10 +96,8 @@ def _nothing_after(element: _Element, marked: _Element) -> bool:
 
 def _has_words(element: _Element, count: int) -> bool:
     """Whether ``element``'s text has ``count`` words or more (read until it has)."""
-    texts = _TEXTS(element)
-    assert isinstance(texts, list), "text nodes"
     words = 0
-    for part in texts:
+    for part in element.itertext():  # read lazily: a page's first paragraphs tell
         if isinstance(part, str):
             words += len(_WORD.findall(part))
             if words >= count:
