@@ -196,18 +196,21 @@ def drop_links_unless_index(root: _Element) -> None:
 
 def link_only_blocks(root: _Element) -> list[tuple[_Element, int]]:
     """The outermost short blocks under ``root`` (``root`` too) whose words are all the text of links to
-    other pages, with their words. A block's words are read until there are too many (a page's outer
-    blocks stop at once); only a block holding a link is read."""
+    other pages, with their words. A block's words are read until there are too many; only a block holding a
+    link is read, innermost first: one around a block with too many words has too many too, and is not read."""
     candidates = []
     holders = _holding_links(root)
-    for block in root.iter(*_LINK_ONLY_CANDIDATES):
-        if block not in holders:
+    too_long: set[_Element] = set()
+    for block in reversed([block for block in root.iter(*_LINK_ONLY_CANDIDATES) if block in holders]):
+        if block in too_long:
             continue
         words = _words_up_to(block.itertext(), LINK_ONLY_WORDS)
-        if words is None or words == 0:
+        if words is None:
+            _mark_up_to(block, root, too_long)
             continue
-        if _linked_words(block) >= words:
+        if words and _linked_words(block) >= words:
             candidates.append((block, words))
+    candidates.reverse()  # in document order
     chosen = {block for block, _words in candidates}
     return [(block, words) for block, words in candidates if not any(up in chosen for up in block.iterancestors())]
 
@@ -217,13 +220,19 @@ def _holding_links(root: _Element) -> set[_Element]:
     (asking each block for a link walked a page's outer blocks level by level)."""
     holders: set[_Element] = set()
     for anchor in root.iter("a"):
-        for up in anchor.iterancestors():
-            if up in holders:
-                break  # and so are the elements above it
-            holders.add(up)
-            if up is root:
-                break
+        _mark_up_to(anchor, root, holders)
     return holders
+
+
+def _mark_up_to(element: _Element, root: _Element, marked: set[_Element]) -> None:
+    """Add ``element``'s ancestors up to ``root`` to ``marked``, stopping at the first marked already (the
+    elements above it are, when ``marked`` is only ever added to this way)."""
+    for up in element.iterancestors():
+        if up in marked:
+            return
+        marked.add(up)
+        if up is root:
+            return
 
 
 def _words_up_to(texts: Iterable[object], most: int) -> int | None:
