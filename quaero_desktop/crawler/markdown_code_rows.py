@@ -54,9 +54,12 @@ _ROW_TEST: Final = (
     " or self::tbody or self::thead or self::section or self::dd"
     " or contains(@class, 'line') or contains(@class, 'Line')"
 )
-_ROWS_IN_CODE: Final = etree.XPath(
-    f"descendant::pre[descendant::*[{_ROW_TEST}]] | descendant::code[descendant::*[{_ROW_TEST}]]"
+# _ROW_TEST asked of the tags' and the classes' own walks (a highlighted block's tokens were each asked all of it).
+_ROW_INSIDE: Final = (
+    " or ".join(f"descendant::{tag}" for tag in sorted(_ROW_TAGS))
+    + " or descendant::*/@class[contains(., 'line') or contains(., 'Line')]"
 )
+_ROWS_IN_CODE: Final = etree.XPath(f"descendant::pre[{_ROW_INSIDE}] | descendant::code[{_ROW_INSIDE}]")
 _MULTILINE_PRE: Final = etree.XPath("boolean(descendant::pre[contains(., '\n')])")
 _NUMBERS: Final = re.compile(r"[\d\s]*")
 _BLOCK_IN_CELL: Final = etree.XPath(
