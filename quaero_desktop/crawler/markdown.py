@@ -159,7 +159,7 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
     for selector in rules.exclude_selectors:
         _remove_all(_select_elements(_css(selector), document), lambda _element: True)
     chosen = _select_elements(_css(rules.content_selector), document) if rules.content_selector else []
-    keep_app_content(document)  # buttons' text, collapsed panels and tabs (markdown_elements.py)
+    shown = keep_app_content(document)  # buttons' text, collapsed panels and tabs (markdown_elements.py)
     etree.strip_elements(document, *_JUNK_TAGS, with_tail=False)
     names = _names(document)  # of the page's classes and ids
     _remove_all(_select_elements(_may_be_hidden(names), document), _is_hidden_or_banner)
@@ -168,7 +168,7 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
     drop_doc_navigation(document)  # manuals' prev/next bars, link bars, breadcrumbs (doc_chrome.py)
     if chosen and _in_tree(chosen[0], document):
         content, chosen_title = chosen[0], None
-    elif len(_select_elements(_SHOWN_PARTS, document)) >= APP_VIEW_PARTS:
+    elif shown and len(_select_elements(_SHOWN_PARTS, document)) >= APP_VIEW_PARTS:  # 0: no part marked
         # An application's view (an API reference's operations, tabs, panels): article extractors take
         # its headers, buttons and samples for boilerplate, so the page's own content root is kept whole.
         content, chosen_title = _content_root(document), None

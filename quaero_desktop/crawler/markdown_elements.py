@@ -52,24 +52,23 @@ _HIDDEN: Final = etree.XPath(
     "/descendant::*[@hidden or @aria-hidden='true'"
     " or @style[contains(translate(., 'DISPLAYNOE ', 'displaynoe'), 'display:none')]]"
 )
+SHOWN_MARK: Final = "data-quaero-shown"
+"""Set on what keep_app_content kept (a panel revealed, a button kept as text): markdown.py counts them."""
 _HIDDEN_STYLE: Final = "display:none"
 _STYLE_CASE: Final = str.maketrans("DISPLAYNOE", "displaynoe", " ")  # the XPath's translate(), in Python
 # _HIDDEN's elements, buttons and those with a role or controlling another (tab parts, narrowed down in Python).
 _APP_PARTS: Final = etree.XPath(
-    "/descendant::*[@role or @aria-controls or self::button or @hidden or @aria-hidden='true'"
+    f"/descendant::*[@{SHOWN_MARK} or @role or @aria-controls or self::button or @hidden or @aria-hidden='true'"
     " or @style[contains(translate(., 'DISPLAYNOE ', 'displaynoe'), 'display:none')]]"
 )
 _BUTTONS: Final = etree.XPath("/descendant::button")
 _WITH_ID: Final = etree.XPath("/descendant::*[@id]")
 
 
-SHOWN_MARK: Final = "data-quaero-shown"
-"""Set on what keep_app_content kept (a panel revealed, a button kept as text): markdown.py counts them."""
-
-
 def keep_app_content(document: _Element) -> int:
     """Reveal collapsed panels, label tab panels, and keep the text of buttons that is content. Returns how
-    many such parts it kept (tab bars shown, panels revealed, buttons kept as text): 0 on a plain page."""
+    many such parts it kept (tab bars shown, panels revealed, buttons kept as text) and how many elements the
+    page marked with ``SHOWN_MARK`` itself: 0 on a plain page, whose elements then carry no such mark."""
     kept = 0
     by_id: dict[str, _Element] = {}
     # The page's tab parts, hidden elements and buttons in one walk: the later lists as read before anything
@@ -79,6 +78,7 @@ def keep_app_content(document: _Element) -> int:
         element for element in parts if element.get("aria-controls") or element.get("role") in ("tab", "tabpanel")
     ]
     buttons = [element for element in parts if element.tag == "button"]
+    marked_before = sum(1 for element in parts if element.get(SHOWN_MARK) is not None)
     if tab_parts:
         by_id = {element.get("id", ""): element for element in _elements(_WITH_ID, document)}
     for tabs, panels in [*_aria_tab_bars(tab_parts, by_id), *_button_tab_bars(buttons)]:
@@ -119,7 +119,7 @@ def keep_app_content(document: _Element) -> int:
             kept += 1
         else:
             remove_element(button)
-    return kept
+    return kept + marked_before
 
 
 def prepare_elements(content: _Element) -> None:
