@@ -113,6 +113,7 @@ APP_VIEW_PARTS: Final = 8
 """Parts an app shows on demand (panels, buttons kept as text) left after the page's chrome went, from which
 a page is an application's view rather than an article (news pages have a "Read more" or two)."""
 _MAX_NESTING: Final = 100  # deeper elements are written as plain text
+_TOO_DEEP: Final = etree.XPath("*/" * _MAX_NESTING + "*")  # compiled once, not per page
 
 
 def _options(base_url: str) -> markdown_writer.ConversionOptions:
@@ -186,7 +187,7 @@ def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -
         for anchor in titled.iter("a"):
             if anchor.get("href", "").startswith("#"):
                 anchor.tag = "span"
-    for too_deep in _select_elements("*/" * _MAX_NESTING + "*", content):  # absurd nesting: kept, as plain text
+    for too_deep in _select_elements(_TOO_DEEP, content):  # absurd nesting: kept, as plain text
         etree.strip_tags(too_deep, "*")
         too_deep.tag = "p"
     _prepare_for_writer(content)
