@@ -17,6 +17,9 @@ fraction of a millisecond for a manual's page beside the tens of milliseconds of
   They end once no page was converted for ``IDLE_CLOSE_S`` (a crawl's end), with the engine
   (``close``), and with the app's process however it ends (killed too: each watches it); the next
   conversion starts them again.
+* **Memory**: a worker gives its C heap's free memory back after a conversion that left it larger
+  (heap_release.py), and while the pool is up this process does too every ``RELEASE_EVERY_S``: else
+  each keeps the high-water mark of its largest pages (the Python manual over HTTP, summed: 530 MB).
 * **Errors**: an exception in a conversion reaches the page as a ``ConversionError`` naming the
   original's type and first line (the page fails with it; the crawl goes on).
 * **Crashes**: a worker that dies (killed, out of memory, a crash in C) breaks the pool; every
@@ -37,6 +40,8 @@ from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Future
 from typing import TYPE_CHECKING, Final, Protocol
 
+from quaero_desktop.crawler.heap_release import process_heap
+
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
@@ -50,6 +55,7 @@ MAX_WORKERS: Final = 4  # beyond that a crawl's own process (fetching, SQLite, t
 _ATTEMPTS: Final = 2  # a page whose conversion ends its worker twice is the page's fault
 _RECENT: Final = 8  # conversions kept for the same page asked again (auto mode's sample, then its storing)
 _RECENT_MAX_CHARS: Final = 2_000_000  # larger pages are not kept (their HTML would be held)
+RELEASE_EVERY_S: Final = 1.0  # this process's heap (its threads' parses, the pickles of the pages)
 _SERVER_MODULES: Final = ["quaero_desktop.crawler.markdown"]  # imported once, in the forkserver
 
 Work = Callable[[str, str, "ContentRules"], "ConvertedPage"]
@@ -93,6 +99,8 @@ def convert_page(html: str, url: str, rules: ContentRules) -> ConvertedPage:
         return html_to_markdown(html, url, rules)
     except Exception as exc:
         raise ConversionError(_described(exc)) from None
+    finally:
+        process_heap.check()
 
 
 def _described(exc: BaseException) -> str:
@@ -217,7 +225,10 @@ class ConversionPool:
                     self._executor = self._watch = None
                     self._recent.clear()
                     break
-            time.sleep(max(0.1, self._idle_close_s - idle_for if self._busy == 0 else self._idle_close_s))
+            process_heap.check()
+            time.sleep(
+                min(RELEASE_EVERY_S, max(0.1, self._idle_close_s - idle_for if self._busy == 0 else self._idle_close_s))
+            )
         executor.shutdown(wait=True, cancel_futures=True)
 
 
