@@ -14,8 +14,9 @@ process's resident memory grew by more than ``keep_bytes`` since it last trimmed
 free-byte count, ``mallinfo2``, does not tell: chunks given back stay counted free.)
 
 ``process_heap`` is this process's (a conversion worker's own: forked with the module): the crawl's
-process checks it after parsing a page and every second while its conversion pool is up, a worker
-after each conversion.
+process checks it every second while its conversion pool is up (not after each page it parses: a trim
+there takes 5-10 ms and holds each malloc arena's lock while it walks it, the event loop's too), a
+worker after each conversion.
 """
 
 from __future__ import annotations

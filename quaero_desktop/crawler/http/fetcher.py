@@ -38,7 +38,6 @@ from quaero_desktop.crawler.fetched import (
     retry_after_seconds,
     source_hash,
 )
-from quaero_desktop.crawler.heap_release import process_heap
 from quaero_desktop.crawler.http.html_page import read_page
 from quaero_desktop.crawler.js_signals import JsSignals
 from quaero_desktop.crawler.urls import normalise_url
@@ -179,7 +178,7 @@ class HttpFetcher:
         html = decode_html(body, response.charset_encoding)
         robots_header = "\n".join(response.headers.get_list("x-robots-tag"))
         page, signals = await asyncio.to_thread(
-            _read_page, html, url, final_url, response.status_code, content_type, robots_header
+            read_page, html, url, final_url, response.status_code, content_type, robots_header
         )
         page = replace(_with_validators(page, response, body), retry_after_s=retry_after)
         single = {name.lower(): value for name, value in response.headers.items() if name.lower() != "set-cookie"}
@@ -281,17 +280,6 @@ async def _read_capped(response: httpx2.Response) -> bytes:
         bound.add(chunk)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _read_page(
-    html: str, url: str, final_url: str, status: int, content_type: str, robots_header: str
-) -> tuple[FetchedPage, JsSignals]:
-    """``read_page``; then, while its conversion waits on a worker, the heap its tree left behind is given
-    back if it grew (a large page's tree: tens of MB, heap_release.py)."""
-    try:
-        return read_page(html, url, final_url, status, content_type, robots_header)
-    finally:
-        process_heap.check()
 
 
 def _value(response: httpx2.Response, name: str) -> str:
