@@ -28,6 +28,7 @@ def no_browser(tmp_path, monkeypatch):
     monkeypatch.delenv(browser_discovery.BROWSER_ENV, raising=False)
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "browsers"))
     monkeypatch.setattr(browser_discovery, "_known_install_paths", list)
+    monkeypatch.setattr(browser_discovery, "_HEADLESS_SHELL_PATHS", ())
     return tmp_path / "browsers"
 
 
