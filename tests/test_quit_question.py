@@ -86,3 +86,13 @@ def test_quit_with_no_crawl_running_does_not_ask(desktop, qloop):
 
     run(qloop, scenario())
     assert desktop.dialogs.asked == []
+
+
+def test_a_quit_asked_while_the_program_starts_is_not_lost(desktop, qloop):
+    # A logout's SIGTERM as the window comes up: start() is still reading the store, nothing waits yet.
+    desktop.quit()
+
+    async def scenario() -> None:
+        await asyncio.wait_for(desktop.run_until_quit(), 5)
+
+    run(qloop, scenario())

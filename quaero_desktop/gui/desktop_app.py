@@ -101,6 +101,7 @@ class DesktopApp(QObject):
         self._window_loaded: asyncio.Task[None] | None = None
         self._ui_state = window_settings(app.data_dir)
         self._quit: asyncio.Future[None] | None = None
+        self._quit_asked_early = False  # while nothing waited for it: a logout as the program started
         self.status = TrayStatus()
 
         probe = platform_tray_available if tray is None else tray if callable(tray) else (lambda: tray)
@@ -371,8 +372,13 @@ class DesktopApp(QObject):
         """Every way of quitting ends here; ``run_until_quit`` returns and ``shutdown`` follows."""
         if self._quit is not None and not self._quit.done():
             self._quit.set_result(None)
+        else:  # still starting (a SIGTERM as the window came up was lost, the program left running)
+            self._quit_asked_early = True
 
     async def run_until_quit(self) -> None:
+        if self._quit_asked_early:
+            self._quit_asked_early = False
+            return
         self._quit = asyncio.get_running_loop().create_future()
         await self._quit
 
