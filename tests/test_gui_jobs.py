@@ -133,7 +133,7 @@ def test_definitions_marked_auto_start_run_when_the_window_starts(gui, desktop, 
         make_definition([fresh_site.url("/docs/reference")], id="not-at-start", name="Not at start", max_depth=0)
     )
     run(qloop, desktop.definitions.refresh())
-    job_ids = run(qloop, desktop.start_auto_start_definitions())
+    job_ids = run(qloop, desktop.jobs.start_auto_start(desktop.definitions.enabled))
     assert len(job_ids) == 1
     run(qloop, until(lambda: window.jobs.model.rowCount() == 1, what="the started job's row"))
     assert app.jobs.get(job_ids[0]).metadata == {"job_definition_id": "at-start", "trigger": "auto_start"}

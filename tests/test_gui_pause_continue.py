@@ -50,7 +50,7 @@ def test_pause_then_continue_from_the_jobs_view_and_the_job_window(gui, desktop,
         assert menu["Continue"].isEnabled() and menu["Cancel"].isEnabled()
         assert not menu["Pause"].isEnabled() and not menu["Resume"].isEnabled()  # Continue is the way on
 
-        assert await desktop.resume_crawls_left_at_quit() == []  # a paused crawl waits for the user
+        assert await desktop.jobs.resume_left_at_quit() == []  # a paused crawl waits for the user
         assert desktop.notifications.sent == []  # a pause is no failure: nothing to notify
         assert not desktop.status.failed_since_look and job_id not in desktop.status.running  # the tray
 

@@ -23,8 +23,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 
 from quaero_desktop.app import App
 from quaero_desktop.domain.definition import JobDefinition
-from quaero_desktop.domain.errors import QuaeroError
-from quaero_desktop.domain.job import JobStatus, JobTrigger, Progress
+from quaero_desktop.domain.job import JobStatus, Progress
 from quaero_desktop.domain.next_runs import next_fire
 from quaero_desktop.engine.events import JobCreated, JobStatusChanged
 from quaero_desktop.gui.async_tasks import TaskRunner, in_thread
@@ -147,33 +146,10 @@ class DesktopApp(QObject):
         self.definitions.start()
         self._tooltip_timer.start()
         await self.definitions.refresh()
-        await self.resume_crawls_left_at_quit()
-        await self.start_auto_start_definitions()
+        await self.jobs.resume_left_at_quit()
+        await self.jobs.start_auto_start(self.definitions.enabled)
         self.crawls.start_scheduler(paused=self.app.settings.schedules_paused)
         self._update_tray()
-
-    async def resume_crawls_left_at_quit(self) -> list[str]:
-        """Continue the crawls this program was running when it last quit."""
-        jobs = await in_thread(lambda: self.app.jobs.list(statuses=[JobStatus.INTERRUPTED]))
-        resumed = []
-        for job in jobs:
-            if job.resume_on_start:
-                try:
-                    resumed.append(await self.jobs.resume(job.id))
-                except QuaeroError as exc:  # e.g. another Quaero process is running it now
-                    self.dialogs.error(f"Resuming '{job.name}' failed", str(exc))
-        return resumed
-
-    async def start_auto_start_definitions(self) -> list[str]:
-        """Run the enabled definitions marked ``auto_start`` (once per start of the program)."""
-        started = []
-        for definition in self.definitions.enabled:
-            if definition.auto_start:
-                try:
-                    started.append(await self.jobs.submit(definition, trigger=JobTrigger.AUTO_START))
-                except QuaeroError as exc:
-                    self.dialogs.error(f"Starting '{definition.name}' failed", str(exc))
-        return started
 
     # ----- the window -----
 

@@ -9,10 +9,12 @@ and any view (or the tray) can use them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.definition_io import load_definition_file
+from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.domain.job import CANCELLABLE_STATUSES, RESUMABLE_STATUSES, JobStatus, JobTrigger
 from quaero_desktop.gui.async_tasks import engine_result, in_thread
 from quaero_desktop.gui.context import GuiContext
@@ -87,6 +89,29 @@ class JobFlows:
     async def continue_paused(self, job_id: str) -> str:
         """Carry on with a paused crawl where it stopped (as a resume does)."""
         return await self.resume(job_id)
+
+    async def resume_left_at_quit(self) -> list[str]:
+        """Continue the crawls this program was running when it last quit (a paused one waits for the user)."""
+        jobs = await in_thread(lambda: self._context.app.jobs.list(statuses=[JobStatus.INTERRUPTED]))
+        resumed = []
+        for job in jobs:
+            if job.resume_on_start:
+                try:
+                    resumed.append(await self.resume(job.id))
+                except QuaeroError as exc:  # e.g. another Quaero process is running it now
+                    self._context.dialogs.error(f"Resuming '{job.name}' failed", str(exc))
+        return resumed
+
+    async def start_auto_start(self, definitions: Iterable[JobDefinition]) -> list[str]:
+        """Run those of ``definitions`` marked ``auto_start`` (once per start of the program)."""
+        started = []
+        for definition in definitions:
+            if definition.auto_start:
+                try:
+                    started.append(await self.submit(definition, trigger=JobTrigger.AUTO_START))
+                except QuaeroError as exc:
+                    self._context.dialogs.error(f"Starting '{definition.name}' failed", str(exc))
+        return started
 
     async def retry_failed(self, job_id: str) -> str:
         """Fetch the job's failed pages again (and the new pages they link to)."""
