@@ -217,12 +217,11 @@ class RenderDecisions:
         host = self._host(url)
         kind = page_kind(url)
         first = self._first_sample(host, kind, alike_key)
-        if not first and kind not in host.kinds_seen and _vouched_for(host, alike_key):
+        vouched = _vouched_for(host, alike_key)
+        if not first and kind not in host.kinds_seen and vouched:
             host.vouched.setdefault(alike_key, set()).add(kind)
         host.pages += 1
-        every = FRAMEWORK_SAMPLE_EVERY if framework else SAMPLE_EVERY
-        if not framework and _vouched_for(host, alike_key):
-            every = VOUCHED_SAMPLE_EVERY
+        every = FRAMEWORK_SAMPLE_EVERY if framework else VOUCHED_SAMPLE_EVERY if vouched else SAMPLE_EVERY
         if not first and host.pages % every != 0:
             return False
         host.samples += 1
