@@ -83,7 +83,7 @@ class App:
         """Proxies' user names and passwords, in the keyring only."""
         from quaero_desktop.vault.proxy_logins import ProxyLogins
 
-        return ProxyLogins(self.vault.secret_store)
+        return ProxyLogins(lambda: self.vault.secret_store)
 
     @cached_property
     def logins(self) -> LoginsService:

@@ -104,7 +104,7 @@ def test_import_form_validates_then_saves(gui, qloop, fresh_site, tmp_path):
 
 def test_a_locked_or_missing_keyring_is_explained_with_what_to_do(gui, qloop, monkeypatch):
     from quaero_desktop.vault.errors import VaultLockedError, VaultUnavailableError
-    from quaero_desktop.vault.keyring_backend import VaultStatus
+    from quaero_desktop.vault.vault_status import VaultStatus
 
     window, context = gui
     panel = _panel(window)

@@ -16,8 +16,11 @@ from tests.guards import FORBIDDEN_ENV
 
 # Each costs tens to hundreds of milliseconds at import; none is needed to read or list the store
 # (http.server: only the demo command serves pages; multiprocessing: only a crawl starts the processes
-# that convert its pages, crawler/conversion_pool.py).
+# that convert its pages, crawler/conversion_pool.py; keyring: only a saved login's secret is read from
+# it; SQLAlchemy's PostgreSQL dialect: only a team store needs it).
 FORBIDDEN = (
+    "keyring",
+    "sqlalchemy.dialects.postgresql",
     "playwright",
     "PySide6",
     "alembic",
@@ -113,12 +116,16 @@ def test_version_and_help_import_not_even_the_store(command: tuple[str, ...], tm
 
 
 def test_a_crawl_over_http_imports_no_playwright(site, tmp_path: Path) -> None:
-    # render = "http": the engine starts and crawls without a browser, so Playwright never loads.
+    # render = "http": the engine starts and crawls without a browser, so Playwright never loads. A
+    # re-crawl (the store current: no Alembic) loads no more than the crawl needs: without a login or a
+    # proxy not the OS keyring, on the local store not PostgreSQL's dialect, with no schedule no croniter.
     definition = tmp_path / "http.toml"
     definition.write_text(
         f'id = "http-only"\nname = "HTTP only"\nstart_urls = ["{site.url("/big/s1/")}"]\n'
         'include_patterns = ["/big/s1/"]\nmax_pages = 5\nrender = "http"\n',
         encoding="utf-8",
     )
-    report = run_cli("--data-dir", str(tmp_path / "data"), "run", str(definition), "--json", cwd=tmp_path)
-    assert import_chains(report, ("playwright", "PySide6", "mcp")) == []
+    command = ("--data-dir", str(tmp_path / "data"), "run", str(definition), "--json")
+    assert import_chains(run_cli(*command, cwd=tmp_path), ("playwright", "PySide6", "mcp")) == []
+    not_needed = ("playwright", "PySide6", "mcp", "alembic", "keyring", "sqlalchemy.dialects.postgresql", "croniter")
+    assert import_chains(run_cli(*command, cwd=tmp_path), not_needed) == []

@@ -28,8 +28,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from croniter import croniter
-
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.next_runs import scheduled
 from quaero_desktop.domain.schedule import SlotRecord, previous_run
@@ -124,6 +122,8 @@ def _counting_from(definition: JobDefinition, saved: datetime | None, now: datet
 
 def count_slots_between(expr: str, after: datetime, before: datetime) -> int:
     """Fire times strictly between ``after`` and ``before`` (both aware), at most MISSED_COUNT_LIMIT."""
+    from croniter import croniter  # only schedules need it: a crawl run from the command line does not
+
     cursor = croniter(expr, after.astimezone().replace(tzinfo=None))
     end = before.astimezone().replace(tzinfo=None)
     count = 0

@@ -19,7 +19,7 @@ from quaero_desktop.engine.engine import Engine
 from quaero_desktop.humanize import count_noun
 from quaero_desktop.vault.cookie_formats import describe, parse_cookie_file
 from quaero_desktop.vault.credential_vault import CredentialVault
-from quaero_desktop.vault.keyring_backend import VaultStatus
+from quaero_desktop.vault.vault_status import VaultStatus
 
 if TYPE_CHECKING:  # sealing (team mode) loads cryptography: only when a login is sealed or opened
     from quaero_desktop.vault.sealed_logins import SealedLogin, SealedLogins

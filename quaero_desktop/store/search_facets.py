@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from quaero_desktop.domain.document import DocumentFilter, SearchFacets
 from quaero_desktop.domain.search_syntax import SearchQuery, parse_query
-from quaero_desktop.store import search_pg
 from quaero_desktop.store.document_filters import conditions, host_of_key
 from quaero_desktop.store.schema import document_sources, documents
 from quaero_desktop.store.search_query import to_fts
@@ -38,6 +37,8 @@ def facets(
     )
     words: list[ColumnElement[bool]] = []
     if conn.dialect.name == "postgresql":
+        from quaero_desktop.store import search_pg  # its column types load SQLAlchemy's PostgreSQL dialect
+
         words.extend(search_pg.word_conditions(conn, query))
     elif not query.is_empty:
         fts = to_fts(query)

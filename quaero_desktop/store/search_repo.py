@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, 
 
 from quaero_desktop.domain.document import DocumentFilter, DocumentOrder, SearchHit
 from quaero_desktop.domain.search_syntax import SearchQuery, parse_query
-from quaero_desktop.store import document_sources_repo, search_pg
+from quaero_desktop.store import document_sources_repo
 from quaero_desktop.store.document_filters import conditions, id_conditions
 from quaero_desktop.store.schema import documents
 from quaero_desktop.store.search_hits import DETAIL_COLUMNS, details, hit, opening, readable_snippet
@@ -58,6 +58,8 @@ def search(
     if query.is_empty and order == DocumentOrder.RELEVANCE:
         return []  # nothing to rank by (another order lists every document in it)
     if conn.dialect.name == "postgresql":
+        from quaero_desktop.store import search_pg  # its column types load SQLAlchemy's PostgreSQL dialect
+
         return search_pg.search(
             conn, query, limit=limit, mark=mark, where=where, include_gone=include_gone, order=order
         )

@@ -7,6 +7,8 @@ SQLite only, so it works while the keyring is locked or missing.
 from __future__ import annotations
 
 import logging
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from quaero_desktop.domain.credential import Credential, CredentialSummary
 from quaero_desktop.store import credentials_repo, sealed_logins_repo
@@ -14,8 +16,10 @@ from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import utc_now
 from quaero_desktop.vault.codec import SecretFormatError, decode_secret, encode_secret
 from quaero_desktop.vault.errors import CredentialCorruptError, CredentialNotFoundError
-from quaero_desktop.vault.keyring_backend import VaultStatus
-from quaero_desktop.vault.secret_store import SecretStore
+from quaero_desktop.vault.vault_status import VaultStatus
+
+if TYPE_CHECKING:
+    from quaero_desktop.vault.secret_store import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +29,16 @@ class CredentialVault:
 
     def __init__(self, database: Database, secret_store: SecretStore | None = None) -> None:
         self.database = database
-        self.secret_store = secret_store if secret_store is not None else SecretStore()
+        if secret_store is not None:
+            self.secret_store = secret_store
+
+    @cached_property
+    def secret_store(self) -> SecretStore:
+        """The OS keyring's store, made (``keyring`` imported) on first use: a crawl without a login
+        never needs it."""
+        from quaero_desktop.vault.secret_store import SecretStore
+
+        return SecretStore()
 
     def save(self, credential: Credential) -> bool:
         """Save ``credential``, replacing one with the same auth_id; True if it replaced one.

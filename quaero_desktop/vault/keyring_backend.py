@@ -13,8 +13,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
-from typing import Literal
 
 import keyring
 from keyring.backend import KeyringBackend
@@ -60,17 +58,6 @@ _SECRET_SERVICE_PROVIDERS = {
     "ksecretd": "KWallet",
     "keepassxc": "KeePassXC",
 }
-
-VaultState = Literal["available", "locked", "unavailable"]
-
-
-@dataclass(frozen=True)
-class VaultStatus:
-    """Whether credentials can be read and written now, for the window and ``auth`` commands."""
-
-    state: VaultState
-    backend: str  # e.g. "Secret Service (GNOME Keyring)"
-    message: str  # what to do; empty when available
 
 
 def system_backend() -> KeyringBackend:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from quaero_desktop.domain.crawl_defaults import ProxyLogin, proxy_key
 from quaero_desktop.domain.errors import ValidationError
-from quaero_desktop.vault.secret_store import SecretStore
+
+if TYPE_CHECKING:
+    from quaero_desktop.vault.secret_store import SecretStore
 
 
 class ProxyLogins:
-    def __init__(self, store: SecretStore) -> None:
-        self._store = store
+    def __init__(self, store: Callable[[], SecretStore]) -> None:
+        self._secret_store = store  # looked up when a proxy's login is: the keyring is not touched before
+
+    @property
+    def _store(self) -> SecretStore:
+        return self._secret_store()
 
     def save(self, proxy_url: str, login: ProxyLogin) -> None:
         if not login.username:

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import secrets
+import threading
 import zlib
 from dataclasses import dataclass, replace
 
@@ -34,7 +35,6 @@ from quaero_desktop.vault.errors import (
 )
 from quaero_desktop.vault.keyring_backend import (
     SERVICE_NAME,
-    VaultStatus,
     check_unlocked,
     chunk_chars,
     describe_backend,
@@ -42,6 +42,7 @@ from quaero_desktop.vault.keyring_backend import (
     system_backend,
     usable_backend,
 )
+from quaero_desktop.vault.vault_status import VaultStatus
 
 log = logging.getLogger(__name__)
 
@@ -96,27 +97,48 @@ class Manifest:
         return cls(generation, chunks, digest, tuple((gen, count) for gen, count in stale))
 
 
-class SecretStore:
-    """Payloads in one keyring backend, checked at construction against the acceptable backends.
+@dataclass(frozen=True)
+class _BackendChoice:
+    backend: KeyringBackend | None  # None: refused or missing (``refusal`` says why)
+    refusal: str
+    name: str  # what the user is told the secrets are kept in
 
-    A refused or missing backend does not fail construction (metadata can still be listed); every
-    operation then raises VaultUnavailableError. Another store (e.g. an encrypted file the user
-    chooses) would offer the same ``put``/``get``/``delete``/``status``/``backend_name``.
+
+class SecretStore:
+    """Payloads in one keyring backend, checked against the acceptable backends on first use.
+
+    A refused or missing backend does not fail anything but the store's own operations (metadata can
+    still be listed); each of them then raises VaultUnavailableError. The backend is looked up the
+    first time it is needed, not when the store is made: an app builds its vault for every crawl, and
+    asking the OS keyring (its plugins, a D-Bus round trip) is wasted on a crawl without a login.
+    Another store (e.g. an encrypted file the user chooses) would offer the same
+    ``put``/``get``/``delete``/``status``/``backend_name``.
     """
 
     def __init__(self, backend: KeyringBackend | None = None, *, service: str = SERVICE_NAME) -> None:
         self.service = service
-        self._backend: KeyringBackend | None = None
-        self._refusal = ""
-        candidate = backend
-        try:
-            if candidate is None:
-                candidate = system_backend()
-            self._backend = usable_backend(candidate)
-        except VaultUnavailableError as exc:
-            self._refusal = exc.reason
-        shown = self._backend or candidate
-        self.backend_name = describe_backend(shown) if shown is not None else "no keyring"
+        self._given = backend
+        self._choice: _BackendChoice | None = None
+        self._choosing = threading.Lock()  # the window's thread and the engine's may ask first together
+
+    @property
+    def backend_name(self) -> str:
+        return self._chosen().name
+
+    def _chosen(self) -> _BackendChoice:
+        with self._choosing:
+            if self._choice is None:
+                backend, refusal, candidate = None, "", self._given
+                try:
+                    if candidate is None:
+                        candidate = system_backend()
+                    backend = usable_backend(candidate)
+                except VaultUnavailableError as exc:
+                    refusal = exc.reason
+                shown = backend or candidate
+                name = describe_backend(shown) if shown is not None else "no keyring"
+                self._choice = _BackendChoice(backend, refusal, name)
+            return self._choice
 
     def status(self) -> VaultStatus:
         """available / locked / unavailable now, with the backend's name and what to do."""
@@ -190,9 +212,10 @@ class SecretStore:
         return True
 
     def _require(self) -> KeyringBackend:
-        if self._backend is None:
-            raise VaultUnavailableError(self._refusal)
-        return self._backend
+        choice = self._chosen()
+        if choice.backend is None:
+            raise VaultUnavailableError(choice.refusal)
+        return choice.backend
 
     def _manifest(self, auth_id: str) -> Manifest | None:
         text = self._read(auth_id)
