@@ -36,11 +36,10 @@ from quaero_desktop.gui.job_detail.job_header import JobHeader
 from quaero_desktop.gui.job_detail.log_model import LogLine
 from quaero_desktop.gui.job_detail.log_tab import LogTab
 from quaero_desktop.gui.job_detail.noise_banner import NoiseBanner, NoiseExclusion
-from quaero_desktop.gui.job_detail.pages_csv import suggested_file_name, table_rows, write_csv
+from quaero_desktop.gui.job_detail.pages_csv import export_pages
 from quaero_desktop.gui.job_detail.pages_tab import PagesTab
 from quaero_desktop.gui.jobs.job_flows import CONTINUE_TIP, PAUSE_TIP, JobActions, JobFlows
 from quaero_desktop.gui.window_placement import first_geometry
-from quaero_desktop.humanize import count_noun
 
 PREFERRED_SIZE = QSize(1100, 700)
 POLL_INTERVAL_MS = 2000  # a job running in another process: how often the store is read
@@ -358,25 +357,9 @@ class JobDetailWindow(QWidget):
     # ----- tasks and closing -----
 
     def _export_pages(self) -> None:
-        self._start(self._export_pages_csv(), "Exporting the pages")
-
-    async def _export_pages_csv(self) -> None:
-        dialogs = self.context.dialogs
         name = self.job.name if self.job is not None else self.job_id
-        path = await dialogs.save_file("Export pages to CSV", suggested_file_name(name), "CSV files (*.csv)")
-        if path is None or not self._alive():
-            return
-        rows = table_rows(self.pages.model, self.pages.columns.shown())
-        try:
-            await in_thread(write_csv, path, rows)
-        except OSError as exc:
-            dialogs.error(
-                "Pages not exported",
-                f"Could not write {path}: {exc.strerror or exc}. Choose another folder or file name.",
-            )
-            return
-        pages = len(rows) - 1
-        dialogs.info("Pages exported", f"{count_noun(pages, 'page')} written to {path}", folder=path.parent)
+        export = export_pages(self.context.dialogs, name, self.pages.model, self.pages.columns.shown(), self._alive)
+        self._start(export, "Exporting the pages")
 
     def _alive(self) -> bool:
         """False once the window was closed (its widgets may be gone): coroutines stop there."""

@@ -1,4 +1,4 @@
-"""The Pages table as a CSV file: the rows it shows (its filters and sort) and the columns it shows (in their
+"""The Pages table exported as a CSV file: the rows it shows (its filters and sort) and the columns it shows (in their
 order), with the texts the table shows. The rows are read on the GUI thread (the table's own values, a few
 milliseconds for 10,000), the file is written on a worker thread, whole or not at all."""
 
@@ -8,10 +8,14 @@ import csv
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from quaero_desktop.gui.async_tasks import in_thread
+from quaero_desktop.gui.dialogs import Dialogs
 from quaero_desktop.gui.job_detail.child_rows import HEADERS, ChildColumn, display_text
 from quaero_desktop.gui.job_detail.children_model import ChildrenTableModel
+from quaero_desktop.humanize import count_noun
 
 
 def suggested_file_name(job_name: str) -> str:
@@ -40,3 +44,24 @@ def write_csv(path: Path, rows: list[list[str]]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+async def export_pages(
+    dialogs: Dialogs, job_name: str, model: ChildrenTableModel, columns: list[ChildColumn], alive: Callable[[], bool]
+) -> None:
+    """Ask for a file, write the rows the table shows into it and say where (or why not). ``alive``: False once
+    the table's window closed while the file dialog was open."""
+    path = await dialogs.save_file("Export pages to CSV", suggested_file_name(job_name), "CSV files (*.csv)")
+    if path is None or not alive():
+        return
+    rows = table_rows(model, columns)
+    try:
+        await in_thread(write_csv, path, rows)
+    except OSError as exc:
+        dialogs.error(
+            "Pages not exported",
+            f"Could not write {path}: {exc.strerror or exc}. Choose another folder or file name.",
+        )
+        return
+    pages = len(rows) - 1
+    dialogs.info("Pages exported", f"{count_noun(pages, 'page')} written to {path}", folder=path.parent)
