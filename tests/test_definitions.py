@@ -306,3 +306,14 @@ def test_app_defaults_fill_what_a_definition_leaves_open() -> None:
         (("accept-language", "fr"),),
         "none",
     )
+
+
+def test_a_copy_gets_the_first_free_id_that_fits_64_characters() -> None:
+    from quaero_desktop.domain.definition import ID_PATTERN, copy_id
+
+    assert copy_id("docs", {"docs"}) == "docs-copy"
+    assert copy_id("docs", {"docs", "docs-copy", "docs-copy-2"}) == "docs-copy-3"
+    long = "a" * 64
+    copied = copy_id(long, {long, "a" * 59 + "-copy"})
+    assert copied == "a" * 57 + "-copy-2"
+    assert ID_PATTERN.fullmatch(copied)

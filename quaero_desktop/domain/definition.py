@@ -6,7 +6,7 @@ import dataclasses
 import difflib
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -162,6 +162,16 @@ class JobDefinition:
 
 
 FIELD_NAMES: Final = tuple(field.name for field in dataclasses.fields(JobDefinition))
+
+
+def copy_id(definition_id: str, taken: Collection[str]) -> str:
+    """A free id for a copy of a definition: "<id>-copy", "<id>-copy-2", … (cut to fit 64 characters)."""
+    for number in range(1, 10_000):
+        suffix = "-copy" + (f"-{number}" if number > 1 else "")
+        candidate = definition_id[: 64 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+    return definition_id
 
 
 def _unknown_field_expected(key: str) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.domain.definition import JobDefinition, copy_id
 from quaero_desktop.gui.actions import toolbar_action
 from quaero_desktop.gui.async_tasks import in_thread
 from quaero_desktop.gui.context import GuiContext
@@ -50,16 +50,6 @@ EDITOR_MINIMUM_WIDTH = 400
 NEXT_RUN_REFRESH_MS = 30_000
 
 LoginLister = Callable[[], list[tuple[str, str]]]  # (auth_id, name) of every saved login
-
-
-def copy_id_for(definition_id: str, taken: set[str]) -> str:
-    """A free id for a copy: "<id>-copy", "<id>-copy-2", … (cut to fit 64 characters)."""
-    for number in range(1, 10_000):
-        suffix = "-copy" + (f"-{number}" if number > 1 else "")
-        candidate = definition_id[: 64 - len(suffix)] + suffix
-        if candidate not in taken:
-            return candidate
-    return definition_id
 
 
 class DefinitionsPanel(QWidget):
@@ -263,8 +253,8 @@ class DefinitionsPanel(QWidget):
         definition = self.selected()
         if definition is None:
             return
-        copy_id = copy_id_for(definition.id, set(self.model.definition_ids()))
-        values = {**definition.to_mapping(), "id": copy_id, "name": f"{definition.name} (copy)"}
+        copy = copy_id(definition.id, set(self.model.definition_ids()))
+        values = {**definition.to_mapping(), "id": copy, "name": f"{definition.name} (copy)"}
         self._context.tasks.start(self.open_editor(values, EditorMode.COPY), what="Opening the form")
 
     async def open_editor(self, values: dict[str, object], mode: EditorMode) -> bool:
