@@ -15,7 +15,9 @@ interleaved rounds:
    CPU seconds of all of them per URL met (Scrapy's too: on a loaded machine, a steadier figure than time).
    With ``--baseline REV``, an ``auto`` crawl with the conversion's files (``BASELINE_FILES``) as at REV
    too ("before"), in the same rounds (the pool of conversion processes against the in-thread
-   conversion), and the Markdown of the two compared per URL. Each crawl also runs a thread that asks
+   conversion), and the Markdown of the two compared per URL. With ``--baseline-package REV`` instead, the
+   "before" crawl runs the whole package as at REV (``git archive``: every file, the conversion's pool
+   and the store's too), for a change that spans more than the conversion. Each crawl also runs a thread that asks
    for the GIL every 5 ms, as the window's thread does between events (the window shares the crawl's
    process): how late it gets it ("tick", p50/p99/max ms);
 2. **same text**: the first ``--same-text`` pages of each tree crawled in ``browser`` mode and in
@@ -27,7 +29,7 @@ the rules were checked on it), ``sphinx`` (sphinx-doc, another Sphinx theme and 
 the rules were not tuned on. The packages must be installed (``real_manuals.py`` installs them).
 
     .venv/bin/python benchmarks/real_docs_auto.py [--trees python,sphinx] [--rounds 3] [--concurrency 4]
-        [--same-text 150] [--baseline main] [--max-pages 5000]
+        [--same-text 150] [--baseline main | --baseline-package main] [--max-pages 5000]
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.baseline_tree import baseline_tree, child_env, use_tree_from_env  # noqa: E402
+from benchmarks.baseline_tree import baseline_tree, child_env, package_at, use_tree_from_env  # noqa: E402
 from benchmarks.real_manuals import Manual, copy_manual, serving  # noqa: E402
 from benchmarks.timed_crawl import timed_crawl  # noqa: E402
 from benchmarks.wakeup_ticker import Ticker  # noqa: E402
@@ -339,7 +341,9 @@ def main() -> None:
     parser.add_argument("--same-text", type=int, default=150, help="pages per tree compared (0: skip part 2)")
     parser.add_argument("--scrapy-venv", type=Path, default=Path(tempfile.gettempdir()) / "quaero-bench-scrapy")
     parser.add_argument("--max-pages", type=int, default=MAX_PAGES, help="pages per crawl (Scrapy: the whole tree)")
-    parser.add_argument("--baseline", help="a commit: also crawl auto with BASELINE_FILES as they were there")
+    baselines = parser.add_mutually_exclusive_group()
+    baselines.add_argument("--baseline", help="a commit: also crawl auto with BASELINE_FILES as they were there")
+    baselines.add_argument("--baseline-package", help="a commit: also crawl auto with the whole package as there")
     parser.add_argument("--one", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -360,6 +364,10 @@ def main() -> None:
         before_tree = stack.enter_context(baseline_tree(args.baseline, BASELINE_FILES)) if args.baseline else None
         if args.baseline:
             print(f"before: {', '.join(BASELINE_FILES)} as at {args.baseline}; after: as checked out", flush=True)
+        elif args.baseline_package:
+            before_tree = stack.enter_context(package_at(args.baseline_package))
+            print(f"before: the whole package as at {args.baseline_package}; after: as checked out", flush=True)
+        baseline = args.baseline or args.baseline_package
         work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         served = work / "www"
         for tree in trees:
@@ -421,7 +429,7 @@ def main() -> None:
                         )
                         same = compare_text(stored_markdown(runs / "before"), stored_markdown(runs / "auto"))
                         print(
-                            f"         before (as at {args.baseline}) {before_rate:.1f} pages/s ({before['documents']} "
+                            f"         before (as at {baseline}) {before_rate:.1f} pages/s ({before['documents']} "
                             f"documents, {before['seconds']:.1f} s; {before_rate / scrapy_rate:.2f}x Scrapy; after "
                             f"{auto_rate / before_rate:.2f}x of it); peak {before['peak_mb']:.0f} MB; {ticks(before)}",
                             flush=True,

@@ -16,6 +16,7 @@ import pytest
 from quaero_desktop.app import build_app
 from quaero_desktop.crawler.conversion_pool import ConversionError, ConversionPool
 from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, html_to_markdown
+from quaero_desktop.crawler.text_digest import text_digest
 from quaero_desktop.domain.job import JobStatus
 from tests.conftest import child_env, crawl, make_definition
 from tests.conversion_workers import killed_always, killed_once
@@ -55,6 +56,9 @@ def test_a_page_converts_in_a_worker_as_in_the_crawls_process() -> None:
     assert '```python\nprint("ahoy")\n```' in converted.markdown
     assert with_rules == html_to_markdown(PAGE, "https://example.com/boats", rules)
     assert "ahoy" not in with_rules.markdown
+    # what the store derives from the Markdown comes computed beside it, off the crawl's process
+    assert converted.digest == text_digest(converted.markdown)
+    assert with_rules.digest == text_digest(with_rules.markdown)
 
 
 def test_an_error_in_a_conversion_reaches_the_page_by_name() -> None:

@@ -38,6 +38,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Future
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final, Protocol
 
 from quaero_desktop.crawler.heap_release import process_heap
@@ -77,9 +78,7 @@ class InThreadConversions:
     """Conversions in a thread of this process (a recorder or source not given the engine's pool)."""
 
     async def convert(self, html: str, url: str, rules: ContentRules) -> ConvertedPage:
-        from quaero_desktop.crawler.markdown import html_to_markdown
-
-        return await asyncio.to_thread(html_to_markdown, html, url, rules)
+        return await asyncio.to_thread(converted_and_digested, html, url, rules)
 
 
 def worker_count() -> int:
@@ -92,15 +91,23 @@ def worker_count() -> int:
 
 
 def convert_page(html: str, url: str, rules: ContentRules) -> ConvertedPage:
-    """In a worker: ``html_to_markdown``; any exception as a ``ConversionError`` (always picklable)."""
-    from quaero_desktop.crawler.markdown import html_to_markdown
-
+    """In a worker: ``converted_and_digested``; any exception as a ``ConversionError`` (always picklable)."""
     try:
-        return html_to_markdown(html, url, rules)
+        return converted_and_digested(html, url, rules)
     except Exception as exc:
         raise ConversionError(_described(exc)) from None
     finally:
         process_heap.check()
+
+
+def converted_and_digested(html: str, url: str, rules: ContentRules) -> ConvertedPage:
+    """``html_to_markdown`` with its ``digest``: what the store derives from the Markdown is computed here
+    too, off the crawl's process (text_digest.py)."""
+    from quaero_desktop.crawler.markdown import html_to_markdown
+    from quaero_desktop.crawler.text_digest import text_digest
+
+    page = html_to_markdown(html, url, rules)
+    return replace(page, digest=text_digest(page.markdown))
 
 
 def _described(exc: BaseException) -> str:

@@ -59,7 +59,15 @@ NO_EVIDENCE: Final = LoginEvidence()
 
 def may_show_login(html: str, markers: LoginMarkers | None = None) -> bool:
     """False when ``html`` surely says nothing of a login (no markers to ask, no password field): no parse needed."""
-    return bool(markers) or _MAY_HAVE_PASSWORD.search(html) is not None
+    return bool(markers) or (_may_say_password(html) and _MAY_HAVE_PASSWORD.search(html) is not None)
+
+
+def _may_say_password(html: str) -> bool:
+    """Whether ``html`` may match ``_MAY_HAVE_PASSWORD``, asked first because it is cheaper (a manual's
+    100 KB page: 0.6 ms, the case-blind regex 1.6, on the crawl's loop for every page). Of the characters
+    the regex takes for a letter of "password", only the long s (U+017F) does not lower-case to it
+    (checked over all of Unicode)."""
+    return "password" in html.lower() or "\u017f" in html
 
 
 def login_evidence(html: str, markers: LoginMarkers | None = None) -> LoginEvidence:

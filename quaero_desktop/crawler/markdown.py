@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 from urllib.parse import urljoin
@@ -24,6 +24,7 @@ from quaero_desktop.crawler.doc_chrome import drop_doc_navigation, tidy_doc_chro
 from quaero_desktop.crawler.html_tree import parse_html, remove_element
 from quaero_desktop.crawler.markdown_elements import SHOWN_MARK, keep_app_content, prepare_elements
 from quaero_desktop.crawler.marked_content import keep_plainly_marked
+from quaero_desktop.crawler.text_digest import TextDigest
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,13 @@ class ConvertedPage:
     """A page as Markdown. ``markdown`` starts with "# <title>" when there is a title and ends
     with one newline ("" for a page without text). ``title``: the main content's first H1,
     else the page's first H1, else its <title>, else "". ``headings``: the title, then the
-    main content's H1-H3 texts, in order."""
+    main content's H1-H3 texts, in order. ``digest``: what the store derives from the Markdown, when the
+    conversion's worker computed it beside (conversion_pool.py); not part of the page's value."""
 
     markdown: str
     title: str
     headings: tuple[str, ...]
+    digest: TextDigest | None = field(default=None, compare=False)
 
 
 # Not "head" itself: libxml2 puts HTML5 elements that come before any <body> into <head>.

@@ -227,6 +227,9 @@ def _strip_tracking(query: str) -> str:
     return "&".join(kept)
 
 
+_VERDICTS_KEPT: Final = 65_536  # a UrlFilter's verdicts kept (URLs of one crawl; all forgotten when full)
+
+
 class UrlFilter:
     """Decides which discovered links a crawl may follow.
 
@@ -256,9 +259,20 @@ class UrlFilter:
         self._sites = frozenset(site for url in start_urls for site in _start_sites(url))  # same_domain
         # stay_under_start_path: each start URL's folder, as "scheme://host[:port]/folder/"
         self._folders = tuple(dict.fromkeys(start_folder(url) for url in start_urls)) if stay_under_start_path else ()
+        self._verdicts: dict[str, str | None] = {}  # rejection's, by URL: every page links a site's menus again
 
     def rejection(self, url: str) -> str | None:
         """None if the normalised ``url`` may be crawled, else a short reason why not."""
+        try:
+            return self._verdicts[url]
+        except KeyError:
+            pass
+        if len(self._verdicts) >= _VERDICTS_KEPT:
+            self._verdicts.clear()
+        verdict = self._verdicts[url] = self._judged(url)
+        return verdict
+
+    def _judged(self, url: str) -> str | None:
         for pattern in self._excludes:
             if pattern.search(url):
                 return f"excluded by pattern '{pattern.pattern}'"

@@ -21,6 +21,7 @@ class PageContent:
     http_status: int | None = None
     content_hash: str = ""
     outline_key: str = ""  # its title and headings, hashed (crawler/page_likeness.py): near-identical pages share it
+    link_share: float | None = None  # domain/link_share.py of its Markdown, when computed already (else the store does)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def store_page(
                 url=page.url,
                 title=page.title,
                 markdown=page.markdown,
-                link_share=link_share(page.markdown),
+                link_share=_link_share(page),
                 first_crawled_at=now,
                 updated_at=now,
                 **values,
@@ -107,11 +107,15 @@ def store_page(
         existing = conn.execute(_EXISTING, {"b_url": page.url}).one()
     same = existing.content_hash == page.content_hash and existing.title == page.title
     if not same:
-        values.update(title=page.title, markdown=page.markdown, link_share=link_share(page.markdown), updated_at=now)
+        values.update(title=page.title, markdown=page.markdown, link_share=_link_share(page), updated_at=now)
     conn.execute(update(documents).where(documents.c.id == existing.id).values(**values))
     change = PageChange.UNCHANGED if same and existing.gone_at is None else PageChange.CHANGED
     new_for_job = _link(conn, int(existing.id), job_id=job_id, definition_id=definition_id, now=now)
     return Stored(int(existing.id), existing.job_id != job_id if new_for_job is None else new_for_job, change)
+
+
+def _link_share(page: PageContent) -> float:
+    return link_share(page.markdown) if page.link_share is None else page.link_share
 
 
 # The stored document of a URL, locked until the transaction ends (FOR UPDATE; SQLite's writer holds the

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
-from typing import Final
 
 from quaero_desktop.crawler.anchor_links import heading_anchor_links
 from quaero_desktop.crawler.conversion_pool import Conversions
@@ -18,6 +16,7 @@ from quaero_desktop.crawler.fetched import FetchedPage
 from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, ConvertedPage
 from quaero_desktop.crawler.page_likeness import outline_key
 from quaero_desktop.crawler.scope import CrawlScope
+from quaero_desktop.crawler.text_digest import text_digest
 from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.document import FetchRecord, PageContent
 
@@ -28,25 +27,6 @@ class PreparedPage:
     links: list[str]  # to enqueue (in scope, within the depth)
     record: FetchRecord  # kept with the document for the next crawl (validators, hash, every link)
     links_beyond_depth: list[str] = field(default_factory=list)  # in scope, but one level past max_depth
-
-
-_RELATIVE_TIME: Final = re.compile(
-    r"\b(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b|\bjust now\b", re.IGNORECASE
-)
-# What every relative time says: most pages have neither, and finding that is half the time of the above.
-_MAY_BE_RELATIVE_TIME: Final = re.compile("ago|just now", re.IGNORECASE)
-# A counter starts with a digit no word character precedes (``\b\d``, written so that the regex engine
-# looks for digits first instead of trying every position of a page: a third of the time).
-_COUNTER: Final = re.compile(
-    r"\d(?<!\w\d)[\d,.\u202f\u00a0]*\s*(?:page\s?)?(?:views?|visits?|visitors?|reads?|hits?)\b", re.IGNORECASE
-)
-
-
-def change_fingerprint(markdown: str) -> str:
-    """The Markdown as change detection compares it: relative times ("3 minutes ago") and view counters
-    ("1,234 views") masked, as they change with every visit, not with the page (``content_hash``)."""
-    timed = _RELATIVE_TIME.sub("some time ago", markdown) if _MAY_BE_RELATIVE_TIME.search(markdown) else markdown
-    return _COUNTER.sub("# views", timed)
 
 
 def content_rules(definition: JobDefinition) -> ContentRules:
@@ -90,6 +70,7 @@ async def prepare_page(
 def _prepared(
     fetched: FetchedPage, converted: ConvertedPage, final_url: str, scope: CrawlScope, depth: int, rules: ContentRules
 ) -> PreparedPage:
+    digest = converted.digest or text_digest(converted.markdown)  # (the engine's pool computed it)
     content = PageContent(
         url=final_url,
         title=converted.title or fetched.title,
@@ -99,8 +80,9 @@ def _prepared(
         language=fetched.language,
         final_url=fetched.final_url,
         http_status=fetched.status,
-        content_hash=hashlib.sha256(change_fingerprint(converted.markdown).encode("utf-8")).hexdigest(),
+        content_hash=digest.content_hash,
         outline_key=outline_key(converted.headings),
+        link_share=digest.link_share,
     )
     followed = scope.followed_links(fetched)
     every_link = scope.all_links(followed, fetched.final_url)

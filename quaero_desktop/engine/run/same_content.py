@@ -26,11 +26,12 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from quaero_desktop.crawler.page_likeness import NEAR_SIMILARITY, shingles, similarity, sketch
+from quaero_desktop.crawler.text_digest import change_fingerprint
 from quaero_desktop.domain.job import JobStatus, PageResult, SkipReason, StoppedBy
 from quaero_desktop.engine.run.child_budget import ChildBudget, enqueue_urls
 from quaero_desktop.engine.run.frontier import FrontierEntry
 from quaero_desktop.engine.run.page_transactions import PageCommit
-from quaero_desktop.engine.run.prepared_page import PreparedPage, change_fingerprint
+from quaero_desktop.engine.run.prepared_page import PreparedPage
 from quaero_desktop.store import aliases_repo, documents_repo, frontier_repo, pages_repo
 
 # Up to this many documents of one outline are measured directly; beyond, their sketches pick the candidates.
