@@ -93,10 +93,15 @@ class DbWorker:
                         outcomes.append((write, value, None))
         except Exception as exc:  # BEGIN or COMMIT failed: nothing of the group was written
             outcomes = [(write, None, exc) for write in group]
+        # One wake-up of each loop for the whole group (a call_soon_threadsafe each wrote to the loop's pipe
+        # once per page), its futures settled in queue order.
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]] = {}
         for write, value, error in outcomes:
+            by_loop.setdefault(write.loop, []).append((write.future, value, error))
+        for loop, settled in by_loop.items():
             # A closed loop (the crawl ended) has nobody waiting for the answer.
             with contextlib.suppress(RuntimeError):
-                write.loop.call_soon_threadsafe(_settle, write.future, value, error)
+                loop.call_soon_threadsafe(_settle_all, settled)
 
     def _in_read(self, fn: Callable[[Connection], T]) -> T:
         with self.database.read() as conn:
@@ -115,6 +120,11 @@ class _Write:
         self.fn = fn
         self.future = future
         self.loop = loop
+
+
+def _settle_all(settled: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    for future, value, error in settled:
+        _settle(future, value, error)
 
 
 def _settle(future: asyncio.Future[Any], value: object, error: BaseException | None) -> None:
