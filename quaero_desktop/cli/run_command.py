@@ -86,7 +86,7 @@ def summary_json(job: Job, noise: list[NoiseGroup] | None = None) -> dict[str, o
 def _run_to_end(app: App, start: Callable[[], concurrent.futures.Future[str]], *, as_json: bool) -> int:
     crawls = app.crawls
     view = ProgressView()
-    events: queue.Queue[EngineEvent] = queue.Queue()
+    events: queue.Queue[EngineEvent | None] = queue.Queue()
     unsubscribe = crawls.events.subscribe(events.put)
     stopper = _CtrlC(crawls, view)
     outcome = _RunOutcome()
@@ -95,6 +95,9 @@ def _run_to_end(app: App, start: Callable[[], concurrent.futures.Future[str]], *
             job_id = start().result()
             stopper.job_id = job_id
             finished = crawls.wait(job_id)
+            # The end wakes the wait for events at once (None): else the last wait, begun as the job's
+            # final events were read, slept its whole tenth of a second before the summary.
+            finished.add_done_callback(lambda _finished: events.put(None))
             while not finished.done():
                 _drain(events, job_id, view, outcome, timeout=0.1)
             _drain(events, job_id, view, outcome, timeout=0)
@@ -160,7 +163,7 @@ class _RunOutcome:
 
 
 def _drain(
-    events: queue.Queue[EngineEvent], job_id: str, view: ProgressView, outcome: _RunOutcome, *, timeout: float
+    events: queue.Queue[EngineEvent | None], job_id: str, view: ProgressView, outcome: _RunOutcome, *, timeout: float
 ) -> None:
     try:
         event = events.get(timeout=timeout) if timeout else events.get_nowait()
