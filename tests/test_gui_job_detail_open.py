@@ -14,12 +14,14 @@ from shiboken6 import isValid
 from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.job import JobStatus, PageResult
 from quaero_desktop.engine.events import ChildStatusChanged
+from quaero_desktop.gui.job_detail import job_details
 from quaero_desktop.gui.job_detail.child_rows import ChildColumn, ChildRow
 from quaero_desktop.gui.job_detail.children_model import CHILD_ROLE
 from quaero_desktop.gui.job_detail.job_detail_window import JobDetailWindow
 from quaero_desktop.store import jobs_repo, pages_repo
 from tests.gui_support import fake_opener, run
 from tests.job_detail_support import _column
+from tests.test_pause_continue import SECTION_PATHS, big_section_crawl
 from tests.waiting import until
 
 pytestmark = pytest.mark.gui
@@ -181,3 +183,23 @@ def test_a_closed_jobs_window_lets_go_of_its_pages_as_it_closes(gui, qloop):
         assert rows_left() == 0
     finally:
         gc.enable()
+
+
+def test_a_crawl_running_here_waits_while_its_job_window_reads_its_pages(gui, qloop, fresh_site, monkeypatch):
+    """A user waits for the window: the crawl gives way (engine/give_way.py) until the pages are read."""
+    monkeypatch.setattr(job_details, "OPENING_HOLD_S", 60)  # so only a release can end the hold in time
+    window, context = gui
+    job_id = context.crawls.submit(big_section_crawl(fresh_site)).result(30)
+    run(qloop, until(lambda: context.app.jobs.get(job_id).progress.completed >= 2, what="a few pages stored"))
+    way = context.app.engine().give_way
+
+    window.open_job(job_id)
+    assert way.held  # from the moment the window is asked for
+    detail = window.job_details.get(job_id)
+    assert detail is not None
+    run(qloop, detail.pages.first_read.wait())
+    assert not way.held  # let go once the pages are read, not when the 60 s are up
+    assert context.crawls.wait(job_id).result(30) == JobStatus.COMPLETED
+    run(qloop, until(lambda: detail.pages.model.rowCount() == len(SECTION_PATHS), what="every page in the window"))
+    detail.close()
+    run(qloop, context.tasks.wait_all())

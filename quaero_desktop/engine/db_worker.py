@@ -67,6 +67,11 @@ class DbWorker:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._in_read, lambda conn: fn(conn, *args, **kwargs))
 
+    def between_writes(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the database thread after the writes queued so far (engine/give_way.py); raises
+        RuntimeError once the worker has shut down."""
+        self._executor.submit(fn)
+
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)
 

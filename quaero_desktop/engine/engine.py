@@ -24,6 +24,7 @@ from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import RESUMABLE_STATUSES, Job, JobMetadata, JobStatus, JobTrigger
 from quaero_desktop.engine.db_worker import DbWorker
 from quaero_desktop.engine.events import EventBus, JobCreated
+from quaero_desktop.engine.give_way import GiveWay
 from quaero_desktop.engine.job_log import JobLog
 from quaero_desktop.engine.loop_tasks import waiting_tasks
 from quaero_desktop.engine.ownership import current_pid, owner_is_alive
@@ -63,6 +64,8 @@ class Engine:
         self.events = EventBus()
         self.redactor = Redactor()
         self._db = DbWorker(database)
+        self.give_way = GiveWay()  # the window's moments: the crawl's threads wait at their next step
+        self.give_way.add_thread(self._db.between_writes)
         self._browser = BrowserService(
             self.settings.browser_path,
             headless=self.settings.headless,
@@ -107,17 +110,12 @@ class Engine:
         try:
             future.result(timeout)
         except concurrent.futures.TimeoutError:
-            log.error("engine did not stop within %ss; still waiting:\n%s", timeout, self._waiting_tasks())
+            log.error("engine did not stop within %ss; still waiting:\n%s", timeout, waiting_tasks(self._loop))
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
         self._db.shutdown()
         self._thread = None
         self._loop = None
-
-    def _waiting_tasks(self) -> str:
-        """What the engine's tasks are waiting on (for the log when shutting down hangs)."""
-        assert self._loop is not None
-        return waiting_tasks(self._loop)
 
     # ----- commands (thread-safe) -----
 
@@ -228,6 +226,7 @@ class Engine:
         loop = asyncio.new_event_loop()  # a Proactor loop on Windows: Playwright needs subprocesses
         asyncio.set_event_loop(loop)
         self._loop = loop
+        self.give_way.add_thread(loop.call_soon_threadsafe)
         self._flusher = loop.create_task(self._job_log.flush_periodically(self.settings.log_flush_s))
         self._ready.set()
         try:

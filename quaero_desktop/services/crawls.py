@@ -146,6 +146,15 @@ class CrawlsService:
         engine = self._running_engine()
         return engine.browser_location if engine is not None else None
 
+    def give_way(self, seconds: float) -> Callable[[], None]:
+        """Have this process's crawls wait at their next step, for ``seconds`` at most, while the window
+        does something a user waits on (engine/give_way.py); returns the release. A team store's crawls
+        run on other machines: nothing here to hold."""
+        engine = self._running_engine()
+        if engine is None or not engine.active_job_ids():
+            return _nothing_held
+        return engine.give_way.hold(seconds)
+
     def update_settings(self, settings: EngineSettings) -> None:
         """New settings for crawls started from now on (an engine started later reads the app's settings)."""
         engine = self._running_engine()
@@ -222,6 +231,10 @@ class CrawlsService:
             if self._worker is None:
                 self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawls")
             return self._worker.submit(fn, *args)
+
+
+def _nothing_held() -> None:
+    """The release of a hold that held nothing."""
 
 
 def _count_when_done(futures: list[concurrent.futures.Future[bool]]) -> int:

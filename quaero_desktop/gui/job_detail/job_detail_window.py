@@ -155,10 +155,19 @@ class JobDetailWindow(QWidget):
 
     # ----- loading -----
 
-    async def reload(self) -> None:
+    async def reload(self, *, pages_read: Callable[[], None] | None = None) -> None:
         """Read the job, its pages and its log; the log after the pages' first read: its line per page
-        (10,000: ~40 ms of CPU) competed with the pages for the GIL and kept the table waiting."""
-        await asyncio.gather(self._load_job(), self.pages.load(), self._load_log(all_lines=True, after_pages=True))
+        (10,000: ~40 ms of CPU) competed with the pages for the GIL and kept the table waiting.
+        ``pages_read`` is called once the pages are read (or their read failed)."""
+
+        async def pages() -> None:
+            try:
+                await self.pages.load()
+            finally:
+                if pages_read is not None:
+                    pages_read()
+
+        await asyncio.gather(self._load_job(), pages(), self._load_log(all_lines=True, after_pages=True))
 
     async def _load_job(self) -> None:
         job = await in_thread(self.context.app.jobs.get, self.job_id)
