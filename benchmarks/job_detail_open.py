@@ -14,7 +14,9 @@ paint and the rows the table then had; nothing is repainted by force):
 Each is measured with no crawl running (``idle``) and while a real crawl runs in the same process
 (``busy``): the engine on its own thread crawling the generated test site (``tests.testsite
 --big-pages``, served by another process) in ``--render`` mode (auto) at ``--concurrency`` (4),
-past its first 100 pages, so its conversion threads compete with the GUI for the GIL. Everything
+past its first 100 pages, so its threads compete with the GUI for the GIL (since 6b57b32 an open
+asks the crawl to give way until its pages are read, engine/give_way.py: the crawl's pages/s beside
+the figures shows what that costs it). Everything
 is real: the desktop program (``DesktopApp``: main window, Jobs panel, bridge), its services, and
 a SQLite store in a temporary directory (the 10,000-page job and its log, a line per page as the
 engine writes it, written with the store's repositories).
