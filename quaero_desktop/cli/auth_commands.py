@@ -10,15 +10,13 @@ import threading
 from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
-from quaero_desktop.domain.crawl_defaults import ProxyLogin
-from quaero_desktop.domain.credential import CredentialSummary
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
 from quaero_desktop.humanize import count_noun
-from quaero_desktop.settings import check_crawl_default
 from quaero_desktop.vault.errors import CredentialNotFoundError, SealedLoginNotFoundError
 
 if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
     from quaero_desktop.app import App
+    from quaero_desktop.domain.credential import CredentialSummary
 
 
 def add_parser(
@@ -208,6 +206,8 @@ def save_proxy_login(app: App, args: argparse.Namespace) -> int:
         password = getpass.getpass(f"password for {args.username} at {proxy_url}: ")
     else:
         password = sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
+    from quaero_desktop.domain.crawl_defaults import ProxyLogin  # the crawl's settings: only for this command
+
     app.proxy_logins.save(proxy_url, ProxyLogin(args.username, password))
     print(f"saved the login of {args.username} for the proxy {proxy_url} in {app.vault.secret_store.backend_name}")
     return 0
@@ -215,6 +215,8 @@ def save_proxy_login(app: App, args: argparse.Namespace) -> int:
 
 def _proxy_url(text: str) -> str:
     """The proxy URL checked as a definition checks it (no login inside it)."""
+    from quaero_desktop.settings import check_crawl_default  # the crawl's settings: only for this command
+
     proxy = str(check_crawl_default("proxy", text, "PROXY_URL"))
     if proxy in ("", "system", "none"):
         raise ValidationError("PROXY_URL", "proxy", text, "a proxy URL such as http://proxy.example.com:3128")

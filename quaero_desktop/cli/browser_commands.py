@@ -6,15 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from quaero_desktop.cli.exit_codes import EXIT_INTERRUPTED
 from quaero_desktop.cli.output import print_json
-from quaero_desktop.paths import resolve_data_dir
-from quaero_desktop.settings import load_settings
 
 if TYPE_CHECKING:
     from quaero_desktop.app import App
     from quaero_desktop.crawler.browser.install import InstallProgress
-
-EXIT_INTERRUPTED = 130
 
 
 def add_parser(
@@ -37,6 +34,8 @@ def find_browser_command(_app: App | None, args: argparse.Namespace) -> int:
     # needs_app=False: no database is opened; only the settings (a configured browser path) are read.
     # The browser's modules load here, not with every command's parser.
     from quaero_desktop.crawler.browser.playwright_browsers import locate_browser
+    from quaero_desktop.paths import resolve_data_dir
+    from quaero_desktop.settings import load_settings
 
     settings = load_settings(resolve_data_dir(args.data_dir))
     location = locate_browser(settings.browser_path or None)
@@ -50,6 +49,8 @@ def find_browser_command(_app: App | None, args: argparse.Namespace) -> int:
 def install_browser_command(_app: App | None, args: argparse.Namespace) -> int:
     from quaero_desktop.crawler.browser.install import BrowserInstallCancelled, ChromiumInstaller
     from quaero_desktop.crawler.browser.playwright_browsers import browsers_dir
+    from quaero_desktop.paths import resolve_data_dir
+    from quaero_desktop.settings import load_settings
 
     target = browsers_dir()
     print(f"Downloading Playwright's Chromium into {target} (about 170 MB)…", file=sys.stderr)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.arguments import OutputFile
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
-from quaero_desktop.domain.definition_io import export_format
 from quaero_desktop.domain.schedule import next_run
 
 if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
@@ -83,6 +82,8 @@ def export_definition(app: App, args: argparse.Namespace) -> int:
     if args.file is None:
         sys.stdout.write(app.definitions.export(args.id, "toml"))
         return 0
+    from quaero_desktop.domain.definition_io import export_format  # loaded by the app's services already
+
     path = Path(args.file)
     text = app.definitions.export(args.id, export_format(path))
     path.write_text(text, encoding="utf-8")

@@ -8,9 +8,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.arguments import WholeNumber
-from quaero_desktop.cli.run_command import run_definition
 from quaero_desktop.demo import DEFAULT_DEMO_PORT
-from quaero_desktop.domain.definition_io import parse_definition_text
 
 if TYPE_CHECKING:
     from quaero_desktop.app import App
@@ -83,7 +81,9 @@ def _start_server(port: int, *, any_port_if_busy: bool) -> DemoServer:
 
 def _crawl_demo(server: DemoServer, args: argparse.Namespace) -> int:
     from quaero_desktop.app import build_app
+    from quaero_desktop.cli.run_command import run_definition
     from quaero_desktop.demo.server import example_definition_toml
+    from quaero_desktop.domain.definition_io import parse_definition_text
 
     app = build_app(args.data_dir, database_url=args.database_url)
     try:

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.arguments import SQLITE_MAX_INTEGER, DirectoryPath, WholeNumber
 from quaero_desktop.cli.output import local_time, print_json, print_table, shorten
-from quaero_desktop.crawler.urls import normalise_url
 from quaero_desktop.domain.document import Document, DocumentFilter, DocumentOrder
 from quaero_desktop.domain.errors import NotFoundError, ValidationError
-from quaero_desktop.domain.search_syntax import normalise_site, parse_query
 from quaero_desktop.domain.secret_urls import mask_snippet, mask_url_text, masked_values
 from quaero_desktop.services.export_formats import EXPORT_FORMATS, JSONL_NAME, MANIFEST_NAME
 
@@ -115,6 +113,8 @@ def _date(text: str) -> datetime:
 
 
 def _filter(app: App, args: argparse.Namespace) -> DocumentFilter:
+    from quaero_desktop.domain.search_syntax import normalise_site  # loaded by the app's services already
+
     sources = tuple(app.sources.check(source) for source in (getattr(args, "source", None) or ()))
     sites = []
     for site in getattr(args, "site", None) or ():
@@ -154,6 +154,8 @@ def list_documents(app: App, args: argparse.Namespace) -> int:
 
 
 def search_documents(app: App, args: argparse.Namespace) -> int:
+    from quaero_desktop.domain.search_syntax import parse_query  # loaded by the app's services already
+
     query = " ".join(args.query)
     where = _filter(app, args)
     if cut := parse_query(query).cut:  # a query over its bounds: said, on stderr (stdout stays the results)
@@ -236,6 +238,8 @@ def _document(app: App, key: str) -> Document:
     try:
         return app.documents.get_by_url(key)
     except NotFoundError:
+        from quaero_desktop.crawler.urls import normalise_url  # the crawler's URL rules: only for a URL not found
+
         normalised = normalise_url(key)  # as typed: the stored URL is normalised
         if normalised is None or normalised == key:
             raise

@@ -9,7 +9,6 @@ import argparse
 from typing import TYPE_CHECKING
 
 from quaero_desktop.cli.output import crawl_duration_text, local_time, print_json, print_table, shorten
-from quaero_desktop.cli.run_command import resume_job, retry_failed_pages
 from quaero_desktop.domain.job import (
     ChildJob,
     Job,
@@ -42,13 +41,25 @@ def add_parser(
     resuming = commands.add_parser("resume", parents=[common], help="continue an interrupted or paused job to the end")
     resuming.add_argument("job_id")
     resuming.add_argument("--json", action="store_true", help="print the summary as JSON")
-    resuming.set_defaults(handler=lambda app, args: resume_job(app, args.job_id, as_json=args.json))
+    resuming.set_defaults(handler=resume)
     retrying = commands.add_parser(
         "retry-failed", parents=[common], help="fetch the failed pages of a stopped job again, to the end"
     )
     retrying.add_argument("job_id")
     retrying.add_argument("--json", action="store_true", help="print the summary as JSON")
-    retrying.set_defaults(handler=lambda app, args: retry_failed_pages(app, args.job_id, as_json=args.json))
+    retrying.set_defaults(handler=retry_failed)
+
+
+def resume(app: App, args: argparse.Namespace) -> int:
+    from quaero_desktop.cli.run_command import resume_job  # the crawl's code: only for a crawl
+
+    return resume_job(app, args.job_id, as_json=args.json)
+
+
+def retry_failed(app: App, args: argparse.Namespace) -> int:
+    from quaero_desktop.cli.run_command import retry_failed_pages  # the crawl's code: only for a crawl
+
+    return retry_failed_pages(app, args.job_id, as_json=args.json)
 
 
 def job_json(job: Job) -> dict[str, object]:

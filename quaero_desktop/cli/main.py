@@ -23,16 +23,14 @@ from quaero_desktop.cli import (
     worker_command,
 )
 from quaero_desktop.cli.arguments import DatabaseUrl, DirectoryPath, problem_with
-from quaero_desktop.cli.run_command import EXIT_FAILED, run_definition
-from quaero_desktop.crawler.browser.discovery import BrowserNotFoundError
-from quaero_desktop.domain.errors import ConflictError, NotFoundError, QuaeroError, ValidationError
+from quaero_desktop.cli.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED
+from quaero_desktop.domain.errors import NotFoundError, QuaeroError, ValidationError
 from quaero_desktop.frozen import prepare_environment
 from quaero_desktop.paths import DATA_DIR_ENV, DATABASE_URL_ENV
 
 if TYPE_CHECKING:
     from quaero_desktop.app import App
 
-EXIT_BAD_INPUT = 2
 DATA_DIR = DirectoryPath("a directory for the data")
 DATABASE_URL = DatabaseUrl()
 
@@ -97,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(app: App, args: argparse.Namespace) -> int:
+    from quaero_desktop.cli.run_command import run_definition  # the crawl's code: only for a crawl
+
     return run_definition(app, app.definitions.resolve(args.definition), as_json=args.json)
 
 
@@ -141,10 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValidationError, NotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ConflictError, BrowserNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except QuaeroError as exc:
+    except QuaeroError as exc:  # a conflict, no browser found, ...
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

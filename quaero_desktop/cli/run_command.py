@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from quaero_desktop.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
 from quaero_desktop.domain.definition import JobDefinition
@@ -27,9 +28,6 @@ if TYPE_CHECKING:  # App is built by cli/main.py; only its type is needed here
     from quaero_desktop.app import App
     from quaero_desktop.services.crawls import CrawlsService
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
 _EXIT_BY_STATUS = {
     JobStatus.COMPLETED: EXIT_OK,
     JobStatus.FAILED: EXIT_FAILED,

@@ -5,7 +5,6 @@ are finished first; a worker killed outright leaves them to the others)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import signal
@@ -54,11 +53,15 @@ def _worker(app: App, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_NOT_TEAM
+    import asyncio  # only a worker runs a loop: every other command starts without asyncio (issue 20, item 4)
+
     name = args.name or f"{socket.gethostname()}-{os.getpid()}"
     return asyncio.run(_serve(app, name, args.concurrency))
 
 
 async def _serve(app: App, name: str, concurrency: int) -> int:
+    import asyncio
+
     from quaero_desktop.services.team_worker import serve_pages
 
     stop = asyncio.Event()

@@ -11,7 +11,6 @@ the unfrozen app does.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from pathlib import Path
@@ -57,6 +56,8 @@ def playwright_chromium_path() -> str:
     Starts Playwright's driver on a loop of its own (about half a second): blocking, so call it
     off the GUI thread, and never from a running event loop.
     """
+    import asyncio  # only here: a command that never asks Playwright does not load asyncio (issue 20, item 4)
+
     from playwright.async_api import async_playwright
 
     async def ask_playwright() -> str:
