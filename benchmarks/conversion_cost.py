@@ -114,7 +114,7 @@ def child(manual: str, count: int) -> None:
     """Converts the pages as a conversion worker does; prints the figures as JSON."""
     use_tree_from_env()
     from quaero_desktop.crawler.conversion_pool import convert_page
-    from quaero_desktop.crawler.markdown import NO_RULES
+    from quaero_desktop.crawler.converted_page import NO_RULES
 
     pages = pages_of(manual, count)
     convert_page(pages[0][1], "http://warm.up/", NO_RULES)  # imports, trafilatura's first-use set-up

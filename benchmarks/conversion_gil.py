@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.wakeup_ticker import Ticker  # noqa: E402
 from quaero_desktop.crawler.conversion_pool import ConversionPool, Conversions, InThreadConversions  # noqa: E402
-from quaero_desktop.crawler.markdown import NO_RULES  # noqa: E402
+from quaero_desktop.crawler.converted_page import NO_RULES  # noqa: E402
 
 MANUAL = Path("/usr/share/doc/python3.11/html/library")
 

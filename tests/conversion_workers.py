@@ -7,7 +7,8 @@ import os
 import signal
 from pathlib import Path
 
-from quaero_desktop.crawler.markdown import ContentRules, ConvertedPage, html_to_markdown
+from quaero_desktop.crawler.converted_page import ContentRules, ConvertedPage
+from quaero_desktop.crawler.markdown import html_to_markdown
 
 
 def killed_once(html: str, mark: str, rules: ContentRules) -> ConvertedPage:

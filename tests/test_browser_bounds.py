@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from quaero_desktop.crawler.browser.renderer_guard import page_too_heavy
+from quaero_desktop.crawler.browser.load_errors import page_too_heavy
 from quaero_desktop.crawler.fetched import page_too_large, page_too_many_elements
 from quaero_desktop.domain.job import JobStatus
 from quaero_desktop.store import documents_repo

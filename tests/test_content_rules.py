@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
+from quaero_desktop.crawler.converted_page import NO_RULES, ContentRules
 from quaero_desktop.crawler.fetched import FetchedPage
-from quaero_desktop.crawler.markdown import NO_RULES, ContentRules
 from quaero_desktop.crawler.sources import AutoSource
 from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.job import JobStatus

@@ -15,7 +15,8 @@ import pytest
 
 from quaero_desktop.app import build_app
 from quaero_desktop.crawler.conversion_pool import ConversionError, ConversionPool
-from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, html_to_markdown
+from quaero_desktop.crawler.converted_page import NO_RULES, ContentRules
+from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.text_digest import text_digest
 from quaero_desktop.domain.job import JobStatus
 from tests.conftest import child_env, crawl, make_definition
@@ -126,7 +127,7 @@ def test_a_crawl_leaves_no_worker_once_the_app_closes(fresh_site, data_dir: Path
 KILLED_APP = f"""
 import asyncio, os, time
 from quaero_desktop.crawler.conversion_pool import ConversionPool
-from quaero_desktop.crawler.markdown import NO_RULES
+from quaero_desktop.crawler.converted_page import NO_RULES
 pool = ConversionPool(workers=1)
 asyncio.run(pool.convert({PAGE!r}, "https://example.com/boats", NO_RULES))
 print("converted", flush=True)

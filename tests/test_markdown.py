@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from quaero_desktop.crawler.markdown import ConvertedPage, html_to_markdown
+from quaero_desktop.crawler.converted_page import ConvertedPage
+from quaero_desktop.crawler.markdown import html_to_markdown
 from tests.markdown_support import _URL, _markdown
 
 _DOCS_PAGE = """<!DOCTYPE html>

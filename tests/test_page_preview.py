@@ -8,7 +8,8 @@ import socket
 
 import pytest
 
-from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
+from quaero_desktop.crawler.converted_page import ContentRules
+from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.domain.credential import Cookie, Credential, CredentialSecret
 from quaero_desktop.domain.errors import QuaeroError
 from quaero_desktop.services.page_preview import PagePreviews, PreviewError, PreviewRequest

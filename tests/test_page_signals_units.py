@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+from quaero_desktop.crawler.converted_page import NO_RULES
 from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
 from quaero_desktop.crawler.login_form import LoginMarkers, login_evidence
-from quaero_desktop.crawler.markdown import NO_RULES
 from quaero_desktop.crawler.page_directives import robots_directives
 from quaero_desktop.crawler.render_check import Difference
 from quaero_desktop.crawler.urls import UrlFilter

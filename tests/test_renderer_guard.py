@@ -8,11 +8,11 @@ import asyncio
 import psutil
 import pytest
 
+from quaero_desktop.crawler.browser.load_errors import page_too_heavy
 from quaero_desktop.crawler.browser.renderer_guard import (
     RendererGuard,
     browser_processes,
     new_browser_process,
-    page_too_heavy,
     renderer_processes,
 )
 from quaero_desktop.crawler.browser.service import BrowserService

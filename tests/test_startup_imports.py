@@ -133,5 +133,10 @@ def test_a_crawl_over_http_imports_no_playwright(site, tmp_path: Path) -> None:
     )
     command = ("--data-dir", str(tmp_path / "data"), "run", str(definition), "--json")
     assert import_chains(run_cli(*command, cwd=tmp_path), ("playwright", "PySide6", "mcp")) == []
-    not_needed = ("playwright", "PySide6", "mcp", "alembic", "keyring", "sqlalchemy.dialects.postgresql", "croniter")
+    # Nor what only a browser uses (psutil: the renderers' memory guard), nor the Markdown writer: pages
+    # convert in the conversion workers (crawler/conversion_pool.py), not in the crawl's process.
+    not_needed = (
+        *("playwright", "PySide6", "mcp", "alembic", "keyring", "sqlalchemy.dialects.postgresql", "croniter"),
+        *("psutil", "html_to_markdown", "quaero_desktop.crawler.markdown", "quaero_desktop.crawler.cookie_sync"),
+    )
     assert import_chains(run_cli(*command, cwd=tmp_path), not_needed) == []

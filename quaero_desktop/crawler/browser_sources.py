@@ -12,11 +12,9 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from quaero_desktop.crawler.browser.load_errors import read_error
-from quaero_desktop.crawler.browser.renderer_guard import page_too_heavy
+from quaero_desktop.crawler.browser.load_errors import page_too_heavy, read_error
 from quaero_desktop.crawler.browser.settle import SettleTimings
 from quaero_desktop.crawler.browser.tab_pool import TabPool
-from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import (
     FetchedPage,
     FetchError,
@@ -34,6 +32,7 @@ if TYPE_CHECKING:  # Playwright and the browser's tabs load with the first page 
 
     from quaero_desktop.crawler.browser.page_fetcher import ServedDocument
     from quaero_desktop.crawler.browser.tabs import Tab
+    from quaero_desktop.crawler.cookie_sync import CookieSync
 
 log = logging.getLogger(__name__)
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
-    from quaero_desktop.crawler.markdown import ContentRules, ConvertedPage
+    from quaero_desktop.crawler.converted_page import ContentRules, ConvertedPage
 
 IDLE_CLOSE_S: Final = 20.0
 """Seconds without a conversion after which the workers end (a crawl's end, or a crawl waiting on slow

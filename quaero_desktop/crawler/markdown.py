@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 from urllib.parse import urljoin
@@ -20,26 +19,11 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import _Element, _ElementUnicodeResult
 
 from quaero_desktop.crawler.content_choice import ChosenText, chosen_paragraphs, drop_links_unless_index
+from quaero_desktop.crawler.converted_page import NO_RULES, ContentRules, ConvertedPage
 from quaero_desktop.crawler.doc_chrome import drop_doc_navigation, tidy_doc_chrome, title_heading
 from quaero_desktop.crawler.html_tree import parse_html, remove_element
 from quaero_desktop.crawler.markdown_elements import SHOWN_MARK, keep_app_content, prepare_elements
 from quaero_desktop.crawler.marked_content import keep_plainly_marked
-from quaero_desktop.crawler.text_digest import TextDigest
-
-
-@dataclass(frozen=True)
-class ConvertedPage:
-    """A page as Markdown. ``markdown`` starts with "# <title>" when there is a title and ends
-    with one newline ("" for a page without text). ``title``: the main content's first H1,
-    else the page's first H1, else its <title>, else "". ``headings``: the title, then the
-    main content's H1-H3 texts, in order. ``digest``: what the store derives from the Markdown, when the
-    conversion's worker computed it beside (conversion_pool.py); not part of the page's value."""
-
-    markdown: str
-    title: str
-    headings: tuple[str, ...]
-    digest: TextDigest | None = field(default=None, compare=False)
-
 
 # Not "head" itself: libxml2 puts HTML5 elements that come before any <body> into <head>.
 _JUNK_TAGS: Final = frozenset(
@@ -135,20 +119,6 @@ def _options(base_url: str) -> markdown_writer.ConversionOptions:
         preprocessing=markdown_writer.PreprocessingOptions(enabled=False),  # cleaned with lxml above
         base_url=base_url or None,
     )
-
-
-@dataclass(frozen=True)
-class ContentRules:
-    """A definition's own say over what a page's content is (CSS selectors, checked when it was loaded).
-
-    ``content_selector``: the content root (its first match; the page's own choice when nothing matches).
-    ``exclude_selectors``: removed before anything else is decided."""
-
-    content_selector: str = ""
-    exclude_selectors: tuple[str, ...] = ()
-
-
-NO_RULES: Final = ContentRules()
 
 
 def html_to_markdown(html: str, url: str = "", rules: ContentRules = NO_RULES) -> ConvertedPage:

@@ -27,6 +27,7 @@ from urllib.parse import urldefrag
 
 from quaero_desktop.crawler.browser_sources import BrowserSource, SharedBrowser, SharedTab
 from quaero_desktop.crawler.conversion_pool import Conversions, InThreadConversions
+from quaero_desktop.crawler.converted_page import ContentRules
 from quaero_desktop.crawler.fetched import (
     FetchedPage,
     FetchError,
@@ -38,7 +39,6 @@ from quaero_desktop.crawler.fetched import (
 )
 from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import EMPTY_SHELL
-from quaero_desktop.crawler.markdown import ContentRules
 from quaero_desktop.crawler.meta_refresh import refresh_target
 from quaero_desktop.crawler.render_check import Check, Difference, HostChecks, RenderDecisions, compare
 

@@ -21,13 +21,14 @@ from typing import Final, Protocol
 
 from lxml.cssselect import CSSSelector
 
+from quaero_desktop.crawler.converted_page import ContentRules
 from quaero_desktop.crawler.fetched import FetchError, NonHtmlResponse, NotModified
 from quaero_desktop.crawler.html_tree import parse_html
 from quaero_desktop.crawler.http.client import HttpClientOptions, build_http_client
 from quaero_desktop.crawler.http.cookie_jar import browser_like_jar, cookie_jar
 from quaero_desktop.crawler.http.fetcher import HttpFetcher, HttpPage
 from quaero_desktop.crawler.js_signals import js_signals
-from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
+from quaero_desktop.crawler.markdown import html_to_markdown
 from quaero_desktop.crawler.request_options import RequestOptions, proxy_uses_login
 from quaero_desktop.domain.crawl_defaults import CrawlControls, ProxyLogin
 from quaero_desktop.domain.credential import Credential

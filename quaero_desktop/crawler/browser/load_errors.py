@@ -33,6 +33,21 @@ _CLOSED = re.compile(r"Target (?:page, context or browser )?(?:has been )?closed
 _INVALID_URL = re.compile(r"Cannot navigate to invalid URL", re.I)
 _API_NAME = re.compile(r"^[A-Za-z]+\.[A-Za-z]+: ")  # "page.goto: ", "page.evaluate: "
 
+# Measured: a renderer of an ordinary page holds 50-150 MB; the Python manual's largest pages
+# (contents.html, 48,864 elements; genindex-all.html) 243-262 MB. 768 MiB is three times that, and
+# keeps the crawl's processes together (Python, Playwright's driver, the browser process, this
+# renderer) under 1.5 GB; a page past it is no document a person reads.
+MAX_RENDERER_BYTES = 768 * 2**20
+
+
+def page_too_heavy(limit_bytes: int = MAX_RENDERER_BYTES) -> FetchError:
+    """The error of a page whose renderer passed ``limit_bytes`` (what its scripts built, most often)."""
+    return FetchError(
+        f"the page grew past {limit_bytes // 2**20:,} MB in the browser (what its scripts built is larger "
+        "than a page a person reads); it was stopped",
+        retryable=False,
+    )
+
 
 def timed_out(timeout_ms: float) -> FetchError:
     return FetchError(f"the page did not finish loading within {timeout_ms / 1000:g}s (timed out)", retryable=True)

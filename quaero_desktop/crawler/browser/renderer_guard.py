@@ -6,7 +6,7 @@ can still build a DOM far past them from a few bytes (``'x'.repeat(60e6)`` appen
 and could be measured from inside it). So while the crawl's browser runs, this watch reads the
 resident memory of each renderer of the crawl's Chromium, every ``interval_s``, and kills one that
 passes ``limit_bytes``. Its tabs crash; the page whose render saw the crash fails with
-``page_too_heavy()`` (not retried: it would grow as large again), the crawl goes on with a fresh tab.
+``page_too_heavy()`` (load_errors.py, not retried: it would grow as large again), the crawl goes on with a fresh tab.
 Only the crawl's browser is watched (the process its launch added, ``new_browser_process``): a login
 being captured in another Chromium of this program, or any other program's, is never touched.
 """
@@ -22,25 +22,11 @@ from dataclasses import dataclass
 
 import psutil
 
-from quaero_desktop.crawler.fetched import FetchError
+from quaero_desktop.crawler.browser.load_errors import MAX_RENDERER_BYTES
 
 log = logging.getLogger(__name__)
 
-# Measured: a renderer of an ordinary page holds 50-150 MB; the Python manual's largest pages
-# (contents.html, 48,864 elements; genindex-all.html) 243-262 MB. 768 MiB is three times that, and
-# keeps the crawl's processes together (Python, Playwright's driver, the browser process, this
-# renderer) under 1.5 GB; a page past it is no document a person reads.
-MAX_RENDERER_BYTES = 768 * 2**20
 CHECK_INTERVAL_S = 0.2
-
-
-def page_too_heavy(limit_bytes: int = MAX_RENDERER_BYTES) -> FetchError:
-    """The error of a page whose renderer passed ``limit_bytes`` (what its scripts built, most often)."""
-    return FetchError(
-        f"the page grew past {limit_bytes // 2**20:,} MB in the browser (what its scripts built is larger "
-        "than a page a person reads); it was stopped",
-        retryable=False,
-    )
 
 
 @dataclass(frozen=True)

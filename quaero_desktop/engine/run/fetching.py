@@ -19,7 +19,6 @@ import httpx2
 from quaero_desktop.crawler.browser.service import BrowserService
 from quaero_desktop.crawler.browser_sources import BrowserSource, SharedBrowser, SharedTab, TabSettings
 from quaero_desktop.crawler.conversion_pool import Conversions
-from quaero_desktop.crawler.cookie_sync import CookieSync
 from quaero_desktop.crawler.fetched import FetchedPage, NonHtmlResponse
 from quaero_desktop.crawler.http.client import HttpClientOptions, build_http_client
 from quaero_desktop.crawler.http.fetcher import HttpFetcher
@@ -42,6 +41,8 @@ from quaero_desktop.engine.settings import EngineSettings
 
 if TYPE_CHECKING:  # Playwright loads with the first browser (crawler/browser/service.py)
     from playwright.async_api import BrowserContext
+
+    from quaero_desktop.crawler.cookie_sync import CookieSync
 
 log = logging.getLogger(__name__)
 CLOSE_STEP_S = 10.0  # the longest one step of closing may take when a crawl stops
@@ -101,6 +102,7 @@ class CrawlFetching:
         tab_settings = TabSettings(
             self._settings.page_timeout_s, self._settings.settle, self._settings.recycle_page_after
         )
+        sync: CookieSync | None = None
         if self.render in (RenderMode.HTTP, RenderMode.AUTO):
             jar = login_cookie_jar(self._login, self._log)
             self._client = build_http_client(
@@ -113,9 +115,10 @@ class CrawlFetching:
                     ),
                 )
             )
-            sync = CookieSync(jar)
-        else:
-            sync = None
+            if self.render == RenderMode.AUTO:  # the browser shares the jar: an HTTP crawl loads no browser code
+                from quaero_desktop.crawler.cookie_sync import CookieSync
+
+                sync = CookieSync(jar)
         if self.render in (RenderMode.BROWSER, RenderMode.AUTO):
             # Only auto mode closes an idle context: its cookies live on in the HTTP client's jar
             # (``CookieSync``) and the login is applied again when it reopens; a browser crawl's

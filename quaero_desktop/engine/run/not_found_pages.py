@@ -28,8 +28,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from quaero_desktop.crawler.converted_page import ContentRules
 from quaero_desktop.crawler.fetched import FetchedPage
-from quaero_desktop.crawler.markdown import ContentRules, html_to_markdown
 from quaero_desktop.crawler.urls import PROBE_TOKEN
 
 MAX_WORDS: Final = 400
@@ -107,14 +107,22 @@ class NotFoundPages:
             return None  # a real 404 (or no answer): this kind of URL has no soft 404s
         if self._normalise(answer.final_url) != self._normalise(probe_url):
             return None  # sent elsewhere (home, a search): pages sent there are duplicates already
-        markdown = await asyncio.to_thread(
-            lambda: html_to_markdown(answer.html, answer.final_url, self._rules).markdown
-        )
+        markdown = await asyncio.to_thread(_markdown, answer, self._rules)
         return _words(markdown) - _words(probe_url)
 
     def close(self) -> None:
         for task in self._templates.values():
             task.cancel()
+
+
+def _markdown(page: FetchedPage, rules: ContentRules) -> str:
+    """The probe's answer as Markdown, in this process (once per kind of URL that answers a made-up URL).
+
+    The converter loads here, off the event loop: a crawl's pages convert in its worker processes
+    (conversion_pool.py), and most sites answer a probe with a real 404, so most crawls never load it."""
+    from quaero_desktop.crawler.markdown import html_to_markdown
+
+    return html_to_markdown(page.html, page.final_url, rules).markdown
 
 
 def is_same_page(words: Counter[str], template: Counter[str]) -> bool:

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import TypedDict, Unpack
 
 from quaero_desktop.crawler.conversion_pool import Conversions, InThreadConversions
+from quaero_desktop.crawler.converted_page import ContentRules
 from quaero_desktop.crawler.fetched import FetchedPage, FetchError, NonHtmlResponse, NotModified
-from quaero_desktop.crawler.markdown import ContentRules
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.domain.definition import RenderMode
 from quaero_desktop.domain.document import FetchRecord, KnownPage

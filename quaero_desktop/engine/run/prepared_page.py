@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from quaero_desktop.crawler.anchor_links import heading_anchor_links
 from quaero_desktop.crawler.conversion_pool import Conversions
+from quaero_desktop.crawler.converted_page import NO_RULES, ContentRules, ConvertedPage
 from quaero_desktop.crawler.fetched import FetchedPage
-from quaero_desktop.crawler.markdown import NO_RULES, ContentRules, ConvertedPage
 from quaero_desktop.crawler.page_likeness import outline_key
 from quaero_desktop.crawler.scope import CrawlScope
 from quaero_desktop.crawler.text_digest import text_digest
