@@ -176,10 +176,15 @@ def label(args: tuple[str, ...]) -> str:
     return " ".join(args)
 
 
-def fill(side: Side, definition: Path, recrawls: int) -> None:
-    """The first crawl and ``recrawls`` re-crawls of the unchanged site, each a whole process."""
-    side.crawls["first crawl"] = [side.run(("run", str(definition), "--json"))[0]]
-    side.crawls["re-crawl"] = [side.run(("run", str(definition), "--json"))[0] for _ in range(recrawls)]
+def fill(sides: list[Side], definition: Path, recrawls: int) -> None:
+    """Each side's first crawl, then ``recrawls`` re-crawls of the unchanged site, each a whole process."""
+    command = ("run", str(definition), "--json")
+    for side in sides:
+        side.data_dir.mkdir()
+        side.crawls["first crawl"] = [side.run(command)[0]]
+    for _ in range(recrawls):
+        for side in sides:  # alternating, as the commands are (measure)
+            side.crawls.setdefault("re-crawl", []).append(side.run(command)[0])
 
 
 def measure_window(sides: list[Side], runs: int, work: Path, display: str | None) -> None:
@@ -244,9 +249,7 @@ def main() -> None:
         served = stack.enter_context(site(args.pages))
         definition = work / "startup.toml"
         definition.write_text(DEFINITION.format(base=served.base_url.rstrip("/")))
-        for side in sides:
-            side.data_dir.mkdir()
-            fill(side, definition, args.recrawls)
+        fill(sides, definition, args.recrawls)
         measure(sides, args.runs)
         if args.window:
             measure_window(sides, max(3, args.runs // 2), work, args.display)
