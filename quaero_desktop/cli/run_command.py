@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from quaero_desktop.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from quaero_desktop.cli.output import crawl_duration_text, print_json
 from quaero_desktop.cli.progress_view import ProgressView
-from quaero_desktop.domain.definition import JobDefinition
+from quaero_desktop.crawler.http.tls import prepare_tls_context
+from quaero_desktop.domain.definition import JobDefinition, RenderMode
 from quaero_desktop.domain.job import Job, JobStatus, SkipReason, rendered_empty_text, rendered_incomplete_text
 from quaero_desktop.domain.secret_urls import mask_url_text, masked_values
 from quaero_desktop.domain.url_noise import NoiseGroup
@@ -38,6 +39,8 @@ _EXIT_BY_STATUS = {
 
 
 def run_definition(app: App, definition: JobDefinition, *, as_json: bool) -> int:
+    if definition.render != RenderMode.BROWSER:  # its HTTP client's TLS context, while the engine loads
+        prepare_tls_context()
     return _run_to_end(app, lambda: app.crawls.submit(definition), as_json=as_json)
 
 

@@ -19,6 +19,7 @@ import httpx2
 
 from quaero_desktop import __version__
 from quaero_desktop.crawler.connection_errors import MAX_REDIRECTS
+from quaero_desktop.crawler.http.tls import take_tls_context
 from quaero_desktop.crawler.request_options import NO_PROXY, SYSTEM_PROXY, RequestOptions
 
 # An honest crawler's name; a login's saved user agent replaces it (the one the login was made with,
@@ -47,13 +48,15 @@ def build_http_client(options: HttpClientOptions) -> httpx2.AsyncClient:
         "Accept-Language": "en-US,en;q=0.9",
         **dict(requests.headers),  # the definition's (over the app's defaults) win, by name
     }
+    # "system": the environment's proxy settings (HTTP_PROXY, NO_PROXY...), as Chromium takes them on Linux.
+    trust_env = requests.proxy == SYSTEM_PROXY
     return httpx2.AsyncClient(
+        verify=take_tls_context(trust_env=trust_env),  # built ahead when a command prepared it (tls.py)
         http2=options.http2,
         headers=headers,
         cookies=options.cookies,
         proxy=_proxy(requests),
-        # "system": the environment's proxy settings (HTTP_PROXY, NO_PROXY...), as Chromium takes them on Linux.
-        trust_env=requests.proxy == SYSTEM_PROXY,
+        trust_env=trust_env,
         timeout=httpx2.Timeout(options.timeout_s),
         limits=httpx2.Limits(
             max_connections=max(10, options.concurrency * 4),
