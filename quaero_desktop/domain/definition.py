@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import cssselect
-
 from . import request_fields
 from .durations import parse_duration
 from .errors import ValidationError
@@ -303,6 +301,8 @@ def _timeout(value: object) -> str:
 def _css_selector(value: object) -> str:
     text = string_of(value, _SELECTOR_EXPECTED).strip()
     if text:
+        import cssselect  # only for a definition that names a selector: every command loads definitions
+
         try:
             cssselect.parse(text)
         except cssselect.SelectorError as exc:
@@ -321,6 +321,8 @@ def _content_selector(expected: str, *, optional: bool) -> Check:
             if optional:
                 return text
             raise Invalid(expected)
+        import cssselect
+
         try:
             cssselect.GenericTranslator().css_to_xpath(text)
         except cssselect.SelectorSyntaxError as exc:
