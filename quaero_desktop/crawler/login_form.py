@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from lxml.cssselect import CSSSelector
 from lxml.etree import _Element
 
 from quaero_desktop.crawler.html_tree import parse_html
+
+if TYPE_CHECKING:
+    from lxml.cssselect import CSSSelector
 
 WORDS_CAP: Final = 400
 """Counting words beside the form stops here: the decision only needs to know there are many."""
@@ -122,4 +124,6 @@ def _logged_out(root: _Element | None, markers: LoginMarkers) -> bool:
 @lru_cache(maxsize=32)
 def _selector(css: str) -> CSSSelector:
     """A compiled selector (a definition's selectors were checked when it was loaded)."""
+    from lxml.cssselect import CSSSelector  # only for a definition's login markers: most crawls name none
+
     return CSSSelector(css)
