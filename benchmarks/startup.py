@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -106,6 +107,9 @@ class Side:
     walls: dict[str, list[float]] = field(default_factory=dict)
     imports: dict[str, list[str]] = field(default_factory=dict)
     crawls: dict[str, list[float]] = field(default_factory=dict)
+    # By label: user + system seconds of the process and the children it waited for (not the conversion
+    # workers: the forkserver's children).
+    cpus: dict[str, list[float]] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
         # Bytecode is cached on both sides alike (the first crawl warms each tree's __pycache__), as an
@@ -118,9 +122,12 @@ class Side:
         flags = ["-X", "importtime"] if importtime else []
         return [sys.executable, *flags, "-m", "quaero_desktop", "--data-dir", str(self.data_dir), *args]
 
-    def run(self, args: tuple[str, ...], *, importtime: bool = False) -> tuple[float, str]:
+    def run(self, args: tuple[str, ...], *, importtime: bool = False, label: str = "") -> tuple[float, str]:
+        """The process's wall time and its stderr; its CPU time goes to ``cpus[label]`` when labelled (beside
+        the wall time, which the machine's other work lengthens more than it does the CPU time)."""
         # cwd is the data directory's parent: with -m, the working directory comes first on sys.path,
         # and the checkout's root there would shadow the tree under measure.
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         done = subprocess.run(
             self.command(args, importtime=importtime),
@@ -130,6 +137,10 @@ class Side:
             text=True,
         )
         wall = time.perf_counter() - began
+        now_used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if label:
+            cpu = now_used.ru_utime + now_used.ru_stime - used.ru_utime - used.ru_stime
+            self.cpus.setdefault(label, []).append(cpu)
         if done.returncode != 0:
             raise SystemExit(f"{self.name}: {' '.join(args)} exited {done.returncode}: {done.stderr[-2000:]}")
         return wall, done.stderr
@@ -181,10 +192,10 @@ def fill(sides: list[Side], definition: Path, recrawls: int) -> None:
     command = ("run", str(definition), "--json")
     for side in sides:
         side.data_dir.mkdir()
-        side.crawls["first crawl"] = [side.run(command)[0]]
+        side.crawls["first crawl"] = [side.run(command, label="first crawl")[0]]
     for _ in range(recrawls):
         for side in sides:  # alternating, as the commands are (measure)
-            side.crawls.setdefault("re-crawl", []).append(side.run(command)[0])
+            side.crawls.setdefault("re-crawl", []).append(side.run(command, label="re-crawl")[0])
 
 
 def measure_window(sides: list[Side], runs: int, work: Path, display: str | None) -> None:
@@ -204,7 +215,7 @@ def measure(sides: list[Side], runs: int) -> None:
     for _ in range(runs):
         for args in COMMANDS:
             for side in sides:  # alternating, so a busy moment of the machine touches both sides alike
-                side.walls.setdefault(label(args), []).append(side.run(args)[0])
+                side.walls.setdefault(label(args), []).append(side.run(args, label=label(args))[0])
 
 
 def report(sides: list[Side], runs: int, pages: int, display: str | None) -> None:
@@ -221,13 +232,19 @@ def report(sides: list[Side], runs: int, pages: int, display: str | None) -> Non
         for side in sides:
             walls = side.walls[label(args)]
             imported = ", ".join(side.imports[label(args)]) or "none of them"
-            print(f"    {side.name:>16}: {statistics.median(walls):.3f} s (min {min(walls):.3f}); imports {imported}")
+            cpu = statistics.median(side.cpus[label(args)])
+            print(
+                f"    {side.name:>16}: {statistics.median(walls):.3f} s (min {min(walls):.3f}, CPU {cpu:.3f} s); "
+                f"imports {imported}"
+            )
     print(f"\na crawl of {pages} pages over HTTP, then re-crawls of the unchanged site, as whole processes")
     for side in sides:
         first, again = side.crawls["first crawl"][0], statistics.median(side.crawls["re-crawl"])
+        first_cpu, again_cpu = side.cpus["first crawl"][0], statistics.median(side.cpus["re-crawl"])
         print(
             f"    {side.name:>16}: first {first:.2f} s, re-crawl {again:.2f} s median of"
-            f" {len(side.crawls['re-crawl'])} ({again / first:.2f}x; goal <= 0.25x)"
+            f" {len(side.crawls['re-crawl'])} ({again / first:.2f}x; goal <= 0.25x); CPU {first_cpu:.2f} s and"
+            f" {again_cpu:.2f} s"
         )
 
 
