@@ -32,6 +32,10 @@ def prepare_tls_context() -> None:
         if _prepared is not None:
             return
         _prepared = (_ca_environment(), future)
+    # httpx2 imports httpcore2 to build a context (and the client needs it anyway): imported here, so
+    # the thread only builds (two threads importing at once take turns on the GIL and the modules' locks).
+    import httpcore2  # noqa: F401
+
     threading.Thread(target=_build, args=(future,), name="quaero-tls-context", daemon=True).start()
 
 
