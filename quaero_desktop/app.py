@@ -21,6 +21,7 @@ from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
 from quaero_desktop.services.sources import SourcesService
 from quaero_desktop.settings import AppSettings, load_settings
+from quaero_desktop.startup_gc import startup_imports
 from quaero_desktop.store import MigrationProgress, open_database
 from quaero_desktop.store.database import Database
 
@@ -70,6 +71,13 @@ class App:
                 )
                 self._engine.start()
             return self._engine
+
+    def preload_engine(self) -> None:
+        """Import the engine's and the crawler's modules now, as start-up imports (startup_gc.py: frozen
+        after): for a command that is about to crawl and has made nothing yet that may end in a reference
+        cycle. The engine itself starts with ``engine``."""
+        with startup_imports():
+            import quaero_desktop.engine.engine  # noqa: F401
 
     @cached_property
     def vault(self) -> CredentialVault:

@@ -27,6 +27,7 @@ from quaero_desktop.cli.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED
 from quaero_desktop.domain.errors import NotFoundError, QuaeroError, ValidationError
 from quaero_desktop.frozen import prepare_environment
 from quaero_desktop.paths import DATA_DIR_ENV, DATABASE_URL_ENV
+from quaero_desktop.startup_gc import startup_imports
 
 if TYPE_CHECKING:
     from quaero_desktop.app import App
@@ -120,8 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app: App | None = None
     try:
         if getattr(args, "needs_app", True):
-            from quaero_desktop.app import build_app
-            from quaero_desktop.cli.upgrade_progress import UpgradeProgress
+            with startup_imports():  # the store's and the services' modules (startup_gc.py)
+                from quaero_desktop.app import build_app
+                from quaero_desktop.cli.upgrade_progress import UpgradeProgress
 
             upgrade = UpgradeProgress()
             try:
@@ -156,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _open_window(args: argparse.Namespace) -> int:
     try:
-        from quaero_desktop.gui.main import run_gui
+        with startup_imports():  # Qt's and the window's modules, before any widget (startup_gc.py)
+            from quaero_desktop.gui.main import run_gui
     except ImportError:
         print("the window is not available in this build; see: quaero-desktop --help", file=sys.stderr)
         return EXIT_FAILED

@@ -85,6 +85,7 @@ def summary_json(job: Job, noise: list[NoiseGroup] | None = None) -> dict[str, o
 
 
 def _run_to_end(app: App, start: Callable[[], concurrent.futures.Future[str]], *, as_json: bool) -> int:
+    app.preload_engine()  # its modules as start-up imports, before this command makes anything else
     crawls = app.crawls
     view = ProgressView()
     events: queue.Queue[EngineEvent | None] = queue.Queue()
