@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from quaero_desktop.gui.context import GuiContext
@@ -49,7 +49,11 @@ class JobDetails(QObject):
         self._open[job_id] = detail
         detail.destroyed.connect(lambda *_: self._open.pop(job_id, None))
         detail.excludeNoiseRequested.connect(self.excludeNoiseRequested)
-        self._context.tasks.start(detail.reload(pages_read=pages_read), what="Loading the job")
+        # Let go after the event loop's next turn, which paints the rows just read (a release at once
+        # had the crawl's threads take the GIL back before that paint: 5 -> 22 ms to it).
+        self._context.tasks.start(
+            detail.reload(pages_read=lambda: QTimer.singleShot(0, pages_read)), what="Loading the job"
+        )
         return detail
 
     def get(self, job_id: str) -> JobDetailWindow | None:
