@@ -12,6 +12,9 @@ cause no longer walk the modules).
 
 Only for a process that has made nothing else yet that may end in a reference cycle: a frozen cycle is
 never collected. The window's process freezes before its first widget (``cli/main.py``), never later.
+And only in the program's own process (``this_process_is_the_program``: ``main()`` called without
+arguments, as the console script, ``python -m`` and the packaged launcher call it): a caller of
+``main([...])`` in its own process (the tests) keeps its objects in the collector's reach.
 """
 
 from __future__ import annotations
@@ -20,10 +23,22 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_program = False  # whether this process is the program itself (see the module's docstring)
+
+
+def this_process_is_the_program() -> None:
+    """The program's entry: its start-up imports may be frozen from now on."""
+    global _program
+    _program = True
+
 
 @contextmanager
 def startup_imports() -> Iterator[None]:
-    """The collector paused for the block (imports only), what the process holds frozen after it."""
+    """The collector paused for the block (imports only), what the process holds frozen after it; in
+    the program's own process only (elsewhere the block runs as it is)."""
+    if not _program:
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:

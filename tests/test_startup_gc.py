@@ -17,13 +17,16 @@ def probe(app, args):
     print("on" if gc.isenabled() else "off", "frozen" if gc.get_freeze_count() else "none frozen")
     return 0
 jobs_commands.list_jobs = probe
-sys.exit(cli.main(["--data-dir", sys.argv[1], "jobs", "list"]))
+if sys.argv[2] == "program":  # as the console script calls it: the command line's own arguments
+    sys.argv = ["quaero-desktop", "--data-dir", sys.argv[1], "jobs", "list"]
+    sys.exit(cli.main())
+sys.exit(cli.main(["--data-dir", sys.argv[1], "jobs", "list"]))  # as a caller in its own process
 """
 
 
-def test_a_command_runs_with_the_collector_on_after_its_imports_were_frozen(tmp_path: Path) -> None:
+def _probe(tmp_path: Path, how: str) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "data")],
+        [sys.executable, "-c", PROBE, str(tmp_path / "data"), how],
         cwd=tmp_path,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
         capture_output=True,
@@ -31,13 +34,22 @@ def test_a_command_runs_with_the_collector_on_after_its_imports_were_frozen(tmp_
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["on frozen"]
+    return done.stdout.splitlines()
+
+
+def test_a_command_runs_with_the_collector_on_after_its_imports_were_frozen(tmp_path: Path) -> None:
+    assert _probe(tmp_path, "program") == ["on frozen"]
+
+
+def test_a_command_run_in_a_callers_process_freezes_none_of_its_objects(tmp_path: Path) -> None:
+    assert _probe(tmp_path, "library") == ["on none frozen"]
 
 
 def test_the_collector_resumes_after_the_imports_even_when_one_fails() -> None:
     probe = (
         "import gc\n"
-        "from quaero_desktop.startup_gc import startup_imports\n"
+        "from quaero_desktop.startup_gc import startup_imports, this_process_is_the_program\n"
+        "this_process_is_the_program()\n"
         "try:\n"
         "    with startup_imports():\n"
         "        assert not gc.isenabled()\n"

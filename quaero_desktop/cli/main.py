@@ -27,7 +27,7 @@ from quaero_desktop.cli.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED
 from quaero_desktop.domain.errors import NotFoundError, QuaeroError, ValidationError
 from quaero_desktop.frozen import prepare_environment
 from quaero_desktop.paths import DATA_DIR_ENV, DATABASE_URL_ENV
-from quaero_desktop.startup_gc import startup_imports
+from quaero_desktop.startup_gc import startup_imports, this_process_is_the_program
 
 if TYPE_CHECKING:
     from quaero_desktop.app import App
@@ -102,6 +102,10 @@ def _run(app: App, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The program (``argv`` None: the command line's own arguments), or a command run in the caller's
+    process (``argv`` given: the tests)."""
+    if argv is None:
+        this_process_is_the_program()  # its start-up imports are frozen out of the collector's passes
     prepare_environment()  # the packaged app's environment, before anything starts a process
     parser = build_parser()
     args = parser.parse_args(argv)
