@@ -109,8 +109,8 @@ def test_a_command_that_does_not_crawl_imports_no_heavy_library(command: tuple[s
     run_cli("--data-dir", data_dir, *command, cwd=tmp_path)  # creates the store (Alembic loads to migrate)
     # Nor the run command's code (its progress view, the engine's events): each command's handler loads
     # what only it needs.
-    # cssselect: only a definition that names a selector checks it.
-    not_needed = (*FORBIDDEN, "quaero_desktop.cli.run_command", "cssselect")
+    # cssselect: only a definition that names a selector checks it. Team crawls: only a team store's.
+    not_needed = (*FORBIDDEN, "quaero_desktop.cli.run_command", "cssselect", "quaero_desktop.services.team_crawls")
     assert import_chains(run_cli("--data-dir", data_dir, *command, cwd=tmp_path), not_needed) == []
 
 

@@ -24,7 +24,6 @@ from quaero_desktop.domain.definition import JobDefinition
 from quaero_desktop.domain.errors import ConflictError, NotFoundError
 from quaero_desktop.domain.job import JobStatus, JobTrigger
 from quaero_desktop.engine.ownership import TEAM_WORKERS, owner_is_alive
-from quaero_desktop.services.team_crawls import TeamCrawls
 from quaero_desktop.store import jobs_repo
 from quaero_desktop.store.database import Database
 from quaero_desktop.store.schema import utc_now
@@ -34,6 +33,7 @@ if TYPE_CHECKING:  # the engine is imported by whoever builds it (app.py), so li
     from quaero_desktop.engine.engine import Engine
     from quaero_desktop.engine.events import EventBus
     from quaero_desktop.engine.settings import EngineSettings
+    from quaero_desktop.services.team_crawls import TeamCrawls
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -59,7 +59,7 @@ class CrawlsService:
         self._worker: concurrent.futures.ThreadPoolExecutor | None = None
         self._worker_lock = threading.Lock()
         # A team store: crawls run on the team's workers (none in this process's engine).
-        self._team = TeamCrawls(database) if database.dialect == "postgresql" else None
+        self._team = _team_crawls(database) if database.dialect == "postgresql" else None
 
     # ----- commands -----
 
@@ -231,6 +231,13 @@ class CrawlsService:
             if self._worker is None:
                 self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawls")
             return self._worker.submit(fn, *args)
+
+
+def _team_crawls(database: Database) -> TeamCrawls:
+    """A team store's crawls (their events and queue code load only for one: every command builds this)."""
+    from quaero_desktop.services.team_crawls import TeamCrawls
+
+    return TeamCrawls(database)
 
 
 def _nothing_held() -> None:
