@@ -116,6 +116,7 @@ def test_a_running_crawl_waits_while_the_window_holds_the_way_and_then_finishes(
 
 
 def test_without_a_crawl_running_here_nothing_is_held(app):
+    engine = app.engine()  # started, but crawling nothing
     release = app.crawls.give_way(60)
+    assert app.crawls.active_job_ids() == [] and not engine.give_way.held
     release()
-    assert app.crawls.active_job_ids() == []
