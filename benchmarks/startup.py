@@ -15,7 +15,14 @@ e.g. ``Xvfb :99 &`` then ``--display :99``), on a new data directory and on a co
 into a temporary directory, put first on ``PYTHONPATH``; each side has its own data directory,
 filled by its own first crawl).
 
-    .venv/bin/python benchmarks/startup.py [--pages 200] [--runs 7] [--baseline REV]
+``--manuals python,postgresql`` also times the first crawl and the re-crawls of real documentation
+trees (benchmarks/real_docs_auto.py's ``TREES``, from Debian packages; served by Python's
+``http.server``, which answers a conditional request with 304), ``--pages`` pages of each in
+``--manual-render`` mode (default auto, the mode a user's definition gets): the generated site's pages
+are a few hundred bytes, so its first crawl converts almost nothing and the ratio is start-up over
+start-up; a real manual's pages are what a user re-crawls.
+
+    .venv/bin/python benchmarks/startup.py [--pages 200] [--runs 7] [--baseline REV] [--manuals python]
 
 Not part of the test suite (tests/test_startup_imports.py guards the import list).
 """
@@ -96,6 +103,18 @@ timeout = "1h"
 render = "http"
 """
 
+MANUAL_DEFINITION = """\
+id = "startup-{name}"
+name = "Start-up benchmark: {name}"
+start_urls = ["{start}"]
+include_patterns = ["^{base}/"]
+max_depth = 50
+max_pages = {pages}
+concurrency = 4
+timeout = "1h"
+render = "{render}"
+"""
+
 
 @dataclass
 class Side:
@@ -118,19 +137,22 @@ class Side:
         inherited = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
         return {**inherited, "PYTHONPATH": str(self.tree)}
 
-    def command(self, args: tuple[str, ...], *, importtime: bool = False) -> list[str]:
+    def command(self, args: tuple[str, ...], *, importtime: bool = False, data_dir: Path | None = None) -> list[str]:
         flags = ["-X", "importtime"] if importtime else []
-        return [sys.executable, *flags, "-m", "quaero_desktop", "--data-dir", str(self.data_dir), *args]
+        return [sys.executable, *flags, "-m", "quaero_desktop", "--data-dir", str(data_dir or self.data_dir), *args]
 
-    def run(self, args: tuple[str, ...], *, importtime: bool = False, label: str = "") -> tuple[float, str]:
+    def run(
+        self, args: tuple[str, ...], *, importtime: bool = False, label: str = "", data_dir: Path | None = None
+    ) -> tuple[float, str]:
         """The process's wall time and its stderr; its CPU time goes to ``cpus[label]`` when labelled (beside
-        the wall time, which the machine's other work lengthens more than it does the CPU time)."""
+        the wall time, which the machine's other work lengthens more than it does the CPU time). ``data_dir``:
+        another store than the side's own (a manual's)."""
         # cwd is the data directory's parent: with -m, the working directory comes first on sys.path,
         # and the checkout's root there would shadow the tree under measure.
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         done = subprocess.run(
-            self.command(args, importtime=importtime),
+            self.command(args, importtime=importtime, data_dir=data_dir),
             cwd=self.data_dir.parent,
             env=self.env(),
             capture_output=True,
@@ -187,15 +209,39 @@ def label(args: tuple[str, ...]) -> str:
     return " ".join(args)
 
 
-def fill(sides: list[Side], definition: Path, recrawls: int) -> None:
-    """Each side's first crawl, then ``recrawls`` re-crawls of the unchanged site, each a whole process."""
+def fill(sides: list[Side], definition: Path, recrawls: int, site_name: str = "") -> None:
+    """Each side's first crawl, then ``recrawls`` re-crawls of the unchanged site, each a whole process.
+    ``site_name``: a manual's, crawled into a store of its own beside the side's (whose documents the
+    listing commands read)."""
     command = ("run", str(definition), "--json")
+    prefix = f"{site_name}: " if site_name else ""
     for side in sides:
-        side.data_dir.mkdir()
-        side.crawls["first crawl"] = [side.run(command, label="first crawl")[0]]
+        data_dir = side.data_dir.with_name(f"{side.data_dir.name}-{site_name}") if site_name else side.data_dir
+        data_dir.mkdir()
+        side.crawls[prefix + "first crawl"] = [side.run(command, label=prefix + "first crawl", data_dir=data_dir)[0]]
     for _ in range(recrawls):
         for side in sides:  # alternating, as the commands are (measure)
-            side.crawls.setdefault("re-crawl", []).append(side.run(command, label="re-crawl")[0])
+            data_dir = side.data_dir.with_name(f"{side.data_dir.name}-{site_name}") if site_name else side.data_dir
+            again = side.run(command, label=prefix + "re-crawl", data_dir=data_dir)[0]
+            side.crawls.setdefault(prefix + "re-crawl", []).append(again)
+
+
+def fill_manuals(sides: list[Side], names: list[str], pages: int, render: str, recrawls: int, work: Path) -> None:
+    """``fill`` for each real manual of ``names``: its first ``pages`` pages in ``render`` mode."""
+    from benchmarks.real_docs_auto import TREES
+    from benchmarks.real_manuals import copy_manual, serving
+
+    for name in names:
+        manual = TREES[name]
+        folder = copy_manual(manual, work / "manuals")
+        with serving(folder) as base:
+            definition = work / f"{name}.toml"
+            definition.write_text(
+                MANUAL_DEFINITION.format(
+                    name=name, start=f"{base}/{manual.start}", base=base, pages=pages, render=render
+                )
+            )
+            fill(sides, definition, recrawls, name)
 
 
 def measure_window(sides: list[Side], runs: int, work: Path, display: str | None) -> None:
@@ -218,7 +264,7 @@ def measure(sides: list[Side], runs: int) -> None:
                 side.walls.setdefault(label(args), []).append(side.run(args, label=label(args))[0])
 
 
-def report(sides: list[Side], runs: int, pages: int, display: str | None) -> None:
+def report(sides: list[Side], runs: int, pages: int, display: str | None, manuals: tuple[list[str], str]) -> None:
     print(f"median wall time of {runs} runs per command (whole process), and the heavy libraries imported")
     for kind in ("window, first start", "window, with data"):
         if kind in sides[0].walls:
@@ -238,13 +284,23 @@ def report(sides: list[Side], runs: int, pages: int, display: str | None) -> Non
                 f"imports {imported}"
             )
     print(f"\na crawl of {pages} pages over HTTP, then re-crawls of the unchanged site, as whole processes")
+    report_crawls(sides, "")
+    names, render = manuals
+    for name in names:
+        print(
+            f"\nthe real manual '{name}', its first {pages} pages in {render} mode, then re-crawls, as whole processes"
+        )
+        report_crawls(sides, f"{name}: ")
+
+
+def report_crawls(sides: list[Side], prefix: str) -> None:
     for side in sides:
-        first, again = side.crawls["first crawl"][0], statistics.median(side.crawls["re-crawl"])
-        first_cpu, again_cpu = side.cpus["first crawl"][0], statistics.median(side.cpus["re-crawl"])
+        first, again = side.crawls[prefix + "first crawl"][0], statistics.median(side.crawls[prefix + "re-crawl"])
+        first_cpu, again_cpu = side.cpus[prefix + "first crawl"][0], statistics.median(side.cpus[prefix + "re-crawl"])
         print(
             f"    {side.name:>16}: first {first:.2f} s, re-crawl {again:.2f} s median of"
-            f" {len(side.crawls['re-crawl'])} ({again / first:.2f}x; goal <= 0.25x); CPU {first_cpu:.2f} s and"
-            f" {again_cpu:.2f} s"
+            f" {len(side.crawls[prefix + 're-crawl'])} ({again / first:.2f}x; goal <= 0.25x); CPU {first_cpu:.2f} s"
+            f" and {again_cpu:.2f} s"
         )
 
 
@@ -256,7 +312,10 @@ def main() -> None:
     parser.add_argument("--display", metavar="DISPLAY", help="time the window on this X display (e.g. Xvfb's :99)")
     parser.add_argument("--recrawls", type=int, default=3, help="re-crawls per side (default 3)")
     parser.add_argument("--baseline", metavar="REV", help="also measure the package as committed at REV")
+    parser.add_argument("--manuals", default="", help="also re-crawl real manuals, e.g. python,postgresql")
+    parser.add_argument("--manual-render", default="auto", choices=("auto", "http"), help="their render mode")
     args = parser.parse_args()
+    manuals = [name for name in args.manuals.split(",") if name]
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="quaero-startup-")))
         sides = [Side("checkout", ROOT, work / "checkout-data")]
@@ -267,10 +326,11 @@ def main() -> None:
         definition = work / "startup.toml"
         definition.write_text(DEFINITION.format(base=served.base_url.rstrip("/")))
         fill(sides, definition, args.recrawls)
+        fill_manuals(sides, manuals, args.pages, args.manual_render, args.recrawls, work)
         measure(sides, args.runs)
         if args.window:
             measure_window(sides, max(3, args.runs // 2), work, args.display)
-    report(sides, args.runs, args.pages, args.display)
+    report(sides, args.runs, args.pages, args.display, (manuals, args.manual_render))
 
 
 if __name__ == "__main__":
