@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypedDict
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, func, insert, select, update
 
 from quaero_desktop.domain.job import ChildJob, JobStatus, JobType, PageChange, PageResult, SkipReason
 from quaero_desktop.domain.long_urls import shorten_urls
@@ -132,6 +132,13 @@ _FINISH = (
     .where(jobs.c.id == bindparam("b_child_id"))
     .values({name: bindparam(f"b_{name}") for name in _FINISH_COLUMNS})
 )
+# A page that was never marked running (still pending: its load was quick) starts and ends in one statement;
+# one that was (a long load), or that ends again (read again in the browser), keeps its start and attempts.
+_NOT_STARTED = jobs.c.status == JobStatus.PENDING
+_FINISH_STARTED = _FINISH.values(
+    started_at=case((_NOT_STARTED, bindparam("b_started", type_=jobs.c.started_at.type)), else_=jobs.c.started_at),
+    attempts=jobs.c.attempts + case((_NOT_STARTED, 1), else_=0),
+)
 
 
 def mark_child_running(conn: Connection, child_id: str, now: datetime) -> None:
@@ -171,7 +178,10 @@ def finish_child(
     rendered_incomplete: bool = False,
     change: PageChange | None = None,
     reason: SkipReason | None = None,
+    started: datetime | None = None,
 ) -> None:
+    """The page's end. ``started``: when its load began, for a page the store has still pending (not marked
+    running: engine/run/running_mark.py): it is written too, and the attempt counted, in this one statement."""
     values = {
         "status": status,
         "finished_at": now,
@@ -187,7 +197,11 @@ def finish_child(
         "change": change,
         "reason": reason,
     }
-    conn.execute(_FINISH, {"b_child_id": child_id, **{f"b_{name}": value for name, value in values.items()}})
+    params = {"b_child_id": child_id, **{f"b_{name}": value for name, value in values.items()}}
+    if started is None:
+        conn.execute(_FINISH, params)
+    else:
+        conn.execute(_FINISH_STARTED, {**params, "b_started": started})
 
 
 # The columns a ChildJob is made of, in the order ``_child`` unpacks them. Read by position: reading a

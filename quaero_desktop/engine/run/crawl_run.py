@@ -38,9 +38,10 @@ from quaero_desktop.engine.run.run_clock import RunClock, keep_heartbeat
 from quaero_desktop.engine.run.run_fetcher import RunFetcher
 from quaero_desktop.engine.run.run_progress import RunProgress
 from quaero_desktop.engine.run.run_start import first_pages, open_recorder
+from quaero_desktop.engine.run.running_mark import RunningMark
 from quaero_desktop.engine.run.storage_stop import report_storage_stop
 from quaero_desktop.engine.settings import EngineSettings
-from quaero_desktop.store import frontier_repo, jobs_repo, pages_repo
+from quaero_desktop.store import frontier_repo, jobs_repo
 from quaero_desktop.store.schema import utc_now
 from quaero_desktop.store.storage_errors import LocalStorageError
 
@@ -242,11 +243,11 @@ class CrawlRun:
         try:
             while (entry := await self._frontier.next()) is not None:
                 began = time.monotonic()
-                if self._known.preloaded(entry.url):
-                    marked: Awaitable[object] = self._db.write_soon(
-                        pages_repo.mark_child_running, entry.child_id, utc_now()
-                    )
-                    marked_and_known = None
+                mark: RunningMark | None = None
+                marked: Awaitable[object]
+                if self._known.preloaded(entry.url):  # running in the store only if it takes a while
+                    mark = RunningMark(self._db, entry)
+                    entry, marked, marked_and_known = mark.entry, mark, None
                 else:  # another host: mark it running and read what is stored, in one transaction
                     marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, utc_now(), entry.url)
                     marked = marked_and_known
@@ -256,9 +257,13 @@ class CrawlRun:
                     outcome = await self._pages.page(entry.url, source, self._known.validators(known))
                     checks = source.take_host_checks(entry.url)  # auto mode: its host's checks still open
                 except BaseException:
+                    if mark is not None:
+                        mark.stop()
                     self._frontier.done(entry)
                     raise
                 if isinstance(outcome, LoginLost):  # nothing recorded: the page waits for the resume
+                    if mark is not None:
+                        mark.stop()
                     self._frontier.done(entry)
                     self._stop_for_login(outcome.message)
                     break
@@ -300,7 +305,7 @@ class CrawlRun:
                 assert self._rereads is not None
                 self._rereads.watch(recorder, entry, checks, commit)
         except LocalStorageError as exc:
-            # Nothing of this page was committed: it stays "running" in the store, and the
+            # Nothing of this page was committed: it stays pending or "running" in the store, and the
             # interrupted job puts it back to pending, so the resume fetches it again.
             self._stop_for_storage(exc)
             return

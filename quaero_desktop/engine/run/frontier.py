@@ -12,6 +12,7 @@ import asyncio
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class FrontierEntry:
     child_id: str
     url: str
     depth: int
+    # When a worker began to load the page, while the store still has it pending (engine/run/running_mark.py):
+    # the page's own transaction then writes when it started, with its finish.
+    started_at: datetime | None = None
 
 
 class Frontier:

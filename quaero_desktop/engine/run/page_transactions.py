@@ -124,6 +124,7 @@ def commit_document_page(
         entry.child_id,
         JobStatus.COMPLETED,
         now=now,
+        started=entry.started_at,
         result=PageResult.DOCUMENT,
         note=note,
         rendered_empty=rendered_empty,
@@ -252,6 +253,7 @@ def _finish_without_document(
         entry.child_id,
         JobStatus.COMPLETED,
         now=now,
+        started=entry.started_at,
         result=result,
         reason=reason,
         note=note,
@@ -296,6 +298,7 @@ def commit_unchanged_page(
         entry.child_id,
         JobStatus.COMPLETED,
         now=now,
+        started=entry.started_at,
         http_status=http_status,
         content_type=content_type,
         title=known.title,
@@ -336,6 +339,7 @@ def commit_gone_page(
         entry.child_id,
         JobStatus.COMPLETED,
         now=now,
+        started=entry.started_at,
         http_status=http_status,
         content_type=content_type,
         title=known.title,
@@ -352,7 +356,7 @@ def commit_page_without_document(
     """A page that stored nothing: failed, or skipped (not HTML). ``fields`` as for ``pages_repo.finish_child``.
 
     ``conn`` is positional-only: beside ``**fields`` that is what lets ``DbWorker.write`` check the call."""
-    pages_repo.finish_child(conn, entry.child_id, status, now=now, **fields)
+    pages_repo.finish_child(conn, entry.child_id, status, now=now, started=entry.started_at, **fields)
     return PageCommit(
         status,
         fields.get("result"),

@@ -184,6 +184,7 @@ class PageOnce:
             self.entry.child_id,
             JobStatus.COMPLETED,
             now=self.now,
+            started=self.entry.started_at,
             http_status=self.http_status,
             content_type=self.content_type,
             title=content.title,
