@@ -48,6 +48,22 @@ def test_a_slow_page_shows_as_running_while_it_loads_and_counts_one_attempt(stor
     assert child.duration_s is not None and child.duration_s >= 1.9  # its start is the load's, not the mark's
 
 
+def test_a_page_abandoned_by_a_cancelled_crawl_is_not_marked_running_after_it(store_app, fresh_site):
+    site = fresh_site
+    slow = site.url("/slow?ms=4000")
+    engine = store_app.engine()
+    job_id = engine.submit(make_definition([slow], max_depth=0, render="http")).result(30)
+    deadline = time.monotonic() + 10
+    while not site.hits("/slow") and time.monotonic() < deadline:  # a worker is loading it
+        time.sleep(0.01)
+    assert engine.cancel(job_id).result(10)
+    engine.wait(job_id).result(30)
+    time.sleep(MARK_AFTER_S * 3)  # past the moment its mark was due
+    (child,) = store_app.jobs.children(job_id)
+    assert store_app.jobs.get(job_id).status == JobStatus.CANCELLED
+    assert child.status == JobStatus.CANCELLED
+
+
 def test_finishing_a_page_counts_its_attempt_once(store_database):
     """The one statement, on both stores: a pending page starts and ends; a running one keeps its start;
     a page that ends again (read again in the browser) neither starts again nor counts another attempt."""

@@ -38,7 +38,7 @@ from quaero_desktop.engine.run.run_clock import RunClock, keep_heartbeat
 from quaero_desktop.engine.run.run_fetcher import RunFetcher
 from quaero_desktop.engine.run.run_progress import RunProgress
 from quaero_desktop.engine.run.run_start import first_pages, open_recorder
-from quaero_desktop.engine.run.running_mark import RunningMark
+from quaero_desktop.engine.run.running_mark import RunningMarks
 from quaero_desktop.engine.run.storage_stop import report_storage_stop
 from quaero_desktop.engine.settings import EngineSettings
 from quaero_desktop.store import frontier_repo, jobs_repo
@@ -76,6 +76,7 @@ class CrawlRun:
         self._auth_id: str | None = job.metadata.get("auth_id")  # as stored with the parent row
         self._logins = logins
         self._db = db
+        self._marks = RunningMarks(db)  # the pages in flight that are running in the store only if slow
         self._browser = browser
         self._events = events
         self._log = job_log.for_job(job.id)  # this run's lines, bound to its job
@@ -189,6 +190,7 @@ class CrawlRun:
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
+            self._marks.stop()  # the workers are done: no page is marked running from now on
             await closed_within(self._rereads.close(), "the pages waiting for their host's checks")
             self._not_found.close()
             await self._pages.close()
@@ -243,10 +245,9 @@ class CrawlRun:
         try:
             while (entry := await self._frontier.next()) is not None:
                 began = time.monotonic()
-                mark: RunningMark | None = None
                 marked: Awaitable[object]
                 if self._known.preloaded(entry.url):  # running in the store only if it takes a while
-                    mark = RunningMark(self._db, entry)
+                    mark = self._marks.start(entry)
                     entry, marked, marked_and_known = mark.entry, mark, None
                 else:  # another host: mark it running and read what is stored, in one transaction
                     marked_and_known = self._db.write_soon(mark_running_and_read, entry.child_id, utc_now(), entry.url)
@@ -257,13 +258,9 @@ class CrawlRun:
                     outcome = await self._pages.page(entry.url, source, self._known.validators(known))
                     checks = source.take_host_checks(entry.url)  # auto mode: its host's checks still open
                 except BaseException:
-                    if mark is not None:
-                        mark.stop()
                     self._frontier.done(entry)
                     raise
                 if isinstance(outcome, LoginLost):  # nothing recorded: the page waits for the resume
-                    if mark is not None:
-                        mark.stop()
                     self._frontier.done(entry)
                     self._stop_for_login(outcome.message)
                     break

@@ -16,7 +16,7 @@ resume, as a running one is.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from typing import Any
 
@@ -28,12 +28,35 @@ from quaero_desktop.store.schema import utc_now
 MARK_AFTER_S = 0.5
 
 
+class RunningMarks:
+    """A crawl's pages in flight. ``stop`` when its workers are done: a page abandoned on the way (a worker
+    that failed or was cancelled, a lost login) is then never marked running after its crawl ended."""
+
+    def __init__(self, db: DbWorker, after_s: float = MARK_AFTER_S) -> None:
+        self._db = db
+        self._after_s = after_s
+        self._live: set[RunningMark] = set()
+
+    def start(self, entry: FrontierEntry) -> RunningMark:
+        """A worker takes ``entry``: its mark, due in ``after_s``."""
+        mark = RunningMark(self._db, entry, self._after_s, self._live.discard)
+        self._live.add(mark)
+        return mark
+
+    def stop(self) -> None:
+        for mark in list(self._live):
+            mark.stop()
+
+
 class RunningMark:
     """A worker's page: ``entry`` (with its start), marked running in the store after ``after_s`` if not done."""
 
-    def __init__(self, db: DbWorker, entry: FrontierEntry, after_s: float = MARK_AFTER_S) -> None:
+    def __init__(
+        self, db: DbWorker, entry: FrontierEntry, after_s: float, on_stop: Callable[[RunningMark], None]
+    ) -> None:
         self.entry = replace(entry, started_at=utc_now())
         self._db = db
+        self._on_stop = on_stop
         self._written: asyncio.Future[None] | None = None
         self._timer = asyncio.get_running_loop().call_later(after_s, self._write)
 
@@ -44,6 +67,7 @@ class RunningMark:
     def stop(self) -> None:
         """The page is done loading (or abandoned): no mark from now on."""
         self._timer.cancel()
+        self._on_stop(self)
 
     async def settled(self) -> None:
         """Stop; then wait for the mark if it was written (queued before the page's own transaction)."""
