@@ -16,10 +16,7 @@ from typing import TYPE_CHECKING
 from quaero_desktop.engine.recovery import recover_interrupted_jobs
 from quaero_desktop.paths import DATABASE_URL_ENV, resolve_data_dir
 from quaero_desktop.services.crawls import CrawlsService
-from quaero_desktop.services.definitions import DefinitionsService
-from quaero_desktop.services.documents import DocumentsService
 from quaero_desktop.services.jobs import JobsService
-from quaero_desktop.services.sources import SourcesService
 from quaero_desktop.settings import AppSettings, load_settings
 from quaero_desktop.startup_gc import startup_imports
 from quaero_desktop.store import MigrationProgress, open_database
@@ -27,8 +24,11 @@ from quaero_desktop.store.database import Database
 
 if TYPE_CHECKING:
     from quaero_desktop.engine.engine import Engine
+    from quaero_desktop.services.definitions import DefinitionsService
+    from quaero_desktop.services.documents import DocumentsService
     from quaero_desktop.services.logins import LoginsService
     from quaero_desktop.services.page_preview import PagePreviews
+    from quaero_desktop.services.sources import SourcesService
     from quaero_desktop.vault.credential_vault import CredentialVault
     from quaero_desktop.vault.proxy_logins import ProxyLogins
     from quaero_desktop.vault.sealed_logins import SealedLogins
@@ -41,20 +41,32 @@ class App:
     settings: AppSettings
     database: Database
     crawls: CrawlsService = field(init=False)
-    definitions: DefinitionsService = field(init=False)
-    documents: DocumentsService = field(init=False)
     jobs: JobsService = field(init=False)
-    sources: SourcesService = field(init=False)
     _engine: Engine | None = field(init=False, default=None)
     _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         # Every front end starts, resumes, retries and cancels crawls through this one service.
         self.crawls = CrawlsService(self.database, self.engine, lambda: self._engine)
-        self.definitions = DefinitionsService(self.database)
-        self.documents = DocumentsService(self.database)
         self.jobs = JobsService(self.database, self.crawls.runs_here)
-        self.sources = SourcesService(self.database)
+
+    @cached_property
+    def definitions(self) -> DefinitionsService:
+        from quaero_desktop.services.definitions import DefinitionsService
+
+        return DefinitionsService(self.database)
+
+    @cached_property
+    def documents(self) -> DocumentsService:
+        from quaero_desktop.services.documents import DocumentsService
+
+        return DocumentsService(self.database)
+
+    @cached_property
+    def sources(self) -> SourcesService:
+        from quaero_desktop.services.sources import SourcesService
+
+        return SourcesService(self.database)
 
     def engine(self) -> Engine:
         """The engine, started on first use (the browser itself starts with the first crawl).

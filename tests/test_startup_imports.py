@@ -94,23 +94,40 @@ def run_cli(*args: str, cwd: Path) -> str:
     return done.stderr
 
 
+# The services a command uses load with its first use (app.py): a listing of jobs or definitions loads
+# no documents' or search code.
+NO_DOCUMENTS = ("quaero_desktop.services.documents", "quaero_desktop.store.search_facets")
+
+
 @pytest.mark.parametrize(
-    "command",
+    ("command", "also_not_needed"),
     [
-        ("jobs", "list", "--json"),
-        ("documents", "list", "--json"),
-        ("documents", "search", "anything", "--json"),
-        ("definitions", "list", "--json"),
+        pytest.param(command, also, id=" ".join(command))
+        for command, also in (
+            (("jobs", "list", "--json"), NO_DOCUMENTS),
+            (("documents", "list", "--json"), ()),
+            (("documents", "search", "anything", "--json"), ()),
+            (("definitions", "list", "--json"), NO_DOCUMENTS),
+        )
     ],
-    ids=" ".join,
 )
-def test_a_command_that_does_not_crawl_imports_no_heavy_library(command: tuple[str, ...], tmp_path: Path) -> None:
+def test_a_command_that_does_not_crawl_imports_no_heavy_library(
+    command: tuple[str, ...], also_not_needed: tuple[str, ...], tmp_path: Path
+) -> None:
     data_dir = str(tmp_path / "data")
     run_cli("--data-dir", data_dir, *command, cwd=tmp_path)  # creates the store (Alembic loads to migrate)
     # Nor the run command's code (its progress view, the engine's events): each command's handler loads
     # what only it needs.
     # cssselect: only a definition that names a selector checks it. Team crawls: only a team store's.
-    not_needed = (*FORBIDDEN, "quaero_desktop.cli.run_command", "cssselect", "quaero_desktop.services.team_crawls")
+    # Where the browser is: only a crawl or `browser` asks (every command asks whether it runs packaged).
+    not_needed = (
+        *FORBIDDEN,
+        "quaero_desktop.cli.run_command",
+        "cssselect",
+        "quaero_desktop.services.team_crawls",
+        "quaero_desktop.crawler.browser.discovery",
+        *also_not_needed,
+    )
     assert import_chains(run_cli("--data-dir", data_dir, *command, cwd=tmp_path), not_needed) == []
 
 

@@ -8,7 +8,6 @@ import argparse
 import logging
 import os
 import signal
-import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +53,7 @@ def _worker(app: App, args: argparse.Namespace) -> int:
         )
         return EXIT_NOT_TEAM
     import asyncio  # only a worker runs a loop: every other command starts without asyncio (issue 20, item 4)
+    import socket  # and names itself by its host
 
     name = args.name or f"{socket.gethostname()}-{os.getpid()}"
     return asyncio.run(_serve(app, name, args.concurrency))

@@ -14,9 +14,6 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from quaero_desktop.crawler.browser.playwright_browsers import is_frozen
-from quaero_desktop.frozen import installed_command
-
 ClientKind = Literal["claude", "vscode"]
 CLIENTS: dict[ClientKind, str] = {
     "claude": "Claude Desktop, Claude Code, Cursor (mcpServers)",
@@ -27,6 +24,10 @@ SERVER_KEY = "quaero-desktop"
 
 def server_command() -> list[str]:
     """How to start this installation of Quaero Desktop, as an absolute command line."""
+    # Loaded here: the command line builds its parser from this module, and every command would load them.
+    from quaero_desktop.crawler.browser.playwright_browsers import is_frozen
+    from quaero_desktop.frozen import installed_command
+
     if is_frozen():  # a packaged build: its console program (stdio), on PATH where it is installed there
         return installed_command()
     scripts = Path(sys.executable).parent

@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quaero_desktop.crawler.browser.discovery import BrowserLocation, find_crawl_browser
+if TYPE_CHECKING:
+    from quaero_desktop.crawler.browser.discovery import BrowserLocation
 
 BROWSERS_PATH_ENV = "PLAYWRIGHT_BROWSERS_PATH"
 
@@ -72,4 +74,7 @@ def locate_browser(configured_path: str | None) -> BrowserLocation:
 
     Raises BrowserNotFoundError (saying what was tried and how to get one) when there is none.
     """
+    # Loaded here: every command starts by asking ``is_frozen`` (frozen.py), and only a crawl looks for a browser.
+    from quaero_desktop.crawler.browser.discovery import find_crawl_browser
+
     return find_crawl_browser(configured_path, playwright_chromium_path())
