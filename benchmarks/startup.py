@@ -91,29 +91,21 @@ from quaero_desktop.cli.main import main
 main(sys.argv[1:])
 """
 
-DEFINITION = """\
-id = "startup-benchmark"
-name = "Start-up benchmark"
-start_urls = ["{base}/big/"]
-include_patterns = ["/big/"]
-max_depth = 5
-max_pages = 100000
-concurrency = 4
-timeout = "1h"
-render = "http"
-"""
-
-MANUAL_DEFINITION = """\
+# A crawl's definition: the generated site's (``DEFINITION``, formatted with its ``base``) or a manual's.
+DEFINITION_OF = """\
 id = "startup-{name}"
 name = "Start-up benchmark: {name}"
 start_urls = ["{start}"]
-include_patterns = ["^{base}/"]
-max_depth = 50
+include_patterns = ["{include}"]
+max_depth = {depth}
 max_pages = {pages}
 concurrency = 4
 timeout = "1h"
 render = "{render}"
 """
+DEFINITION = DEFINITION_OF.format(
+    name="generated", start="{base}/big/", include="/big/", depth=5, pages=100000, render="http"
+)
 
 
 @dataclass
@@ -237,8 +229,8 @@ def fill_manuals(sides: list[Side], names: list[str], pages: int, render: str, r
         with serving(folder) as base:
             definition = work / f"{name}.toml"
             definition.write_text(
-                MANUAL_DEFINITION.format(
-                    name=name, start=f"{base}/{manual.start}", base=base, pages=pages, render=render
+                DEFINITION_OF.format(
+                    name=name, start=f"{base}/{manual.start}", include=f"^{base}/", depth=50, pages=pages, render=render
                 )
             )
             fill(sides, definition, recrawls, name)

@@ -2,8 +2,8 @@
 
 A page used to cost two transactions: "running" when a worker took it, then its end. For a quick page
 the first is a write nobody sees (the job window reads the store at most a few times a second, the jobs
-table counts from the engine's events) and, on a re-crawl's unchanged pages, a sixth of the crawl's
-work (measured: docs/architecture.md, "Incremental re-crawls"). So a worker notes when it began
+table counts from the engine's events) and, on a re-crawl's unchanged pages, about a fifth of the
+store thread's work (measured: docs/architecture.md, "Incremental re-crawls"). So a worker notes when it began
 (``FrontierEntry.started_at``) and the page's own transaction writes it with the end
 (``pages_repo.finish_child(started=...)``); only a page still loading after ``MARK_AFTER_S`` is marked
 running on its own, as before, so a slow page shows as running and its start is in the store.
