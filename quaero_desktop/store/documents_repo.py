@@ -170,12 +170,6 @@ def _known(row: ResultRow, links: tuple[str, ...]) -> KnownPage:
     )
 
 
-def stored_links(conn: Connection, document_id: int) -> tuple[str, ...]:
-    """The links stored with a document (every link of its page when it was last read)."""
-    value = conn.execute(_STORED_LINKS, {"b_id": document_id}).scalar_one_or_none()
-    return tuple(json.loads(value or "[]"))
-
-
 def known_page(conn: Connection, url: str) -> KnownPage | None:
     """The stored page at ``url`` (a normalised URL), for a conditional fetch; None if never stored."""
     row = conn.execute(select(*_KNOWN_COLUMNS, documents.c.links_json).where(documents.c.url == url)).first()
@@ -192,23 +186,26 @@ def keep_unchanged(
     definition_id: str | None,
     now: datetime,
     record: FetchRecord | None = None,
-) -> bool:
+) -> tuple[bool, tuple[str, ...]]:
     """The page has not changed (304, or the same bytes): the document stays as it is, now held by
     this job (and its source). Neither title nor Markdown is written (no index write). New validators,
-    when the server sent some, replace the old. Returns True the first time this job keeps it."""
+    when the server sent some, replace the old. Returns whether this job keeps it for the first time, and
+    the links stored with it (read by the same statement: a crawl goes on from them)."""
     previous = conn.execute(_HOLDING_JOB, {"b_id": document_id}).scalar_one() if definition_id is None else None
     values: dict[str, object] = {"b_id": document_id, "b_job_id": job_id, "b_definition_id": definition_id}
     values["b_last_crawled_at"] = now
     if record is not None and (record.etag or record.last_modified):
-        conn.execute(_KEEP_WITH_VALIDATORS, {**values, "b_etag": record.etag, "b_last_modified": record.last_modified})
+        values.update(b_etag=record.etag, b_last_modified=record.last_modified)
+        links_json = conn.execute(_KEEP_WITH_VALIDATORS, values).scalar_one_or_none()
     else:
-        conn.execute(_KEEP, values)
+        links_json = conn.execute(_KEEP, values).scalar_one_or_none()
     new_for_job = _link(conn, document_id, job_id=job_id, definition_id=definition_id, now=now)
-    return bool(previous != job_id) if new_for_job is None else new_for_job
+    return bool(previous != job_id) if new_for_job is None else new_for_job, tuple(json.loads(links_json or "[]"))
 
 
 # Run for every unchanged page of a re-crawl: built once (see pages_repo.py on why).
 _HOLDING_JOB = select(documents.c.job_id).where(documents.c.id == bindparam("b_id")).with_for_update()
+# Each returns the document's stored links: the crawl goes on from them, with no read of its own.
 _KEEP = (
     update(documents)
     .where(documents.c.id == bindparam("b_id"))
@@ -217,9 +214,9 @@ _KEEP = (
         definition_id=bindparam("b_definition_id"),
         last_crawled_at=bindparam("b_last_crawled_at"),
     )
+    .returning(documents.c.links_json)
 )
 _KEEP_WITH_VALIDATORS = _KEEP.values(etag=bindparam("b_etag"), last_modified=bindparam("b_last_modified"))
-_STORED_LINKS = select(documents.c.links_json).where(documents.c.id == bindparam("b_id"))
 
 
 def mark_gone(conn: Connection, document_id: int, now: datetime) -> bool:

@@ -28,7 +28,7 @@ class KnownPages:
         self._stored = documents_repo.known_pages(conn, self.hosts)
 
     def get(self, url: str) -> KnownPage | None:
-        """The preloaded page (its links are read when it is kept: ``stored_links``)."""
+        """The preloaded page (its links are read when it is kept: ``documents_repo.keep_unchanged``)."""
         return self._stored.get(url)
 
     def preloaded(self, url: str) -> bool:

@@ -282,12 +282,12 @@ def commit_unchanged_page(
     it is (no conversion, no index write), count it for this job like a stored one (lesson 3:
     ``document_count`` counts the documents the job stored *or kept*), and go on from its stored links."""
     parent_id = budget.parent_id
-    new_for_job = documents_repo.keep_unchanged(
+    new_for_job, stored_links = documents_repo.keep_unchanged(
         conn, known.document_id, job_id=parent_id, definition_id=definition_id, now=now, record=record
     )
     if new_for_job:
         jobs_repo.increment_document_count(conn, parent_id)
-    links = links_in_scope(known.links or documents_repo.stored_links(conn, known.document_id), known.url)
+    links = links_in_scope(known.links or stored_links, known.url)
     children = []
     if entry.depth < max_depth:
         children = enqueue_urls(conn, budget, links, entry.depth + 1, now, found_on=known.url)
