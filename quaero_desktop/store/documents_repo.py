@@ -199,8 +199,9 @@ def keep_unchanged(
         links_json = conn.execute(_KEEP_WITH_VALIDATORS, values).scalar_one_or_none()
     else:
         links_json = conn.execute(_KEEP, values).scalar_one_or_none()
-    new_for_job = _link(conn, document_id, job_id=job_id, definition_id=definition_id, now=now)
-    return bool(previous != job_id) if new_for_job is None else new_for_job, tuple(json.loads(links_json or "[]"))
+    linked = _link(conn, document_id, job_id=job_id, definition_id=definition_id, now=now)
+    new_for_job = bool(previous != job_id) if linked is None else linked
+    return new_for_job, tuple(json.loads(links_json or "[]"))
 
 
 # Run for every unchanged page of a re-crawl: built once (see pages_repo.py on why).
