@@ -82,7 +82,7 @@ def export_definition(app: App, args: argparse.Namespace) -> int:
     if args.file is None:
         sys.stdout.write(app.definitions.export(args.id, "toml"))
         return 0
-    from quaero_desktop.domain.definition_io import export_format  # loaded by the app's services already
+    from quaero_desktop.domain.definition_io import export_format  # as app.definitions loads it: only for an export
 
     path = Path(args.file)
     text = app.definitions.export(args.id, export_format(path))

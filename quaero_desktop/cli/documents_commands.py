@@ -113,7 +113,9 @@ def _date(text: str) -> datetime:
 
 
 def _filter(app: App, args: argparse.Namespace) -> DocumentFilter:
-    from quaero_desktop.domain.search_syntax import normalise_site  # loaded by the app's services already
+    from quaero_desktop.domain.search_syntax import (
+        normalise_site,
+    )  # as app.documents loads it: only for a command that filters
 
     sources = tuple(app.sources.check(source) for source in (getattr(args, "source", None) or ()))
     sites = []
@@ -154,7 +156,7 @@ def list_documents(app: App, args: argparse.Namespace) -> int:
 
 
 def search_documents(app: App, args: argparse.Namespace) -> int:
-    from quaero_desktop.domain.search_syntax import parse_query  # loaded by the app's services already
+    from quaero_desktop.domain.search_syntax import parse_query  # as app.documents loads it: only for a search
 
     query = " ".join(args.query)
     where = _filter(app, args)
